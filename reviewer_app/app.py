@@ -30,15 +30,16 @@ def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
             build_demo_workspace(folder)
         session = ReviewerSession.unlock(folder, DEMO_PASSPHRASE)
     else:
-        session = None
-        while session is None:
+        unlocked: ReviewerSession | None = None
+        while unlocked is None:
             passphrase = ask_passphrase(str(folder))
             if passphrase is None:
                 return 0
             try:
-                session = ReviewerSession.unlock(folder, passphrase)
+                unlocked = ReviewerSession.unlock(folder, passphrase)
             except UserError as err:
                 show_error(str(err))
+        session = unlocked
     window = MainWindow(
         session.list_cases(),
         workspace_label="demo workspace" if demo else str(session.folder),

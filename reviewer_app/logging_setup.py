@@ -46,11 +46,12 @@ class SafeFormatter(logging.Formatter):
         finally:
             record.exc_text = cached
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:
         kind, _value, tb = ei
         # File, line and function only: no source text, no local values.
         frames = "".join(
-            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in traceback.extract_tb(tb)
+            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+            for f in traceback.extract_tb(tb)
         )
         name = getattr(kind, "__name__", "Exception")
         return f"Traceback (most recent call last):\n{frames}{name}: [message withheld]"

@@ -15,7 +15,9 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Every test gets its own app home: data, logs and temp never touch the real profile."""
     home = tmp_path_factory.mktemp("app-home")
     monkeypatch.setenv("REVIEWER_APP_HOME", str(home))

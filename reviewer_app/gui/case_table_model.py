@@ -13,14 +13,22 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 class CaseRow(Protocol):
     """What the case list needs of a case summary (storage's CaseSummary fits)."""
 
-    case_ref: str
-    display_name: str
-    age_at_death: int
-    date_of_death: date
-    place_of_death: Any
-    status: Any
-    progress: float
-    flags: Sequence[str]
+    @property
+    def case_ref(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def age_at_death(self) -> int: ...
+    @property
+    def date_of_death(self) -> date: ...
+    @property
+    def place_of_death(self) -> Any: ...
+    @property
+    def status(self) -> Any: ...
+    @property
+    def progress(self) -> float: ...
+    @property
+    def flags(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("Case", lambda r: r.case_ref, lambda r: r.case_ref),
     Column("Patient", lambda r: r.display_name, lambda r: r.display_name.casefold()),
     Column("Age", lambda r: str(r.age_at_death), lambda r: r.age_at_death),
-    Column("Date of death", lambda r: r.date_of_death.strftime("%d %b %Y"), lambda r: r.date_of_death.isoformat()),
-    Column("Place of death", lambda r: _label(r.place_of_death), lambda r: _label(r.place_of_death)),
+    Column(
+        "Date of death",
+        lambda r: r.date_of_death.strftime("%d %b %Y"),
+        lambda r: r.date_of_death.isoformat(),
+    ),
+    Column(
+        "Place of death", lambda r: _label(r.place_of_death), lambda r: _label(r.place_of_death)
+    ),
     Column("Status", lambda r: _label(r.status), lambda r: _label(r.status)),
     Column("Progress", lambda r: f"{round(r.progress * 100)}%", lambda r: r.progress),
     Column("Flags", lambda r: ", ".join(r.flags), lambda r: ", ".join(r.flags)),
@@ -70,7 +84,9 @@ class CaseTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -83,7 +99,9 @@ class CaseTableModel(QAbstractTableModel):
             return row.case_ref
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section].header
         return None

@@ -59,12 +59,17 @@ def install_crash_handler(log_file_hint: str) -> Callable[..., None]:
         # The report names the error type and where it happened, never its message:
         # messages of library exceptions can carry patient data.
         frames = traceback.extract_tb(tb)
-        where = "\n".join(f"  {f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames[-6:])
+        where = "\n".join(
+            f"  {f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames[-6:]
+        )
         report = f"{kind.__name__}\n{where}"
         if QGuiApplication.instance() is not None:
-            box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                              "The app hit a problem it did not expect. Your saved work is safe.\n"
-                              f"Details are in the log: {log_file_hint}")
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                "Something went wrong",
+                "The app hit a problem it did not expect. Your saved work is safe.\n"
+                f"Details are in the log: {log_file_hint}",
+            )
             box.setDetailedText(report)
             box.exec()
 

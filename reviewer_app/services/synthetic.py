@@ -159,7 +159,9 @@ def synthetic_case(rng: random.Random, number: int, prefix: str = "NSR") -> Case
     # Deaths in the cohort are mostly of older people; no one here is under 18.
     age_days = int(rng.triangular(19, 101, 84) * 365.25)
     born = admission - timedelta(days=age_days)
-    postcode = f"{rng.choice(POSTCODE_AREAS)} {rng.randrange(10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    inward = f"{rng.randrange(10)}{rng.choice(letters)}{rng.choice(letters)}"
+    postcode = f"{rng.choice(POSTCODE_AREAS)} {inward}"
     return Case(
         case_ref=f"{prefix}-{number:04d}",
         nhs_number=synthetic_nhs_number(rng),

@@ -26,10 +26,34 @@ class Row:
 
 
 ROWS = [
-    Row("NSR-0002", "NGUYỄN, Thi Lan", 81, date(2017, 6, 3), PlaceOfDeath.HOME, ReviewStatus.IN_PROGRESS, 0.25),
-    Row("NSR-0001", "Ó SÚILLEABHÁIN, Raj", 77, date(2017, 6, 24), PlaceOfDeath.ACUTE_HOSPITAL,
-        ReviewStatus.NOT_STARTED, 0.0, ("urgent",)),
-    Row("NSR-0003", "ZIELIŃSKA, Agnieszka", 90, date(2017, 6, 1), PlaceOfDeath.HOSPICE, ReviewStatus.SIGNED, 1.0),
+    Row(
+        "NSR-0002",
+        "NGUYỄN, Thi Lan",
+        81,
+        date(2017, 6, 3),
+        PlaceOfDeath.HOME,
+        ReviewStatus.IN_PROGRESS,
+        0.25,
+    ),
+    Row(
+        "NSR-0001",
+        "Ó SÚILLEABHÁIN, Raj",
+        77,
+        date(2017, 6, 24),
+        PlaceOfDeath.ACUTE_HOSPITAL,
+        ReviewStatus.NOT_STARTED,
+        0.0,
+        ("urgent",),
+    ),
+    Row(
+        "NSR-0003",
+        "ZIELIŃSKA, Agnieszka",
+        90,
+        date(2017, 6, 1),
+        PlaceOfDeath.HOSPICE,
+        ReviewStatus.SIGNED,
+        1.0,
+    ),
 ]
 
 
@@ -39,7 +63,16 @@ def test_model_shows_labels_not_codes(qtmodeltester) -> None:
     assert model.rowCount() == 3
     assert model.columnCount() == len(COLUMNS)
     texts = [model.data(model.index(1, c)) for c in range(len(COLUMNS))]
-    assert texts == ["NSR-0001", "Ó SÚILLEABHÁIN, Raj", "77", "24 Jun 2017", "Acute hospital", "Not started", "0%", "urgent"]
+    assert texts == [
+        "NSR-0001",
+        "Ó SÚILLEABHÁIN, Raj",
+        "77",
+        "24 Jun 2017",
+        "Acute hospital",
+        "Not started",
+        "0%",
+        "urgent",
+    ]
     assert model.data(model.index(0, 0), REF_ROLE) == "NSR-0002"
 
 

@@ -29,8 +29,14 @@ def test_demo_then_cases_json(demo_dir: Path, monkeypatch, capsys) -> None:
     assert len(cases) == DEMO_CASE_COUNT
     first = cases[0]
     assert set(first) == {
-        "case_ref", "patient_name", "date_of_birth", "admission_date", "discharge_date",
-        "date_of_death", "place_of_death", "status",
+        "case_ref",
+        "patient_name",
+        "date_of_birth",
+        "admission_date",
+        "discharge_date",
+        "date_of_death",
+        "place_of_death",
+        "status",
     }
     assert first["case_ref"] == "DEMO-0001"
     assert first["status"] == "not_started"
@@ -78,7 +84,9 @@ def test_usage_error_exits_2(capsys) -> None:
     assert exit_info.value.code == 2
 
 
-def test_a_bug_is_logged_not_shown(demo_dir: Path, monkeypatch, capsys, isolated_home: Path) -> None:
+def test_a_bug_is_logged_not_shown(
+    demo_dir: Path, monkeypatch, capsys, isolated_home: Path
+) -> None:
     capsys.readouterr()
     monkeypatch.setenv(cli.PASSPHRASE_ENV, DEMO_PASSPHRASE)
 
@@ -99,7 +107,10 @@ def test_a_bug_is_logged_not_shown(demo_dir: Path, monkeypatch, capsys, isolated
 
 def test_entry_point_runs_as_a_module(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "reviewer_app", "--version"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "reviewer_app", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0
     assert result.stdout.startswith("reviewer-app ")

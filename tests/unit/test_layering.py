@@ -32,7 +32,9 @@ def _layer(path: Path) -> str:
 
 def test_only_gui_imports_qt() -> None:
     offenders = [
-        str(p.relative_to(PACKAGE)) for p in _modules() if _layer(p) != "gui" and "PySide6" in _imports(p)
+        str(p.relative_to(PACKAGE))
+        for p in _modules()
+        if _layer(p) != "gui" and "PySide6" in _imports(p)
     ]
     assert offenders == []
 

@@ -1,0 +1,85 @@
+"""Commands on a reviewer's workspace: open the app, build the demo, list cases."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from reviewer_app.commands.common import (
+    PASSPHRASE_ENV,
+    add_command,
+    add_workspace_option,
+    demo_dir,
+    read_passphrase,
+    workspace_dir,
+)
+from reviewer_app.paths import AppPaths
+
+
+def cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.app import run_gui
+
+    folder = demo_dir(args, paths) if args.demo else workspace_dir(args, paths)
+    return run_gui(folder, paths, demo=args.demo)
+
+
+def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.demo import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
+
+    folder = demo_dir(args, paths)
+    if demo_exists(folder):
+        print(f"A demo workspace already exists in {folder}")
+    else:
+        build_demo_workspace(folder)
+        print(f"Demo workspace created in {folder}")
+    print(f"Its passphrase (synthetic data only): {DEMO_PASSPHRASE}")
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.session import ReviewerSession
+
+    folder = workspace_dir(args, paths)
+    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+    with ReviewerSession.unlock(folder, passphrase) as session:
+        summaries = session.list_cases()
+        cases = [session.cases.get(s.case_ref) for s in summaries] if args.json else []
+    if args.json:
+        out: list[dict[str, Any]] = [
+            {
+                "case_ref": s.case_ref,
+                "patient_name": f"{c.given_names} {c.family_name}",
+                "date_of_birth": c.date_of_birth.isoformat(),
+                "admission_date": c.admission_date.isoformat(),
+                "discharge_date": c.discharge_date.isoformat() if c.discharge_date else None,
+                "date_of_death": c.date_of_death.isoformat(),
+                "place_of_death": c.place_of_death.value,
+                "status": s.status.value,
+            }
+            for s, c in zip(summaries, cases, strict=True)
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not summaries:
+        print("No cases in this workspace yet.")
+        return 0
+    print(f"{'Case':<10} {'Patient':<32} {'Died':<11} {'Place of death':<19} Status")
+    for s in summaries:
+        print(
+            f"{s.case_ref:<10} {s.display_name[:32]:<32} {s.date_of_death.isoformat():<11} "
+            f"{s.place_of_death.label:<19} {s.status.label}"
+        )
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    demo = add_command(
+        subparsers, "demo", cmd_demo, "build the synthetic demo workspace (headless)"
+    )
+    add_workspace_option(demo)
+    cases = add_command(subparsers, "cases", cmd_cases, "list the cases in a workspace")
+    add_workspace_option(cases)
+    cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
