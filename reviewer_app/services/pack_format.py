@@ -1,0 +1,385 @@
+"""The assignment pack: the cases a coordinator sends one reviewer, signed and encrypted.
+
+Wire format (standard CMS, so a third party can open a pack with ``openssl cms``)::
+
+    pack file (DER)  = CMS EnvelopedData, AES-256-CBC, ONE recipient: the reviewer's
+                       certificate (issuer + serial), RSA key transport
+      decrypted      = CMS SignedData (DER), content ATTACHED, content type id-data,
+                       SHA-256, signed by the study root key itself (signer cert = root)
+        content      = the PackContent JSON: canonical UTF-8 (sorted keys, no spaces)
+
+The root signs packs directly, so the signer must BE the root: a reviewer certificate,
+although it chains to the root, can never sign a pack. Opening a pack checks, in order, and
+refuses with its own message and without changing anything: readable envelope, addressed to
+this certificate, readable signature, signature intact, the root inside the pack is the
+pinned root (else "another study"), the signer is that root (else "forged"), the signed
+addressee is us, then the format version. The header fields named in
+:class:`_PackHeader` keep their names and meaning in every future format version, so even a
+newer pack is checked for origin before we say "update the app".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final, Literal
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from reviewer_app.domain.case import Case
+from reviewer_app.errors import InvalidInputError, NewerVersionError
+from reviewer_app.services import cms
+from reviewer_app.services.authority import (
+    fingerprint,
+    is_study_root,
+    load_certificate,
+    parse_fingerprint,
+    reviewer_ref_of,
+    study_id_of,
+)
+
+PACK_FORMAT: Final = "reviewer-app/assignment-pack"
+PACK_FORMAT_VERSION: Final = 1
+MAX_PACK_BYTES = 64 * 1024 * 1024
+
+
+class ReviewMode(StrEnum):
+    INDEPENDENT = "independent"
+    JOINT = "joint"
+
+
+class PackCase(BaseModel):
+    """One case in a pack, with who reviews it alongside the addressee when joint."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case: Case
+    co_reviewer_ref: str | None = None
+    co_reviewer_name: str | None = None
+
+
+class PackContent(BaseModel):
+    """What the study authority signs. Field names are the JSON names (format version 1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["reviewer-app/assignment-pack"] = PACK_FORMAT
+    format_version: Literal[1] = PACK_FORMAT_VERSION
+    pack_id: str
+    sequence: int
+    study_id: str
+    study_name: str
+    created_at: AwareDatetime
+    review_mode: ReviewMode
+    addressee_reviewer_ref: str
+    addressee_cert_fingerprint: str
+    study_root_cert_pem: str
+    reviewer_cert_pem: str
+    definition_id: str
+    definition_version: str
+    definition: dict[str, Any]
+    cases: list[PackCase]
+    withdrawn_case_refs: list[str] = []
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(dt.UTC)
+
+    @field_validator("addressee_cert_fingerprint")
+    @classmethod
+    def _fingerprint(cls, value: str) -> str:
+        try:
+            return parse_fingerprint(value)
+        except InvalidInputError:
+            raise ValueError("not a SHA-256 certificate fingerprint") from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PackContent:
+        if self.sequence < 1:
+            raise ValueError("sequence must be 1 or more")
+        refs = [c.case.case_ref for c in self.cases]
+        if len(set(refs)) != len(refs):
+            raise ValueError("a case appears twice")
+        if len(set(self.withdrawn_case_refs)) != len(self.withdrawn_case_refs):
+            raise ValueError("a withdrawn case is listed twice")
+        if set(refs) & set(self.withdrawn_case_refs):
+            raise ValueError("a case is both sent and withdrawn")
+        joint = self.review_mode is ReviewMode.JOINT
+        for c in self.cases:
+            partner = (c.co_reviewer_ref is not None, c.co_reviewer_name is not None)
+            if partner != (joint, joint):
+                raise ValueError(
+                    "every case of a joint pack needs a co-reviewer (ref and name), and "
+                    "cases of an independent pack must have none"
+                )
+        return self
+
+    def to_json_bytes(self) -> bytes:
+        """Canonical UTF-8 JSON: the exact bytes that are signed."""
+        return json.dumps(
+            self.model_dump(mode="json"),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode("utf-8")
+
+
+class _PackHeader(BaseModel):
+    """The fields every pack format version keeps, so origin is checked before version."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
+
+    format: Literal["reviewer-app/assignment-pack"]
+    format_version: int
+    study_root_cert_pem: str
+    addressee_cert_fingerprint: str
+
+
+@dataclass(frozen=True)
+class OpenedPack:
+    content: PackContent
+    root_cert: x509.Certificate
+    root_fingerprint: str
+    signed_at: dt.datetime | None
+
+
+class PackRefusal(StrEnum):
+    NOT_A_PACK = "not_a_pack"
+    DAMAGED = "damaged"
+    NOT_FOR_YOU = "not_for_you"
+    TAMPERED = "tampered"
+    FORGED = "forged"
+    OTHER_STUDY = "other_study"
+    NEWER_FORMAT = "newer_format"
+
+
+class PackRefusedError(InvalidInputError):
+    """A pack was refused and nothing was changed. ``reason`` says which check failed."""
+
+    def __init__(self, reason: PackRefusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class NewerPackError(NewerVersionError):
+    """A genuine pack from our study, in a format this app is too old to read."""
+
+    reason = PackRefusal.NEWER_FORMAT
+
+
+_UNCHANGED = " Nothing has been changed."
+
+
+def _refuse(reason: PackRefusal, message: str) -> PackRefusedError:
+    return PackRefusedError(reason, message + _UNCHANGED)
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def build_pack(
+    content: PackContent,
+    authority_key: rsa.RSAPrivateKey,
+    root_cert: x509.Certificate,
+    recipient_cert: x509.Certificate,
+) -> bytes:
+    """Sign the content with the study root and encrypt it for the one reviewer.
+
+    Refuses content that would not open at the other end (wrong root, certificate or
+    fingerprint inside), because a reviewer can only report such a pack as forged.
+    """
+    root_pem_inside = load_certificate(content.study_root_cert_pem)
+    reviewer_pem_inside = load_certificate(content.reviewer_cert_pem)
+    problems = []
+    if root_pem_inside != root_cert or not is_study_root(root_cert):
+        problems.append("the study root certificate inside is not this study authority")
+    if study_id_of(root_cert) != content.study_id:
+        problems.append("the study id does not match the study authority")
+    if reviewer_pem_inside != recipient_cert:
+        problems.append("the reviewer certificate inside is not the recipient's")
+    if content.addressee_cert_fingerprint != fingerprint(recipient_cert):
+        problems.append("the addressee fingerprint is not the recipient's")
+    if reviewer_ref_of(recipient_cert) != content.addressee_reviewer_ref:
+        problems.append("the addressee reference is not the one in the recipient's certificate")
+    try:
+        recipient_cert.verify_directly_issued_by(root_cert)
+    except (InvalidSignature, ValueError, TypeError):
+        problems.append("the recipient's certificate was not issued by this study authority")
+    public = authority_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    if public != root_cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ):
+        problems.append("the signing key is not the study authority's key")
+    if problems:
+        raise InvalidInputError("Cannot build this assignment pack: " + "; ".join(problems) + ".")
+    signed = cms.sign_attached(content.to_json_bytes(), authority_key, root_cert, chain=())
+    return cms.envelope(signed, recipient_cert)
+
+
+# --- opening --------------------------------------------------------------------------------
+
+
+def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
+    if len(data) > MAX_PACK_BYTES:
+        raise _refuse(PackRefusal.NOT_A_PACK, "This file is far too large to be a pack.")
+    try:
+        return cms.open_envelope(data, key, cert)
+    except cms.NotARecipientError:
+        raise _refuse(
+            PackRefusal.NOT_FOR_YOU,
+            "This assignment pack was not made for you: it is encrypted for another "
+            "reviewer. Check that you picked your own pack, or ask the coordinator.",
+        ) from None
+    except cms.DamagedEnvelopeError:
+        raise _refuse(
+            PackRefusal.DAMAGED,
+            "This assignment pack is addressed to you but is damaged and cannot be "
+            "decrypted. Ask the coordinator to send it again.",
+        ) from None
+    except cms.EnvelopeError:
+        raise _refuse(
+            PackRefusal.NOT_A_PACK,
+            "This file is not an assignment pack (it is not an encrypted pack file).",
+        ) from None
+
+
+def _header(content: bytes) -> _PackHeader | None:
+    try:
+        doc = json.loads(content.decode("utf-8"))
+        return _PackHeader.model_validate(doc)
+    except (ValueError, RecursionError, ValidationError):
+        return None
+
+
+def _root_inside(header: _PackHeader) -> x509.Certificate | None:
+    try:
+        root = load_certificate(header.study_root_cert_pem)
+    except InvalidInputError:
+        return None
+    return root if is_study_root(root) else None
+
+
+def open_pack(
+    data: bytes,
+    reviewer_key: rsa.RSAPrivateKey,
+    reviewer_cert: x509.Certificate,
+    pinned_root: x509.Certificate | None,
+) -> OpenedPack:
+    """Decrypt, verify and read a pack; refuse it with a distinct message otherwise.
+
+    With ``pinned_root`` None (first pack of a study) the pack's own root is used, and
+    returned so the caller can show its fingerprint and ask the user to confirm it.
+    """
+    signed = _decrypt(data, reviewer_key, reviewer_cert)
+    try:
+        claimed = cms.unverified_content(signed)
+    except cms.NotSignedDataError:
+        raise _refuse(
+            PackRefusal.DAMAGED,
+            "This assignment pack is damaged: its signed part cannot be read. "
+            "Ask the coordinator to send it again.",
+        ) from None
+    header = _header(claimed)
+    root = _root_inside(header) if header is not None else None
+    anchor = pinned_root if pinned_root is not None else root
+    try:
+        verdict, content = cms.verify_attached(signed, [anchor] if anchor is not None else [])
+    except cms.NotSignedDataError:
+        raise _refuse(
+            PackRefusal.DAMAGED, "This assignment pack is damaged: its signature cannot be read."
+        ) from None
+    if not verdict.intact:
+        raise _refuse(
+            PackRefusal.TAMPERED,
+            "This assignment pack has been altered since the study authority signed it, so "
+            "it cannot be trusted. Ask the coordinator to send it again.",
+        )
+    if header is None:
+        raise _refuse(
+            PackRefusal.NOT_A_PACK,
+            "This file is signed but is not an assignment pack this app can read.",
+        )
+    if root is None:
+        raise _refuse(
+            PackRefusal.FORGED,
+            "This assignment pack does not carry a valid study authority certificate, so "
+            "it may be forged. Tell the coordinator.",
+        )
+    if pinned_root is not None and root != pinned_root:
+        raise _refuse(
+            PackRefusal.OTHER_STUDY,
+            "This assignment pack comes from another study: its study authority "
+            f"(fingerprint {fingerprint(root)}) is not the one this workspace trusts "
+            f"({fingerprint(pinned_root)}).",
+        )
+    if verdict.signer != root or not verdict.trusted:
+        raise _refuse(
+            PackRefusal.FORGED,
+            "This assignment pack was not signed by the study authority, so it may be "
+            "forged. Tell the coordinator.",
+        )
+    if _fp_or_none(header.addressee_cert_fingerprint) != fingerprint(reviewer_cert):
+        raise _refuse(
+            PackRefusal.NOT_FOR_YOU,
+            "This assignment pack is addressed to another reviewer, although it was "
+            "encrypted for you. Tell the coordinator.",
+        )
+    if header.format_version > PACK_FORMAT_VERSION:
+        raise NewerPackError(
+            f"This assignment pack uses format version {header.format_version}, made by a "
+            f"newer version of the app (this one reads up to version {PACK_FORMAT_VERSION})."
+            " Update the app, then open the pack again." + _UNCHANGED
+        )
+    return OpenedPack(
+        content=_read_content(content, reviewer_cert),
+        root_cert=root,
+        root_fingerprint=fingerprint(root),
+        signed_at=verdict.signing_time,
+    )
+
+
+def _fp_or_none(text: str) -> str | None:
+    try:
+        return parse_fingerprint(text)
+    except InvalidInputError:
+        return None
+
+
+def _read_content(content: bytes, reviewer_cert: x509.Certificate) -> PackContent:
+    """Full validation, once origin and addressee are settled (messages carry no values)."""
+    try:
+        pack = PackContent.model_validate_json(content)
+    except ValidationError as err:
+        where = sorted({".".join(str(p) for p in e["loc"][:1]) or "document" for e in err.errors()})
+        raise _refuse(
+            PackRefusal.NOT_A_PACK,
+            "This assignment pack is signed by your study authority but its contents are "
+            f"not valid (problem in: {', '.join(where)}). Tell the coordinator.",
+        ) from None
+    try:
+        named = load_certificate(pack.reviewer_cert_pem)
+    except InvalidInputError:
+        named = None
+    if named != reviewer_cert:
+        raise _refuse(
+            PackRefusal.NOT_FOR_YOU,
+            "This assignment pack names a different reviewer certificate than yours. "
+            "Tell the coordinator.",
+        )
+    return pack

@@ -1,0 +1,168 @@
+"""A reviewer's workspace: one local folder holding the encrypted database and its key record.
+
+Layout::
+
+    <folder>/workspace.db          SQLCipher database (plus -wal / -shm while open)
+    <folder>/workspace.key.json    Argon2id parameters, salt and key check (no secret)
+    <folder>/backups/              encrypted copies made before each migration
+
+The passphrase is turned into the key once, at unlock; after that every connection (the main
+one, a writer thread's) is given the raw key, so opening another connection costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import TracebackType
+
+from reviewer_app.errors import DamagedFileError, NotFoundError, UserError
+from reviewer_app.paths import ensure_local_folder
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.keys import (
+    PRODUCTION_KDF,
+    DatabaseKey,
+    KdfParams,
+    new_key,
+    unlock_key,
+    write_key_check,
+)
+from reviewer_app.storage.migrations import MigrationResult, migrate
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "workspace.db"
+KEY_CHECK_FILE = "workspace.key.json"
+MIN_PASSPHRASE_LENGTH = 10
+_WHAT = "the workspace folder"
+
+
+class PassphraseTooShortError(UserError):
+    """The new passphrase is too short to protect patient data."""
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase.strip()) < MIN_PASSPHRASE_LENGTH:
+        raise PassphraseTooShortError(
+            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long. A short "
+            "sentence you will remember works well."
+        )
+
+
+class Workspace:
+    """An unlocked workspace. Build with ``create`` or ``unlock``; ``close`` when done."""
+
+    def __init__(self, folder: Path, key: DatabaseKey, migration: MigrationResult) -> None:
+        self.folder = folder
+        self._key: DatabaseKey | None = key
+        self.migration = migration
+        self._db: Database | None = None
+
+    # -- file names
+
+    @staticmethod
+    def db_path_in(folder: Path) -> Path:
+        return folder / DB_FILE
+
+    @staticmethod
+    def key_check_path_in(folder: Path) -> Path:
+        return folder / KEY_CHECK_FILE
+
+    @property
+    def db_path(self) -> Path:
+        return self.db_path_in(self.folder)
+
+    @staticmethod
+    def exists_in(folder: Path) -> bool:
+        return Workspace.key_check_path_in(folder).exists() or Workspace.db_path_in(folder).exists()
+
+    # -- lifecycle
+
+    @classmethod
+    def create(cls, folder: Path, passphrase: str, *, kdf: KdfParams = PRODUCTION_KDF) -> Workspace:
+        """Make a new workspace in ``folder`` (a local folder; created if missing)."""
+        check_new_passphrase(passphrase)
+        folder = ensure_local_folder(folder, _WHAT)
+        if cls.exists_in(folder):
+            raise UserError(
+                f"There is already a workspace in {folder}. Open it, or choose an empty folder."
+            )
+        record, key = new_key(passphrase, kdf)
+        db_path = cls.db_path_in(folder)
+        db = Database(db_path, key)
+        try:
+            result = migrate(db, key)
+        finally:
+            db.close()
+        # The key record goes last: a folder without it is not yet a workspace, so an
+        # interrupted creation can be retried after removing the half-made database.
+        write_key_check(cls.key_check_path_in(folder), record)
+        log.info("created workspace (schema v%d)", result.to_version)
+        return cls._opened_with(folder, key, result)
+
+    @classmethod
+    def unlock(cls, folder: Path, passphrase: str) -> Workspace:
+        """Open an existing workspace; migrates it (after a backup) if it is older."""
+        if not folder.is_dir():
+            raise NotFoundError(f"There is no workspace in {folder}.")
+        folder = ensure_local_folder(folder, _WHAT)
+        key_path, db_path = cls.key_check_path_in(folder), cls.db_path_in(folder)
+        if not db_path.exists():
+            if key_path.exists():
+                raise DamagedFileError(
+                    f"The workspace in {folder} has lost its database file ({DB_FILE}). "
+                    "Restore the folder from a backup, or ask the study coordinator."
+                )
+            raise NotFoundError(f"There is no workspace in {folder}.")
+        key = unlock_key(key_path, passphrase)
+        db = Database(db_path, key)
+        try:
+            result = migrate(db, key)
+        finally:
+            db.close()
+        log.info("unlocked workspace (schema v%d)", result.to_version)
+        return cls._opened_with(folder, key, result)
+
+    @classmethod
+    def _opened_with(cls, folder: Path, key: DatabaseKey, result: MigrationResult) -> Workspace:
+        workspace = cls(folder, key, result)
+        workspace._db = workspace.connect()
+        return workspace
+
+    @property
+    def db(self) -> Database:
+        """The main connection (GUI thread). Other threads use ``connect()``."""
+        if self._db is None:
+            raise RuntimeError("the workspace is closed")
+        return self._db
+
+    def connect(self) -> Database:
+        """A new connection for one thread (e.g. a writer). The caller closes it, on that thread."""
+        if self._key is None:
+            raise RuntimeError("the workspace is closed")
+        return Database(self.db_path, self._key)
+
+    def close(self) -> None:
+        """Close the main connection and forget the key. Idempotent.
+
+        Connections from ``connect()`` belong to their threads and are closed there.
+        """
+        if self._db is not None:
+            try:
+                self._db.checkpoint()
+            except UserError:
+                log.warning("could not checkpoint the workspace database on close")
+            self._db.close()
+        self._db = None
+        self._key = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

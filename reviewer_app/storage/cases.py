@@ -1,0 +1,219 @@
+"""The cases table: the cohort, and the one-query summary the case list is drawn from.
+
+``list_summaries`` must stay fast for a whole cohort (10,000 cases in well under 100 ms), so it
+is a single SQL query (latest review version and answer count per case) and builds the models
+without re-validating values that the schema already constrains.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+from reviewer_app.domain.case import Case, PlaceOfDeath
+from reviewer_app.domain.status import OUTCOMES, ReviewStatus
+from reviewer_app.errors import NotFoundError
+from reviewer_app.storage.audit import iso_utc, utc_now
+from reviewer_app.storage.database import Database
+
+_CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)
+
+
+class CaseRecord(BaseModel):
+    """A stored case with the flags storage keeps about it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case: Case
+    withdrawn: bool
+    identifiers_corrected: bool
+    imported_at: datetime
+
+
+class CaseSummary(BaseModel):
+    """One row of the case list (fits gui.case_table_model.CaseRow)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_ref: str
+    display_name: str
+    age_at_death: int
+    date_of_death: date
+    place_of_death: PlaceOfDeath
+    status: ReviewStatus
+    review_id: int | None
+    review_version: int | None
+    answered: int
+    progress: float
+    flags: tuple[str, ...]
+
+
+def _display_name(family_name: str, given_names: str) -> str:
+    # Same rule as Case.display_name (checked by a test); repeated here to avoid building
+    # 10,000 full Case models just to list them. (SQLite's upper() is ASCII-only.)
+    return f"{family_name.upper()}, {given_names}"
+
+
+_SUMMARY_SQL = """
+SELECT c.case_ref, c.family_name, c.given_names,
+       -- age at death: whole years, as Case.age_at_death (dates are ISO text)
+       (CAST(substr(c.date_of_death, 1, 4) AS INTEGER)
+        - CAST(substr(c.date_of_birth, 1, 4) AS INTEGER)
+        - (substr(c.date_of_death, 6, 5) < substr(c.date_of_birth, 6, 5))) AS age,
+       c.date_of_death, c.place_of_death, c.withdrawn, c.identifiers_corrected,
+       r.id, r.version, coalesce(r.status, 'not_started'), r.urgent,
+       (SELECT count(*) FROM answers a WHERE a.review_id = r.id) AS answered
+FROM cases c
+LEFT JOIN reviews r
+       ON r.case_ref = c.case_ref
+      AND r.version = (SELECT max(r2.version) FROM reviews r2 WHERE r2.case_ref = c.case_ref)
+ORDER BY c.case_ref
+"""
+
+_FINISHED_VALUES = frozenset(s.value for s in (ReviewStatus.SIGNED, *OUTCOMES))
+_SUMMARIES = TypeAdapter(list[CaseSummary])
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while tens of thousands of objects are made.
+
+    Every few hundred allocations the collector runs, and as the heap grows it rescans all of
+    it (in the GUI, every Qt wrapper too): for a 10,000-row list that was a third of the time.
+    Nothing built here forms cycles, so nothing is lost by collecting afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class CaseStore:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+
+    def upsert_many(self, cases: Iterable[Case]) -> int:
+        """Insert new cases and refresh existing ones, in one transaction; returns the count.
+
+        Flags kept by storage (withdrawn, identifiers corrected) survive a re-import.
+        """
+        now = iso_utc(self._clock())
+        rows = [{**case.model_dump(mode="json"), "imported_at": now} for case in cases]
+        if rows:
+            with self._db.transaction():
+                self._db.su.table("cases").upsert_all(rows, pk="case_ref")
+        return len(rows)
+
+    def get(self, case_ref: str) -> Case:
+        return self.get_record(case_ref).case
+
+    def get_record(self, case_ref: str) -> CaseRecord:
+        columns = ", ".join(_CASE_FIELDS)
+        row = self._db.query_one(
+            f"SELECT {columns}, withdrawn, identifiers_corrected, imported_at "
+            "FROM cases WHERE case_ref = ?",
+            (case_ref,),
+        )
+        if row is None:
+            raise NotFoundError(f"There is no case {case_ref} in this workspace.")
+        n = len(_CASE_FIELDS)
+        case = Case.model_validate(
+            {k: v for k, v in zip(_CASE_FIELDS, row[:n], strict=True) if v is not None}
+        )
+        return CaseRecord(
+            case=case,
+            withdrawn=bool(row[n]),
+            identifiers_corrected=bool(row[n + 1]),
+            imported_at=datetime.fromisoformat(row[n + 2]),
+        )
+
+    def exists(self, case_ref: str) -> bool:
+        return self._db.query_one("SELECT 1 FROM cases WHERE case_ref = ?", (case_ref,)) is not None
+
+    def count(self) -> int:
+        row = self._db.query_one("SELECT count(*) FROM cases")
+        return int(row[0]) if row else 0
+
+    def set_withdrawn(self, case_ref: str, withdrawn: bool) -> None:
+        self._set_flag(case_ref, "withdrawn", withdrawn)
+
+    def set_identifiers_corrected(self, case_ref: str, corrected: bool) -> None:
+        self._set_flag(case_ref, "identifiers_corrected", corrected)
+
+    def _set_flag(self, case_ref: str, column: str, value: bool) -> None:
+        with self._db.transaction():
+            cursor = self._db.execute(
+                f"UPDATE cases SET {column} = ? WHERE case_ref = ?", (int(value), case_ref)
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"There is no case {case_ref} in this workspace.")
+
+    def list_summaries(self, total_questions: int = 0) -> list[CaseSummary]:
+        """Every case for the case list, ordered by case reference.
+
+        ``total_questions`` (from the review definition, which storage does not know) turns
+        the answered count into a progress fraction; a signed or closed review counts as done.
+        Validation runs once over the whole list in pydantic's core, which is several times
+        faster than building 10,000 models one by one.
+        """
+        with _collector_paused():
+            return self._summaries(total_questions)
+
+    def _summaries(self, total_questions: int) -> list[CaseSummary]:
+        finished = _FINISHED_VALUES
+        rows: list[dict[str, object]] = []
+        append = rows.append
+        for (
+            case_ref,
+            family,
+            given,
+            age,
+            died,
+            place,
+            withdrawn,
+            corrected,
+            review_id,
+            version,
+            status,
+            urgent,
+            answered,
+        ) in self._db.query_all(_SUMMARY_SQL):
+            if status in finished:
+                progress = 1.0
+            elif total_questions > 0:
+                progress = min(answered / total_questions, 1.0)
+            else:
+                progress = 0.0
+            flags: list[str] = []
+            if urgent:
+                flags.append("urgent")
+            if withdrawn:
+                flags.append("withdrawn")
+            if corrected:
+                flags.append("identifiers corrected")
+            if version is not None and version > 1:
+                flags.append("amended")
+            append(
+                {
+                    "case_ref": case_ref,
+                    "display_name": _display_name(family, given),
+                    "age_at_death": age,
+                    "date_of_death": died,
+                    "place_of_death": place,
+                    "status": status,
+                    "review_id": review_id,
+                    "review_version": version,
+                    "answered": answered,
+                    "progress": progress,
+                    "flags": flags,
+                }
+            )
+        return _SUMMARIES.validate_python(rows)

@@ -1,0 +1,51 @@
+"""Encrypted store benchmarks (issue: foundation). Each test says exactly what it times."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.storage.cases import CaseStore
+from reviewer_app.storage.reviews import ReviewStore
+from tests.benchmarks.conftest import PASSPHRASE, time_calls
+
+
+def test_unlock_kdf_alone(benchmark, workspace_400: Path) -> None:
+    """Times: Argon2id key derivation + key check for one unlock (production parameters)."""
+    from reviewer_app.storage.keys import unlock_key
+
+    key_file = Workspace.key_check_path_in(workspace_400)
+    benchmark.pedantic(unlock_key, args=(key_file, PASSPHRASE), rounds=5, iterations=1)
+
+
+@pytest.mark.parametrize("size", ["400", "10k"])
+def test_list_cases_after_unlock(benchmark, request, size: str) -> None:
+    """Times: reading every case summary (the case list) from an unlocked workspace."""
+    folder = request.getfixturevalue("workspace_400" if size == "400" else "workspace_10k")
+    with Workspace.unlock(folder, PASSPHRASE) as workspace:
+        store = CaseStore(workspace.db)
+        rows = benchmark(store.list_summaries, 120)
+        assert len(rows) == (400 if size == "400" else 10_000)
+        assert benchmark.stats.stats.mean < 0.100, "listing must take under 100 ms"
+
+
+def test_one_answer_saved_durably_with_audit(benchmark, workspace_10k: Path) -> None:
+    """Times: one answer written and committed (synchronous=FULL, WAL) with its audit entry,
+    in a 10,000-case workspace. Target: 95th percentile under 20 ms."""
+    with Workspace.unlock(workspace_10k, PASSPHRASE) as workspace:
+        reviews = ReviewStore(workspace.db)
+        review = reviews.open_review("BEN-5000", "nhs-mortality-review", "1", "bench")
+        counter = itertools.count()
+
+        def save_one() -> None:
+            reviews.save_answer(
+                review.id, "phase.overall.comment", f"Comment revision {next(counter)}", "bench"
+            )
+
+        figures = time_calls(save_one, 300)
+        benchmark.extra_info.update(figures)
+        benchmark.pedantic(save_one, rounds=50, iterations=1)
+        assert figures["p95_ms"] < 20, figures
