@@ -14,13 +14,14 @@ gap-free sequence numbers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import NewerVersionError
+from reviewer_app.storage import schema_packs, schema_signing
 from reviewer_app.storage.database import READ_ONLY_MARKER, Database
 from reviewer_app.storage.keys import DatabaseKey
 
@@ -177,7 +178,13 @@ def _migrate_to_v1(db: Database) -> None:
 Migration = Callable[[Database], None]
 
 # Index i holds the step from version i to i+1. Append only; never edit a released step.
-MIGRATIONS: tuple[Migration, ...] = (_migrate_to_v1,)
+# Ordered steps; step N (0-based) takes the database from version N to N+1. Features keep
+# their own tables in their own schema module so that each step stays readable.
+MIGRATIONS: tuple[Migration, ...] = (
+    _migrate_to_v1,
+    schema_packs.migrate_to_v2,
+    schema_signing.migrate_to_v3,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -211,24 +218,28 @@ def migrate(
     key: DatabaseKey,
     *,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    migrations: Sequence[Migration] = MIGRATIONS,
+    what: str = "workspace",
 ) -> MigrationResult:
-    """Bring ``db`` to ``LATEST_VERSION``, backing up an existing database first."""
+    """Bring ``db`` to the last version of ``migrations``, backing up an existing database
+    first. The study database passes its own list."""
+    latest = len(migrations)
     current = db.user_version
-    if current > LATEST_VERSION:
+    if current > latest:
         raise NewerVersionError(
-            "This workspace was saved by a newer version of reviewer-app (data format "
-            f"{current}; this version reads up to {LATEST_VERSION}). Install the newer "
+            f"This {what} was saved by a newer version of reviewer-app (data format "
+            f"{current}; this version reads up to {latest}). Install the newer "
             "version to open it; nothing has been changed."
         )
-    if current == LATEST_VERSION:
+    if current == latest:
         return MigrationResult(current, current, None)
     backup: Path | None = None
     if current > 0:
         backup = make_backup(db, key, backup_path_for(db.path, current, now()))
-        log.info("backed up workspace database before migrating from v%d", current)
-    for version in range(current, LATEST_VERSION):
+        log.info("backed up %s database before migrating from v%d", what, current)
+    for version in range(current, latest):
         with db.transaction():
-            MIGRATIONS[version](db)
+            migrations[version](db)
             db.set_user_version(version + 1)
-        log.info("migrated workspace database to v%d", version + 1)
-    return MigrationResult(current, LATEST_VERSION, backup)
+        log.info("migrated %s database to v%d", what, version + 1)
+    return MigrationResult(current, latest, backup)

@@ -53,10 +53,10 @@ def test_existing_database_is_backed_up_encrypted_before_migrating(
     def to_v2(database: Database) -> None:
         database.execute("ALTER TABLE meta ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, to_v2))
-    monkeypatch.setattr(migrations, "LATEST_VERSION", LATEST_VERSION + 1)
     stamp = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    result = migrations.migrate(db, key, now=lambda: stamp)
+    result = migrations.migrate(
+        db, key, now=lambda: stamp, migrations=(*migrations.MIGRATIONS, to_v2)
+    )
 
     assert result.to_version == LATEST_VERSION + 1
     assert result.backup is not None and result.backup.exists()
@@ -79,10 +79,8 @@ def test_failed_migration_leaves_previous_version(
         database.execute("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("step failed")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
-    monkeypatch.setattr(migrations, "LATEST_VERSION", LATEST_VERSION + 1)
     with pytest.raises(RuntimeError):
-        migrations.migrate(db, key)
+        migrations.migrate(db, key, migrations=(*migrations.MIGRATIONS, broken))
     assert db.user_version == LATEST_VERSION
     assert "half_done" not in db.su.table_names()
 
