@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from reviewer_app import __version__
-from reviewer_app.commands import workspace_cmds
+from reviewer_app.commands import coordinator_cmds, pdf_cmds, reviewer_cmds, workspace_cmds
 from reviewer_app.commands.common import PASSPHRASE_ENV, Handler, add_workspace_option
 from reviewer_app.errors import UsageError, UserError
 from reviewer_app.logging_setup import configure_logging
@@ -22,7 +22,7 @@ from reviewer_app.paths import AppPaths
 log = logging.getLogger(__name__)
 
 BUG_EXIT = 70
-COMMAND_MODULES = (workspace_cmds,)
+COMMAND_MODULES = (workspace_cmds, reviewer_cmds, coordinator_cmds, pdf_cmds)
 __all__ = ["BUG_EXIT", "PASSPHRASE_ENV", "build_parser", "main"]
 
 
