@@ -1,9 +1,147 @@
-"""Reviewer commands: identity and pack import."""
+"""Reviewer commands: identity and pack import.
+
+The workspace passphrase comes from ``REVIEWER_APP_PASSPHRASE`` or a prompt; the passphrase
+of an exported identity from ``REVIEWER_APP_EXPORT_PASSPHRASE`` or a prompt.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+from reviewer_app.commands.common import (
+    PASSPHRASE_ENV,
+    add_command,
+    add_workspace_option,
+    read_passphrase,
+    workspace_dir,
+)
+from reviewer_app.commands.coordinator_cmds import read_input_file
+from reviewer_app.errors import UsageError, UserError
+from reviewer_app.paths import AppPaths
+
+EXPORT_PASSPHRASE_ENV = "REVIEWER_APP_EXPORT_PASSPHRASE"
+
+
+def _unlock(args: argparse.Namespace, paths: AppPaths) -> Any:
+    from reviewer_app.services.session import ReviewerSession
+
+    folder = workspace_dir(args, paths)
+    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+    return ReviewerSession.unlock(folder, passphrase)
+
+
+def cmd_identity_create(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.session import ReviewerSession
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage import keys
+
+    folder = workspace_dir(args, paths)
+    if not args.email:
+        raise UsageError("Give your email address with --email: your certificate carries it.")
+    if Workspace.exists_in(folder):
+        session = _unlock(args, paths)
+    else:
+        passphrase = read_passphrase(
+            PASSPHRASE_ENV, "Choose a passphrase for your new workspace", confirm=True
+        )
+        session = ReviewerSession.create(folder, passphrase, kdf=keys.PRODUCTION_KDF)
+        print(f"Workspace created in {session.folder}")
+    with session:
+        session.create_identity(
+            name=args.name,
+            profession=args.profession,
+            registration=args.registration,
+            email=args.email,
+            request_out=Path(args.request_out).expanduser(),
+        )
+        fingerprint = session.key_fingerprint()
+    print(f"Your identity is created. Send {args.request_out} to the study coordinator.")
+    print("Your key fingerprint (the coordinator will read it back to you):")
+    print(fingerprint)
+    return 0
+
+
+def cmd_identity_export(args: argparse.Namespace, paths: AppPaths) -> int:
+    with _unlock(args, paths) as session:
+        session.check_exportable()
+        passphrase = read_passphrase(
+            EXPORT_PASSPHRASE_ENV, "Passphrase to protect the exported identity", confirm=True
+        )
+        session.export_identity(passphrase, Path(args.out).expanduser())
+    print(f"Identity exported to {args.out}. Keep the file and its passphrase safe.")
+    return 0
+
+
+def _ask_trust(fingerprint: str, study_name: str) -> bool:
+    print(f"This is the first pack from the study {study_name!r}.")
+    print("Its study authority fingerprint is:")
+    print(f"  {fingerprint}")
+    print("Compare it with the fingerprint the coordinator read out to you.")
+    answer = input("Does it match exactly? [y/N] ")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
+    data = read_input_file(Path(args.pack).expanduser(), "assignment pack")
+    with _unlock(args, paths) as session:
+        preview = session.preview_pack(data)
+        trust = args.trust_fingerprint
+        if not preview.trusted and trust is None:
+            if not sys.stdin.isatty():
+                raise UserError(
+                    "This is the first pack from this study: confirm its fingerprint "
+                    f"({preview.root_fingerprint}) with the coordinator, then run again with "
+                    "--trust-fingerprint. Nothing has been changed."
+                )
+            if not _ask_trust(preview.root_fingerprint, preview.study_name):
+                raise UserError(
+                    "Not imported: the fingerprint was not confirmed. Call the coordinator. "
+                    "Nothing has been changed."
+                )
+            trust = preview.root_fingerprint
+        report = session.import_pack(data, trust_fingerprint=trust)
+    for line in report.summary_lines():
+        print(line)
+    return 0
 
 
 def register(subparsers: Any) -> None:
-    del subparsers
+    ident = subparsers.add_parser(
+        "identity",
+        help="your reviewer identity: create it, export it",
+        description="Your reviewer identity (key pair kept inside your encrypted workspace).",
+    )
+    ident.set_defaults(handler=_missing_command)
+    sub = ident.add_subparsers(title="identity commands", metavar="COMMAND")
+    create = add_command(
+        sub, "create", cmd_identity_create, "create your key pair and enrolment request"
+    )
+    add_workspace_option(create)
+    create.add_argument("--name", required=True, help="your name as it should appear on signatures")
+    create.add_argument("--profession", required=True, choices=("doctor", "nurse", "other"))
+    create.add_argument("--registration", required=True, help='e.g. "GMC 1234567"')
+    create.add_argument("--email", help="your email address (written into your certificate)")
+    create.add_argument(
+        "--request-out", required=True, metavar="FILE", help="where to write the request"
+    )
+    export = add_command(
+        sub, "export", cmd_identity_export, "export your identity as a PKCS#12 file"
+    )
+    add_workspace_option(export)
+    export.add_argument("--out", required=True, metavar="FILE.p12")
+
+    imp = add_command(subparsers, "import", cmd_import, "import an assignment pack")
+    imp.add_argument("pack", metavar="PACK")
+    add_workspace_option(imp)
+    imp.add_argument(
+        "--trust-fingerprint",
+        metavar="FP",
+        help="the study authority fingerprint the coordinator read out (first pack only)",
+    )
+
+
+def _missing_command(args: argparse.Namespace, paths: AppPaths) -> int:
+    raise UsageError("Name an identity command: create or export.")

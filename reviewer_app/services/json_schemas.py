@@ -16,9 +16,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.services.identity import EnrolmentRequest
+from reviewer_app.services.pack_format import PackContent
 
 EXCHANGED_MODELS: dict[str, type[BaseModel]] = {
     "review-definition.schema.json": ReviewDefinition,
+    "assignment-pack.schema.json": PackContent,
+    "enrolment-request.schema.json": EnrolmentRequest,
 }
 
 REGENERATE = "uv run python -m reviewer_app.services.json_schemas"

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.cases import CaseStore, CaseSummary
+from reviewer_app.storage.identity_store import IdentityStore, StoredIdentity
+from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
+
+if TYPE_CHECKING:
+    from reviewer_app.services.pack_import import ImportReport, PackPreview
+
+# pack_import and reviewer_identity load cryptography, asn1crypto and pyHanko: they are
+# imported inside the methods that use them, so opening the app stays quick.
+
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(_done: int, _total: int, _label: str) -> None:
+    return None
 
 
 class ReviewerSession:
@@ -20,12 +36,82 @@ class ReviewerSession:
     def unlock(cls, folder: Path, passphrase: str) -> ReviewerSession:
         return cls(Workspace.unlock(folder, passphrase))
 
+    @classmethod
+    def create(
+        cls, folder: Path, passphrase: str, *, kdf: KdfParams = PRODUCTION_KDF
+    ) -> ReviewerSession:
+        """A new, empty workspace in ``folder`` (a local folder)."""
+        return cls(Workspace.create(folder, passphrase, kdf=kdf))
+
     @property
     def folder(self) -> Path:
         return self.workspace.folder
 
     def list_cases(self) -> list[CaseSummary]:
         return self.cases.list_summaries()
+
+    # -- identity
+
+    def has_identity(self) -> bool:
+        return IdentityStore(self.workspace.db).exists()
+
+    def identity(self) -> StoredIdentity | None:
+        return IdentityStore(self.workspace.db).get()
+
+    def create_identity(
+        self,
+        *,
+        name: str,
+        profession: str,
+        registration: str,
+        email: str | None,
+        request_out: Path | None = None,
+    ) -> bytes:
+        """Make the reviewer's key pair here; returns (and optionally writes) the request."""
+        from reviewer_app.services import reviewer_identity
+
+        return reviewer_identity.create_reviewer_identity(
+            self.workspace,
+            name=name,
+            profession=profession,
+            registration=registration,
+            email=email,
+            request_out=request_out,
+        )
+
+    def key_fingerprint(self) -> str:
+        from reviewer_app.services import reviewer_identity
+
+        return reviewer_identity.identity_key_fingerprint(self.workspace)
+
+    def check_exportable(self) -> None:
+        from reviewer_app.services import reviewer_identity
+
+        reviewer_identity.check_exportable(self.workspace)
+
+    def export_identity(self, passphrase: str, out: Path | None = None) -> bytes:
+        from reviewer_app.services import reviewer_identity
+
+        return reviewer_identity.export_identity(self.workspace, passphrase, out)
+
+    # -- packs
+
+    def preview_pack(self, data: bytes) -> PackPreview:
+        from reviewer_app.services import pack_import
+
+        return pack_import.preview_pack(self.workspace, data)
+
+    def import_pack(
+        self,
+        data: bytes,
+        trust_fingerprint: str | None = None,
+        progress: Progress = _no_progress,
+    ) -> ImportReport:
+        from reviewer_app.services import pack_import
+
+        return pack_import.import_pack(
+            self.workspace, data, trust_fingerprint=trust_fingerprint, progress=progress
+        )
 
     def close(self) -> None:
         self.workspace.close()

@@ -1,0 +1,267 @@
+"""What assignment packs put into a workspace: the pinned root, imported packs, case changes.
+
+The pack import service decides what to do; this module only reads and writes the rows, and
+every write runs inside the import's one transaction (``Database.transaction`` nests).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reviewer_app.domain.case import Case
+from reviewer_app.storage.audit import iso_utc, utc_now
+from reviewer_app.storage.database import Database
+
+_CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)
+
+
+class PinnedRoot(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    cert_pem: str
+    fingerprint: str
+    study_id: str
+    study_name: str
+    pinned_at: datetime
+
+
+class ImportedPack(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    pack_id: str
+    sequence: int
+    imported_at: datetime
+    digest: str
+    case_count: int
+    withdrawn_count: int
+
+
+class HeldCase(BaseModel):
+    """A case already in the workspace, as the importer needs to see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case: Case
+    withdrawn: bool
+    identifiers_corrected: bool
+    has_review: bool  # a review row exists: the reviewer has opened or started it
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    case_ref: str
+    review_mode: str
+    co_reviewer_ref: str | None
+    co_reviewer_name: str | None
+    pack_sequence: int
+
+
+_HELD_SQL = f"""
+SELECT {", ".join("c." + f for f in _CASE_FIELDS)}, c.withdrawn, c.identifiers_corrected,
+       EXISTS (SELECT 1 FROM reviews r WHERE r.case_ref = c.case_ref)
+FROM cases c
+"""
+
+
+class AssignmentStore:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+
+    # -- the trusted study root
+
+    def pinned_root(self) -> PinnedRoot | None:
+        row = self._db.query_one(
+            "SELECT cert_pem, fingerprint, study_id, study_name, pinned_at FROM study_root"
+        )
+        if row is None:
+            return None
+        return PinnedRoot(
+            cert_pem=row[0],
+            fingerprint=row[1],
+            study_id=row[2],
+            study_name=row[3],
+            pinned_at=datetime.fromisoformat(row[4]),
+        )
+
+    def pin_root(self, cert_pem: str, fingerprint: str, study_id: str, study_name: str) -> None:
+        """Pin the study root (once; the schema refuses any later change)."""
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO study_root (id, cert_pem, fingerprint, study_id, study_name, "
+                "pinned_at) VALUES (1, ?, ?, ?, ?, ?)",
+                (cert_pem, fingerprint, study_id, study_name, iso_utc(self._clock())),
+            )
+
+    # -- imported packs
+
+    def imported(self, pack_id: str) -> ImportedPack | None:
+        row = self._db.query_one(
+            "SELECT pack_id, sequence, imported_at, digest, case_count, withdrawn_count "
+            "FROM imported_packs WHERE pack_id = ?",
+            (pack_id,),
+        )
+        return None if row is None else _imported(row)
+
+    def imported_packs(self) -> list[ImportedPack]:
+        rows = self._db.query_all(
+            "SELECT pack_id, sequence, imported_at, digest, case_count, withdrawn_count "
+            "FROM imported_packs ORDER BY sequence"
+        )
+        return [_imported(r) for r in rows]
+
+    def latest_sequence(self) -> int:
+        row = self._db.query_one("SELECT coalesce(max(sequence), 0) FROM imported_packs")
+        return int(row[0]) if row else 0
+
+    def record_pack(
+        self, pack_id: str, sequence: int, digest: str, case_count: int, withdrawn_count: int
+    ) -> None:
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO imported_packs (pack_id, sequence, imported_at, digest, "
+                "case_count, withdrawn_count) VALUES (?, ?, ?, ?, ?, ?)",
+                (pack_id, sequence, iso_utc(self._clock()), digest, case_count, withdrawn_count),
+            )
+
+    def store_definition(
+        self, definition_id: str, definition_version: str, content: dict[str, Any]
+    ) -> None:
+        """Keep the definition a pack carried (first copy of each id and version wins)."""
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO pack_definitions (definition_id, definition_version, "
+                "content_json, received_at) VALUES (?, ?, ?, ?)",
+                (
+                    definition_id,
+                    definition_version,
+                    json.dumps(content, sort_keys=True, ensure_ascii=False),
+                    iso_utc(self._clock()),
+                ),
+            )
+
+    def definition(self, definition_id: str, definition_version: str) -> dict[str, Any] | None:
+        row = self._db.query_one(
+            "SELECT content_json FROM pack_definitions WHERE definition_id = ? "
+            "AND definition_version = ?",
+            (definition_id, definition_version),
+        )
+        if row is None:
+            return None
+        content: dict[str, Any] = json.loads(row[0])
+        return content
+
+    # -- cases
+
+    def held_cases(self) -> dict[str, HeldCase]:
+        n = len(_CASE_FIELDS)
+        held: dict[str, HeldCase] = {}
+        for row in self._db.query_all(_HELD_SQL):
+            case = Case.model_validate(
+                {k: v for k, v in zip(_CASE_FIELDS, row[:n], strict=True) if v is not None}
+            )
+            held[case.case_ref] = HeldCase(
+                case=case,
+                withdrawn=bool(row[n]),
+                identifiers_corrected=bool(row[n + 1]),
+                has_review=bool(row[n + 2]),
+            )
+        return held
+
+    def write_cases(self, cases: Sequence[Case]) -> None:
+        """Insert or refresh case facts; storage flags (withdrawn, corrected) are kept."""
+        if not cases:
+            return
+        now = iso_utc(self._clock())
+        rows = [{**c.model_dump(mode="json"), "imported_at": now} for c in cases]
+        with self._db.transaction():
+            self._db.su.table("cases").upsert_all(rows, pk="case_ref")
+
+    def set_flags(
+        self, case_refs: Iterable[str], *, withdrawn: bool | None = None, corrected: bool = False
+    ) -> None:
+        refs = list(case_refs)
+        with self._db.transaction():
+            if withdrawn is not None:
+                self._db.executemany(
+                    "UPDATE cases SET withdrawn = ? WHERE case_ref = ?",
+                    [(int(withdrawn), r) for r in refs],
+                )
+            if corrected:
+                self._db.executemany(
+                    "UPDATE cases SET identifiers_corrected = 1 WHERE case_ref = ?",
+                    [(r,) for r in refs],
+                )
+
+    def remove_cases(self, case_refs: Iterable[str]) -> None:
+        """Delete cases that were never opened (callers check: no review row)."""
+        refs = [(r,) for r in case_refs]
+        with self._db.transaction():
+            self._db.executemany("DELETE FROM case_assignments WHERE case_ref = ?", refs)
+            self._db.executemany("DELETE FROM cases WHERE case_ref = ?", refs)
+
+    def set_assignments(self, assignments: Sequence[Assignment]) -> None:
+        if not assignments:
+            return
+        with self._db.transaction():
+            self._db.executemany(
+                "INSERT INTO case_assignments (case_ref, review_mode, co_reviewer_ref, "
+                "co_reviewer_name, pack_sequence) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (case_ref) DO UPDATE SET review_mode = excluded.review_mode, "
+                "co_reviewer_ref = excluded.co_reviewer_ref, "
+                "co_reviewer_name = excluded.co_reviewer_name, "
+                "pack_sequence = excluded.pack_sequence",
+                [
+                    (
+                        a.case_ref,
+                        a.review_mode,
+                        a.co_reviewer_ref,
+                        a.co_reviewer_name,
+                        a.pack_sequence,
+                    )
+                    for a in assignments
+                ],
+            )
+
+    def assignment(self, case_ref: str) -> Assignment | None:
+        row = self._db.query_one(
+            "SELECT case_ref, review_mode, co_reviewer_ref, co_reviewer_name, pack_sequence "
+            "FROM case_assignments WHERE case_ref = ?",
+            (case_ref,),
+        )
+        if row is None:
+            return None
+        return Assignment(
+            case_ref=row[0],
+            review_mode=row[1],
+            co_reviewer_ref=row[2],
+            co_reviewer_name=row[3],
+            pack_sequence=row[4],
+        )
+
+    def latest_review_ids(self, case_refs: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for ref in case_refs:
+            row = self._db.query_one(
+                "SELECT id FROM reviews WHERE case_ref = ? ORDER BY version DESC LIMIT 1", (ref,)
+            )
+            if row is not None:
+                found[ref] = int(row[0])
+        return found
+
+
+def _imported(row: tuple[Any, ...]) -> ImportedPack:
+    return ImportedPack(
+        pack_id=row[0],
+        sequence=row[1],
+        imported_at=datetime.fromisoformat(row[2]),
+        digest=row[3],
+        case_count=row[4],
+        withdrawn_count=row[5],
+    )

@@ -1,0 +1,143 @@
+"""The coordinator's study database: its own SQLCipher file in the study folder.
+
+Opened with ``storage.database.Database`` and migrated with
+``migrations.migrate(db, key, migrations=STUDY_MIGRATIONS, what="study")``; the key comes
+from the coordinator's study passphrase through the same Argon2id scheme as a workspace
+(``storage.keys``). Tables:
+
+- ``study``: one row: id, name, default review mode, the study authority's root
+  certificate and its private key (PKCS#8 PEM encrypted under the study passphrase, so the
+  key is protected twice: by SQLCipher and by its own encryption).
+- ``cohort_cases``: the cohort, one row per case, with the intake warnings as flags.
+- ``reviewers``: the panel.
+- ``enrolments``: every certificate issued; at most one active (not replaced) per reviewer.
+- ``allocation`` (+ ``allocation_problems``): the last allocation, and the cases it could not
+  allocate safely; ``allocation_overrides``: hand-made pairs, kept across re-allocation.
+- ``case_modes``: per-case review-mode overrides.
+- ``packs`` / ``pack_cases``: every pack made, with the cases it sent and withdrew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reviewer_app.storage.database import Database
+
+_MODES = "'independent', 'joint'"
+
+STUDY_SCHEMA_V1 = f"""
+CREATE TABLE study (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    study_id          TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    review_mode       TEXT NOT NULL CHECK (review_mode IN ({_MODES})),
+    created_at        TEXT NOT NULL,
+    authority_key_pem BLOB NOT NULL,
+    root_cert_pem     TEXT NOT NULL,
+    root_fingerprint  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE cohort_cases (
+    case_ref            TEXT PRIMARY KEY,
+    nhs_number          TEXT NOT NULL,
+    hospital_number     TEXT,
+    family_name         TEXT NOT NULL,
+    given_names         TEXT NOT NULL,
+    date_of_birth       TEXT NOT NULL,
+    sex                 TEXT NOT NULL,
+    postcode            TEXT,
+    admission_date      TEXT NOT NULL,
+    admission_method    TEXT,
+    discharge_date      TEXT,
+    date_of_death       TEXT NOT NULL,
+    place_of_death      TEXT NOT NULL,
+    site                TEXT,
+    specialty           TEXT,
+    gp_practice_code    TEXT,
+    learning_disability TEXT NOT NULL,
+    outside_cohort      INTEGER NOT NULL DEFAULT 0 CHECK (outside_cohort IN (0, 1)),
+    outside_method      INTEGER NOT NULL DEFAULT 0 CHECK (outside_method IN (0, 1)),
+    added_at            TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE reviewers (
+    reviewer_ref   TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    profession     TEXT NOT NULL,
+    sector         TEXT NOT NULL,
+    organisation   TEXT,
+    registration   TEXT,
+    email          TEXT,
+    conflicts_json TEXT NOT NULL DEFAULT '[]',
+    added_at       TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE enrolments (
+    id              INTEGER PRIMARY KEY,
+    reviewer_ref    TEXT NOT NULL REFERENCES reviewers (reviewer_ref),
+    cert_pem        TEXT NOT NULL,
+    fingerprint     TEXT NOT NULL UNIQUE,
+    key_fingerprint TEXT NOT NULL,
+    issued_at       TEXT NOT NULL,
+    replaced        INTEGER NOT NULL DEFAULT 0 CHECK (replaced IN (0, 1)),
+    replaced_at     TEXT
+) STRICT;
+CREATE UNIQUE INDEX enrolments_one_active ON enrolments (reviewer_ref) WHERE replaced = 0;
+
+CREATE TABLE allocation (
+    case_ref     TEXT PRIMARY KEY REFERENCES cohort_cases (case_ref),
+    reviewer_1   TEXT NOT NULL REFERENCES reviewers (reviewer_ref),
+    reviewer_2   TEXT NOT NULL REFERENCES reviewers (reviewer_ref),
+    overridden   INTEGER NOT NULL DEFAULT 0 CHECK (overridden IN (0, 1)),
+    allocated_at TEXT NOT NULL,
+    CHECK (reviewer_1 != reviewer_2)
+) STRICT;
+
+CREATE TABLE allocation_problems (
+    case_ref TEXT PRIMARY KEY REFERENCES cohort_cases (case_ref),
+    reason   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE allocation_overrides (
+    case_ref   TEXT PRIMARY KEY REFERENCES cohort_cases (case_ref),
+    reviewer_1 TEXT NOT NULL REFERENCES reviewers (reviewer_ref),
+    reviewer_2 TEXT NOT NULL REFERENCES reviewers (reviewer_ref),
+    set_at     TEXT NOT NULL,
+    CHECK (reviewer_1 != reviewer_2)
+) STRICT;
+
+CREATE TABLE case_modes (
+    case_ref    TEXT PRIMARY KEY REFERENCES cohort_cases (case_ref),
+    review_mode TEXT NOT NULL CHECK (review_mode IN ({_MODES})),
+    set_at      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE packs (
+    pack_id          TEXT PRIMARY KEY,
+    reviewer_ref     TEXT NOT NULL REFERENCES reviewers (reviewer_ref),
+    sequence         INTEGER NOT NULL CHECK (sequence >= 1),
+    created_at       TEXT NOT NULL,
+    file_name        TEXT NOT NULL,
+    cert_fingerprint TEXT NOT NULL,
+    UNIQUE (reviewer_ref, sequence)
+) STRICT;
+
+CREATE TABLE pack_cases (
+    pack_id   TEXT NOT NULL REFERENCES packs (pack_id),
+    case_ref  TEXT NOT NULL,
+    withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+    PRIMARY KEY (pack_id, case_ref)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX pack_cases_by_case ON pack_cases (case_ref);
+"""
+
+
+def _study_v1(db: Database) -> None:
+    db.executescript(STUDY_SCHEMA_V1)
+
+
+# Append only; never edit a released step (same rule as the workspace's MIGRATIONS).
+STUDY_MIGRATIONS: tuple[Callable[[Database], None], ...] = (_study_v1,)
+STUDY_LATEST_VERSION = len(STUDY_MIGRATIONS)

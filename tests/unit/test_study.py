@@ -1,0 +1,432 @@
+"""The coordinator's study: creation, intake, enrolment, allocation, packs (service level)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from asn1crypto import cms as asn1_cms
+from cryptography import x509
+from test_study_support import (
+    STUDY_PASSPHRASE,
+    World,
+    cohort_bytes,
+    new_study,
+    new_workspace,
+    panel,
+    panel_bytes,
+    snapshot,
+    world,
+)
+
+from reviewer_app import paths
+from reviewer_app.errors import (
+    InvalidInputError,
+    NetworkDriveError,
+    NotFoundError,
+    UserError,
+    WrongPassphraseError,
+)
+from reviewer_app.services import cms
+from reviewer_app.services.authority import (
+    fingerprint,
+    parse_fingerprint,
+    replaced_fingerprint_of,
+    reviewer_ref_of,
+)
+from reviewer_app.services.pack_format import PackRefusal, PackRefusedError, open_pack
+from reviewer_app.services.reviewer_identity import load_private_key
+from reviewer_app.services.study import (
+    AllocationOutOfDateError,
+    CohortRejectedError,
+    Study,
+    pack_file_name,
+)
+from reviewer_app.storage.keys import TEST_KDF
+from reviewer_app.storage.study_store import EnrolmentStore
+
+
+@pytest.fixture(scope="session")
+def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "worlds"
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Study:
+    s = new_study(tmp_path / "study")
+    yield s
+    s.close()
+
+
+# --- creating and opening ------------------------------------------------------------------
+
+
+def test_a_new_study_has_a_root_and_reopens_with_its_passphrase(tmp_path: Path) -> None:
+    with new_study(tmp_path / "s", cases=0) as study:
+        fp = study.fingerprint()
+        assert parse_fingerprint(fp) == fp
+        assert fingerprint(study.root_certificate()) == fp
+        assert study.info.review_mode == "independent"
+    with Study.open(tmp_path / "s", STUDY_PASSPHRASE) as again:
+        assert again.fingerprint() == fp
+        assert again.info.name == "Test study"
+
+
+def test_the_authority_key_is_stored_encrypted_under_the_passphrase(study: Study) -> None:
+    from reviewer_app.storage.study_store import StudyInfoStore
+
+    pem = StudyInfoStore(study.db).authority_key_pem()
+    assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+
+
+def test_wrong_passphrase_is_refused(tmp_path: Path) -> None:
+    new_study(tmp_path / "s", cases=0).close()
+    with pytest.raises(WrongPassphraseError, match="study"):
+        Study.open(tmp_path / "s", "not the study passphrase")
+
+
+def test_a_second_study_in_the_same_folder_is_refused(tmp_path: Path) -> None:
+    new_study(tmp_path / "s", cases=0).close()
+    with pytest.raises(UserError, match="already a study"):
+        Study.create(tmp_path / "s", STUDY_PASSPHRASE, name="Again", kdf=TEST_KDF)
+
+
+def test_no_study_here(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        Study.open(tmp_path / "nothing", STUDY_PASSPHRASE)
+
+
+def test_bad_mode_and_short_passphrase_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="independent"):
+        Study.create(tmp_path / "a", STUDY_PASSPHRASE, name="X", mode="solo", kdf=TEST_KDF)
+    with pytest.raises(UserError, match="at least"):
+        Study.create(tmp_path / "b", "short", name="X", kdf=TEST_KDF)
+    assert not Study.exists_in(tmp_path / "a") and not Study.exists_in(tmp_path / "b")
+
+
+def test_a_study_on_a_network_drive_is_refused(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "share" / "study"
+    mount = paths.Mount(mount_point=str(tmp_path / "share"), fs_type="cifs")
+    monkeypatch.setattr(paths, "read_mount_table", lambda: [mount])
+    (tmp_path / "share").mkdir()
+    with pytest.raises(NetworkDriveError, match="network"):
+        Study.create(target, STUDY_PASSPHRASE, name="X", kdf=TEST_KDF)
+    assert not target.exists()
+
+
+# --- cohort intake -------------------------------------------------------------------------
+
+
+def test_importing_the_same_cohort_again_changes_nothing(study: Study) -> None:
+    before = snapshot(study.db)
+    report = study.add_cohort(cohort_bytes(12), "cohort.csv")
+    assert not report.changes.changed
+    assert report.changes.unchanged == 12
+    assert snapshot(study.db) == before
+    assert "Nothing changed" in report.summary_lines()[0]
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_corrected_cohort_adds_and_updates_and_names_fields_not_values(study: Study) -> None:
+    rows = _rows(cohort_bytes(14))  # the same first 12 + 2 new
+    rows[0]["nhs_number"] = "999 000 0018"
+    rows[1]["site"] = "Glenfield Hospital" if rows[1]["site"] != "Glenfield Hospital" else "X"
+    report = study.add_cohort(_csv(rows), "corrected.csv")
+    assert report.changes.added == (rows[12]["case_ref"], rows[13]["case_ref"])
+    assert report.changes.updated[rows[0]["case_ref"]] == ("nhs_number",)
+    assert report.changes.updated[rows[1]["case_ref"]] == ("site",)
+    assert report.changes.unchanged == 10
+    text = "\n".join(report.summary_lines())
+    assert "nhs_number" in text and "9990000018" not in text and "999 000 0018" not in text
+    assert rows[1]["site"] not in text
+
+
+def test_a_cohort_with_errors_imports_nothing_and_lists_every_error(study: Study) -> None:
+    before = snapshot(study.db)
+    rows = _rows(cohort_bytes(20))
+    rows[13]["nhs_number"] = "999 000 0019"  # bad check digit
+    rows[15]["date_of_death"] = "31/02/2018"
+    rows[17]["sex"] = "x"
+    with pytest.raises(CohortRejectedError) as caught:
+        study.add_cohort(_csv(rows), "bad.csv")
+    message = str(caught.value)
+    assert "nothing has been changed" in message
+    assert "line 15, column nhs_number" in message
+    assert "line 17, column date_of_death" in message
+    assert "line 19, column sex" in message
+    assert len(caught.value.problems) == 3
+    assert rows[13]["family_name"] not in message
+    assert snapshot(study.db) == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\x00\x01\xff binary", b"a,b,c\n1,2,3\n", b"case_ref\n"],
+)
+def test_garbage_cohorts_are_one_clear_error(study: Study, data: bytes) -> None:
+    before = snapshot(study.db)
+    with pytest.raises(InvalidInputError):
+        study.add_cohort(data, "junk.csv")
+    assert snapshot(study.db) == before
+
+
+def test_cohort_warnings_are_reported_and_flagged(tmp_path: Path) -> None:
+    rows = _rows(cohort_bytes(3))
+    rows[0]["date_of_birth"] = "2010-01-01"  # a child: outside this method
+    with new_study(tmp_path / "s", cases=0) as study:
+        report = study.add_cohort(_csv(rows), "c.csv")
+        from reviewer_app.storage.study_store import CohortStore
+
+        assert CohortStore(study.db).flagged() == {rows[0]["case_ref"]: (False, True)}
+    assert any("under 18" in str(w) for w in report.warnings)
+
+
+@pytest.mark.skipif(
+    not (SHARED := Path(__file__).parents[2].parent / "shared" / "data").is_dir(),
+    reason="../shared/data is not present",
+)
+def test_the_shared_synthetic_files_import(tmp_path: Path) -> None:
+    with Study.create(tmp_path / "s", STUDY_PASSPHRASE, name="Shared", kdf=TEST_KDF) as study:
+        cohort = study.add_cohort((SHARED / "cohort.csv").read_bytes(), "cohort.csv")
+        panel_report = study.add_reviewers((SHARED / "reviewers.csv").read_bytes(), "r.csv")
+        assert len(cohort.changes.added) == 40
+        assert len(panel_report.changes.added) == 8
+        report = study.allocate()
+        assert len(report.result.pairs) + len(report.result.unallocated) == 40
+
+
+# --- the panel -----------------------------------------------------------------------------
+
+
+def test_panel_reimport_and_update(study: Study) -> None:
+    before = snapshot(study.db)
+    assert not study.add_reviewers(panel_bytes(), "r.csv").changes.changed
+    assert snapshot(study.db) == before
+    changed = panel()
+    changed[0] = changed[0].model_copy(update={"conflicts": ("renal",)})
+    report = study.add_reviewers(panel_bytes(changed), "r.csv")
+    assert report.changes.updated == {"R01": ("conflicts",)}
+
+
+def test_a_panel_with_errors_imports_nothing(study: Study) -> None:
+    before = snapshot(study.db)
+    bad = panel_bytes().replace(b",doctor,", b",surgeon,", 1)
+    with pytest.raises(CohortRejectedError, match="profession"):
+        study.add_reviewers(bad, "r.csv")
+    assert snapshot(study.db) == before
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+def test_enrol_issues_a_certificate_and_returns_the_key_fingerprint(
+    study: Study, tmp_path: Path
+) -> None:
+    session, request = new_workspace(tmp_path / "ws", "R01")
+    with session:
+        result = study.enrol(request, "R01")
+        assert result.key_fingerprint == session.key_fingerprint()
+    active = EnrolmentStore(study.db).active("R01")
+    assert active is not None
+    cert = x509.load_pem_x509_certificate(active.cert_pem.encode())
+    assert reviewer_ref_of(cert) == "R01"
+    cert.verify_directly_issued_by(study.root_certificate())
+    assert result.cert_fingerprint == fingerprint(cert)
+
+
+def test_enrol_refusals_change_nothing(study: Study, tmp_path: Path) -> None:
+    session, request = new_workspace(tmp_path / "ws", "R01")
+    session.close()
+    before = snapshot(study.db)
+    with pytest.raises(InvalidInputError, match="not an enrolment request"):
+        study.enrol(b"\x00garbage", "R01")
+    tampered = request.replace(b"GMC 1234567", b"GMC 7654321")
+    with pytest.raises(InvalidInputError, match="do not match"):
+        study.enrol(tampered, "R01")
+    with pytest.raises(NotFoundError, match="R99"):
+        study.enrol(request, "R99")
+    assert snapshot(study.db) == before
+
+
+def test_a_second_key_needs_replace(study: Study, tmp_path: Path) -> None:
+    first, request_1 = new_workspace(tmp_path / "ws1", "R01")
+    second, request_2 = new_workspace(tmp_path / "ws2", "R01")
+    first.close()
+    second.close()
+    old = study.enrol(request_1, "R01")
+    before = snapshot(study.db)
+    with pytest.raises(UserError, match="--replace"):
+        study.enrol(request_2, "R01")
+    with pytest.raises(UserError, match="same key"):
+        study.enrol(request_1, "R01")
+    assert snapshot(study.db) == before
+    new = study.enrol(request_2, "R01", replace=True)
+    assert new.replaced_fingerprint == old.cert_fingerprint
+    history = EnrolmentStore(study.db).history("R01")
+    assert [e.replaced for e in history] == [True, False]
+    cert = x509.load_pem_x509_certificate(history[1].cert_pem.encode())
+    assert replaced_fingerprint_of(cert) == old.cert_fingerprint
+
+
+# --- allocation ----------------------------------------------------------------------------
+
+
+def test_allocate_stores_pairs_and_writes_csv(study: Study) -> None:
+    report = study.allocate()
+    assert len(report.result.pairs) == 12
+    assert not report.result.unallocated
+    text = study.allocation_csv()
+    assert text.splitlines()[0] == "case_ref,reviewer_1,reviewer_2"
+    assert len(text.splitlines()) == 13
+    assert report.not_enrolled  # nobody enrolled yet: reported
+    assert study.allocate().result.pairs == report.result.pairs  # deterministic, stable
+
+
+def test_unsafe_cases_are_reported_not_forced(tmp_path: Path) -> None:
+    reviewers = panel()
+    rows = _rows(cohort_bytes(4))
+    specialty = rows[0]["specialty"]
+    conflicted = [r.model_copy(update={"conflicts": (specialty,)}) for r in reviewers[:3]]
+    with new_study(tmp_path / "s", cases=4) as study:
+        study.add_reviewers(panel_bytes([*conflicted, reviewers[3]]), "r.csv")
+        report = study.allocate()
+        unallocated = dict(report.result.unallocated)
+        assert rows[0]["case_ref"] in unallocated
+        assert rows[0]["case_ref"] not in report.result.pairs
+        assert "could NOT be allocated" in "\n".join(report.summary_lines())
+
+
+def test_overrides_survive_reallocation_and_unsafe_ones_are_refused(study: Study) -> None:
+    study.allocate()
+    ref = "NSR-0001"
+    study.set_override(ref, ("R03", "R04"))
+    report = study.allocate()
+    assert report.result.pairs[ref] == ("R03", "R04")
+    assert ref in report.result.overridden
+    assert study.allocate().result.pairs[ref] == ("R03", "R04")
+    with pytest.raises(InvalidInputError):
+        study.set_override(ref, ("R03", "R03"))
+    with pytest.raises(NotFoundError):
+        study.set_override(ref, ("R03", "R99"))
+    with pytest.raises(NotFoundError):
+        study.set_override("NSR-9999", ("R01", "R02"))
+    study.set_override(ref, None)
+    assert ref not in study.allocate().result.overridden
+
+
+def test_make_packs_refuses_a_stale_allocation(study: Study, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="allocate first"):
+        study.make_packs(tmp_path / "out")
+    study.allocate()
+    study.add_cohort(cohort_bytes(13), "more.csv")
+    with pytest.raises(AllocationOutOfDateError):
+        study.make_packs(tmp_path / "out")
+
+
+# --- packs ---------------------------------------------------------------------------------
+
+
+def _pairs(w: World) -> dict[str, tuple[str, str]]:
+    with w.study() as study:
+        return study.allocation().pairs
+
+
+def test_independent_packs_give_both_reviewers_the_case(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root)
+    made = w.make_packs()
+    assert set(made) == {"R01", "R02", "R03", "R04"}
+    for ref, path in made.items():
+        assert path.name == pack_file_name(ref, 1) == f"assignment-{ref}-0001.p7m"
+    pairs = _pairs(w)
+    for ref in made:
+        with w.session(ref) as session:
+            session.import_pack(made[ref].read_bytes(), trust_fingerprint=w.fingerprint())
+            held = {s.case_ref for s in session.list_cases()}
+        assert held == {c for c, pair in pairs.items() if ref in pair}
+
+
+def test_joint_packs_go_to_the_first_reviewer_naming_the_second(
+    tmp_path: Path, template_root
+) -> None:
+    w = world(tmp_path, template_root, mode="joint")
+    made = w.make_packs()
+    pairs = _pairs(w)
+    firsts = {pair[0] for pair in pairs.values()}
+    assert set(made) == firsts
+    from reviewer_app.storage.assignments import AssignmentStore
+
+    ref = sorted(firsts)[0]
+    with w.session(ref) as session:
+        report = session.import_pack(made[ref].read_bytes(), trust_fingerprint=w.fingerprint())
+        assert sorted(report.added) == sorted(c for c, p in pairs.items() if p[0] == ref)
+        case_ref = report.added[0]
+        assignment = AssignmentStore(session.workspace.db).assignment(case_ref)
+    assert assignment is not None
+    assert assignment.review_mode == "joint"
+    assert assignment.co_reviewer_ref == pairs[case_ref][1]
+    names = {r.reviewer_ref: r.name for r in panel()}
+    assert assignment.co_reviewer_name == names[pairs[case_ref][1]]
+
+
+def test_a_reallocated_case_is_withdrawn_in_the_next_pack(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root)
+    w.make_packs()
+    pairs = _pairs(w)
+    case_ref, (first, second) = next(iter(pairs.items()))
+    others = [r for r in ("R01", "R02", "R03", "R04") if r not in (first, second)]
+    with w.study() as study:
+        study.set_override(case_ref, tuple(sorted(others)))
+        study.allocate()
+        report = study.make_packs(w.packs_dir)
+    by_ref = {m.reviewer_ref: m for m in report.made}
+    assert by_ref[first].withdrawn_count == 1 and by_ref[first].sequence == 2
+    with w.study() as study:
+        from reviewer_app.storage.study_store import PackLedger
+
+        last = PackLedger(study.db).last_pack(first)
+    assert last is not None and last.withdrawn_case_refs == (case_ref,)
+    assert case_ref not in last.case_refs
+
+
+def test_a_pack_is_encrypted_to_its_reviewer_alone(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root)
+    made = w.make_packs()
+    data = made["R01"].read_bytes()
+    with w.study() as study:
+        cert = x509.load_pem_x509_certificate(
+            EnrolmentStore(study.db).active("R01").cert_pem.encode()  # type: ignore[union-attr]
+        )
+        other = x509.load_pem_x509_certificate(
+            EnrolmentStore(study.db).active("R02").cert_pem.encode()  # type: ignore[union-attr]
+        )
+        root = study.root_certificate()
+    info = asn1_cms.ContentInfo.load(data)
+    assert info["content_type"].native == "enveloped_data"
+    recipients = list(info["content"]["recipient_infos"])
+    assert len(recipients) == 1
+    rid = recipients[0].chosen["rid"].chosen
+    assert rid["serial_number"].native == cert.serial_number
+    assert rid["issuer"].dump() == cert.issuer.public_bytes()
+    assert b"NSR-0001" not in data and b"assignment-pack" not in data
+    with w.session("R02") as session:
+        identity = session.identity()
+        assert identity is not None
+        key = load_private_key(identity)
+    with pytest.raises(cms.NotARecipientError):
+        cms.open_envelope(data, key, other)
+    with pytest.raises(PackRefusedError) as caught:
+        open_pack(data, key, other, root)
+    assert caught.value.reason is PackRefusal.NOT_FOR_YOU
