@@ -1,53 +1,268 @@
 """Composition root for the desktop app: paths, workspace, services, then the GUI.
 
 Only this module and ``cli`` know every layer; widgets get the services they need passed in.
+The GUI modules are imported inside functions so the CLI never loads Qt, and nothing here
+imports the signing or PDF libraries: they load when first used.
+
+Start-up paths:
+
+* ``--demo``: build the synthetic workspace if needed, open it with its public passphrase
+  (shown in the window) and "SYNTHETIC DATA" in the title;
+* a folder holding a workspace: the unlock screen, then the case list;
+* a folder without one: the first-run assistant, then the case list.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reviewer_app.errors import UserError
 from reviewer_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.main_window import MainWindow
+    from reviewer_app.gui.settings import AppSettings
+    from reviewer_app.gui.tasks import Progress
+    from reviewer_app.services.session import ReviewerSession
+    from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 
-def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
-    """Open the desktop app on ``folder`` (building the demo workspace first if asked)."""
-    from reviewer_app.gui.launch import application, install_crash_handler
-    from reviewer_app.gui.main_window import MainWindow
-    from reviewer_app.gui.unlock import ask_passphrase, show_error
-    from reviewer_app.services.demo import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
+# --- opening a workspace off the GUI thread --------------------------------------------------
+
+
+def unlock_in_worker(folder: Path, passphrase: str) -> Workspace:
+    """The slow part of unlocking (key derivation, any migration), for a worker thread.
+
+    SQLite connections belong to the thread that opened them, so the connection the unlock
+    opened here is closed again; ``adopt_workspace`` opens the GUI thread's own.
+    """
+    from reviewer_app.services.workspace import Workspace
+
+    workspace = Workspace.unlock(folder, passphrase)
+    # TODO(workspace owner): a public Workspace.open_with_key(folder, key) would avoid this.
+    workspace.db.close()
+    workspace._db = None
+    return workspace
+
+
+def adopt_workspace(workspace: Workspace) -> ReviewerSession:
+    """On the GUI thread: give an unlocked workspace its connection and wrap it in a session."""
     from reviewer_app.services.session import ReviewerSession
 
-    app = application(sys.argv[:1])
-    install_crash_handler(str(paths.log_dir))
-    if demo:
-        if not demo_exists(folder):
-            build_demo_workspace(folder)
-        session = ReviewerSession.unlock(folder, DEMO_PASSPHRASE)
-    else:
-        unlocked: ReviewerSession | None = None
-        while unlocked is None:
-            passphrase = ask_passphrase(str(folder))
-            if passphrase is None:
-                return 0
-            try:
-                unlocked = ReviewerSession.unlock(folder, passphrase)
-            except UserError as err:
-                show_error(str(err))
-        session = unlocked
-    window = MainWindow(
+    workspace._db = workspace.connect()
+    return ReviewerSession(workspace)
+
+
+def open_demo_in_worker(folder: Path, progress: Progress) -> Workspace:
+    from reviewer_app.services.demo import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
+
+    if not demo_exists(folder):
+        build_demo_workspace(folder, progress=progress)
+    return unlock_in_worker(folder, DEMO_PASSPHRASE)
+
+
+def preload_services(_progress: object = None) -> None:
+    """Import the services while the reviewer types the passphrase (on a worker thread), so
+    the time after pressing Enter is only the key derivation and building the case list."""
+    import reviewer_app.services.session
+    import reviewer_app.services.workspace  # noqa: F401
+
+
+def has_workspace(folder: Path) -> bool:
+    """Whether ``folder`` holds a workspace, without importing the storage layer (start-up
+    speed: the unlock screen shows before the database libraries load). Must agree with
+    ``Workspace.exists_in`` (a test checks)."""
+    return (folder / "workspace.key.json").exists() or (folder / "workspace.db").exists()
+
+
+def passphrase_checker(folder: Path) -> Callable[[str], object]:
+    """Checks the passphrase against the workspace's key record (for unlocking after a lock)."""
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage.keys import unlock_key
+
+    key_file = Workspace.key_check_path_in(folder)
+
+    def verify(passphrase: str) -> object:
+        unlock_key(key_file, passphrase)
+        return True
+
+    return verify
+
+
+# --- the windows -------------------------------------------------------------------------------
+
+
+class ReviewForm:
+    """The review form's parts that live as long as the session: the service on the GUI
+    thread's connection and the autosave writer on its own thread (gui/autosave.py)."""
+
+    def __init__(self, session: ReviewerSession, actor: str) -> None:
+        from reviewer_app.gui.autosave import AutosaveWriter
+        from reviewer_app.services.review import ReviewService
+
+        self.service = ReviewService(session.workspace.db)
+        self.writer = AutosaveWriter(session.workspace.connect, actor=actor)
+        self.writer.start()
+
+    def page(self, parent: Any) -> Any:
+        from reviewer_app.gui.form.review_page import ReviewPage
+
+        return ReviewPage(self.service, self.writer, parent)
+
+    def stop(self) -> bool:
+        return self.writer.stop()
+
+
+def build_main_window(
+    session: ReviewerSession,
+    settings: AppSettings,
+    *,
+    demo: bool,
+    runner: Any = None,
+    form: ReviewForm | None = None,
+) -> MainWindow:
+    from reviewer_app.gui.main_window import MainWindow
+    from reviewer_app.services.demo import DEMO_PASSPHRASE
+
+    return MainWindow(
         session.list_cases(),
         workspace_label="demo workspace" if demo else str(session.folder),
         synthetic=demo,
         demo_passphrase=DEMO_PASSPHRASE if demo else None,
+        verify_passphrase=passphrase_checker(session.folder),
+        reload_rows=session.list_cases,
+        review_page_factory=form.page if form is not None else None,
+        runner=runner,
+        settings=settings,
     )
-    window.show()
+
+
+class Shell:
+    """Holds what lives as long as the app: settings, the runner, the session, the window."""
+
+    def __init__(self, app: Any, paths: AppPaths, folder: Path, *, demo: bool) -> None:
+        from reviewer_app.gui.settings import AppSettings, settings_path
+        from reviewer_app.gui.tasks import TaskRunner
+
+        self.app = app
+        self.paths = paths
+        self.folder = folder
+        self.demo = demo
+        self.settings = AppSettings(settings_path())
+        self.runner = TaskRunner(app)
+        self.session: ReviewerSession | None = None
+        self.form: ReviewForm | None = None
+        self.window: MainWindow | None = None
+        self.start_window: Any = None
+
+    def start(self) -> None:
+        if self.demo:
+            self._open_demo()
+        elif has_workspace(self.folder):
+            self._show_unlock()
+        else:
+            self._show_first_run()
+
+    def _open_demo(self) -> None:
+        from reviewer_app.gui.crash_dialog import report_exception
+
+        def failed(err: BaseException) -> None:
+            report_exception(err)
+            self.app.quit()
+
+        self.runner.run(
+            lambda progress: open_demo_in_worker(self.folder, progress),
+            lambda workspace: self.show_main(adopt_workspace(workspace)),
+            failed,
+            label="Opening the demo workspace…",
+        )
+
+    def _show_unlock(self) -> None:
+        from reviewer_app.gui.tasks import call_later
+        from reviewer_app.gui.unlock_screen import UnlockScreen
+
+        screen = UnlockScreen(
+            lambda passphrase: unlock_in_worker(self.folder, passphrase),
+            self.runner,
+            where=str(self.folder),
+        )
+        screen.setWindowTitle("Case review – unlock")
+        screen.resize(760, 460)
+        screen.unlocked.connect(lambda workspace: self.show_main(adopt_workspace(workspace)))
+        self.start_window = screen
+        screen.show()
+        screen.passphrase.setFocus()
+        # Load the services once the screen has been painted, while the passphrase is typed.
+        call_later(
+            50,
+            lambda: self.runner.run(
+                preload_services, lambda _r: None, lambda _e: None, show_progress=False
+            ),
+        )
+
+    def _show_first_run(self) -> None:
+        from reviewer_app.gui.first_run import FirstRunWizard
+        from reviewer_app.gui.tasks import BusyRunner
+        from reviewer_app.services.session import ReviewerSession
+
+        # The assistant's work uses the workspace's GUI-thread connection: BusyRunner.
+        wizard = FirstRunWizard(self.folder, ReviewerSession.create, self.settings, BusyRunner())
+
+        def finished(_result: int) -> None:
+            session = wizard.session
+            if isinstance(session, ReviewerSession):
+                self.show_main(session)
+            else:
+                self.app.quit()
+
+        wizard.finished.connect(finished)
+        self.start_window = wizard
+        wizard.show()
+
+    def show_main(self, session: ReviewerSession) -> None:
+        self.session = session
+        actor = self.settings.reviewer.name or "reviewer"
+        self.form = ReviewForm(session, actor)
+        self.window = build_main_window(
+            session, self.settings, demo=self.demo, runner=self.runner, form=self.form
+        )
+        self.window.show()
+        if self.form.service.last_position() is not None:
+            self.window.resume()  # the case, section and field of the last session
+        if self.start_window is not None:
+            self.start_window.close()
+            self.start_window.deleteLater()
+            self.start_window = None
+
+    def close(self) -> None:
+        self.runner.wait()
+        if self.form is not None:
+            if not self.form.stop():
+                log.error("some typing may not have been saved before closing")
+            self.form = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
+    """Open the desktop app on ``folder`` (building the demo workspace first if asked)."""
+    from reviewer_app.gui.crash_dialog import install_crash_handler
+    from reviewer_app.gui.launch import application
+    from reviewer_app.gui.theme import apply_theme
+    from reviewer_app.logging_setup import LOG_FILE_NAME
+
+    app = application(sys.argv[:1])
+    install_crash_handler(str(paths.log_dir / LOG_FILE_NAME))
+    shell = Shell(app, paths, folder, demo=demo)
+    apply_theme(app, shell.settings.theme)
+    shell.start()
     try:
         return app.exec()
     finally:
-        session.close()
+        shell.close()

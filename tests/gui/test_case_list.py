@@ -1,66 +1,32 @@
-"""The case list model and the main window, with pytest-qt."""
+"""The case list model (sorting, status filter, search) and page, with pytest-qt."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from reviewer_app.domain.case import PlaceOfDeath
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.gui.case_table_model import COLUMNS, REF_ROLE, CaseTableModel
+from reviewer_app.gui.case_list_page import CaseListPage
+from reviewer_app.gui.case_table_model import (
+    COLUMN_INDEX,
+    COLUMNS,
+    REF_ROLE,
+    STATUS_FILTERS,
+    CaseTableModel,
+    fold,
+)
 from reviewer_app.gui.main_window import SYNTHETIC_MARK, MainWindow
+from tests.gui.gui_fixtures import CANARY_NHS, ROWS
 
 
-@dataclass(frozen=True)
-class Row:
-    case_ref: str
-    display_name: str
-    age_at_death: int
-    date_of_death: date
-    place_of_death: PlaceOfDeath
-    status: ReviewStatus
-    progress: float
-    flags: tuple[str, ...] = ()
-
-
-ROWS = [
-    Row(
-        "NSR-0002",
-        "NGUYỄN, Thi Lan",
-        81,
-        date(2017, 6, 3),
-        PlaceOfDeath.HOME,
-        ReviewStatus.IN_PROGRESS,
-        0.25,
-    ),
-    Row(
-        "NSR-0001",
-        "Ó SÚILLEABHÁIN, Raj",
-        77,
-        date(2017, 6, 24),
-        PlaceOfDeath.ACUTE_HOSPITAL,
-        ReviewStatus.NOT_STARTED,
-        0.0,
-        ("urgent",),
-    ),
-    Row(
-        "NSR-0003",
-        "ZIELIŃSKA, Agnieszka",
-        90,
-        date(2017, 6, 1),
-        PlaceOfDeath.HOSPICE,
-        ReviewStatus.SIGNED,
-        1.0,
-    ),
-]
+def refs(model: CaseTableModel) -> list[str]:
+    return [model.index(r, 0).data(REF_ROLE) for r in range(model.rowCount())]
 
 
 def test_model_shows_labels_not_codes(qtmodeltester) -> None:
     model = CaseTableModel(ROWS)
     qtmodeltester.check(model)
-    assert model.rowCount() == 3
+    assert model.rowCount() == 4
     assert model.columnCount() == len(COLUMNS)
     texts = [model.data(model.index(1, c)) for c in range(len(COLUMNS))]
     assert texts == [
@@ -71,26 +37,153 @@ def test_model_shows_labels_not_codes(qtmodeltester) -> None:
         "Acute hospital",
         "Not started",
         "0%",
-        "urgent",
+        "Urgent",
     ]
+    flags = model.index(3, COLUMN_INDEX["Flags"]).data()
+    assert flags == "Escalated, Second review"
+    assert model.index(2, COLUMN_INDEX["Flags"]).data() == "Identifiers corrected, Withdrawn"
     assert model.data(model.index(0, 0), REF_ROLE) == "NSR-0002"
 
 
+def test_sorting_by_each_column_is_stable_and_reversible(qtmodeltester) -> None:
+    model = CaseTableModel(ROWS)
+    qtmodeltester.check(model)
+    model.sort(COLUMN_INDEX["Date of death"], Qt.SortOrder.AscendingOrder)
+    assert refs(model) == ["NSR-0003", "NSR-0002", "NSR-0001", "NSR-0004"]
+    model.sort(COLUMN_INDEX["Age"], Qt.SortOrder.DescendingOrder)
+    assert refs(model) == ["NSR-0003", "NSR-0002", "NSR-0001", "NSR-0004"]
+    model.sort(COLUMN_INDEX["Patient"], Qt.SortOrder.AscendingOrder)
+    assert refs(model) == ["NSR-0002", "NSR-0001", "NSR-0004", "NSR-0003"]
+    model.sort(COLUMN_INDEX["Case"], Qt.SortOrder.AscendingOrder)
+    assert refs(model) == ["NSR-0001", "NSR-0002", "NSR-0003", "NSR-0004"]
+    qtmodeltester.check(model)
+
+
+def test_search_by_ref_name_any_order_without_accents_and_nhs_number(qtmodeltester) -> None:
+    model = CaseTableModel(ROWS)
+    qtmodeltester.check(model)
+    model.set_query("nsr-0003")
+    assert refs(model) == ["NSR-0003"]
+    model.set_query("thi nguyen")  # order and accents do not matter
+    assert refs(model) == ["NSR-0002"]
+    model.set_query("súilleabháin")
+    assert refs(model) == ["NSR-0001"]
+    model.set_query("943 476 5919")  # spaces in the NHS number are ignored
+    assert refs(model) == ["NSR-0004"]
+    model.set_query(CANARY_NHS[:6])
+    assert refs(model) == ["NSR-0004"]
+    model.set_query("nobody like this")
+    assert refs(model) == []
+    model.set_query("")
+    assert len(refs(model)) == 4
+    qtmodeltester.check(model)
+    assert fold("NGUYỄN") == "nguyen"
+
+
+def test_status_filter_and_search_combine() -> None:
+    model = CaseTableModel(ROWS)
+    to_do = next(f for f in STATUS_FILTERS if f.label == "To do")
+    model.set_status_filter(to_do.statuses)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0002"]
+    model.set_query("raj")
+    assert refs(model) == ["NSR-0001"]
+    model.set_status_filter(frozenset({ReviewStatus.SIGNED}))
+    assert refs(model) == []
+    model.set_status_filter(None)
+    assert refs(model) == ["NSR-0001"]
+
+
+def test_status_change_updates_one_row_and_refilters() -> None:
+    model = CaseTableModel(ROWS)
+    model.set_status_filter(frozenset({ReviewStatus.IN_PROGRESS}))
+    assert refs(model) == ["NSR-0002"]
+    assert model.set_status("NSR-0001", ReviewStatus.IN_PROGRESS)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0002"]
+    assert not model.set_status("NSR-9999", ReviewStatus.IN_PROGRESS)
+
+
+def test_clear_forgets_every_row(qtmodeltester) -> None:
+    model = CaseTableModel(ROWS)
+    model.set_query("raj")
+    model.clear()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0 and model.total_count == 0
+
+
+def test_page_enter_and_double_click_open_the_selected_case(qtbot) -> None:
+    page = CaseListPage(ROWS)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.current_case_ref() == "NSR-0001"  # sorted by case, first selected
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    with qtbot.waitSignal(page.open_case_requested) as opened:
+        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened.args == ["NSR-0002"]
+    index = page.model.index(2, 1)
+    rect = page.table.visualRect(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(page.open_case_requested) as opened:
+        qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == ["NSR-0003"]
+
+
+def test_page_ctrl_f_searches_and_enter_opens_the_single_match(qtbot) -> None:
+    page = CaseListPage(ROWS)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.search
+    qtbot.keyClicks(page.search, "zielinska")
+    assert page.count_label.text() == "Showing 1 of 4 cases"
+    with qtbot.waitSignal(page.open_case_requested) as opened:
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert opened.args == ["NSR-0003"]
+    qtbot.keyClick(page.search, Qt.Key.Key_Escape)
+    assert page.search.text() == ""
+
+
+def test_every_control_has_an_accessible_name(qtbot) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTableView
+
+    page = CaseListPage(ROWS)
+    qtbot.addWidget(page)
+    controls = [
+        w
+        for kind in (QAbstractButton, QComboBox, QLineEdit, QTableView)
+        for w in page.findChildren(kind)
+        # parts Qt builds inside a control (clear button, corner button) are not ours
+        if not isinstance(w.parent(), QLineEdit | QComboBox | QTableView)
+    ]
+    assert controls
+    unnamed = [type(w).__name__ for w in controls if not w.accessibleName()]
+    assert unnamed == []
+
+
 def test_main_window_sorts_by_date_and_marks_synthetic_data(qtbot) -> None:
-    window = MainWindow(ROWS, workspace_label="demo", synthetic=True, demo_passphrase="pass words")
+    window = MainWindow(
+        ROWS,
+        workspace_label="demo",
+        synthetic=True,
+        demo_passphrase="pass words",
+        listen_to_system=False,
+    )
     qtbot.addWidget(window)
     assert SYNTHETIC_MARK in window.windowTitle()
     assert "pass words" in window.banner.text()
     window.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
-    refs = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())]
-    assert refs == ["NSR-0003", "NSR-0002", "NSR-0001"]
+    assert refs(window.case_model) == ["NSR-0003", "NSR-0002", "NSR-0001", "NSR-0004"]
     window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    refs = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())]
-    assert refs == ["NSR-0001", "NSR-0002", "NSR-0003"]
+    assert refs(window.case_model) == ["NSR-0001", "NSR-0002", "NSR-0003", "NSR-0004"]
 
 
 def test_real_workspace_window_has_no_synthetic_banner(qtbot) -> None:
-    window = MainWindow(ROWS, workspace_label="C:/work", synthetic=False)
+    window = MainWindow(ROWS, workspace_label="C:/work", synthetic=False, listen_to_system=False)
     qtbot.addWidget(window)
     assert SYNTHETIC_MARK not in window.windowTitle()
     assert not hasattr(window, "banner")

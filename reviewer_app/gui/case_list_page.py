@@ -1,0 +1,255 @@
+"""The case list page: search, status filter, the table, and opening a case.
+
+Keyboard: Ctrl+F puts the cursor in the search box; Down from the search box moves into the
+table; Enter (or Return) on a row, a double-click, or the "Open case" button opens it; Escape
+in the search box clears it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.gui.case_table_model import (
+    COLUMN_INDEX,
+    REF_ROLE,
+    STATUS_FILTERS,
+    CaseRow,
+    CaseTableModel,
+)
+
+_OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class CaseTable(QTableView):
+    """The table; Enter opens the current case instead of moving down a row."""
+
+    open_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _OPEN_KEYS and self.currentIndex().isValid():
+            self.open_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class CaseListPage(QWidget):
+    """Lists the reviewer's cases and asks for one to be opened (``open_case_requested``)."""
+
+    open_case_requested = Signal(str)
+
+    def __init__(  # noqa: PLR0915 - one statement per widget
+        self,
+        rows: Sequence[CaseRow] = (),
+        parent: QWidget | None = None,
+        *,
+        find_shortcut: bool = True,
+    ) -> None:
+        """``find_shortcut=False`` when a window provides Ctrl+F itself (one owner per key)."""
+        super().__init__(parent)
+        self.setObjectName("caseListPage")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+
+        top = QHBoxLayout()
+        self.heading = QLabel("Your cases", self)
+        self.heading.setObjectName("pageTitle")
+        top.addWidget(self.heading)
+        top.addStretch(1)
+
+        search_label = QLabel("&Search:", self)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Case, name or NHS number")
+        self.search.setAccessibleName("Search cases")
+        self.search.setAccessibleDescription(
+            "Type a case reference, part of the patient's name, or an NHS number"
+        )
+        self.search.setToolTip("Search by case reference, name or NHS number (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        search_label.setBuddy(self.search)
+        top.addWidget(search_label)
+        top.addWidget(self.search)
+
+        filter_label = QLabel("S&how:", self)
+        self.status_filter = QComboBox(self)
+        self.status_filter.setAccessibleName("Show cases with status")
+        for status_filter in STATUS_FILTERS:
+            self.status_filter.addItem(status_filter.label)
+        filter_label.setBuddy(self.status_filter)
+        top.addSpacing(8)
+        top.addWidget(filter_label)
+        top.addWidget(self.status_filter)
+        layout.addLayout(top)
+
+        self.model = CaseTableModel(rows, self)
+        self.table = CaseTable(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Case list")
+        self.table.setAccessibleDescription("Press Enter to open the selected case")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        # Indicator first, then sorting on: the model sorts once, not twice.
+        header.setSortIndicator(COLUMN_INDEX["Case"], Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        layout.addWidget(self.table, 1)
+
+        bottom = QHBoxLayout()
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Number of cases shown")
+        bottom.addWidget(self.count_label)
+        bottom.addStretch(1)
+        hint = QLabel("Enter or double-click opens a case", self)
+        hint.setObjectName("hint")
+        bottom.addWidget(hint)
+        self.open_button = QPushButton("&Open case", self)
+        self.open_button.setObjectName("primary")
+        self.open_button.setAccessibleName("Open the selected case")
+        bottom.addWidget(self.open_button)
+        layout.addLayout(bottom)
+
+        if find_shortcut:
+            self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+            self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.find_shortcut.activated.connect(self.focus_search)
+
+        self.search.textChanged.connect(self._on_search)
+        self.search.installEventFilter(self)
+        self.status_filter.currentIndexChanged.connect(self._on_filter)
+        self.table.doubleClicked.connect(lambda _index: self._open_current())
+        self.table.open_requested.connect(self._open_current)
+        self.open_button.clicked.connect(self._open_current)
+        self.model.modelReset.connect(self._update_count)
+        self.model.layoutChanged.connect(self._update_count)
+
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.table)
+        self.setTabOrder(self.table, self.open_button)
+        self._fit_columns()
+        self._update_count()
+        self.select_first()
+
+    # -- content
+
+    def set_rows(self, rows: Sequence[CaseRow]) -> None:
+        self.model.set_rows(rows)
+        self._fit_columns()
+        self.select_first()
+
+    def clear(self) -> None:
+        """Take every patient detail off the page (lock): rows and the search text."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.model.set_query("")
+        self.model.clear()
+        self.table.clearSelection()
+
+    def _fit_columns(self) -> None:
+        """Size columns to a sample of rows (sizing to all 10,000 would be slow)."""
+        metrics = self.table.fontMetrics()
+        sample = [self.model.index(r, 0) for r in range(min(self.model.rowCount(), 200))]
+        padding = metrics.horizontalAdvance("MM")
+        for column in range(self.model.columnCount()):
+            header = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            width = metrics.horizontalAdvance(header) + padding + 16  # room for the sort arrow
+            for index in sample:
+                text = str(index.siblingAtColumn(column).data() or "")
+                width = max(width, metrics.horizontalAdvance(text) + padding)
+            self.table.setColumnWidth(column, min(width, 320))
+
+    # -- selection and opening
+
+    def current_case_ref(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return str(index.data(REF_ROLE))
+
+    def select_case(self, case_ref: str) -> bool:
+        row = self.model.visible_row_of(case_ref)
+        if row is None:
+            return False
+        self._select_row(row)
+        return True
+
+    def select_first(self) -> None:
+        if self.model.rowCount() > 0:
+            self._select_row(0)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _open_current(self) -> None:
+        ref = self.current_case_ref()
+        if ref is not None:
+            self.open_case_requested.emit(ref)
+
+    # -- search and filter
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _on_search(self, text: str) -> None:
+        self.model.set_query(text)
+        if not self.table.currentIndex().isValid():
+            self.select_first()
+
+    def _on_filter(self, position: int) -> None:
+        self.model.set_status_filter(STATUS_FILTERS[position].statuses)
+        if not self.table.currentIndex().isValid():
+            self.select_first()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_count
+        noun = "case" if total == 1 else "cases"
+        if shown == total:
+            self.count_label.setText(f"{total} {noun}")
+        else:
+            self.count_label.setText(f"Showing {shown} of {total} {noun}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down or event.key() in _OPEN_KEYS:
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                if not self.table.currentIndex().isValid():
+                    self.select_first()
+                if event.key() in _OPEN_KEYS and self.model.rowCount() == 1:
+                    self._open_current()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,129 @@
+"""Settings: the shared folder, minutes before the workspace locks itself, reviewer details."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.gui.settings import (
+    MAX_IDLE_LOCK_MINUTES,
+    MIN_IDLE_LOCK_MINUTES,
+    AppSettings,
+    ReviewerDetailsForm,
+)
+
+PROFESSIONS = (("doctor", "Doctor"), ("nurse", "Nurse"), ("other", "Other"))
+THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:  # noqa: PLR0915
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+
+        general = QGroupBox("Workspace", self)
+        form = QFormLayout(general)
+        folder_row = QHBoxLayout()
+        self.shared_folder = QLineEdit(str(settings.shared_folder or ""), general)
+        self.shared_folder.setAccessibleName("Shared folder")
+        self.shared_folder.setPlaceholderText("The folder where packs arrive and requests go")
+        self.browse = QPushButton("&Browse…", general)
+        self.browse.setAccessibleName("Choose the shared folder")
+        self.browse.clicked.connect(self._choose_folder)
+        folder_row.addWidget(self.shared_folder, 1)
+        folder_row.addWidget(self.browse)
+        shared_label = QLabel("S&hared folder:", general)
+        shared_label.setBuddy(self.shared_folder)
+        form.addRow(shared_label, folder_row)
+
+        self.idle_minutes = QSpinBox(general)
+        self.idle_minutes.setRange(MIN_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self.idle_minutes.setSuffix(" minutes")
+        self.idle_minutes.setAccessibleName("Lock after this many idle minutes")
+        idle_label = QLabel("&Lock when idle for:", general)
+        idle_label.setBuddy(self.idle_minutes)
+        form.addRow(idle_label, self.idle_minutes)
+
+        self.theme = QComboBox(general)
+        self.theme.setAccessibleName("Colours")
+        for value, text in THEME_CHOICES:
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        theme_label = QLabel("&Colours:", general)
+        theme_label.setBuddy(self.theme)
+        form.addRow(theme_label, self.theme)
+        layout.addWidget(general)
+
+        reviewer = QGroupBox("Your details (as the study coordinator knows you)", self)
+        rform = QFormLayout(reviewer)
+        details = settings.reviewer
+        self.name = self._line(rform, "&Name:", details.name, "Your name")
+        self.profession = QComboBox(reviewer)
+        self.profession.setAccessibleName("Profession")
+        for value, text in PROFESSIONS:
+            self.profession.addItem(text, value)
+        self.profession.setCurrentIndex(max(0, self.profession.findData(details.profession)))
+        profession_label = QLabel("&Profession:", reviewer)
+        profession_label.setBuddy(self.profession)
+        rform.addRow(profession_label, self.profession)
+        self.registration = self._line(
+            rform, "&Registration:", details.registration, "Professional registration"
+        )
+        self.registration.setPlaceholderText("For example GMC 1234567 or NMC 12A3456B")
+        self.email = self._line(rform, "&Email:", details.email, "Email address")
+        layout.addWidget(reviewer)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _line(self, form: QFormLayout, label: str, value: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit(value, self)
+        edit.setAccessibleName(accessible)
+        text = QLabel(label, self)
+        text.setBuddy(edit)
+        form.addRow(text, edit)
+        return edit
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose the shared folder", self.shared_folder.text()
+        )
+        if folder:
+            self.shared_folder.setText(folder)
+
+    def accept(self) -> None:
+        text = self.shared_folder.text().strip()
+        self.settings.shared_folder = Path(text) if text else None
+        self.settings.idle_lock_minutes = self.idle_minutes.value()
+        self.settings.theme = str(self.theme.currentData())
+        self.settings.reviewer = ReviewerDetailsForm(
+            name=self.name.text().strip(),
+            profession=str(self.profession.currentData()),
+            registration=self.registration.text().strip(),
+            email=self.email.text().strip(),
+        )
+        super().accept()

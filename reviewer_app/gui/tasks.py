@@ -1,0 +1,261 @@
+"""The one way to run work off the GUI thread (architecture.md, habits 6 and 7).
+
+``runner.run(fn, on_done, on_error)`` calls ``fn(progress)`` on a pool thread and delivers
+``on_done(result)`` or ``on_error(exc)`` on the GUI thread, through queued signals. ``progress``
+is the core's plain callback, ``progress(done, total, label)``; when the work takes longer than
+``PROGRESS_DELAY_MS`` a progress dialog appears, driven by those calls. Nothing here pumps the
+event loop by hand.
+
+``SyncTaskRunner`` has the same interface and runs everything at once on the calling thread:
+widget tests use it to stay deterministic (the idea of Picard's ``FakeThreadPool``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+Work = Callable[[Progress], Any]
+PROGRESS_DELAY_MS = 200
+
+
+class Runner(Protocol):
+    """What widgets need to start background work (both runners below fit)."""
+
+    def run(
+        self,
+        fn: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        label: str = ...,
+        parent: QWidget | None = None,
+        show_progress: bool = True,
+    ) -> None: ...
+
+
+def _no_progress(_done: int, _total: int, _label: str) -> None:
+    return None
+
+
+def default_error_handler(exc: BaseException) -> None:
+    """Errors people can fix get a plain dialog; anything else is a bug (crash dialog, log)."""
+    from reviewer_app.gui.crash_dialog import report_exception
+
+    report_exception(exc)
+
+
+class _Task(QObject):
+    """One piece of work. The object lives on the GUI thread; the worker only emits its
+    signals, and because the receiving slots belong to this object, Qt queues them onto the
+    GUI thread."""
+
+    progress = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None,
+        dialog: QProgressDialog,
+        delay_ms: int,
+    ) -> None:
+        super().__init__(runner)
+        self._runner = runner
+        self._on_done = on_done
+        self._on_error = on_error or default_error_handler
+        self.dialog = dialog
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+        if delay_ms >= 0:  # negative: the caller shows its own busy state
+            self._timer.start(delay_ms)
+        self.progress.connect(self._on_progress)
+        self.done.connect(self._delivered)
+        self.failed.connect(self._failed)
+
+    @Slot()
+    def _show_dialog(self) -> None:
+        self.dialog.show()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total > 0 else 0)
+        if text:
+            self.dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        self._timer.stop()
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        self._runner._forget(self)
+        self.deleteLater()
+
+    @Slot(object)
+    def _delivered(self, result: object) -> None:
+        self._finish()
+        self._on_done(result)
+
+    @Slot(object)
+    def _failed(self, exc: object) -> None:
+        self._finish()
+        assert isinstance(exc, BaseException)
+        self._on_error(exc)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Work, task: _Task) -> None:
+        super().__init__()
+        self._fn = fn
+        # Bound signal instances only: the worker never touches the task's other members.
+        self._progress = task.progress
+        self._done = task.done
+        self._failed = task.failed
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self._progress.emit)
+        except BaseException as exc:  # delivered to on_error on the GUI thread
+            self._failed.emit(exc)
+        else:
+            self._done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs work on a thread pool; results, errors and progress arrive on the GUI thread."""
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        pool: QThreadPool | None = None,
+        progress_delay_ms: int = PROGRESS_DELAY_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._delay = progress_delay_ms
+        self._active: set[_Task] = set()
+        self.last_dialog: QProgressDialog | None = None
+
+    @property
+    def active_count(self) -> int:
+        return len(self._active)
+
+    def run(
+        self,
+        fn: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        label: str = "Working…",
+        parent: QWidget | None = None,
+        show_progress: bool = True,
+    ) -> None:
+        task = _Task(
+            self,
+            on_done,
+            on_error,
+            self._progress_dialog(label, parent),
+            self._delay if show_progress else -1,
+        )
+        self._active.add(task)
+        self._pool.start(_Job(fn, task))
+
+    def _forget(self, task: _Task) -> None:
+        self._active.discard(task)
+
+    def _progress_dialog(self, label: str, parent: QWidget | None) -> QProgressDialog:
+        dialog = QProgressDialog(label, "", 0, 0, parent)
+        dialog.setCancelButton(None)  # type: ignore[arg-type]  # work that must finish
+        dialog.setWindowTitle("Please wait")
+        dialog.setAccessibleName("Progress")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(24 * 3600 * 1000)  # shown by our own timer, not by Qt
+        dialog.setMinimumWidth(360)
+        dialog.hide()
+        self.last_dialog = dialog
+        return dialog
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the pool's threads are idle (tests, and before the app quits)."""
+        return self._pool.waitForDone(msecs)
+
+
+class SyncTaskRunner:
+    """Same interface, no threads: the work runs at once and the callbacks follow at once."""
+
+    def __init__(self) -> None:
+        self.progress_calls: list[tuple[int, int, str]] = []
+        self.labels: list[str] = []
+
+    def run(
+        self,
+        fn: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        label: str = "Working…",
+        parent: QWidget | None = None,
+        show_progress: bool = True,
+    ) -> None:
+        self.labels.append(label)
+
+        def progress(done: int, total: int, text: str) -> None:
+            self.progress_calls.append((done, total, text))
+
+        try:
+            result = fn(progress)
+        except Exception as exc:
+            (on_error or default_error_handler)(exc)
+            return
+        on_done(result)
+
+
+def call_later(msecs: int, fn: Callable[[], object]) -> None:
+    """Call ``fn`` on the GUI thread after ``msecs`` (for the composition root, which has no Qt)."""
+    QTimer.singleShot(msecs, fn)
+
+
+class BusyRunner(SyncTaskRunner):
+    """Runs on the GUI thread with a busy cursor: for work bound to the GUI thread's database
+    connection (SQLite connections belong to the thread that opened them)."""
+
+    def run(
+        self,
+        fn: Work,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        label: str = "Working…",
+        parent: QWidget | None = None,
+        show_progress: bool = True,
+    ) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            super().run(fn, on_done, on_error, label=label, parent=parent, show_progress=False)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+
+__all__ = [
+    "PROGRESS_DELAY_MS",
+    "BusyRunner",
+    "Progress",
+    "Runner",
+    "SyncTaskRunner",
+    "TaskRunner",
+    "Work",
+    "call_later",
+]

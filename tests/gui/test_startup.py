@@ -1,0 +1,111 @@
+"""The real start-up path, in a fresh interpreter: the demo opens marked as synthetic, and the
+libraries used only for signing and PDFs are not loaded until needed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("pyhanko", "reportlab", "pypdf", "qrcode", "PySide6.QtPdf", "cryptography.x509")
+
+SCRIPT = r"""
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from reviewer_app.app import Shell
+from reviewer_app.gui.launch import application
+from reviewer_app.paths import AppPaths
+
+app = application(["reviewer-app"])
+shell = Shell(app, AppPaths.from_environment(), Path(sys.argv[1]), demo=True)
+shell.start()
+HEAVY = json.loads(sys.argv[2])
+
+def probe():
+    window = shell.window
+    if window is None or not window.isVisible():
+        return
+    timer.stop()
+    loaded = sorted(
+        m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in HEAVY)
+    )
+    print(json.dumps({
+        "title": window.windowTitle(),
+        "banner": window.banner.text(),
+        "rows": window.case_list.model.rowCount(),
+        "heavy": loaded,
+    }))
+    window.close()
+    app.quit()
+
+timer = QTimer()
+timer.timeout.connect(probe)
+timer.start(20)
+QTimer.singleShot(60_000, app.quit)
+app.exec()
+shell.close()
+"""
+
+
+def _demo(tmp_path: Path) -> Path:
+    from reviewer_app.services.demo import build_demo_workspace
+    from reviewer_app.storage.keys import TEST_KDF
+
+    folder = tmp_path / "demo"
+    build_demo_workspace(folder, kdf=TEST_KDF, case_count=12)
+    return folder
+
+
+def run_start(folder: Path, home: Path) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REVIEWER_APP_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(folder), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_demo_opens_marked_synthetic_with_its_passphrase(tmp_path: Path, isolated_home) -> None:
+    from reviewer_app.services.demo import DEMO_PASSPHRASE
+
+    out = run_start(_demo(tmp_path), isolated_home)
+    assert "SYNTHETIC DATA" in out["title"]
+    assert DEMO_PASSPHRASE in out["banner"]
+    assert out["rows"] == 12
+
+
+def test_signing_and_pdf_libraries_are_not_loaded_at_start(tmp_path: Path, isolated_home) -> None:
+    out = run_start(_demo(tmp_path), isolated_home)
+    assert out["heavy"] == []
+
+
+def test_the_probe_would_see_a_heavy_module(tmp_path: Path) -> None:
+    """The check above can fail: a module imported by the start path is reported."""
+    code = "import sys, json; import qrcode; print(json.dumps('qrcode' in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout.strip() == "true"
+
+
+def test_quick_workspace_check_agrees_with_the_workspace_service(tmp_path: Path) -> None:
+    from reviewer_app.app import has_workspace
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage.keys import TEST_KDF
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert has_workspace(empty) is Workspace.exists_in(empty) is False
+    folder = tmp_path / "ws"
+    Workspace.create(folder, "a long enough passphrase", kdf=TEST_KDF).close()
+    assert has_workspace(folder) is Workspace.exists_in(folder) is True

@@ -1,0 +1,109 @@
+"""The one way to run work off the GUI thread: results arrive on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QEvent, QObject, QThreadPool
+from PySide6.QtWidgets import QWidget
+
+from reviewer_app.errors import UserError
+from reviewer_app.gui.tasks import SyncTaskRunner, TaskRunner
+
+
+def test_work_runs_off_the_gui_thread_and_results_arrive_on_it(qtbot) -> None:
+    runner = TaskRunner()
+    gui_thread = threading.get_ident()
+    seen: dict[str, object] = {}
+
+    def work(progress) -> int:
+        seen["worker"] = threading.get_ident()
+        progress(1, 2, "halfway")
+        return 42
+
+    def done(result: int) -> None:
+        seen["result"] = result
+        seen["done_thread"] = threading.get_ident()
+
+    runner.run(work, done)
+    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    assert seen["result"] == 42
+    assert seen["worker"] != gui_thread
+    assert seen["done_thread"] == gui_thread
+    assert runner.wait(5000)
+    qtbot.waitUntil(lambda: runner.active_count == 0)
+
+
+def test_errors_arrive_on_the_gui_thread(qtbot) -> None:
+    runner = TaskRunner()
+    gui_thread = threading.get_ident()
+    seen: dict[str, object] = {}
+
+    def work(_progress) -> None:
+        raise UserError("The shared folder is not reachable.")
+
+    def failed(err: BaseException) -> None:
+        seen["err"] = err
+        seen["thread"] = threading.get_ident()
+
+    runner.run(work, lambda _r: None, failed)
+    qtbot.waitUntil(lambda: "err" in seen, timeout=5000)
+    assert isinstance(seen["err"], UserError)
+    assert seen["thread"] == gui_thread
+    runner.wait(5000)
+
+
+def test_progress_dialog_appears_only_for_slow_work(qtbot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    runner = TaskRunner(progress_delay_ms=50)
+    release = threading.Event()
+    finished: list[int] = []
+
+    def slow(progress) -> int:
+        progress(1, 3, "Importing the pack…")
+        release.wait(5)
+        return 1
+
+    runner.run(slow, finished.append, label="Working…", parent=parent)
+    dialog = runner.last_dialog
+    assert dialog is not None and not dialog.isVisible()
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.labelText() == "Importing the pack…", timeout=3000)
+    assert dialog.maximum() == 3 and dialog.value() == 1
+    release.set()
+    qtbot.waitUntil(lambda: finished == [1], timeout=5000)
+    runner.wait(5000)
+
+    quick: list[int] = []
+    shows: list[int] = []
+
+    class ShowSpy(QObject):
+        def eventFilter(self, _obj, event) -> bool:
+            if event.type() == QEvent.Type.Show:
+                shows.append(1)
+            return False
+
+    spy = ShowSpy()
+    gate = threading.Event()
+    runner = TaskRunner()  # the real delay: 200 ms
+    runner.run(lambda _p: gate.wait(5) and 2, quick.append, parent=parent)
+    assert runner.last_dialog is not None
+    runner.last_dialog.installEventFilter(spy)
+    gate.set()
+    qtbot.waitUntil(lambda: quick == [2], timeout=5000)
+    qtbot.wait(100)
+    assert shows == []
+    QThreadPool.globalInstance().waitForDone(5000)
+
+
+def test_sync_runner_runs_at_once_on_the_calling_thread() -> None:
+    runner = SyncTaskRunner()
+    results: list[object] = []
+    runner.run(lambda progress: progress(1, 1, "x") or threading.get_ident(), results.append)
+    assert results == [threading.get_ident()]
+    assert runner.progress_calls == [(1, 1, "x")]
+    errors: list[BaseException] = []
+    runner.run(lambda _p: 1 / 0, results.append, errors.append)
+    assert isinstance(errors[0], ZeroDivisionError)
