@@ -48,7 +48,13 @@ class ReviewerSession:
         return self.workspace.folder
 
     def list_cases(self) -> list[CaseSummary]:
-        return self.cases.list_summaries()
+        """The case list; progress is answered questions against the definition's required
+        ones (an estimate: only a validated review shows as complete)."""
+        from reviewer_app.domain.definition import default_definition
+
+        definition = default_definition()
+        required = sum(1 for s in definition.sections for q in s.questions if q.required)
+        return self.cases.list_summaries(required)
 
     # -- identity
 

@@ -41,6 +41,7 @@ class CaseSummary(BaseModel):
 
     case_ref: str
     display_name: str
+    nhs_number: str
     age_at_death: int
     date_of_death: date
     place_of_death: PlaceOfDeath
@@ -59,7 +60,7 @@ def _display_name(family_name: str, given_names: str) -> str:
 
 
 _SUMMARY_SQL = """
-SELECT c.case_ref, c.family_name, c.given_names,
+SELECT c.case_ref, c.family_name, c.given_names, c.nhs_number,
        -- age at death: whole years, as Case.age_at_death (dates are ISO text)
        (CAST(substr(c.date_of_death, 1, 4) AS INTEGER)
         - CAST(substr(c.date_of_birth, 1, 4) AS INTEGER)
@@ -74,7 +75,10 @@ LEFT JOIN reviews r
 ORDER BY c.case_ref
 """
 
-_FINISHED_VALUES = frozenset(s.value for s in (ReviewStatus.SIGNED, *OUTCOMES))
+# Shown as complete in the case list: nothing more is needed before (or after) signing.
+_FINISHED_VALUES = frozenset(
+    s.value for s in (ReviewStatus.READY_TO_SIGN, ReviewStatus.SIGNED, *OUTCOMES)
+)
 _SUMMARIES = TypeAdapter(list[CaseSummary])
 
 
@@ -175,6 +179,7 @@ class CaseStore:
             case_ref,
             family,
             given,
+            nhs_number,
             age,
             died,
             place,
@@ -189,7 +194,8 @@ class CaseStore:
             if status in finished:
                 progress = 1.0
             elif total_questions > 0:
-                progress = min(answered / total_questions, 1.0)
+                # An estimate: only "ready to sign" (validated) shows as complete.
+                progress = min(answered / total_questions, 0.95)
             else:
                 progress = 0.0
             flags: list[str] = []
@@ -205,6 +211,7 @@ class CaseStore:
                 {
                     "case_ref": case_ref,
                     "display_name": _display_name(family, given),
+                    "nhs_number": nhs_number,
                     "age_at_death": age,
                     "date_of_death": died,
                     "place_of_death": place,

@@ -97,6 +97,7 @@ def test_summary_fields_match_the_case_rules(store: CaseStore) -> None:
     for case in cases:
         summary = summaries[case.case_ref]
         assert summary.display_name == case.display_name
+        assert summary.nhs_number == case.nhs_number  # the case list searches by it
         assert summary.age_at_death == case.age_at_death
         assert summary.date_of_death == case.date_of_death
         assert summary.place_of_death is PlaceOfDeath.ACUTE_HOSPITAL
