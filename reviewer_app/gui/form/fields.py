@@ -1,0 +1,621 @@
+"""One widget per question type. Widgets show a value and report edits; they decide nothing.
+
+Every field has the same small interface (``FieldWidget``): ``value()`` returns the answer in
+its stored shape (``None`` = unanswered), ``set_value`` shows a stored answer without
+reporting an edit, and ``edited`` fires when the reviewer changes it. Unanswered is always
+visible as such ("Not answered"), and every choice field has an explicit "Clear answer"
+button, so that clearing never looks like, or is stored as, "No" (rule 10).
+
+Whether an answer is complete or consistent is the domain's business (validation); the only
+checks here are turning typed text into a value (a date written dd/mm/yyyy).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.avoidability import (
+    RCP_GRADE_LABELS,
+    Avoidability,
+    AvoidabilityScale,
+    parse_avoidability,
+)
+from reviewer_app.domain.definition import (
+    AvoidabilityQuestion,
+    CareScoreQuestion,
+    DateQuestion,
+    MultipleChoiceQuestion,
+    SingleChoiceQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from reviewer_app.domain.values import (
+    MONTHS,
+    NOT_ANSWERED_LABEL,
+    NOT_APPLICABLE,
+    YES_NO_LABELS,
+    JsonValue,
+)
+
+MAX_RADIO_OPTIONS = 6  # more options than this: a combo box keeps the page short
+SCALE_HINTS = {
+    AvoidabilityScale.RCP: "RCP SJR scale (1 = definitely avoidable, 6 = definitely not)",
+    AvoidabilityScale.HOGAN: "PRISM / Hogan scale (6 = definitely avoidable, 1 = definitely not)",
+}
+
+
+class FieldWidget(QWidget):
+    """The interface every question widget offers to the binding."""
+
+    edited = Signal()
+
+    def __init__(self, question_id: str, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question_id = question_id
+        self.label = label
+        self._loading = False
+        self.setAccessibleName(label)
+
+    def value(self) -> JsonValue | None:
+        raise NotImplementedError
+
+    def set_value(self, value: JsonValue | None) -> None:
+        """Show a stored value (``None``: unanswered) without reporting an edit."""
+        self._loading = True
+        try:
+            self._show(value)
+        finally:
+            self._loading = False
+
+    def _show(self, value: JsonValue | None) -> None:
+        raise NotImplementedError
+
+    def clear_value(self) -> None:
+        """Back to unanswered, reported as an edit (the "Clear answer" button)."""
+        self.set_value(None)
+        self.edited.emit()
+
+    def focus_target(self) -> QWidget:
+        """The control that takes focus when the reviewer jumps to this field."""
+        return self
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.setEnabled(not read_only)
+
+    def _changed(self, *_: Any) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+
+def _clear_button(label: str, parent: QWidget) -> QPushButton:
+    button = QPushButton("Clear answer", parent)
+    button.setObjectName("clearAnswer")
+    button.setAccessibleName(f"Clear answer: {label}")
+    button.setToolTip("Make this question unanswered again (not the same as No)")
+    button.setAutoDefault(False)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return button
+
+
+def _state_label(parent: QWidget) -> QLabel:
+    hint = QLabel(NOT_ANSWERED_LABEL, parent)
+    hint.setObjectName("notAnswered")
+    return hint
+
+
+class RadioField(FieldWidget):
+    """Labelled radio buttons for one value, "Not answered" shown, and "Clear answer"."""
+
+    def __init__(
+        self,
+        question_id: str,
+        label: str,
+        options: list[tuple[JsonValue, str]],
+        parent: QWidget | None = None,
+        *,
+        columns: int = 1,
+    ) -> None:
+        super().__init__(question_id, label, parent)
+        self._values = [value for value, _ in options]
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.buttons: list[QRadioButton] = []
+        row: QHBoxLayout | None = None
+        for index, (_, text) in enumerate(options):
+            if columns > 1 and index % columns == 0:
+                row = QHBoxLayout()
+                row.setSpacing(18)
+                layout.addLayout(row)
+            button = QRadioButton(text, self)
+            button.setAccessibleName(text)
+            button.setAccessibleDescription(label)
+            self.group.addButton(button, index)
+            self.buttons.append(button)
+            if row is not None:
+                row.addWidget(button)
+            else:
+                layout.addWidget(button)
+        if row is not None:
+            row.addStretch(1)
+        footer = QHBoxLayout()
+        self.state = _state_label(self)
+        self.clear_button = _clear_button(label, self)
+        self.clear_button.clicked.connect(self.clear_value)
+        footer.addWidget(self.state)
+        footer.addWidget(self.clear_button)
+        footer.addStretch(1)
+        layout.addLayout(footer)
+        self.group.buttonToggled.connect(self._toggled)
+        self._show(None)
+
+    def _toggled(self, _button: QAbstractButton, checked: bool) -> None:
+        if checked:
+            self._update_state()
+            self._changed()
+
+    def _update_state(self) -> None:
+        answered = self.group.checkedId() >= 0
+        self.state.setVisible(not answered)
+        self.clear_button.setVisible(answered)
+
+    def value(self) -> JsonValue | None:
+        index = self.group.checkedId()
+        return None if index < 0 else self._values[index]
+
+    def _show(self, value: JsonValue | None) -> None:
+        index = _index_of(self._values, value)
+        if index is None:
+            self.group.setExclusive(False)
+            for button in self.buttons:
+                button.setChecked(False)
+            self.group.setExclusive(True)
+        else:
+            self.buttons[index].setChecked(True)
+        self._update_state()
+
+    def clear_value(self) -> None:
+        had_focus = self.clear_button.hasFocus()
+        super().clear_value()
+        if had_focus:  # the button hides itself: keep the keyboard in this question
+            self.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_target(self) -> QWidget:
+        index = self.group.checkedId()
+        return self.buttons[index if index >= 0 else 0]
+
+    def set_read_only(self, read_only: bool) -> None:
+        for button in self.buttons:
+            button.setEnabled(not read_only)
+        self.clear_button.setEnabled(not read_only)
+
+
+def _index_of(values: list[JsonValue], value: JsonValue | None) -> int | None:
+    for index, candidate in enumerate(values):
+        # type and value: the score 1 is not the option "1"
+        if value is not None and type(candidate) is type(value) and candidate == value:
+            return index
+    return None
+
+
+class ComboField(FieldWidget):
+    """A long single choice as a combo box whose first entry is "Not answered"."""
+
+    def __init__(
+        self,
+        question_id: str,
+        label: str,
+        options: list[tuple[JsonValue, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(question_id, label, parent)
+        self._values: list[JsonValue | None] = [None, *(value for value, _ in options)]
+        self.combo = QComboBox(self)
+        self.combo.setAccessibleName(label)
+        self.combo.addItem(f"— {NOT_ANSWERED_LABEL} —")
+        for _, text in options:
+            self.combo.addItem(text)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addStretch(1)
+        self.combo.currentIndexChanged.connect(self._changed)
+        self.setFocusProxy(self.combo)
+
+    def value(self) -> JsonValue | None:
+        return self._values[self.combo.currentIndex()]
+
+    def _show(self, value: JsonValue | None) -> None:
+        index = _index_of(self._values[1:], value)
+        self.combo.setCurrentIndex(0 if index is None else index + 1)
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+
+class CheckboxField(FieldWidget):
+    """Multiple choice: a check box per option; nothing ticked is unanswered."""
+
+    def __init__(self, question: MultipleChoiceQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(question.id, question.label, parent)
+        self._values = [o.value for o in question.options]
+        self._exclusive = set(question.exclusive)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.boxes: list[QCheckBox] = []
+        for option in question.options:
+            box = QCheckBox(option.label, self)
+            box.setAccessibleName(option.label)
+            box.setAccessibleDescription(question.label)
+            box.toggled.connect(lambda checked, v=option.value: self._toggled(v, checked))
+            self.boxes.append(box)
+            layout.addWidget(box)
+        self.state = _state_label(self)
+        self.state.setText(f"{NOT_ANSWERED_LABEL} (tick all that apply)")
+        layout.addWidget(self.state)
+
+    def _toggled(self, option: str, checked: bool) -> None:
+        if self._loading:
+            return
+        if checked and self._exclusive:
+            # an exclusive option ("none") and the others cannot both be ticked: the last
+            # tick wins, as the definition says, so the reviewer never sees a refused save
+            self._loading = True
+            try:
+                for value, box in zip(self._values, self.boxes, strict=True):
+                    if value != option and (option in self._exclusive or value in self._exclusive):
+                        box.setChecked(False)
+            finally:
+                self._loading = False
+        self.state.setVisible(self.value() is None)
+        self._changed()
+
+    def value(self) -> JsonValue | None:
+        chosen: list[JsonValue] = [
+            v for v, box in zip(self._values, self.boxes, strict=True) if box.isChecked()
+        ]
+        return chosen or None
+
+    def _show(self, value: JsonValue | None) -> None:
+        chosen = value if isinstance(value, list) else []
+        for option, box in zip(self._values, self.boxes, strict=True):
+            box.setChecked(option in chosen)
+        self.state.setVisible(not chosen)
+
+    def focus_target(self) -> QWidget:
+        return self.boxes[0]
+
+
+class AvoidabilityField(FieldWidget):
+    """The avoidability judgement: the scale first, then six labelled grades on that scale.
+
+    The stored value always carries its scale. Switching scale with a grade chosen keeps the
+    same judgement (RCP 2 becomes Hogan 5), so a reviewer used to the other orientation
+    cannot invert their answer by accident; every grade shows its meaning, never a bare
+    number.
+    """
+
+    def __init__(self, question: AvoidabilityQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(question.id, question.label, parent)
+        self._scales = list(question.scales)
+        self._default = question.default_scale
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        scale_row = QHBoxLayout()
+        scale_label = QLabel("Scale:", self)
+        self.scale = QComboBox(self)
+        self.scale.setAccessibleName(f"Scale for: {question.label}")
+        for scale in self._scales:
+            self.scale.addItem(SCALE_HINTS[scale])
+        self.scale.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        scale_label.setBuddy(self.scale)
+        scale_row.addWidget(scale_label)
+        scale_row.addWidget(self.scale)
+        scale_row.addStretch(1)
+        layout.addLayout(scale_row)
+        self.grades = RadioField(question.id, question.label, self._options(self._default), self)
+        self.grades.edited.connect(self._changed)
+        self.grades.clear_button.clicked.disconnect()
+        self.grades.clear_button.clicked.connect(self.clear_value)
+        layout.addWidget(self.grades)
+        self.scale.setCurrentIndex(self._scales.index(self._default))
+        self.scale.currentIndexChanged.connect(self._scale_changed)
+
+    def _options(self, scale: AvoidabilityScale) -> list[tuple[JsonValue, str]]:
+        options: list[tuple[JsonValue, str]] = []
+        for grade in range(1, 7):
+            judgement = Avoidability(scale=scale, grade=grade)
+            options.append((grade, f"{grade} – {RCP_GRADE_LABELS[judgement.rcp_grade]}"))
+        return options
+
+    def _current_scale(self) -> AvoidabilityScale:
+        return self._scales[max(self.scale.currentIndex(), 0)]
+
+    def _relabel(self, scale: AvoidabilityScale) -> None:
+        for button, (_, text) in zip(self.grades.buttons, self._options(scale), strict=True):
+            button.setText(text)
+            button.setAccessibleName(text)
+
+    def _scale_changed(self, _index: int) -> None:
+        scale = self._current_scale()
+        grade = self.grades.value()
+        previous = self._scales[1 - self._scales.index(scale)] if len(self._scales) == 2 else scale
+        self._relabel(scale)
+        if isinstance(grade, int):
+            converted = Avoidability(scale=previous, grade=grade).on_scale(scale)
+            self.grades.set_value(converted.grade)
+        self._changed()
+
+    def value(self) -> JsonValue | None:
+        grade = self.grades.value()
+        if not isinstance(grade, int):
+            return None
+        return Avoidability(scale=self._current_scale(), grade=grade).to_value()
+
+    def _show(self, value: JsonValue | None) -> None:
+        parsed = parse_avoidability(value)
+        scale = parsed.scale if parsed and parsed.scale in self._scales else None
+        self.scale.blockSignals(True)
+        self.scale.setCurrentIndex(self._scales.index(scale or self._default))
+        self.scale.blockSignals(False)
+        self._relabel(self._current_scale())
+        self.grades.set_value(parsed.grade if parsed and scale else None)
+
+    def clear_value(self) -> None:
+        self.set_value(None)
+        self.grades.focus_target().setFocus()
+        self.edited.emit()
+
+    def focus_target(self) -> QWidget:
+        return self.scale
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.scale.setEnabled(not read_only)
+        self.grades.set_read_only(read_only)
+
+
+_DATE_FORMS = (
+    re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$"),  # dd/mm/yyyy
+)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A date typed as dd/mm/yyyy (also with - . or space), or ISO yyyy-mm-dd."""
+    iso = _ISO.match(text)
+    parts: tuple[int, int, int] | None = None
+    if iso:
+        parts = (int(iso.group(3)), int(iso.group(2)), int(iso.group(1)))
+    else:
+        for form in _DATE_FORMS:
+            match = form.match(text)
+            if match:
+                parts = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    if parts is None:
+        return None
+    day, month, year = parts
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_date(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def long_date(day: date | None) -> str:
+    return "—" if day is None else f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+class DateField(FieldWidget):
+    """A date typed as dd/mm/yyyy that may be left EMPTY (unanswered).
+
+    While the text is not yet a whole date the stored answer does not change, and a note
+    says how to write it; emptying the box clears the answer.
+    """
+
+    def __init__(self, question: DateQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(question.id, question.label, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("dd/mm/yyyy")
+        self.edit.setAccessibleName(question.label)
+        self.edit.setAccessibleDescription("Date, written day/month/year. Leave empty if unknown.")
+        self.edit.setMaxLength(10)
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24)
+        self.shown = QLabel(self)
+        self.shown.setObjectName("dateEcho")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.shown)
+        layout.addStretch(1)
+        self._value: str | None = None
+        self.edit.textEdited.connect(self._typed)
+        self.setFocusProxy(self.edit)
+        self._echo()
+
+    def _typed(self, text: str) -> None:
+        if not text.strip():
+            new: str | None = None
+        else:
+            parsed = parse_typed_date(text)
+            if parsed is None:
+                self._echo(typing=True)
+                return
+            new = parsed.isoformat()
+        if new != self._value:
+            self._value = new
+            self._changed()
+        self._echo()
+
+    def _echo(self, typing: bool = False) -> None:
+        if typing:
+            self.shown.setText("Write the date as dd/mm/yyyy (not saved yet)")
+            self.shown.setProperty("severity", "hint")
+        elif self._value is None:
+            self.shown.setText(NOT_ANSWERED_LABEL)
+            self.shown.setProperty("severity", "")
+        else:
+            self.shown.setText(long_date(date.fromisoformat(self._value)))
+            self.shown.setProperty("severity", "")
+        self.shown.style().unpolish(self.shown)
+        self.shown.style().polish(self.shown)
+
+    def value(self) -> JsonValue | None:
+        return self._value
+
+    def _show(self, value: JsonValue | None) -> None:
+        day = None
+        if isinstance(value, str):
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                day = None
+        self._value = None if day is None else day.isoformat()
+        self.edit.setText("" if day is None else format_date(day))
+        self._echo()
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+
+class PlainTextEdit(QPlainTextEdit):
+    """Multi-line text where Tab moves on (Ctrl+Tab inserts nothing): keyboard-friendly."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+
+class TextField(FieldWidget):
+    """Free text: one line or several, with the length hint; blank text is unanswered.
+
+    Identifier warnings (NHS number, postcode, date of birth, names) come from validation and
+    are shown by the question row, like every other message.
+    """
+
+    def __init__(self, question: TextQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(question.id, question.label, parent)
+        self._min = question.min_length
+        self._max = question.max_length
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.line: QLineEdit | None = None
+        self.text: PlainTextEdit | None = None
+        if question.multiline:
+            self.text = PlainTextEdit(self)
+            self.text.setAccessibleName(question.label)
+            lines = 5 if self._min >= 50 else 3
+            height = self.text.fontMetrics().lineSpacing() * lines + 14
+            self.text.setMinimumHeight(height)
+            self.text.setMaximumHeight(height * 2)
+            self.text.textChanged.connect(self._changed_text)
+            layout.addWidget(self.text)
+            self.setFocusProxy(self.text)
+        else:
+            self.line = QLineEdit(self)
+            self.line.setAccessibleName(question.label)
+            if self._max:
+                self.line.setMaxLength(self._max)
+            self.line.textChanged.connect(self._changed_text)
+            layout.addWidget(self.line)
+            self.setFocusProxy(self.line)
+        self.counter = QLabel(self)
+        self.counter.setObjectName("lengthHint")
+        layout.addWidget(self.counter)
+        self._count()
+
+    def raw_text(self) -> str:
+        if self.text is not None:
+            return self.text.toPlainText()
+        assert self.line is not None
+        return self.line.text()
+
+    def _changed_text(self) -> None:
+        self._count()
+        self._changed()
+
+    def _count(self) -> None:
+        length = len(self.raw_text().strip())
+        parts = []
+        if self._min:
+            parts.append(f"At least {self._min} characters")
+        if self._max and length > self._max * 0.8:
+            parts.append(f"at most {self._max}")
+        if parts or length:
+            parts.append(f"now {length}")
+        self.counter.setText(", ".join(parts) if self._min or length > 0 else "")
+        near_max = self._max is not None and length > self._max * 0.8
+        self.counter.setVisible(bool(self._min) or near_max)
+
+    def value(self) -> JsonValue | None:
+        text = self.raw_text()
+        return text if text.strip() else None
+
+    def _show(self, value: JsonValue | None) -> None:
+        text = value if isinstance(value, str) else ""
+        if self.raw_text() == text:
+            return
+        if self.text is not None:
+            self.text.setPlainText(text)
+        elif self.line is not None:
+            self.line.setText(text)
+        self._count()
+
+    def focus_target(self) -> QWidget:
+        widget = self.text if self.text is not None else self.line
+        assert widget is not None
+        return widget
+
+    def set_read_only(self, read_only: bool) -> None:
+        if self.text is not None:
+            self.text.setReadOnly(read_only)
+        if self.line is not None:
+            self.line.setReadOnly(read_only)
+
+
+def choice_options(question: SingleChoiceQuestion) -> list[tuple[JsonValue, str]]:
+    return [(o.value, o.label) for o in question.options]
+
+
+def yes_no_options(question: YesNoQuestion) -> list[tuple[JsonValue, str]]:
+    return [(value, YES_NO_LABELS[value]) for value in question.allowed]
+
+
+def care_score_options(question: CareScoreQuestion) -> list[tuple[JsonValue, str]]:
+    options: list[tuple[JsonValue, str]] = [
+        (score, f"{score} – {text}") for score, text in enumerate(question.labels, start=1)
+    ]
+    if question.allow_not_applicable:
+        options.append((NOT_APPLICABLE, YES_NO_LABELS[NOT_APPLICABLE]))
+    return options

@@ -1,0 +1,259 @@
+"""The fixed parts around the questions: case header, section list, readiness list, notices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.case import Case
+from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.identifiers import format_nhs_number
+from reviewer_app.domain.progress import ReadinessItem, SectionState
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.gui.form.fields import long_date
+from reviewer_app.gui.form.style import is_dark, state_icon
+
+SECTION_ROLE = Qt.ItemDataRole.UserRole
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _value_label(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(name)
+    return label
+
+
+class CaseHeader(QFrame):
+    """What is needed to find the notes, always visible above the form."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseHeader")
+        self.setAccessibleName("Case details")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 6, 10, 6)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        self.name = _value_label(self, "Patient name")
+        self.name.setObjectName("patientName")
+        self.nhs = _value_label(self, "NHS number")
+        self.born = _value_label(self, "Date of birth")
+        self.ref = _value_label(self, "Case reference")
+        self.dates = _value_label(self, "Admission, discharge and death")
+        self.place = _value_label(self, "Place of death")
+        self.where = _value_label(self, "Site, specialty and GP practice")
+        self.status = QLabel(self)
+        self.status.setObjectName("statusBadge")
+        self.status.setAccessibleName("Review status")
+        self.urgent = QLabel("URGENT: immediate safety concern", self)
+        self.urgent.setObjectName("urgentBadge")
+        self.urgent.setAccessibleName("Urgent flag")
+        self.urgent.setVisible(False)
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        for widget in (self.name, self.nhs, self.born, self.ref):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.urgent)
+        top.addWidget(self.status)
+        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.dates, 1, 0)
+        grid.addWidget(self.place, 1, 1)
+        grid.addWidget(self.where, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+
+    def show_case(self, case: Case) -> None:
+        self.name.setText(case.display_name)
+        self.nhs.setText(f"NHS {format_nhs_number(case.nhs_number)}")
+        self.born.setText(f"Born {long_date(case.date_of_birth)} (age {case.age_at_death})")
+        self.ref.setText(f"Case {case.case_ref}")
+        self.dates.setText(
+            f"Admitted {long_date(case.admission_date)}  ·  "
+            f"Discharged {long_date(case.discharge_date)}  ·  "
+            f"Died {long_date(case.date_of_death)}"
+        )
+        self.place.setText(f"Place of death: {case.place_of_death.label}")
+        self.where.setText(
+            f"Site: {case.site or '—'}  ·  Specialty: {case.specialty or '—'}  ·  "
+            f"GP practice: {case.gp_practice_code or '—'}"
+        )
+
+    def show_status(self, status: ReviewStatus, urgent: bool) -> None:
+        self.status.setText(status.label)
+        self.urgent.setVisible(urgent)
+
+    def clear(self) -> None:
+        for label in (self.name, self.nhs, self.born, self.ref, self.dates, self.place):
+            label.clear()
+        self.where.clear()
+        self.status.clear()
+        self.urgent.setVisible(False)
+
+
+class SectionNav(QListWidget):
+    """Every section of the definition with its state, in text and icon (not colour alone)."""
+
+    section_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sectionNav")
+        self.setAccessibleName("Sections of the review")
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setIconSize(QSize(16, 16))
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.setFixedWidth(max(230, self.fontMetrics().horizontalAdvance("M") * 19))
+        self._titles: dict[str, str] = {}
+        self._states: dict[str, SectionState] = {}
+        self.currentItemChanged.connect(self._current_changed)
+
+    def set_definition(self, definition: ReviewDefinition) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self._titles = {s.id: s.title for s in definition.sections}
+        self._states = {}
+        for section in definition.sections:
+            item = QListWidgetItem(section.title)
+            item.setData(SECTION_ROLE, section.id)
+            self.addItem(item)
+        self.blockSignals(False)
+
+    def show_states(self, states: dict[str, SectionState]) -> None:
+        dark = is_dark(self)
+        for row in range(self.count()):
+            item = self.item(row)
+            section_id = item.data(SECTION_ROLE)
+            state = states.get(section_id, SectionState.NOT_STARTED)
+            if self._states.get(section_id) == state:
+                continue
+            self._states[section_id] = state
+            title = self._titles.get(section_id, section_id)
+            item.setText(f"{title}\n{state.label}")
+            item.setIcon(state_icon(state, dark))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.label}")
+            item.setToolTip(f"{title}: {state.label}")
+            dim = state is SectionState.NOT_NEEDED
+            font = item.font()
+            font.setItalic(dim)
+            item.setFont(font)
+
+    def state_text(self, section_id: str) -> str:
+        state = self._states.get(section_id)
+        return "" if state is None else state.label
+
+    def select_section(self, section_id: str) -> None:
+        for row in range(self.count()):
+            if self.item(row).data(SECTION_ROLE) == section_id:
+                if self.currentRow() != row:
+                    self.blockSignals(True)
+                    self.setCurrentRow(row)
+                    self.blockSignals(False)
+                return
+
+    def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            self.section_chosen.emit(current.data(SECTION_ROLE))
+
+
+class ReadinessView(QWidget):
+    """Everything still missing before sign-off; each entry jumps to its field."""
+
+    jump = Signal(object)  # ReadinessItem
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("readinessSummary")
+        layout.addWidget(self.summary)
+        self.list = QListWidget(self)
+        self.list.setObjectName("readinessList")
+        self.list.setAccessibleName("Still needed before signing: press Enter to go to the field")
+        self.list.setWordWrap(True)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        layout.addWidget(self.list)
+        self._items: list[ReadinessItem] = []
+        self._shown: tuple[list[ReadinessItem], ReviewStatus] | None = None
+
+    def show_items(self, items: Sequence[ReadinessItem], status: ReviewStatus) -> None:
+        items = list(items)
+        if (items, status) == self._shown:
+            return
+        self._shown = (items, status)
+        self._items = items
+        self.list.clear()
+        if not items:
+            self.summary.setText(
+                "✓ Nothing is missing: this review is ready to sign."
+                if status is not ReviewStatus.SIGNED
+                else "✓ This review is signed."
+            )
+            self.list.setVisible(False)
+            return
+        self.summary.setText(
+            f"Still needed before you can sign ({len(items)}). Choose an entry (Enter) to go "
+            "to the question."
+        )
+        self.list.setVisible(True)
+        for item in items:
+            entry = QListWidgetItem(f"→ {item.section_title}: {item.message}")
+            entry.setData(TARGET_ROLE, item)
+            entry.setToolTip("Go to this question")
+            self.list.addItem(entry)
+
+    @property
+    def items(self) -> list[ReadinessItem]:
+        return list(self._items)
+
+    def _activated(self, entry: QListWidgetItem) -> None:
+        self.jump.emit(entry.data(TARGET_ROLE))
+
+
+class NoticeBar(QFrame):
+    """A calm, visible notice with one action (e.g. "Go to the escalation decision")."""
+
+    action = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeBar")
+        self.setAccessibleName(name)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.button = QPushButton(self)
+        self.button.setAutoDefault(False)
+        self.button.clicked.connect(self.action)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self.setVisible(False)
+
+    def show_notice(self, text: str, button: str | None = None) -> None:
+        self.text.setText(text)
+        self.button.setVisible(button is not None)
+        if button:
+            self.button.setText(button)
+            self.button.setAccessibleName(button)
+        self.setVisible(True)

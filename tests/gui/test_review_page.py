@@ -1,0 +1,390 @@
+"""The review page: relevance, messages, section states, readiness, escalation, urgent,
+outcomes and autosave, driven through the real widgets, service and writer thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from reviewer_app.domain.definition import SectionKind
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.gui.autosave import AutosaveWriter, SaveIndicator
+from reviewer_app.gui.form import ReviewPage
+from reviewer_app.services.review import ReviewService
+from reviewer_app.storage.database import DatabaseLockedError
+from tests.gui.review_helpers import (
+    ACTOR,
+    Env,
+    click,
+    dispose,
+    env,
+    make_workspace,
+    wait_saved,
+)
+from tests.unit.review_fixtures import outcome_only
+
+__all__ = ["env"]  # the fixture
+
+
+def radio(env: Env, question_id: str, text: str) -> Any:
+    field = env.page.row(question_id).field
+    return next(b for b in field.buttons if b.text() == text)
+
+
+def test_open_case_shows_header_and_sections(env: Env) -> None:
+    page = env.page
+    assert page.open_case(env.case_refs[0])
+    case = env.service.case(env.case_refs[0])
+    header = page.header
+    digits = case.nhs_number
+    assert header.nhs.text() == f"NHS {digits[:3]} {digits[3:6]} {digits[6:]}"
+    assert header.name.text() == case.display_name
+    assert "Born" in header.born.text()
+    assert "Admitted" in header.dates.text() and "Died" in header.dates.text()
+    assert "Site:" in header.where.text() and "GP practice:" in header.where.text()
+    assert header.status.text() == "Not started"
+    opened = env.service.open(env.case_refs[0], ACTOR)
+    titles = [page.nav.item(i).text().split("\n")[0] for i in range(page.nav.count())]
+    assert titles == [s.title for s in opened.definition.sections]
+    assert len([s for s in opened.definition.sections if s.kind == SectionKind.THEME]) == 12
+    assert page.nav.item(0).text().endswith("Not started")
+    assert not page.nav.item(0).icon().isNull(), "state shown with an icon as well as text"
+    assert page.current_section_id == "screening"
+
+
+def test_relevance_hides_and_shows_live(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    leder = page.row("screening.leder_date")
+    assert not leder.isVisible()
+    click(qtbot, radio(env, "screening.learning_disability", "Yes"))
+    assert leder.isVisible()
+    click(qtbot, radio(env, "screening.learning_disability", "No"))
+    assert not leder.isVisible()
+    # a section that is not needed says so
+    click(qtbot, radio(env, "outcome.type", "Handed back: conflict of interest"))
+    records = page.page("records")
+    page.goto_section("records")
+    assert records.not_needed.isVisible()
+    assert page.nav.state_text("records") == "Not needed"
+
+
+def test_messages_next_to_field_errors_and_warnings_distinct(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    page.goto_section("phase.overall")
+    click(qtbot, radio(env, "phase.overall.score", "2 – Poor"))
+    comment = page.row("phase.overall.comment")
+    errors, warnings = comment.shown_messages
+    assert errors.startswith("✖ Needed before signing:")
+    assert "judgement comment" in errors
+    assert comment.errors.isVisible() and not comment.warnings.isVisible()
+    comment.field.focus_target().setFocus()
+    case = env.service.case(env.case_refs[0])
+    QTest.keyClicks(comment.field.focus_target(), f"Reviewed; NHS {case.nhs_number} noted.")
+    qtbot.waitUntil(comment.warnings.isVisible, timeout=2000)
+    errors, warnings = comment.shown_messages
+    assert warnings.startswith("⚠ Warning:")
+    assert "NHS number" in warnings
+    assert "substantial" in errors, "still too short for a score of 2"
+    assert comment.errors.property("severity") == "error"
+    assert comment.warnings.property("severity") == "warning"
+    # the message never repeats the typed text (no patient data in messages)
+    assert case.nhs_number not in warnings
+
+
+def test_section_states_follow_answers(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    assert page.nav.state_text("screening") == "Not started"
+    click(qtbot, radio(env, "screening.death_category", "Child (under 18)"))
+    assert page.nav.state_text("screening") == "In progress"
+    assert page.nav.state_text("outcome") == "Has errors", "a child's death: outside this method"
+    outcome = page.row("outcome.type")
+    assert "Outside this method" in outcome.shown_messages[0]
+    click(qtbot, radio(env, "screening.death_category", "Adult (18 or over), not a maternal death"))
+    assert page.nav.state_text("outcome") == "Not started"
+    assert outcome.shown_messages == ("", "")
+    click(qtbot, radio(env, "outcome.type", "Full review"))
+    assert page.nav.state_text("outcome") == "Complete"
+
+
+def test_readiness_links_jump_to_the_field(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    page.activateWindow()
+    page.goto_section("readiness")
+    view = page.page("readiness").readiness
+    assert view is not None
+    assert view.list.count() > 10
+    assert view.list.hasFocus(), "the readiness list takes the keyboard"
+    target = view.items[3]
+    view.list.setCurrentRow(3)
+    QTest.keyClick(view.list, Qt.Key.Key_Return)
+    assert target.section_id is not None
+    assert page.current_section_id == target.section_id
+    row = page.row(target.question_id or "")
+    qtbot.waitUntil(lambda: row.field.focus_target().hasFocus(), timeout=2000)
+
+
+def test_readiness_jumps_into_a_group_item(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    review_id = page.review_id
+    assert review_id is not None
+    env.service.save(
+        review_id,
+        {
+            "problems.any": "yes",
+            "problems.items": [{"id": "p1", "answers": {"problems.item.type": "other"}}],
+        },
+        ACTOR,
+    )
+    page.open_case(env.case_refs[0])
+    items = page.state.readiness if page.state else []
+    harm = next(i for i in items if i.question_id == "problems.item.harm")
+    page.activateWindow()
+    page.jump_to(harm)
+    group = page.row("problems.items").field
+    assert group.current_item_id() == "p1"
+    inner = group.row_for("problems.item.harm")
+    qtbot.waitUntil(lambda: inner.field.focus_target().hasFocus(), timeout=2000)
+
+
+def test_escalation_prompt_on_both_scales(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    page.goto_section("avoidability")
+    field = page.row("avoidability.grade").field
+    bar = page.escalation_bar
+
+    def choose(scale_index: int, grade: int) -> None:
+        field.scale.setCurrentIndex(scale_index)
+        click(qtbot, field.grades.buttons[grade - 1])
+
+    choose(0, 3)  # RCP 3: probably avoidable
+    assert bar.isVisible()
+    assert "Death more likely than not avoidable" in bar.text.text()
+    choose(0, 4)  # RCP 4
+    assert not bar.isVisible()
+    choose(1, 4)  # Hogan 4 = RCP 3
+    assert field.value() == {"scale": "hogan", "grade": 4}
+    assert bar.isVisible()
+    choose(1, 3)  # Hogan 3 = RCP 4
+    assert not bar.isVisible()
+    choose(1, 5)
+    assert bar.isVisible()
+    # the prompt is in the escalation section too, and the button goes to the decision
+    page.activateWindow()
+    click(qtbot, bar.button)
+    assert page.current_section_id == "escalation"
+    assert not bar.isVisible(), "in the escalation section the section itself asks"
+    escalation = page.page("escalation")
+    assert escalation.notice.isVisible()
+    assert "Record your escalation decision" in escalation.notice.text()
+    decision = page.row("escalation.decision").field
+    qtbot.waitUntil(lambda: decision.focus_target().hasFocus(), timeout=2000)
+    click(qtbot, radio(env, "escalation.decision", "Not escalating"))
+    assert not escalation.notice.isVisible()
+
+
+def test_immediate_safety_concern_flags_urgent(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[1])
+    page.goto_section("immediate_safety")
+    section = page.page("immediate_safety")
+    assert not section.notice.isVisible()
+    click(qtbot, radio(env, "immediate.concern", "Yes"))
+    assert section.notice.isVisible()
+    assert "Telephone" in section.notice.text() and "TODAY" in section.notice.text()
+    assert page.header.urgent.isVisible()
+    who = page.row("immediate.who_told")
+    when = page.row("immediate.date_told")
+    assert who.isVisible() and when.isVisible()
+    who.field.focus_target().setFocus()
+    QTest.keyClicks(who.field.focus_target(), "Duty patient-safety manager")
+    when.field.focus_target().setFocus()
+    QTest.keyClicks(when.field.focus_target(), "01/07/2017")
+    wait_saved(qtbot, env, "immediate.date_told", "2017-07-01")
+    wait_saved(qtbot, env, "immediate.who_told", "Duty patient-safety manager")
+    assert env.review().urgent
+
+
+def test_outcome_action_needs_a_reason(qtbot: Any, env: Env) -> None:
+    page = env.page
+    statuses: list[tuple[str, str]] = []
+    page.status_changed.connect(lambda ref, status: statuses.append((ref, status)))
+    page.open_case(env.case_refs[2])
+    click(qtbot, page.outcome_buttons[ReviewStatus.RECORDS_MISSING])
+    dialog = env.dialogs[-1]
+    assert "records missing" in dialog.windowTitle().lower()
+    QTest.keyClicks(dialog.reason, "short")
+    dialog.buttons.accepted.emit()
+    assert dialog.error.isVisible()
+    assert "at least" in dialog.error.text()
+    assert dialog.result() == 0, "still open, the text kept"
+    assert dialog.reason.toPlainText() == "short"
+    # the screening is still needed for the outcome
+    dialog.reason.setPlainText("Acute trust notes could not be found.")
+    dialog.buttons.accepted.emit()
+    assert "Before recording" in dialog.error.text()
+    review_id = page.review_id
+    assert review_id is not None
+    screening = {k: v for k, v in outcome_only("records_missing").items() if "screening" in k}
+    env.service.save(review_id, screening, ACTOR)
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == 1
+    assert page.status is ReviewStatus.RECORDS_MISSING
+    assert page.header.status.text() == "Records missing"
+    assert (env.case_refs[2], "records_missing") in statuses
+    assert env.review().status is ReviewStatus.RECORDS_MISSING
+    assert env.review().outcome_reason == "Acute trust notes could not be found."
+    assert not page.row("screening.autism").field.isEnabled() or not any(
+        b.isEnabled() for b in page.row("screening.autism").field.buttons
+    ), "an outcome is read-only"
+    assert page.reopen_button.isVisible()
+    assert not page.outcome_buttons[ReviewStatus.HANDED_BACK].isVisible()
+    # reopening needs a reason too
+    reopen = page.reopen_dialog()
+    reopen.reason.setPlainText("Notes were found after all.")
+    reopen.buttons.accepted.emit()
+    assert page.status is ReviewStatus.IN_PROGRESS
+
+
+def test_autosave_and_flush_on_close_persist(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    page.goto_section("learning")
+    row = page.row("learning.poor_care")
+    row.field.focus_target().setFocus()
+    QTest.keyClicks(row.field.focus_target(), "Handover lacked a plan")
+    assert page.close_case()
+    assert page.current_case_ref is None
+    assert page.header.name.text() == "", "no patient detail left on screen"
+    service = ReviewService(env.workspace.db)
+    opened = service.open(env.case_refs[0], ACTOR)
+    assert opened.answers["learning.poor_care"] == "Handover lacked a plan"
+    assert opened.status is ReviewStatus.IN_PROGRESS
+    # the indicator said so
+    qtbot.waitUntil(lambda: page.indicator.text().startswith("✓ Saved "), timeout=2000)
+
+
+def test_autosave_within_a_second_without_leaving(qtbot: Any, tmp_path: Any) -> None:
+    workspace, refs = make_workspace(tmp_path / "ws2", 1)
+    writer = AutosaveWriter(workspace.connect, ACTOR)  # production timing
+    writer.start()
+    try:
+        page = ReviewPage(ReviewService(workspace.db), writer)
+        qtbot.addWidget(page)
+        page.open_case(refs[0])
+        page.goto_section("learning")
+        field = page.row("learning.good_practice").field
+        field.focus_target().setFocus()
+        QTest.keyClicks(field.focus_target(), "Clear plan")
+        qtbot.waitUntil(lambda: page.indicator.text().startswith("✓ Saved"), timeout=2000)
+        review_id = page.review_id
+        assert review_id is not None
+        assert ReviewService(workspace.db).reload(review_id).answers == {
+            "learning.good_practice": "Clear plan"
+        }
+        page.close_case()
+    finally:
+        writer.stop()
+        dispose(page)
+        workspace.close()
+
+
+def test_position_is_remembered(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[3], "theme.fluids")
+    page.goto_question("theme.fluids.good_practice")
+    page.close_case()
+    assert page.restore_position()
+    assert page.current_case_ref == env.case_refs[3]
+    assert page.current_section_id == "theme.fluids"
+    position = env.service.last_position()
+    assert position is not None and position.question_id == "theme.fluids.good_practice"
+
+
+def test_failed_save_is_shown_at_once_and_retried(qtbot: Any, tmp_path: Any) -> None:
+    workspace, refs = make_workspace(tmp_path / "ws3", 1)
+    from contextlib import contextmanager
+
+    from reviewer_app.services.review import review_sink
+
+    failures = {"left": 2}
+
+    class FlakySink:
+        def __init__(self, real: Any) -> None:
+            self.real = real
+
+        def save(self, review_id: int, changes: Any, actor: str) -> Any:
+            if failures["left"] > 0:
+                failures["left"] -= 1
+                raise DatabaseLockedError("The workspace is busy in another window.")
+            return self.real.save(review_id, changes, actor)
+
+        def save_ui_state(self, values: Any) -> None:
+            self.real.save_ui_state(values)
+
+    @contextmanager
+    def open_sink() -> Any:
+        with review_sink(workspace.connect) as real:
+            yield FlakySink(real)
+
+    writer = AutosaveWriter(
+        actor=ACTOR, open_sink=open_sink, debounce=0.01, max_delay=0.02, retry_delays=(0.3,)
+    )
+    writer.start()
+    try:
+        page = ReviewPage(ReviewService(workspace.db), writer)
+        qtbot.addWidget(page)
+        page.show()
+        indicator: SaveIndicator = page.indicator
+        page.open_case(refs[0])
+        click(qtbot, radio_of(page, "screening.autism", "Unknown"))
+        qtbot.waitUntil(lambda: indicator.state == "failed", timeout=2000)
+        assert "Not saved" in indicator.text()
+        assert "busy" in indicator.toolTip()
+        assert page.save_problem.isVisible()
+        assert "NOT saved" in page.save_problem.text.text()
+        qtbot.waitUntil(lambda: indicator.state == "saved", timeout=5000)
+        assert not page.save_problem.isVisible()
+        review_id = page.review_id
+        assert review_id is not None
+        assert ReviewService(workspace.db).reload(review_id).answers == {
+            "screening.autism": "unknown"
+        }
+        page.close_case()
+    finally:
+        writer.stop()
+        dispose(page)
+        workspace.close()
+
+
+def radio_of(page: ReviewPage, question_id: str, text: str) -> Any:
+    return next(b for b in page.row(question_id).field.buttons if b.text() == text)
+
+
+def test_group_item_edits_are_saved(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[4])
+    page.goto_section("problems")
+    click(qtbot, radio(env, "problems.any", "Yes"))
+    group = page.row("problems.items").field
+    assert page.row("problems.items").isVisible()
+    click(qtbot, group.add_button)
+    harm = group.row_for("problems.item.harm")
+    click(qtbot, next(b for b in harm.field.buttons if b.text() == "Yes"))
+    severity = group.row_for("problems.item.severity")
+    assert severity.isVisible(), "severity asked once harm is yes"
+    qtbot.waitUntil(
+        lambda: (
+            (env.stored().get("problems.items") or [{}])[0].get("answers")
+            == {"problems.item.harm": "yes"}
+        ),
+        timeout=5000,
+    )
+    qtbot.waitUntil(page.escalation_bar.isVisible, timeout=2000)  # harm is a trigger
