@@ -38,24 +38,22 @@ log = logging.getLogger(__name__)
 def unlock_in_worker(folder: Path, passphrase: str) -> Workspace:
     """The slow part of unlocking (key derivation, any migration), for a worker thread.
 
-    SQLite connections belong to the thread that opened them, so the connection the unlock
-    opened here is closed again; ``adopt_workspace`` opens the GUI thread's own.
+    SQLite connections belong to the thread that opened them, so the workspace returned holds
+    the key but no connection; ``adopt_workspace`` opens the GUI thread's own.
     """
     from reviewer_app.services.workspace import Workspace
 
-    workspace = Workspace.unlock(folder, passphrase)
-    # TODO(workspace owner): a public Workspace.open_with_key(folder, key) would avoid this.
-    workspace.db.close()
-    workspace._db = None
-    return workspace
+    return Workspace.unlock(folder, passphrase, connect=False)
 
 
 def adopt_workspace(workspace: Workspace) -> ReviewerSession:
-    """On the GUI thread: give an unlocked workspace its connection and wrap it in a session."""
+    """On the GUI thread: open the unlocked workspace here (with its key) as a session."""
     from reviewer_app.services.session import ReviewerSession
+    from reviewer_app.services.workspace import Workspace
 
-    workspace._db = workspace.connect()
-    return ReviewerSession(workspace)
+    opened = Workspace.open_with_key(workspace.folder, workspace.key)
+    workspace.close()  # the worker's object (no connection): forget its copy of the key
+    return ReviewerSession(opened)
 
 
 def open_demo_in_worker(folder: Path, progress: Progress) -> Workspace:
@@ -125,10 +123,23 @@ def build_main_window(
     demo: bool,
     runner: Any = None,
     form: ReviewForm | None = None,
+    temp_dir: Path | None = None,
 ) -> MainWindow:
     from reviewer_app.gui.main_window import MainWindow
     from reviewer_app.services.demo import DEMO_PASSPHRASE
 
+    signing = None
+    if runner is not None and temp_dir is not None:
+        # gui.signing loads no signing or PDF library until a Case menu action is used.
+        from reviewer_app.gui.signing.desk import SigningDesk
+
+        signing = SigningDesk(
+            session.workspace,
+            runner,
+            temp_dir,
+            actor=settings.reviewer.name or "reviewer",
+            synthetic=demo,
+        )
     return MainWindow(
         session.list_cases(),
         workspace_label="demo workspace" if demo else str(session.folder),
@@ -139,6 +150,8 @@ def build_main_window(
         review_page_factory=form.page if form is not None else None,
         runner=runner,
         settings=settings,
+        signing=signing,
+        flush_edits=form.writer.flush if form is not None else None,
     )
 
 
@@ -229,7 +242,12 @@ class Shell:
         actor = self.settings.reviewer.name or "reviewer"
         self.form = ReviewForm(session, actor)
         self.window = build_main_window(
-            session, self.settings, demo=self.demo, runner=self.runner, form=self.form
+            session,
+            self.settings,
+            demo=self.demo,
+            runner=self.runner,
+            form=self.form,
+            temp_dir=self.paths.temp_dir,
         )
         self.window.show()
         if self.form.service.last_position() is not None:

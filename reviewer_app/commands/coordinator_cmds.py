@@ -124,6 +124,20 @@ def cmd_override(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
+def cmd_set_mode(args: argparse.Namespace, paths: AppPaths) -> int:
+    if args.clear == (args.mode is not None):
+        raise UserError('Give either a review mode ("independent" or "joint") or --clear.')
+    with _open(args) as study:
+        study.set_case_mode(args.case_ref, None if args.clear else args.mode)
+        study_mode = study.info.review_mode
+    if args.clear:
+        print(f"{args.case_ref} follows the study's review mode ({study_mode}) again.")
+    else:
+        print(f"{args.case_ref} will be reviewed {args.mode}ly (the study's mode is {study_mode}).")
+    print("Make the packs again to send the change to the reviewers.")
+    return 0
+
+
 def cmd_make_packs(args: argparse.Namespace, paths: AppPaths) -> int:
     with _open(args) as study:
         report = study.make_packs(Path(args.out).expanduser())
@@ -181,6 +195,18 @@ def register(subparsers: Any) -> None:
     override.add_argument("case_ref", metavar="CASE_REF")
     override.add_argument("pair", nargs="*", metavar="REVIEWER", help="two reviewer refs")
     override.add_argument("--clear", action="store_true", help="remove the hand-made pair")
+
+    set_mode = add_command(
+        sub, "set-mode", cmd_set_mode, "review one case independently or jointly (per case)"
+    )
+    set_mode.add_argument("study", metavar="STUDY")
+    set_mode.add_argument("case_ref", metavar="CASE_REF")
+    set_mode.add_argument(
+        "mode", nargs="?", choices=("independent", "joint"), help="the case's review mode"
+    )
+    set_mode.add_argument(
+        "--clear", action="store_true", help="remove the override: use the study's mode"
+    )
 
     packs = add_command(sub, "make-packs", cmd_make_packs, "write one pack per enrolled reviewer")
     packs.add_argument("study", metavar="STUDY")

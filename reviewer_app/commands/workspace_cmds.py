@@ -26,15 +26,34 @@ def cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.demo import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
+    from reviewer_app.services.demo import (
+        DEMO_PASSPHRASE,
+        DEMO_STUDY_PASSPHRASE,
+        build_demo_workspace,
+        demo_co_reviewer_file,
+        demo_exists,
+        demo_study_folder,
+    )
+    from reviewer_app.services.demo_reviews import DEMO_CO_REVIEWER_PASSPHRASE
 
     folder = demo_dir(args, paths)
     if demo_exists(folder):
         print(f"A demo workspace already exists in {folder}")
     else:
-        build_demo_workspace(folder)
+
+        def show(done: int, total: int, label: str) -> None:
+            print(f"  [{done}/{total}] {label}", file=sys.stderr)
+
+        build_demo_workspace(folder, progress=show)
         print(f"Demo workspace created in {folder}")
-    print(f"Its passphrase (synthetic data only): {DEMO_PASSPHRASE}")
+    print("Everything in it is synthetic; these passphrases are public on purpose:")
+    print(f"  workspace passphrase:        {DEMO_PASSPHRASE}")
+    print(f"  demo study passphrase:       {DEMO_STUDY_PASSPHRASE}")
+    print(f"    (the demo study, as its coordinator: {demo_study_folder(folder)})")
+    co_reviewer = demo_co_reviewer_file(folder)
+    if co_reviewer.exists():
+        print(f"  co-reviewer identity file:   {co_reviewer}")
+        print(f"  co-reviewer file passphrase: {DEMO_CO_REVIEWER_PASSPHRASE}")
     return 0
 
 

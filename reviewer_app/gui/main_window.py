@@ -9,13 +9,19 @@ a factory for the review page); it decides nothing about data. Pages live in a s
 Locking takes every patient detail off the screen: the review page is destroyed, the case
 model is emptied, the search text is cleared, open dialogs are closed and the title names no
 case. Where the reviewer was (case, section, field, search) is kept in memory and restored.
+
+The Case menu (Sign…, Co-sign…, Amend…, Print summary…, Open summary, Save summary as…) acts
+on the current case: the one open in the form, else the one selected in the list. Its items
+are enabled by that case's sign-off state, read from the ``SigningDesk`` (gui/signing), which
+shows the dialogs and runs the work; File ▸ Export signed summaries… exports every signed
+summary. Without a desk (tests of the shell) the menu is there, disabled.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -38,6 +44,10 @@ from reviewer_app.gui.lock import LockTriggers, Place
 from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES, AppSettings
 from reviewer_app.gui.tasks import Runner, TaskRunner
 from reviewer_app.gui.unlock_screen import UnlockScreen
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.signing.desk import SigningDesk
+    from reviewer_app.services.signing_desk import CaseSigning
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +120,12 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         idle_ms: int | None = None,
         listen_to_system: bool = True,
+        signing: SigningDesk | None = None,
+        flush_edits: Callable[[], bool] | None = None,
     ) -> None:
         super().__init__()
+        self.signing = signing
+        self._flush_edits = flush_edits
         self._synthetic = synthetic
         self._verify = verify_passphrase
         self._reload = reload_rows
@@ -151,6 +165,7 @@ class MainWindow(QMainWindow):
         self.case_model = self.case_list.model
 
         self._build_actions()
+        self._follow_current_case()
         minutes = settings.idle_lock_minutes if settings else DEFAULT_IDLE_LOCK_MINUTES
         self.triggers = LockTriggers(
             idle_ms if idle_ms is not None else minutes * 60_000,
@@ -210,10 +225,165 @@ class MainWindow(QMainWindow):
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         self._unlocked_only = [self.settings_action, self.list_action, self.find_action]
+        self._build_case_actions(file_menu, help_menu)
+
+    def _build_case_actions(self, file_menu: Any, help_menu: Any) -> None:
+        """The Case menu (before Help) and File ▸ Export signed summaries…"""
+        self.sign_action = self._action("&Sign…", "Ctrl+Shift+Return", self.sign_current)
+        self.cosign_action = self._action("C&o-sign…", None, self.cosign_current)
+        self.amend_action = self._action("&Amend…", None, self.amend_current)
+        self.print_action = self._action("&Print summary…", None, self.print_current)
+        self.print_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.open_summary_action = self._action(
+            "Op&en summary", "Ctrl+Shift+O", self.open_summary_current
+        )
+        self.save_summary_action = self._action(
+            "Sa&ve summary as…", "Ctrl+Shift+S", self.save_summary_current
+        )
+        self.export_action = self._action(
+            "&Export signed summaries…", "Ctrl+Shift+E", self.export_signed
+        )
+        file_menu.insertAction(self.lock_action, self.export_action)
+        file_menu.insertSeparator(self.lock_action)
+        self.case_menu = self._case_menu()
+        self.menuBar().insertMenu(help_menu.menuAction(), self.case_menu)
+        self.case_actions = [
+            self.sign_action,
+            self.cosign_action,
+            self.amend_action,
+            self.print_action,
+            self.open_summary_action,
+            self.save_summary_action,
+        ]
+
+    def _case_menu(self) -> Any:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu("&Case", self)
+        menu.addAction(self.sign_action)
+        menu.addAction(self.cosign_action)
+        menu.addAction(self.amend_action)
+        menu.addSeparator()
+        menu.addAction(self.print_action)
+        menu.addAction(self.open_summary_action)
+        menu.addAction(self.save_summary_action)
+        menu.aboutToShow.connect(self.update_case_actions)
+        return menu
 
     def _update_lock_hint(self) -> None:
         minutes = max(1, round(self.triggers.idle_ms / 60_000))
         self._lock_hint.setText(f"Locks after {minutes} min idle · Ctrl+L locks now")
+
+    # -- the Case menu
+
+    def _follow_current_case(self) -> None:
+        """Keep the Case menu's items enabled by the state of the case they would act on."""
+        if self.signing is not None:
+            self.signing.notify = lambda text: self.statusBar().showMessage(text, 20_000)
+        self.stack.currentChanged.connect(lambda _index: self.update_case_actions())
+        selection = self.case_list.table.selectionModel()
+        if selection is not None:
+            selection.currentChanged.connect(lambda *_: self.update_case_actions())
+        self.update_case_actions()
+
+    def acting_case_ref(self) -> str | None:
+        """The case the Case menu acts on: open in the form, else selected in the list."""
+        if self.locked:
+            return None
+        return self.current_case_ref() or (
+            self.case_list.current_case_ref()
+            if self.stack.currentWidget() is self.case_list
+            else None
+        )
+
+    def case_state(self) -> CaseSigning | None:
+        ref = self.acting_case_ref()
+        if ref is None or self.signing is None:
+            return None
+        try:
+            return self.signing.state(ref)
+        except Exception:  # never let a menu update take the window down
+            log.exception("could not read the sign-off state of the current case")
+            return None
+
+    def update_case_actions(self) -> None:
+        if not hasattr(self, "case_actions"):
+            return
+        state = self.case_state()
+        enabled = {
+            self.sign_action: state is not None and state.can_sign,
+            self.cosign_action: state is not None and state.can_cosign,
+            self.amend_action: state is not None and state.can_amend,
+            self.print_action: state is not None and state.has_summary,
+            self.open_summary_action: state is not None and state.has_summary,
+            self.save_summary_action: state is not None and state.has_summary,
+        }
+        for action, on in enabled.items():
+            action.setEnabled(on)
+        self.export_action.setEnabled(self.signing is not None and not self.locked)
+
+    def _edits_saved(self) -> bool:
+        """Pending typing on disk before signing or amending (what is signed is what is shown)."""
+        if self.current_case_ref() is None:
+            return True
+        self._flush_review_page()
+        if self._flush_edits is not None and not self._flush_edits():
+            QMessageBox.warning(
+                self,
+                "Case review",
+                "Your latest changes are not saved yet (see the save status at the bottom of "
+                "the form). Try again in a moment.",
+            )
+            return False
+        return True
+
+    def _run_case_action(self, name: str, needs_saved: bool) -> None:
+        ref = self.acting_case_ref()
+        if ref is None or self.signing is None:
+            return
+        if needs_saved and not self._edits_saved():
+            return
+        action = getattr(self.signing, name)
+        if needs_saved:  # the actions that change the case report back
+            action(ref, self, self.case_changed)
+        else:
+            action(ref, self)
+
+    def sign_current(self) -> None:
+        self._run_case_action("sign", needs_saved=True)
+
+    def cosign_current(self) -> None:
+        self._run_case_action("cosign", needs_saved=True)
+
+    def amend_current(self) -> None:
+        self._run_case_action("amend", needs_saved=True)
+
+    def print_current(self) -> None:
+        self._run_case_action("print_summary", needs_saved=False)
+
+    def open_summary_current(self) -> None:
+        self._run_case_action("open_summary", needs_saved=False)
+
+    def save_summary_current(self) -> None:
+        self._run_case_action("save_summary", needs_saved=False)
+
+    def export_signed(self) -> None:
+        if self.signing is not None and not self.locked:
+            self.signing.export_all(self)
+
+    def case_changed(self, case_ref: str) -> None:
+        """A sign-off action changed a case: its row, the form (if showing it), the menu."""
+        if self.locked:
+            return
+        state = self.signing.state(case_ref) if self.signing is not None else None
+        if state is not None and state.status is not None:
+            self.case_list.model.set_status(case_ref, state.status)
+        if self.current_case_ref() == case_ref and self.review_page is not None:
+            page: Any = self.review_page
+            page.open_case(case_ref, getattr(page, "current_section_id", None))
+        elif state is not None and state.status is ReviewStatus.AMENDMENT_IN_PROGRESS:
+            self.open_case(case_ref)  # the new version, ready to correct
+        self.update_case_actions()
 
     # -- navigation
 
@@ -239,6 +409,9 @@ class MainWindow(QMainWindow):
             page = self._factory(self.stack)
             page.status_changed.connect(self._on_status_changed)  # type: ignore[attr-defined]
             page.close_requested.connect(self.show_case_list)  # type: ignore[attr-defined]
+            sign_requested = getattr(page, "sign_requested", None)
+            if sign_requested is not None:  # a Sign… button on the form, when it has one
+                sign_requested.connect(self.sign_current)
             self.stack.addWidget(page)
             self.review_page = page
         return self.review_page
@@ -285,6 +458,7 @@ class MainWindow(QMainWindow):
             self.case_list.model.set_status(case_ref, ReviewStatus(status))
         except (ValueError, TypeError):
             log.warning("could not show a status change in the case list")
+        self.update_case_actions()
 
     def _flush_review_page(self) -> None:
         """Save pending typing now (leaving the form for the list, or quitting)."""
@@ -338,7 +512,7 @@ class MainWindow(QMainWindow):
         self.case_list.hide()
         self.locked = True
         self.triggers.disarm()
-        for action in self._unlocked_only:
+        for action in (*self._unlocked_only, *self.case_actions, self.export_action):
             action.setEnabled(False)
         self.lock_action.setEnabled(False)
         self.setWindowTitle(self._title())
@@ -381,6 +555,7 @@ class MainWindow(QMainWindow):
         self._restore_place(self.place or Place())
         self.place = None
         self.triggers.arm()
+        self.update_case_actions()
         self.locked_changed.emit(False)
         log.info("workspace unlocked")
 
@@ -422,6 +597,11 @@ class MainWindow(QMainWindow):
             "Ctrl+S\tSave now (in a case)\n"
             "Ctrl+Page Down / Up\tNext / previous section\n"
             "F1\tHelp for the question you are answering\n"
+            "Ctrl+Shift+Enter\tSign the current case\n"
+            "Ctrl+P\tPrint the signed summary\n"
+            "Ctrl+Shift+O\tOpen the signed summary\n"
+            "Ctrl+Shift+S\tSave the signed summary as…\n"
+            "Ctrl+Shift+E\tExport all signed summaries\n"
             "Ctrl+Shift+L\tBack to the case list\n"
             "Ctrl+L\tLock the workspace\n"
             "Ctrl+,\tSettings\n"
@@ -432,4 +612,6 @@ class MainWindow(QMainWindow):
         if not self.locked:
             self._close_review_case()
         self.triggers.disarm()
+        if self.signing is not None:
+            self.signing.close()
         super().closeEvent(event)

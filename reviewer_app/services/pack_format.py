@@ -34,8 +34,10 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -62,13 +64,31 @@ class ReviewMode(StrEnum):
 
 
 class PackCase(BaseModel):
-    """One case in a pack, with who reviews it alongside the addressee when joint."""
+    """One case in a pack, with who reviews it alongside the addressee when joint.
+
+    ``review_mode`` is set only for a case whose mode differs from the pack's (the
+    coordinator's per-case override); ``None`` means the pack's mode. It is left out of the
+    JSON when ``None``, so a pack without overrides is byte-for-byte what earlier versions of
+    the app wrote and read.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     case: Case
     co_reviewer_ref: str | None = None
     co_reviewer_name: str | None = None
+    review_mode: ReviewMode | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_default_mode(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("review_mode") is None:
+            data.pop("review_mode", None)
+        return data
+
+    def mode_in(self, pack_mode: ReviewMode) -> ReviewMode:
+        """This case's review mode in a pack of ``pack_mode``."""
+        return self.review_mode if self.review_mode is not None else pack_mode
 
 
 class PackContent(BaseModel):
@@ -118,13 +138,13 @@ class PackContent(BaseModel):
             raise ValueError("a withdrawn case is listed twice")
         if set(refs) & set(self.withdrawn_case_refs):
             raise ValueError("a case is both sent and withdrawn")
-        joint = self.review_mode is ReviewMode.JOINT
         for c in self.cases:
+            joint = c.mode_in(self.review_mode) is ReviewMode.JOINT
             partner = (c.co_reviewer_ref is not None, c.co_reviewer_name is not None)
             if partner != (joint, joint):
                 raise ValueError(
-                    "every case of a joint pack needs a co-reviewer (ref and name), and "
-                    "cases of an independent pack must have none"
+                    "every joint case needs a co-reviewer (ref and name), and independent "
+                    "cases must have none"
                 )
         return self
 

@@ -11,7 +11,9 @@ adds the workspace's rules and applies the pack in ONE transaction:
   corrected (audited, and flagged "identifiers corrected" so the reviewer sees it: a wrong
   NHS number must not survive);
 - cases reallocated away are withdrawn: kept read-only when opened, removed otherwise;
-- reviews and answers are never touched.
+- reviews and answers are never touched;
+- each case's review mode is stored with it: the pack's mode, or the case's own when the
+  coordinator set it per case (a joint case names its co-reviewer).
 
 Finding the certificate to decrypt with: the reviewer's certificate travels inside the
 pack, so before the first pack the workspace holds only the key. ``_certificate_in`` decrypts
@@ -48,6 +50,7 @@ from reviewer_app.services.pack_format import (
     OpenedPack,
     PackRefusal,
     PackRefusedError,
+    ReviewMode,
     open_pack,
 )
 from reviewer_app.services.reviewer_identity import load_private_key, require_identity
@@ -87,8 +90,9 @@ class PackPreview:
     sequence: int
     case_count: int
     withdrawn_count: int
-    review_mode: str
+    review_mode: str  # the pack's; a case may carry its own (see joint_case_count)
     already_imported: bool
+    joint_case_count: int = 0  # cases to review jointly (named co-reviewer)
 
 
 @dataclass
@@ -273,6 +277,9 @@ def preview_pack(workspace: Workspace, data: bytes) -> PackPreview:
         withdrawn_count=len(content.withdrawn_case_refs),
         review_mode=content.review_mode.value,
         already_imported=store.imported(content.pack_id) is not None,
+        joint_case_count=sum(
+            1 for c in content.cases if c.mode_in(content.review_mode) is ReviewMode.JOINT
+        ),
     )
 
 
@@ -392,7 +399,7 @@ def _apply_cases(workspace: Workspace, opened: OpenedPack, report: ImportReport)
         assignments.append(
             Assignment(
                 case_ref=ref,
-                review_mode=content.review_mode.value,
+                review_mode=pack_case.mode_in(content.review_mode).value,
                 co_reviewer_ref=pack_case.co_reviewer_ref,
                 co_reviewer_name=pack_case.co_reviewer_name,
                 pack_sequence=content.sequence,

@@ -150,7 +150,8 @@ def _reserved_bytes(identity: SigningIdentity) -> int:
     certs = sum(
         len(c.public_bytes(serialization.Encoding.DER)) for c in (identity.cert, *identity.chain)
     )
-    return certs + 2 * (identity.key.key_size // 8) + 4096
+    reserved = certs + 2 * (identity.key.key_size // 8) + 4096
+    return reserved + reserved % 2  # pyHanko needs an even reservation (hex pairs)
 
 
 @dataclass(frozen=True)

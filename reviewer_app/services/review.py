@@ -170,8 +170,16 @@ class ReviewState:
         return question_id in self.item_relevant.get((group_id, item_id), frozenset())
 
 
-def evaluate(definition: ReviewDefinition, answers: Answers, case: Case) -> ReviewState:
-    """The validation report, section states, readiness and triggers for these answers."""
+def evaluate(
+    definition: ReviewDefinition,
+    answers: Answers,
+    case: Case,
+    status: ReviewStatus | None = None,
+) -> ReviewState:
+    """The validation report, section states, readiness and triggers for these answers.
+
+    ``status`` is the review's: once an outcome is recorded it is no longer "pending".
+    """
     roles = FormRoles.of(definition)
     view = AnswerView(definition, answers)
     report = validate(definition, answers, case)
@@ -192,14 +200,14 @@ def evaluate(definition: ReviewDefinition, answers: Answers, case: Case) -> Revi
                 item_relevant[(question.id, item.item_id)] = frozenset(
                     q.id for q in question.item_questions if item.is_relevant(q.id)
                 )
-    pending = _pending_outcome(view, roles)
+    pending = None if status is not None and status.is_outcome else _pending_outcome(view, roles)
     if pending is not None:
         section = definition.section_of(roles.outcome or "")
         ready.append(
             ReadinessItem(
                 PENDING_OUTCOME_CODE,
-                f'You chose "{pending.label}": record it with the "{pending.label}…" button, '
-                "which asks for the reason.",
+                f'You chose "{pending.label}": record this outcome with its button at the '
+                "bottom of the form, which asks for the reason.",
                 section.id,
                 section.title,
                 roles.outcome,
@@ -257,6 +265,7 @@ class OpenReview:
     answers: Answers
     state: ReviewState
     roles: FormRoles
+    signed: bool = False
 
     @property
     def review_id(self) -> int:
@@ -379,8 +388,9 @@ class ReviewService:
             review=review,
             definition=definition,
             answers=answers,
-            state=evaluate(definition, answers, case),
+            state=evaluate(definition, answers, case, review.status),
             roles=FormRoles.of(definition),
+            signed=self._reviews.is_signed(review.id),
         )
 
     # -- saving
@@ -407,7 +417,7 @@ class ReviewService:
         """Status and urgent flag that follow from the saved answers (inside the transaction)."""
         review = self._reviews.get(review_id)
         answers = self._reviews.answers(review_id)
-        state = evaluate(definition, answers, self.case(review.case_ref))
+        state = evaluate(definition, answers, self.case(review.case_ref), review.status)
         target = next_status(review.status, state)
         if target != review.status:
             review = self._reviews.set_status(review_id, target, actor)
@@ -480,8 +490,11 @@ class ReviewService:
                 f"Give the reason for reopening in at least {MIN_REASON_LENGTH} characters."
             )
         review = self._reviews.get(review_id)
-        if review.status is ReviewStatus.SIGNED:
-            self._refuse_if_locked(review)
+        if self._reviews.is_signed(review_id):
+            raise ReadOnlyError(
+                f"This review is signed ({review.status.label.lower()}), so it cannot be "
+                "reopened. Start an amendment to correct it."
+            )
         if not review.status.is_outcome:
             return self.reload(review_id)
         definition = self.definition_for(review)

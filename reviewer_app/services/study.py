@@ -498,7 +498,12 @@ class Study:
         AllocationStore(self.db).set_override(case_ref, pair)
 
     def set_case_mode(self, case_ref: str, mode: str | None) -> None:
-        """Override the review mode of one case (None: back to the study's mode)."""
+        """Override the review mode of one case (None: back to the study's mode).
+
+        Takes effect at the next ``make_packs``: a case made joint goes to its first
+        reviewer only (naming the second, whose next pack withdraws it); a case made
+        independent goes to both.
+        """
         if not CohortStore(self.db).exists(case_ref):
             raise NotFoundError(f"There is no case {case_ref} in this study's cohort.")
         AllocationStore(self.db).set_case_mode(case_ref, None if mode is None else _mode(mode))
@@ -515,31 +520,39 @@ class Study:
                 "The cohort, the panel or the hand-made pairs changed since the last "
                 "allocation. Run allocate again, check it, then make the packs."
             )
-        mode = self.info.review_mode
-        mixed = sorted(r for r, m in AllocationStore(self.db).case_modes().items() if m != mode)
-        if mixed:
-            raise UserError(
-                "Packs of this format carry one review mode, and these cases are set to "
-                f"another mode than the study's: {', '.join(mixed)}. Remove those overrides "
-                "to make the packs."
-            )
         return stored
 
+    def case_modes(self) -> dict[str, ReviewMode]:
+        """The per-case review-mode overrides (case ref -> mode); other cases use the study's."""
+        return {ref: ReviewMode(m) for ref, m in AllocationStore(self.db).case_modes().items()}
+
     def _cases_by_reviewer(
-        self, pairs: dict[str, Pair], mode: ReviewMode
+        self, pairs: dict[str, Pair], study_mode: ReviewMode
     ) -> dict[str, list[PackCase]]:
-        """Independent: both reviewers hold the case. Joint: the first, naming the second."""
+        """Independent: both reviewers hold the case. Joint: the first, naming the second.
+
+        Each case follows its own mode when the coordinator overrode it (``set_case_mode``);
+        a case whose mode differs from the study's carries that mode in the pack.
+        """
         by_ref = {c.case_ref: c for c in CohortStore(self.db).cases()}
         panel = {r.reviewer_ref: r for r in PanelStore(self.db).all()}
+        overrides = self.case_modes()
         held: dict[str, list[PackCase]] = {}
         for case_ref, (first, second) in pairs.items():
             case = by_ref[case_ref]
+            mode = overrides.get(case_ref, study_mode)
+            marked = None if mode is study_mode else mode
             if mode is ReviewMode.INDEPENDENT:
-                held.setdefault(first, []).append(PackCase(case=case))
-                held.setdefault(second, []).append(PackCase(case=case))
+                held.setdefault(first, []).append(PackCase(case=case, review_mode=marked))
+                held.setdefault(second, []).append(PackCase(case=case, review_mode=marked))
             else:
                 held.setdefault(first, []).append(
-                    PackCase(case=case, co_reviewer_ref=second, co_reviewer_name=panel[second].name)
+                    PackCase(
+                        case=case,
+                        co_reviewer_ref=second,
+                        co_reviewer_name=panel[second].name,
+                        review_mode=marked,
+                    )
                 )
         return held
 

@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from types import TracebackType
 
-from reviewer_app.errors import DamagedFileError, NotFoundError, UserError
+from reviewer_app.errors import DamagedFileError, NotFoundError, UserError, WrongPassphraseError
 from reviewer_app.paths import ensure_local_folder
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.keys import (
@@ -24,6 +24,7 @@ from reviewer_app.storage.keys import (
     DatabaseKey,
     KdfParams,
     new_key,
+    read_key_check,
     unlock_key,
     write_key_check,
 )
@@ -101,8 +102,38 @@ class Workspace:
         return cls._opened_with(folder, key, result)
 
     @classmethod
-    def unlock(cls, folder: Path, passphrase: str) -> Workspace:
-        """Open an existing workspace; migrates it (after a backup) if it is older."""
+    def unlock(cls, folder: Path, passphrase: str, *, connect: bool = True) -> Workspace:
+        """Open an existing workspace; migrates it (after a backup) if it is older.
+
+        With ``connect=False`` the workspace holds the key but no main connection: the slow
+        part (key derivation, any migration) runs on a worker thread, and the GUI thread then
+        opens its own with ``open_with_key(workspace.folder, workspace.key)``.
+        """
+        folder = cls._existing(folder)
+        key = unlock_key(cls.key_check_path_in(folder), passphrase)
+        result = cls._migrated(folder, key)
+        log.info("unlocked workspace (schema v%d)", result.to_version)
+        if not connect:
+            return cls(folder, key, result)
+        return cls._opened_with(folder, key, result)
+
+    @classmethod
+    def open_with_key(cls, folder: Path, key: DatabaseKey) -> Workspace:
+        """Open a workspace with a key already derived (by ``unlock`` on another thread).
+
+        The main connection belongs to the calling thread. The key is checked against the
+        workspace's key record first, so a key for another workspace is refused like a wrong
+        passphrase, never mistaken for a damaged database. Migrates if needed (normally the
+        unlock that derived the key already did, and this is a quick check).
+        """
+        folder = cls._existing(folder)
+        if not read_key_check(cls.key_check_path_in(folder)).matches(key):
+            raise WrongPassphraseError("That key does not open this workspace.")
+        return cls._opened_with(folder, key, cls._migrated(folder, key))
+
+    @classmethod
+    def _existing(cls, folder: Path) -> Path:
+        """The folder, checked to be local and to hold a workspace (else a clear error)."""
         if not folder.is_dir():
             raise NotFoundError(f"There is no workspace in {folder}.")
         folder = ensure_local_folder(folder, _WHAT)
@@ -114,14 +145,15 @@ class Workspace:
                     "Restore the folder from a backup, or ask the study coordinator."
                 )
             raise NotFoundError(f"There is no workspace in {folder}.")
-        key = unlock_key(key_path, passphrase)
-        db = Database(db_path, key)
+        return folder
+
+    @classmethod
+    def _migrated(cls, folder: Path, key: DatabaseKey) -> MigrationResult:
+        db = Database(cls.db_path_in(folder), key)
         try:
-            result = migrate(db, key)
+            return migrate(db, key)
         finally:
             db.close()
-        log.info("unlocked workspace (schema v%d)", result.to_version)
-        return cls._opened_with(folder, key, result)
 
     @classmethod
     def _opened_with(cls, folder: Path, key: DatabaseKey, result: MigrationResult) -> Workspace:
@@ -130,10 +162,23 @@ class Workspace:
         return workspace
 
     @property
+    def key(self) -> DatabaseKey:
+        """The raw database key (its repr never shows it), to open the workspace on another
+        thread with ``open_with_key``. Raises once the workspace is closed."""
+        if self._key is None:
+            raise RuntimeError("the workspace is closed")
+        return self._key
+
+    @property
+    def connected(self) -> bool:
+        """Whether this object holds a main connection (``unlock(..., connect=False)``: no)."""
+        return self._db is not None
+
+    @property
     def db(self) -> Database:
         """The main connection (GUI thread). Other threads use ``connect()``."""
         if self._db is None:
-            raise RuntimeError("the workspace is closed")
+            raise RuntimeError("the workspace is closed (or was unlocked without a connection)")
         return self._db
 
     def connect(self) -> Database:

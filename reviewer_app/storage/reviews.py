@@ -199,16 +199,29 @@ class ReviewStore:
             )
             return self.get(review_id)
 
+    def is_signed(self, review_id: int) -> bool:
+        """Whether the version carries a signature: a signed review, or a signed outcome
+        (records missing, handed back, outside this method keep their status when signed)."""
+        review = self.get(review_id)
+        if review.status == ReviewStatus.SIGNED:
+            return True
+        row = self._db.query_one(
+            "SELECT 1 FROM signatures WHERE review_id = ? LIMIT 1", (review_id,)
+        )
+        return row is not None
+
     def start_amendment(self, review_id: int, actor: str, reason: str) -> Review:
         """A new version of a signed review, carrying its answers, to be corrected and re-signed.
 
+        A signed outcome is amended the same way (its status stays on the signed version;
+        the new version's answers still record the outcome until the reviewer changes it).
         The signed version stays exactly as it was (and readable).
         """
         if not reason.strip():
             raise UserError("Give a reason for the amendment.")
         with self._db.transaction():
             signed = self.get(review_id)
-            if signed.status != ReviewStatus.SIGNED:
+            if not self.is_signed(review_id):
                 raise ReadOnlyError("Only a signed review can be amended.")
             latest = self.latest(signed.case_ref)
             if latest is not None and latest.id != signed.id:
@@ -243,7 +256,11 @@ class ReviewStore:
                 actor=actor,
                 action="amendment_started",
                 review_id=new_id,
-                old={"review_id": signed.id, "version": signed.version},
+                old={
+                    "review_id": signed.id,
+                    "version": signed.version,
+                    "status": signed.status.value,
+                },
                 new={"review_id": new_id, "version": signed.version + 1},
                 reason=reason,
             )

@@ -184,6 +184,15 @@ def test_complete_review_with_keys_only(qtbot: Any, env: Env) -> None:
     qtbot.waitUntil(lambda: env.review().status is ReviewStatus.READY_TO_SIGN, timeout=5000)
     qtbot.waitUntil(lambda: page.header.status.text() == "Ready to sign", timeout=2000)
     assert page.nav.state_text("screening") == "Complete"
+    assert page.nav.state_text("readiness") == "Nothing missing"
+    assert page.sign_button.isVisible() and page.sign_button.isEnabled()
+    signs: list[bool] = []
+    page.sign_requested.connect(lambda: signs.append(True))
+    while kb.focus() is not page.sign_button:  # Tab to "Sign…", then Space
+        kb.press(Qt.Key.Key_Tab)
+        assert kb.keys < 2000
+    kb.press(Qt.Key.Key_Space)
+    assert signs == [True]
     assert env.stored()["avoidability.grade"] == {"scale": "rcp", "grade": 5}
     assert env.stored()["records.missing"] == ["none"]
     # and back, from the keyboard

@@ -45,6 +45,7 @@ def test_open_case_shows_header_and_sections(env: Env) -> None:
     assert "Admitted" in header.dates.text() and "Died" in header.dates.text()
     assert "Site:" in header.where.text() and "GP practice:" in header.where.text()
     assert header.status.text() == "Not started"
+    assert not page.sign_button.isVisible(), "nothing to sign yet"
     opened = env.service.open(env.case_refs[0], ACTOR)
     titles = [page.nav.item(i).text().split("\n")[0] for i in range(page.nav.count())]
     assert titles == [s.title for s in opened.definition.sections]
@@ -246,6 +247,8 @@ def test_outcome_action_needs_a_reason(qtbot: Any, env: Env) -> None:
     ), "an outcome is read-only"
     assert page.reopen_button.isVisible()
     assert not page.outcome_buttons[ReviewStatus.HANDED_BACK].isVisible()
+    assert page.state is not None and page.state.readiness == []
+    assert page.sign_button.isVisible() and page.sign_button.isEnabled(), "signed like a review"
     # reopening needs a reason too
     reopen = page.reopen_dialog()
     reopen.reason.setPlainText("Notes were found after all.")
@@ -306,6 +309,7 @@ def test_position_is_remembered(qtbot: Any, env: Env) -> None:
     assert page.current_section_id == "theme.fluids"
     position = env.service.last_position()
     assert position is not None and position.question_id == "theme.fluids.good_practice"
+    assert page.current_question_id == "theme.fluids.good_practice"
 
 
 def test_failed_save_is_shown_at_once_and_retried(qtbot: Any, tmp_path: Any) -> None:

@@ -329,6 +329,112 @@ def test_a_withdrawn_case_given_back_is_reinstated(w: World) -> None:
         assert not session.cases.get_record(case_ref).withdrawn
 
 
+# --- per-case review mode ------------------------------------------------------------------
+
+
+def _cases(w: World) -> list[Any]:
+    from reviewer_app.storage.study_store import CohortStore
+
+    with w.study() as study:
+        return CohortStore(study.db).cases()[:3]
+
+
+def test_a_mixed_mode_pack_stores_each_cases_own_mode(w: World) -> None:
+    solo, joint, also_solo = _cases(w)
+    mixed = [
+        PackCase(case=solo),
+        PackCase(
+            case=joint,
+            review_mode=ReviewMode.JOINT,
+            co_reviewer_ref="R02",
+            co_reviewer_name="Nurse Two",
+        ),
+        PackCase(case=also_solo, review_mode=ReviewMode.INDEPENDENT),  # same as the pack's
+    ]
+    content, key, root, cert = _content(w, "R01", sequence=1, cases=mixed)
+    pack = build_pack(content, key, root, cert)
+    with w.session("R01") as session:
+        preview = session.preview_pack(pack)
+        assert (preview.review_mode, preview.joint_case_count) == ("independent", 1)
+        session.import_pack(pack, trust_fingerprint=fingerprint(root))
+        store = AssignmentStore(session.workspace.db)
+        found = {
+            c.case_ref: (a.review_mode, a.co_reviewer_ref, a.co_reviewer_name)
+            for c in (solo, joint, also_solo)
+            if (a := store.assignment(c.case_ref)) is not None
+        }
+    assert found == {
+        solo.case_ref: ("independent", None, None),
+        joint.case_ref: ("joint", "R02", "Nurse Two"),
+        also_solo.case_ref: ("independent", None, None),
+    }
+
+
+def test_a_later_pack_changes_a_cases_mode(w: World) -> None:
+    case = _cases(w)[0]
+    first, key, root, cert = _content(w, "R01", sequence=1, cases=[PackCase(case=case)])
+    joint = PackCase(
+        case=case, review_mode=ReviewMode.JOINT, co_reviewer_ref="R03", co_reviewer_name="Three"
+    )
+    second, *_ = _content(w, "R01", sequence=2, cases=[joint])
+    with w.session("R01") as session:
+        session.import_pack(build_pack(first, key, root, cert), trust_fingerprint=fingerprint(root))
+        report = session.import_pack(build_pack(second, key, root, cert))
+        assert report.unchanged == 1  # the case facts did not change; its mode did
+        assignment = AssignmentStore(session.workspace.db).assignment(case.case_ref)
+    assert assignment is not None
+    assert (assignment.review_mode, assignment.co_reviewer_ref) == ("joint", "R03")
+
+
+def test_pack_content_needs_a_co_reviewer_exactly_for_joint_cases(w: World) -> None:
+    case = _cases(w)[0]
+    with pytest.raises(ValueError, match="co-reviewer"):
+        _content(w, "R01", cases=[PackCase(case=case, review_mode=ReviewMode.JOINT)])
+    with pytest.raises(ValueError, match="co-reviewer"):
+        _content(
+            w,
+            "R01",
+            review_mode=ReviewMode.JOINT,
+            cases=[
+                PackCase(
+                    case=case,
+                    review_mode=ReviewMode.INDEPENDENT,
+                    co_reviewer_ref="R02",
+                    co_reviewer_name="Two",
+                )
+            ],
+        )
+    ok, *_ = _content(
+        w,
+        "R01",
+        review_mode=ReviewMode.JOINT,
+        cases=[PackCase(case=case, review_mode=ReviewMode.INDEPENDENT)],
+    )
+    assert ok.cases[0].mode_in(ok.review_mode) is ReviewMode.INDEPENDENT
+
+
+def test_a_pack_without_overrides_is_written_as_before(w: World) -> None:
+    """No ``review_mode`` key in a case unless it is set: packs of single-mode studies stay
+    readable by earlier versions of the app (their case model forbids unknown keys)."""
+    content, *_ = _content(w, "R01")
+    doc = json.loads(content.to_json_bytes())
+    assert all("review_mode" not in c for c in doc["cases"])
+    assert set(doc["cases"][0]) == {"case", "co_reviewer_ref", "co_reviewer_name"}
+    case = _cases(w)[0]
+    marked, *_ = _content(
+        w,
+        "R01",
+        cases=[
+            PackCase(
+                case=case, review_mode=ReviewMode.JOINT, co_reviewer_ref="R2", co_reviewer_name="B"
+            )
+        ],
+    )
+    (written,) = json.loads(marked.to_json_bytes())["cases"]
+    assert written["review_mode"] == "joint"
+    assert PackContent.model_validate_json(marked.to_json_bytes()) == marked
+
+
 # --- the pack reader under random input ----------------------------------------------------
 
 FUZZ = settings(

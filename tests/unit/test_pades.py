@@ -163,3 +163,29 @@ def test_pdfsig_agrees_on_every_file_here(signed: bytes, cosigned: bytes) -> Non
         assert [s.intact for s in ours] == [t.valid for t in theirs], name
         assert [s.signed_ranges for s in ours] == [t.ranges for t in theirs], name
         assert (ours[-1].coverage is Coverage.WHOLE_FILE) == theirs[-1].total, name
+
+
+def test_certificates_of_either_length_parity_sign() -> None:
+    """Certificates differ in length with the signer's details, and pyHanko needs an even
+    reservation: a bug once made every signer with an odd-length chain unable to sign."""
+    from cryptography.hazmat.primitives import serialization
+
+    from reviewer_app.services.authority import issue_reviewer_certificate
+    from reviewer_app.services.identity import create_identity
+    from reviewer_app.services.pades import SigningIdentity
+
+    study = study_a()
+    parities: set[int] = set()
+    for email in ("a@example.nhs.uk", "ab@example.nhs.uk"):  # one byte apart
+        key, request = create_identity("Dr Parity", "doctor", "GMC 1234567", email)
+        cert = issue_reviewer_certificate(study.key, study.root, request, "R09")
+        identity = SigningIdentity(key, cert, (study.root,))
+        der = sum(
+            len(c.public_bytes(serialization.Encoding.DER))
+            for c in (identity.cert, *identity.chain)
+        )
+        parities.add(der % 2)
+        signed = sign_pdf(tiny_pdf(), identity, field_name="Signature1", reason="test")
+        result = verify_pdf(signed, study.root)
+        assert result.ok, result.failures
+    assert parities == {0, 1}, "the two signers should have chains of both parities"

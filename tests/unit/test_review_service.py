@@ -286,3 +286,16 @@ def test_review_sink_uses_its_own_connection(workspace: Workspace) -> None:
     with review_sink(workspace.connect) as sink:
         sink.save(review_id, {"screening.autism": "no"}, ACTOR)
     assert ReviewStore(workspace.db).answers(review_id) == {"screening.autism": "no"}
+
+
+def test_signed_outcome_cannot_be_reopened(
+    service: ReviewService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    review_id = service.open("C-0001", ACTOR).review_id
+    service.save(review_id, outcome_only("records_missing"), ACTOR)
+    service.set_outcome(review_id, "records_missing", "GP record was not available.", ACTOR)
+    monkeypatch.setattr(ReviewStore, "is_signed", lambda self, rid: True)
+    assert service.reload(review_id).signed
+    with pytest.raises(ReadOnlyError) as err:
+        service.reopen(review_id, ACTOR, "Notes were found after all.")
+    assert "amendment" in str(err.value)

@@ -430,3 +430,110 @@ def test_a_pack_is_encrypted_to_its_reviewer_alone(tmp_path: Path, template_root
     with pytest.raises(PackRefusedError) as caught:
         open_pack(data, key, other, root)
     assert caught.value.reason is PackRefusal.NOT_FOR_YOU
+
+
+# --- per-case review mode ----------------------------------------------------------------------
+
+
+def _held(w: World, ref: str, pack: Path) -> dict[str, tuple[str, str | None, str | None]]:
+    """Import ``pack`` into ``ref``'s workspace; case ref -> (mode, co-reviewer ref, name)."""
+    from reviewer_app.storage.assignments import AssignmentStore
+
+    with w.session(ref) as session:
+        session.import_pack(pack.read_bytes(), trust_fingerprint=w.fingerprint())
+        store = AssignmentStore(session.workspace.db)
+        found = {}
+        for summary in session.list_cases():
+            a = store.assignment(summary.case_ref)
+            assert a is not None
+            found[summary.case_ref] = (a.review_mode, a.co_reviewer_ref, a.co_reviewer_name)
+        return found
+
+
+def test_a_joint_case_in_an_independent_study_goes_to_the_first_reviewer_only(
+    tmp_path: Path, template_root
+) -> None:
+    w = world(tmp_path, template_root)
+    pairs = _pairs(w)
+    joint_ref, (first, second) = sorted(pairs.items())[0]
+    with w.study() as study:
+        study.set_case_mode(joint_ref, "joint")
+        assert study.case_modes() == {joint_ref: "joint"}
+    made = w.make_packs()
+    names = {r.reviewer_ref: r.name for r in panel()}
+    held_first = _held(w, first, made[first])
+    assert held_first[joint_ref] == ("joint", second, names[second])
+    assert {v for k, v in held_first.items() if k != joint_ref} == {("independent", None, None)}
+    held_second = _held(w, second, made[second])
+    assert joint_ref not in held_second
+    assert held_second == {
+        c: ("independent", None, None) for c, p in pairs.items() if second in p and c != joint_ref
+    }
+
+
+def test_clearing_the_override_gives_the_case_back_to_both(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root)
+    pairs = _pairs(w)
+    joint_ref, (first, second) = sorted(pairs.items())[0]
+    with w.study() as study:
+        study.set_case_mode(joint_ref, "joint")
+    made = w.make_packs()
+    _held(w, first, made[first])
+    _held(w, second, made[second])
+    with w.study() as study:
+        study.set_case_mode(joint_ref, None)
+        report = study.make_packs(w.packs_dir)
+    again = {m.reviewer_ref: m.path for m in report.made}
+    assert _held(w, first, again[first])[joint_ref] == ("independent", None, None)
+    assert _held(w, second, again[second])[joint_ref] == ("independent", None, None)
+
+
+def test_an_independent_case_in_a_joint_study_goes_to_both(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root, mode="joint")
+    pairs = _pairs(w)
+    solo_ref, (first, second) = sorted(pairs.items())[0]
+    with w.study() as study:
+        study.set_case_mode(solo_ref, "independent")
+    made = w.make_packs()
+    held_first = _held(w, first, made[first])
+    assert held_first[solo_ref] == ("independent", None, None)
+    assert all(v[0] == "joint" and v[1] for k, v in held_first.items() if k != solo_ref)
+    assert _held(w, second, made[second])[solo_ref] == ("independent", None, None)
+
+
+def test_set_case_mode_refusals(study: Study) -> None:
+    with pytest.raises(NotFoundError):
+        study.set_case_mode("NO-SUCH-CASE", "joint")
+    from reviewer_app.storage.study_store import CohortStore
+
+    case_ref = CohortStore(study.db).cases()[0].case_ref
+    with pytest.raises(InvalidInputError, match="independent"):
+        study.set_case_mode(case_ref, "solo")
+    assert study.case_modes() == {}
+
+
+def test_the_set_mode_command(
+    tmp_path: Path, template_root, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from reviewer_app import cli
+    from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV
+
+    w = world(tmp_path, template_root)
+    monkeypatch.setenv(STUDY_PASSPHRASE_ENV, STUDY_PASSPHRASE)
+    case_ref = sorted(_pairs(w))[0]
+    folder = str(w.study_dir)
+    assert cli.main(["coordinator", "set-mode", folder, case_ref, "joint"]) == 0
+    out = capsys.readouterr().out
+    assert "jointly" in out and "independent" in out and "Make the packs again" in out
+    with w.study() as study:
+        assert study.case_modes() == {case_ref: "joint"}
+    assert cli.main(["coordinator", "set-mode", folder, case_ref, "--clear"]) == 0
+    assert "follows the study's review mode (independent)" in capsys.readouterr().out
+    with w.study() as study:
+        assert study.case_modes() == {}
+    assert cli.main(["coordinator", "set-mode", folder, case_ref]) == 1  # neither
+    assert cli.main(["coordinator", "set-mode", folder, case_ref, "joint", "--clear"]) == 1
+    assert cli.main(["coordinator", "set-mode", folder, "NO-SUCH", "joint"]) != 0
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    assert "--clear" in printed.err

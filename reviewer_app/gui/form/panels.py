@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.case import Case
-from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.definition import ReviewDefinition, SectionKind
 from reviewer_app.domain.identifiers import format_nhs_number
 from reviewer_app.domain.progress import ReadinessItem, SectionState
 from reviewer_app.domain.status import ReviewStatus
@@ -116,46 +116,57 @@ class SectionNav(QListWidget):
         self.setAccessibleName("Sections of the review")
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setIconSize(QSize(16, 16))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.setFixedWidth(max(230, self.fontMetrics().horizontalAdvance("M") * 19))
+        self.setFixedWidth(max(250, self.fontMetrics().horizontalAdvance("M") * 20))
         self._titles: dict[str, str] = {}
         self._states: dict[str, SectionState] = {}
+        self._labels: dict[str, str] = {}
+        self._readiness: set[str] = set()
         self.currentItemChanged.connect(self._current_changed)
 
     def set_definition(self, definition: ReviewDefinition) -> None:
         self.blockSignals(True)
         self.clear()
         self._titles = {s.id: s.title for s in definition.sections}
+        self._readiness = {s.id for s in definition.sections if s.kind == SectionKind.READINESS}
         self._states = {}
+        self._labels = {}
         for section in definition.sections:
             item = QListWidgetItem(section.title)
             item.setData(SECTION_ROLE, section.id)
             self.addItem(item)
         self.blockSignals(False)
 
-    def show_states(self, states: dict[str, SectionState]) -> None:
+    def show_states(self, states: dict[str, SectionState], missing: int = 0) -> None:
+        """Each section's state; the readiness section says how much is still needed."""
         dark = is_dark(self)
         for row in range(self.count()):
             item = self.item(row)
             section_id = item.data(SECTION_ROLE)
             state = states.get(section_id, SectionState.NOT_STARTED)
-            if self._states.get(section_id) == state:
+            label = state.label
+            if section_id in self._readiness:
+                state = SectionState.IN_PROGRESS if missing else SectionState.COMPLETE
+                label = f"{missing} still needed" if missing else "Nothing missing"
+            if self._states.get(section_id) == state and self._labels.get(section_id) == label:
                 continue
             self._states[section_id] = state
+            self._labels[section_id] = label
             title = self._titles.get(section_id, section_id)
-            item.setText(f"{title}\n{state.label}")
+            item.setText(f"{title}\n{label}")
             item.setIcon(state_icon(state, dark))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {state.label}")
-            item.setToolTip(f"{title}: {state.label}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {label}")
+            item.setToolTip(f"{title}: {label}")
             dim = state is SectionState.NOT_NEEDED
             font = item.font()
             font.setItalic(dim)
             item.setFont(font)
 
     def state_text(self, section_id: str) -> str:
-        state = self._states.get(section_id)
-        return "" if state is None else state.label
+        return self._labels.get(section_id, "")
 
     def select_section(self, section_id: str) -> None:
         for row in range(self.count()):

@@ -97,6 +97,7 @@ class ReviewPage(QWidget):
 
     status_changed = Signal(str, str)
     close_requested = Signal()
+    sign_requested = Signal()  # the "Sign…" button: the window runs the sign-off
 
     def __init__(
         self,
@@ -181,7 +182,10 @@ class ReviewPage(QWidget):
         middle.addWidget(self.nav)
         middle.addWidget(self.forms, 1)
         layout.addLayout(middle, 1)
+        layout.addLayout(self._bottom_bar())
+        self._show_actions()
 
+    def _bottom_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setSpacing(8)
         self.outcome_buttons: dict[ReviewStatus, QPushButton] = {}
@@ -199,6 +203,13 @@ class ReviewPage(QWidget):
         self.reopen_button.clicked.connect(self.request_reopen)
         bar.addWidget(self.reopen_button)
         bar.addStretch(1)
+        self.sign_button = QPushButton("Sign…", self)
+        self.sign_button.setObjectName("primary")
+        self.sign_button.setAccessibleName("Sign this review")
+        self.sign_button.setToolTip("Nothing is missing: sign the review")
+        self.sign_button.setAutoDefault(False)
+        self.sign_button.clicked.connect(self._sign)
+        bar.addWidget(self.sign_button)
         self.indicator = SaveIndicator(self._writer, self)
         bar.addWidget(self.indicator)
         self.back_button = QPushButton("Back to case list", self)
@@ -206,8 +217,7 @@ class ReviewPage(QWidget):
         self.back_button.setAutoDefault(False)
         self.back_button.clicked.connect(self._back)
         bar.addWidget(self.back_button)
-        layout.addLayout(bar)
-        self._show_actions()
+        return bar
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -230,6 +240,10 @@ class ReviewPage(QWidget):
     @property
     def current_section_id(self) -> str | None:
         return self._section_id
+
+    @property
+    def current_question_id(self) -> str | None:
+        return self._last_field
 
     @property
     def review_id(self) -> int | None:
@@ -502,7 +516,8 @@ class ReviewPage(QWidget):
         if not focusable or focusable[-1].window() is not self.window():
             return
         previous: QWidget = focusable[-1]
-        for button in (*self.outcome_buttons.values(), self.reopen_button, self.back_button):
+        buttons = (*self.outcome_buttons.values(), self.reopen_button, self.sign_button)
+        for button in (*buttons, self.back_button):
             QWidget.setTabOrder(previous, button)
             previous = button
 
@@ -534,13 +549,13 @@ class ReviewPage(QWidget):
         if self._open is None or self._form is None:
             return
         self._refresh_timer.stop()
-        state = evaluate(self._form.definition, self._answers, self._open.case)
+        state = evaluate(self._form.definition, self._answers, self._open.case, self._status)
         self._state = state
-        self.nav.show_states(state.sections)
+        self.nav.show_states(state.sections, len(state.readiness))
         for page in self._form.pages.values():
             self._apply_state_to(page, state)
         self._urgent = self._urgent or state.immediate_concern
-        self.header.show_status(self._status, self._urgent)
+        self._show_actions()
         self._update_notices()
 
     def _apply_state_to(self, page: SectionPage, state: ReviewState) -> None:
@@ -594,7 +609,15 @@ class ReviewPage(QWidget):
         editable = self._open is not None and not self._open.read_only
         for button in self.outcome_buttons.values():
             button.setVisible(editable)
-        self.reopen_button.setVisible(status is not None and status.is_outcome)
+        signed = self._open is not None and self._open.signed
+        self.reopen_button.setVisible(status is not None and status.is_outcome and not signed)
+        signable = status is not None and (
+            status in (ReviewStatus.READY_TO_SIGN, ReviewStatus.AMENDMENT_IN_PROGRESS)
+            or status.is_outcome
+        )
+        ready = self._state is not None and not self._state.readiness
+        self.sign_button.setVisible(bool(signable and not signed))
+        self.sign_button.setEnabled(bool(signable and ready))
         if self._open is not None:
             self.header.show_status(self._status, self._urgent)
 
@@ -634,6 +657,10 @@ class ReviewPage(QWidget):
         if not saved:
             log.warning("leaving a case with changes not yet saved (still pending)")
         return saved
+
+    def _sign(self) -> None:
+        self._leave_case()  # what is signed is what is on screen: everything on disk first
+        self.sign_requested.emit()
 
     def _back(self) -> None:
         self._leave_case()

@@ -1,0 +1,7 @@
+"""Sign-off in the desktop app: sign, co-sign, amend, print / open / save the stored signed
+summary, and export every signed summary. ``desk.SigningDesk`` is what the main window uses.
+
+Nothing in this package imports the signing or PDF libraries at module level: the work runs
+in ``services.signing_desk`` (which imports ``services.signoff`` when first used) and QtPdf is
+imported only when printing.
+"""

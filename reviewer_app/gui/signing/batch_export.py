@@ -1,0 +1,184 @@
+"""File ▸ Export signed summaries…: the stored PDF of every signed case, to a chosen folder.
+
+The dialog asks for the folder and the copy (full, taskforce or both) with the reminder; the
+export itself is ``services.summary_export.export_signed_summaries`` (stored bytes, written
+atomically), run off the GUI thread by the runner with its progress dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.errors import UserError
+from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.gui.signing.common import (
+    DIALOG_STYLE,
+    BusyDialog,
+    CopyChoice,
+    MessageLine,
+    button_box,
+    heading,
+    make_close_button,
+    paragraph,
+    primary_button,
+    reminder,
+)
+from reviewer_app.gui.tasks import Progress, Runner
+from reviewer_app.services.summary_export import ExportReport
+from reviewer_app.storage.signatures import DocumentKind
+
+log = logging.getLogger(__name__)
+
+ExportWork = Callable[[Path, Sequence[DocumentKind], Progress], ExportReport]
+
+
+class ExportDialog(BusyDialog):
+    def __init__(
+        self,
+        signed_cases: int,
+        export: ExportWork,
+        runner: Runner,
+        parent: QWidget | None = None,
+        *,
+        start_folder: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._export = export
+        self._runner = runner
+        self.report: ExportReport | None = None
+        self.setWindowTitle("Export signed summaries")
+        self.setAccessibleName("Export signed summaries")
+        self.setStyleSheet(DIALOG_STYLE)
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Export the PDF summaries of all signed cases", self))
+        layout.addWidget(
+            paragraph(
+                f"{_plural(signed_cases, 'signed case')}. Each case's latest signed summary "
+                "is written exactly as it was signed (co-signed where it was), named by case "
+                "reference and version, for example NSR-0001-v1.pdf.",
+                self,
+                name="What is exported",
+            )
+        )
+        label = QLabel("To &folder:", self)
+        row = QHBoxLayout()
+        self.folder = QLineEdit(self)
+        self.folder.setAccessibleName("Export folder")
+        self.folder.setPlaceholderText("Choose a folder")
+        if start_folder is not None:
+            self.folder.setText(str(start_folder))
+        label.setBuddy(self.folder)
+        self.choose_button = QPushButton("C&hoose folder…", self)
+        self.choose_button.setAccessibleName("Choose the export folder")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_folder)
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.choose_button)
+        layout.addWidget(label)
+        layout.addLayout(row)
+        layout.addWidget(paragraph("Which copies?", self))
+        self.choice = CopyChoice(self, both=True)
+        layout.addWidget(self.choice)
+        layout.addWidget(reminder(self))
+        self.message = MessageLine("Export problem", self)
+        layout.addWidget(self.message)
+        self.done_box = paragraph("", self, name="Export finished")
+        self.done_box.setObjectName("doneBox")
+        self.done_box.hide()
+        layout.addWidget(self.done_box)
+        layout.addStretch(1)
+        self.export_button = primary_button("&Export", "Export the signed summaries", self)
+        self.buttons, self.cancel_button = button_box(self.export_button, self)
+        self.buttons.rejected.connect(self.reject)
+        self.export_button.clicked.connect(self.submit)
+        layout.addWidget(self.buttons)
+        self.folder.textChanged.connect(self._update)
+        self.export_button.setEnabled(signed_cases > 0)
+        self._signed_cases = signed_cases
+        self._update()
+        (self.choose_button if not self.folder.text() else self.export_button).setFocus(
+            Qt.FocusReason.OtherFocusReason
+        )
+
+    def _update(self) -> None:
+        self.export_button.setEnabled(
+            self._signed_cases > 0 and bool(self.folder.text().strip()) and not self.busy
+        )
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
+        for widget in (self.folder, self.choose_button, self.choice):
+            widget.setEnabled(not busy)
+        self._update()
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Export the signed summaries to", self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+            self.export_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def submit(self) -> None:
+        if self.busy or not self.export_button.isEnabled():
+            return
+        folder = Path(self.folder.text().strip()).expanduser()
+        kinds = self.choice.kinds()
+        self.message.clear_message()
+        self.set_busy(True)
+
+        def work(progress: Progress) -> ExportReport:
+            return self._export(folder, kinds, progress)
+
+        self._runner.run(
+            work, self._exported, self._failed, label="Exporting signed summaries…", parent=self
+        )
+
+    def _exported(self, report: Any) -> None:
+        assert isinstance(report, ExportReport)
+        self.set_busy(False)
+        self.report = report
+        text = (
+            f"Wrote {_plural(len(report.files), 'file')} for "
+            f"{_plural(report.case_count, 'signed case')} to {report.folder}."
+        )
+        if report.identifiable:
+            text += " The full summaries are identifiable clinical documents."
+        self.done_box.setText(text)
+        self.done_box.setAccessibleDescription(text)
+        self.done_box.show()
+        self.export_button.hide()
+        make_close_button(self.cancel_button)
+        log.info("batch export finished (%d files)", len(report.files))
+
+    def _failed(self, err: BaseException) -> None:
+        self.set_busy(False)
+        if isinstance(err, UserError):
+            self.message.show_problem(str(err))
+        else:
+            report_exception(err, self)
+
+    def reject(self) -> None:
+        if self.report is not None and not self.busy:
+            self.accept()
+            return
+        super().reject()
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,320 @@
+"""The co-sign dialog: the co-reviewer brings their exported identity and types their passphrase.
+
+The co-reviewer exported their identity (PKCS#12, under their own passphrase) from their own
+workspace. Here it is loaded into a separate slot of this workspace, still under THEIR
+passphrase, and their signature is added to the stored summaries as an incremental update.
+Afterwards the dialog offers to remove the slot again (the default), or to keep it when they
+will co-sign more cases at this laptop today; an identity held from earlier can be chosen
+instead of a file.
+
+The work runs off the GUI thread: ``cosign(passphrase, identity_file, slot_id, progress)``
+and ``remove(slot_id)`` are given by the caller (``SigningDesk``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.errors import UserError, WrongPassphraseError
+from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.gui.signing.common import (
+    DIALOG_STYLE,
+    BusyDialog,
+    MessageLine,
+    button_box,
+    heading,
+    make_close_button,
+    paragraph,
+    primary_button,
+)
+from reviewer_app.gui.tasks import Progress, Runner
+from reviewer_app.services.signing_desk import CaseSigning, CosignedOutcome, HeldCosigner
+
+log = logging.getLogger(__name__)
+
+CosignWork = Callable[[str, str | None, int | None, Progress], CosignedOutcome]
+RemoveWork = Callable[[int], None]
+IDENTITY_FILTER = "Exported identity (*.p12 *.pfx);;All files (*)"
+FROM_FILE = -1
+
+
+class CosignDialog(BusyDialog):
+    def __init__(
+        self,
+        state: CaseSigning,
+        held: Sequence[HeldCosigner],
+        cosign: CosignWork,
+        remove: RemoveWork,
+        runner: Runner,
+        *,
+        parent: QWidget | None = None,
+        start_folder: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._cosign = cosign
+        self._remove = remove
+        self._runner = runner
+        self._start_folder = start_folder
+        self.outcome: CosignedOutcome | None = None
+        self.removed = False
+        self.setWindowTitle(f"Co-sign case {state.case_ref}")
+        self.setAccessibleName(f"Co-sign case {state.case_ref}")
+        self.setStyleSheet(DIALOG_STYLE)
+        self.setMinimumWidth(560)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._form_page(held))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.cosign_button = primary_button("&Co-sign", "Co-sign this review", self)
+        self.buttons, self.cancel_button = button_box(self.cosign_button, self)
+        self.buttons.rejected.connect(self.reject)
+        self.cosign_button.clicked.connect(self.submit)
+        layout.addWidget(self.buttons)
+        self._source_changed()
+        first = self.source if held else self.choose_button
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- layout
+
+    def _form_page(self, held: Sequence[HeldCosigner]) -> QWidget:  # noqa: PLR0915 - widgets
+        state = self.state
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(
+            heading(f"Co-sign the review of case {state.case_ref}, version {state.version}", page)
+        )
+        who = f" ({state.co_reviewer_name}, as assigned)" if state.co_reviewer_name else ""
+        layout.addWidget(
+            paragraph(
+                f"The co-reviewer{who} signs with their own identity: the file they exported "
+                "from their own workspace, opened with their own passphrase. It is held in this "
+                "workspace, under their passphrase, only while it is needed.",
+                page,
+            )
+        )
+        source_label = QLabel("&Identity:", page)
+        self.source = QComboBox(page)
+        self.source.setAccessibleName("Co-reviewer's identity")
+        for slot in held:
+            self.source.addItem(f"{slot.name}: held in this workspace", slot.slot_id)
+        self.source.addItem("From an exported identity file…", FROM_FILE)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        source_label.setBuddy(self.source)
+        layout.addWidget(source_label)
+        layout.addWidget(self.source)
+        self.source.setVisible(bool(held))
+        source_label.setVisible(bool(held))
+
+        self.file_label = QLabel("Identity &file (.p12):", page)
+        file_row = QHBoxLayout()
+        self.file = QLineEdit(page)
+        self.file.setReadOnly(True)
+        self.file.setPlaceholderText("No file chosen")
+        self.file.setAccessibleName("Identity file")
+        self.choose_button = QPushButton("C&hoose file…", page)
+        self.choose_button.setAccessibleName("Choose the identity file")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_file)
+        self.file_label.setBuddy(self.choose_button)
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.choose_button)
+        layout.addWidget(self.file_label)
+        layout.addLayout(file_row)
+
+        label = QLabel("Co-reviewer's &passphrase (for their identity file):", page)
+        self.passphrase = QLineEdit(page)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Co-reviewer's passphrase")
+        self.passphrase.setAccessibleDescription(
+            "The passphrase the co-reviewer chose when exporting their identity"
+        )
+        label.setBuddy(self.passphrase)
+        self.passphrase.textChanged.connect(self._update)
+        self.passphrase.returnPressed.connect(self.submit)
+        layout.addWidget(label)
+        layout.addWidget(self.passphrase)
+        hint = paragraph("The co-reviewer types it themselves.", page)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        self.message = MessageLine("Co-signing problem", page)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.setTabOrder(self.source, self.choose_button)
+        self.setTabOrder(self.choose_button, self.passphrase)
+        return page
+
+    # -- state
+
+    @property
+    def slot_id(self) -> int | None:
+        value = self.source.currentData()
+        return None if value in (None, FROM_FILE) else int(value)
+
+    @property
+    def identity_file(self) -> str | None:
+        return self.file.text() or None
+
+    def _source_changed(self) -> None:
+        from_file = self.slot_id is None
+        for widget in (self.file_label, self.file, self.choose_button):
+            widget.setVisible(from_file)
+        self._update()
+
+    def _update(self) -> None:
+        ready = bool(self.passphrase.text()) and (
+            self.slot_id is not None or self.identity_file is not None
+        )
+        self.cosign_button.setEnabled(ready and not self.busy and self.outcome is None)
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
+        for widget in (self.source, self.choose_button, self.passphrase):
+            widget.setEnabled(not busy)
+        self._update()
+
+    def choose_file(self) -> None:
+        path, _selected = QFileDialog.getOpenFileName(
+            self, "Choose the co-reviewer's exported identity", self._start_folder, IDENTITY_FILTER
+        )
+        if path:
+            self.file.setText(path)
+            self.file.setToolTip(path)
+            self.message.clear_message()
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update()
+
+    # -- co-signing
+
+    def submit(self) -> None:
+        if self.busy or not self.cosign_button.isEnabled():
+            if not self.busy and self.slot_id is None and self.identity_file is None:
+                self.message.show_problem("Choose the co-reviewer's identity file first.")
+            return
+        passphrase = self.passphrase.text()
+        slot_id = self.slot_id
+        identity_file = None if slot_id is not None else self.identity_file
+        self.message.clear_message()
+        self.set_busy(True)
+
+        def work(progress: Progress) -> CosignedOutcome:
+            return self._cosign(passphrase, identity_file, slot_id, progress)
+
+        self._runner.run(
+            work, self._cosigned, self._refused, label="Adding the co-signature…", parent=self
+        )
+
+    def _cosigned(self, outcome: Any) -> None:
+        assert isinstance(outcome, CosignedOutcome)
+        self.outcome = outcome
+        self.set_busy(False)
+        self.passphrase.clear()
+        self._show_done(outcome)
+
+    def _refused(self, err: BaseException) -> None:
+        self.set_busy(False)
+        if not isinstance(err, UserError):
+            report_exception(err, self)
+            return
+        log.info("co-signing refused: %s", type(err).__name__)
+        if isinstance(err, WrongPassphraseError):
+            self.message.show_problem(
+                "That passphrase does not open the co-reviewer's identity, so nothing was "
+                "signed. The co-reviewer types the passphrase they chose when exporting it."
+            )
+            self.passphrase.selectAll()
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.message.show_problem(f"Nothing was signed. {err}")
+
+    def _show_done(self, outcome: CosignedOutcome) -> None:
+        name = outcome.cosigner.name
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(
+            heading(f"Case {outcome.case_ref}, version {outcome.version} is co-signed", page)
+        )
+        done = paragraph(
+            f"Co-signed by {name}. The stored summary now carries both signatures "
+            f"({outcome.signature_count}), each verifiable on its own.",
+            page,
+            name="Co-signed",
+        )
+        done.setObjectName("doneBox")
+        layout.addWidget(done)
+        self.keep_note = paragraph(
+            f"{name}'s identity is still held in this workspace, under their passphrase. "
+            "Remove it now, unless they will co-sign more cases at this computer today.",
+            page,
+            name="Remove the co-reviewer's identity?",
+        )
+        layout.addWidget(self.keep_note)
+        self.done_message = MessageLine("Removal problem", page)
+        layout.addWidget(self.done_message)
+        layout.addStretch(1)
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+
+        self.cosign_button.hide()
+        self.remove_button = primary_button(
+            f"&Remove {name}'s identity", "Remove the co-reviewer's identity", self
+        )
+        self.buttons.addButton(self.remove_button, self.buttons.ButtonRole.AcceptRole)
+        self.remove_button.clicked.connect(self.remove_slot)
+        self.cancel_button.setText("&Keep it for now")
+        self.cancel_button.setAccessibleName("Keep the co-reviewer's identity for now")
+        self.remove_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def remove_slot(self) -> None:
+        if self.outcome is None or self.busy:
+            return
+        slot_id = self.outcome.cosigner.slot_id
+        self.set_busy(True)
+
+        def work(_progress: Progress) -> None:
+            self._remove(slot_id)
+
+        self._runner.run(
+            work, self._slot_removed, self._remove_failed, label="Removing…", parent=self
+        )
+
+    def _slot_removed(self, _result: object) -> None:
+        self.set_busy(False)
+        self.removed = True
+        self.remove_button.hide()
+        assert self.outcome is not None
+        self.keep_note.setText(
+            f"{self.outcome.cosigner.name}'s identity was removed from this workspace."
+        )
+        make_close_button(self.cancel_button)
+
+    def _remove_failed(self, err: BaseException) -> None:
+        self.set_busy(False)
+        if isinstance(err, UserError):
+            self.done_message.show_problem(str(err))
+        else:
+            report_exception(err, self)
+
+    def reject(self) -> None:
+        if self.outcome is not None and not self.busy:
+            self.accept()
+            return
+        super().reject()

@@ -1,0 +1,315 @@
+"""The sign-off desk: the Case menu's actions on one case, and the batch export.
+
+The main window owns one ``SigningDesk`` (built by the composition root with the unlocked
+workspace, the runner, the app's temp folder and the reviewer's name) and calls it with the
+current case; the desk reads the case's sign-off state, shows the dialogs, runs the work off
+the GUI thread (``services.signing_desk``, each call on its own connection) and tells the
+window, through ``on_changed(case_ref)``, when a case's status changed.
+
+Tests replace ``exec_dialog`` to drive the dialogs without a nested event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.gui.signing.amend_dialog import AmendDialog
+from reviewer_app.gui.signing.batch_export import ExportDialog
+from reviewer_app.gui.signing.cosign_dialog import CosignDialog
+from reviewer_app.gui.signing.sign_dialog import SignDialog
+from reviewer_app.gui.signing.summary_actions import SummaryActions, clear_open_copies
+from reviewer_app.gui.tasks import Progress, Runner
+from reviewer_app.services import signing_desk as desk_service
+from reviewer_app.services.signing_desk import (
+    AmendedOutcome,
+    CaseSigning,
+    CosignedOutcome,
+    HeldCosigner,
+    SignedOutcome,
+    SignPreparation,
+    StoredSummary,
+    case_signing,
+)
+from reviewer_app.services.summary_export import ExportReport, export_signed_summaries
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.storage.signatures import DocumentKind, SignatureStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MIN_REASON_LENGTH = 10
+
+
+def _min_reason_length() -> int:
+    try:
+        from reviewer_app.services.review import MIN_REASON_LENGTH
+    except ImportError:  # pragma: no cover - the review service is being finished
+        return DEFAULT_MIN_REASON_LENGTH
+    return int(MIN_REASON_LENGTH)
+
+
+class SigningDesk:
+    def __init__(
+        self,
+        workspace: Workspace,
+        runner: Runner,
+        temp_dir: Path,
+        *,
+        actor: str,
+        synthetic: bool = False,
+        min_reason_length: int | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.runner = runner
+        self.temp_dir = temp_dir
+        self.actor = actor
+        self.synthetic = synthetic
+        self.min_reason_length = min_reason_length or _min_reason_length()
+        self.notify: Callable[[str], None] = lambda _text: None
+        self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
+        self.summaries = SummaryActions(
+            self.fetch_summary,
+            runner,
+            temp_dir,
+            notify=lambda text: self.notify(text),  # noqa: PLW0108 - late bound
+            exec_dialog=lambda dialog: self.exec_dialog(dialog),  # noqa: PLW0108
+        )
+        self.identity_folder = str(Path.home())
+        self.export_folder: Path | None = None
+        self.last_dialog: QDialog | None = None
+        self.close()  # copies left by a session that ended without closing its window
+
+    # -- state (GUI thread, its own connection: a few quick reads)
+
+    def state(self, case_ref: str) -> CaseSigning:
+        return case_signing(self.workspace.db, case_ref)
+
+    def signed_case_count(self) -> int:
+        return len(SignatureStore(self.workspace.db).signed_review_ids())
+
+    # -- work for the worker threads
+
+    def fetch_summary(self, case_ref: str, kind: DocumentKind) -> StoredSummary:
+        return desk_service.stored_summary(self.workspace, case_ref, kind)
+
+    def _sign_work(self, review_id: int) -> Callable[[str, Sequence[str], Progress], SignedOutcome]:
+        def work(passphrase: str, acknowledged: Sequence[str], progress: Progress) -> SignedOutcome:
+            return desk_service.sign_review(
+                self.workspace,
+                review_id,
+                passphrase,
+                acknowledged,
+                synthetic=self.synthetic,
+                progress=progress,
+            )
+
+        return work
+
+    def _cosign_work(
+        self, review_id: int
+    ) -> Callable[[str, str | None, int | None, Progress], CosignedOutcome]:
+        def work(
+            passphrase: str, identity_file: str | None, slot_id: int | None, progress: Progress
+        ) -> CosignedOutcome:
+            return desk_service.cosign_review(
+                self.workspace,
+                review_id,
+                passphrase,
+                identity_file=identity_file,
+                slot_id=slot_id,
+                synthetic=self.synthetic,
+                progress=progress,
+            )
+
+        return work
+
+    def _remove_work(self, slot_id: int) -> None:
+        desk_service.remove_cosigner(self.workspace, slot_id)
+
+    def _amend_work(self, review_id: int) -> Callable[[str], AmendedOutcome]:
+        def work(reason: str) -> AmendedOutcome:
+            return desk_service.amend_review(
+                self.workspace, review_id, reason, self.actor, min_length=self.min_reason_length
+            )
+
+        return work
+
+    def _export_work(
+        self, folder: Path, kinds: Sequence[DocumentKind], progress: Progress
+    ) -> ExportReport:
+        with desk_service.own_connection(self.workspace) as workspace:
+            return export_signed_summaries(workspace, folder, kinds, progress)
+
+    # -- showing dialogs
+
+    def _exec(self, dialog: QDialog) -> int:
+        self.last_dialog = dialog
+        try:
+            return self.exec_dialog(dialog)
+        finally:
+            dialog.deleteLater()
+
+    def _refuse(self, parent: QWidget | None, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Case review", text, parent=parent)
+        box.setAccessibleName("Not available")
+        self._exec(box)
+
+    # -- the Case menu
+
+    def sign(
+        self, case_ref: str, parent: QWidget | None, on_changed: Callable[[str], None]
+    ) -> None:
+        state = self.state(case_ref)
+        if not state.can_sign:
+            self._refuse(parent, _why_not_sign(state))
+            return
+
+        def prepared(result: Any) -> None:
+            assert isinstance(result, SignPreparation)
+            dialog = SignDialog(result, self._sign_work(result.review_id), self.runner, parent)
+            self._exec(dialog)
+            if dialog.outcome is not None:
+                self.notify(
+                    f"Signed case {case_ref}, version {dialog.outcome.version}: the signed "
+                    "summary is stored."
+                )
+                on_changed(case_ref)
+
+        self.runner.run(
+            lambda _progress: desk_service.prepare_signing(self.workspace, case_ref),
+            prepared,
+            lambda err: report_exception(err, parent),
+            label="Checking the review…",
+            parent=parent,
+        )
+
+    def cosign(
+        self, case_ref: str, parent: QWidget | None, on_changed: Callable[[str], None]
+    ) -> None:
+        state = self.state(case_ref)
+        if not state.can_cosign or state.review_id is None:
+            self._refuse(parent, _why_not_cosign(state))
+            return
+        review_id = state.review_id
+
+        def loaded(held: Any) -> None:
+            dialog = CosignDialog(
+                state,
+                list(held),
+                self._cosign_work(review_id),
+                self._remove_work,
+                self.runner,
+                parent=parent,
+                start_folder=self.identity_folder,
+            )
+            self._exec(dialog)
+            if dialog.outcome is not None:
+                self.notify(f"Co-signed case {case_ref}: both signatures are in the summary.")
+                on_changed(case_ref)
+
+        def work(_progress: Progress) -> list[HeldCosigner]:
+            return desk_service.held_cosigners(self.workspace)
+
+        self.runner.run(work, loaded, lambda err: report_exception(err, parent), parent=parent)
+
+    def amend(
+        self, case_ref: str, parent: QWidget | None, on_changed: Callable[[str], None]
+    ) -> None:
+        state = self.state(case_ref)
+        if not state.can_amend or state.review_id is None:
+            self._refuse(parent, _why_not_amend(state))
+            return
+        dialog = AmendDialog(
+            state,
+            self._amend_work(state.review_id),
+            self.runner,
+            parent,
+            min_length=self.min_reason_length,
+        )
+        self._exec(dialog)
+        if dialog.outcome is not None:
+            self.notify(
+                f"Version {dialog.outcome.new_version} of case {case_ref} is open for "
+                "amendment. Correct it, then sign it again."
+            )
+            on_changed(case_ref)
+
+    def print_summary(self, case_ref: str, parent: QWidget | None) -> None:
+        state = self.state(case_ref)
+        if not state.has_summary:
+            self._refuse(parent, _no_summary(state))
+            return
+        self.summaries.print_summary(state, parent)
+
+    def open_summary(self, case_ref: str, parent: QWidget | None) -> None:
+        state = self.state(case_ref)
+        if not state.has_summary:
+            self._refuse(parent, _no_summary(state))
+            return
+        self.summaries.open_summary(state, parent)
+
+    def save_summary(self, case_ref: str, parent: QWidget | None) -> None:
+        state = self.state(case_ref)
+        if not state.has_summary:
+            self._refuse(parent, _no_summary(state))
+            return
+        self.summaries.save_summary(state, parent)
+
+    # -- File ▸ Export signed summaries…
+
+    def export_all(self, parent: QWidget | None) -> None:
+        dialog = ExportDialog(
+            self.signed_case_count(),
+            self._export_work,
+            self.runner,
+            parent,
+            start_folder=self.export_folder,
+        )
+        self._exec(dialog)
+        if dialog.report is not None:
+            self.export_folder = dialog.report.folder
+            self.notify(f"Exported {len(dialog.report.files)} signed summary file(s).")
+
+    def close(self) -> None:
+        """The window is closing: delete the copies handed to the PDF viewer."""
+        removed = clear_open_copies(self.temp_dir)
+        if removed:
+            log.info("deleted %d temporary summary copies", removed)
+
+
+def _why_not_sign(state: CaseSigning) -> str:
+    if state.review_id is None:
+        return f"Case {state.case_ref} has no review yet. Open it and answer the questions first."
+    if state.signature_count:
+        return (
+            f"Case {state.case_ref}, version {state.version} is already signed. To correct it, "
+            "use Case ▸ Amend…."
+        )
+    label = state.status.label.lower() if state.status else "in this state"
+    return f"A review that is {label} cannot be signed."
+
+
+def _why_not_cosign(state: CaseSigning) -> str:
+    if not state.joint:
+        return f"Case {state.case_ref} is not a joint review, so there is no co-reviewer to sign."
+    if state.signature_count == 0:
+        return f"Case {state.case_ref} must be signed by the reviewer before it is co-signed."
+    return f"Case {state.case_ref}, version {state.version} is already co-signed."
+
+
+def _why_not_amend(state: CaseSigning) -> str:
+    if state.signature_count == 0:
+        return f"Only a signed review can be amended; case {state.case_ref} is not signed."
+    return f"Case {state.case_ref}'s signed outcome cannot be amended here."
+
+
+def _no_summary(state: CaseSigning) -> str:
+    return (
+        f"Case {state.case_ref} has not been signed, so there is no signed summary yet. "
+        "Sign the review first."
+    )

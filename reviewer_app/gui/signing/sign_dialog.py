@@ -1,0 +1,385 @@
+"""The sign dialog: validation first, every warning acknowledged, then the passphrase.
+
+What it shows comes from ``services.signing_desk.prepare_signing`` (the sign-off service's own
+check); what it does is ``sign(passphrase, acknowledged_codes, progress)``, run off the GUI
+thread by the runner. The service decides; this dialog refuses early only to say why sooner:
+
+* errors: listed, and the dialog offers nothing but Close;
+* not enrolled: the reason, and Close;
+* warnings: one tick box each; Sign stays disabled until every one is ticked;
+* a refusal from the service (wrong passphrase, the review changed meanwhile, …) is shown in
+  the dialog in plain words and the reviewer can try again; nothing was signed.
+
+On success the dialog shows what was signed and where the summary is; ``outcome`` holds it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.domain.issues import Issue
+from reviewer_app.errors import UserError, WrongPassphraseError
+from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.gui.signing.common import (
+    DIALOG_STYLE,
+    BusyDialog,
+    MessageLine,
+    button_box,
+    heading,
+    make_close_button,
+    paragraph,
+    primary_button,
+)
+from reviewer_app.gui.tasks import Progress, Runner
+from reviewer_app.services.signing_desk import SignedOutcome, SignPreparation
+
+log = logging.getLogger(__name__)
+
+SignWork = Callable[[str, Sequence[str], Progress], SignedOutcome]
+
+WRONG_PASSPHRASE = (
+    "That passphrase is not right, so nothing was signed. Type the passphrase you use to open "
+    "this workspace."
+)
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return one if count == 1 else f"these {count} {many}"
+
+
+class _ClickableLabel(QLabel):
+    """The text of a warning: clicking it ticks its box, like a check box's own label."""
+
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self._box = box
+        self.setWordWrap(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+            self._box.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mouseReleaseEvent(event)
+
+
+class WarningRow(QWidget):
+    """One warning: a tick box and its wrapped text; the box's accessible name is the text."""
+
+    def __init__(self, issue: Issue, number: int, total: int, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.issue = issue
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        self.box = QCheckBox(self)
+        self.box.setAccessibleName(f"Warning {number} of {total}: {issue.message}")
+        self.box.setAccessibleDescription("Tick to confirm you have read and considered it")
+        self.label = _ClickableLabel(issue.message, self.box, self)
+        layout.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+
+    @property
+    def ticked(self) -> bool:
+        return self.box.isChecked()
+
+
+class SignDialog(BusyDialog):
+    def __init__(
+        self,
+        prep: SignPreparation,
+        sign: SignWork,
+        runner: Runner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.prep = prep
+        self._sign = sign
+        self._runner = runner
+        self.outcome: SignedOutcome | None = None
+        self.setWindowTitle(f"Sign case {prep.case_ref}")
+        self.setAccessibleName(f"Sign case {prep.case_ref}")
+        self.setStyleSheet(DIALOG_STYLE)
+        self.setMinimumWidth(560)
+        self.rows: list[WarningRow] = []
+        self.passphrase: QLineEdit | None = None
+        self.sign_button = primary_button("&Sign", "Sign this review", self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._form_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.buttons, self.cancel_button = button_box(
+            self.sign_button if prep.can_sign else None,
+            self,
+            "Cancel" if prep.can_sign else "Close",
+        )
+        if not prep.can_sign:
+            self.sign_button.hide()
+        self.buttons.rejected.connect(self.reject)
+        self.sign_button.clicked.connect(self.submit)
+        layout.addWidget(self.buttons)
+        self._update()
+        self._focus_first()
+
+    # -- layout
+
+    def _form_page(self) -> QWidget:
+        prep = self.prep
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        what = "review" if not prep.status.is_outcome else f"outcome ({prep.status.label})"
+        layout.addWidget(
+            heading(f"Sign the {what} of case {prep.case_ref}, version {prep.version}", page)
+        )
+        if prep.not_enrolled_reason is not None:
+            self.problem = paragraph(prep.not_enrolled_reason, page, name="Why you cannot sign")
+            self.problem.setProperty("severity", "error")
+            layout.addWidget(self.problem)
+            layout.addStretch(1)
+            return page
+        if prep.signer_name:
+            detail = f" ({prep.signer_detail})" if prep.signer_detail else ""
+            layout.addWidget(paragraph(f"You sign as {prep.signer_name}{detail}.", page))
+        if prep.errors:
+            layout.addWidget(self._errors(page))
+            return page
+        ok = paragraph("✓ Validation found no errors.", page, name="Validation found no errors")
+        layout.addWidget(ok)
+        if prep.warnings:
+            layout.addWidget(self._warnings(page))
+        else:
+            layout.addWidget(paragraph("There are no warnings to acknowledge.", page))
+        what_happens = (
+            "Signing locks this version: it can then only be corrected by an amendment. The "
+            "signed PDF summary (and its taskforce copy) is stored and is what every print or "
+            "save hands out."
+        )
+        if prep.co_reviewer_name:
+            what_happens += (
+                f" This is a joint review: {prep.co_reviewer_name} co-signs afterwards "
+                "(Case ▸ Co-sign…)."
+            )
+        layout.addWidget(paragraph(what_happens, page))
+        label = QLabel("Your workspace &passphrase:", page)
+        self.passphrase = QLineEdit(page)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Workspace passphrase")
+        self.passphrase.setAccessibleDescription("The passphrase you use to open this workspace")
+        label.setBuddy(self.passphrase)
+        self.passphrase.textChanged.connect(self._update)
+        self.passphrase.returnPressed.connect(self.submit)
+        layout.addWidget(label)
+        layout.addWidget(self.passphrase)
+        self.state_hint = paragraph("", page, name="What is still needed")
+        layout.addWidget(self.state_hint)
+        self.message = MessageLine("Signing problem", page)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        return page
+
+    def _errors(self, page: QWidget) -> QWidget:
+        box = QWidget(page)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        count = len(self.prep.errors)
+        intro = paragraph(
+            f"This review cannot be signed yet. Fix {_count(count, 'this problem', 'problems')} "
+            "in the form first (the readiness panel takes you to each one), then sign:",
+            box,
+            name="This review cannot be signed yet",
+        )
+        intro.setProperty("severity", "error")
+        layout.addWidget(intro)
+        self.error_list = QListWidget(box)
+        self.error_list.setAccessibleName(f"Problems to fix before signing, {count}")
+        self.error_list.setWordWrap(True)
+        for issue in self.prep.errors:
+            item = QListWidgetItem(f"✖ {issue.message}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Problem: {issue.message}")
+            self.error_list.addItem(item)
+        self.error_list.setCurrentRow(0)
+        layout.addWidget(self.error_list)
+        return box
+
+    def _warnings(self, page: QWidget) -> QWidget:
+        box = QWidget(page)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        count = len(self.prep.warnings)
+        layout.addWidget(
+            paragraph(
+                f"Read {'the warning' if count == 1 else f'each of the {count} warnings'} and "
+                "tick it to confirm you have considered it. A warning does not stop signing, "
+                "but it is recorded that you acknowledged it.",
+                box,
+            )
+        )
+        inner = QWidget(box)
+        rows = QVBoxLayout(inner)
+        rows.setContentsMargins(4, 4, 4, 4)
+        for number, issue in enumerate(self.prep.warnings, start=1):
+            row = WarningRow(issue, number, count, inner)
+            row.box.toggled.connect(self._update)
+            self.rows.append(row)
+            rows.addWidget(row)
+        rows.addStretch(1)
+        scroll = QScrollArea(box)
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setMaximumHeight(260)
+        scroll.setMinimumHeight(min(inner.sizeHint().height() + 8, 260))
+        layout.addWidget(scroll)
+        return box
+
+    def _focus_first(self) -> None:
+        if self.rows:
+            self.rows[0].box.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.passphrase is not None:
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.prep.errors:
+            self.error_list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- state
+
+    @property
+    def acknowledged(self) -> tuple[str, ...]:
+        return tuple(sorted({r.issue.code for r in self.rows if r.ticked}))
+
+    @property
+    def all_ticked(self) -> bool:
+        return all(r.ticked for r in self.rows)
+
+    def _update(self) -> None:
+        if self.passphrase is None:
+            self.sign_button.setEnabled(False)
+            return
+        missing = sum(1 for r in self.rows if not r.ticked)
+        has_passphrase = bool(self.passphrase.text())
+        self.sign_button.setEnabled(
+            self.prep.can_sign and missing == 0 and has_passphrase and not self.busy
+        )
+        if missing:
+            self.state_hint.setText(
+                f"Tick {'the warning' if missing == 1 else f'the {missing} warnings'} still "
+                "unticked to sign."
+            )
+        elif not has_passphrase:
+            self.state_hint.setText("Type your passphrase to sign.")
+        else:
+            self.state_hint.setText("")
+        self.state_hint.setVisible(bool(self.state_hint.text()))
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
+        for row in self.rows:
+            row.box.setEnabled(not busy)
+        if self.passphrase is not None:
+            self.passphrase.setEnabled(not busy)
+        self._update()
+
+    # -- signing
+
+    def submit(self) -> None:
+        if self.busy or self.passphrase is None or not self.sign_button.isEnabled():
+            if self.passphrase is not None and not self.all_ticked:
+                self.message.show_problem("Tick every warning first: each must be acknowledged.")
+            return
+        passphrase = self.passphrase.text()
+        acknowledged = self.acknowledged
+        self.message.clear_message()
+        self.set_busy(True)
+
+        def work(progress: Progress) -> SignedOutcome:
+            return self._sign(passphrase, acknowledged, progress)
+
+        self._runner.run(
+            work,
+            self._signed,
+            self._refused,
+            label="Signing the review…",
+            parent=self,
+        )
+
+    def _signed(self, outcome: Any) -> None:
+        self.set_busy(False)
+        assert isinstance(outcome, SignedOutcome)
+        self.outcome = outcome
+        if self.passphrase is not None:
+            self.passphrase.clear()
+        self._show_done(outcome)
+
+    def _refused(self, err: BaseException) -> None:
+        self.set_busy(False)
+        if not isinstance(err, UserError):
+            report_exception(err, self)
+            return
+        log.info("signing refused: %s", type(err).__name__)
+        assert self.passphrase is not None
+        if isinstance(err, WrongPassphraseError):
+            self.message.show_problem(WRONG_PASSPHRASE)
+            self.passphrase.selectAll()
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.message.show_problem(f"Nothing was signed. {err}")
+        self.message.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_done(self, outcome: SignedOutcome) -> None:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(
+            heading(f"Case {outcome.case_ref}, version {outcome.version} is signed", page)
+        )
+        done = paragraph(
+            f"Signed by {outcome.signer_name}. This version is now locked; a correction needs "
+            "an amendment. The signed PDF summary and its taskforce copy are stored in the "
+            "workspace: print, open or save them from the Case menu.",
+            page,
+            name="Signed",
+        )
+        done.setObjectName("doneBox")
+        layout.addWidget(done)
+        if self.prep.co_reviewer_name:
+            layout.addWidget(
+                paragraph(
+                    f"Joint review: {self.prep.co_reviewer_name} can now co-sign "
+                    "(Case ▸ Co-sign…).",
+                    page,
+                )
+            )
+        fingerprint = paragraph(
+            f"Review content SHA-256: {outcome.content_sha256}", page, name="Content hash"
+        )
+        fingerprint.setObjectName("hint")
+        layout.addWidget(fingerprint)
+        layout.addStretch(1)
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+        self.sign_button.hide()
+        make_close_button(self.cancel_button)
+
+    def reject(self) -> None:
+        if self.outcome is not None:  # Escape after signing: it did happen
+            self.accept()
+            return
+        super().reject()

@@ -1,0 +1,464 @@
+"""Sign, co-sign and amend from the GUI, on a real enrolled workspace (synthetic cases).
+
+The dialogs are driven through ``SigningDesk.exec_dialog`` (no nested event loop): each test
+fills the dialog the way a reviewer would (tick boxes, type, click) and then checks what the
+services stored: status, signatures, and a stored PDF that verifies.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.gui.main_window import MainWindow
+from reviewer_app.gui.signing import (
+    amend_dialog,
+    batch_export,
+    cosign_dialog,
+    sign_dialog,
+    summary_actions,
+)
+from reviewer_app.gui.signing.amend_dialog import AmendDialog
+from reviewer_app.gui.signing.cosign_dialog import CosignDialog
+from reviewer_app.gui.signing.desk import SigningDesk
+from reviewer_app.gui.signing.sign_dialog import WRONG_PASSPHRASE, SignDialog
+from reviewer_app.gui.tasks import SyncTaskRunner
+from reviewer_app.services.pades import verify_pdf
+from reviewer_app.services.session import ReviewerSession
+from reviewer_app.storage.reviews import ReviewStore
+from reviewer_app.storage.signatures import DocumentKind, SignatureStore
+from tests.unit.crypto_fixtures import study_a
+from tests.unit.signoff_fixtures import (
+    COSIGNER_PASSPHRASE,
+    PASSPHRASE,
+    Bench,
+    bob_pkcs12,
+    make_bench,
+)
+
+CASE = "SIG-0001"
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Iterator[Bench]:
+    made = make_bench(tmp_path / "ws")
+    yield made
+    made.workspace.close()
+
+
+@pytest.fixture
+def unexpected(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """Bugs would open the (modal) crash dialog: record them instead, and fail the test."""
+    seen: list[BaseException] = []
+    for module in (sign_dialog, cosign_dialog, amend_dialog, summary_actions, batch_export):
+        monkeypatch.setattr(module, "report_exception", lambda err, _p=None: seen.append(err))
+    from reviewer_app.gui.signing import desk
+
+    monkeypatch.setattr(desk, "report_exception", lambda err, _p=None: seen.append(err))
+    return seen
+
+
+@pytest.fixture
+def desk(
+    qapp: Any, bench: Bench, tmp_path: Path, unexpected: list[BaseException]
+) -> Iterator[SigningDesk]:
+    made = SigningDesk(
+        bench.workspace, SyncTaskRunner(), tmp_path / "app-tmp", actor="R01", synthetic=True
+    )
+    yield made
+    settle()
+    assert unexpected == [], [type(e).__name__ for e in unexpected]
+
+
+def settle() -> None:
+    """Delete the dialogs the desk closed (``deleteLater``) now, on this thread: no event
+    loop runs in these tests, and leftovers would otherwise be destroyed at random later."""
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def driving(desk: SigningDesk, drive: Callable[[Any], None]) -> list[QDialog]:
+    """Make the desk's dialogs run ``drive(dialog)`` instead of a modal event loop."""
+    shown: list[QDialog] = []
+
+    def exec_dialog(dialog: QDialog) -> int:
+        shown.append(dialog)
+        drive(dialog)
+        return dialog.result()
+
+    desk.exec_dialog = exec_dialog
+    return shown
+
+
+def with_two_warnings(bench: Bench) -> int:
+    review_id = bench.complete_review(CASE)
+    case = bench.reviews.case(CASE)
+    bench.reviews.save(
+        review_id,
+        {
+            "avoidability.comment": f"Discussed with {case.family_name}'s GP.",
+            "phase.overall.comment": f"Seen by the {case.family_name} family.",
+        },
+        "R01",
+    )
+    assert len(bench.signoff.check(review_id).warnings) == 2
+    return review_id
+
+
+def nothing_signed(bench: Bench, review_id: int) -> bool:
+    store = SignatureStore(bench.workspace.db)
+    return not store.signatures(review_id) and not store.documents(review_id)
+
+
+def sign_with(dialog: SignDialog, passphrase: str = PASSPHRASE) -> None:
+    for row in dialog.rows:
+        row.box.setChecked(True)
+    assert dialog.passphrase is not None
+    dialog.passphrase.setText(passphrase)
+    dialog.sign_button.click()
+
+
+# --- signing ----------------------------------------------------------------------------------
+
+
+def test_sign_dialog_lists_errors_and_refuses(bench: Bench, desk: SigningDesk) -> None:
+    review_id = bench.reviews.open(CASE, "R01").review_id  # nothing answered: errors
+    seen: dict[str, Any] = {}
+
+    def drive(dialog: Any) -> None:
+        assert isinstance(dialog, SignDialog)
+        seen["errors"] = dialog.error_list.count()
+        seen["passphrase"] = dialog.passphrase
+        seen["sign_hidden"] = dialog.sign_button.isHidden()
+        seen["close"] = dialog.cancel_button.text()
+        dialog.submit()  # even if asked, it does nothing
+        dialog.reject()
+
+    driving(desk, drive)
+    desk.sign(CASE, None, lambda _ref: pytest.fail("nothing changed"))
+    assert seen["errors"] == len(bench.signoff.check(review_id).errors) > 0
+    assert seen["passphrase"] is None  # no passphrase is even asked
+    assert seen["sign_hidden"] and seen["close"] == "Close"
+    assert nothing_signed(bench, review_id)
+
+
+def test_every_warning_must_be_ticked(bench: Bench, desk: SigningDesk) -> None:
+    review_id = with_two_warnings(bench)
+    prep_dialogs: list[SignDialog] = []
+
+    def drive(dialog: Any) -> None:
+        prep_dialogs.append(dialog)
+        assert dialog.passphrase is not None
+        dialog.passphrase.setText(PASSPHRASE)
+        assert len(dialog.rows) == 2
+        assert not dialog.sign_button.isEnabled()
+        dialog.rows[0].box.setChecked(True)
+        assert not dialog.sign_button.isEnabled(), "one warning still unticked"
+        assert "still unticked" in dialog.state_hint.text()
+        dialog.submit()  # Enter in the passphrase field: refused in the dialog
+        assert "Tick every warning" in dialog.message.text()
+        assert dialog.outcome is None
+        dialog.rows[1].label.mouseReleaseEvent(_left_click())  # clicking the text ticks too
+        assert dialog.rows[1].ticked
+        assert dialog.sign_button.isEnabled()
+        dialog.reject()
+
+    driving(desk, drive)
+    desk.sign(CASE, None, lambda _ref: pytest.fail("cancelled"))
+    assert nothing_signed(bench, review_id)
+    names = [row.box.accessibleName() for row in prep_dialogs[0].rows]
+    assert names[0].startswith("Warning 1 of 2:") and names[1].startswith("Warning 2 of 2:")
+
+
+def _left_click() -> Any:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    return QMouseEvent(
+        QMouseEvent.Type.MouseButtonRelease,
+        QPointF(2, 2),
+        QPointF(2, 2),
+        Qt.MouseButton.LeftButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+
+
+def test_wrong_passphrase_is_said_plainly_and_nothing_is_signed(
+    bench: Bench, desk: SigningDesk
+) -> None:
+    review_id = with_two_warnings(bench)
+    seen: dict[str, Any] = {}
+
+    def drive(dialog: Any) -> None:
+        sign_with(dialog, "not my passphrase")
+        seen["message"] = dialog.message.text()
+        seen["still_open"] = dialog.outcome is None and not dialog.sign_button.isHidden()
+        seen["focus_ready"] = dialog.passphrase.selectedText() == "not my passphrase"
+        dialog.reject()
+
+    driving(desk, drive)
+    desk.sign(CASE, None, lambda _ref: pytest.fail("not signed"))
+    assert seen["message"] == WRONG_PASSPHRASE
+    assert seen["still_open"] and seen["focus_ready"]
+    assert nothing_signed(bench, review_id)
+
+
+def test_signs_a_complete_review_and_stores_a_verifying_pdf(
+    bench: Bench, desk: SigningDesk
+) -> None:
+    review_id = with_two_warnings(bench)
+    changed: list[str] = []
+    progress = desk.runner.progress_calls  # type: ignore[attr-defined]
+
+    def drive(dialog: Any) -> None:
+        sign_with(dialog)
+        assert dialog.outcome is not None
+        assert dialog.sign_button.isHidden() and dialog.cancel_button.text() == "Close"
+        dialog.reject()  # Escape after signing closes as done
+
+    shown = driving(desk, drive)
+    desk.sign(CASE, None, changed.append)
+    assert changed == [CASE]
+    assert shown[0].result() == QDialog.DialogCode.Accepted
+    assert ReviewStore(bench.workspace.db).get(review_id).status is ReviewStatus.SIGNED
+    assert [p[2] for p in progress][:2] == [
+        "Checking your passphrase…",
+        "Making and signing the PDF summary…",
+    ]
+    for kind in DocumentKind:
+        stored = SignatureStore(bench.workspace.db).latest_document(review_id, kind)
+        assert stored is not None
+        verdict = verify_pdf(stored.pdf, study_a().root)
+        assert verdict.ok, verdict.failures
+        assert [s.signer_ref for s in verdict.signatures] == ["R01"]
+    state = desk.state(CASE)
+    assert (state.can_sign, state.can_amend, state.has_summary) == (False, True, True)
+
+
+def test_signing_an_already_signed_case_is_refused_plainly(bench: Bench, desk: SigningDesk) -> None:
+    bench.sign(CASE)
+    shown = driving(desk, lambda dialog: dialog.done(0))
+    desk.sign(CASE, None, lambda _ref: pytest.fail("nothing to change"))
+    assert isinstance(shown[0], QMessageBox)
+    assert "already signed" in shown[0].text() and "Amend" in shown[0].text()
+
+
+# --- co-signing -------------------------------------------------------------------------------
+
+
+def test_cosign_with_a_pkcs12_file_then_remove_the_slot(
+    bench: Bench, desk: SigningDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench.joint(CASE, co_ref="R02", co_name="Bob Example")
+    review_id = bench.sign(CASE)
+    p12 = tmp_path / "bob.p12"
+    p12.write_bytes(bob_pkcs12())
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(p12), ""))
+    )
+    changed: list[str] = []
+    seen: dict[str, Any] = {}
+
+    def drive(dialog: Any) -> None:
+        assert isinstance(dialog, CosignDialog)
+        assert not dialog.cosign_button.isEnabled()
+        dialog.choose_file()
+        assert dialog.identity_file == str(p12)
+        dialog.passphrase.setText("not bob's passphrase")
+        dialog.submit()
+        seen["wrong"] = dialog.message.text()
+        seen["held_after_wrong"] = len(bench.signoff.cosigners())
+        dialog.passphrase.setText(COSIGNER_PASSPHRASE)
+        dialog.submit()
+        assert dialog.outcome is not None
+        seen["held_after_cosign"] = len(bench.signoff.cosigners())
+        dialog.remove_button.click()
+        seen["removed"] = dialog.removed
+        dialog.reject()
+
+    driving(desk, drive)
+    desk.cosign(CASE, None, changed.append)
+    assert "does not open the co-reviewer's identity" in seen["wrong"]
+    assert seen["held_after_wrong"] == 0
+    assert seen["held_after_cosign"] == 1
+    assert seen["removed"] and bench.signoff.cosigners() == []
+    assert changed == [CASE]
+    assert [s.signer_ref for s in bench.signoff.signatures(review_id)] == ["R01", "R02"]
+    document = bench.signoff.document(CASE)
+    assert document.signature_count == 2
+    verdict = verify_pdf(document.pdf, study_a().root)
+    assert verdict.ok, verdict.failures
+    assert [s.signer_ref for s in verdict.signatures] == ["R01", "R02"]
+    assert not desk.state(CASE).can_cosign
+
+
+def test_cosign_can_keep_the_slot_and_use_it_from_the_list(bench: Bench, desk: SigningDesk) -> None:
+    bench.joint(CASE, co_ref="R02", co_name="Bob Example")
+    bench.sign(CASE)
+    slot = bench.signoff.add_cosigner(bob_pkcs12(), COSIGNER_PASSPHRASE)
+
+    def drive(dialog: Any) -> None:
+        assert dialog.slot_id == slot.id  # the held identity is offered first
+        assert dialog.choose_button.isHidden()
+        dialog.passphrase.setText(COSIGNER_PASSPHRASE)
+        dialog.submit()
+        assert dialog.outcome is not None
+        dialog.cancel_button.click()  # "Keep it for now"
+
+    driving(desk, drive)
+    desk.cosign(CASE, None, lambda _ref: None)
+    assert [s.id for s in bench.signoff.cosigners()] == [slot.id]
+    assert bench.signoff.document(CASE).signature_count == 2
+
+
+def test_cosign_is_refused_for_a_case_that_is_not_joint(bench: Bench, desk: SigningDesk) -> None:
+    bench.sign(CASE)
+    shown = driving(desk, lambda dialog: dialog.done(0))
+    desk.cosign(CASE, None, lambda _ref: pytest.fail("nothing to change"))
+    assert isinstance(shown[0], QMessageBox) and "not a joint review" in shown[0].text()
+
+
+# --- amending ---------------------------------------------------------------------------------
+
+
+def test_amend_needs_a_reason_then_opens_a_new_version(bench: Bench, desk: SigningDesk) -> None:
+    v1 = bench.sign(CASE)
+    v1_pdf = bench.signoff.document(CASE).pdf
+    changed: list[str] = []
+
+    def drive(dialog: Any) -> None:
+        assert isinstance(dialog, AmendDialog)
+        assert not dialog.amend_button.isEnabled()
+        dialog.reason.setPlainText("  typo  ")  # too short once trimmed
+        assert not dialog.amend_button.isEnabled()
+        assert "more needed" in dialog.counter.text()
+        dialog.submit()
+        assert "at least" in dialog.message.text() and dialog.outcome is None
+        dialog.reason.setPlainText("Relatives' concerns were recorded under the wrong phase")
+        assert dialog.amend_button.isEnabled()
+        dialog.amend_button.click()
+
+    shown = driving(desk, drive)
+    desk.amend(CASE, None, changed.append)
+    assert shown[0].result() == QDialog.DialogCode.Accepted
+    assert changed == [CASE]
+    latest = ReviewStore(bench.workspace.db).latest(CASE)
+    assert latest is not None and latest.version == 2 and latest.amends_review_id == v1
+    assert latest.status is ReviewStatus.AMENDMENT_IN_PROGRESS
+    assert latest.amendment_reason == "Relatives' concerns were recorded under the wrong phase"
+    state = desk.state(CASE)
+    assert state.can_sign and not state.can_amend
+    assert state.has_summary and state.latest_signed_version == 1  # v1's PDF stays available
+    assert bench.signoff.document(CASE).pdf == v1_pdf
+
+
+def test_cancelling_the_amendment_changes_nothing(bench: Bench, desk: SigningDesk) -> None:
+    bench.sign(CASE)
+    driving(desk, lambda dialog: dialog.reject())
+    desk.amend(CASE, None, lambda _ref: pytest.fail("cancelled"))
+    latest = ReviewStore(bench.workspace.db).latest(CASE)
+    assert latest is not None and latest.version == 1
+
+
+# --- the Case menu ----------------------------------------------------------------------------
+
+
+def test_case_menu_follows_the_selected_cases_state(qtbot, bench: Bench, desk: SigningDesk) -> None:
+    bench.complete_review(CASE)
+    bench.sign("SIG-0002")
+    session = ReviewerSession(bench.workspace)
+    window = MainWindow(
+        session.list_cases(),
+        workspace_label="test",
+        runner=desk.runner,  # type: ignore[arg-type]
+        listen_to_system=False,
+        signing=desk,
+    )
+    qtbot.addWidget(window)
+    window.case_list.select_case(CASE)
+    enabled = {a.text(): a.isEnabled() for a in window.case_actions}
+    assert enabled == {
+        "&Sign…": True,
+        "C&o-sign…": False,
+        "&Amend…": False,
+        "&Print summary…": False,
+        "Op&en summary": False,
+        "Sa&ve summary as…": False,
+    }
+    window.case_list.select_case("SIG-0002")
+    assert not window.sign_action.isEnabled()
+    assert window.amend_action.isEnabled() and window.print_action.isEnabled()
+    assert window.export_action.isEnabled()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Go", "&Case", "&Help"]
+
+    # Sign from the menu: the row's status follows, and the menu with it.
+    driving(desk, lambda dialog: (sign_with(dialog), dialog.accept()))
+    window.case_list.select_case(CASE)
+    window.sign_action.trigger()
+    assert (
+        window.case_list.model.row_at(window.case_list.model.visible_row_of(CASE) or 0).status
+        is ReviewStatus.SIGNED
+    )
+    assert not window.sign_action.isEnabled() and window.print_action.isEnabled()
+
+    window.lock("shortcut")
+    assert not any(a.isEnabled() for a in (*window.case_actions, window.export_action))
+
+
+def test_without_a_desk_the_case_menu_is_there_and_disabled(qtbot) -> None:
+    from tests.gui.gui_fixtures import ROWS
+
+    window = MainWindow(ROWS, workspace_label="test", listen_to_system=False)
+    qtbot.addWidget(window)
+    window.case_list.select_case("NSR-0003")
+    assert not any(a.isEnabled() for a in window.case_actions)
+    window.sign_action.trigger()  # harmless
+
+
+def test_signing_by_keyboard_alone(qtbot, bench: Bench, desk: SigningDesk) -> None:
+    """Space ticks, Tab moves on (warnings, then the passphrase), Enter signs."""
+    from reviewer_app.services.signing_desk import prepare_signing
+
+    review_id = with_two_warnings(bench)
+    prep = prepare_signing(bench.workspace, CASE)
+    dialog = SignDialog(prep, desk._sign_work(review_id), desk.runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.rows[0].box
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.rows[1].box
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.passphrase
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.outcome is not None
+    assert ReviewStore(bench.workspace.db).get(review_id).status is ReviewStatus.SIGNED
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_escape_cancels_without_signing(qtbot, bench: Bench, desk: SigningDesk) -> None:
+    from reviewer_app.services.signing_desk import prepare_signing
+
+    review_id = with_two_warnings(bench)
+    dialog = SignDialog(
+        prepare_signing(bench.workspace, CASE), desk._sign_work(review_id), desk.runner
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+    assert nothing_signed(bench, review_id)
