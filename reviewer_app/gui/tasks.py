@@ -12,6 +12,7 @@ widget tests use it to stay deterministic (the idea of Picard's ``FakeThreadPool
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -52,14 +53,60 @@ def default_error_handler(exc: BaseException) -> None:
     report_exception(exc)
 
 
-class _Task(QObject):
-    """One piece of work. The object lives on the GUI thread; the worker only emits its
-    signals, and because the receiving slots belong to this object, Qt queues them onto the
-    GUI thread."""
+class _Relay(QObject):
+    """One long-lived object on the GUI thread that carries every worker's results.
 
-    progress = Signal(int, int, str)
-    done = Signal(object)
-    failed = Signal(object)
+    Workers never hold a task (a QObject that is deleted once delivered): they emit through
+    this relay with the task's number, and Qt queues the call onto the GUI thread, where the
+    task is looked up. So no Qt object is ever released on a pool thread, and a result for
+    a task that no longer exists is simply dropped.
+    """
+
+    progress = Signal(int, int, int, str)
+    done = Signal(int, object)
+    failed = Signal(int, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tasks: dict[int, _Task] = {}
+        self.progress.connect(self._on_progress)
+        self.done.connect(self._on_done)
+        self.failed.connect(self._on_failed)
+
+    @Slot(int, int, int, str)
+    def _on_progress(self, number: int, done: int, total: int, text: str) -> None:
+        task = self.tasks.get(number)
+        if task is not None:
+            task.show_progress(done, total, text)
+
+    @Slot(int, object)
+    def _on_done(self, number: int, result: object) -> None:
+        task = self.tasks.pop(number, None)
+        if task is not None:
+            task.deliver(result)
+
+    @Slot(int, object)
+    def _on_failed(self, number: int, exc: object) -> None:
+        task = self.tasks.pop(number, None)
+        if task is not None:
+            assert isinstance(exc, BaseException)
+            task.fail(exc)
+
+
+_relay: _Relay | None = None
+_numbers = itertools.count(1)
+
+
+def _the_relay() -> _Relay:
+    """Created on first use, on the GUI thread, and kept for the life of the process."""
+    global _relay  # noqa: PLW0603 (one relay per process, by design)
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
+class _Task(QObject):
+    """One piece of work's GUI side: its progress dialog and its callbacks."""
 
     def __init__(
         self,
@@ -79,16 +126,12 @@ class _Task(QObject):
         self._timer.timeout.connect(self._show_dialog)
         if delay_ms >= 0:  # negative: the caller shows its own busy state
             self._timer.start(delay_ms)
-        self.progress.connect(self._on_progress)
-        self.done.connect(self._delivered)
-        self.failed.connect(self._failed)
 
     @Slot()
     def _show_dialog(self) -> None:
         self.dialog.show()
 
-    @Slot(int, int, str)
-    def _on_progress(self, done: int, total: int, text: str) -> None:
+    def show_progress(self, done: int, total: int, text: str) -> None:
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
         if text:
@@ -101,34 +144,36 @@ class _Task(QObject):
         self._runner._forget(self)
         self.deleteLater()
 
-    @Slot(object)
-    def _delivered(self, result: object) -> None:
+    def deliver(self, result: object) -> None:
         self._finish()
         self._on_done(result)
 
-    @Slot(object)
-    def _failed(self, exc: object) -> None:
+    def fail(self, exc: BaseException) -> None:
         self._finish()
-        assert isinstance(exc, BaseException)
         self._on_error(exc)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Work, task: _Task) -> None:
+    """Runs on a pool thread; holds only the work and the task's number."""
+
+    def __init__(self, fn: Work, number: int, relay: _Relay) -> None:
         super().__init__()
         self._fn = fn
-        # Bound signal instances only: the worker never touches the task's other members.
-        self._progress = task.progress
-        self._done = task.done
-        self._failed = task.failed
+        self._number = number
+        self._relay = relay  # lives for the whole process
 
     def run(self) -> None:
+        number, relay = self._number, self._relay
+
+        def progress(done: int, total: int, text: str) -> None:
+            relay.progress.emit(number, done, total, text)
+
         try:
-            result = self._fn(self._progress.emit)
+            result = self._fn(progress)
         except BaseException as exc:  # delivered to on_error on the GUI thread
-            self._failed.emit(exc)
+            relay.failed.emit(number, exc)
         else:
-            self._done.emit(result)
+            relay.done.emit(number, result)
 
 
 class TaskRunner(QObject):
@@ -169,7 +214,10 @@ class TaskRunner(QObject):
             self._delay if show_progress else -1,
         )
         self._active.add(task)
-        self._pool.start(_Job(fn, task))
+        relay = _the_relay()
+        number = next(_numbers)
+        relay.tasks[number] = task
+        self._pool.start(_Job(fn, number, relay))
 
     def _forget(self, task: _Task) -> None:
         self._active.discard(task)
