@@ -36,9 +36,13 @@ def _save(window: Any, app: Any, out: Path, name: str, suffix: str) -> Path:
     return path
 
 
+# Demo cases chosen so each picture shows something: a review in progress for the theme and
+# readiness views, the urgent escalated case for the escalation section.
+SHOT_CASES = {"theme-section": "DEMO-0004", "escalation": "DEMO-0010", "readiness": "DEMO-0004"}
+
+
 def _form_shots(window: Any, app: Any, out: Path, suffix: str, *, form: Any, ref: str) -> None:
     """Sections of the review form: a theme, the escalation decision, the readiness view."""
-    page = window.review_page
     definition = form.service.open(ref, "screenshots").definition
     ids = [section.id for section in definition.sections]
     wanted = {
@@ -50,7 +54,8 @@ def _form_shots(window: Any, app: Any, out: Path, suffix: str, *, form: Any, ref
         if section is None:
             print(f"no section for {name}: skipped")
             continue
-        page.goto_section(section)
+        window.open_case(SHOT_CASES.get(name, ref))
+        window.review_page.goto_section(section)
         _save(window, app, out, name, suffix)
 
 
