@@ -48,7 +48,7 @@ from reviewer_app.storage.keys import (
     unlock_key,
     write_key_check,
 )
-from reviewer_app.storage.migrations import migrate
+from reviewer_app.storage.migrations import migrate, open_migrated
 from reviewer_app.storage.study_schema import STUDY_MIGRATIONS
 from reviewer_app.storage.study_store import (
     AllocationStore,
@@ -275,12 +275,9 @@ class Study:
             key = unlock_key(folder / STUDY_KEY_FILE, passphrase)
         except UserError as err:
             raise type(err)(str(err).replace("workspace", "study")) from None
-        db = Database(folder / STUDY_DB_FILE, key)
-        try:
-            migrate(db, key, migrations=STUDY_MIGRATIONS, what="study")
-        except BaseException:
-            db.close()
-            raise
+        db, _ = open_migrated(
+            folder / STUDY_DB_FILE, key, migrations=STUDY_MIGRATIONS, what="study"
+        )
         return cls(folder, db, passphrase)
 
     def close(self) -> None:

@@ -28,7 +28,7 @@ from reviewer_app.storage.keys import (
     unlock_key,
     write_key_check,
 )
-from reviewer_app.storage.migrations import MigrationResult, migrate
+from reviewer_app.storage.migrations import MigrationResult, open_migrated
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +89,7 @@ class Workspace:
                 f"There is already a workspace in {folder}. Open it, or choose an empty folder."
             )
         record, key = new_key(passphrase, kdf)
-        db_path = cls.db_path_in(folder)
-        db = Database(db_path, key)
-        try:
-            result = migrate(db, key)
-        finally:
-            db.close()
+        result = cls._migrated(folder, key)
         # The key record goes last: a folder without it is not yet a workspace, so an
         # interrupted creation can be retried after removing the half-made database.
         write_key_check(cls.key_check_path_in(folder), record)
@@ -149,11 +144,9 @@ class Workspace:
 
     @classmethod
     def _migrated(cls, folder: Path, key: DatabaseKey) -> MigrationResult:
-        db = Database(cls.db_path_in(folder), key)
-        try:
-            return migrate(db, key)
-        finally:
-            db.close()
+        db, result = open_migrated(cls.db_path_in(folder), key)
+        db.close()
+        return result
 
     @classmethod
     def _opened_with(cls, folder: Path, key: DatabaseKey, result: MigrationResult) -> Workspace:

@@ -59,6 +59,36 @@ END;
 """
 
 
+# The columns that identify a case and its admission, shared by the workspace's ``cases`` table
+# and the study's ``cohort_cases`` (storage/study_schema.py). Released schema steps are built
+# from this list, so it must never change: a new column belongs in a new migration step.
+CASE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_ref", "TEXT PRIMARY KEY"),
+    ("nhs_number", "TEXT NOT NULL"),
+    ("hospital_number", "TEXT"),
+    ("family_name", "TEXT NOT NULL"),
+    ("given_names", "TEXT NOT NULL"),
+    ("date_of_birth", "TEXT NOT NULL"),
+    ("sex", "TEXT NOT NULL"),
+    ("postcode", "TEXT"),
+    ("admission_date", "TEXT NOT NULL"),
+    ("admission_method", "TEXT"),
+    ("discharge_date", "TEXT"),
+    ("date_of_death", "TEXT NOT NULL"),
+    ("place_of_death", "TEXT NOT NULL"),
+    ("site", "TEXT"),
+    ("specialty", "TEXT"),
+    ("gp_practice_code", "TEXT"),
+    ("learning_disability", "TEXT NOT NULL"),
+)
+
+
+def case_columns_sql(width: int) -> str:
+    """``CASE_COLUMNS`` as column definitions (each line ends in a comma), names padded to
+    ``width`` so they line up with the table's other columns."""
+    return "\n".join(f"    {name:<{width}} {decl}," for name, decl in CASE_COLUMNS)
+
+
 SCHEMA_V1 = f"""
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -66,23 +96,7 @@ CREATE TABLE meta (
 ) STRICT;
 
 CREATE TABLE cases (
-    case_ref              TEXT PRIMARY KEY,
-    nhs_number            TEXT NOT NULL,
-    hospital_number       TEXT,
-    family_name           TEXT NOT NULL,
-    given_names           TEXT NOT NULL,
-    date_of_birth         TEXT NOT NULL,
-    sex                   TEXT NOT NULL,
-    postcode              TEXT,
-    admission_date        TEXT NOT NULL,
-    admission_method      TEXT,
-    discharge_date        TEXT,
-    date_of_death         TEXT NOT NULL,
-    place_of_death        TEXT NOT NULL,
-    site                  TEXT,
-    specialty             TEXT,
-    gp_practice_code      TEXT,
-    learning_disability   TEXT NOT NULL,
+{case_columns_sql(21)}
     withdrawn             INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
     identifiers_corrected INTEGER NOT NULL DEFAULT 0 CHECK (identifiers_corrected IN (0, 1)),
     imported_at           TEXT NOT NULL
@@ -243,3 +257,21 @@ def migrate(
             db.set_user_version(version + 1)
         log.info("migrated %s database to v%d", what, version + 1)
     return MigrationResult(current, latest, backup)
+
+
+def open_migrated(
+    path: Path,
+    key: DatabaseKey,
+    *,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    what: str = "workspace",
+) -> tuple[Database, MigrationResult]:
+    """Open the database at ``path`` and ``migrate`` it; the connection is closed if that
+    fails, else handed to the caller (who closes it)."""
+    db = Database(path, key)
+    try:
+        result = migrate(db, key, migrations=migrations, what=what)
+    except BaseException:
+        db.close()
+        raise
+    return db, result

@@ -19,9 +19,8 @@ from the coordinator's study passphrase through the same Argon2id scheme as a wo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from reviewer_app.storage.database import Database
+from reviewer_app.storage.migrations import Migration, case_columns_sql
 
 _MODES = "'independent', 'joint'"
 
@@ -38,23 +37,7 @@ CREATE TABLE study (
 ) STRICT;
 
 CREATE TABLE cohort_cases (
-    case_ref            TEXT PRIMARY KEY,
-    nhs_number          TEXT NOT NULL,
-    hospital_number     TEXT,
-    family_name         TEXT NOT NULL,
-    given_names         TEXT NOT NULL,
-    date_of_birth       TEXT NOT NULL,
-    sex                 TEXT NOT NULL,
-    postcode            TEXT,
-    admission_date      TEXT NOT NULL,
-    admission_method    TEXT,
-    discharge_date      TEXT,
-    date_of_death       TEXT NOT NULL,
-    place_of_death      TEXT NOT NULL,
-    site                TEXT,
-    specialty           TEXT,
-    gp_practice_code    TEXT,
-    learning_disability TEXT NOT NULL,
+{case_columns_sql(19)}
     outside_cohort      INTEGER NOT NULL DEFAULT 0 CHECK (outside_cohort IN (0, 1)),
     outside_method      INTEGER NOT NULL DEFAULT 0 CHECK (outside_method IN (0, 1)),
     added_at            TEXT NOT NULL,
@@ -139,5 +122,5 @@ def _study_v1(db: Database) -> None:
 
 
 # Append only; never edit a released step (same rule as the workspace's MIGRATIONS).
-STUDY_MIGRATIONS: tuple[Callable[[Database], None], ...] = (_study_v1,)
+STUDY_MIGRATIONS: tuple[Migration, ...] = (_study_v1,)
 STUDY_LATEST_VERSION = len(STUDY_MIGRATIONS)

@@ -23,27 +23,10 @@ from reviewer_app.services.cohort_csv import (
     format_problems,
     read_cohort,
 )
+from reviewer_app.services.synthetic import COHORT_COLUMNS
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-COLUMNS = [
-    "case_ref",
-    "nhs_number",
-    "hospital_number",
-    "family_name",
-    "given_names",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "admission_date",
-    "admission_method",
-    "discharge_date",
-    "date_of_death",
-    "place_of_death",
-    "site",
-    "specialty",
-    "gp_practice_code",
-    "learning_disability",
-]
+COLUMNS = list(COHORT_COLUMNS)
 GOOD = {
     "case_ref": "NSR-0001",
     "nhs_number": "999 631 7064",

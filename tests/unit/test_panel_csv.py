@@ -19,18 +19,10 @@ from reviewer_app.services.panel_csv import (
     read_panel,
     split_conflicts,
 )
+from reviewer_app.services.synthetic import PANEL_COLUMNS
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-COLUMNS = [
-    "reviewer_ref",
-    "name",
-    "profession",
-    "sector",
-    "organisation",
-    "registration",
-    "email",
-    "conflicts",
-]
+COLUMNS = list(PANEL_COLUMNS)
 GOOD = {
     "reviewer_ref": "R01",
     "name": "Dr Iris Patel",
