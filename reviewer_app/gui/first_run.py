@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
+from reviewer_app.gui.reviewer_fields import ReviewerFields
 from reviewer_app.gui.settings import AppSettings, ReviewerDetailsForm
 from reviewer_app.gui.tasks import Runner
 
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 MIN_PASSPHRASE = 10  # mirrors services.workspace.MIN_PASSPHRASE_LENGTH (which has the last word)
 PACK_PATTERN = "*.p7m"
-PROFESSIONS = (("doctor", "Doctor"), ("nurse", "Nurse"), ("other", "Other"))
 
 
 class FirstRunSession(Protocol):
@@ -230,21 +229,10 @@ class IdentityPage(QWizardPage):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         details = settings.reviewer
-        self.name = self._line(form, "&Name:", details.name, "Your name")
+        self.fields = ReviewerFields.add_to(self, form, details)
+        self.name, self.profession = self.fields.name, self.fields.profession
+        self.registration, self.email = self.fields.registration, self.fields.email
         self.name.setPlaceholderText("As it should appear on signed reviews")
-        self.profession = QComboBox(self)
-        self.profession.setAccessibleName("Profession")
-        for value, text in PROFESSIONS:
-            self.profession.addItem(text, value)
-        self.profession.setCurrentIndex(max(0, self.profession.findData(details.profession)))
-        profession_label = QLabel("&Profession:", self)
-        profession_label.setBuddy(self.profession)
-        form.addRow(profession_label, self.profession)
-        self.registration = self._line(
-            form, "&Registration:", details.registration, "Professional registration"
-        )
-        self.registration.setPlaceholderText("For example GMC 1234567 or NMC 12A3456B")
-        self.email = self._line(form, "&Email:", details.email, "Email address")
         self.email.setPlaceholderText("Your NHS email address")
         layout.addLayout(form)
         self.error = _error_label(self)
@@ -253,24 +241,11 @@ class IdentityPage(QWizardPage):
         for edit in (self.name, self.registration, self.email):
             edit.textChanged.connect(self.completeChanged)
 
-    def _line(self, form: QFormLayout, label: str, value: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(value, self)
-        edit.setAccessibleName(accessible)
-        text = QLabel(label, self)
-        text.setBuddy(edit)
-        form.addRow(text, edit)
-        return edit
-
     def isComplete(self) -> bool:
         return all(e.text().strip() for e in (self.name, self.registration, self.email))
 
     def details(self) -> ReviewerDetailsForm:
-        return ReviewerDetailsForm(
-            name=self.name.text().strip(),
-            profession=str(self.profession.currentData()),
-            registration=self.registration.text().strip(),
-            email=self.email.text().strip(),
-        )
+        return self.fields.details()
 
     def validatePage(self) -> bool:
         session = self._wizard.session

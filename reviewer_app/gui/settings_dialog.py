@@ -20,19 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.gui.reviewer_fields import ReviewerFields
 from reviewer_app.gui.settings import (
     MAX_IDLE_LOCK_MINUTES,
     MIN_IDLE_LOCK_MINUTES,
     AppSettings,
-    ReviewerDetailsForm,
 )
 
-PROFESSIONS = (("doctor", "Doctor"), ("nurse", "Nurse"), ("other", "Other"))
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:  # noqa: PLR0915
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Settings")
@@ -77,20 +76,9 @@ class SettingsDialog(QDialog):
         reviewer = QGroupBox("Your details (as the study coordinator knows you)", self)
         rform = QFormLayout(reviewer)
         details = settings.reviewer
-        self.name = self._line(rform, "&Name:", details.name, "Your name")
-        self.profession = QComboBox(reviewer)
-        self.profession.setAccessibleName("Profession")
-        for value, text in PROFESSIONS:
-            self.profession.addItem(text, value)
-        self.profession.setCurrentIndex(max(0, self.profession.findData(details.profession)))
-        profession_label = QLabel("&Profession:", reviewer)
-        profession_label.setBuddy(self.profession)
-        rform.addRow(profession_label, self.profession)
-        self.registration = self._line(
-            rform, "&Registration:", details.registration, "Professional registration"
-        )
-        self.registration.setPlaceholderText("For example GMC 1234567 or NMC 12A3456B")
-        self.email = self._line(rform, "&Email:", details.email, "Email address")
+        self.fields = ReviewerFields.add_to(self, rform, details)
+        self.name, self.profession = self.fields.name, self.fields.profession
+        self.registration, self.email = self.fields.registration, self.fields.email
         layout.addWidget(reviewer)
 
         buttons = QDialogButtonBox(
@@ -99,14 +87,6 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-
-    def _line(self, form: QFormLayout, label: str, value: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(value, self)
-        edit.setAccessibleName(accessible)
-        text = QLabel(label, self)
-        text.setBuddy(edit)
-        form.addRow(text, edit)
-        return edit
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -120,10 +100,5 @@ class SettingsDialog(QDialog):
         self.settings.shared_folder = Path(text) if text else None
         self.settings.idle_lock_minutes = self.idle_minutes.value()
         self.settings.theme = str(self.theme.currentData())
-        self.settings.reviewer = ReviewerDetailsForm(
-            name=self.name.text().strip(),
-            profession=str(self.profession.currentData()),
-            registration=self.registration.text().strip(),
-            email=self.email.text().strip(),
-        )
+        self.settings.reviewer = self.fields.details()
         super().accept()
