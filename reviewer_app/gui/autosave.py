@@ -18,7 +18,7 @@ import logging
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
@@ -34,7 +34,9 @@ from reviewer_app.services.autosave_core import (
     SaveSink,
 )
 from reviewer_app.services.review import review_sink
-from reviewer_app.storage.database import Database
+
+if TYPE_CHECKING:  # a type only: the GUI never opens the database itself
+    from reviewer_app.storage.database import Database
 
 log = logging.getLogger(__name__)
 

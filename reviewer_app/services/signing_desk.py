@@ -26,7 +26,8 @@ from reviewer_app.storage.assignments import AssignmentStore
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.identity_store import IdentityStore
 from reviewer_app.storage.reviews import ReviewStore
-from reviewer_app.storage.signatures import CosignerSlot, DocumentKind, SignatureStore
+from reviewer_app.storage.signatures import CosignerSlot, SignatureStore
+from reviewer_app.storage.signatures import DocumentKind as DocumentKind  # noqa: PLC0414 (re-exported for the GUI)
 
 if TYPE_CHECKING:
     from reviewer_app.services.signoff import SignoffService
@@ -411,3 +412,8 @@ __all__ = [
     "stored_summary",
     "summary_file_name",
 ]
+
+
+def signed_case_count(db: Database) -> int:
+    """How many reviews have a stored signature (for "export signed summaries")."""
+    return len(SignatureStore(db).signed_review_ids())

@@ -38,8 +38,8 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
+from reviewer_app.services.signing_desk import DocumentKind
 from reviewer_app.services.summary_export import ExportReport
-from reviewer_app.storage.signatures import DocumentKind
 
 log = logging.getLogger(__name__)
 

@@ -30,15 +30,16 @@ from reviewer_app.services.signing_desk import (
     AmendedOutcome,
     CaseSigning,
     CosignedOutcome,
+    DocumentKind,
     HeldCosigner,
     SignedOutcome,
     SignPreparation,
     StoredSummary,
     case_signing,
+    signed_case_count,
 )
 from reviewer_app.services.summary_export import ExportReport, export_signed_summaries
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.signatures import DocumentKind, SignatureStore
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class SigningDesk:
         return case_signing(self.workspace.db, case_ref)
 
     def signed_case_count(self) -> int:
-        return len(SignatureStore(self.workspace.db).signed_review_ids())
+        return signed_case_count(self.workspace.db)
 
     # -- work for the worker threads
 

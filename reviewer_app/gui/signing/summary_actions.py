@@ -43,8 +43,7 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing_desk import CaseSigning, StoredSummary
-from reviewer_app.storage.signatures import DocumentKind
+from reviewer_app.services.signing_desk import CaseSigning, DocumentKind, StoredSummary
 
 log = logging.getLogger(__name__)
 
