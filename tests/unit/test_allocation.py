@@ -413,9 +413,7 @@ def test_allocation_csv_of_an_empty_result_is_just_the_header() -> None:
 
 
 def test_the_shared_synthetic_files_allocate_end_to_end() -> None:
-    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-    if not (shared / "cohort.csv").exists() or not (shared / "reviewers.csv").exists():
-        pytest.skip(f"shared synthetic data not found beside the repo ({shared})")
+    shared = Path(__file__).resolve().parents[1] / "fixtures" / "data"
     cases = read_cohort((shared / "cohort.csv").read_bytes(), "cohort.csv").cases
     reviewers = read_panel((shared / "reviewers.csv").read_bytes(), "reviewers.csv").reviewers
     result = allocate(cases, reviewers)

@@ -25,7 +25,9 @@ from reviewer_app.services.cohort_csv import (
 )
 from reviewer_app.services.synthetic import COHORT_COLUMNS
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+SAMPLE_DATA = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "data"
+)
 COLUMNS = list(COHORT_COLUMNS)
 GOOD = {
     "case_ref": "NSR-0001",
@@ -116,14 +118,11 @@ def assert_only_problem(column: str, reason_part: str, **changes: str) -> None:
     assert reason_part in found[0][1]
 
 
-# --- the shared synthetic files ----------------------------------------------------------
+# --- the synthetic sample files (tests/fixtures/data) ---------------------------------
 
 
 def shared_cohort() -> bytes:
-    path = SHARED / "cohort.csv"
-    if not path.exists():
-        pytest.skip(f"shared synthetic data not found beside the repo ({path})")
-    return path.read_bytes()
+    return (SAMPLE_DATA / "cohort.csv").read_bytes()
 
 
 def test_shared_synthetic_cohort_imports_cleanly() -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_study_support import SHARED_DATA
+from test_study_support import SAMPLE_DATA
 
 from reviewer_app import cli
 from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV
@@ -90,10 +90,9 @@ def _flow(tmp_path: Path, capsys, cohort: Path, reviewers: Path, enrol: list[str
     return {"study": study, "fp": fp, "pairs": pairs, "drive": drive}
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is not present")
 def test_the_whole_flow_with_the_shared_synthetic_files(tmp_path: Path, capsys) -> None:
     result = _flow(
-        tmp_path, capsys, SHARED_DATA / "cohort.csv", SHARED_DATA / "reviewers.csv",
+        tmp_path, capsys, SAMPLE_DATA / "cohort.csv", SAMPLE_DATA / "reviewers.csv",
         ["R01", "R02"],
     )  # fmt: skip
     assert len(result["pairs"]) >= 30

@@ -21,7 +21,9 @@ from reviewer_app.services.panel_csv import (
 )
 from reviewer_app.services.synthetic import PANEL_COLUMNS
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+SAMPLE_DATA = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "data"
+)
 COLUMNS = list(PANEL_COLUMNS)
 GOOD = {
     "reviewer_ref": "R01",
@@ -55,9 +57,7 @@ def only_problem(**changes: str) -> tuple[str | None, str]:
 
 
 def test_shared_synthetic_panel_imports_cleanly() -> None:
-    path = SHARED / "reviewers.csv"
-    if not path.exists():
-        pytest.skip(f"shared synthetic data not found beside the repo ({path})")
+    path = SAMPLE_DATA / "reviewers.csv"
     result = read_panel(path.read_bytes(), "reviewers.csv")
     assert result.errors == []
     assert [r.reviewer_ref for r in result.reviewers] == [f"R0{i}" for i in range(1, 9)]

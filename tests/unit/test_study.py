@@ -10,6 +10,7 @@ import pytest
 from asn1crypto import cms as asn1_cms
 from cryptography import x509
 from test_study_support import (
+    SAMPLE_DATA,
     STUDY_PASSPHRASE,
     World,
     cohort_bytes,
@@ -194,14 +195,10 @@ def test_cohort_warnings_are_reported_and_flagged(tmp_path: Path) -> None:
     assert any("under 18" in str(w) for w in report.warnings)
 
 
-@pytest.mark.skipif(
-    not (SHARED := Path(__file__).parents[2].parent / "shared" / "data").is_dir(),
-    reason="../shared/data is not present",
-)
 def test_the_shared_synthetic_files_import(tmp_path: Path) -> None:
     with Study.create(tmp_path / "s", STUDY_PASSPHRASE, name="Shared", kdf=TEST_KDF) as study:
-        cohort = study.add_cohort((SHARED / "cohort.csv").read_bytes(), "cohort.csv")
-        panel_report = study.add_reviewers((SHARED / "reviewers.csv").read_bytes(), "r.csv")
+        cohort = study.add_cohort((SAMPLE_DATA / "cohort.csv").read_bytes(), "cohort.csv")
+        panel_report = study.add_reviewers((SAMPLE_DATA / "reviewers.csv").read_bytes(), "r.csv")
         assert len(cohort.changes.added) == 40
         assert len(panel_report.changes.added) == 8
         report = study.allocate()
