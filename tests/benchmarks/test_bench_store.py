@@ -27,9 +27,20 @@ def test_list_cases_after_unlock(benchmark, request, size: str) -> None:
     folder = request.getfixturevalue("workspace_400" if size == "400" else "workspace_10k")
     with Workspace.unlock(folder, PASSPHRASE) as workspace:
         store = CaseStore(workspace.db)
+        from reviewer_app.storage.cases import _SUMMARY_SQL
+
+        db = workspace.db
+        store.list_summaries(120)  # warm the page cache, as the running app would have
+        # Baseline in the same run: the bare SELECT of the same rows, nothing decoded.
+        bare = min(time_calls(lambda: db.query_all(_SUMMARY_SQL), 1)["p50_ms"] for _ in range(7))
         rows = benchmark(store.list_summaries, 120)
         assert len(rows) == (400 if size == "400" else 10_000)
-        assert benchmark.stats.stats.mean < 0.100, "listing must take under 100 ms"
+        mean_ms = benchmark.stats.stats.mean * 1000
+        ratio = mean_ms / bare
+        benchmark.extra_info.update(bare_select_ms=round(bare, 2), ratio_to_bare=round(ratio, 2))
+        print(f"\nlist {size}: {mean_ms:.1f} ms, bare SELECT {bare:.1f} ms, ratio {ratio:.1f}x")
+        # Absolute target: a case list a person waits for (issue 15 sets the ratio target).
+        assert mean_ms < 100, "listing must take under 100 ms"
 
 
 def test_one_answer_saved_durably_with_audit(benchmark, workspace_10k: Path) -> None:

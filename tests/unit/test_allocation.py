@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
@@ -283,14 +282,12 @@ def test_same_inputs_in_any_order_give_the_same_allocation(rng: random.Random) -
     assert allocate(cases, reviewers) == expected
 
 
-def test_ten_thousand_cases_to_forty_reviewers_quickly() -> None:
+def test_ten_thousand_cases_to_forty_reviewers_balanced() -> None:
+    """Scale, for correctness only; speed: tests/benchmarks/test_bench_intake.py."""
     cases, reviewers = cohort(10_000), panel(40)
-    started = time.perf_counter()
     result = allocate(cases, reviewers)
-    elapsed = time.perf_counter() - started
     assert len(result.pairs) == 10_000
     assert spread(result, reviewers) <= 2
-    assert elapsed < 5, f"allocating 10,000 cases took {elapsed:.2f} s"
 
 
 def test_duplicate_inputs_are_a_programming_error() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -128,18 +127,17 @@ def test_summary_reflects_latest_review(db: Database, store: CaseStore) -> None:
     assert "amended" in amended.flags
 
 
-def test_ten_thousand_summaries_are_fast(db: Database, store: CaseStore) -> None:
+def test_ten_thousand_summaries_list_completely(db: Database, store: CaseStore) -> None:
+    """Scale, for correctness only; the speed is measured in tests/benchmarks/test_bench_store.py."""
     store.upsert_many(make_case(i) for i in range(10_000))
     reviews = ReviewStore(db)
     for i in range(0, 10_000, 10):
         review = reviews.open_review(f"NSR-{i:05d}", "sjr", "1", "R01")
         reviews.save_answers(review.id, {"q1": "yes", "q2": "no"}, "R01")
-    store.list_summaries()  # warm the page cache, as the running app would have
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        summaries = store.list_summaries(total_questions=40)
-        best = min(best, time.perf_counter() - started)
+    summaries = store.list_summaries(total_questions=40)
     assert len(summaries) == 10_000
-    assert isinstance(summaries[0], CaseSummary)
-    assert best < 0.1, f"listing 10,000 cases took {best * 1000:.0f} ms"
+    assert all(isinstance(s, CaseSummary) for s in summaries)
+    assert [s.case_ref for s in summaries] == sorted(s.case_ref for s in summaries)
+    by_ref = {s.case_ref: s for s in summaries}
+    assert by_ref["NSR-00010"].answered == 2
+    assert by_ref["NSR-00011"].answered == 0

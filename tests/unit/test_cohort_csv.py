@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -539,13 +538,12 @@ def test_raise_if_errors_gives_one_user_error_with_every_line() -> None:
 # scale
 
 
-def test_ten_thousand_rows_read_quickly() -> None:
+def test_ten_thousand_rows_read_completely() -> None:
+    """Scale, for correctness only; speed: tests/benchmarks/test_bench_intake.py."""
     data = to_csv(make_rows(10_000))
-    started = time.perf_counter()
     result = read_cohort(data, "c.csv")
-    elapsed = time.perf_counter() - started
     assert len(result.cases) == 10_000
-    assert elapsed < 5, f"reading 10,000 rows took {elapsed:.2f} s"
+    assert result.errors == []
 
 
 # robustness: never an exception other than InvalidInputError, never a partial import

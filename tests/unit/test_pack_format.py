@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import shutil
 import subprocess
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -159,12 +158,9 @@ def test_a_joint_pack_carries_co_reviewers() -> None:
 def test_a_400_case_pack_round_trips() -> None:
     study = study_a()
     content = pack_content(case_count=400)
-    started = time.perf_counter()
     pack = build_pack(content, study.key, study.root, alice().cert)
     opened = open_pack(pack, alice().key, alice().cert, study.root)
-    elapsed = time.perf_counter() - started
     assert opened.content == content
-    assert elapsed < 20  # generous: a smoke alarm, not a benchmark
 
 
 # --- each refusal has its own reason and message --------------------------------------------
