@@ -35,7 +35,9 @@ def own_peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
-BARE = PEAK + r"""
+BARE = (
+    PEAK
+    + r"""
 import json, time
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(["bare"])
@@ -47,8 +49,11 @@ window.grab()
 print(json.dumps({"ready": time.time(),
                   "peak_kib": own_peak_kib()}))
 """
+)
 
-APP = PEAK + r"""
+APP = (
+    PEAK
+    + r"""
 import json, sys, time
 from pathlib import Path
 from PySide6.QtCore import QTimer
@@ -91,6 +96,7 @@ app.exec()
 print(json.dumps(out))
 shell.close()
 """
+)
 
 
 def _launch(code: str, *args: str) -> dict:

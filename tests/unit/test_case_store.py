@@ -128,7 +128,7 @@ def test_summary_reflects_latest_review(db: Database, store: CaseStore) -> None:
 
 
 def test_ten_thousand_summaries_list_completely(db: Database, store: CaseStore) -> None:
-    """Scale, for correctness only; the speed is measured in tests/benchmarks/test_bench_store.py."""
+    """Scale, for correctness only; speed: tests/benchmarks/test_bench_store.py."""
     store.upsert_many(make_case(i) for i in range(10_000))
     reviews = ReviewStore(db)
     for i in range(0, 10_000, 10):
