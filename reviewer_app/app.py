@@ -10,11 +10,22 @@ Start-up paths:
   (shown in the window) and "SYNTHETIC DATA" in the title;
 * a folder holding a workspace: the unlock screen, then the case list;
 * a folder without one: the first-run assistant, then the case list.
+
+At start-up the copies of signed summaries handed to a PDF viewer by an earlier run
+(``<temp>/open``, see gui/signing/summary_actions.py) are deleted: a crash or a viewer holding
+one open would otherwise leave an identifiable document behind.
+
+``REVIEWER_APP_SMOKE_SCREENSHOT=/path.png`` (with ``--demo`` only: the demo is synthetic)
+saves a PNG of the main window once it has been painted and quits with 0 (1 if the picture
+could not be saved, 3 if no window was painted within a minute): a smoke test on a real
+display server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +41,30 @@ if TYPE_CHECKING:
     from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+OPEN_COPIES_FOLDER = "open"
+"""Must equal ``gui.signing.summary_actions.OPEN_FOLDER`` (a test checks); not imported from
+there so that start-up does not load the printing modules."""
+SMOKE_SCREENSHOT_ENV = "REVIEWER_APP_SMOKE_SCREENSHOT"
+SMOKE_TIMEOUT_MS = 60_000
+
+
+def sweep_open_copies(temp_dir: Path) -> int:
+    """Delete every file left in the viewer-copy folder by an earlier run. Returns how many.
+
+    Best effort: a file a viewer still holds open (Windows) is left for the next start."""
+    folder = temp_dir / OPEN_COPIES_FOLDER
+    if not folder.is_dir() or folder.is_symlink():
+        return 0
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() or path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    if removed:
+        log.info("deleted %d summary copies left by an earlier run", removed)
+    return removed
 
 
 # --- opening a workspace off the GUI thread --------------------------------------------------
@@ -112,8 +147,8 @@ class ReviewForm:
 
         return ReviewPage(self.service, self.writer, parent)
 
-    def stop(self) -> bool:
-        return self.writer.stop()
+    def stop(self, timeout: float = 10.0) -> bool:
+        return self.writer.stop(timeout)
 
 
 def build_main_window(
@@ -152,6 +187,7 @@ def build_main_window(
         settings=settings,
         signing=signing,
         flush_edits=form.writer.flush if form is not None else None,
+        autosave=form.writer if form is not None else None,
     )
 
 
@@ -204,7 +240,9 @@ class Shell:
             self.runner,
             where=str(self.folder),
         )
-        screen.setWindowTitle("Case review – unlock")
+        from reviewer_app.gui.launch import window_title
+
+        screen.setWindowTitle(window_title("Unlock"))
         screen.resize(760, 460)
         screen.unlocked.connect(lambda workspace: self.show_main(adopt_workspace(workspace)))
         self.start_window = screen
@@ -250,6 +288,8 @@ class Shell:
             temp_dir=self.paths.temp_dir,
         )
         self.window.show()
+        if self.demo and os.environ.get(SMOKE_SCREENSHOT_ENV):
+            screenshot_when_painted(self.app, self.window, Path(os.environ[SMOKE_SCREENSHOT_ENV]))
         if self.form.service.last_position() is not None:
             self.window.resume()  # the case, section and field of the last session
         if self.start_window is not None:
@@ -260,12 +300,47 @@ class Shell:
     def close(self) -> None:
         self.runner.wait()
         if self.form is not None:
-            if not self.form.stop():
+            # The reviewer already chose to lose what could not be saved: do not wait long.
+            lost = self.window is not None and self.window.discarded_unsaved > 0
+            if not self.form.stop(1.0 if lost else 10.0):
                 log.error("some typing may not have been saved before closing")
             self.form = None
         if self.session is not None:
             self.session.close()
             self.session = None
+
+
+def screenshot_when_painted(app: Any, window: Any, target: Path) -> None:
+    """Save ``window`` as a PNG once it is on screen and painted, then quit (smoke tests)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    def grab() -> None:
+        screen = window.screen()
+        picture = screen.grabWindow(window.winId()) if screen is not None else None
+        if picture is None or picture.isNull():
+            picture = window.grab()
+        ok = picture.save(str(target), "PNG")
+        if not ok:
+            log.error("the smoke-test screenshot could not be saved")
+        app.exit(0 if ok else 1)
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            handle = window.windowHandle()
+            if event.type() == QEvent.Type.Paint and handle is not None and handle.isExposed():
+                window.removeEventFilter(self)
+                QTimer.singleShot(300, grab)  # let the backing store reach the display
+            return False
+
+    watch = PaintWatch(window)
+    window.installEventFilter(watch)
+    window.update()
+
+    def give_up() -> None:
+        log.error("no window was painted for the smoke-test screenshot")
+        app.exit(3)
+
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, give_up)
 
 
 def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
@@ -277,6 +352,7 @@ def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
 
     app = application(sys.argv[:1])
     install_crash_handler(str(paths.log_dir / LOG_FILE_NAME))
+    sweep_open_copies(paths.temp_dir)
     shell = Shell(app, paths, folder, demo=demo)
     apply_theme(app, shell.settings.theme)
     shell.start()

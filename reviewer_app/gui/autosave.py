@@ -8,13 +8,17 @@ so the GUI thread never waits for a commit. Results come back as queued signals:
 - ``failed(SaveFailure)`` at once when a save did not happen (and whether it is retried),
 - ``pending(bool)`` when there are / are no longer unsaved changes.
 
-``flush(timeout)`` is for leaving a case and closing the app: it waits (bounded) until
-everything is on disk and says whether it all was.
+``flush(timeout)`` is for leaving a case: it waits (bounded) until everything is on disk
+and says whether it all was. ``try_save(timeout)`` is for quitting: it asks for a save now and
+waits only for that attempt (a failing disk answers at once), then says how many changes are
+still not on disk, so the window can ask before anything is lost.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -89,6 +93,10 @@ class AutosaveWriter(QObject):
 
             open_sink = default_sink
         self.actor = actor
+        self._progress = threading.Condition()
+        self._failures_seen = 0
+        self._answers_waiting = False  # answers not on disk yet, including a batch in flight
+        self.last_failure: SaveFailure | None = None
         options: dict[str, Any] = {"debounce": debounce, "max_delay": max_delay}
         if retry_delays is not None:
             options["retry_delays"] = retry_delays
@@ -100,6 +108,7 @@ class AutosaveWriter(QObject):
             def emit(value: Any) -> None:
                 writer = me()
                 if writer is not None and shiboken6.isValid(writer):
+                    writer._note(name, value)  # on the writer thread, before the queued signal
                     getattr(writer, name).emit(value)
 
             return emit
@@ -151,6 +160,47 @@ class AutosaveWriter(QObject):
     @property
     def has_unsaved(self) -> bool:
         return self.core.has_unsaved
+
+    def unsaved_count(self) -> int:
+        """How many answers (fields) are not on disk yet; 0 when only UI facts wait."""
+        count = sum(1 for _ in self.core.pending_items())
+        with self._progress:
+            waiting = self._answers_waiting
+        return max(count, 1 if waiting else 0)
+
+    def try_save(self, timeout: float = 3.0) -> int:
+        """Save everything now and wait, at most ``timeout`` s, for the outcome of that attempt.
+
+        Unlike ``flush`` it does not sit out the retry delays: the first failure ends the wait.
+        Returns ``unsaved_count()`` afterwards (0: everything is on disk).
+        """
+        if not self._thread.isRunning():
+            return self.unsaved_count()
+        with self._progress:
+            failures_before = self._failures_seen
+        self.core.save_now()
+        deadline = time.monotonic() + timeout
+        while self.core.has_unsaved:
+            with self._progress:
+                if self._failures_seen != failures_before:
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._progress.wait(min(left, 0.02))
+        return self.unsaved_count()
+
+    def _note(self, name: str, value: Any) -> None:
+        """What ``try_save`` and ``unsaved_count`` need, recorded as the core reports it."""
+        with self._progress:
+            if name == "failed":
+                self._failures_seen += 1
+                self.last_failure = value
+            elif name == "saved":
+                self.last_failure = None
+            elif name == "pending":
+                self._answers_waiting = bool(value)
+            self._progress.notify_all()
 
 
 class SaveIndicator(QLabel):

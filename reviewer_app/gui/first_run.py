@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
+from reviewer_app.gui.launch import window_title
 from reviewer_app.gui.reviewer_fields import ReviewerFields
 from reviewer_app.gui.settings import AppSettings, ReviewerDetailsForm
 from reviewer_app.gui.tasks import Runner
@@ -657,7 +658,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.session: FirstRunSession | None = None
         self.request: bytes | None = None
-        self.setWindowTitle("Case review – first start")
+        self.setWindowTitle(window_title("First start"))
         self.setAccessibleName("First start")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)

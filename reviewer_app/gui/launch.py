@@ -14,7 +14,18 @@ from reviewer_app.resources import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, resourc
 
 log = logging.getLogger(__name__)
 
-__all__ = ["application", "install_crash_handler"]
+__all__ = ["APP_DISPLAY_NAME", "application", "install_crash_handler", "window_title"]
+
+APP_DISPLAY_NAME = "Case review"
+TITLE_SEPARATOR = " — "
+
+
+def window_title(*parts: str) -> str:
+    """A window title naming the app once, at the end: "NSR-0004 — SYNTHETIC DATA — Case review".
+
+    Qt (xcb, Windows) appends the application display name to a window title that does not
+    already end with it, so a title built this way reads the same on every platform."""
+    return TITLE_SEPARATOR.join([*(p for p in parts if p), APP_DISPLAY_NAME])
 
 
 def _route_qt_messages() -> None:
@@ -41,7 +52,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     _route_qt_messages()
     app = QApplication(argv or sys.argv[:1])
     app.setApplicationName("reviewer-app")
-    app.setApplicationDisplayName("Case review")
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setOrganizationName("reviewer-app")
     app.setWindowIcon(QIcon(str(resource("icon.svg"))))
     for name in (FONT_REGULAR, FONT_BOLD, FONT_ITALIC):

@@ -15,6 +15,10 @@ on the current case: the one open in the form, else the one selected in the list
 are enabled by that case's sign-off state, read from the ``SigningDesk`` (gui/signing), which
 shows the dialogs and runs the work; File ▸ Export signed summaries… exports every signed
 summary. Without a desk (tests of the shell) the menu is there, disabled.
+
+Quitting (Ctrl+Q, closing the window, the session ending) first saves what is pending. When
+changes cannot be saved (disk full, read-only folder) the window stays open and asks:
+Retry, Keep the app open, or Quit and lose them; the typing stays on screen meanwhile.
 """
 
 from __future__ import annotations
@@ -40,19 +44,23 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.case_list_page import CaseListPage
 from reviewer_app.gui.case_table_model import CaseRow
+from reviewer_app.gui.launch import APP_DISPLAY_NAME, window_title
 from reviewer_app.gui.lock import LockTriggers, Place
 from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES, AppSettings
 from reviewer_app.gui.tasks import Runner, TaskRunner
 from reviewer_app.gui.unlock_screen import UnlockScreen
 
 if TYPE_CHECKING:
+    from reviewer_app.gui.autosave import AutosaveWriter
     from reviewer_app.gui.signing.desk import SigningDesk
     from reviewer_app.services.signing_desk import CaseSigning
 
 log = logging.getLogger(__name__)
 
 SYNTHETIC_MARK = "SYNTHETIC DATA"
-APP_TITLE = "Case review"
+APP_TITLE = APP_DISPLAY_NAME
+QUIT_SAVE_TIMEOUT_S = 3.0
+"""How long quitting waits for one save attempt before asking (a failing disk answers at once)."""
 
 ReviewPageFactory = Callable[[QWidget], QWidget]
 """Builds the review page (gui/form/review_page.py's ReviewPage fits). The page has
@@ -122,6 +130,7 @@ class MainWindow(QMainWindow):
         listen_to_system: bool = True,
         signing: SigningDesk | None = None,
         flush_edits: Callable[[], bool] | None = None,
+        autosave: AutosaveWriter | None = None,
     ) -> None:
         super().__init__()
         self.signing = signing
@@ -179,18 +188,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.case_list.table.setFocus()
         self.triggers.arm()
+        self._watch_quitting(autosave)
 
     # -- set-up
 
     def _title(self, case_ref: str | None = None) -> str:
-        parts = [APP_TITLE]
+        """The title, naming the app once, at the end: "NSR-0004 — SYNTHETIC DATA — Case review".
+
+        Ending with the application's display name matters: on X11 and Windows Qt appends
+        that name to any title that does not already end with it."""
+        parts: list[str] = []
         if self.locked:
-            parts.append("locked")
+            parts.append("Locked")
         elif case_ref:
             parts.append(case_ref)
         if self._synthetic:
             parts.append(SYNTHETIC_MARK)
-        return " – ".join(parts)
+        return window_title(*parts)
 
     def _action(
         self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], object]
@@ -269,6 +283,14 @@ class MainWindow(QMainWindow):
         menu.addAction(self.save_summary_action)
         menu.aboutToShow.connect(self.update_case_actions)
         return menu
+
+    def _watch_quitting(self, autosave: AutosaveWriter | None) -> None:
+        self._autosave = autosave
+        # Changes the reviewer chose to lose when quitting (the app then stops quickly).
+        self.discarded_unsaved = 0
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # logging off / shutting down asks first too
+            app.commitDataRequest.connect(self._commit_data)
 
     def _update_lock_hint(self) -> None:
         minutes = max(1, round(self.triggers.idle_ms / 60_000))
@@ -608,10 +630,85 @@ class MainWindow(QMainWindow):
             "Ctrl+Q\tQuit",
         )
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def confirm_quit(self) -> bool:
+        """Save what is pending; when that fails, ask. True when the app may quit."""
+        if self._autosave is None:
+            return True
         if not self.locked:
+            self._flush_review_page()
+        while True:
+            unsaved = self._autosave.try_save(QUIT_SAVE_TIMEOUT_S)
+            if unsaved == 0 or 0 < unsaved <= self.discarded_unsaved:
+                return True  # all saved, or the reviewer already chose to lose these
+            choice = self._ask_about_unsaved(unsaved)
+            if choice == "retry":
+                continue
+            if choice == "keep":
+                self.statusBar().showMessage(
+                    f"{_changes(unsaved)} not saved yet: they stay on screen and are tried again.",
+                    30_000,
+                )
+                return False
+            self.discarded_unsaved = unsaved
+            log.warning("quit with %d unsaved change(s), as the reviewer chose", unsaved)
+            return True
+
+    def _ask_about_unsaved(self, unsaved: int) -> str:
+        """Ask what to do: returns "retry", "keep" or "lose" (Escape keeps the app open)."""
+        failure = self._autosave.last_failure if self._autosave is not None else None
+        why = f"{failure.message} " if failure is not None else ""
+        box = QMessageBox(self)
+        box.setObjectName("unsavedOnQuit")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(window_title("Changes not saved"))
+        box.setText(f"{_changes(unsaved)} could not be saved.")
+        kept = "kept in the app" if self.locked else "still on screen"
+        box.setInformativeText(
+            f"{why}Your typing is {kept}. Fix the problem (for example, free some disk "
+            "space) and retry, keep the app open and try again later, or quit and lose the "
+            "changes."
+        )
+        retry = box.addButton("&Retry", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep the app open", QMessageBox.ButtonRole.RejectRole)
+        lose = box.addButton("&Quit and lose them", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(keep)
+        try:
+            box.exec()
+            clicked = box.clickedButton()
+        finally:
+            box.deleteLater()
+        if clicked is retry:
+            return "retry"
+        if clicked is lose:
+            return "lose"
+        return "keep"
+
+    def _commit_data(self, manager: Any) -> None:
+        """The session is ending (logging off): save, ask when that fails, cancel if told to."""
+        if self._autosave is None or not self.isVisible():
+            return
+        if manager.allowsInteraction():
+            try:
+                keep_open = not self.confirm_quit()
+            finally:
+                manager.release()
+            if keep_open:
+                manager.cancel()
+        elif self._autosave.try_save(QUIT_SAVE_TIMEOUT_S):
+            log.error("the session ended with changes that could not be saved")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_quit():
+            event.ignore()
+            return
+        if not self.locked and not self.discarded_unsaved:
             self._close_review_case()
         self.triggers.disarm()
         if self.signing is not None:
             self.signing.close()
         super().closeEvent(event)
+
+
+def _changes(count: int) -> str:
+    return f"{count} change{'' if count == 1 else 's'}"

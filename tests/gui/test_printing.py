@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QLabel
 
+from reviewer_app.errors import UserError
 from reviewer_app.gui.signing import summary_actions
 from reviewer_app.gui.signing.desk import SigningDesk
 from reviewer_app.gui.signing.summary_actions import CopyChoiceDialog, print_pdf
@@ -194,6 +195,7 @@ def test_open_writes_a_private_temp_copy_of_the_stored_bytes(
     desk: SigningDesk, bench: Bench, tmp_path: Path
 ) -> None:
     opened: list[Path] = []
+    desk.summaries.viewer_available = lambda: True
     desk.summaries.open_in_viewer = lambda path: opened.append(path) or True
     choose(desk)
     desk.open_summary(CASE, None)
@@ -207,6 +209,135 @@ def test_open_writes_a_private_temp_copy_of_the_stored_bytes(
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
     desk.close()  # the window closes: the copy handed to the viewer goes
     assert not path.exists()
+
+
+def reported(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    errors: list[BaseException] = []
+    monkeypatch.setattr(
+        summary_actions, "report_exception", lambda err, _p=None: errors.append(err)
+    )
+    return errors
+
+
+def open_folder_files(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "app-tmp" / "open"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_open_writes_nothing_when_there_is_no_pdf_viewer(
+    desk: SigningDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors = reported(monkeypatch)
+    handed: list[Path] = []
+    desk.summaries.viewer_available = lambda: False
+    desk.summaries.open_in_viewer = lambda path: handed.append(path) or True
+    choose(desk)
+    desk.open_summary(CASE, None)
+    assert handed == []
+    assert open_folder_files(tmp_path) == [], "no identifiable copy written for nobody"
+    assert len(errors) == 1 and isinstance(errors[0], UserError)
+    assert "Save summary as" in str(errors[0])
+
+
+@pytest.mark.parametrize("viewer_known", [None, True])
+def test_a_copy_no_viewer_opened_is_deleted_at_once(
+    desk: SigningDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, viewer_known: Any
+) -> None:
+    errors = reported(monkeypatch)
+    handed: list[Path] = []
+    desk.summaries.viewer_available = lambda: viewer_known  # None: the check is impossible
+    desk.summaries.open_in_viewer = lambda path: handed.append(path) or False
+    choose(desk)
+    desk.open_summary(CASE, None)
+    assert len(handed) == 1, "the copy was handed over"
+    assert not handed[0].exists(), "and deleted when no viewer took it"
+    assert open_folder_files(tmp_path) == []
+    assert len(errors) == 1 and "No PDF viewer" in str(errors[0])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="xdg-mime is how Linux and the BSDs answer")
+@pytest.mark.parametrize(
+    ("tools", "expected"),
+    [
+        ({"xdg-mime": "echo org.gnome.Evince.desktop"}, True),
+        ({"xdg-mime": "echo", "xdg-open": "true"}, False),  # no default PDF application
+        ({"xdg-mime": "exit 3", "xdg-open": "true"}, None),  # xdg-mime broke: cannot tell
+        ({"xdg-open": "true"}, None),  # no way to ask, but Qt could still try
+        ({}, False),  # nothing Qt could open a file with
+    ],
+)
+def test_viewer_lookup_on_linux(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tools: dict[str, str], expected: Any
+) -> None:
+    if sys.platform == "darwin":
+        pytest.skip("macOS always has Preview")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, body in tools.items():
+        script = bin_dir / name
+        script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.delenv("FLATPAK_ID", raising=False)
+    monkeypatch.delenv("SNAP", raising=False)
+    assert summary_actions.pdf_viewer_available() is expected
+
+
+def test_the_start_up_sweep_clears_the_folder_open_copies_go_to(tmp_path: Path) -> None:
+    from reviewer_app.app import sweep_open_copies
+    from reviewer_app.services.signing_desk import StoredSummary
+
+    temp_dir = tmp_path / "app-tmp"
+    summary = StoredSummary(CASE, 1, DocumentKind.FULL, 1, b"%PDF-1.7 stored bytes")
+    copy = summary_actions.write_open_copy(temp_dir, summary)
+    if os.name == "posix":
+        assert copy.stat().st_mode & 0o777 == 0o600
+        assert copy.parent.stat().st_mode & 0o777 == 0o700
+    leftover = copy.parent / f".{copy.name}.abc123.tmp"  # an atomic write cut short
+    leftover.write_bytes(b"%PDF-partial")
+    keep = temp_dir / "not-a-copy.txt"
+    keep.write_text("other temp use", encoding="utf-8")
+    assert sweep_open_copies(temp_dir) == 2
+    assert list(copy.parent.iterdir()) == []
+    assert keep.exists(), "only the viewer-copy folder is swept"
+    assert sweep_open_copies(temp_dir / "missing") == 0
+
+
+def test_copies_left_by_a_crash_are_deleted_when_the_app_next_starts(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    """The real start-up (``python -m reviewer_app --demo``), offscreen, quitting after its
+    first paint through REVIEWER_APP_SMOKE_SCREENSHOT."""
+    from reviewer_app.paths import AppPaths
+    from reviewer_app.services.demo import build_demo_workspace
+    from reviewer_app.storage.keys import TEST_KDF
+
+    demo = tmp_path / "demo"
+    build_demo_workspace(demo, kdf=TEST_KDF, case_count=3)
+    paths = AppPaths.from_environment({"REVIEWER_APP_HOME": str(isolated_home)})
+    stale = paths.temp_dir / "open" / "SYN-0001-v1.pdf"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"%PDF-1.7 an identifiable copy a crashed run left behind")
+    shot = tmp_path / "shot.png"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "REVIEWER_APP_HOME": str(isolated_home),
+        "REVIEWER_APP_SMOKE_SCREENSHOT": str(shot),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "reviewer_app", "--demo", "--workspace", str(demo)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.exists(), "the smoke hook saved the first painted window"
+    assert not stale.exists()
+    assert list(stale.parent.iterdir()) == []
 
 
 def test_save_as_writes_exactly_the_stored_bytes_of_the_chosen_copy(

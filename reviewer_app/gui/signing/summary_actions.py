@@ -7,9 +7,12 @@ an identifiable clinical document unless it is the taskforce copy. Then:
 * **Print**: the system print dialog (``QPrintDialog``); each page of the stored PDF is
   rendered through QtPdf (``QPdfDocument.render``) onto the ``QPrinter``, fitted to the paper.
   QtPdf is imported only here, only when printing (start-up stays light).
-* **Open**: a copy written atomically, readable only by this user, into the app's temp folder
-  (``AppPaths.temp_dir``/open), handed to the default PDF viewer; the copies are deleted when
-  the window closes (``clear_open_copies``).
+* **Open**: first a check that this computer has a PDF viewer (``pdf_viewer_available``;
+  when there is none, nothing is written). Then a copy written atomically, readable only by
+  this user, into the app's temp folder (``AppPaths.temp_dir``/open), handed to the default
+  PDF viewer; when no viewer opens it, the copy is deleted at once. The copies are deleted
+  when the window closes (``clear_open_copies``) and, after a crash, at the next start
+  (``app.sweep_open_copies``).
 * **Save as**: ``QFileDialog``; the stored bytes are written atomically.
 
 Fetching the bytes and writing files run off the GUI thread through the runner; printing
@@ -20,7 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import secrets
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -194,6 +201,8 @@ def write_open_copy(temp_dir: Path, summary: StoredSummary) -> Path:
     """A private copy for the default viewer, in the app's temp folder, written atomically."""
     folder = temp_dir / OPEN_FOLDER
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        folder.chmod(0o700)  # private even when an older run made it with the umask's mode
     target = folder / summary.file_name
     try:
         atomic_write_bytes(target, summary.pdf, mode=PRIVATE_FILE_MODE)
@@ -219,6 +228,59 @@ def clear_open_copies(temp_dir: Path) -> int:
 
 def open_in_viewer(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+NO_VIEWER_MESSAGE = (
+    "No PDF viewer opened the summary. Use Save summary as… instead, or ask IT to set a "
+    "default PDF viewer."
+)
+
+
+def pdf_viewer_available() -> bool | None:
+    """Whether this computer has a default PDF viewer: True, False, or None (cannot tell).
+
+    Qt offers no such query (``QDesktopServices`` only tries), so ask the platform: the
+    file association on Windows, ``xdg-mime`` on Linux and the BSDs; macOS always has Preview.
+    Only a definite "no" stops Open before the copy is written."""
+    if sys.platform == "darwin":
+        return True
+    if os.name == "nt":
+        return _windows_pdf_association()
+    xdg_mime = shutil.which("xdg-mime")
+    if xdg_mime is None:
+        # Qt opens files through xdg-open, or through a desktop portal in a sandbox.
+        sandboxed = bool(os.environ.get("FLATPAK_ID") or os.environ.get("SNAP"))
+        return None if shutil.which("xdg-open") or sandboxed else False
+    try:
+        result = subprocess.run(  # noqa: S603 (a found program, fixed arguments, no shell)
+            [xdg_mime, "query", "default", "application/pdf"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return bool(result.stdout.strip())
+
+
+def _windows_pdf_association() -> bool | None:
+    """``AssocQueryStringW(ASSOCSTR_EXECUTABLE, ".pdf", "open")``: is a program set for PDFs?"""
+    try:
+        import ctypes
+        from ctypes import wintypes
+
+        shlwapi = ctypes.WinDLL("shlwapi")  # type: ignore[attr-defined]
+        size = wintypes.DWORD(0)
+        ignore_unknown, executable, s_false = 0x400, 2, 1  # ASSOCF_INIT_IGNOREUNKNOWN, ...
+        status = shlwapi.AssocQueryStringW(
+            ignore_unknown, executable, ".pdf", "open", None, ctypes.byref(size)
+        )
+        return status in (0, s_false) and size.value > 1
+    except (OSError, AttributeError, ValueError):
+        return None
 
 
 def ask_save_path(parent: QWidget | None, suggested: Path) -> Path | None:
@@ -268,6 +330,7 @@ class SummaryActions:
         self.ask_printer: Callable[[QPrinter, QWidget | None], bool] = ask_printer
         self.ask_save_path: Callable[[QWidget | None, Path], Path | None] = ask_save_path
         self.open_in_viewer: Callable[[Path], bool] = open_in_viewer
+        self.viewer_available: Callable[[], bool | None] = pdf_viewer_available
         self.save_folder: Path = Path.home()
         self.last_printed_pages = 0
         self.last_opened: Path | None = None
@@ -341,8 +404,11 @@ class SummaryActions:
         if kind is None:
             return
         temp_dir = self.temp_dir
+        viewer_available = self.viewer_available
 
         def work(_progress: Progress) -> tuple[StoredSummary, Path]:
+            if viewer_available() is False:  # never write an identifiable copy for nobody
+                raise UserError(NO_VIEWER_MESSAGE)
             summary = self._fetch(state.case_ref, kind)
             return summary, write_open_copy(temp_dir, summary)
 
@@ -356,14 +422,14 @@ class SummaryActions:
 
     def _opened(self, summary: StoredSummary, path: Path, *, parent: QWidget | None) -> None:
         self.last_opened = path
-        if not self.open_in_viewer(path):
-            report_exception(
-                UserError(
-                    "No PDF viewer opened the summary. Use Save summary as… instead, or ask IT "
-                    "to set a default PDF viewer."
-                ),
-                parent,
-            )
+        try:
+            opened = self.open_in_viewer(path)
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+        if not opened:
+            path.unlink(missing_ok=True)  # nobody will read it: do not leave it behind
+            report_exception(UserError(NO_VIEWER_MESSAGE), parent)
             return
         self.notify(
             f"Opened the {_what(summary)} of case {summary.case_ref} in your PDF viewer. "
