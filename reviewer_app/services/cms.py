@@ -300,6 +300,17 @@ def _recipients(data: bytes) -> list[tuple[bytes, int]]:
     return found
 
 
+def recipient_count(data: bytes) -> int:
+    """How many recipients (RecipientInfos of any kind) the envelope is encrypted for."""
+    try:
+        info = asn1_cms.ContentInfo.load(data, strict=True)
+        if info["content_type"].native != "enveloped_data":
+            raise ValueError("not enveloped data")
+        return len(info["content"]["recipient_infos"])
+    except Exception:  # asn1crypto raises many types on garbage
+        raise NotAnEnvelopeError("This is not an encrypted file (CMS EnvelopedData).") from None
+
+
 def is_recipient(data: bytes, cert: x509.Certificate) -> bool:
     """Whether the envelope names ``cert`` (issuer + serial) as a recipient."""
     issuer = _asn1_cert(cert)["tbs_certificate"]["issuer"].dump()

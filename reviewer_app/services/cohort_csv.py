@@ -6,6 +6,11 @@ reported at once, with line, column, reason and what to do, so the file is fixed
 Rows that are valid but fall outside the cohort or this method are imported with a warning:
 the coordinator decides, the importer does not silently drop deaths.
 
+One death is one case, across files too: given the study's existing cases, a row whose NHS
+number already belongs to another case is an error (naming that case), unless the same file
+also corrects that other case (its case_ref with another NHS number). A row with an existing
+case_ref is an update of that case, as before.
+
 Messages never contain names, NHS numbers, hospital numbers, postcodes or dates of birth.
 """
 
@@ -142,25 +147,53 @@ class CohortImport:
             raise InvalidInputError(format_problems(self.errors))
 
 
-def read_cohort(data: bytes, source_name: str) -> CohortImport:
-    """Read a cohort CSV. Raises ``InvalidInputError`` only when the whole file is unusable."""
+def read_cohort(
+    data: bytes, source_name: str, existing: Mapping[str, str] | None = None
+) -> CohortImport:
+    """Read a cohort CSV. Raises ``InvalidInputError`` only when the whole file is unusable.
+
+    ``existing`` maps the NHS number of each case already in the study to its case_ref, so
+    a second file cannot add a death that is already a case under another case_ref.
+    """
     table = read_table(data, source_name, required=REQUIRED, optional=OPTIONAL)
     result = CohortImport(errors=list(table.problems), notices=list(table.notices))
     case_refs: dict[str, int] = {}
     nhs_numbers: dict[str, int] = {}
     cases: list[Case] = []
+    rows: list[_Row] = []
     for csv_row in table.rows:
         row = _Row(source_name, csv_row)
         case = row.case()
         _check_unique(row, "case_ref", case_refs, "Give each case its own case_ref")
         _check_unique(row, "nhs_number", nhs_numbers, "One death is one case: remove the repeat")
-        result.errors.extend(row.problems)
+        rows.append(row)
         if case is not None and not row.problems:
             cases.append(case)
             result.warnings.extend(_warnings(source_name, csv_row.line, case))
+    if existing:
+        _check_existing(rows, existing, set(case_refs))
+    for row in rows:
+        result.errors.extend(row.problems)
     if not result.errors:
         result.cases = cases
     return result
+
+
+def _check_existing(rows: list[_Row], existing: Mapping[str, str], in_file: set[str]) -> None:
+    """A row's NHS number may not be another existing case's, unless this file corrects it."""
+    for row in rows:
+        nhs_number = row.unique_keys.get("nhs_number")
+        case_ref = row.unique_keys.get("case_ref")
+        owner = existing.get(nhs_number) if nhs_number is not None else None
+        if owner is None or owner == case_ref or owner in in_file:
+            continue
+        row.problem(
+            "nhs_number",
+            f'the same NHS number is already case "{owner}" in the study: one death is one case',
+            f'If this is that death, use case_ref "{owner}" (to correct its details); if the '
+            f"earlier case has the wrong NHS number, correct case {owner} in this file too; "
+            f"then {_AGAIN}",
+        )
 
 
 def _check_unique(row: _Row, column: str, seen: dict[str, int], action: str) -> None:

@@ -13,7 +13,11 @@ although it chains to the root, can never sign a pack. Opening a pack checks, in
 refuses with its own message and without changing anything: readable envelope, addressed to
 this certificate, readable signature, signature intact, the root inside the pack is the
 pinned root (else "another study"), the signer is that root (else "forged"), the signed
-addressee is us, then the format version. The header fields named in
+addressee is us, then the format version. Before anything is parsed, the pack is bounded
+(file and content size, JSON nesting depth, number of cases), so a hostile or broken file is
+refused with the limit it broke instead of exhausting memory or the stack; and a pack
+encrypted to more than one recipient is refused, since a pack is for one reviewer alone.
+The header fields named in
 :class:`_PackHeader` keep their names and meaning in every future format version, so even a
 newer pack is checked for origin before we say "update the app".
 """
@@ -21,7 +25,9 @@ newer pack is checked for origin before we say "update the app".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Literal
@@ -34,6 +40,7 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    Field,
     SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
@@ -55,7 +62,15 @@ from reviewer_app.services.authority import (
 
 PACK_FORMAT: Final = "reviewer-app/assignment-pack"
 PACK_FORMAT_VERSION: Final = 1
-MAX_PACK_BYTES = 64 * 1024 * 1024
+_MB = 1024 * 1024
+# Bounds a pack must keep, checked before parsing. A 10,000-case pack (a national study
+# allocated to two reviewers) is about 5 MB of JSON, nested 10 deep; these leave room for
+# long names and a bigger review definition, and refuse anything no study would make.
+MAX_PACK_BYTES: Final = 24 * _MB  # the pack file (DER envelope)
+MAX_PACK_JSON_BYTES: Final = 20 * _MB  # the signed JSON inside it
+MAX_PACK_DEPTH: Final = 64  # arrays and objects inside one another
+MAX_PACK_CASES: Final = 12_000  # cases, and withdrawn case refs, in one pack
+MAX_PACK_SEQUENCE: Final = 1_000_000  # pack numbers per reviewer run from 1 to this
 
 
 class ReviewMode(StrEnum):
@@ -99,7 +114,7 @@ class PackContent(BaseModel):
     format: Literal["reviewer-app/assignment-pack"] = PACK_FORMAT
     format_version: Literal[1] = PACK_FORMAT_VERSION
     pack_id: str
-    sequence: int
+    sequence: int = Field(ge=1, le=MAX_PACK_SEQUENCE)
     study_id: str
     study_name: str
     created_at: AwareDatetime
@@ -111,8 +126,8 @@ class PackContent(BaseModel):
     definition_id: str
     definition_version: str
     definition: dict[str, Any]
-    cases: list[PackCase]
-    withdrawn_case_refs: list[str] = []
+    cases: list[PackCase] = Field(max_length=MAX_PACK_CASES)
+    withdrawn_case_refs: list[str] = Field(default=[], max_length=MAX_PACK_CASES)
 
     @field_validator("created_at")
     @classmethod
@@ -129,8 +144,6 @@ class PackContent(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> PackContent:
-        if self.sequence < 1:
-            raise ValueError("sequence must be 1 or more")
         refs = [c.case.case_ref for c in self.cases]
         if len(set(refs)) != len(refs):
             raise ValueError("a case appears twice")
@@ -150,12 +163,22 @@ class PackContent(BaseModel):
 
     def to_json_bytes(self) -> bytes:
         """Canonical UTF-8 JSON: the exact bytes that are signed."""
-        return json.dumps(
-            self.model_dump(mode="json"),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode("utf-8")
+        return _canonical(self.model_dump(mode="json"))
+
+    def digest(self) -> str:
+        """SHA-256 (hex) of what the pack says, leaving out its id, number and time.
+
+        Two packs with the same digest tell the reviewer exactly the same thing, so the
+        coordinator's app need not send the second.
+        """
+        said = self.model_dump(mode="json", exclude={"pack_id", "sequence", "created_at"})
+        return hashlib.sha256(_canonical(said)).hexdigest()
+
+
+def _canonical(doc: object) -> bytes:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 class _PackHeader(BaseModel):
@@ -185,6 +208,8 @@ class PackRefusal(StrEnum):
     FORGED = "forged"
     OTHER_STUDY = "other_study"
     NEWER_FORMAT = "newer_format"
+    TOO_LARGE = "too_large"  # beyond a bound checked before parsing
+    SEVERAL_RECIPIENTS = "several_recipients"  # encrypted for more than one person
 
 
 class PackRefusedError(InvalidInputError):
@@ -246,20 +271,109 @@ def build_pack(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     ):
         problems.append("the signing key is not the study authority's key")
+    document = content.to_json_bytes()
+    if len(document) > MAX_PACK_JSON_BYTES:
+        problems.append(
+            f"its contents are {_megabytes(len(document))}, more than the "
+            f"{_megabytes(MAX_PACK_JSON_BYTES)} a pack may hold"
+        )
+    elif _nesting_depth(document, MAX_PACK_DEPTH) > MAX_PACK_DEPTH:
+        problems.append(f"its contents nest more than {MAX_PACK_DEPTH} levels deep")
     if problems:
         raise InvalidInputError("Cannot build this assignment pack: " + "; ".join(problems) + ".")
-    signed = cms.sign_attached(content.to_json_bytes(), authority_key, root_cert, chain=())
-    return cms.envelope(signed, recipient_cert)
+    signed = cms.sign_attached(document, authority_key, root_cert, chain=())
+    pack = cms.envelope(signed, recipient_cert)
+    if len(pack) > MAX_PACK_BYTES:
+        raise InvalidInputError(
+            f"Cannot build this assignment pack: it would be {_megabytes(len(pack))}, more "
+            f"than the {_megabytes(MAX_PACK_BYTES)} a pack file may be."
+        )
+    return pack
+
+
+# --- bounds, checked before anything is parsed ----------------------------------------------
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_OPENING = frozenset(b"[{")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MB:.1f} MB" if size % _MB else f"{size // _MB} MB"
+
+
+def _nesting_depth(document: bytes, limit: int) -> int:
+    """How deeply arrays and objects nest in a JSON text, without parsing it.
+
+    Iterative (no recursion, whatever the input): strings are cut out first, so brackets
+    inside them do not count, then the brackets left are counted, stopping once past
+    ``limit``. Malformed JSON gets some answer; parsing it later refuses it anyway.
+    """
+    brackets = _JSON_STRING.sub(b"", document).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        if byte in _OPENING:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def check_pack_file(data: bytes) -> None:
+    """Refuse a file too large to be a pack before any work is done on it."""
+    if len(data) > MAX_PACK_BYTES:
+        raise _refuse(
+            PackRefusal.TOO_LARGE,
+            f"This file is {_megabytes(len(data))}, more than the {_megabytes(MAX_PACK_BYTES)} "
+            "an assignment pack may be, so it was not opened. Check that you picked the "
+            "right file; if it is a pack, tell the coordinator.",
+        )
+
+
+def check_pack_document(document: bytes) -> None:
+    """Refuse (unverified) pack JSON too large or too deeply nested to parse safely."""
+    if len(document) > MAX_PACK_JSON_BYTES:
+        raise _refuse(
+            PackRefusal.TOO_LARGE,
+            f"This assignment pack holds {_megabytes(len(document))} of contents, more than "
+            f"the {_megabytes(MAX_PACK_JSON_BYTES)} a pack may hold, so it was not read. "
+            "Tell the coordinator.",
+        )
+    if _nesting_depth(document, MAX_PACK_DEPTH) > MAX_PACK_DEPTH:
+        raise _refuse(
+            PackRefusal.TOO_LARGE,
+            f"This assignment pack's contents nest more than {MAX_PACK_DEPTH} levels deep, "
+            "which no genuine pack does, so it was not read. Tell the coordinator.",
+        )
+
+
+def _check_counts(doc: object) -> None:
+    """Refuse a parsed (unverified) document listing more cases than a pack may hold."""
+    if not isinstance(doc, dict):
+        return
+    for key, what in (("cases", "cases"), ("withdrawn_case_refs", "withdrawn cases")):
+        listed = doc.get(key)
+        if isinstance(listed, list) and len(listed) > MAX_PACK_CASES:
+            raise _refuse(
+                PackRefusal.TOO_LARGE,
+                f"This assignment pack lists {len(listed):,} {what}, more than the "
+                f"{MAX_PACK_CASES:,} one pack may hold, so it was not read. Tell the "
+                "coordinator.",
+            )
 
 
 # --- opening --------------------------------------------------------------------------------
 
 
 def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
-    if len(data) > MAX_PACK_BYTES:
-        raise _refuse(PackRefusal.NOT_A_PACK, "This file is far too large to be a pack.")
+    check_pack_file(data)
     try:
-        return cms.open_envelope(data, key, cert)
+        recipients = cms.recipient_count(data)
+        signed = cms.open_envelope(data, key, cert)
     except cms.NotARecipientError:
         raise _refuse(
             PackRefusal.NOT_FOR_YOU,
@@ -277,13 +391,27 @@ def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> byt
             PackRefusal.NOT_A_PACK,
             "This file is not an assignment pack (it is not an encrypted pack file).",
         ) from None
+    if recipients != 1:
+        raise _refuse(
+            PackRefusal.SEVERAL_RECIPIENTS,
+            f"This assignment pack is encrypted for {recipients} people, but a pack is "
+            "always for exactly one reviewer, so it is not opened: others may be able to "
+            "read it. Tell the coordinator.",
+        )
+    return signed
 
 
 def _header(content: bytes) -> _PackHeader | None:
+    """The unverified header, after the bounds that make parsing safe (those refuse)."""
+    check_pack_document(content)
     try:
         doc = json.loads(content.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    _check_counts(doc)
+    try:
         return _PackHeader.model_validate(doc)
-    except (ValueError, RecursionError, ValidationError):
+    except ValidationError:
         return None
 
 
@@ -387,10 +515,15 @@ def _read_content(content: bytes, reviewer_cert: x509.Certificate) -> PackConten
         pack = PackContent.model_validate_json(content)
     except ValidationError as err:
         where = sorted({".".join(str(p) for p in e["loc"][:1]) or "document" for e in err.errors()})
+        bound = (
+            f" A pack number (sequence) runs from 1 to {MAX_PACK_SEQUENCE:,}."
+            if "sequence" in where
+            else ""
+        )
         raise _refuse(
             PackRefusal.NOT_A_PACK,
             "This assignment pack is signed by your study authority but its contents are "
-            f"not valid (problem in: {', '.join(where)}). Tell the coordinator.",
+            f"not valid (problem in: {', '.join(where)}).{bound} Tell the coordinator.",
         ) from None
     try:
         named = load_certificate(pack.reviewer_cert_pem)

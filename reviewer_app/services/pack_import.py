@@ -51,6 +51,8 @@ from reviewer_app.services.pack_format import (
     PackRefusal,
     PackRefusedError,
     ReviewMode,
+    check_pack_document,
+    check_pack_file,
     open_pack,
 )
 from reviewer_app.services.reviewer_identity import load_private_key, require_identity
@@ -192,12 +194,20 @@ def _same_key(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> bool:
 
 
 def _certificate_in(data: bytes, key: rsa.RSAPrivateKey) -> x509.Certificate | None:
-    """The reviewer certificate the pack names, if the pack opens with our key and names ours."""
+    """The reviewer certificate the pack names, if the pack opens with our key and names ours.
+
+    A document beyond the pack bounds is refused here already, with the bound it broke.
+    """
     try:
         signed = _decrypt_with_key(data, key)
         if signed is None:
             return None
-        doc = json.loads(cms.unverified_content(signed).decode("utf-8"))
+        claimed = cms.unverified_content(signed)
+    except Exception:  # any failure: the real checks in open_pack will say what is wrong
+        return None
+    check_pack_document(claimed)
+    try:
+        doc = json.loads(claimed.decode("utf-8"))
         cert = load_certificate(str(doc["reviewer_cert_pem"]))
     except Exception:  # any failure: the real checks in open_pack will say what is wrong
         return None
@@ -213,6 +223,7 @@ def _not_an_envelope(data: bytes) -> bool:
 
 
 def _open(workspace: Workspace, data: bytes) -> tuple[OpenedPack, x509.Certificate]:
+    check_pack_file(data)
     stored = require_identity(workspace)
     key = load_private_key(stored)
     pinned = AssignmentStore(workspace.db).pinned_root()

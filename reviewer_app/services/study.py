@@ -36,7 +36,13 @@ from reviewer_app.services import authority, identity
 from reviewer_app.services.allocation import AllocationResult, allocate, allocation_csv
 from reviewer_app.services.cohort_csv import CohortWarning, WarningKind, read_cohort
 from reviewer_app.services.csv_reader import format_problems
-from reviewer_app.services.pack_format import PackCase, PackContent, ReviewMode, build_pack
+from reviewer_app.services.pack_format import (
+    MAX_PACK_CASES,
+    PackCase,
+    PackContent,
+    ReviewMode,
+    build_pack,
+)
 from reviewer_app.services.panel_csv import read_panel
 from reviewer_app.services.reviewer_identity import key_fingerprint
 from reviewer_app.services.workspace import check_new_passphrase
@@ -141,23 +147,45 @@ class EnrolmentResult:
     cert_fingerprint: str
     replaced_fingerprint: str | None
     notes: list[str]
+    warnings: list[str] = field(default_factory=list)  # to act on before making packs
+
+
+def _modes_line(total: int, joint: int) -> str:
+    """How the cases are reviewed: a joint case is one review, by the pair together."""
+    independent = total - joint
+    line = (
+        f"{total} cases: {independent} independent double review "
+        f"({2 * independent} reviewer assignments)"
+    )
+    if joint:
+        line += (
+            f", {joint} joint (one review each, by the pair together: the case goes to the "
+            "first reviewer's pack, naming the second)"
+        )
+    return line + "."
 
 
 @dataclass(frozen=True)
 class AllocationReport:
     result: AllocationResult
     not_enrolled: dict[str, int]  # reviewer_ref -> cases allocated, for reviewers to enrol
+    joint: frozenset[str] = frozenset()  # allocated cases reviewed jointly
 
     def summary_lines(self) -> list[str]:
         r = self.result
         lines = [f"{len(r.pairs)} cases allocated ({len(r.overridden)} by hand)."]
+        if r.pairs:
+            lines.append(_modes_line(len(r.pairs), len(self.joint & r.pairs.keys())))
         if r.unallocated:
             lines.append(f"{len(r.unallocated)} cases could NOT be allocated safely:")
             lines.extend(f"  {ref}: {reason}" for ref, reason in r.unallocated)
         lines.extend(f"Note {ref}: {note}" for ref, note in r.notes)
         loads = r.loads()
         if loads:
-            lines.append("Cases per reviewer: " + ", ".join(f"{k} {v}" for k, v in loads.items()))
+            label = "Cases per reviewer"
+            if self.joint & r.pairs.keys():
+                label += " (a joint case counts for both of its pair)"
+            lines.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in loads.items()))
         if self.not_enrolled:
             lines.append(
                 "Not enrolled yet (no pack until they are): "
@@ -174,6 +202,7 @@ class PackMade:
     path: Path
     case_count: int
     withdrawn_count: int
+    joint_count: int = 0  # of case_count: joint cases, naming the co-reviewer
 
 
 @dataclass
@@ -181,13 +210,27 @@ class PacksReport:
     made: list[PackMade] = field(default_factory=list)
     not_enrolled: dict[str, int] = field(default_factory=dict)
     unallocated: list[str] = field(default_factory=list)
+    unchanged: dict[str, int] = field(default_factory=dict)  # reviewer_ref -> last pack
+    allocated: int = 0  # cases in the allocation
+    joint: int = 0  # of those, reviewed jointly
 
     def summary_lines(self) -> list[str]:
         lines = [
-            f"{m.path.name}: {m.case_count} cases, {m.withdrawn_count} withdrawn" for m in self.made
+            f"{m.path.name}: {m.case_count} cases"
+            + (f" ({m.joint_count} joint)" if m.joint_count else "")
+            + f", {m.withdrawn_count} withdrawn"
+            for m in self.made
         ]
-        if not self.made:
+        lines.extend(
+            f"No changes since pack {sequence} for {ref}: no new pack written."
+            for ref, sequence in self.unchanged.items()
+        )
+        if not self.made and self.unchanged:
+            lines.append("No packs made: nothing has changed since the last packs.")
+        elif not self.made:
             lines.append("No packs made: no enrolled reviewer has allocated cases.")
+        if self.allocated:
+            lines.append("Allocation: " + _modes_line(self.allocated, self.joint))
         if self.not_enrolled:
             lines.append(
                 "No pack for reviewers not enrolled yet: "
@@ -199,6 +242,11 @@ class PacksReport:
 
 
 # --- the study -----------------------------------------------------------------------------
+
+
+def _email_key(address: str) -> str:
+    """An address as compared: case and surrounding spaces do not matter."""
+    return address.strip().casefold()
 
 
 def _mode(value: str) -> ReviewMode:
@@ -327,7 +375,7 @@ class Study:
     ) -> CohortReport:
         """Import a cohort CSV: all or nothing; every error listed; warnings reported."""
         progress(0, 2, "Checking the cohort file")
-        result = read_cohort(data, source_name)
+        result = read_cohort(data, source_name, CohortStore(self.db).case_refs_by_nhs_number())
         if result.errors:
             raise CohortRejectedError(
                 f"{source_name} was not imported; nothing has been changed. Fix these "
@@ -409,6 +457,14 @@ class Study:
             notes.append("the profession in the request differs from the panel's")
         if reviewer.registration and checked.details.registration != reviewer.registration:
             notes.append("the registration in the request differs from the panel's")
+        warnings = []
+        if reviewer.email and _email_key(checked.details.email) != _email_key(reviewer.email):
+            warnings.append(
+                f"the email in the request ({checked.details.email}) is not the panel's email "
+                f"for {reviewer_ref} ({reviewer.email}). Before making packs, phone "
+                f"{reviewer_ref} on the panel's contact details and check the key fingerprint; "
+                "if the request is not theirs, enrol their own request with --replace."
+            )
         log.info("enrolled reviewer %s%s", reviewer_ref, " (replacement)" if current else "")
         return EnrolmentResult(
             reviewer_ref=reviewer_ref,
@@ -417,6 +473,7 @@ class Study:
             cert_fingerprint=cert_fp,
             replaced_fingerprint=None if current is None else current.fingerprint,
             notes=notes,
+            warnings=warnings,
         )
 
     # -- allocation
@@ -448,7 +505,9 @@ class Study:
             len(result.pairs),
             len(result.unallocated),
         )
-        return AllocationReport(result, self._not_enrolled(result.pairs))
+        return AllocationReport(
+            result, self._not_enrolled(result.pairs), self._joint_cases(result.pairs)
+        )
 
     def allocation(self) -> AllocationResult:
         stored = AllocationStore(self.db).get()
@@ -519,6 +578,12 @@ class Study:
             )
         return stored
 
+    def _joint_cases(self, pairs: dict[str, Pair]) -> frozenset[str]:
+        """The allocated cases reviewed jointly: by their own mode, else the study's."""
+        study_mode = ReviewMode(self.info.review_mode)
+        modes = self.case_modes()
+        return frozenset(ref for ref in pairs if modes.get(ref, study_mode) is ReviewMode.JOINT)
+
     def case_modes(self) -> dict[str, ReviewMode]:
         """The per-case review-mode overrides (case ref -> mode); other cases use the study's."""
         return {ref: ReviewMode(m) for ref, m in AllocationStore(self.db).case_modes().items()}
@@ -562,7 +627,12 @@ class Study:
         progress: Progress = _no_progress,
         now: Callable[[], dt.datetime] = _utc_now,
     ) -> PacksReport:
-        """One pack per enrolled reviewer with allocated cases (or cases to withdraw)."""
+        """One pack per enrolled reviewer with allocated cases (or cases to withdraw).
+
+        A reviewer whose pack would say exactly what their last pack said (same cases and
+        case details, withdrawals, modes, certificate and review definition) gets no new
+        pack: the report says so instead.
+        """
         stored = self._check_allocation_current()
         info = self.info
         study_mode = ReviewMode(info.review_mode)
@@ -577,46 +647,67 @@ class Study:
         report = PacksReport(
             not_enrolled={r: len(c) for r, c in sorted(held.items()) if r not in enrolled},
             unallocated=sorted(stored.problems),
+            allocated=len(stored.pairs),
+            joint=len(self._joint_cases(stored.pairs)),
         )
         ledger = PackLedger(self.db)
-        todo = []
+        definition = default_definition()
+        definition_doc = definition.model_dump(mode="json", by_alias=True)
+        todo: list[tuple[PackContent, x509.Certificate, str]] = []
         for ref, enrolment in enrolled.items():
             current = held.get(ref, [])
             current_refs = {pc.case.case_ref for pc in current}
             withdrawn = sorted(ledger.ever_sent(ref) - current_refs)
+            if not current and not withdrawn:
+                continue  # nothing sent yet and nothing to send
+            if len(current) > MAX_PACK_CASES:
+                raise UserError(
+                    f"{ref} is allocated {len(current):,} cases, more than the "
+                    f"{MAX_PACK_CASES:,} one assignment pack may hold. Add reviewers to the "
+                    "panel (or pair cases by hand) and allocate again. No pack was made."
+                )
             last = ledger.last_pack(ref)
-            if not current and (last is None or set(last.withdrawn_case_refs) == set(withdrawn)):
+            cert = authority.load_certificate(enrolment.cert_pem)
+            content = PackContent(
+                pack_id=str(uuid.uuid4()),
+                sequence=ledger.next_sequence(ref),
+                study_id=info.study_id,
+                study_name=info.name,
+                created_at=now(),
+                review_mode=study_mode,
+                addressee_reviewer_ref=ref,
+                addressee_cert_fingerprint=authority.fingerprint(cert),
+                study_root_cert_pem=info.root_cert_pem,
+                reviewer_cert_pem=enrolment.cert_pem,
+                definition_id=definition.id,
+                definition_version=str(definition.version),
+                definition=definition_doc,
+                cases=sorted(current, key=lambda pc: pc.case.case_ref),
+                withdrawn_case_refs=withdrawn,
+            )
+            digest = content.digest()
+            if last is not None and (
+                last.content_digest == digest
+                # a pack made before digests were kept: compare what it recorded
+                or (
+                    last.content_digest is None
+                    and not current
+                    and set(last.withdrawn_case_refs) == set(withdrawn)
+                )
+            ):
+                report.unchanged[ref] = last.sequence
                 continue
-            todo.append((ref, enrolment.cert_pem, current, withdrawn))
+            todo.append((content, cert, digest))
         if not todo:
             return report
         root_key, root_cert = self._signing_authority()
-        definition = default_definition()
-        definition_doc = definition.model_dump(mode="json", by_alias=True)
         with self.db.transaction():
-            for done, (ref, cert_pem, current, withdrawn) in enumerate(todo):
+            for done, (content, cert, digest) in enumerate(todo):
+                ref, sequence = content.addressee_reviewer_ref, content.sequence
                 progress(done, len(todo), f"Making the pack for {ref}")
-                cert = authority.load_certificate(cert_pem)
-                sequence = ledger.next_sequence(ref)
-                content = PackContent(
-                    pack_id=str(uuid.uuid4()),
-                    sequence=sequence,
-                    study_id=info.study_id,
-                    study_name=info.name,
-                    created_at=now(),
-                    review_mode=study_mode,
-                    addressee_reviewer_ref=ref,
-                    addressee_cert_fingerprint=authority.fingerprint(cert),
-                    study_root_cert_pem=info.root_cert_pem,
-                    reviewer_cert_pem=cert_pem,
-                    definition_id=definition.id,
-                    definition_version=str(definition.version),
-                    definition=definition_doc,
-                    cases=sorted(current, key=lambda pc: pc.case.case_ref),
-                    withdrawn_case_refs=withdrawn,
-                )
                 data = build_pack(content, root_key, root_cert, cert)
                 path = out / pack_file_name(ref, sequence)
+                withdrawn = content.withdrawn_case_refs
                 ledger.record(
                     pack_id=content.pack_id,
                     reviewer_ref=ref,
@@ -626,6 +717,7 @@ class Study:
                     cert_fingerprint=content.addressee_cert_fingerprint,
                     case_refs=[pc.case.case_ref for pc in content.cases],
                     withdrawn_case_refs=withdrawn,
+                    content_digest=digest,
                 )
                 try:
                     atomic_write_bytes(path, data)
@@ -635,8 +727,17 @@ class Study:
                         f"{err.strerror or 'the folder cannot be written'}. No pack was "
                         "recorded; fix the folder and make the packs again."
                     ) from None
+                joint = sum(1 for pc in content.cases if pc.mode_in(study_mode) is ReviewMode.JOINT)
                 report.made.append(
-                    PackMade(ref, sequence, content.pack_id, path, len(current), len(withdrawn))
+                    PackMade(
+                        ref,
+                        sequence,
+                        content.pack_id,
+                        path,
+                        len(content.cases),
+                        len(withdrawn),
+                        joint_count=joint,
+                    )
                 )
         progress(len(todo), len(todo), "Packs written")
         log.info("made %d assignment packs", len(report.made))

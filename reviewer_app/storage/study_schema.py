@@ -14,7 +14,9 @@ from the coordinator's study passphrase through the same Argon2id scheme as a wo
 - ``allocation`` (+ ``allocation_problems``): the last allocation, and the cases it could not
   allocate safely; ``allocation_overrides``: hand-made pairs, kept across re-allocation.
 - ``case_modes``: per-case review-mode overrides.
-- ``packs`` / ``pack_cases``: every pack made, with the cases it sent and withdrew.
+- ``packs`` / ``pack_cases``: every pack made, with the cases it sent and withdrew; from
+  version 2 each pack also keeps ``content_digest``, the SHA-256 of what it said (all but its
+  id, number and time), so making packs again with nothing changed writes no new pack.
 """
 
 from __future__ import annotations
@@ -121,6 +123,11 @@ def _study_v1(db: Database) -> None:
     db.executescript(STUDY_SCHEMA_V1)
 
 
+def _study_v2(db: Database) -> None:
+    """Packs remember a digest of their content; packs made before have none (NULL)."""
+    db.execute("ALTER TABLE packs ADD COLUMN content_digest TEXT")
+
+
 # Append only; never edit a released step (same rule as the workspace's MIGRATIONS).
-STUDY_MIGRATIONS: tuple[Migration, ...] = (_study_v1,)
+STUDY_MIGRATIONS: tuple[Migration, ...] = (_study_v1, _study_v2)
 STUDY_LATEST_VERSION = len(STUDY_MIGRATIONS)

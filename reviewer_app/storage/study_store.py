@@ -80,6 +80,7 @@ class IssuedPack(BaseModel):
     file_name: str
     case_refs: tuple[str, ...]
     withdrawn_case_refs: tuple[str, ...]
+    content_digest: str | None = None  # None for packs made before study schema v2
 
 
 class StoredAllocation(BaseModel):
@@ -227,6 +228,12 @@ class CohortStore:
             )
             for row in self._db.query_all(f"SELECT {columns} FROM cohort_cases ORDER BY case_ref")
         ]
+
+    def case_refs_by_nhs_number(self) -> dict[str, str]:
+        """NHS number -> case_ref of every case in the cohort (one death is one case)."""
+        return {
+            r[0]: r[1] for r in self._db.query_all("SELECT nhs_number, case_ref FROM cohort_cases")
+        }
 
     def count(self) -> int:
         row = self._db.query_one("SELECT count(*) FROM cohort_cases")
@@ -490,8 +497,8 @@ class PackLedger:
 
     def get(self, pack_id: str) -> IssuedPack:
         row = self._db.query_one(
-            "SELECT pack_id, reviewer_ref, sequence, created_at, file_name FROM packs "
-            "WHERE pack_id = ?",
+            "SELECT pack_id, reviewer_ref, sequence, created_at, file_name, content_digest "
+            "FROM packs WHERE pack_id = ?",
             (pack_id,),
         )
         if row is None:
@@ -508,6 +515,7 @@ class PackLedger:
             file_name=row[4],
             case_refs=tuple(c[0] for c in cases if not c[1]),
             withdrawn_case_refs=tuple(c[0] for c in cases if c[1]),
+            content_digest=row[5],
         )
 
     def all(self) -> list[IssuedPack]:
@@ -525,12 +533,21 @@ class PackLedger:
         cert_fingerprint: str,
         case_refs: Sequence[str],
         withdrawn_case_refs: Sequence[str],
+        content_digest: str | None = None,
     ) -> None:
         with self._db.transaction():
             self._db.execute(
                 "INSERT INTO packs (pack_id, reviewer_ref, sequence, created_at, file_name, "
-                "cert_fingerprint) VALUES (?, ?, ?, ?, ?, ?)",
-                (pack_id, reviewer_ref, sequence, iso_utc(created_at), file_name, cert_fingerprint),
+                "cert_fingerprint, content_digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pack_id,
+                    reviewer_ref,
+                    sequence,
+                    iso_utc(created_at),
+                    file_name,
+                    cert_fingerprint,
+                    content_digest,
+                ),
             )
             self._db.executemany(
                 "INSERT INTO pack_cases (pack_id, case_ref, withdrawn) VALUES (?, ?, ?)",

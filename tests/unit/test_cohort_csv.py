@@ -24,9 +24,7 @@ from reviewer_app.services.cohort_csv import (
 )
 from reviewer_app.services.synthetic import COHORT_COLUMNS
 
-SAMPLE_DATA = (
-    Path(__file__).resolve().parents[1] / "fixtures" / "data"
-)
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 COLUMNS = list(COHORT_COLUMNS)
 GOOD = {
     "case_ref": "NSR-0001",
@@ -243,6 +241,49 @@ def test_nhs_number_unique_in_file_whatever_the_spacing() -> None:
         (3, "nhs_number", "the same value is also on line 2")
     ]
     assert rows[1]["nhs_number"] not in format_problems(result.errors)
+
+
+def _existing(rows: list[dict[str, str]]) -> dict[str, str]:
+    """What the study holds after importing ``rows``: NHS number (digits) -> case_ref."""
+    return {r["nhs_number"].replace(" ", ""): r["case_ref"] for r in rows}
+
+
+def test_a_second_file_may_not_add_an_existing_death_under_a_new_case_ref() -> None:
+    first = make_rows(3)
+    second = make_rows(5)[3:]  # two new deaths...
+    second.append(first[1] | {"case_ref": "NSR-09999"})  # ...and one already in the study
+    result = read_cohort(to_csv(second), "second.csv", _existing(first))
+    assert result.cases == []
+    assert [(p.line, p.column) for p in result.errors] == [(4, "nhs_number")]
+    message = format_problems(result.errors)
+    assert '"NSR-00002"' in message and "one death is one case" in message
+    assert first[1]["nhs_number"] not in message
+    assert first[1]["nhs_number"].replace(" ", "") not in message
+
+
+def test_the_same_case_ref_with_corrected_details_is_an_update() -> None:
+    first = make_rows(3)
+    again = [first[0] | {"site": "Glenfield Hospital"}, *first[1:]]
+    result = read_cohort(to_csv(again), "corrected.csv", _existing(first))
+    assert result.errors == [] and len(result.cases) == 3
+
+
+def test_a_number_moves_to_a_new_case_when_its_old_case_is_corrected_in_the_same_file() -> None:
+    """The earlier row had the wrong NHS number: the coordinator corrects it explicitly."""
+    first = make_rows(2)
+    spare = nhs_numbers(3)[2]
+    corrected = [
+        first[0] | {"nhs_number": spare},  # NSR-00001 had someone else's number
+        first[0] | {"case_ref": "NSR-00003"},  # who is really a new case
+    ]
+    result = read_cohort(to_csv(corrected), "corrected.csv", _existing(first))
+    assert result.errors == [], format_problems(result.errors)
+    assert [c.case_ref for c in result.cases] == ["NSR-00001", "NSR-00003"]
+    swapped = [
+        first[0] | {"nhs_number": first[1]["nhs_number"]},
+        first[1] | {"nhs_number": first[0]["nhs_number"]},
+    ]
+    assert read_cohort(to_csv(swapped), "swap.csv", _existing(first)).errors == []
 
 
 # names

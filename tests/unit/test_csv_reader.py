@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer_app.errors import InvalidInputError
-from reviewer_app.services.csv_export import csv_safe, write_csv
+from reviewer_app.services.csv_export import csv_safe, csv_unescape, write_csv
 from reviewer_app.services.csv_reader import (
     MAX_FILE_BYTES,
     CsvTable,
@@ -277,3 +281,36 @@ def test_csv_safe_leaves_ordinary_text_alone(value: str) -> None:
 def test_write_csv_quotes_and_neutralises() -> None:
     text = write_csv(["a", "b"], [["=HYPERLINK(x)", "Smith, Bob"]])
     assert text == 'a,b\r\n\'=HYPERLINK(x),"Smith, Bob"\r\n'
+
+
+@pytest.mark.parametrize("value", ["'=1", "'", "''", " 'x", "'Smith"])
+def test_a_value_already_starting_with_a_quote_gets_another(value: str) -> None:
+    assert csv_safe(value) == "'" + value
+    assert csv_unescape(csv_safe(value)) == value
+
+
+def test_formula_guard_escapes_never_collide() -> None:
+    """``=1`` and ``'=1`` used to export alike, as ``'=1``: two case refs became one."""
+    values = ["=1", "'=1", "''=1", "1", "'1"]
+    assert len({csv_safe(v) for v in values}) == len(values)
+    assert [csv_unescape(csv_safe(v)) for v in values] == values
+
+
+_TRICKY_STARTS = ["=", "+", "-", "@", "\t", "\r", "\n", "'", "''", " ", " '", "＝", "＠", ""]
+_CELLS = st.builds(
+    lambda start, rest: start + rest,
+    st.sampled_from(_TRICKY_STARTS),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=2, max_size=2), min_size=1, max_size=6))
+def test_exported_csv_reads_back_exactly(rows: list[list[str]]) -> None:
+    text = write_csv(["a", "b"], rows)
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    assert records[0] == ["a", "b"]
+    assert [[csv_unescape(c) for c in r] for r in records[1:]] == rows
+    for record in records[1:]:  # and nothing a spreadsheet would run survives
+        for cell in record:
+            assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "\n"))

@@ -24,6 +24,8 @@ from crypto_fixtures import (
 )
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.ciphers import algorithms
+from cryptography.hazmat.primitives.serialization import pkcs7
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -37,6 +39,11 @@ from reviewer_app.services.authority import (
     serialise_private_key,
 )
 from reviewer_app.services.pack_format import (
+    MAX_PACK_BYTES,
+    MAX_PACK_CASES,
+    MAX_PACK_DEPTH,
+    MAX_PACK_JSON_BYTES,
+    MAX_PACK_SEQUENCE,
     NewerPackError,
     PackCase,
     PackRefusal,
@@ -347,6 +354,115 @@ def test_content_rules() -> None:
     content = pack_content(created_at=dt.datetime(2025, 6, 1, 10, 0, tzinfo=local))
     assert content.created_at == dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
     assert content.created_at.utcoffset() == dt.timedelta(0)
+
+
+# --- bounds: what no genuine pack exceeds is refused before it is parsed ---------------------
+
+
+def _root_signed_pack(doc: dict[str, Any] | bytes) -> bytes:
+    """Signed by the real study root for Alice, but assembled without build_pack's checks."""
+    return _hand_made_pack(doc, study_a().key, study_a().root, alice().cert)
+
+
+@pytest.mark.parametrize("sequence", [0, -1, MAX_PACK_SEQUENCE + 1, 2**62, 10**30])
+def test_a_pack_number_outside_its_range_is_refused(sequence: int) -> None:
+    with pytest.raises(ValidationError, match="sequence"):
+        pack_content(sequence=sequence)
+    refused = _refusal(_root_signed_pack(_content_doc(sequence=sequence)), alice(), study_a().root)
+    assert refused.reason is PackRefusal.NOT_A_PACK
+    assert "sequence" in str(refused) and "1 to 1,000,000" in str(refused)
+
+
+def test_the_highest_pack_number_is_allowed() -> None:
+    pack = _root_signed_pack(_content_doc(sequence=MAX_PACK_SEQUENCE))
+    assert open_pack(pack, alice().key, alice().cert, study_a().root).content.sequence == (
+        MAX_PACK_SEQUENCE
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"[" * 10**6 + b"]" * 10**6,
+        b'{"a":' * 10**5 + b"1" + b"}" * 10**5,
+        b"[" * 10**5,  # not even closed
+    ],
+)
+def test_deeply_nested_json_is_refused_naming_the_limit(document: bytes) -> None:
+    for pinned in (study_a().root, None):
+        refused = _refusal(_root_signed_pack(document), alice(), pinned)
+        assert refused.reason is PackRefusal.TOO_LARGE
+        assert f"more than {MAX_PACK_DEPTH} levels deep" in str(refused)
+
+
+def test_nesting_is_counted_outside_strings_only() -> None:
+    """Brackets inside text (escaped quotes too) are not nesting; real nesting up to the
+    limit opens."""
+    deep: Any = "end"
+    for _ in range(MAX_PACK_DEPTH - 2):  # inside the document and its definition: at the limit
+        deep = [deep]
+    definition = {"note": '"[[[' * 100 + "\\" + "{" * 500, "deep": deep}
+    pack = _root_signed_pack(_content_doc(definition=definition))
+    opened = open_pack(pack, alice().key, alice().cert, study_a().root)
+    assert opened.content.definition == definition
+    refused = _refusal(
+        _root_signed_pack(_content_doc(definition={"deep": [deep]})), alice(), study_a().root
+    )
+    assert refused.reason is PackRefusal.TOO_LARGE
+
+
+def test_a_pack_file_over_the_size_limit_is_refused_unread() -> None:
+    refused = _refusal(b"\x30" * (MAX_PACK_BYTES + 1), alice(), study_a().root)
+    assert refused.reason is PackRefusal.TOO_LARGE
+    assert f"{MAX_PACK_BYTES // (1024 * 1024)} MB" in str(refused)
+
+
+def test_pack_contents_over_the_size_limit_are_refused() -> None:
+    padding = "x" * (MAX_PACK_JSON_BYTES + 1)
+    pack = _root_signed_pack(_content_doc(definition={"pad": padding}))
+    assert len(pack) <= MAX_PACK_BYTES  # the file passes; its contents do not
+    refused = _refusal(pack, alice(), study_a().root)
+    assert refused.reason is PackRefusal.TOO_LARGE
+    assert f"{MAX_PACK_JSON_BYTES // (1024 * 1024)} MB a pack may hold" in str(refused)
+
+
+@pytest.mark.parametrize("field", ["cases", "withdrawn_case_refs"])
+def test_more_cases_than_a_pack_may_hold_are_refused_before_validation(field: str) -> None:
+    listed: list[Any] = [{}] * 20_000 if field == "cases" else [f"X-{i}" for i in range(20_000)]
+    refused = _refusal(_root_signed_pack(_content_doc(**{field: listed})), alice(), None)
+    assert refused.reason is PackRefusal.TOO_LARGE
+    assert "20,000" in str(refused) and f"{MAX_PACK_CASES:,}" in str(refused)
+    with pytest.raises(ValidationError):
+        pack_content(withdrawn_case_refs=[f"X-{i}" for i in range(MAX_PACK_CASES + 1)])
+
+
+def test_the_largest_real_pack_still_fits() -> None:
+    """A 10,000-case national study allocated to two reviewers: one pack holds every case
+    (the coordinator benchmark's biggest pack)."""
+    study = study_a()
+    content = pack_content(case_count=10_000)
+    pack = build_pack(content, study.key, study.root, alice().cert)
+    assert len(pack) < MAX_PACK_BYTES // 2
+    assert len(open_pack(pack, alice().key, alice().cert, study.root).content.cases) == 10_000
+
+
+def test_a_pack_encrypted_for_two_recipients_is_refused() -> None:
+    signed = cms.sign_attached(pack_content().to_json_bytes(), study_a().key, study_a().root)
+    shared = (
+        pkcs7.PKCS7EnvelopeBuilder()
+        .set_data(signed)
+        .set_content_encryption_algorithm(algorithms.AES256)
+        .add_recipient(alice().cert)
+        .add_recipient(bob().cert)
+        .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
+    assert cms.recipient_count(shared) == 2
+    assert cms.open_envelope(shared, alice().key, alice().cert) == signed  # it does decrypt
+    for reviewer in (alice(), bob()):
+        refused = _refusal(shared, reviewer, study_a().root)
+        assert refused.reason is PackRefusal.SEVERAL_RECIPIENTS
+        assert "encrypted for 2 people" in str(refused)
+    assert cms.recipient_count(alices_pack()) == 1
 
 
 # --- third parties open packs with openssl ---------------------------------------------------

@@ -231,6 +231,82 @@ def test_an_older_pack_is_refused(w: World) -> None:
         assert "pack 5" in str(err)
 
 
+def _root_signed(w: World, ref: str, doc: dict[str, Any] | bytes) -> bytes:
+    """A pack signed by the world's study root, assembled without build_pack's checks."""
+    _, key, root, cert = _content(w, ref)
+    payload = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+    return cms.envelope(cms.sign_attached(payload, key, root), cert)
+
+
+@pytest.mark.parametrize("sequence", [10**30, 2**62])
+def test_an_out_of_range_pack_number_is_refused_and_real_packs_still_import(
+    w: World, sequence: int
+) -> None:
+    """10^30 used to crash the import (OverflowError in SQLite); 2^62 was accepted, and then
+    every genuine pack was refused as older."""
+    made = w.make_packs()
+    content, *_ = _content(w, "R01")
+    doc = content.model_dump(mode="json")
+    doc["sequence"] = sequence
+    with w.session("R01") as session:
+        before = snapshot(session.workspace.db)
+        with pytest.raises(PackRefusedError) as caught:
+            session.import_pack(_root_signed(w, "R01", doc), trust_fingerprint=w.fingerprint())
+        assert "1 to 1,000,000" in str(caught.value)
+        assert snapshot(session.workspace.db) == before
+        report = session.import_pack(made["R01"].read_bytes(), trust_fingerprint=w.fingerprint())
+        assert report.sequence == 1 and report.added
+
+
+def test_a_deeply_nested_pack_is_refused_naming_the_limit(w: World) -> None:
+    """Before the first pack the workspace has no certificate: the bound is still named."""
+    deep = b"[" * 10**6 + b"]" * 10**6
+    with w.session("R01") as session:
+        before = snapshot(session.workspace.db)
+        with pytest.raises(PackRefusedError) as caught:
+            session.import_pack(_root_signed(w, "R01", deep), trust_fingerprint=w.fingerprint())
+        assert caught.value.reason is PackRefusal.TOO_LARGE
+        assert "levels deep" in str(caught.value)
+        assert snapshot(session.workspace.db) == before
+    _made, session = _first_import(w)
+    with session:
+        err = _refused(session, _root_signed(w, "R01", deep), PackRefusedError)
+        assert err.reason is PackRefusal.TOO_LARGE
+
+
+def test_oversized_packs_are_refused_naming_the_limit(w: World) -> None:
+    _made, session = _first_import(w)
+    content, *_ = _content(w, "R01")
+    many = content.model_dump(mode="json")
+    many["cases"] = many["cases"] * 7_000  # 21,000 entries
+    with session:
+        err = _refused(session, b"\x30" * (25 * 1024 * 1024), PackRefusedError)
+        assert err.reason is PackRefusal.TOO_LARGE and "24 MB" in str(err)
+        err = _refused(session, _root_signed(w, "R01", many), PackRefusedError)
+        assert err.reason is PackRefusal.TOO_LARGE and "21,000 cases" in str(err)
+
+
+def test_a_pack_encrypted_for_two_reviewers_is_refused(w: World) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.ciphers import algorithms
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    _made, session = _first_import(w)
+    content, key, root, cert = _content(w, "R01")
+    *_, other_cert = _content(w, "R02")
+    shared = (
+        pkcs7.PKCS7EnvelopeBuilder()
+        .set_data(cms.sign_attached(content.to_json_bytes(), key, root))
+        .set_content_encryption_algorithm(algorithms.AES256)
+        .add_recipient(cert)
+        .add_recipient(other_cert)
+        .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
+    with session:
+        err = _refused(session, shared, PackRefusedError)
+        assert err.reason is PackRefusal.SEVERAL_RECIPIENTS
+
+
 # --- later packs ---------------------------------------------------------------------------
 
 

@@ -534,3 +534,121 @@ def test_the_set_mode_command(
     printed = capsys.readouterr()
     assert "Traceback" not in printed.out + printed.err
     assert "--clear" in printed.err
+
+
+# --- one death is one case, across files ---------------------------------------------------
+
+
+def test_a_second_file_cannot_add_a_death_already_in_the_study(study: Study) -> None:
+    before = snapshot(study.db)
+    rows = _rows(cohort_bytes(14))[12:]  # two new deaths...
+    known = _rows(cohort_bytes(12))[3]
+    rows.append(known | {"case_ref": "NSR-9999"})  # ...and one already a case
+    with pytest.raises(CohortRejectedError) as caught:
+        study.add_cohort(_csv(rows), "more.csv")
+    message = str(caught.value)
+    assert "more.csv line 4, column nhs_number" in message
+    assert f'already case "{known["case_ref"]}"' in message
+    assert known["nhs_number"] not in message and known["family_name"] not in message
+    assert snapshot(study.db) == before
+    # The same death under its own case_ref is a correction, as before.
+    report = study.add_cohort(_csv([known | {"site": "Glenfield Hospital X"}]), "fix.csv")
+    assert report.changes.updated == {known["case_ref"]: ("site",)}
+
+
+# --- what allocate and make-packs report ---------------------------------------------------
+
+
+def test_making_packs_again_with_nothing_changed_writes_no_new_pack(
+    tmp_path: Path, template_root
+) -> None:
+    w = world(tmp_path, template_root)
+    w.make_packs()
+    files = sorted(p.name for p in w.packs_dir.iterdir())
+    with w.study() as study:
+        report = study.make_packs(w.packs_dir)
+        assert report.made == []
+        assert report.unchanged == {"R01": 1, "R02": 1, "R03": 1, "R04": 1}
+        lines = report.summary_lines()
+        assert "No changes since pack 1 for R01: no new pack written." in lines
+        assert "No packs made: nothing has changed since the last packs." in lines
+        from reviewer_app.storage.study_store import CohortStore, PackLedger
+
+        assert len(PackLedger(study.db).all()) == 4
+        case = CohortStore(study.db).cases()[0]
+        holders = set(study.allocation().pairs[case.case_ref])
+    assert sorted(p.name for p in w.packs_dir.iterdir()) == files
+    # A corrected case detail is a change, for the two reviewers who hold the case only.
+    rows = [r for r in _rows(cohort_bytes(12)) if r["case_ref"] == case.case_ref]
+    with w.study() as study:
+        study.add_cohort(_csv([rows[0] | {"site": "Glenfield Hospital X"}]), "fix.csv")
+        study.allocate()
+        report = study.make_packs(w.packs_dir)
+    assert {m.reviewer_ref for m in report.made} == holders
+    assert all(m.sequence == 2 for m in report.made)
+    assert set(report.unchanged) == {"R01", "R02", "R03", "R04"} - holders
+    # A new certificate (re-enrolment) is a change: the new workspace needs every case.
+    session, request = new_workspace(tmp_path / "ws-new", "R01")
+    session.close()
+    with w.study() as study:
+        study.enrol(request, "R01", replace=True)
+        report = study.make_packs(w.packs_dir)
+    assert [m.reviewer_ref for m in report.made] == ["R01"]
+
+
+def test_a_study_made_before_pack_digests_is_migrated(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root)
+    w.make_packs()
+    with w.study() as study:  # make it look like version 1: no digest column
+        study.db.execute("ALTER TABLE packs DROP COLUMN content_digest")
+        study.db.set_user_version(1)
+    with w.study() as study:
+        assert study.db.user_version == 2
+        report = study.make_packs(w.packs_dir)  # no digest to compare: sent once more
+        assert len(report.made) == 4 and all(m.sequence == 2 for m in report.made)
+        assert study.make_packs(w.packs_dir).made == []
+    assert list((w.study_dir / "backups").iterdir())
+
+
+def test_allocate_and_make_packs_explain_joint_cases(tmp_path: Path, template_root) -> None:
+    w = world(tmp_path, template_root)
+    pairs = _pairs(w)
+    joint_ref, (first, _second) = sorted(pairs.items())[0]
+    with w.study() as study:
+        study.set_case_mode(joint_ref, "joint")
+        report = study.allocate()
+        lines = report.summary_lines()
+        assert lines[0] == "12 cases allocated (0 by hand)."
+        assert lines[1].startswith(
+            "12 cases: 11 independent double review (22 reviewer assignments), 1 joint ("
+        )
+        assert any(line.startswith("Cases per reviewer (a joint case counts") for line in lines)
+        packs = study.make_packs(w.packs_dir)
+    text = "\n".join(packs.summary_lines())
+    made = {m.reviewer_ref: m for m in packs.made}
+    assert made[first].joint_count == 1
+    assert f"{made[first].path.name}: {made[first].case_count} cases (1 joint)" in text
+    assert "Allocation: 12 cases: 11 independent double review (22 reviewer assignments)" in text
+    with w.study() as study:
+        study.set_case_mode(joint_ref, None)
+        plain = study.allocate().summary_lines()
+    assert plain[1] == "12 cases: 12 independent double review (24 reviewer assignments)."
+
+
+def test_enrol_warns_when_the_request_email_is_not_the_panels(study: Study, tmp_path: Path) -> None:
+    session, request = new_workspace(tmp_path / "ws", "R03")  # r03@example.nhs.uk
+    session.close()
+    result = study.enrol(request, "R01")  # the panel has r01@example.nhs.uk for R01
+    assert len(result.warnings) == 1
+    assert "r03@example.nhs.uk" in result.warnings[0]
+    assert "r01@example.nhs.uk" in result.warnings[0]
+    assert "--replace" in result.warnings[0]
+    from reviewer_app.services.session import ReviewerSession
+
+    same = ReviewerSession.create(tmp_path / "ws2", "reviewer workspace passphrase", kdf=TEST_KDF)
+    request = same.create_identity(
+        name="Nurse Test 2", profession="nurse", registration="NMC 12A1002E",
+        email="R02@Example.nhs.uk",
+    )  # fmt: skip
+    same.close()
+    assert study.enrol(request, "R02").warnings == []  # case does not matter
