@@ -46,7 +46,6 @@ OPEN_COPIES_FOLDER = "open"
 """Must equal ``gui.signing.summary_actions.OPEN_FOLDER`` (a test checks); not imported from
 there so that start-up does not load the printing modules."""
 SMOKE_SCREENSHOT_ENV = "REVIEWER_APP_SMOKE_SCREENSHOT"
-SMOKE_TIMEOUT_MS = 60_000
 
 
 def sweep_open_copies(temp_dir: Path) -> int:
@@ -289,6 +288,8 @@ class Shell:
         )
         self.window.show()
         if self.demo and os.environ.get(SMOKE_SCREENSHOT_ENV):
+            from reviewer_app.gui.smoke import screenshot_when_painted
+
             screenshot_when_painted(self.app, self.window, Path(os.environ[SMOKE_SCREENSHOT_ENV]))
         if self.form.service.last_position() is not None:
             self.window.resume()  # the case, section and field of the last session
@@ -308,39 +309,6 @@ class Shell:
         if self.session is not None:
             self.session.close()
             self.session = None
-
-
-def screenshot_when_painted(app: Any, window: Any, target: Path) -> None:
-    """Save ``window`` as a PNG once it is on screen and painted, then quit (smoke tests)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    def grab() -> None:
-        screen = window.screen()
-        picture = screen.grabWindow(window.winId()) if screen is not None else None
-        if picture is None or picture.isNull():
-            picture = window.grab()
-        ok = picture.save(str(target), "PNG")
-        if not ok:
-            log.error("the smoke-test screenshot could not be saved")
-        app.exit(0 if ok else 1)
-
-    class PaintWatch(QObject):
-        def eventFilter(self, watched: Any, event: Any) -> bool:
-            handle = window.windowHandle()
-            if event.type() == QEvent.Type.Paint and handle is not None and handle.isExposed():
-                window.removeEventFilter(self)
-                QTimer.singleShot(300, grab)  # let the backing store reach the display
-            return False
-
-    watch = PaintWatch(window)
-    window.installEventFilter(watch)
-    window.update()
-
-    def give_up() -> None:
-        log.error("no window was painted for the smoke-test screenshot")
-        app.exit(3)
-
-    QTimer.singleShot(SMOKE_TIMEOUT_MS, give_up)
 
 
 def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:

@@ -37,4 +37,38 @@ def isolated_home(
     monkeypatch.setenv("REVIEWER_APP_HOME", str(home))
     monkeypatch.delenv("REVIEWER_APP_PASSPHRASE", raising=False)
     monkeypatch.delenv("REVIEWER_APP_STUDY_PASSPHRASE", raising=False)
+    monkeypatch.delenv("REVIEWER_APP_NEW_PASSPHRASE", raising=False)
     yield home
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace (and its demo study), built once per run through the real CLI path.
+
+    Building it takes seconds (a study authority, enrolment, a signed pack, 40 cases in every
+    state, signed PDFs); tests that need a demo get a private copy of this one (``demo_copy``).
+    """
+    from reviewer_app import cli
+
+    home = tmp_path_factory.mktemp("demo-template-home")
+    folder = tmp_path_factory.mktemp("demo-template") / "demo"
+    saved = os.environ.get("REVIEWER_APP_HOME")
+    os.environ["REVIEWER_APP_HOME"] = str(home)
+    try:
+        assert cli.main(["demo", "--workspace", str(folder)]) == 0
+    finally:
+        if saved is None:
+            os.environ.pop("REVIEWER_APP_HOME", None)
+        else:
+            os.environ["REVIEWER_APP_HOME"] = saved
+    return folder
+
+
+@pytest.fixture
+def demo_copy(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's demo workspace: a test may change it freely."""
+    import shutil
+
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_template, folder)
+    return folder

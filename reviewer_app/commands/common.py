@@ -1,22 +1,82 @@
-"""What every CLI command shares: passphrases, folders, the handler signature."""
+"""What every CLI command shares: passphrases, folders, the handler signature, the parser."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from reviewer_app.errors import UserError
+from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
 
 PASSPHRASE_ENV = "REVIEWER_APP_PASSPHRASE"
 STUDY_PASSPHRASE_ENV = "REVIEWER_APP_STUDY_PASSPHRASE"
+EXPORT_PASSPHRASE_ENV = "REVIEWER_APP_EXPORT_PASSPHRASE"
+COSIGNER_PASSPHRASE_ENV = "REVIEWER_APP_COSIGNER_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "REVIEWER_APP_NEW_PASSPHRASE"
+
+PASSPHRASE_WHAT = {
+    PASSPHRASE_ENV: "the workspace passphrase",
+    STUDY_PASSPHRASE_ENV: "the study passphrase",
+    EXPORT_PASSPHRASE_ENV: "the passphrase protecting the exported identity",
+    COSIGNER_PASSPHRASE_ENV: "the passphrase of the co-reviewer's identity file",
+    NEW_PASSPHRASE_ENV: "the new passphrase",
+}
 
 Handler = Callable[[argparse.Namespace, AppPaths], int]
+
+# Namespace attributes the CLI itself sets (not options anyone types).
+PARSER_ATTR = "command_parser"
+USES_WORKSPACE_ATTR = "uses_workspace"
+GLOBAL_WORKSPACE_DEST = "global_workspace"
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)'")
+
+
+class CliParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors suggest the nearest command or option."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = self.hint_for(message)
+        super().error(f"{message}{hint}")
+
+    def hint_for(self, message: str) -> str:
+        match = _INVALID_CHOICE.search(message)
+        if match:
+            word = match.group(1)
+            choices = [c for a in self._actions if a.choices for c in a.choices]
+            return _suggest(word, [str(c) for c in choices], self.prog)
+        return ""
+
+    def unrecognised(self, extras: Sequence[str]) -> NoReturn:
+        """Refuse words this command does not take, naming the nearest real option."""
+        options = [s for a in self._actions for s in a.option_strings]
+        hint = ""
+        for word in extras:
+            if word.startswith("-"):
+                hint = _suggest(word.split("=", 1)[0], options, self.prog)
+                if hint:
+                    break
+        if not hint:
+            hint = f" (see {self.prog} --help)"
+        self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+
+    def refuse(self, message: str) -> NoReturn:
+        """A usage error found after parsing: this command's usage, the message, exit 2."""
+        super().error(message)
+
+
+def _suggest(word: str, candidates: Iterable[str], prog: str) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if close:
+        return f". Did you mean {close[0]}? (see {prog} --help)"
+    return f". See {prog} --help"
 
 
 def read_passphrase(env_var: str, prompt: str, *, confirm: bool = False) -> str:
@@ -34,23 +94,95 @@ def read_passphrase(env_var: str, prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def add_workspace_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workspace", metavar="DIR", help="the workspace folder (a local folder)")
+def add_workspace_option(
+    parser: argparse.ArgumentParser,
+    help_text: str = "the workspace folder (a local folder; default: your usual workspace)",
+) -> None:
+    """``--workspace DIR`` on a command; it may also be given before the command.
+
+    The default is SUPPRESS so that a command without the option does not overwrite the
+    global ``reviewer-app --workspace DIR COMMAND`` (the CLI reconciles the two).
+    """
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"{help_text}; may also be given before the command",
+    )
+    parser.set_defaults(**{USES_WORKSPACE_ATTR: True})
+
+
+def add_global_workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        dest=GLOBAL_WORKSPACE_DEST,
+        metavar="DIR",
+        help="the workspace folder (a local folder) for the app or for a workspace command",
+    )
 
 
 def workspace_dir(args: argparse.Namespace, paths: AppPaths) -> Path:
-    return Path(args.workspace).expanduser() if args.workspace else paths.default_workspace_dir
+    given = getattr(args, "workspace", None)
+    return Path(given).expanduser() if given else paths.default_workspace_dir
 
 
 def demo_dir(args: argparse.Namespace, paths: AppPaths) -> Path:
-    return Path(args.workspace).expanduser() if args.workspace else paths.data_dir / "demo"
+    given = getattr(args, "workspace", None)
+    return Path(given).expanduser() if given else paths.data_dir / "demo"
+
+
+def require_workspace(folder: Path) -> None:
+    """Say there is no workspace before anyone is asked for a passphrase."""
+    from reviewer_app.services.workspace import Workspace
+
+    if not Workspace.exists_in(folder):
+        raise NotFoundError(
+            f"There is no workspace in {folder}. Check the folder, or create one with "
+            "reviewer-app identity create."
+        )
+
+
+def passphrase_epilog(env_vars: Sequence[str]) -> str | None:
+    if not env_vars:
+        return None
+    named = "; ".join(f"{v}: {PASSPHRASE_WHAT.get(v, 'a passphrase')}" for v in env_vars)
+    return f"Passphrases from the environment, else asked (never on the command line): {named}."
 
 
 def add_command(
-    subparsers: Any, name: str, handler: Handler, help_text: str
+    subparsers: Any,
+    name: str,
+    handler: Handler,
+    help_text: str,
+    *,
+    passphrases: Sequence[str] = (),
 ) -> argparse.ArgumentParser:
+    """A command; ``passphrases`` are the environment variables it reads (shown in help)."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        name, help=help_text, description=help_text
+        name, help=help_text, description=help_text, epilog=passphrase_epilog(passphrases)
     )
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, **{PARSER_ATTR: parser, USES_WORKSPACE_ATTR: False})
     return parser
+
+
+def add_group(
+    subparsers: Any, name: str, help_text: str, description: str
+) -> tuple[argparse.ArgumentParser, Any]:
+    """A command with subcommands (``coordinator``, ``identity``).
+
+    Without a subcommand it prints its own usage and exits 2.
+    """
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help_text, description=description
+    )
+    sub = parser.add_subparsers(title=f"{name} commands", metavar="COMMAND")
+
+    def missing(args: argparse.Namespace, paths: AppPaths) -> int:
+        del args, paths
+        from reviewer_app.errors import UsageError
+
+        names = ", ".join(sub.choices)
+        raise UsageError(f"Name one of the {name} commands: {names} (see {parser.prog} --help).")
+
+    parser.set_defaults(handler=missing, **{PARSER_ATTR: parser, USES_WORKSPACE_ATTR: False})
+    return parser, sub

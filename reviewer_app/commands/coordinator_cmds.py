@@ -10,9 +10,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV, add_command, read_passphrase
-from reviewer_app.errors import UserError
+from reviewer_app.commands import passphrase_cmds
+from reviewer_app.commands.common import (
+    STUDY_PASSPHRASE_ENV,
+    Handler,
+    add_command,
+    add_group,
+    read_passphrase,
+)
+from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
+
+STUDY_HELP = "the study folder (a local folder)"
 
 
 def read_input_file(path: Path, what: str) -> bytes:
@@ -30,8 +39,14 @@ def read_input_file(path: Path, what: str) -> bytes:
 def _open(args: argparse.Namespace) -> Any:
     from reviewer_app.services.study import Study
 
+    folder = Path(args.study).expanduser()
+    if not Study.exists_in(folder):  # say so before asking for a passphrase
+        raise NotFoundError(
+            f"There is no study in {folder}. Check the folder, or create a study there with "
+            "reviewer-app coordinator init."
+        )
     passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
-    return Study.open(Path(args.study).expanduser(), passphrase)
+    return Study.open(folder, passphrase)
 
 
 def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -54,6 +69,33 @@ def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_fingerprint(args: argparse.Namespace, paths: AppPaths) -> int:
     with _open(args) as study:
         print(study.fingerprint())
+    return 0
+
+
+def cmd_export_root(args: argparse.Namespace, paths: AppPaths) -> int:
+    from cryptography.hazmat.primitives import serialization
+
+    from reviewer_app.atomic_file import atomic_write_bytes
+
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise UserError(f"{out} is a folder: give a file name, e.g. {out / 'study-root.pem'}.")
+    if out.exists() and not args.force:
+        raise UserError(
+            f"There is already a file {out}. Give --force to replace it, or choose another name."
+        )
+    with _open(args) as study:
+        pem = study.root_certificate().public_bytes(serialization.Encoding.PEM)
+        fingerprint = study.fingerprint()
+    try:
+        atomic_write_bytes(out, pem)
+    except OSError as err:
+        raise UserError(
+            f"{out} could not be written: {err.strerror or 'not writable'}. "
+            "Check the folder exists and you may write to it."
+        ) from None
+    print(f"Study root certificate written to {out}. Its fingerprint (as coordinator fingerprint):")
+    print(fingerprint)
     return 0
 
 
@@ -87,6 +129,8 @@ def cmd_enrol(args: argparse.Namespace, paths: AppPaths) -> int:
     print(result.key_fingerprint)
     for note in result.notes:
         print(f"Check: {note}.")
+    for warning in getattr(result, "warnings", []):
+        print(f"Warning: {warning}")
     return 0
 
 
@@ -147,60 +191,71 @@ def cmd_make_packs(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def register(subparsers: Any) -> None:
-    coordinator = subparsers.add_parser(
+    _coordinator, sub = add_group(
+        subparsers,
         "coordinator",
-        help="coordinator tools: study, cohort, panel, enrolment, allocation, packs",
-        description="Coordinator tools. The study passphrase is read from "
-        f"{STUDY_PASSPHRASE_ENV} or asked for.",
+        "coordinator tools: study, cohort, panel, enrolment, allocation, packs",
+        "Coordinator tools. Every command opens the study folder; the study passphrase is read "
+        f"from {STUDY_PASSPHRASE_ENV} or asked for (never on the command line).",
     )
-    sub = coordinator.add_subparsers(title="coordinator commands", metavar="COMMAND")
-    coordinator.set_defaults(handler=_missing_command(coordinator))
 
-    init = add_command(sub, "init", cmd_init, "create a study folder and its study authority")
-    init.add_argument("study", metavar="STUDY", help="the study folder (a local folder)")
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        parser = add_command(sub, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV,))
+        parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
+        return parser
+
+    init = command("init", cmd_init, "create a study folder and its study authority")
     init.add_argument("--name", required=True, help="the study's name")
     init.add_argument(
-        "--mode", choices=("independent", "joint"), default="independent", help="review mode"
+        "--mode",
+        choices=("independent", "joint"),
+        default="independent",
+        help="review mode: independent (two separate reviews) or joint; default independent",
     )
 
-    fp = add_command(sub, "fingerprint", cmd_fingerprint, "print the study root's fingerprint")
-    fp.add_argument("study", metavar="STUDY")
+    command("fingerprint", cmd_fingerprint, "print the study root's fingerprint")
 
-    cohort = add_command(sub, "add-cohort", cmd_add_cohort, "import the cohort CSV")
-    cohort.add_argument("study", metavar="STUDY")
-    cohort.add_argument("file", metavar="FILE.csv")
-
-    panel = add_command(sub, "add-reviewers", cmd_add_reviewers, "import the review panel CSV")
-    panel.add_argument("study", metavar="STUDY")
-    panel.add_argument("file", metavar="FILE.csv")
-
-    enrol = add_command(
-        sub, "enrol", cmd_enrol, "check an enrolment request and issue the certificate"
+    root = command(
+        "export-root",
+        cmd_export_root,
+        "write the study root certificate (public) as PEM, for verify --trust and openssl",
     )
-    enrol.add_argument("study", metavar="STUDY")
-    enrol.add_argument("request", metavar="REQUEST")
-    enrol.add_argument("--reviewer", required=True, metavar="REF", help="the reviewer_ref")
+    root.add_argument("--out", required=True, metavar="FILE.pem", help="where to write it")
+    root.add_argument("--force", action="store_true", help="replace FILE.pem if it exists")
+
+    cohort = command("add-cohort", cmd_add_cohort, "import the cohort CSV")
+    cohort.add_argument("file", metavar="FILE.csv", help="the cohort file (data contract CSV)")
+
+    panel = command("add-reviewers", cmd_add_reviewers, "import the review panel CSV")
+    panel.add_argument("file", metavar="FILE.csv", help="the review panel file (CSV)")
+
+    enrol = command("enrol", cmd_enrol, "check an enrolment request and issue the certificate")
+    enrol.add_argument(
+        "request", metavar="REQUEST", help="the reviewer's enrolment request (.request.json)"
+    )
+    enrol.add_argument(
+        "--reviewer", required=True, metavar="REF", help="the reviewer_ref on the panel"
+    )
     enrol.add_argument(
         "--replace", action="store_true", help="replace the reviewer's existing certificate"
     )
 
-    alloc = add_command(sub, "allocate", cmd_allocate, "allocate a pair of reviewers to each case")
-    alloc.add_argument("study", metavar="STUDY")
-    alloc.add_argument("--csv", metavar="OUT", help="also write case_ref,reviewer_1,reviewer_2")
-
-    override = add_command(
-        sub, "override", cmd_override, "pair one case by hand (kept across re-allocation)"
+    alloc = command("allocate", cmd_allocate, "allocate a pair of reviewers to each case")
+    alloc.add_argument(
+        "--csv", metavar="OUT", help="also write the allocation: case_ref,reviewer_1,reviewer_2"
     )
-    override.add_argument("study", metavar="STUDY")
-    override.add_argument("case_ref", metavar="CASE_REF")
+
+    override = command(
+        "override", cmd_override, "pair one case by hand (kept across re-allocation)"
+    )
+    override.add_argument("case_ref", metavar="CASE_REF", help="the case to pair")
     override.add_argument("pair", nargs="*", metavar="REVIEWER", help="two reviewer refs")
     override.add_argument("--clear", action="store_true", help="remove the hand-made pair")
 
-    set_mode = add_command(
-        sub, "set-mode", cmd_set_mode, "review one case independently or jointly (per case)"
+    set_mode = command(
+        "set-mode", cmd_set_mode, "review one case independently or jointly (per case)"
     )
-    set_mode.add_argument("study", metavar="STUDY")
-    set_mode.add_argument("case_ref", metavar="CASE_REF")
+    set_mode.add_argument("case_ref", metavar="CASE_REF", help="the case to change")
     set_mode.add_argument(
         "mode", nargs="?", choices=("independent", "joint"), help="the case's review mode"
     )
@@ -208,15 +263,7 @@ def register(subparsers: Any) -> None:
         "--clear", action="store_true", help="remove the override: use the study's mode"
     )
 
-    packs = add_command(sub, "make-packs", cmd_make_packs, "write one pack per enrolled reviewer")
-    packs.add_argument("study", metavar="STUDY")
+    packs = command("make-packs", cmd_make_packs, "write one pack per enrolled reviewer")
     packs.add_argument("--out", required=True, metavar="FOLDER", help="where to write the packs")
 
-
-def _missing_command(parser: argparse.ArgumentParser) -> Any:
-    def handler(args: argparse.Namespace, paths: AppPaths) -> int:
-        from reviewer_app.errors import UsageError
-
-        raise UsageError("Name a coordinator command (see reviewer-app coordinator --help).")
-
-    return handler
+    passphrase_cmds.register_coordinator(sub)

@@ -12,23 +12,27 @@ from pathlib import Path
 from typing import Any
 
 from reviewer_app.commands.common import (
+    EXPORT_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
     add_command,
+    add_group,
     add_workspace_option,
     read_passphrase,
+    require_workspace,
     workspace_dir,
 )
 from reviewer_app.commands.coordinator_cmds import read_input_file
 from reviewer_app.errors import UsageError, UserError
 from reviewer_app.paths import AppPaths
 
-EXPORT_PASSPHRASE_ENV = "REVIEWER_APP_EXPORT_PASSPHRASE"
+__all__ = ["EXPORT_PASSPHRASE_ENV", "register"]
 
 
 def _unlock(args: argparse.Namespace, paths: AppPaths) -> Any:
     from reviewer_app.services.session import ReviewerSession
 
     folder = workspace_dir(args, paths)
+    require_workspace(folder)
     passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
     return ReviewerSession.unlock(folder, passphrase)
 
@@ -39,7 +43,7 @@ def cmd_identity_create(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.storage import keys
 
     folder = workspace_dir(args, paths)
-    if not args.email:
+    if not args.email.strip():
         raise UsageError("Give your email address with --email: your certificate carries it.")
     if Workspace.exists_in(folder):
         session = _unlock(args, paths)
@@ -109,39 +113,63 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def register(subparsers: Any) -> None:
-    ident = subparsers.add_parser(
+    _ident, sub = add_group(
+        subparsers,
         "identity",
-        help="your reviewer identity: create it, export it",
-        description="Your reviewer identity (key pair kept inside your encrypted workspace).",
+        "your reviewer identity: create it, export it",
+        "Your reviewer identity (key pair kept inside your encrypted workspace). The workspace "
+        f"passphrase is read from {PASSPHRASE_ENV} or asked for.",
     )
-    ident.set_defaults(handler=_missing_command)
-    sub = ident.add_subparsers(title="identity commands", metavar="COMMAND")
     create = add_command(
-        sub, "create", cmd_identity_create, "create your key pair and enrolment request"
+        sub,
+        "create",
+        cmd_identity_create,
+        "create your key pair and enrolment request (and the workspace, if there is none)",
+        passphrases=(PASSPHRASE_ENV,),
     )
     add_workspace_option(create)
     create.add_argument("--name", required=True, help="your name as it should appear on signatures")
-    create.add_argument("--profession", required=True, choices=("doctor", "nurse", "other"))
-    create.add_argument("--registration", required=True, help='e.g. "GMC 1234567"')
-    create.add_argument("--email", help="your email address (written into your certificate)")
     create.add_argument(
-        "--request-out", required=True, metavar="FILE", help="where to write the request"
+        "--profession",
+        required=True,
+        choices=("doctor", "nurse", "other"),
+        help="your profession: doctor, nurse or other",
+    )
+    create.add_argument(
+        "--registration", required=True, help='your professional registration, e.g. "GMC 1234567"'
+    )
+    create.add_argument(
+        "--email", required=True, help="your email address (written into your certificate)"
+    )
+    create.add_argument(
+        "--request-out",
+        required=True,
+        metavar="FILE",
+        help="where to write the enrolment request for the coordinator",
     )
     export = add_command(
-        sub, "export", cmd_identity_export, "export your identity as a PKCS#12 file"
+        sub,
+        "export",
+        cmd_identity_export,
+        "export your identity (key, certificate, study root) as a PKCS#12 file",
+        passphrases=(PASSPHRASE_ENV, EXPORT_PASSPHRASE_ENV),
     )
     add_workspace_option(export)
-    export.add_argument("--out", required=True, metavar="FILE.p12")
+    export.add_argument(
+        "--out", required=True, metavar="FILE.p12", help="where to write the PKCS#12 file"
+    )
 
-    imp = add_command(subparsers, "import", cmd_import, "import an assignment pack")
-    imp.add_argument("pack", metavar="PACK")
+    imp = add_command(
+        subparsers,
+        "import",
+        cmd_import,
+        "import an assignment pack",
+        passphrases=(PASSPHRASE_ENV,),
+    )
+    imp.add_argument("pack", metavar="PACK", help="the assignment pack (.p7m) to import")
     add_workspace_option(imp)
     imp.add_argument(
         "--trust-fingerprint",
         metavar="FP",
         help="the study authority fingerprint the coordinator read out (first pack only)",
     )
-
-
-def _missing_command(args: argparse.Namespace, paths: AppPaths) -> int:
-    raise UsageError("Name an identity command: create or export.")

@@ -13,6 +13,7 @@ from reviewer_app.commands.common import (
     add_workspace_option,
     demo_dir,
     read_passphrase,
+    require_workspace,
     workspace_dir,
 )
 from reviewer_app.paths import AppPaths
@@ -61,6 +62,7 @@ def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.session import ReviewerSession
 
     folder = workspace_dir(args, paths)
+    require_workspace(folder)
     passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
     with ReviewerSession.unlock(folder, passphrase) as session:
         summaries = session.list_cases()
@@ -98,7 +100,17 @@ def register(subparsers: Any) -> None:
     demo = add_command(
         subparsers, "demo", cmd_demo, "build the synthetic demo workspace (headless)"
     )
-    add_workspace_option(demo)
-    cases = add_command(subparsers, "cases", cmd_cases, "list the cases in a workspace")
+    add_workspace_option(
+        demo, "where to build the demo (a local folder; default: the app's demo folder)"
+    )
+    cases = add_command(
+        subparsers,
+        "cases",
+        cmd_cases,
+        "list the cases in a workspace",
+        passphrases=(PASSPHRASE_ENV,),
+    )
     add_workspace_option(cases)
-    cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    cases.add_argument(
+        "--json", action="store_true", help="print JSON (with patient details) instead of a table"
+    )

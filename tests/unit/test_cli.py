@@ -15,10 +15,9 @@ from reviewer_app.services.demo import DEMO_CASE_COUNT, DEMO_PASSPHRASE
 
 
 @pytest.fixture
-def demo_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "demo"
-    assert cli.main(["demo", "--workspace", str(folder)]) == 0
-    return folder
+def demo_dir(demo_copy: Path) -> Path:
+    """A private copy of the demo that tests/conftest.py builds once per run with `demo`."""
+    return demo_copy
 
 
 def test_demo_then_cases_json(demo_dir: Path, monkeypatch, capsys) -> None:
@@ -79,9 +78,74 @@ def test_no_workspace_here(tmp_path: Path, monkeypatch, capsys) -> None:
 
 
 def test_usage_error_exits_2(capsys) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["no-such-command"])
-    assert exit_info.value.code == 2
+    assert cli.main(["no-such-command"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: reviewer-app") and "invalid choice" in err
+    assert "Traceback" not in err
+
+
+# --- --workspace before or after the command: applied either way, never dropped ----------
+
+
+def test_workspace_before_the_command_applies(demo_dir: Path, monkeypatch, capsys) -> None:
+    capsys.readouterr()
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    assert cli.main(["--workspace", str(demo_dir), "cases", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert cli.main(["cases", "--json", "--workspace", str(demo_dir)]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert len(before) == DEMO_CASE_COUNT and before == after
+    # The same folder in both places is not a conflict.
+    assert cli.main(["--workspace", str(demo_dir), "cases", "--workspace", str(demo_dir)]) == 0
+
+
+def test_workspace_before_the_command_is_not_the_default(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    missing = tmp_path / "elsewhere"
+    assert cli.main(["--workspace", str(missing), "cases"]) == 1
+    assert str(missing) in capsys.readouterr().err
+
+
+def test_two_different_workspaces_are_refused(demo_dir: Path, tmp_path: Path, capsys) -> None:
+    capsys.readouterr()
+    other = tmp_path / "other"
+    code = cli.main(["--workspace", str(demo_dir), "cases", "--workspace", str(other)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "usage: reviewer-app cases" in err and "given twice" in err
+    assert not other.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["coordinator", "fingerprint", "study"],
+        ["coordinator", "make-packs", "study", "--out", "drive"],
+    ],
+)
+def test_global_workspace_on_a_command_without_one_is_refused(
+    argv: list[str], tmp_path: Path, capsys
+) -> None:
+    assert cli.main(["--workspace", str(tmp_path), *argv]) == 2
+    err = capsys.readouterr().err
+    assert "does not use a workspace" in err and "Traceback" not in err
+
+
+def test_demo_with_a_command_is_refused(demo_dir: Path, capsys) -> None:
+    capsys.readouterr()
+    assert cli.main(["--demo", "cases", "--workspace", str(demo_dir)]) == 2
+    assert "--demo" in capsys.readouterr().err
+
+
+def test_the_default_workspace_is_used_when_none_is_given(
+    isolated_home: Path, monkeypatch, capsys
+) -> None:
+    from reviewer_app.paths import AppPaths
+
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    assert cli.main(["cases"]) == 1
+    err = capsys.readouterr().err
+    assert str(AppPaths.from_environment().default_workspace_dir) in err
 
 
 def test_a_bug_is_logged_not_shown(

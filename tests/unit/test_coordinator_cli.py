@@ -163,12 +163,10 @@ def test_no_passphrase_without_a_terminal(tmp_path: Path, capsys, monkeypatch) -
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys) -> None:
-    with pytest.raises(SystemExit) as caught:
-        cli.main(["coordinator", "init", str(tmp_path / "s")])  # --name missing
-    assert caught.value.code == 2
-    with pytest.raises(SystemExit) as caught:
-        cli.main(["identity", "create", "--workspace", str(tmp_path), "--name", "X"])
-    assert caught.value.code == 2
+    code, _, err = run(capsys, "coordinator", "init", str(tmp_path / "s"))  # --name missing
+    assert code == 2 and "--name" in err and not (tmp_path / "s").exists()
+    code, _, err = run(capsys, "identity", "create", "--workspace", str(tmp_path), "--name", "X")
+    assert code == 2 and "--profession" in err
     assert run(capsys, "coordinator")[0] == 2
 
 
