@@ -18,8 +18,10 @@ Nothing secret is in the request.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
+import secrets
 from typing import Any, Final, Literal, NamedTuple
 
 from asn1crypto import pkcs12 as asn1_pkcs12  # type: ignore[import-untyped]
@@ -257,6 +259,13 @@ class Pkcs12Identity(NamedTuple):
 
 
 PKCS12_KDF_ROUNDS = 200_000
+"""PBKDF2-SHA256 rounds protecting the key and certificates inside an exported identity."""
+PKCS12_MAC_ROUNDS = PKCS12_KDF_ROUNDS
+"""Rounds of the integrity check (MAC) key derivation: as many as the encryption's, or the
+MAC would let anyone who has the file test guessed passphrases far faster than decrypting."""
+_MAC_SALT_BYTES = 16
+_SHA256_BLOCK = 64
+_SHA256_SIZE = 32
 
 
 def export_pkcs12(
@@ -265,7 +274,12 @@ def export_pkcs12(
     chain: list[x509.Certificate],
     passphrase: str,
 ) -> bytes:
-    """PKCS#12 with AES-256 and an SHA-256 MAC (readable by OpenSSL 3 and Windows 10+)."""
+    """PKCS#12 with AES-256 (PBES2, PBKDF2-SHA256) and an HMAC-SHA256 integrity check whose
+    key derivation costs as much as the encryption's (readable by OpenSSL 3 and Windows 10+).
+
+    The library fixes the MAC's rounds at 2,048, so the MAC is recomputed here (RFC 7292
+    appendix B key derivation, SHA-256) with :data:`PKCS12_MAC_ROUNDS` and a fresh salt.
+    """
     if not passphrase:
         raise InvalidInputError("A passphrase is needed to protect the exported identity.")
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
@@ -277,7 +291,46 @@ def export_pkcs12(
         .hmac_hash(hashes.SHA256())
         .build(passphrase.encode("utf-8"))
     )
-    return pkcs12.serialize_key_and_certificates(friendly, key, cert, chain, encryption)
+    data = pkcs12.serialize_key_and_certificates(friendly, key, cert, chain, encryption)
+    return _with_strong_mac(data, passphrase, PKCS12_MAC_ROUNDS)
+
+
+def _pkcs12_mac_key(passphrase: str, salt: bytes, rounds: int) -> bytes:
+    """RFC 7292 appendix B.2 with SHA-256, ID 3 (MAC key), one 32-byte block.
+
+    The password is the BMPString (UTF-16BE) of the passphrase with a two-byte terminator,
+    as OpenSSL and the library derive it from the UTF-8 passphrase they are given.
+    """
+    password = passphrase.encode("utf-16-be") + b"\0\0"
+
+    def filled(value: bytes) -> bytes:
+        length = _SHA256_BLOCK * -(-len(value) // _SHA256_BLOCK)
+        return (value * (length // len(value) + 1))[:length] if value else b""
+
+    digest = hashlib.sha256(bytes([3]) * _SHA256_BLOCK + filled(salt) + filled(password)).digest()
+    for _ in range(rounds - 1):
+        digest = hashlib.sha256(digest).digest()
+    return digest[:_SHA256_SIZE]
+
+
+def _with_strong_mac(data: bytes, passphrase: str, rounds: int) -> bytes:
+    pfx = asn1_pkcs12.Pfx.load(data)
+    content = pfx["auth_safe"]["content"].native
+    if pfx["auth_safe"]["content_type"].native != "data" or not isinstance(content, bytes):
+        raise RuntimeError("unexpected PKCS#12 layout from the library")
+    salt = secrets.token_bytes(_MAC_SALT_BYTES)
+    mac = hmac.new(_pkcs12_mac_key(passphrase, salt, rounds), content, hashlib.sha256).digest()
+    mac_data = asn1_pkcs12.MacData(
+        {
+            "mac": {"digest_algorithm": {"algorithm": "sha256"}, "digest": mac},
+            "mac_salt": salt,
+            "iterations": rounds,
+        }
+    )
+    strong = asn1_pkcs12.Pfx(
+        {"version": pfx["version"], "auth_safe": pfx["auth_safe"], "mac_data": mac_data}
+    )
+    return bytes(strong.dump())
 
 
 def import_pkcs12(data: bytes, passphrase: str) -> Pkcs12Identity:

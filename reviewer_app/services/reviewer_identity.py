@@ -20,6 +20,7 @@ from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.domain.panel import Profession
 from reviewer_app.errors import DamagedFileError, InvalidInputError, UserError
 from reviewer_app.services import identity
+from reviewer_app.services.passphrases import check_new_passphrase
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.identity_store import IdentityStore, StoredIdentity
 
@@ -122,15 +123,14 @@ def check_exportable(workspace: Workspace) -> StoredIdentity:
 def export_identity(workspace: Workspace, passphrase: str, out: Path | None = None) -> bytes:
     """The identity as PKCS#12 (key, certificate, chain) under ``passphrase``.
 
-    Only possible once enrolled: the certificate arrives with the first pack.
+    Only possible once enrolled: the certificate arrives with the first pack. The
+    passphrase must be strong (``check_new_passphrase``): the file travels, and whoever
+    holds it can try passphrases offline.
     """
     stored = check_exportable(workspace)
     if stored.cert_pem is None:  # pragma: no cover - check_exportable refused already
         raise UserError("Your identity has no certificate yet.")
-    if len(passphrase) < 10:
-        raise InvalidInputError(
-            "Choose a passphrase of at least 10 characters to protect the exported identity."
-        )
+    check_new_passphrase(passphrase)
     cert = x509.load_pem_x509_certificate(stored.cert_pem)
     chain = [x509.load_pem_x509_certificate(p) for p in stored.chain_pems]
     data = identity.export_pkcs12(load_private_key(stored), cert, chain, passphrase)

@@ -18,7 +18,13 @@ from types import TracebackType
 
 from reviewer_app.errors import DamagedFileError, NotFoundError, UserError, WrongPassphraseError
 from reviewer_app.paths import ensure_local_folder
-from reviewer_app.storage.database import Database
+from reviewer_app.services.passphrases import (
+    MIN_PASSPHRASE_LENGTH,
+    PassphraseTooShortError,
+    WeakPassphraseError,
+    check_new_passphrase,
+)
+from reviewer_app.storage.database import Database, Step, rekey_folder
 from reviewer_app.storage.keys import (
     PRODUCTION_KDF,
     DatabaseKey,
@@ -34,20 +40,60 @@ log = logging.getLogger(__name__)
 
 DB_FILE = "workspace.db"
 KEY_CHECK_FILE = "workspace.key.json"
-MIN_PASSPHRASE_LENGTH = 10
 _WHAT = "the workspace folder"
 
+__all__ = [
+    "DB_FILE",
+    "KEY_CHECK_FILE",
+    "MIN_PASSPHRASE_LENGTH",
+    "PassphraseTooShortError",
+    "WeakPassphraseError",
+    "Workspace",
+    "change_workspace_passphrase",
+    "check_new_passphrase",
+]
 
-class PassphraseTooShortError(UserError):
-    """The new passphrase is too short to protect patient data."""
+
+def _no_step(_name: str) -> None:
+    return None
 
 
-def check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase.strip()) < MIN_PASSPHRASE_LENGTH:
-        raise PassphraseTooShortError(
-            f"The passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long. A short "
-            "sentence you will remember works well."
+def check_passphrase_change(old: str, new: str) -> None:
+    """The new passphrase is strong enough and is not the old one (else a clear refusal)."""
+    check_new_passphrase(new)
+    if new == old:
+        raise UserError(
+            "The new passphrase is the same as the current one. Choose a different one; "
+            "nothing was changed."
         )
+
+
+def change_workspace_passphrase(
+    folder: Path,
+    old_passphrase: str,
+    new_passphrase: str,
+    *,
+    kdf: KdfParams = PRODUCTION_KDF,
+    step: Step = _no_step,
+) -> None:
+    """Re-encrypt the workspace (and its backups) under a new passphrase, atomically.
+
+    The workspace must not be open elsewhere. Killed at any moment, the workspace opens
+    afterwards with exactly one of the two passphrases, with all its data.
+    """
+    check_passphrase_change(old_passphrase, new_passphrase)
+    folder = Workspace._existing(folder)
+    rekey_folder(
+        folder,
+        db_file=DB_FILE,
+        key_file=KEY_CHECK_FILE,
+        old_passphrase=old_passphrase,
+        new_passphrase=new_passphrase,
+        kdf=kdf,
+        what="workspace",
+        step=step,
+    )
+    log.info("changed the workspace passphrase")
 
 
 class Workspace:

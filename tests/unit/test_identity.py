@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asn1crypto import pkcs12 as asn1_pkcs12
 from crypto_fixtures import alice, enrolment, study_a
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,6 +19,8 @@ from cryptography.x509.oid import NameOID
 from reviewer_app.errors import DamagedFileError, InvalidInputError, WrongPassphraseError
 from reviewer_app.services.identity import (
     OID_DETAILS_BINDING,
+    PKCS12_KDF_ROUNDS,
+    PKCS12_MAC_ROUNDS,
     EnrolmentRequest,
     ReviewerDetails,
     _binding_digest,
@@ -278,3 +281,90 @@ def test_openssl_reads_our_pkcs12(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Alice Example" in result.stdout
+
+
+def test_pkcs12_integrity_check_costs_as_much_as_the_encryption() -> None:
+    """The MAC was derived with 2,048 rounds: a fast oracle for the passphrase. No more."""
+    reviewer = alice()
+    data = export_pkcs12(reviewer.key, reviewer.cert, [study_a().root], "a long passphrase")
+    pfx = asn1_pkcs12.Pfx.load(data)
+    mac = pfx["mac_data"]
+    assert PKCS12_KDF_ROUNDS >= 200_000
+    assert mac["iterations"].native == PKCS12_MAC_ROUNDS >= PKCS12_KDF_ROUNDS
+    assert mac["mac"]["digest_algorithm"]["algorithm"].native == "sha256"
+    assert len(mac["mac_salt"].native) >= 16
+    assert (
+        asn1_pkcs12.Pfx.load(export_pkcs12(reviewer.key, reviewer.cert, [], "a long passphrase"))[
+            "mac_data"
+        ]["mac_salt"].native
+        != mac["mac_salt"].native
+    )  # a fresh salt each time
+    safes = asn1_pkcs12.AuthenticatedSafe.load(pfx["auth_safe"]["content"].native)
+    schemes = []
+    for info in safes:
+        if info["content_type"].native == "encrypted_data":
+            algorithm = info["content"]["encrypted_content_info"]["content_encryption_algorithm"]
+        else:
+            bags = asn1_pkcs12.SafeContents.load(info["content"].native)
+            (algorithm,) = [
+                b["bag_value"]["encryption_algorithm"]
+                for b in bags
+                if b["bag_id"].native == "pkcs8_shrouded_key_bag"
+            ]
+        assert algorithm["algorithm"].native == "pbes2"
+        params = algorithm["parameters"]
+        schemes.append(
+            (
+                params["encryption_scheme"]["algorithm"].native,
+                params["key_derivation_func"]["parameters"]["iteration_count"].native,
+            )
+        )
+    assert schemes == [("aes256_cbc", PKCS12_KDF_ROUNDS)] * 2
+
+
+@pytest.mark.parametrize("passphrase", ["a long passphrase", "Zielińska 🙂 hasło"])
+def test_pkcs12_with_the_strong_mac_opens_here_and_refuses_a_wrong_passphrase(
+    passphrase: str,
+) -> None:
+    reviewer = alice()
+    data = export_pkcs12(reviewer.key, reviewer.cert, [], passphrase)
+    assert import_pkcs12(data, passphrase).cert == reviewer.cert
+    with pytest.raises(WrongPassphraseError):
+        import_pkcs12(data, passphrase + " ")
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="the openssl command-line tool is not installed")
+@pytest.mark.parametrize("passphrase", ["a long passphrase", "Zielińska 🙂 hasło"])
+def test_openssl_verifies_the_strong_mac_and_reports_aes_256(
+    tmp_path: Path, passphrase: str
+) -> None:
+    reviewer = alice()
+    (tmp_path / "id.p12").write_bytes(export_pkcs12(reviewer.key, reviewer.cert, [], passphrase))
+
+    def info(secret: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                str(OPENSSL),
+                "pkcs12",
+                "-in",
+                "id.p12",
+                "-info",
+                "-noout",
+                "-passin",
+                f"pass:{secret}",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    good = info(passphrase)
+    report = good.stdout + good.stderr
+    assert good.returncode == 0, report
+    assert f"MAC: sha256, Iteration {PKCS12_MAC_ROUNDS}" in report
+    bags = f"PBES2, PBKDF2, AES-256-CBC, Iteration {PKCS12_KDF_ROUNDS}, PRF hmacWithSHA256"
+    assert report.count(bags) == 2, report
+    bad = info("not " + passphrase)
+    assert bad.returncode != 0
+    assert "Mac verify error" in bad.stdout + bad.stderr

@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.errors import DamagedFileError, NewerVersionError, WrongPassphraseError
+from reviewer_app.services.study import STUDY_KEY_FILE, Study
+from reviewer_app.services.workspace import KEY_CHECK_FILE, Workspace
+from reviewer_app.storage import keys
 from reviewer_app.storage.keys import (
     PRODUCTION_KDF,
     TEST_KDF,
     DatabaseKey,
+    UnlockThrottle,
+    attempts_path,
     derive_key,
     new_key,
+    read_failed_attempts,
     read_key_check,
     unlock_key,
     write_key_check,
@@ -96,3 +102,135 @@ def test_newer_record_format_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(NewerVersionError):
         read_key_check(path)
+
+
+# --- repeated wrong passphrases slow the next try --------------------------------------------
+
+
+class FakeTime:
+    """A clock that moves only when told, and a sleep that records instead of waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+    def throttle(self) -> UnlockThrottle:
+        return UnlockThrottle(sleep=self.sleep, clock=self.clock)
+
+
+def _record(tmp_path: Path) -> Path:
+    path = tmp_path / "workspace.key.json"
+    record, _ = new_key(PASSPHRASE, TEST_KDF)
+    write_key_check(path, record)
+    return path
+
+
+def _wrong(path: Path, throttle: UnlockThrottle) -> WrongPassphraseError:
+    with pytest.raises(WrongPassphraseError) as caught:
+        unlock_key(path, "not the passphrase at all", throttle=throttle)
+    return caught.value
+
+
+def test_three_wrong_tries_are_free_then_each_waits_twice_as_long_capped(tmp_path: Path) -> None:
+    path, fake = _record(tmp_path), FakeTime()
+    for _ in range(3):
+        _wrong(path, fake.throttle())
+    assert fake.slept == []
+    for _ in range(7):
+        _wrong(path, fake.throttle())
+    assert fake.slept == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0]
+    assert read_failed_attempts(path)[0] == 10
+
+
+def test_the_wait_counts_time_already_passed_and_a_clock_set_back(tmp_path: Path) -> None:
+    path, fake = _record(tmp_path), FakeTime()
+    for _ in range(4):
+        _wrong(path, fake.throttle())
+    assert fake.slept == [1.0]
+    fake.now += 1.5  # 4 failures: a 2 s wait, 1.5 s of it already gone
+    _wrong(path, fake.throttle())
+    assert fake.slept == [1.0, 0.5]
+    fake.now -= 3600  # the clock set back: no time counts as passed, the wait is not longer
+    unlock_key(path, PASSPHRASE, throttle=fake.throttle())
+    assert fake.slept == [1.0, 0.5, 4.0]
+
+
+def test_the_right_passphrase_resets_the_count(tmp_path: Path) -> None:
+    path, fake = _record(tmp_path), FakeTime()
+    for _ in range(4):
+        _wrong(path, fake.throttle())
+    unlock_key(path, PASSPHRASE, throttle=fake.throttle())
+    assert not attempts_path(path).exists()
+    assert read_failed_attempts(path) == (0, None)
+    slept = len(fake.slept)
+    for _ in range(3):
+        _wrong(path, fake.throttle())
+    assert len(fake.slept) == slept
+
+
+def test_the_count_is_kept_beside_the_record_without_secrets(tmp_path: Path) -> None:
+    path, fake = _record(tmp_path), FakeTime()
+    for _ in range(3):
+        message = str(_wrong(path, fake.throttle()))
+    assert attempts_path(path) == tmp_path / "workspace.attempts.json"
+    text = attempts_path(path).read_text(encoding="utf-8")
+    assert json.loads(text)["failures"] == 3
+    assert "not the passphrase" not in text and PASSPHRASE not in text
+    assert read_key_check(path).check not in text
+    assert "each new try waits" in message
+    # another process (a fresh throttle, a new clock) sees the same count
+    later = FakeTime()
+    later.now = fake.now + 0.25
+    _wrong(path, later.throttle())
+    assert later.slept == [0.75]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{oops",
+        b"[]",
+        b'{"format": "x"}',
+        b'{"format": "reviewer-app/unlock-attempts", "failures": -4}',
+    ],
+)
+def test_an_unreadable_count_counts_as_none(tmp_path: Path, content: bytes) -> None:
+    path, fake = _record(tmp_path), FakeTime()
+    attempts_path(path).write_bytes(content)
+    assert read_failed_attempts(path) == (0, None)
+    _wrong(path, fake.throttle())
+    assert fake.slept == []
+    assert read_failed_attempts(path)[0] == 1
+
+
+def test_workspace_and_study_unlocks_share_the_throttle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeTime()
+    monkeypatch.setattr(keys, "unlock_throttle", fake.throttle())
+    Workspace.create(tmp_path / "ws", PASSPHRASE, kdf=TEST_KDF).close()
+    Study.create(tmp_path / "st", PASSPHRASE, name="Throttled", kdf=TEST_KDF).close()
+    for _ in range(4):
+        with pytest.raises(WrongPassphraseError):
+            Workspace.unlock(tmp_path / "ws", "not the passphrase at all")
+    assert fake.slept == [1.0]
+    for _ in range(4):
+        with pytest.raises(WrongPassphraseError, match="study"):
+            Study.open(tmp_path / "st", "not the passphrase at all")
+    assert fake.slept == [1.0, 1.0]
+    assert read_failed_attempts(tmp_path / "ws" / KEY_CHECK_FILE)[0] == 4
+    assert read_failed_attempts(tmp_path / "st" / STUDY_KEY_FILE)[0] == 4
+    Workspace.unlock(tmp_path / "ws", PASSPHRASE).close()
+    Study.open(tmp_path / "st", PASSPHRASE).close()
+    # each now waits 2 s after its 4th failure, less the 1 s the other's wait took
+    assert fake.slept == [1.0, 1.0, 1.0, 1.0]
+    assert read_failed_attempts(tmp_path / "ws" / KEY_CHECK_FILE)[0] == 0
+    assert read_failed_attempts(tmp_path / "st" / STUDY_KEY_FILE)[0] == 0

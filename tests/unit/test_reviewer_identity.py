@@ -10,6 +10,7 @@ from test_study_support import World, new_workspace, world
 
 from reviewer_app.errors import InvalidInputError, UserError, WrongPassphraseError
 from reviewer_app.services.identity import import_pkcs12, read_enrolment_request
+from reviewer_app.services.passphrases import WeakPassphraseError
 from reviewer_app.services.reviewer_identity import key_fingerprint, load_private_key
 
 
@@ -108,6 +109,10 @@ def test_export_after_enrolment_is_a_pkcs12_under_the_passphrase(
         session.import_pack(made["R01"].read_bytes(), trust_fingerprint=w.fingerprint())
         with pytest.raises(InvalidInputError, match="at least 10"):
             session.export_identity("short", out)
+        for weak in ("aaaaaaaaaa", "Password123!", "qwertyuiop12"):
+            with pytest.raises(WeakPassphraseError, match="too easy to guess"):
+                session.export_identity(weak, out)
+        assert not out.exists()
         session.export_identity("export passphrase", out)
         identity = session.identity()
     assert identity is not None
