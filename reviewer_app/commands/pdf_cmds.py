@@ -1,11 +1,14 @@
 """Signed PDF summaries: sign, co-sign, save the stored signed PDF, verify any PDF.
 
-``reviewer-app sign CASE_REF --acknowledge CODE...`` signs the case's current review version
-(the passphrase, from ``REVIEWER_APP_PASSPHRASE`` or a prompt, both opens the workspace and
-confirms the signature). ``cosign`` adds a co-reviewer's signature from their exported
-identity (its passphrase from ``REVIEWER_APP_COSIGNER_PASSPHRASE`` or a prompt). ``pdf``
-writes the STORED signed summary (never a re-rendered one). ``verify`` checks every
-signature in a PDF and exits 0 only when the file passes; it needs no workspace.
+``reviewer-app sign CASE_REF --acknowledge CODE ...`` signs the case's current review
+version (the passphrase, from ``REVIEWER_APP_PASSPHRASE`` or a prompt, both opens the
+workspace and confirms the signature). ``cosign`` adds a co-reviewer's signature from their
+exported identity (its passphrase from ``REVIEWER_APP_COSIGNER_PASSPHRASE`` or a prompt).
+``pdf`` writes the STORED signed summary (never a re-rendered one); a full summary is an
+identifiable clinical document, so it is written readable by you only (mode 0600).
+``verify`` checks every signature in a PDF: exit 0 only when the file is intact AND every
+signer chains to a trusted study root (``--trust`` or ``--workspace``); exit 3 when the file
+is intact but no study root was given, so who signed was not checked; exit 1 when it is not.
 """
 
 from __future__ import annotations
@@ -16,17 +19,35 @@ from pathlib import Path
 from typing import Any
 
 from reviewer_app.commands.common import (
+    COSIGNER_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
+    USES_WORKSPACE_ATTR,
     add_command,
     add_workspace_option,
     read_passphrase,
+    require_workspace,
     workspace_dir,
 )
 from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
 
-COSIGNER_PASSPHRASE_ENV = "REVIEWER_APP_COSIGNER_PASSPHRASE"
 MAX_INPUT_BYTES = 64 * 1024 * 1024
+PRIVATE_FILE_MODE = 0o600
+"""Mode of every identifiable file written (a full summary): readable by you only."""
+
+VERIFIED_EXIT = 0
+NOT_VERIFIED_EXIT = 1
+"""Not intact, changed after signing, unsigned, untrusted signer, or unreadable input."""
+SIGNER_NOT_CHECKED_EXIT = 3
+"""Intact, but no study root was given, so who signed was not checked."""
+
+VERIFY_EPILOG = (
+    f"Exit status: {VERIFIED_EXIT} verified (intact, and every signer chains to a trusted "
+    f"study root); {NOT_VERIFIED_EXIT} not verified (or the file or certificate could not be "
+    f"read); 2 usage error; {SIGNER_NOT_CHECKED_EXIT} intact but the signer NOT checked "
+    "(no --trust or --workspace given: anyone can make a certificate carrying a reviewer's "
+    "name)."
+)
 
 IDENTIFIABLE_REMINDER = (
     "Reminder: this summary is an identifiable clinical document. Store and share it only "
@@ -50,31 +71,60 @@ def _read_file(path: Path, what: str) -> bytes:
 def _open(args: argparse.Namespace, paths: AppPaths) -> tuple[Any, str]:
     from reviewer_app.services.workspace import Workspace
 
+    folder = workspace_dir(args, paths)
+    require_workspace(folder)  # say so before asking for a passphrase
     passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
-    return Workspace.unlock(workspace_dir(args, paths), passphrase), passphrase
+    return Workspace.unlock(folder, passphrase), passphrase
 
 
 def _latest_review_id(workspace: Any, case_ref: str) -> int:
+    from reviewer_app.storage.cases import CaseStore
     from reviewer_app.storage.reviews import ReviewStore
 
+    if not CaseStore(workspace.db).exists(case_ref):
+        raise NotFoundError(
+            f"There is no case {case_ref} in this workspace. Check the case reference "
+            "(reviewer-app cases lists them)."
+        )
     review = ReviewStore(workspace.db).latest(case_ref)
     if review is None:
-        raise NotFoundError(f"Case {case_ref} has no review in this workspace yet.")
+        raise NotFoundError(
+            f"Case {case_ref} has no review in this workspace yet. Open it and complete the "
+            "review first."
+        )
     return int(review.id)
 
 
-def cmd_sign(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.signoff import SignoffService
+def _every_problem(issues: Any) -> str:
+    """Every validation problem that blocks signing, one per line (never just the first)."""
+    lines = [f"This review cannot be signed yet: {len(issues)} problem(s) must be fixed first:"]
+    for issue in issues:
+        where = f"{issue.location}: " if issue.location else ""
+        lines.append(f"  - {where}{issue.message}")
+    lines.append("Nothing was signed.")
+    return "\n".join(lines)
 
+
+def cmd_sign(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.signoff import (
+        SignoffRefusedError,
+        SignoffService,
+        ValidationBlocksSigningError,
+    )
+
+    acknowledged = tuple(args.acknowledge or ())
     workspace, passphrase = _open(args, paths)
     with workspace:
         service = SignoffService(workspace)
         review_id = _latest_review_id(workspace, args.case_ref)
         check = service.check(review_id)
         for warning in check.warnings:
-            mark = "acknowledged" if warning.code in args.acknowledge else "NOT acknowledged"
+            mark = "acknowledged" if warning.code in acknowledged else "NOT acknowledged"
             print(f"Warning {warning.code} ({mark}): {warning.message}", file=sys.stderr)
-        result = service.sign(review_id, passphrase, tuple(args.acknowledge))
+        try:
+            result = service.sign(review_id, passphrase, acknowledged)
+        except ValidationBlocksSigningError as err:
+            raise SignoffRefusedError(_every_problem(err.issues)) from None
     print(
         f"Signed case {args.case_ref} version {result.review.version}. "
         f"Review content SHA-256: {result.content_sha256}. "
@@ -114,8 +164,10 @@ def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
     workspace, _ = _open(args, paths)
     with workspace:
         document = SignoffService(workspace).document(args.case_ref, kind, args.version)
+    # A full summary is identifiable: yours only, even over an existing file that was not.
+    mode = PRIVATE_FILE_MODE if kind is DocumentKind.FULL else None
     try:
-        atomic_write_bytes(out, document.pdf)
+        atomic_write_bytes(out, document.pdf, mode=mode)
     except OSError as err:
         raise UserError(f"The summary could not be written to {out} ({err.strerror}).") from None
     what = "taskforce copy" if args.taskforce_copy else "signed summary"
@@ -128,19 +180,40 @@ def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
+def _trust_roots(args: argparse.Namespace) -> tuple[Any, ...] | None:
+    """The study roots to check signers against: --trust file, --workspace, or None."""
+    from reviewer_app.services.trust_anchors import read_trust_anchors, workspace_study_roots
+    from reviewer_app.services.workspace import Workspace
+
+    roots: list[Any] = []
+    if args.trust:
+        path = Path(args.trust).expanduser()
+        roots += read_trust_anchors(_read_file(path, "a certificate"), str(path))
+    folder = getattr(args, "workspace", None)
+    if folder:
+        folder = Path(folder).expanduser()
+        require_workspace(folder)
+        passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+        with Workspace.unlock(folder, passphrase) as workspace:
+            roots += workspace_study_roots(workspace)
+    return tuple(roots) if roots else None
+
+
 def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     del paths
-    from reviewer_app.services.authority import load_certificate
     from reviewer_app.services.pades import describe, verify_pdf
 
-    root = None
-    if args.trust:
-        root = load_certificate(_read_file(Path(args.trust).expanduser(), "a certificate"))
     data = _read_file(Path(args.file).expanduser(), "a PDF")
-    result = verify_pdf(data, root)
+    roots = _trust_roots(args)
+    result = verify_pdf(data, roots)
     for line in describe(result):
         print(line)
-    return 0 if result.ok else 1
+    if not result.ok:
+        return NOT_VERIFIED_EXIT
+    return VERIFIED_EXIT if result.verified else SIGNER_NOT_CHECKED_EXIT
+
+
+CASE_REF_HELP = "the case reference, as the case list shows it (e.g. C-0001)"
 
 
 def register(subparsers: Any) -> None:
@@ -148,39 +221,55 @@ def register(subparsers: Any) -> None:
         subparsers,
         "sign",
         cmd_sign,
-        "sign a case's current review version (scripted sign-off; passphrase from "
-        f"{PASSPHRASE_ENV})",
+        "sign a case's current review version (scripted sign-off; the workspace passphrase, "
+        f"from {PASSPHRASE_ENV} or a prompt, also confirms the signature)",
+        passphrases=[PASSPHRASE_ENV],
     )
-    sign.add_argument("case_ref", metavar="CASE_REF")
+    sign.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
     add_workspace_option(sign)
     sign.add_argument(
         "--acknowledge",
         metavar="CODE",
-        nargs="*",
-        default=[],
-        help="warning codes you have read and accept (every warning must be acknowledged)",
+        action="append",
+        help="a warning code you have read and accept; repeat the option for each warning "
+        "(every warning must be acknowledged)",
     )
 
     cosign = add_command(
         subparsers,
         "cosign",
         cmd_cosign,
-        "add a co-reviewer's signature from their exported identity (PKCS#12; passphrase "
-        f"from {COSIGNER_PASSPHRASE_ENV})",
+        "add a co-reviewer's signature from their exported identity (PKCS#12; workspace "
+        f"passphrase from {PASSPHRASE_ENV}, the identity's from {COSIGNER_PASSPHRASE_ENV}, "
+        "else asked)",
+        passphrases=[PASSPHRASE_ENV, COSIGNER_PASSPHRASE_ENV],
     )
-    cosign.add_argument("case_ref", metavar="CASE_REF")
+    cosign.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
     add_workspace_option(cosign)
-    cosign.add_argument("--identity", metavar="FILE.p12", required=True)
+    cosign.add_argument(
+        "--identity",
+        metavar="FILE.p12",
+        required=True,
+        help="the co-reviewer's exported identity file (removed from the workspace after "
+        f"signing; its passphrase from {COSIGNER_PASSPHRASE_ENV} or a prompt)",
+    )
 
     pdf = add_command(
         subparsers,
         "pdf",
         cmd_pdf,
-        "write a case's stored signed PDF summary to a file",
+        "write a case's stored signed PDF summary to a file (workspace passphrase from "
+        f"{PASSPHRASE_ENV} or a prompt)",
+        passphrases=[PASSPHRASE_ENV],
     )
-    pdf.add_argument("case_ref", metavar="CASE_REF")
+    pdf.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
     add_workspace_option(pdf)
-    pdf.add_argument("--out", metavar="FILE", required=True, help="where to write the PDF")
+    pdf.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="where to write the PDF (a full summary is written readable by you only)",
+    )
     pdf.add_argument(
         "--taskforce-copy",
         action="store_true",
@@ -194,11 +283,25 @@ def register(subparsers: Any) -> None:
         subparsers,
         "verify",
         cmd_verify,
-        "check every signature in a PDF; exit 0 only if all hold (see --trust)",
+        "check every signature in a PDF; exit 0 only if all hold and every signer chains to "
+        "a trusted study root (--trust or --workspace); exit 3 if no root was given",
+        passphrases=[PASSPHRASE_ENV],
     )
-    verify.add_argument("file", metavar="FILE.pdf")
+    verify.epilog = f"{VERIFY_EPILOG} {verify.epilog or ''}".strip()
+    verify.set_defaults(**{USES_WORKSPACE_ATTR: True})  # --workspace may precede the command
+    verify.add_argument("file", metavar="FILE.pdf", help="the PDF to check")
     verify.add_argument(
         "--trust",
         metavar="ROOT_CERT",
-        help="the study root certificate (PEM or DER) every signer must chain to",
+        help="the study root certificate every signer must chain to: PEM or DER; a PEM "
+        "bundle (e.g. from openssl pkcs12 -nokeys) may hold several certificates and text "
+        "around them, and every study root in it is trusted",
+    )
+    verify.add_argument(
+        "--workspace",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="also trust the study root this workspace pinned on its first pack import "
+        f"(opens it: passphrase from {PASSPHRASE_ENV} or a prompt). No default: without "
+        "--trust or --workspace the signer is not checked",
     )

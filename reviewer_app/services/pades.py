@@ -15,9 +15,16 @@ changed after it) and an overall verdict that holds only when
 - the last signature covers the whole file (nothing was appended after it);
 - every change after a signature is only further signatures (pyHanko's difference analysis
   at ``ModificationLevel.FORM_FILLING`` or stricter, and one revision per later signature);
-- no signature value area carries anything but the signature and its zero padding;
-- when a trust root is given, every signer's certificate chains to it and was valid at the
+- no signature value area carries anything but the signature, exactly in the form this app
+  writes it (every embedded certificate checking out), and its zero padding: a changed byte
+  there makes that signature "not intact" (stricter than pdfsig, on purpose: see below);
+- when trust roots are given, every signer's certificate chains to one and was valid at the
   signing time it states.
+
+Without a trust root a file can pass (``ok``) but is never ``verified``: integrity alone
+says nothing about who signed, as anyone can make a certificate carrying a reviewer's name.
+A damaged signature still names its signer when anything readable is left (a certificate in
+the damaged value, or the signature dictionary's /Name), marked as not proven.
 
 Trust is checked offline, without revocation look-ups (the study PKI publishes no CRLs).
 No pyHanko or asn1crypto exception leaves this module on input we were given: a file that
@@ -27,19 +34,24 @@ cannot be read raises :class:`NotAPdfError`; a damaged signature is a finding in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
+from asn1crypto import algos as asn1_algos  # type: ignore[import-untyped]
 from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
@@ -200,6 +212,8 @@ def sign_pdf(
         raise SigningFailedError("This key does not belong to the signing certificate.")
     meta = PdfSignatureMetadata(
         field_name=field_name,
+        # /Name: lets a verifier name the signer even when the signature value is damaged.
+        name=_name_attribute(identity.cert, NameOID.COMMON_NAME),
         md_algorithm=DIGEST,
         subfilter=SigSeedSubFilter.PADES,
         reason=reason,
@@ -259,6 +273,21 @@ CHANGES_TEXT = {
 }
 
 
+class SignerSource(StrEnum):
+    """Where the signer's name in a report comes from, most trustworthy first."""
+
+    SIGNATURE = "signature"
+    """The certificate that made an intact signature and that the signer committed to."""
+    UNBOUND_CERTIFICATE = "unbound_certificate"
+    """The certificate whose key made an intact signature, but not the one signed for."""
+    DAMAGED_SIGNATURE = "damaged_signature"
+    """A certificate read out of a signature that is not intact: a claim, not proof."""
+    DICTIONARY = "dictionary"
+    """The /Name the signature dictionary states: a claim, not proof."""
+    UNREADABLE = "unreadable"
+    """Nothing names the signer: the signature's bytes are too damaged."""
+
+
 @dataclass(frozen=True)
 class SignatureReport:
     """What we found about one signature, in signing order (``index`` from 1)."""
@@ -270,8 +299,11 @@ class SignatureReport:
     signer_subject: str | None
     signing_time: dt.datetime | None
     intact: bool
-    """The bytes it covers are exactly what was signed, and the signature value checks out
-    with the key in the embedded signer certificate (pdfsig: "Signature is Valid")."""
+    """The signature and the bytes it covers are exactly as signed: the covered bytes hash
+    to what was signed, the signature value checks out with the key in the embedded signer
+    certificate, and its value area holds nothing but that signature (in the exact form
+    this app writes, every embedded certificate checking out) and zero padding. Stricter
+    than pdfsig's "Signature is Valid", which ignores the unsigned parts of the value."""
     certificate_ok: bool
     """The embedded signer certificate is the one the signer committed to (ESS binding)."""
     trusted: bool | None
@@ -280,7 +312,9 @@ class SignatureReport:
     changes_after: ChangesAfter
     signed_ranges: tuple[int, int, int, int] | None
     certificate: x509.Certificate | None = field(default=None, compare=False)
+    """The signer certificate of an intact signature (None when not intact)."""
     problems: tuple[str, ...] = ()
+    signer_source: SignerSource = SignerSource.SIGNATURE
 
 
 @dataclass(frozen=True)
@@ -292,7 +326,15 @@ class PdfVerification:
 
     @property
     def ok(self) -> bool:
+        """Nothing failed: every signature intact, nothing but signatures added after any,
+        the last covers the whole file, and (when trust was checked) every signer trusted.
+        Without a trust root this says nothing about who signed: see :attr:`verified`."""
         return not self.failures
+
+    @property
+    def verified(self) -> bool:
+        """:attr:`ok`, and every signer was checked against a trusted study root."""
+        return self.ok and self.trust_checked
 
     @property
     def failures(self) -> tuple[str, ...]:
@@ -329,9 +371,19 @@ class PdfVerification:
 # integrity depends only on its /ByteRange, its /Contents and the bytes they point at.
 # Structure (field names, signing times, what the later revisions changed) comes from
 # pyHanko's strict parse; when that fails, the changes are "unknown" and the file fails.
+#
+# Where we are stricter than pdfsig, on purpose: the signature value area (/Contents) is
+# outside the signed bytes, and pdfsig only asks whether the CMS blob it decodes from there
+# still proves the signed bytes. So a changed byte in the zero padding, in a character
+# poppler reads as a 0 digit, or in an embedded chain certificate passes pdfsig. Anything
+# there that is not the signature exactly as this app writes it makes that signature "not
+# intact" here: an altered value area is a tampered file, and a verdict that depended on
+# which byte was hit would be one nobody can reason about.
 
+_WS = rb"[ \t\n\r\f\x00]"
+"""PDF white space (ISO 32000-1 table 1, NUL included; Python's ``\\s`` differs)."""
 _BYTE_RANGE = re.compile(
-    rb"/ByteRange\s*\[\s*(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s+(\d{1,12})\s*\]"
+    rb"/ByteRange%b*\[%b*(\d{1,12})%b+(\d{1,12})%b+(\d{1,12})%b+(\d{1,12})%b*\]" % ((_WS,) * 6)
 )
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 _PDF_WHITESPACE = frozenset(b" \t\n\r\f\x00")
@@ -388,7 +440,7 @@ def _well_formed(inner: bytes) -> bool:
     return length <= len(raw) and not any(raw[length:])
 
 
-_CONTENTS = re.compile(rb"/Contents\s*<")
+_CONTENTS = re.compile(rb"/Contents" + _WS + rb"*<")
 _MIN_SIGNATURE_HEX = 512
 """A /Contents hex string this long is a signature value (a CMS blob), not other text."""
 
@@ -427,10 +479,16 @@ class _Structure:
     """What pyHanko's parse says about one signature (by byte range)."""
 
     field_name: str | None = None
+    stated_name: str | None = None
+    """The signature dictionary's /Name (what the signer says their name is)."""
     signing_time: dt.datetime | None = None
     coverage: SignatureCoverageLevel | None = None
     modification: ModificationLevel | None = None
     readable: bool = False
+
+
+def _byte_range_key(sig: Any) -> tuple[int, ...]:
+    return tuple(int(x) for x in sig["/ByteRange"])
 
 
 def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | None]:
@@ -441,17 +499,20 @@ def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | No
         fields = list(enumerate_sig_fields(reader, filled_status=True))
     except Exception as err:  # pyHanko raises PdfReadError, KeyError, ValueError... on damage
         logger.info("PDF structure could not be read: %s", type(err).__name__)
-        return found, "the PDF structure is damaged, so later changes cannot be analysed"
+        return (
+            _names_only(data),
+            "the PDF structure is damaged, so later changes cannot be analysed",
+        )
     problem = None
     for name, sig_obj, sig_field in fields:
         try:
-            if sig_obj.get_object().get("/SubFilter") not in _ACCEPTED_SUBFILTERS:
+            sig = sig_obj.get_object()
+            info = _Structure(field_name=str(name), stated_name=_text(sig.get("/Name")))
+            found[_byte_range_key(sig)] = info
+            if sig.get("/SubFilter") not in _ACCEPTED_SUBFILTERS:
                 problem = "the file holds a signature of a kind this app does not accept"
                 continue
             emb = EmbeddedPdfSignature(reader, sig_field, name)
-            key = tuple(int(x) for x in emb.byte_range)
-            info = _Structure(field_name=str(name))
-            found[key] = info
             info.signing_time = _aware(emb.self_reported_timestamp)
             emb.compute_integrity_info()  # type: ignore[no-untyped-call]
             info.coverage = emb.coverage
@@ -467,6 +528,39 @@ def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | No
     return found, problem
 
 
+def _names_only(data: bytes) -> dict[tuple[int, ...], _Structure]:
+    """Field names and stated signer names from a lenient parse of a damaged file.
+
+    Only for the report: nothing read here counts towards any verdict.
+    """
+    found: dict[tuple[int, ...], _Structure] = {}
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        fields = list(enumerate_sig_fields(reader, filled_status=True))
+    except Exception:  # too damaged even for a lenient parse
+        return found
+    for name, sig_obj, _ in fields:
+        try:
+            sig = sig_obj.get_object()
+            found[_byte_range_key(sig)] = _Structure(
+                field_name=str(name), stated_name=_text(sig.get("/Name"))
+            )
+        except Exception as err:  # this field is unreadable: leave it out
+            logger.debug("signature field unreadable: %s", type(err).__name__)
+    return found
+
+
+_MAX_SHOWN_NAME = 200
+
+
+def _text(value: object) -> str | None:
+    """A name from the file, safe to print: no control characters, bounded length."""
+    if not isinstance(value, str):
+        return None
+    shown = "".join(c if c.isprintable() else "?" for c in value.strip())[:_MAX_SHOWN_NAME]
+    return shown or None
+
+
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None or moment.tzinfo is None:
         return None
@@ -474,10 +568,10 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def _validation_context(
-    trust_root: x509.Certificate | None, moment: dt.datetime
+    trust_roots: Sequence[x509.Certificate], moment: dt.datetime
 ) -> ValidationContext:
     return ValidationContext(
-        trust_roots=[] if trust_root is None else [_asn1_cert(trust_root)],
+        trust_roots=[_asn1_cert(r) for r in trust_roots],
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,
@@ -491,14 +585,44 @@ class _Integrity:
     certificate_ok: bool
     trusted: bool
     cert: x509.Certificate | None
+    """The signer certificate the signature names (proven only when intact)."""
     problem: str | None
 
 
-def _signed_data(blob: bytes) -> asn1_cms.SignedData:
-    info = asn1_cms.ContentInfo.load(blob)
-    if info["content_type"].native != "signed_data":
+def _signed_data(der: bytes) -> asn1_cms.SignedData:
+    """The SignedData of exactly ``der`` (strict: nothing may follow it)."""
+    info = asn1_cms.ContentInfo.load(der, strict=True)
+    if info["content_type"].native != "signed_data" or not _exactly_its_parts(info):
         raise ValueError("not signed data")
     return info["content"]
+
+
+def _names_signer(sid: Any, cert: asn1_x509.Certificate) -> bool:
+    """Whether the signer info's identifier names ``cert``, byte for byte.
+
+    asn1crypto's Name equality ignores case and spacing; an altered identifier must not
+    pass for the original, so the encodings are compared.
+    """
+    if sid.name == "issuer_and_serial_number":
+        return bool(
+            sid.chosen["issuer"].dump() == cert.issuer.dump()
+            and sid.chosen["serial_number"].native == cert.serial_number
+        )
+    return bool(cert.key_identifier == sid.chosen.native)
+
+
+@contextlib.contextmanager
+def _warnings_are_errors() -> Iterator[None]:
+    """cryptography warns (deprecations, odd attribute lengths) on malformed certificates;
+    from a signature value, such a certificate counts as damaged, and nothing is printed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def _load_certificate(der: bytes) -> x509.Certificate:
+    with _warnings_are_errors():
+        return x509.load_der_x509_certificate(der)
 
 
 def _signer_certificate(signed_data: asn1_cms.SignedData) -> x509.Certificate:
@@ -508,15 +632,8 @@ def _signer_certificate(signed_data: asn1_cms.SignedData) -> x509.Certificate:
     for choice in signed_data["certificates"] or ():
         try:
             cert = choice.chosen
-            if sid.name == "issuer_and_serial_number":
-                match = (
-                    cert.issuer == sid.chosen["issuer"]
-                    and cert.serial_number == sid.chosen["serial_number"].native
-                )
-            else:
-                match = cert.key_identifier == sid.chosen.native
-            if match:
-                return x509.load_der_x509_certificate(cert.dump())
+            if _names_signer(sid, cert):
+                return _load_certificate(cert.dump())
         except Exception as err:  # a damaged certificate in the set: skip it, as NSS does
             logger.debug("skipped an unreadable embedded certificate: %s", type(err).__name__)
     raise ValueError("signer certificate not found")
@@ -525,9 +642,10 @@ def _signer_certificate(signed_data: asn1_cms.SignedData) -> x509.Certificate:
 def _signature_math(signed_data: asn1_cms.SignedData, digest: bytes) -> x509.Certificate:
     """The cryptographic check alone: messageDigest matches, signature over attributes holds.
 
-    This is what "intact" means here, and what poppler's "Signature is Valid" means. Whether
-    the embedded certificate is the one the signer committed to (ESS signing-certificate-v2)
-    and whether it chains to a root is checked separately, by pyHanko.
+    This is what poppler's "Signature is Valid" means. Whether the rest of the value is
+    exactly as signed is :func:`_altered_part`; whether the embedded certificate is the one
+    the signer committed to (ESS signing-certificate-v2) and whether it chains to a root is
+    checked separately, by pyHanko.
     """
     (signer_info,) = signed_data["signer_infos"]
     attrs = signer_info["signed_attrs"]
@@ -556,32 +674,127 @@ def _signature_math(signed_data: asn1_cms.SignedData, digest: bytes) -> x509.Cer
     return cert
 
 
+_DIGEST_ALGORITHM = asn1_algos.DigestAlgorithm({"algorithm": DIGEST}).dump()
+_SIGNATURE_ALGORITHM = asn1_algos.SignedDigestAlgorithm({"algorithm": f"{DIGEST}_rsa"}).dump()
+_ENCAPSULATED = asn1_cms.EncapsulatedContentInfo({"content_type": "data"}).dump()
+
+
+def _altered_part(
+    signed_data: asn1_cms.SignedData,
+    trust_roots: Sequence[x509.Certificate],
+) -> str | None:
+    """What in a signature value (whose signature math holds) is not as this app writes it.
+
+    The parts the signature itself covers (the signed attributes) cannot change unnoticed;
+    this checks the rest: the versions and algorithm identifiers (byte for byte), the signer
+    identifier (in :func:`_names_signer`), that nothing else is carried, and every embedded
+    certificate (each must verify under its issuer, embedded or given). A changed length or
+    tag does not get this far: the strict parse of exactly ``der`` refuses it.
+    """
+    (signer_info,) = signed_data["signer_infos"]
+    nested = (
+        signed_data,
+        signed_data["digest_algorithms"],
+        signed_data["certificates"],
+        signed_data["signer_infos"],
+        signer_info,
+        signer_info["sid"].chosen,
+    )
+    if not all(_exactly_its_parts(part) for part in nested):
+        return "it holds data that is not part of the signature"
+    form = (
+        signed_data["version"].native,
+        tuple(a.dump() for a in signed_data["digest_algorithms"]),
+        signed_data["encap_content_info"].dump(),
+        signed_data["crls"].native,
+        signer_info["version"].native,
+        signer_info["sid"].name,
+        signer_info["digest_algorithm"].dump(),
+        signer_info["signature_algorithm"].dump(),
+        signer_info["unsigned_attrs"].native,
+    )
+    expected = (
+        "v1",
+        (_DIGEST_ALGORITHM,),
+        _ENCAPSULATED,
+        None,
+        "v1",
+        "issuer_and_serial_number",
+        _DIGEST_ALGORITHM,
+        _SIGNATURE_ALGORITHM,
+        None,
+    )
+    if form != expected:
+        return "it is not in the form this app signs with"
+    embedded = []
+    for choice in signed_data["certificates"] or ():
+        if choice.name != "certificate":
+            return "it carries something other than certificates"
+        cert = choice.chosen
+        if cert["signature_algorithm"].dump() != cert["tbs_certificate"]["signature"].dump():
+            return "an embedded certificate is damaged"
+        try:
+            embedded.append(_load_certificate(cert.dump()))
+        except Exception:  # ValueError, or a warning about a malformed field
+            return "an embedded certificate is damaged"
+    issuers = [*embedded, *trust_roots]
+    for cert in embedded:
+        if not any(_issued_by(cert, issuer) for issuer in issuers):
+            return "an embedded certificate is damaged or cannot be checked"
+    return None
+
+
+def _exactly_its_parts(value: Any) -> bool:
+    """Whether a parsed SEQUENCE or SET holds its fields and nothing else.
+
+    asn1crypto reads fields lazily and never looks past the last one it knows, so a
+    lengthened header would smuggle bytes (say, padding zeros) into the structure unseen.
+    """
+    try:
+        return bool(b"".join(value[i].dump() for i in range(len(value))) == value.contents)
+    except Exception:  # an extra element asn1crypto cannot even parse
+        return False
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return True
+
+
 def _integrity(
     data: bytes,
     raw: _RawSignature,
-    trust_root: x509.Certificate | None,
+    trust_roots: Sequence[x509.Certificate],
     claimed: dt.datetime | None,
 ) -> _Integrity:
-    unreadable = _Integrity(
-        False, False, False, None, "the signature value is damaged or unreadable"
-    )
+    def failed(problem: str, cert: x509.Certificate | None = None) -> _Integrity:
+        return _Integrity(False, False, False, cert, problem)
+
     if raw.byte_range is None:
-        return _Integrity(
-            False, False, False, None, "no readable byte range points at this signature"
-        )
+        return failed("no readable byte range points at this signature")
     try:
-        signed_data = _signed_data(raw.blob)
+        der = raw.blob[: _der_length(raw.blob)]
+        signed_data = _signed_data(der)
         (signer_info,) = signed_data["signer_infos"]
         digest = _DIGESTS[signer_info["digest_algorithm"]["algorithm"].native]()
     except Exception:  # asn1crypto raises many types on garbage; unknown digests too
-        return unreadable
+        return failed("the signature value is damaged or unreadable")
     _, len1, start2, len2 = raw.byte_range
     digest.update(data[:len1])
     digest.update(data[start2 : start2 + len2])
     try:
         cert = _signature_math(signed_data, digest.digest())
     except Exception:  # InvalidSignature, or a malformed part: not intact either way
-        return _Integrity(False, False, False, None, "the signed bytes do not match the signature")
+        return failed("the signed bytes do not match the signature")
+    try:
+        altered = _altered_part(signed_data, trust_roots)
+    except Exception:  # a part asn1crypto cannot even parse: altered too
+        altered = "part of it cannot be read"
+    if altered is not None:
+        return failed(f"the signature value was altered: {altered}", cert)
     now = dt.datetime.now(dt.UTC)
     moment = claimed if claimed is not None and claimed <= now + FUTURE_TOLERANCE else now
     try:
@@ -589,7 +802,7 @@ def _integrity(
             async_validate_cms_signature(
                 signed_data,
                 raw_digest=digest.digest(),
-                validation_context=_validation_context(trust_root, moment),
+                validation_context=_validation_context(trust_roots, moment),
                 key_usage_settings=_SIGNER_KEY_USAGE,
             )
         )
@@ -607,13 +820,56 @@ def _integrity(
         )
     trusted = bool(status.trusted)
     problem = None
-    if trust_root is not None and not trusted:
+    if trust_roots and not trusted:
         logger.info("signer not trusted: %s", status.trust_problem_indic)
         problem = (
             "the signer's certificate does not chain to the given study root (or was not "
             "valid when it signed)"
         )
     return _Integrity(True, True, trusted, cert, problem)
+
+
+_CERT_START = re.compile(rb"\x30\x82")
+
+
+def _recovered_signer(blob: bytes) -> x509.Certificate | None:
+    """The signer certificate of a damaged signature value, if it can still be read.
+
+    First as the signer info names it; failing that (the CMS around it is damaged), the one
+    end-entity certificate that parses anywhere in the value. For naming only: a certificate
+    from a damaged value proves nothing.
+    """
+    try:
+        return _signer_certificate(asn1_cms.ContentInfo.load(blob)["content"])
+    except Exception as err:  # damaged CMS: look for the certificates themselves
+        logger.debug("damaged signature value: %s", type(err).__name__)
+    found: dict[bytes, x509.Certificate] = {}
+    for match in _CERT_START.finditer(blob):
+        cert = _certificate_at(blob[match.start() :])
+        if cert is not None and not _is_ca(cert):
+            found[cert.fingerprint(hashes.SHA256())] = cert
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _certificate_at(piece: bytes) -> x509.Certificate | None:
+    try:
+        cert = _load_certificate(piece[: _der_length(piece)])
+        with _warnings_are_errors():
+            cert.subject.rfc4514_string()  # parsed lazily: a damaged name fails only here
+    except Exception:  # not a certificate here (an inner SEQUENCE), or a damaged one
+        return None
+    return cert
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    """A CA certificate (or one too damaged to tell): not a signer's."""
+    try:
+        with _warnings_are_errors():
+            return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+    except Exception:  # damaged extensions (cryptography raises several kinds)
+        return True
 
 
 def _coverage(raw: _RawSignature, size: int, info: _Structure | None) -> Coverage:
@@ -640,15 +896,50 @@ def _changes(coverage: Coverage, info: _Structure | None) -> ChangesAfter:
 
 def _name_attribute(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str | None:
     values = cert.subject.get_attributes_for_oid(oid)
-    return str(values[0].value) if len(values) == 1 else None
+    return _text(values[0].value) if len(values) == 1 else None
 
 
-def verify_pdf(data: bytes, trust_root: x509.Certificate | None = None) -> PdfVerification:
-    """Check every signature in ``data``. Raises :class:`NotAPdfError` only for non-PDFs."""
+def _signer_names(cert: x509.Certificate | None) -> tuple[str | None, str | None, str | None]:
+    """(common name, reviewer ref, subject) of a certificate; all None if unreadable.
+
+    A certificate from a damaged value may parse yet hold a subject that does not.
+    """
+    if cert is None:
+        return None, None, None
+    try:
+        with _warnings_are_errors():
+            return (
+                _name_attribute(cert, NameOID.COMMON_NAME),
+                _name_attribute(cert, NameOID.SERIAL_NUMBER),
+                _text(cert.subject.rfc4514_string()),
+            )
+    except Exception:  # cryptography parses names lazily and raises several kinds
+        return None, None, None
+
+
+def _trust_roots(
+    trust: x509.Certificate | Sequence[x509.Certificate] | None,
+) -> tuple[x509.Certificate, ...] | None:
+    if trust is None:
+        return None
+    if isinstance(trust, x509.Certificate):
+        return (trust,)
+    return tuple(trust)
+
+
+def verify_pdf(
+    data: bytes, trust_root: x509.Certificate | Sequence[x509.Certificate] | None = None
+) -> PdfVerification:
+    """Check every signature in ``data``. Raises :class:`NotAPdfError` only for non-PDFs.
+
+    ``trust_root``: the study root (or roots) every signer must chain to; None checks
+    integrity only (then :attr:`PdfVerification.verified` is False whatever the file).
+    """
     if len(data) > MAX_PDF_BYTES:
         raise NotAPdfError("This file is far too large to be a case summary.")
     if not data.startswith(b"%PDF-"):
         raise NotAPdfError("This is not a PDF file.")
+    roots = _trust_roots(trust_root)
     raws = _raw_signatures(data)
     structure, structure_problem = _structure(data)
     problems = [] if structure_problem is None else [structure_problem]
@@ -658,56 +949,109 @@ def verify_pdf(data: bytes, trust_root: x509.Certificate | None = None) -> PdfVe
     for index, raw in enumerate(raws, start=1):
         info = None if raw.byte_range is None else structure.get(raw.byte_range)
         claimed = None if info is None else info.signing_time
-        checked = _integrity(data, raw, trust_root, claimed)
+        checked = _integrity(data, raw, roots or (), claimed)
+        intact = checked.intact and raw.well_formed
         coverage = _coverage(raw, len(data), info)
         sig_problems = [] if checked.problem is None else [checked.problem]
         if not raw.well_formed:
             sig_problems.append("the signature value area holds data that is not the signature")
         if info is None or not info.readable:
             sig_problems.append("this signature's entry in the PDF structure cannot be read")
-        cert = checked.cert
+        named, source = _named_signer(checked, intact, raw)
+        name, ref, subject = _signer_names(named)
+        if name is None and ref is None and subject is None:
+            source = SignerSource.UNREADABLE
+            if info is not None and info.stated_name is not None:
+                name, source = info.stated_name, SignerSource.DICTIONARY
         reports.append(
             SignatureReport(
                 index=index,
                 field_name=None if info is None else info.field_name,
-                signer_name=None if cert is None else _name_attribute(cert, NameOID.COMMON_NAME),
-                signer_ref=None if cert is None else _name_attribute(cert, NameOID.SERIAL_NUMBER),
-                signer_subject=None if cert is None else cert.subject.rfc4514_string(),
+                signer_name=name,
+                signer_ref=ref,
+                signer_subject=subject,
                 signing_time=claimed,
-                intact=checked.intact,
-                certificate_ok=checked.certificate_ok,
-                trusted=None if trust_root is None else checked.trusted,
+                intact=intact,
+                certificate_ok=checked.certificate_ok and intact,
+                trusted=None if roots is None else checked.trusted and intact,
                 coverage=coverage,
                 changes_after=_changes(coverage, info),
                 signed_ranges=raw.byte_range,
-                certificate=cert,
+                certificate=checked.cert if intact else None,
                 problems=tuple(sig_problems),
+                signer_source=source,
             )
         )
     return PdfVerification(
-        signatures=tuple(reports), trust_checked=trust_root is not None, problems=tuple(problems)
+        signatures=tuple(reports), trust_checked=roots is not None, problems=tuple(problems)
     )
 
 
-def describe(result: PdfVerification) -> list[str]:
-    """Plain-language lines for people: one block per signature, then the verdict."""
-    lines: list[str] = []
-    for sig in result.signatures:
-        who = sig.signer_name or "unknown signer"
+def _named_signer(
+    checked: _Integrity, intact: bool, raw: _RawSignature
+) -> tuple[x509.Certificate | None, SignerSource]:
+    if intact and checked.cert is not None:
+        source = (
+            SignerSource.SIGNATURE if checked.certificate_ok else SignerSource.UNBOUND_CERTIFICATE
+        )
+        return checked.cert, source
+    cert = checked.cert or _recovered_signer(raw.blob)
+    if cert is not None:
+        return cert, SignerSource.DAMAGED_SIGNATURE
+    return None, SignerSource.UNREADABLE
+
+
+SIGNER_UNREADABLE = "signer unreadable: the signature's bytes are damaged"
+
+_SIGNER_CAVEAT = {
+    SignerSource.SIGNATURE: "",
+    SignerSource.UNBOUND_CERTIFICATE: " (from a certificate the signer did not sign for: "
+    "not proven)",
+    SignerSource.DAMAGED_SIGNATURE: " (read from the damaged signature: not proven)",
+    SignerSource.DICTIONARY: " (as the signature dictionary states it: not proven)",
+    SignerSource.UNREADABLE: "",
+}
+
+
+def describe_signer(sig: SignatureReport) -> str:
+    """Who signed, in words, saying how far that is proven; never a bare 'None'."""
+    if sig.signer_name is None and sig.signer_ref is None:
+        if sig.signer_subject is not None:
+            who = sig.signer_subject
+        elif sig.intact:
+            who = "unnamed signer (the certificate carries no name)"
+        else:
+            return SIGNER_UNREADABLE
+    else:
+        who = sig.signer_name or "unnamed signer"
         if sig.signer_ref:
             who += f" (reviewer {sig.signer_ref})"
+    return who + _SIGNER_CAVEAT[sig.signer_source]
+
+
+NO_TRUST_HINT = "give --trust ROOT_CERT or --workspace DIR"
+
+
+def describe(result: PdfVerification) -> list[str]:
+    """Plain-language lines for people: one block per signature, then the verdict.
+
+    The verdict line starts with ``VERIFIED`` (everything holds and every signer chains to
+    a trusted study root), ``SIGNER NOT CHECKED`` (the file is intact but no study root was
+    given, so who signed is not known) or ``NOT VERIFIED``.
+    """
+    lines: list[str] = []
+    for sig in result.signatures:
         when = sig.signing_time.strftime("%Y-%m-%d %H:%M:%S UTC") if sig.signing_time else "unknown"
-        trusted = (
-            "not checked (no --trust root given)" if sig.trusted is None else _yes(sig.trusted)
-        )
+        trusted = f"not checked ({NO_TRUST_HINT})" if sig.trusted is None else _yes(sig.trusted)
         coverage = {
             Coverage.WHOLE_FILE: "the whole file",
             Coverage.REVISION: "the file as it was when signed",
             Coverage.PARTIAL: "only part of the file",
         }[sig.coverage]
+        field_name = sig.field_name or "field name unreadable"
         lines += [
-            f"Signature {sig.index} ({sig.field_name})",
-            f"  Signer:        {who}",
+            f"Signature {sig.index} ({field_name})",
+            f"  Signer:        {describe_signer(sig)}",
             f"  Signed at:     {when}",
             f"  Intact:        {_yes(sig.intact)}",
             f"  Trusted:       {trusted}",
@@ -716,17 +1060,19 @@ def describe(result: PdfVerification) -> list[str]:
         ]
         lines += [f"  Problem:       {p}" for p in sig.problems]
     failures = result.failures
+    count = len(result.signatures)
     if failures:
         lines.append("NOT VERIFIED: " + "; ".join(failures) + ".")
-    else:
-        trust = (
-            "every signer chains to the given study root"
-            if result.trust_checked
-            else "signers' trust NOT checked (give --trust ROOT_CERT)"
-        )
+    elif result.trust_checked:
         lines.append(
-            f"VERIFIED: {len(result.signatures)} signature(s), all intact, the last covers the "
-            f"whole file; {trust}."
+            f"VERIFIED: {count} signature(s), all intact, the last covers the whole file; "
+            "every signer chains to the given study root."
+        )
+    else:
+        lines.append(
+            f"SIGNER NOT CHECKED: {count} signature(s), all intact, the last covers the whole "
+            "file, but no study root was given, so who signed was NOT checked (anyone can "
+            f"make a certificate carrying a reviewer's name): {NO_TRUST_HINT}."
         )
     return lines
 

@@ -3,7 +3,9 @@
 This is an export of STORED files: the bytes signed at sign-off (or co-signed since) are
 written exactly as stored; nothing is rendered or signed here, so no PDF or signing library is
 loaded. Each file is written atomically (``atomic_write_bytes``: a temporary file in the same
-folder, renamed into place), so a reader of a shared folder never sees half a summary.
+folder, renamed into place), so a reader of a shared folder never sees half a summary. A full
+summary is an identifiable clinical document: it is written readable by you only (mode 0600,
+also over an existing file; on Windows the file takes the folder's access list instead).
 
 For each case, the latest signed version is exported (its co-signed file once there is one);
 a case whose amendment is still in progress exports the version signed before it.
@@ -25,6 +27,9 @@ from reviewer_app.storage.signatures import DocumentKind, SignatureStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+
+IDENTIFIABLE_FILE_MODE = 0o600
+"""Mode of each exported full summary; a taskforce copy keeps the usual mode."""
 
 
 def _no_progress(_done: int, _total: int, _label: str) -> None:
@@ -89,8 +94,9 @@ def export_signed_summaries(
                 log.warning("a signed review has no stored %s summary", each.value)
                 continue
             path = folder / summary_file_name(case_ref, document.version, each)
+            mode = IDENTIFIABLE_FILE_MODE if each is DocumentKind.FULL else None
             try:
-                atomic_write_bytes(path, document.pdf)
+                atomic_write_bytes(path, document.pdf, mode=mode)
             except OSError as err:
                 raise UserError(
                     f"The summaries could not be written to {folder} ({err.strerror}). "

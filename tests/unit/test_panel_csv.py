@@ -21,9 +21,7 @@ from reviewer_app.services.panel_csv import (
 )
 from reviewer_app.services.synthetic import PANEL_COLUMNS
 
-SAMPLE_DATA = (
-    Path(__file__).resolve().parents[1] / "fixtures" / "data"
-)
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 COLUMNS = list(PANEL_COLUMNS)
 GOOD = {
     "reviewer_ref": "R01",

@@ -117,7 +117,8 @@ def test_cosign_from_an_exported_identity(
     assert (
         run(capsys, "pdf", "SIG-0002", "--workspace", str(folder), "--out", str(out_file))[0] == 0
     )
-    code, out, _ = run(capsys, "verify", str(out_file))
+    root = write(tmp_path, "root.pem", certificate_pem(study_a().root).encode())
+    code, out, _ = run(capsys, "verify", str(out_file), "--trust", root)
     assert code == 0
     assert "Signature 2 (Signature2-co-reviewer)" in out
     assert "Changed after: only further signatures were added" in out
@@ -129,7 +130,9 @@ def test_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     signed = sign_pdf(tiny_pdf(), identity_of(alice()), field_name="S", reason="r", certify=True)
     good = write(tmp_path, "good.pdf", signed)
     other_root = write(tmp_path, "b.pem", certificate_pem(study_b().root).encode())
-    assert run(capsys, "verify", good)[0] == 0
+    assert run(capsys, "verify", good)[0] == 3  # intact, but the signer was not checked
+    a_root = write(tmp_path, "a.pem", certificate_pem(study_a().root).encode())
+    assert run(capsys, "verify", good, "--trust", a_root)[0] == 0
     code, out, _ = run(capsys, "verify", good, "--trust", other_root)
     assert code == 1 and "does not chain" in out
     code, out, _ = run(capsys, "verify", write(tmp_path, "app.pdf", signed + b"\n%x\n"))
