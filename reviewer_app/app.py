@@ -91,7 +91,7 @@ def adopt_workspace(workspace: Workspace) -> ReviewerSession:
 
 
 def open_demo_in_worker(folder: Path, progress: Progress) -> Workspace:
-    from reviewer_app.services.demo import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
+    from reviewer_app.services.demo.build import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
 
     if not demo_exists(folder):
         build_demo_workspace(folder, progress=progress)
@@ -135,7 +135,7 @@ class ReviewForm:
 
     def __init__(self, session: ReviewerSession, actor: str) -> None:
         from reviewer_app.gui.autosave import AutosaveWriter
-        from reviewer_app.services.review import ReviewService
+        from reviewer_app.services.review.service import ReviewService
 
         self.service = ReviewService(session.workspace.db)
         self.writer = AutosaveWriter(session.workspace.connect, actor=actor)
@@ -160,7 +160,7 @@ def build_main_window(
     temp_dir: Path | None = None,
 ) -> MainWindow:
     from reviewer_app.gui.main_window import MainWindow
-    from reviewer_app.services.demo import DEMO_PASSPHRASE
+    from reviewer_app.services.demo.build import DEMO_PASSPHRASE
 
     signing = None
     if runner is not None and temp_dir is not None:

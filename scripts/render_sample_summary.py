@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reviewer_app.domain.definition import default_definition
-from reviewer_app.services.sample_answers import complete_answers
-from reviewer_app.services.summary_pdf import Signer, SummaryInput, render_summary_layout
-from reviewer_app.services.synthetic import synthetic_cases
+from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.demo.synthetic import synthetic_cases
+from reviewer_app.services.summary.pdf import Signer, SummaryInput, render_summary_layout
 
 REPO = Path(__file__).resolve().parents[1]
 

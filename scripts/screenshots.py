@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         from reviewer_app.gui.settings import AppSettings, settings_path
         from reviewer_app.gui.tasks import SyncTaskRunner
         from reviewer_app.gui.theme import apply_theme
-        from reviewer_app.services.demo import DEMO_PASSPHRASE, build_demo_workspace
+        from reviewer_app.services.demo.build import DEMO_PASSPHRASE, build_demo_workspace
         from reviewer_app.services.session import ReviewerSession
         from reviewer_app.storage.keys import TEST_KDF
 

@@ -74,11 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     from reviewer_app.gui.form import ReviewPage
     from reviewer_app.gui.launch import application
     from reviewer_app.gui.theme import palette_for
-    from reviewer_app.services.review import ReviewService
-    from reviewer_app.services.synthetic import synthetic_cases
+    from reviewer_app.services.demo.synthetic import synthetic_cases
+    from reviewer_app.services.review.service import ReviewService
     from reviewer_app.services.workspace import Workspace
-    from reviewer_app.storage.cases import CaseStore
     from reviewer_app.storage.keys import TEST_KDF
+    from reviewer_app.storage.workspace.cases import CaseStore
 
     app = application()
     QApplication.setStyle("Fusion")

@@ -78,8 +78,8 @@ def _open(args: argparse.Namespace, paths: AppPaths) -> tuple[Any, str]:
 
 
 def _latest_review_id(workspace: Any, case_ref: str) -> int:
-    from reviewer_app.storage.cases import CaseStore
-    from reviewer_app.storage.reviews import ReviewStore
+    from reviewer_app.storage.workspace.cases import CaseStore
+    from reviewer_app.storage.workspace.reviews import ReviewStore
 
     if not CaseStore(workspace.db).exists(case_ref):
         raise NotFoundError(
@@ -106,7 +106,7 @@ def _every_problem(issues: Any) -> str:
 
 
 def cmd_sign(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.signoff import (
+    from reviewer_app.services.signing.signoff import (
         SignoffRefusedError,
         SignoffService,
         ValidationBlocksSigningError,
@@ -134,7 +134,7 @@ def cmd_sign(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_cosign(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.signoff import SignoffService
+    from reviewer_app.services.signing.signoff import SignoffService
 
     data = _read_file(Path(args.identity).expanduser(), "an exported identity")
     workspace, _ = _open(args, paths)
@@ -156,8 +156,8 @@ def cmd_cosign(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.atomic_file import atomic_write_bytes
-    from reviewer_app.services.signoff import SignoffService
-    from reviewer_app.storage.signatures import DocumentKind
+    from reviewer_app.services.signing.signoff import SignoffService
+    from reviewer_app.storage.workspace.signatures import DocumentKind
 
     kind = DocumentKind.TASKFORCE if args.taskforce_copy else DocumentKind.FULL
     out = Path(args.out).expanduser()
@@ -182,7 +182,7 @@ def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def _trust_roots(args: argparse.Namespace) -> tuple[Any, ...] | None:
     """The study roots to check signers against: --trust file, --workspace, or None."""
-    from reviewer_app.services.trust_anchors import read_trust_anchors, workspace_study_roots
+    from reviewer_app.services.trust.anchors import read_trust_anchors, workspace_study_roots
     from reviewer_app.services.workspace import Workspace
 
     roots: list[Any] = []
@@ -201,7 +201,7 @@ def _trust_roots(args: argparse.Namespace) -> tuple[Any, ...] | None:
 
 def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     del paths
-    from reviewer_app.services.pades import describe, verify_pdf
+    from reviewer_app.services.signing.pades import describe, verify_pdf
 
     data = _read_file(Path(args.file).expanduser(), "a PDF")
     roots = _trust_roots(args)

@@ -27,7 +27,7 @@ def cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.demo import (
+    from reviewer_app.services.demo.build import (
         DEMO_PASSPHRASE,
         DEMO_STUDY_PASSPHRASE,
         build_demo_workspace,
@@ -35,7 +35,7 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
         demo_exists,
         demo_study_folder,
     )
-    from reviewer_app.services.demo_reviews import DEMO_CO_REVIEWER_PASSPHRASE
+    from reviewer_app.services.demo.reviews import DEMO_CO_REVIEWER_PASSPHRASE
 
     folder = demo_dir(args, paths)
     if demo_exists(folder):

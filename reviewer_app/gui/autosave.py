@@ -1,6 +1,6 @@
 """Never lose work, the Qt side: the writer thread and the "Saved 14:02:11" indicator.
 
-``AutosaveWriter`` runs ``services.autosave_core.AutosaveCore`` on a dedicated ``QThread``.
+``AutosaveWriter`` runs ``services.review.autosave_core.AutosaveCore`` on a dedicated ``QThread``.
 The thread opens its own database connection (``Workspace.connect``) and closes it itself,
 so the GUI thread never waits for a commit. Results come back as queued signals:
 
@@ -29,7 +29,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from reviewer_app.domain.values import JsonValue
-from reviewer_app.services.autosave_core import (
+from reviewer_app.services.review.autosave_core import (
     DEFAULT_DEBOUNCE_S,
     DEFAULT_MAX_DELAY_S,
     AutosaveCore,
@@ -37,7 +37,7 @@ from reviewer_app.services.autosave_core import (
     SaveFailure,
     SaveSink,
 )
-from reviewer_app.services.review import review_sink
+from reviewer_app.services.review.service import review_sink
 
 if TYPE_CHECKING:  # a type only: the GUI never opens the database itself
     from reviewer_app.storage.database import Database

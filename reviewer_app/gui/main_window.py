@@ -53,7 +53,7 @@ from reviewer_app.gui.unlock_screen import UnlockScreen
 if TYPE_CHECKING:
     from reviewer_app.gui.autosave import AutosaveWriter
     from reviewer_app.gui.signing.desk import SigningDesk
-    from reviewer_app.services.signing_desk import CaseSigning
+    from reviewer_app.services.signing.actions import CaseSigning
 
 log = logging.getLogger(__name__)
 

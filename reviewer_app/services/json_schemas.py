@@ -16,8 +16,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reviewer_app.domain.definition import ReviewDefinition
-from reviewer_app.services.identity import EnrolmentRequest
-from reviewer_app.services.pack_format import PackContent
+from reviewer_app.services.packs.format import PackContent
+from reviewer_app.services.trust.enrolment import EnrolmentRequest
 
 EXCHANGED_MODELS: dict[str, type[BaseModel]] = {
     "review-definition.schema.json": ReviewDefinition,

@@ -8,12 +8,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.cases import CaseStore, CaseSummary
-from reviewer_app.storage.identity_store import IdentityStore, StoredIdentity
 from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
+from reviewer_app.storage.workspace.cases import CaseStore, CaseSummary
+from reviewer_app.storage.workspace.identity_store import IdentityStore, StoredIdentity
 
 if TYPE_CHECKING:
-    from reviewer_app.services.pack_import import ImportReport, PackPreview
+    from reviewer_app.services.packs.importer import ImportReport, PackPreview
 
 # pack_import and reviewer_identity load cryptography, asn1crypto and pyHanko: they are
 # imported inside the methods that use them, so opening the app stays quick.
@@ -74,7 +74,7 @@ class ReviewerSession:
         request_out: Path | None = None,
     ) -> bytes:
         """Make the reviewer's key pair here; returns (and optionally writes) the request."""
-        from reviewer_app.services import reviewer_identity
+        from reviewer_app.services.trust import workspace_identity as reviewer_identity
 
         return reviewer_identity.create_reviewer_identity(
             self.workspace,
@@ -86,24 +86,24 @@ class ReviewerSession:
         )
 
     def key_fingerprint(self) -> str:
-        from reviewer_app.services import reviewer_identity
+        from reviewer_app.services.trust import workspace_identity as reviewer_identity
 
         return reviewer_identity.identity_key_fingerprint(self.workspace)
 
     def check_exportable(self) -> None:
-        from reviewer_app.services import reviewer_identity
+        from reviewer_app.services.trust import workspace_identity as reviewer_identity
 
         reviewer_identity.check_exportable(self.workspace)
 
     def export_identity(self, passphrase: str, out: Path | None = None) -> bytes:
-        from reviewer_app.services import reviewer_identity
+        from reviewer_app.services.trust import workspace_identity as reviewer_identity
 
         return reviewer_identity.export_identity(self.workspace, passphrase, out)
 
     # -- packs
 
     def preview_pack(self, data: bytes) -> PackPreview:
-        from reviewer_app.services import pack_import
+        from reviewer_app.services.packs import importer as pack_import
 
         return pack_import.preview_pack(self.workspace, data)
 
@@ -113,7 +113,7 @@ class ReviewerSession:
         trust_fingerprint: str | None = None,
         progress: Progress = _no_progress,
     ) -> ImportReport:
-        from reviewer_app.services import pack_import
+        from reviewer_app.services.packs import importer as pack_import
 
         return pack_import.import_pack(
             self.workspace, data, trust_fingerprint=trust_fingerprint, progress=progress

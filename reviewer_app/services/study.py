@@ -2,7 +2,7 @@
 
 Layout of a study folder (a local folder: a network drive is refused, like a workspace)::
 
-    <study>/study.db          SQLCipher database (storage/study_schema.py)
+    <study>/study.db          SQLCipher database (storage/study/schema.py)
     <study>/study.key.json    Argon2id parameters, salt and key check (no secret)
     <study>/backups/          encrypted copies made before each migration
 
@@ -32,19 +32,20 @@ from reviewer_app.domain.definition import default_definition
 from reviewer_app.domain.panel import is_conflicted
 from reviewer_app.errors import InvalidInputError, NotFoundError, UserError
 from reviewer_app.paths import ensure_local_folder
-from reviewer_app.services import authority, identity
-from reviewer_app.services.allocation import AllocationResult, allocate, allocation_csv
-from reviewer_app.services.cohort_csv import CohortWarning, WarningKind, read_cohort
-from reviewer_app.services.csv_reader import format_problems
-from reviewer_app.services.pack_format import (
+from reviewer_app.services.allocation.pairing import AllocationResult, allocate, allocation_csv
+from reviewer_app.services.intake.cohort_csv import CohortWarning, WarningKind, read_cohort
+from reviewer_app.services.intake.csv_reader import format_problems
+from reviewer_app.services.intake.panel_csv import read_panel
+from reviewer_app.services.packs.format import (
     MAX_PACK_CASES,
     PackCase,
     PackContent,
     ReviewMode,
     build_pack,
 )
-from reviewer_app.services.panel_csv import read_panel
-from reviewer_app.services.reviewer_identity import key_fingerprint
+from reviewer_app.services.trust import authority
+from reviewer_app.services.trust import enrolment as identity
+from reviewer_app.services.trust.workspace_identity import key_fingerprint
 from reviewer_app.services.workspace import check_new_passphrase
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.keys import (
@@ -55,8 +56,7 @@ from reviewer_app.storage.keys import (
     write_key_check,
 )
 from reviewer_app.storage.migrations import migrate, open_migrated
-from reviewer_app.storage.study_schema import STUDY_MIGRATIONS
-from reviewer_app.storage.study_store import (
+from reviewer_app.storage.study.repositories import (
     AllocationStore,
     CohortStore,
     EnrolmentStore,
@@ -67,6 +67,7 @@ from reviewer_app.storage.study_store import (
     StudyInfoStore,
     UpsertChanges,
 )
+from reviewer_app.storage.study.schema import STUDY_MIGRATIONS
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from reviewer_app.errors import NotFoundError
 from reviewer_app.paths import ensure_local_folder
-from reviewer_app.services import authority
 from reviewer_app.services.study import STUDY_DB_FILE, STUDY_KEY_FILE
+from reviewer_app.services.trust import authority
 from reviewer_app.services.workspace import check_passphrase_change
 from reviewer_app.storage.database import Database, Step, rekey_folder
 from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
-from reviewer_app.storage.study_rekey import authority_key_pem, replace_authority_key_pem
+from reviewer_app.storage.study.rekey import authority_key_pem, replace_authority_key_pem
 
 log = logging.getLogger(__name__)
 

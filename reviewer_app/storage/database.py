@@ -56,7 +56,7 @@ class StorageIOError(UserError):
 # upserts with alter and bulk inserts fail with "table t has no column named x". This is the
 # ONE place that points sqlite-utils at sqlcipher3's dbapi2 instead. It is safe because, by
 # the layering test, storage/ is the only user of sqlite-utils and every connection it makes
-# is a sqlcipher3 connection. tests/unit/test_database.py exercises those calls.
+# is a sqlcipher3 connection. tests/unit/storage/test_database.py exercises those calls.
 
 _SQLITE_UTILS_DRIVER_NAMES: tuple[tuple[Any, str, Any], ...] = (
     (sqlite_utils.utils, "sqlite3", dbapi2),

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import NewerVersionError
-from reviewer_app.storage import schema_packs, schema_signing
 from reviewer_app.storage.database import READ_ONLY_MARKER, Database
 from reviewer_app.storage.keys import DatabaseKey
+from reviewer_app.storage.workspace import schema_packs, schema_signing
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ END;
 
 
 # The columns that identify a case and its admission, shared by the workspace's ``cases`` table
-# and the study's ``cohort_cases`` (storage/study_schema.py). Released schema steps are built
+# and the study's ``cohort_cases`` (storage/study/schema.py). Released schema steps are built
 # from this list, so it must never change: a new column belongs in a new migration step.
 CASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("case_ref", "TEXT PRIMARY KEY"),

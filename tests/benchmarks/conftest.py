@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.services.synthetic import synthetic_cases
+from reviewer_app.services.demo.synthetic import synthetic_cases
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.cases import CaseStore
 from reviewer_app.storage.keys import PRODUCTION_KDF
+from reviewer_app.storage.workspace.cases import CaseStore
 
 PASSPHRASE = "benchmark passphrase"
 

@@ -11,9 +11,9 @@ import statistics
 import time
 
 from reviewer_app.domain.panel import Profession, Reviewer, Sector
-from reviewer_app.services.allocation import allocate
-from reviewer_app.services.cohort_csv import read_cohort
-from reviewer_app.services.synthetic import cohort_csv, synthetic_cases
+from reviewer_app.services.allocation.pairing import allocate
+from reviewer_app.services.demo.synthetic import cohort_csv, synthetic_cases
+from reviewer_app.services.intake.cohort_csv import read_cohort
 
 
 def _median_s(fn, rounds: int = 3) -> float:

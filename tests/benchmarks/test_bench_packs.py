@@ -8,25 +8,21 @@ study is open when the clock starts; the authority key is decrypted inside the t
 from __future__ import annotations
 
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-
-from test_study_support import (
+from reviewer_app.services.session import ReviewerSession
+from reviewer_app.services.study import Study
+from reviewer_app.storage.keys import TEST_KDF
+from tests.support.study_fixtures import (
     STUDY_PASSPHRASE,
     cohort_bytes,
     new_workspace,
     panel,
     panel_bytes,
 )
-
-from reviewer_app.services.session import ReviewerSession
-from reviewer_app.services.study import Study
-from reviewer_app.storage.keys import TEST_KDF
 
 WS_PASSPHRASE = "reviewer workspace passphrase"
 

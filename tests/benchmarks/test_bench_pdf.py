@@ -10,14 +10,14 @@ import time
 from datetime import UTC, datetime
 
 from reviewer_app.domain.definition import default_definition
-from reviewer_app.services.sample_answers import complete_answers
-from reviewer_app.services.summary_pdf import (
+from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.demo.synthetic import synthetic_cases
+from reviewer_app.services.summary.pdf import (
     Signer,
     SummaryInput,
     render_summary,
     render_summary_layout,
 )
-from reviewer_app.services.synthetic import synthetic_cases
 from tests.benchmarks.conftest import time_calls
 
 SIGNERS = (

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from reviewer_app.gui.autosave import AutosaveWriter
 from reviewer_app.gui.form import ReviewPage
-from reviewer_app.services.review import ReviewService
+from reviewer_app.services.review.service import ReviewService
 from reviewer_app.services.workspace import Workspace
 from tests.benchmarks.conftest import PASSPHRASE, percentile_ms
 

@@ -11,17 +11,17 @@ import random
 import time
 from pathlib import Path
 
-from reviewer_app.services.pades import SignaturePlace, sign_pdf, verify_pdf
-from reviewer_app.services.review import ReviewService
-from reviewer_app.services.sample_answers import complete_answers
-from reviewer_app.services.signoff import REVIEWER_FIELD, SignoffService
-from reviewer_app.services.summary_input import Signer, SummaryInput
-from reviewer_app.services.summary_pdf import render_summary_layout
+from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.review.service import ReviewService
+from reviewer_app.services.signing.pades import SignaturePlace, sign_pdf, verify_pdf
+from reviewer_app.services.signing.signoff import REVIEWER_FIELD, SignoffService
+from reviewer_app.services.summary.input import Signer, SummaryInput
+from reviewer_app.services.summary.pdf import render_summary_layout
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.cases import CaseStore
+from reviewer_app.storage.workspace.cases import CaseStore
 from tests.benchmarks.conftest import PASSPHRASE, build_workspace, time_calls
-from tests.unit.crypto_fixtures import alice
-from tests.unit.signoff_fixtures import enrol, identity_of
+from tests.support.crypto_fixtures import alice
+from tests.support.signoff_fixtures import enrol, identity_of
 
 
 def _fill(workspace: Workspace, refs: list[str]) -> list[tuple[int, tuple[str, ...]]]:

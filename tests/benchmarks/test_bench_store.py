@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.cases import CaseStore
-from reviewer_app.storage.reviews import ReviewStore
+from reviewer_app.storage.workspace.cases import CaseStore
+from reviewer_app.storage.workspace.reviews import ReviewStore
 from tests.benchmarks.conftest import PASSPHRASE, time_calls
 
 
@@ -27,7 +27,7 @@ def test_list_cases_after_unlock(benchmark, request, size: str) -> None:
     folder = request.getfixturevalue("workspace_400" if size == "400" else "workspace_10k")
     with Workspace.unlock(folder, PASSPHRASE) as workspace:
         store = CaseStore(workspace.db)
-        from reviewer_app.storage.cases import _SUMMARY_SQL
+        from reviewer_app.storage.workspace.cases import _SUMMARY_SQL
 
         db = workspace.db
         store.list_summaries(120)  # warm the page cache, as the running app would have

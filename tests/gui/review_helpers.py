@@ -12,12 +12,12 @@ from PySide6.QtCore import QPoint, Qt
 
 from reviewer_app.gui.autosave import AutosaveWriter
 from reviewer_app.gui.form import ReviewPage
-from reviewer_app.services.review import ReviewService
-from reviewer_app.services.synthetic import synthetic_cases
+from reviewer_app.services.demo.synthetic import synthetic_cases
+from reviewer_app.services.review.service import ReviewService
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.cases import CaseStore
 from reviewer_app.storage.keys import TEST_KDF
-from reviewer_app.storage.reviews import ReviewStore
+from reviewer_app.storage.workspace.cases import CaseStore
+from reviewer_app.storage.workspace.reviews import ReviewStore
 
 PASSPHRASE = "gui test passphrase"
 ACTOR = "gui-tester"

@@ -29,8 +29,8 @@ from reviewer_app.gui.signing import summary_actions
 from reviewer_app.gui.signing.desk import SigningDesk
 from reviewer_app.gui.signing.summary_actions import CopyChoiceDialog, print_pdf
 from reviewer_app.gui.tasks import SyncTaskRunner
-from reviewer_app.storage.signatures import DocumentKind
-from tests.unit.signoff_fixtures import Bench, make_bench
+from reviewer_app.storage.workspace.signatures import DocumentKind
+from tests.support.signoff_fixtures import Bench, make_bench
 
 CASE = "SIG-0001"
 A4_POINTS = (595.28, 841.89)
@@ -285,7 +285,7 @@ def test_viewer_lookup_on_linux(
 
 def test_the_start_up_sweep_clears_the_folder_open_copies_go_to(tmp_path: Path) -> None:
     from reviewer_app.app import sweep_open_copies
-    from reviewer_app.services.signing_desk import StoredSummary
+    from reviewer_app.services.signing.actions import StoredSummary
 
     temp_dir = tmp_path / "app-tmp"
     summary = StoredSummary(CASE, 1, DocumentKind.FULL, 1, b"%PDF-1.7 stored bytes")
@@ -309,7 +309,7 @@ def test_copies_left_by_a_crash_are_deleted_when_the_app_next_starts(
     """The real start-up (``python -m reviewer_app --demo``), offscreen, quitting after its
     first paint through REVIEWER_APP_SMOKE_SCREENSHOT."""
     from reviewer_app.paths import AppPaths
-    from reviewer_app.services.demo import build_demo_workspace
+    from reviewer_app.services.demo.build import build_demo_workspace
     from reviewer_app.storage.keys import TEST_KDF
 
     demo = tmp_path / "demo"

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from reviewer_app.app import ReviewForm, build_main_window
 from reviewer_app.gui.main_window import MainWindow
 from reviewer_app.gui.settings import AppSettings, settings_path
-from reviewer_app.services.review import ReviewService
+from reviewer_app.services.review.service import ReviewService
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.storage.database import DiskFullError
-from reviewer_app.storage.reviews import ReviewStore
+from reviewer_app.storage.workspace.reviews import ReviewStore
 from tests.gui.review_helpers import ACTOR, dispose, make_workspace
 
 TYPED = "Handover lacked a plan; the night team were not told about the fluids. 73"

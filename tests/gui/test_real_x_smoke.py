@@ -112,7 +112,7 @@ def x_env(display: str, home: Path, **extra: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from reviewer_app.services.demo import build_demo_workspace
+    from reviewer_app.services.demo.build import build_demo_workspace
     from reviewer_app.storage.keys import TEST_KDF
 
     folder = tmp_path_factory.mktemp("x-demo") / "demo"

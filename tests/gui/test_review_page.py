@@ -12,7 +12,7 @@ from reviewer_app.domain.definition import SectionKind
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.autosave import AutosaveWriter, SaveIndicator
 from reviewer_app.gui.form import ReviewPage
-from reviewer_app.services.review import ReviewService
+from reviewer_app.services.review.service import ReviewService
 from reviewer_app.storage.database import DatabaseLockedError
 from tests.gui.review_helpers import (
     ACTOR,
@@ -23,7 +23,7 @@ from tests.gui.review_helpers import (
     make_workspace,
     wait_saved,
 )
-from tests.unit.review_fixtures import outcome_only
+from tests.support.review_fixtures import outcome_only
 
 __all__ = ["env"]  # the fixture
 
@@ -316,7 +316,7 @@ def test_failed_save_is_shown_at_once_and_retried(qtbot: Any, tmp_path: Any) -> 
     workspace, refs = make_workspace(tmp_path / "ws3", 1)
     from contextlib import contextmanager
 
-    from reviewer_app.services.review import review_sink
+    from reviewer_app.services.review.service import review_sink
 
     failures = {"left": 2}
 

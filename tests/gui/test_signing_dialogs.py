@@ -30,12 +30,12 @@ from reviewer_app.gui.signing.cosign_dialog import CosignDialog
 from reviewer_app.gui.signing.desk import SigningDesk
 from reviewer_app.gui.signing.sign_dialog import WRONG_PASSPHRASE, SignDialog
 from reviewer_app.gui.tasks import SyncTaskRunner
-from reviewer_app.services.pades import verify_pdf
 from reviewer_app.services.session import ReviewerSession
-from reviewer_app.storage.reviews import ReviewStore
-from reviewer_app.storage.signatures import DocumentKind, SignatureStore
-from tests.unit.crypto_fixtures import study_a
-from tests.unit.signoff_fixtures import (
+from reviewer_app.services.signing.pades import verify_pdf
+from reviewer_app.storage.workspace.reviews import ReviewStore
+from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
+from tests.support.crypto_fixtures import study_a
+from tests.support.signoff_fixtures import (
     COSIGNER_PASSPHRASE,
     PASSPHRASE,
     Bench,
@@ -426,7 +426,7 @@ def test_without_a_desk_the_case_menu_is_there_and_disabled(qtbot) -> None:
 
 def test_signing_by_keyboard_alone(qtbot, bench: Bench, desk: SigningDesk) -> None:
     """Space ticks, Tab moves on (warnings, then the passphrase), Enter signs."""
-    from reviewer_app.services.signing_desk import prepare_signing
+    from reviewer_app.services.signing.actions import prepare_signing
 
     review_id = with_two_warnings(bench)
     prep = prepare_signing(bench.workspace, CASE)
@@ -450,7 +450,7 @@ def test_signing_by_keyboard_alone(qtbot, bench: Bench, desk: SigningDesk) -> No
 
 
 def test_escape_cancels_without_signing(qtbot, bench: Bench, desk: SigningDesk) -> None:
-    from reviewer_app.services.signing_desk import prepare_signing
+    from reviewer_app.services.signing.actions import prepare_signing
 
     review_id = with_two_warnings(bench)
     dialog = SignDialog(

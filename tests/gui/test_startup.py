@@ -52,7 +52,7 @@ shell.close()
 
 
 def _demo(tmp_path: Path) -> Path:
-    from reviewer_app.services.demo import build_demo_workspace
+    from reviewer_app.services.demo.build import build_demo_workspace
     from reviewer_app.storage.keys import TEST_KDF
 
     folder = tmp_path / "demo"
@@ -76,7 +76,7 @@ def run_start(folder: Path, home: Path) -> dict:
 
 
 def test_demo_opens_marked_synthetic_with_its_passphrase(tmp_path: Path, isolated_home) -> None:
-    from reviewer_app.services.demo import DEMO_PASSPHRASE
+    from reviewer_app.services.demo.build import DEMO_PASSPHRASE
 
     out = run_start(_demo(tmp_path), isolated_home)
     assert "SYNTHETIC DATA" in out["title"]

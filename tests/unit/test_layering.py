@@ -112,9 +112,147 @@ def test_type_only_imports_are_told_apart(tmp_path: Path) -> None:
     sample = tmp_path / "x.py"
     sample.write_text(
         "from typing import TYPE_CHECKING\n"
-        "from reviewer_app.storage.cases import CaseStore\n"
+        "from reviewer_app.storage.workspace.cases import CaseStore\n"
         "if TYPE_CHECKING:\n"
         "    from reviewer_app.storage.database import Database\n",
         encoding="utf-8",
     )
-    assert _runtime_reviewer_app_imports(sample) == {"reviewer_app.storage.cases"}
+    assert _runtime_reviewer_app_imports(sample) == {"reviewer_app.storage.workspace.cases"}
+
+
+# --- Sibling capability packages of services/ (issue 9) -------------------------------------
+
+SERVICES = PACKAGE / "services"
+
+# The only imports allowed between sibling packages of services/: importing package -> the
+# modules (or whole packages) of its siblings it may import, names relative to services/, each
+# with the reason the seam exists. Any other import fails test_services_packages_meet_only_at_
+# seams: a new seam is a design decision, made here with its reason. The modules directly in
+# services/ (workspace, study, session, json_schemas) are cross-cutting: any package may use them.
+SEAMS: dict[str, set[str]] = {
+    "allocation": {
+        # the allocation CSV is written with intake's spreadsheet-safe CSV writer
+        "intake.csv_export",
+    },
+    "demo": {
+        # the demo allocates joint and solo cases with the pack's ReviewMode
+        "packs.format",
+        # the demo fills its sample reviews through the real review service
+        "review.service",
+        # the demo signs and co-signs its sample cases through the real sign-off
+        "signing.signoff",
+        # the demo study's authority certifies the demo co-reviewer
+        "trust.authority",
+        # the demo co-reviewer enrols with a real enrolment request and PKCS#12 file
+        "trust.enrolment",
+    },
+    "packs": {
+        # packs are signed by the study authority and checked against the pinned root
+        "trust.authority",
+        # packs are CMS-signed and enveloped (encrypted) to the reviewer
+        "trust.cms",
+        # a pack is opened with the reviewer's private key kept in the workspace
+        "trust.workspace_identity",
+    },
+    "signing": {
+        # sign-off renders the PDF case summary it signs (its input, document, signature block)
+        "summary",
+        # signatures carry, and are checked against, certificates of the study authority
+        "trust.authority",
+        # co-signing at a colleague's laptop reads their PKCS#12 identity file
+        "trust.enrolment",
+        # the signer's private key comes from the identity kept in the workspace
+        "trust.workspace_identity",
+    },
+    "summary": {
+        # the case summary is laid out with the reportlab building blocks of pdf/
+        "pdf",
+    },
+}
+
+
+def _all_reviewer_app_imports(path: Path) -> set[str]:
+    """Every reviewer_app module a file imports: at run time, lazily or for types only."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    own = ".".join(("reviewer_app", *path.relative_to(PACKAGE).with_suffix("").parts))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = own.split(".")[: -node.level]
+                base = ".".join([*up, base] if base else up)
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                as_path = PACKAGE.parent / sub.replace(".", "/")
+                is_module = as_path.with_suffix(".py").exists() or as_path.is_dir()
+                names.add(sub if is_module else base)
+    return {n for n in names if n.startswith("reviewer_app.")}
+
+
+def _capability(path: Path) -> str | None:
+    """The services package a module belongs to (None for the cross-cutting modules)."""
+    parts = path.relative_to(SERVICES).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def _sibling_imports() -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(SERVICES.rglob("*.py")):
+        own = _capability(path)
+        if own is None:
+            continue
+        for name in sorted(_all_reviewer_app_imports(path)):
+            parts = name.split(".")
+            if parts[:2] != ["reviewer_app", "services"] or len(parts) < 3:
+                continue
+            other = parts[2]
+            if other != own and (SERVICES / other).is_dir():
+                found.setdefault((own, name), []).append(str(path.relative_to(PACKAGE)))
+    return found
+
+
+def _seam_of(own: str, name: str) -> tuple[str, str] | None:
+    rel = name.removeprefix("reviewer_app.services.")
+    for seam in SEAMS.get(own, set()):
+        if rel == seam or rel.startswith(seam + "."):
+            return own, seam
+    return None
+
+
+def test_services_packages_meet_only_at_seams() -> None:
+    new = [
+        f"{own} -> {name} (in {', '.join(files)})"
+        for (own, name), files in _sibling_imports().items()
+        if _seam_of(own, name) is None
+    ]
+    assert new == [], "a new seam between services packages: remove it, or add it to SEAMS"
+
+
+def test_every_seam_is_still_used() -> None:
+    used = {_seam_of(own, name) for own, name in _sibling_imports()}
+    listed = {(own, seam) for own, seams in SEAMS.items() for seam in seams}
+    stale = sorted(listed - used)
+    assert stale == [], "these seams are gone: remove them from SEAMS"
+
+
+def test_the_seam_checker_sees_a_sibling_import() -> None:
+    assert _sibling_imports(), "the seam checker should find the seams listed in SEAMS"
+
+
+def test_few_modules_directly_in_services() -> None:
+    flat = sorted(p.name for p in SERVICES.glob("*.py") if p.name != "__init__.py")
+    assert len(flat) <= 6, flat
+
+
+def test_the_two_databases_keep_apart() -> None:
+    """The workspace's repositories and the study's never import each other."""
+    offenders = []
+    for side, other in (("workspace", "study"), ("study", "workspace")):
+        for path in sorted((PACKAGE / "storage" / side).rglob("*.py")):
+            for name in _all_reviewer_app_imports(path):
+                if name.startswith(f"reviewer_app.storage.{other}"):
+                    offenders.append(f"{path.relative_to(PACKAGE)} -> {name}")
+    assert offenders == []

@@ -22,7 +22,7 @@ import pytest
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.audit import verify_audit
-from reviewer_app.storage.reviews import ReviewStore
+from reviewer_app.storage.workspace.reviews import ReviewStore
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL and fork-style subprocesses")
 
@@ -39,9 +39,9 @@ from reviewer_app.domain.case import Case, PlaceOfDeath, Sex
 from reviewer_app.logging_setup import configure_logging
 from reviewer_app.paths import AppPaths, ensure_local_folder
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.cases import CaseStore
+from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.keys import TEST_KDF
-from reviewer_app.storage.reviews import ReviewStore
+from reviewer_app.storage.workspace.reviews import ReviewStore
 
 PASSPHRASE = "canary workspace passphrase"
 mode = sys.argv[1]

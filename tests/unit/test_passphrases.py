@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.errors import InvalidInputError
-from reviewer_app.services.demo import DEMO_PASSPHRASE, DEMO_STUDY_PASSPHRASE
-from reviewer_app.services.demo_reviews import DEMO_CO_REVIEWER_PASSPHRASE
+from reviewer_app.services.demo.build import DEMO_PASSPHRASE, DEMO_STUDY_PASSPHRASE
+from reviewer_app.services.demo.reviews import DEMO_CO_REVIEWER_PASSPHRASE
 from reviewer_app.services.passphrases import (
     MIN_PASSPHRASE_LENGTH,
     PassphraseTooShortError,

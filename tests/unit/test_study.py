@@ -9,7 +9,33 @@ from pathlib import Path
 import pytest
 from asn1crypto import cms as asn1_cms
 from cryptography import x509
-from test_study_support import (
+
+from reviewer_app import paths
+from reviewer_app.errors import (
+    InvalidInputError,
+    NetworkDriveError,
+    NotFoundError,
+    UserError,
+    WrongPassphraseError,
+)
+from reviewer_app.services.packs.format import PackRefusal, PackRefusedError, open_pack
+from reviewer_app.services.study import (
+    AllocationOutOfDateError,
+    CohortRejectedError,
+    Study,
+    pack_file_name,
+)
+from reviewer_app.services.trust import cms
+from reviewer_app.services.trust.authority import (
+    fingerprint,
+    parse_fingerprint,
+    replaced_fingerprint_of,
+    reviewer_ref_of,
+)
+from reviewer_app.services.trust.workspace_identity import load_private_key
+from reviewer_app.storage.keys import TEST_KDF
+from reviewer_app.storage.study.repositories import EnrolmentStore
+from tests.support.study_fixtures import (
     SAMPLE_DATA,
     STUDY_PASSPHRASE,
     World,
@@ -21,32 +47,6 @@ from test_study_support import (
     snapshot,
     world,
 )
-
-from reviewer_app import paths
-from reviewer_app.errors import (
-    InvalidInputError,
-    NetworkDriveError,
-    NotFoundError,
-    UserError,
-    WrongPassphraseError,
-)
-from reviewer_app.services import cms
-from reviewer_app.services.authority import (
-    fingerprint,
-    parse_fingerprint,
-    replaced_fingerprint_of,
-    reviewer_ref_of,
-)
-from reviewer_app.services.pack_format import PackRefusal, PackRefusedError, open_pack
-from reviewer_app.services.reviewer_identity import load_private_key
-from reviewer_app.services.study import (
-    AllocationOutOfDateError,
-    CohortRejectedError,
-    Study,
-    pack_file_name,
-)
-from reviewer_app.storage.keys import TEST_KDF
-from reviewer_app.storage.study_store import EnrolmentStore
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +76,7 @@ def test_a_new_study_has_a_root_and_reopens_with_its_passphrase(tmp_path: Path) 
 
 
 def test_the_authority_key_is_stored_encrypted_under_the_passphrase(study: Study) -> None:
-    from reviewer_app.storage.study_store import StudyInfoStore
+    from reviewer_app.storage.study.repositories import StudyInfoStore
 
     pem = StudyInfoStore(study.db).authority_key_pem()
     assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
@@ -189,7 +189,7 @@ def test_cohort_warnings_are_reported_and_flagged(tmp_path: Path) -> None:
     rows[0]["date_of_birth"] = "2010-01-01"  # a child: outside this method
     with new_study(tmp_path / "s", cases=0) as study:
         report = study.add_cohort(_csv(rows), "c.csv")
-        from reviewer_app.storage.study_store import CohortStore
+        from reviewer_app.storage.study.repositories import CohortStore
 
         assert CohortStore(study.db).flagged() == {rows[0]["case_ref"]: (False, True)}
     assert any("under 18" in str(w) for w in report.warnings)
@@ -363,7 +363,7 @@ def test_joint_packs_go_to_the_first_reviewer_naming_the_second(
     pairs = _pairs(w)
     firsts = {pair[0] for pair in pairs.values()}
     assert set(made) == firsts
-    from reviewer_app.storage.assignments import AssignmentStore
+    from reviewer_app.storage.workspace.assignments import AssignmentStore
 
     ref = sorted(firsts)[0]
     with w.session(ref) as session:
@@ -391,7 +391,7 @@ def test_a_reallocated_case_is_withdrawn_in_the_next_pack(tmp_path: Path, templa
     by_ref = {m.reviewer_ref: m for m in report.made}
     assert by_ref[first].withdrawn_count == 1 and by_ref[first].sequence == 2
     with w.study() as study:
-        from reviewer_app.storage.study_store import PackLedger
+        from reviewer_app.storage.study.repositories import PackLedger
 
         last = PackLedger(study.db).last_pack(first)
     assert last is not None and last.withdrawn_case_refs == (case_ref,)
@@ -434,7 +434,7 @@ def test_a_pack_is_encrypted_to_its_reviewer_alone(tmp_path: Path, template_root
 
 def _held(w: World, ref: str, pack: Path) -> dict[str, tuple[str, str | None, str | None]]:
     """Import ``pack`` into ``ref``'s workspace; case ref -> (mode, co-reviewer ref, name)."""
-    from reviewer_app.storage.assignments import AssignmentStore
+    from reviewer_app.storage.workspace.assignments import AssignmentStore
 
     with w.session(ref) as session:
         session.import_pack(pack.read_bytes(), trust_fingerprint=w.fingerprint())
@@ -501,7 +501,7 @@ def test_an_independent_case_in_a_joint_study_goes_to_both(tmp_path: Path, templ
 def test_set_case_mode_refusals(study: Study) -> None:
     with pytest.raises(NotFoundError):
         study.set_case_mode("NO-SUCH-CASE", "joint")
-    from reviewer_app.storage.study_store import CohortStore
+    from reviewer_app.storage.study.repositories import CohortStore
 
     case_ref = CohortStore(study.db).cases()[0].case_ref
     with pytest.raises(InvalidInputError, match="independent"):
@@ -572,7 +572,7 @@ def test_making_packs_again_with_nothing_changed_writes_no_new_pack(
         lines = report.summary_lines()
         assert "No changes since pack 1 for R01: no new pack written." in lines
         assert "No packs made: nothing has changed since the last packs." in lines
-        from reviewer_app.storage.study_store import CohortStore, PackLedger
+        from reviewer_app.storage.study.repositories import CohortStore, PackLedger
 
         assert len(PackLedger(study.db).all()) == 4
         case = CohortStore(study.db).cases()[0]

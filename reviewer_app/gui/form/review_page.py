@@ -4,7 +4,7 @@
 reviewer changes goes to the ``AutosaveWriter`` at once (saved within about a second, and
 immediately on leaving a field, a section or the case); what the form shows about the answers
 (section states, relevance, messages, readiness, escalation prompts) is recomputed from the
-answers in memory by ``services.review.evaluate``, so it follows every keystroke without
+answers in memory by ``services.review.service.evaluate``, so it follows every keystroke without
 waiting for the disk. Widgets show; the service and the domain decide.
 
 Keyboard: Tab / Shift+Tab move between controls (no auto-advance), arrows choose within a
@@ -48,8 +48,8 @@ from reviewer_app.gui.form.panels import CaseHeader, NoticeBar, SectionNav
 from reviewer_app.gui.form.question_row import QuestionRow
 from reviewer_app.gui.form.section_page import SectionPage
 from reviewer_app.gui.form.style import form_stylesheet, is_dark
-from reviewer_app.services.autosave_core import SavedBatch, SaveFailure
-from reviewer_app.services.review import (
+from reviewer_app.services.review.autosave_core import SavedBatch, SaveFailure
+from reviewer_app.services.review.service import (
     MIN_REASON_LENGTH,
     POSITION_KEY,
     OpenReview,

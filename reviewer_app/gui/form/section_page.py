@@ -22,7 +22,7 @@ from reviewer_app.gui.form.factory import make_row
 from reviewer_app.gui.form.group_field import GroupField
 from reviewer_app.gui.form.panels import ReadinessView
 from reviewer_app.gui.form.question_row import QuestionRow
-from reviewer_app.services.review import ReviewState
+from reviewer_app.services.review.service import ReviewState
 
 
 class SectionPage(QScrollArea):

@@ -2,6 +2,6 @@
 summary, and export every signed summary. ``desk.SigningDesk`` is what the main window uses.
 
 Nothing in this package imports the signing or PDF libraries at module level: the work runs
-in ``services.signing_desk`` (which imports ``services.signoff`` when first used) and QtPdf is
-imported only when printing.
+in ``services.signing.actions`` (which imports ``services.signing.signoff`` when first used) and
+QtPdf is imported only when printing.
 """

@@ -27,7 +27,7 @@ from reviewer_app.gui.signing.common import (
     primary_button,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing_desk import AmendedOutcome, CaseSigning
+from reviewer_app.services.signing.actions import AmendedOutcome, CaseSigning
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """File ▸ Export signed summaries…: the stored PDF of every signed case, to a chosen folder.
 
 The dialog asks for the folder and the copy (full, taskforce or both) with the reminder; the
-export itself is ``services.summary_export.export_signed_summaries`` (stored bytes, written
+export itself is ``services.signing.export.export_signed_summaries`` (stored bytes, written
 atomically), run off the GUI thread by the runner with its progress dialog.
 """
 
@@ -38,8 +38,8 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing_desk import DocumentKind
-from reviewer_app.services.summary_export import ExportReport
+from reviewer_app.services.signing.actions import DocumentKind
+from reviewer_app.services.signing.export import ExportReport
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.services.signing_desk import DocumentKind
+from reviewer_app.services.signing.actions import DocumentKind
 
 IDENTIFIABLE_REMINDER = (
     "A saved, opened or printed summary is an identifiable clinical document, unless it is "

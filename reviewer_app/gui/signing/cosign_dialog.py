@@ -43,7 +43,7 @@ from reviewer_app.gui.signing.common import (
     primary_button,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing_desk import CaseSigning, CosignedOutcome, HeldCosigner
+from reviewer_app.services.signing.actions import CaseSigning, CosignedOutcome, HeldCosigner
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The main window owns one ``SigningDesk`` (built by the composition root with the unlocked
 workspace, the runner, the app's temp folder and the reviewer's name) and calls it with the
 current case; the desk reads the case's sign-off state, shows the dialogs, runs the work off
-the GUI thread (``services.signing_desk``, each call on its own connection) and tells the
+the GUI thread (``services.signing.actions``, each call on its own connection) and tells the
 window, through ``on_changed(case_ref)``, when a case's status changed.
 
 Tests replace ``exec_dialog`` to drive the dialogs without a nested event loop.
@@ -25,8 +25,8 @@ from reviewer_app.gui.signing.cosign_dialog import CosignDialog
 from reviewer_app.gui.signing.sign_dialog import SignDialog
 from reviewer_app.gui.signing.summary_actions import SummaryActions, clear_open_copies
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services import signing_desk as desk_service
-from reviewer_app.services.signing_desk import (
+from reviewer_app.services.signing import actions as desk_service
+from reviewer_app.services.signing.actions import (
     AmendedOutcome,
     CaseSigning,
     CosignedOutcome,
@@ -38,7 +38,7 @@ from reviewer_app.services.signing_desk import (
     case_signing,
     signed_case_count,
 )
-from reviewer_app.services.summary_export import ExportReport, export_signed_summaries
+from reviewer_app.services.signing.export import ExportReport, export_signed_summaries
 from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ DEFAULT_MIN_REASON_LENGTH = 10
 
 def _min_reason_length() -> int:
     try:
-        from reviewer_app.services.review import MIN_REASON_LENGTH
+        from reviewer_app.services.review.service import MIN_REASON_LENGTH
     except ImportError:  # pragma: no cover - the review service is being finished
         return DEFAULT_MIN_REASON_LENGTH
     return int(MIN_REASON_LENGTH)

@@ -1,6 +1,6 @@
 """The sign dialog: validation first, every warning acknowledged, then the passphrase.
 
-What it shows comes from ``services.signing_desk.prepare_signing`` (the sign-off service's own
+What it shows comes from ``services.signing.actions.prepare_signing`` (the sign-off service's own
 check); what it does is ``sign(passphrase, acknowledged_codes, progress)``, run off the GUI
 thread by the runner. The service decides; this dialog refuses early only to say why sooner:
 
@@ -49,7 +49,7 @@ from reviewer_app.gui.signing.common import (
     primary_button,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing_desk import SignedOutcome, SignPreparation
+from reviewer_app.services.signing.actions import SignedOutcome, SignPreparation
 
 log = logging.getLogger(__name__)
 

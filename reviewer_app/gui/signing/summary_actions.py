@@ -50,7 +50,7 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing_desk import CaseSigning, DocumentKind, StoredSummary
+from reviewer_app.services.signing.actions import CaseSigning, DocumentKind, StoredSummary
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +442,7 @@ class SummaryActions:
         kind = self._choose("save", state, parent)
         if kind is None or state.latest_signed_version is None:
             return
-        from reviewer_app.services.signing_desk import summary_file_name
+        from reviewer_app.services.signing.actions import summary_file_name
 
         name = summary_file_name(state.case_ref, state.latest_signed_version, kind)
         chosen = self.ask_save_path(parent, self.save_folder / name)

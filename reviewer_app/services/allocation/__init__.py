@@ -1,0 +1,1 @@
+"""Allocation: which two reviewers read each case."""

@@ -1,0 +1,1 @@
+"""The demo workspace, and the invented cases, people and answers it uses."""

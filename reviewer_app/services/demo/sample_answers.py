@@ -1,0 +1,441 @@
+"""Complete, valid, varied answer sets for synthetic cases (demo, tests, benchmarks).
+
+``complete_answers(definition, case, rng)`` fills a whole review the way reviewers do: some
+cases with good care, some with poor scores and substantial comments, problems that led to
+harm with an escalation decision and Duty of Candour, learning disability with a LeDeR
+reference, relatives contacted or not. The result passes ``validate`` with no errors
+(warnings may remain, as they do in real reviews).
+
+Themes and phases are filled by section kind, never from a fixed list; the questions of the
+default definition get plausible values by id, and whatever a definition requires beyond
+them is filled generically until validation reports nothing missing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from reviewer_app.domain.case import Case
+from reviewer_app.domain.definition import (
+    AnyQuestion,
+    GroupQuestion,
+    ReviewDefinition,
+    Section,
+)
+from reviewer_app.domain.triggers import escalation_triggers
+from reviewer_app.domain.validation import validate
+from reviewer_app.services.demo import sample_texts as txt
+
+__all__ = ["complete_answers"]
+
+Answers = dict[str, Any]
+_PROFILES = ("good", "adequate", "poor")
+_OPTIONAL_PHASES = {"procedure": 0.2, "perioperative": 0.15, "before_admission": 0.7}
+_MAX_REPAIRS = 6
+
+
+def complete_answers(definition: ReviewDefinition, case: Case, rng: random.Random) -> Answers:
+    """A full review of ``case`` that validation accepts (see the module docstring)."""
+    filler = _Filler(definition, case, rng)
+    filler.fill()
+    return filler.answers
+
+
+class _Filler:
+    def __init__(self, definition: ReviewDefinition, case: Case, rng: random.Random) -> None:
+        self.definition = definition
+        self.case = case
+        self.rng = rng
+        self.answers: Answers = {}
+        self.profile = rng.choices(_PROFILES, weights=(4, 3, 3))[0]
+        self.scored_phases: list[str] = []
+        self.worst_score = 5
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def has(self, question_id: str) -> bool:
+        return self.definition.find(question_id) is not None
+
+    def put(self, question_id: str, value: Any) -> None:
+        if self.has(question_id):
+            self.answers[question_id] = value
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def day_after_death(self, low: int, high: int) -> str:
+        return (self.case.date_of_death + timedelta(days=self.rng.randint(low, high))).isoformat()
+
+    def day_in_stay(self) -> str:
+        start, end = self.case.admission_date, self.case.date_of_death
+        return (start + timedelta(days=self.rng.randint(0, (end - start).days))).isoformat()
+
+    # --- the review, in form order --------------------------------------------------------------
+
+    def fill(self) -> None:
+        self._screening()
+        self.put("outcome.type", "full_review")
+        self._records()
+        for section in self.definition.phases:
+            self._phase(section)
+        for section in self.definition.themes:
+            self._theme(section)
+        self._problems()
+        self._avoidability()
+        self._relatives()
+        self._second_review()
+        self._immediate()
+        self._escalation()
+        self._learning()
+        self._repair()
+
+    def _screening(self) -> None:
+        ld = "yes" if self.case.learning_disability.value == "yes" or self.chance(0.12) else "no"
+        self.put("screening.death_category", "adult")
+        self.put("screening.learning_disability", ld)
+        self.put("screening.autism", self.rng.choices(["no", "yes", "unknown"], (85, 5, 10))[0])
+        if ld == "yes" or self.answers.get("screening.autism") == "yes":
+            self.put("screening.leder_date", self.day_after_death(2, 12))
+            self.put("screening.leder_reference", f"LDR-{self.rng.randint(10000, 99999)}")
+        mental = self.rng.choices(["no", "yes", "unknown"], (85, 10, 5))[0]
+        self.put("screening.severe_mental_illness", mental)
+        family = 0.4 if self.profile == "poor" else 0.1
+        self.put("screening.concerns_family", "yes" if self.chance(family) else "no")
+        self.put("screening.concerns_staff", "yes" if self.chance(0.08) else "no")
+        existing = self.chance(0.15)
+        self.put("screening.existing_process", "yes" if existing else "no")
+        if existing:
+            kinds = ["complaint", "incident_investigation", "inquest", "safeguarding"]
+            self.put("screening.existing_process_types", [self.rng.choice(kinds)])
+            self.put("screening.existing_process_reference", f"REF-{self.rng.randint(1000, 9999)}")
+        self.put("screening.conflict_of_interest", "no")
+
+    def _records(self) -> None:
+        reviewed = ["acute", "gp"]
+        if self.case.discharge_date is not None or self.chance(0.4):
+            reviewed.append("community")
+        if self.chance(0.15):
+            reviewed.append("social_care")
+        self.put("records.reviewed", reviewed)
+        missing = [m for m in ("community", "social_care") if m not in reviewed]
+        self.put("records.missing", [missing[0]] if missing and self.chance(0.2) else ["none"])
+        self.put("records.quality", self._score())
+
+    def _score(self) -> int:
+        low, high = {"good": (4, 5), "adequate": (3, 4), "poor": (1, 3)}[self.profile]
+        if self.profile == "adequate" and self.chance(0.15):
+            low = 2
+        return self.rng.randint(low, high)
+
+    def _phase(self, section: Section) -> None:
+        score_q = next((q for q in section.questions if q.type == "care_score"), None)
+        key = section.key or section.id
+        applicable = True
+        if key in {"discharge", "after_discharge"}:
+            applicable = self.case.discharge_date is not None
+        elif key in _OPTIONAL_PHASES:
+            applicable = self.chance(_OPTIONAL_PHASES[key])
+        if score_q is None:
+            return
+        is_overall = key == "overall"
+        allow_na = getattr(score_q, "allow_not_applicable", False)
+        if not applicable and allow_na and not is_overall:
+            self.answers[score_q.id] = "not_applicable"
+            return
+        if is_overall and self.scored_phases:
+            score = max(1, min(5, round(self._mean_score())))
+        else:
+            score = self._score()
+        self.answers[score_q.id] = score
+        self.worst_score = min(self.worst_score, score)
+        if section.key:
+            self.scored_phases.append(section.key)
+        for q in section.questions:
+            if q.type == "text":
+                self.answers[q.id] = _long_enough(
+                    q, txt.phase_comment(self.rng, score, section.title)
+                )
+
+    def _mean_score(self) -> float:
+        scores = [
+            v
+            for s in self.definition.phases
+            for q in s.questions
+            if q.type == "care_score" and isinstance(v := self.answers.get(q.id), int)
+        ]
+        mean = sum(scores) / len(scores)
+        return min(mean, self.worst_score + 2)  # a phase scored 1 keeps overall below good
+
+    def _theme(self, section: Section) -> None:
+        p_issue = {"good": 0.05, "adequate": 0.25, "poor": 0.55}[self.profile]
+        p_good = {"good": 0.5, "adequate": 0.3, "poor": 0.12}[self.profile]
+        yes_any = False
+        for q in section.questions:
+            if q.type != "yes_no":
+                continue
+            good = q.id.endswith("good_practice")
+            if self.chance(p_good if good else p_issue):
+                value = "yes"
+            else:
+                value = self.rng.choices(["no", "not_applicable", "cannot_tell"], (85, 10, 5))[0]
+            value = value if value in q.allowed else q.allowed[0]
+            yes_any = yes_any or value == "yes"
+            self.answers[q.id] = value
+        if not yes_any:
+            return
+        for q in section.questions:
+            if q.type == "multiple_choice":
+                self.answers[q.id] = self._some_options(q)
+            elif q.type == "text":
+                issue = self.answers.get(f"{section.id}.issue") == "yes"
+                bank = txt.THEME_ISSUE if issue else txt.THEME_GOOD
+                self.answers[q.id] = _long_enough(q, txt.pick(self.rng, bank))
+
+    def _some_options(self, question: Any) -> list[str]:
+        values = [o.value for o in question.options if o.value not in question.exclusive]
+        preferred = [v for v in values if v in self.scored_phases]
+        pool = preferred or values
+        count = min(len(pool), 1 + (1 if self.chance(0.35) else 0))
+        chosen = set(self.rng.sample(pool, count))
+        return [v for v in values if v in chosen]  # form order
+
+    def _problems(self) -> None:
+        group = self._group("problems.items")
+        counts = {"good": (0, 1), "adequate": (0, 2), "poor": (1, 4)}[self.profile]
+        count = self.rng.randint(*counts)
+        if self.profile == "good" and not self.chance(0.2):
+            count = 0
+        self.put("problems.any", "yes" if count else "no")
+        if group is None or not count:
+            return
+        items = []
+        for n in range(count):
+            item: Answers = {}
+            ptype = self.rng.choice([o.value for o in _options(group, "problems.item.type")])
+            harm = self.rng.choices(["no", "probably", "yes"], _harm_weights(self.profile))[0]
+            item["problems.item.type"] = ptype
+            item["problems.item.phase"] = self._phase_option(group, "problems.item.phase")
+            item["problems.item.setting"] = self._first_setting(group, "problems.item.setting")
+            themes = [o.value for o in _options(group, "problems.item.themes")]
+            if themes:
+                item["problems.item.themes"] = sorted(
+                    self.rng.sample(themes, 1 + (1 if self.chance(0.3) else 0)),
+                    key=themes.index,
+                )
+            item["problems.item.harm"] = harm
+            if harm != "no":
+                severities = ["low", "moderate", "severe", "death"]
+                item["problems.item.severity"] = self.rng.choices(severities, (30, 40, 20, 10))[0]
+            item["problems.item.comment"] = txt.PROBLEM.get(ptype, txt.PROBLEM["other"])
+            items.append({"id": f"p{n + 1}", "answers": _known(group, item)})
+        self.answers[group.id] = items
+
+    def _phase_option(self, group: GroupQuestion, question_id: str) -> str:
+        values = [o.value for o in _options(group, question_id)]
+        preferred = [v for v in values if v in self.scored_phases and v != "overall"]
+        return str(self.rng.choice(preferred or values))
+
+    def _first_setting(self, group: GroupQuestion, question_id: str) -> str:
+        values = [o.value for o in _options(group, question_id)]
+        return "acute_hospital" if "acute_hospital" in values and self.chance(0.7) else values[0]
+
+    def _avoidability(self) -> None:
+        harmed = any(
+            item["answers"].get("problems.item.harm") in {"yes", "probably"}
+            for item in self.answers.get("problems.items", [])
+        )
+        low, high = {"good": (5, 6), "adequate": (4, 6), "poor": (2, 5)}[self.profile]
+        rcp = self.rng.randint(low, high)
+        if rcp <= 3 and not harmed:
+            rcp = 4  # "more likely than not" without a harmful problem would only warn
+        scale = "hogan" if self.chance(0.2) else "rcp"
+        self.put(
+            "avoidability.grade", {"scale": scale, "grade": rcp if scale == "rcp" else 7 - rcp}
+        )
+        key = "avoidable" if rcp <= 3 else "possible" if rcp <= 5 else "unavoidable"
+        self.put("avoidability.comment", txt.AVOIDABILITY[key])
+
+    def _relatives(self) -> None:
+        if not self.chance(0.75):
+            self.put("relatives.contact_attempted", "no")
+            return
+        self.put("relatives.contact_attempted", "yes")
+        self.put("relatives.contact_date", self.day_after_death(10, 45))
+        self.put("relatives.contact_method", self.rng.choice(["telephone", "letter", "email"]))
+        outcome = self.rng.choices(
+            ["spoke", "declined", "no_answer", "no_contact_details"], (60, 10, 20, 10)
+        )[0]
+        self.put("relatives.outcome", outcome)
+        if outcome != "spoke":
+            return
+        self.put("relatives.relationship", txt.pick(self.rng, txt.RELATIONSHIPS))
+        self.put("relatives.summary", txt.pick(self.rng, txt.RELATIVE_ACCOUNTS))
+        concerns = 0.5 if self.profile == "poor" else 0.15
+        self.put("relatives.concerns_raised", "yes" if self.chance(concerns) else "no")
+        self.put(
+            "relatives.wish_to_hear_findings",
+            self.rng.choices(["yes", "no", "unknown"], (70, 20, 10))[0],
+        )
+
+    def _second_review(self) -> None:
+        if self.chance(0.1 if self.profile != "poor" else 0.3):
+            self.put("second_review.requested", "yes")
+            self.put("second_review.reason", txt.pick(self.rng, txt.SECOND_REVIEW_REASON))
+        elif self.chance(0.5):
+            self.put("second_review.requested", "no")
+
+    def _immediate(self) -> None:
+        if self.chance(0.03):
+            self.put("immediate.concern", "yes")
+            self.put(
+                "immediate.who_told", "Patient-safety team duty manager, Synthetic Acute Trust"
+            )
+            self.put("immediate.date_told", self.day_after_death(7, 30))
+        else:
+            self.put("immediate.concern", "no")
+
+    def _escalation(self) -> None:
+        self.put("escalation.safeguarding_concern", "yes" if self.chance(0.04) else "no")
+        self.put("escalation.conduct_concern", "yes" if self.chance(0.02) else "no")
+        fired = {t.id for t in escalation_triggers(self.definition, self.answers)}
+        if not fired:
+            return
+        group = self._group("escalation.items")
+        if group is None or self.chance(0.25):
+            self.put("escalation.decision", "not_escalating")
+            self.put("escalation.not_escalating_reason", txt.pick(self.rng, txt.NOT_ESCALATING))
+            return
+        self.put("escalation.decision", "escalate")
+        self.answers[group.id] = [
+            {"id": "e1", "answers": _known(group, self._escalation_item(group, fired))}
+        ]
+
+    def _escalation_item(self, group: GroupQuestion, fired: set[str]) -> Answers:
+        trigger_options = [o.value for o in _options(group, "escalation.item.triggers")]
+        triggers = [t for t in trigger_options if t in fired] or trigger_options[-1:]
+        harm = self._worst_harm()
+        duty = self.rng.choices(["yes", "no", "unsure"], (60, 25, 15))[0]
+        item: Answers = {
+            "escalation.item.triggers": triggers,
+            "escalation.item.destination": ["provider_patient_safety"]
+            + (["medical_director"] if self.chance(0.3) else []),
+            "escalation.item.organisations": txt.ORGANISATIONS[0],
+            "escalation.item.lead_organisation": txt.ORGANISATIONS[0],
+            "escalation.item.phase": self._phase_option(group, "escalation.item.phase"),
+            "escalation.item.care_date": self.day_in_stay(),
+            "escalation.item.description": txt.pick(self.rng, txt.ESCALATION_DESCRIPTION),
+            "escalation.item.harm": harm,
+            "escalation.item.avoidability": self.answers.get("avoidability.grade"),
+            "escalation.item.scores": self._scores_text(),
+            "escalation.item.family_aware": self.rng.choice(["yes", "no", "unknown"]),
+            "escalation.item.duty_of_candour": duty,
+            "escalation.item.date_sent": self.day_after_death(20, 40),
+            "escalation.item.external_reference": f"PSE-{self.rng.randint(100000, 999999)}",
+            "escalation.item.status": self.rng.choice(["sent", "acknowledged", "investigating"]),
+        }
+        if harm != "no":
+            item["escalation.item.harm_severity"] = self.rng.choice(["moderate", "severe"])
+        if duty in {"yes", "unsure"}:
+            item["escalation.item.duty_of_candour_provider"] = txt.ORGANISATIONS[0]
+        if item["escalation.item.avoidability"] is None:
+            del item["escalation.item.avoidability"]
+        return item
+
+    def _worst_harm(self) -> str:
+        harms = {
+            i["answers"].get("problems.item.harm") for i in self.answers.get("problems.items", [])
+        }
+        return "yes" if "yes" in harms else "probably" if "probably" in harms else "no"
+
+    def _scores_text(self) -> str:
+        parts = []
+        for section in self.definition.phases:
+            for q in section.questions:
+                value = self.answers.get(q.id)
+                if q.type == "care_score" and isinstance(value, int):
+                    parts.append(f"{section.title} {value}")
+        return "; ".join(parts) or "No phase scored"
+
+    def _learning(self) -> None:
+        if self.profile != "good" or self.chance(0.3):
+            self.put("learning.poor_care", txt.pick(self.rng, txt.LEARNING_POOR))
+        self.put("learning.good_practice", txt.pick(self.rng, txt.LEARNING_GOOD))
+        if self.chance(0.2):
+            self.put("readiness.note", txt.pick(self.rng, txt.COORDINATOR_NOTE))
+
+    def _group(self, question_id: str) -> GroupQuestion | None:
+        ref = self.definition.find(question_id)
+        question = ref.question if ref is not None else None
+        return question if isinstance(question, GroupQuestion) else None
+
+    # --- whatever a definition requires beyond the default -----------------------------------
+
+    def _repair(self) -> None:
+        """Fill every still-missing required answer generically until none is missing."""
+        for _ in range(_MAX_REPAIRS):
+            missing = [
+                i for i in validate(self.definition, self.answers, self.case).errors if i.missing
+            ]
+            if not missing:
+                return
+            for issue in missing:
+                if issue.question_id is None:
+                    continue
+                ref = self.definition.find(issue.question_id)
+                if ref is None:
+                    continue
+                if ref.group is not None and issue.item_id is not None:
+                    self._repair_item(ref.group, issue.item_id, ref.question)
+                elif ref.group is None and issue.question_id not in self.answers:
+                    self.answers[issue.question_id] = self._generic(ref.question)
+
+    def _repair_item(self, group: GroupQuestion, item_id: str, question: AnyQuestion) -> None:
+        for item in self.answers.get(group.id, []):
+            if item["id"] == item_id and question.id not in item["answers"]:
+                item["answers"][question.id] = self._generic(question)
+
+    def _generic(self, question: AnyQuestion) -> Any:
+        kind = question.type
+        if isinstance(question, GroupQuestion):
+            answers = {q.id: self._generic(q) for q in question.item_questions if q.required}
+            return [{"id": "g1", "answers": answers}]
+        if kind in {"single_choice", "multiple_choice"}:
+            first = question.options[0].value  # type: ignore[union-attr]
+            return first if kind == "single_choice" else [first]
+        if kind == "yes_no":
+            allowed = question.allowed  # type: ignore[union-attr]
+            return "no" if "no" in allowed else allowed[0]
+        if kind == "care_score":
+            return 3
+        if kind == "avoidability":
+            return {"scale": question.default_scale.value, "grade": 5}  # type: ignore[union-attr]
+        if kind == "date":
+            return self.case.date_of_death.isoformat()
+        return _long_enough(question, "Recorded by the reviewer; see the case notes for detail.")
+
+
+def _long_enough(question: Any, text: str) -> str:
+    minimum = getattr(question, "min_length", 0) or 0
+    while len(text) < minimum:
+        text += " The reasoning is set out in the judgement comments of each phase."
+    maximum = getattr(question, "max_length", None)
+    return text[:maximum].rstrip() if maximum else text
+
+
+def _options(group: GroupQuestion, question_id: str) -> list[Any]:
+    for q in group.item_questions:
+        if q.id == question_id:
+            return list(getattr(q, "options", ()))
+    return []
+
+
+def _known(group: GroupQuestion, item: Answers) -> Answers:
+    """Only answers to questions this group has (a definition may have dropped one)."""
+    ids = {q.id for q in group.item_questions}
+    return {k: v for k, v in item.items() if k in ids}
+
+
+def _harm_weights(profile: str) -> tuple[int, int, int]:
+    return {"good": (80, 15, 5), "adequate": (60, 25, 15), "poor": (30, 35, 35)}[profile]

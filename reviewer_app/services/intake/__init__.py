@@ -1,0 +1,1 @@
+"""Intake: the CSV files that come in (cohort, panel), and CSV written back out."""

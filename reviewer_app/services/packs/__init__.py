@@ -1,0 +1,1 @@
+"""Assignment packs, both ends: their format and their import."""

@@ -1,0 +1,538 @@
+"""The assignment pack: the cases a coordinator sends one reviewer, signed and encrypted.
+
+Wire format (standard CMS, so a third party can open a pack with ``openssl cms``)::
+
+    pack file (DER)  = CMS EnvelopedData, AES-256-CBC, ONE recipient: the reviewer's
+                       certificate (issuer + serial), RSA key transport
+      decrypted      = CMS SignedData (DER), content ATTACHED, content type id-data,
+                       SHA-256, signed by the study root key itself (signer cert = root)
+        content      = the PackContent JSON: canonical UTF-8 (sorted keys, no spaces)
+
+The root signs packs directly, so the signer must BE the root: a reviewer certificate,
+although it chains to the root, can never sign a pack. Opening a pack checks, in order, and
+refuses with its own message and without changing anything: readable envelope, addressed to
+this certificate, readable signature, signature intact, the root inside the pack is the
+pinned root (else "another study"), the signer is that root (else "forged"), the signed
+addressee is us, then the format version. Before anything is parsed, the pack is bounded
+(file and content size, JSON nesting depth, number of cases), so a hostile or broken file is
+refused with the limit it broke instead of exhausting memory or the stack; and a pack
+encrypted to more than one recipient is refused, since a pack is for one reviewer alone.
+The header fields named in
+:class:`_PackHeader` keep their names and meaning in every future format version, so even a
+newer pack is checked for origin before we say "update the app".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final, Literal
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from reviewer_app.domain.case import Case
+from reviewer_app.errors import InvalidInputError, NewerVersionError
+from reviewer_app.services.trust import cms
+from reviewer_app.services.trust.authority import (
+    fingerprint,
+    is_study_root,
+    load_certificate,
+    parse_fingerprint,
+    reviewer_ref_of,
+    study_id_of,
+)
+
+PACK_FORMAT: Final = "reviewer-app/assignment-pack"
+PACK_FORMAT_VERSION: Final = 1
+_MB = 1024 * 1024
+# Bounds a pack must keep, checked before parsing. A 10,000-case pack (a national study
+# allocated to two reviewers) is about 5 MB of JSON, nested 10 deep; these leave room for
+# long names and a bigger review definition, and refuse anything no study would make.
+MAX_PACK_BYTES: Final = 24 * _MB  # the pack file (DER envelope)
+MAX_PACK_JSON_BYTES: Final = 20 * _MB  # the signed JSON inside it
+MAX_PACK_DEPTH: Final = 64  # arrays and objects inside one another
+MAX_PACK_CASES: Final = 12_000  # cases, and withdrawn case refs, in one pack
+MAX_PACK_SEQUENCE: Final = 1_000_000  # pack numbers per reviewer run from 1 to this
+
+
+class ReviewMode(StrEnum):
+    INDEPENDENT = "independent"
+    JOINT = "joint"
+
+
+class PackCase(BaseModel):
+    """One case in a pack, with who reviews it alongside the addressee when joint.
+
+    ``review_mode`` is set only for a case whose mode differs from the pack's (the
+    coordinator's per-case override); ``None`` means the pack's mode. It is left out of the
+    JSON when ``None``, so a pack without overrides is byte-for-byte what earlier versions of
+    the app wrote and read.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case: Case
+    co_reviewer_ref: str | None = None
+    co_reviewer_name: str | None = None
+    review_mode: ReviewMode | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_default_mode(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("review_mode") is None:
+            data.pop("review_mode", None)
+        return data
+
+    def mode_in(self, pack_mode: ReviewMode) -> ReviewMode:
+        """This case's review mode in a pack of ``pack_mode``."""
+        return self.review_mode if self.review_mode is not None else pack_mode
+
+
+class PackContent(BaseModel):
+    """What the study authority signs. Field names are the JSON names (format version 1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["reviewer-app/assignment-pack"] = PACK_FORMAT
+    format_version: Literal[1] = PACK_FORMAT_VERSION
+    pack_id: str
+    sequence: int = Field(ge=1, le=MAX_PACK_SEQUENCE)
+    study_id: str
+    study_name: str
+    created_at: AwareDatetime
+    review_mode: ReviewMode
+    addressee_reviewer_ref: str
+    addressee_cert_fingerprint: str
+    study_root_cert_pem: str
+    reviewer_cert_pem: str
+    definition_id: str
+    definition_version: str
+    definition: dict[str, Any]
+    cases: list[PackCase] = Field(max_length=MAX_PACK_CASES)
+    withdrawn_case_refs: list[str] = Field(default=[], max_length=MAX_PACK_CASES)
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(dt.UTC)
+
+    @field_validator("addressee_cert_fingerprint")
+    @classmethod
+    def _fingerprint(cls, value: str) -> str:
+        try:
+            return parse_fingerprint(value)
+        except InvalidInputError:
+            raise ValueError("not a SHA-256 certificate fingerprint") from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PackContent:
+        refs = [c.case.case_ref for c in self.cases]
+        if len(set(refs)) != len(refs):
+            raise ValueError("a case appears twice")
+        if len(set(self.withdrawn_case_refs)) != len(self.withdrawn_case_refs):
+            raise ValueError("a withdrawn case is listed twice")
+        if set(refs) & set(self.withdrawn_case_refs):
+            raise ValueError("a case is both sent and withdrawn")
+        for c in self.cases:
+            joint = c.mode_in(self.review_mode) is ReviewMode.JOINT
+            partner = (c.co_reviewer_ref is not None, c.co_reviewer_name is not None)
+            if partner != (joint, joint):
+                raise ValueError(
+                    "every joint case needs a co-reviewer (ref and name), and independent "
+                    "cases must have none"
+                )
+        return self
+
+    def to_json_bytes(self) -> bytes:
+        """Canonical UTF-8 JSON: the exact bytes that are signed."""
+        return _canonical(self.model_dump(mode="json"))
+
+    def digest(self) -> str:
+        """SHA-256 (hex) of what the pack says, leaving out its id, number and time.
+
+        Two packs with the same digest tell the reviewer exactly the same thing, so the
+        coordinator's app need not send the second.
+        """
+        said = self.model_dump(mode="json", exclude={"pack_id", "sequence", "created_at"})
+        return hashlib.sha256(_canonical(said)).hexdigest()
+
+
+def _canonical(doc: object) -> bytes:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+class _PackHeader(BaseModel):
+    """The fields every pack format version keeps, so origin is checked before version."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
+
+    format: Literal["reviewer-app/assignment-pack"]
+    format_version: int
+    study_root_cert_pem: str
+    addressee_cert_fingerprint: str
+
+
+@dataclass(frozen=True)
+class OpenedPack:
+    content: PackContent
+    root_cert: x509.Certificate
+    root_fingerprint: str
+    signed_at: dt.datetime | None
+
+
+class PackRefusal(StrEnum):
+    NOT_A_PACK = "not_a_pack"
+    DAMAGED = "damaged"
+    NOT_FOR_YOU = "not_for_you"
+    TAMPERED = "tampered"
+    FORGED = "forged"
+    OTHER_STUDY = "other_study"
+    NEWER_FORMAT = "newer_format"
+    TOO_LARGE = "too_large"  # beyond a bound checked before parsing
+    SEVERAL_RECIPIENTS = "several_recipients"  # encrypted for more than one person
+
+
+class PackRefusedError(InvalidInputError):
+    """A pack was refused and nothing was changed. ``reason`` says which check failed."""
+
+    def __init__(self, reason: PackRefusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class NewerPackError(NewerVersionError):
+    """A genuine pack from our study, in a format this app is too old to read."""
+
+    reason = PackRefusal.NEWER_FORMAT
+
+
+_UNCHANGED = " Nothing has been changed."
+
+
+def _refuse(reason: PackRefusal, message: str) -> PackRefusedError:
+    return PackRefusedError(reason, message + _UNCHANGED)
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def build_pack(
+    content: PackContent,
+    authority_key: rsa.RSAPrivateKey,
+    root_cert: x509.Certificate,
+    recipient_cert: x509.Certificate,
+) -> bytes:
+    """Sign the content with the study root and encrypt it for the one reviewer.
+
+    Refuses content that would not open at the other end (wrong root, certificate or
+    fingerprint inside), because a reviewer can only report such a pack as forged.
+    """
+    root_pem_inside = load_certificate(content.study_root_cert_pem)
+    reviewer_pem_inside = load_certificate(content.reviewer_cert_pem)
+    problems = []
+    if root_pem_inside != root_cert or not is_study_root(root_cert):
+        problems.append("the study root certificate inside is not this study authority")
+    if study_id_of(root_cert) != content.study_id:
+        problems.append("the study id does not match the study authority")
+    if reviewer_pem_inside != recipient_cert:
+        problems.append("the reviewer certificate inside is not the recipient's")
+    if content.addressee_cert_fingerprint != fingerprint(recipient_cert):
+        problems.append("the addressee fingerprint is not the recipient's")
+    if reviewer_ref_of(recipient_cert) != content.addressee_reviewer_ref:
+        problems.append("the addressee reference is not the one in the recipient's certificate")
+    try:
+        recipient_cert.verify_directly_issued_by(root_cert)
+    except (InvalidSignature, ValueError, TypeError):
+        problems.append("the recipient's certificate was not issued by this study authority")
+    public = authority_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    if public != root_cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ):
+        problems.append("the signing key is not the study authority's key")
+    document = content.to_json_bytes()
+    if len(document) > MAX_PACK_JSON_BYTES:
+        problems.append(
+            f"its contents are {_megabytes(len(document))}, more than the "
+            f"{_megabytes(MAX_PACK_JSON_BYTES)} a pack may hold"
+        )
+    elif _nesting_depth(document, MAX_PACK_DEPTH) > MAX_PACK_DEPTH:
+        problems.append(f"its contents nest more than {MAX_PACK_DEPTH} levels deep")
+    if problems:
+        raise InvalidInputError("Cannot build this assignment pack: " + "; ".join(problems) + ".")
+    signed = cms.sign_attached(document, authority_key, root_cert, chain=())
+    pack = cms.envelope(signed, recipient_cert)
+    if len(pack) > MAX_PACK_BYTES:
+        raise InvalidInputError(
+            f"Cannot build this assignment pack: it would be {_megabytes(len(pack))}, more "
+            f"than the {_megabytes(MAX_PACK_BYTES)} a pack file may be."
+        )
+    return pack
+
+
+# --- bounds, checked before anything is parsed ----------------------------------------------
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_OPENING = frozenset(b"[{")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MB:.1f} MB" if size % _MB else f"{size // _MB} MB"
+
+
+def _nesting_depth(document: bytes, limit: int) -> int:
+    """How deeply arrays and objects nest in a JSON text, without parsing it.
+
+    Iterative (no recursion, whatever the input): strings are cut out first, so brackets
+    inside them do not count, then the brackets left are counted, stopping once past
+    ``limit``. Malformed JSON gets some answer; parsing it later refuses it anyway.
+    """
+    brackets = _JSON_STRING.sub(b"", document).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        if byte in _OPENING:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def check_pack_file(data: bytes) -> None:
+    """Refuse a file too large to be a pack before any work is done on it."""
+    if len(data) > MAX_PACK_BYTES:
+        raise _refuse(
+            PackRefusal.TOO_LARGE,
+            f"This file is {_megabytes(len(data))}, more than the {_megabytes(MAX_PACK_BYTES)} "
+            "an assignment pack may be, so it was not opened. Check that you picked the "
+            "right file; if it is a pack, tell the coordinator.",
+        )
+
+
+def check_pack_document(document: bytes) -> None:
+    """Refuse (unverified) pack JSON too large or too deeply nested to parse safely."""
+    if len(document) > MAX_PACK_JSON_BYTES:
+        raise _refuse(
+            PackRefusal.TOO_LARGE,
+            f"This assignment pack holds {_megabytes(len(document))} of contents, more than "
+            f"the {_megabytes(MAX_PACK_JSON_BYTES)} a pack may hold, so it was not read. "
+            "Tell the coordinator.",
+        )
+    if _nesting_depth(document, MAX_PACK_DEPTH) > MAX_PACK_DEPTH:
+        raise _refuse(
+            PackRefusal.TOO_LARGE,
+            f"This assignment pack's contents nest more than {MAX_PACK_DEPTH} levels deep, "
+            "which no genuine pack does, so it was not read. Tell the coordinator.",
+        )
+
+
+def _check_counts(doc: object) -> None:
+    """Refuse a parsed (unverified) document listing more cases than a pack may hold."""
+    if not isinstance(doc, dict):
+        return
+    for key, what in (("cases", "cases"), ("withdrawn_case_refs", "withdrawn cases")):
+        listed = doc.get(key)
+        if isinstance(listed, list) and len(listed) > MAX_PACK_CASES:
+            raise _refuse(
+                PackRefusal.TOO_LARGE,
+                f"This assignment pack lists {len(listed):,} {what}, more than the "
+                f"{MAX_PACK_CASES:,} one pack may hold, so it was not read. Tell the "
+                "coordinator.",
+            )
+
+
+# --- opening --------------------------------------------------------------------------------
+
+
+def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
+    check_pack_file(data)
+    try:
+        recipients = cms.recipient_count(data)
+        signed = cms.open_envelope(data, key, cert)
+    except cms.NotARecipientError:
+        raise _refuse(
+            PackRefusal.NOT_FOR_YOU,
+            "This assignment pack was not made for you: it is encrypted for another "
+            "reviewer. Check that you picked your own pack, or ask the coordinator.",
+        ) from None
+    except cms.DamagedEnvelopeError:
+        raise _refuse(
+            PackRefusal.DAMAGED,
+            "This assignment pack is addressed to you but is damaged and cannot be "
+            "decrypted. Ask the coordinator to send it again.",
+        ) from None
+    except cms.EnvelopeError:
+        raise _refuse(
+            PackRefusal.NOT_A_PACK,
+            "This file is not an assignment pack (it is not an encrypted pack file).",
+        ) from None
+    if recipients != 1:
+        raise _refuse(
+            PackRefusal.SEVERAL_RECIPIENTS,
+            f"This assignment pack is encrypted for {recipients} people, but a pack is "
+            "always for exactly one reviewer, so it is not opened: others may be able to "
+            "read it. Tell the coordinator.",
+        )
+    return signed
+
+
+def _header(content: bytes) -> _PackHeader | None:
+    """The unverified header, after the bounds that make parsing safe (those refuse)."""
+    check_pack_document(content)
+    try:
+        doc = json.loads(content.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    _check_counts(doc)
+    try:
+        return _PackHeader.model_validate(doc)
+    except ValidationError:
+        return None
+
+
+def _root_inside(header: _PackHeader) -> x509.Certificate | None:
+    try:
+        root = load_certificate(header.study_root_cert_pem)
+    except InvalidInputError:
+        return None
+    return root if is_study_root(root) else None
+
+
+def open_pack(
+    data: bytes,
+    reviewer_key: rsa.RSAPrivateKey,
+    reviewer_cert: x509.Certificate,
+    pinned_root: x509.Certificate | None,
+) -> OpenedPack:
+    """Decrypt, verify and read a pack; refuse it with a distinct message otherwise.
+
+    With ``pinned_root`` None (first pack of a study) the pack's own root is used, and
+    returned so the caller can show its fingerprint and ask the user to confirm it.
+    """
+    signed = _decrypt(data, reviewer_key, reviewer_cert)
+    try:
+        claimed = cms.unverified_content(signed)
+    except cms.NotSignedDataError:
+        raise _refuse(
+            PackRefusal.DAMAGED,
+            "This assignment pack is damaged: its signed part cannot be read. "
+            "Ask the coordinator to send it again.",
+        ) from None
+    header = _header(claimed)
+    root = _root_inside(header) if header is not None else None
+    anchor = pinned_root if pinned_root is not None else root
+    try:
+        verdict, content = cms.verify_attached(signed, [anchor] if anchor is not None else [])
+    except cms.NotSignedDataError:
+        raise _refuse(
+            PackRefusal.DAMAGED, "This assignment pack is damaged: its signature cannot be read."
+        ) from None
+    if not verdict.intact:
+        raise _refuse(
+            PackRefusal.TAMPERED,
+            "This assignment pack has been altered since the study authority signed it, so "
+            "it cannot be trusted. Ask the coordinator to send it again.",
+        )
+    if header is None:
+        raise _refuse(
+            PackRefusal.NOT_A_PACK,
+            "This file is signed but is not an assignment pack this app can read.",
+        )
+    if root is None:
+        raise _refuse(
+            PackRefusal.FORGED,
+            "This assignment pack does not carry a valid study authority certificate, so "
+            "it may be forged. Tell the coordinator.",
+        )
+    if pinned_root is not None and root != pinned_root:
+        raise _refuse(
+            PackRefusal.OTHER_STUDY,
+            "This assignment pack comes from another study: its study authority "
+            f"(fingerprint {fingerprint(root)}) is not the one this workspace trusts "
+            f"({fingerprint(pinned_root)}).",
+        )
+    if verdict.signer != root or not verdict.trusted:
+        raise _refuse(
+            PackRefusal.FORGED,
+            "This assignment pack was not signed by the study authority, so it may be "
+            "forged. Tell the coordinator.",
+        )
+    if _fp_or_none(header.addressee_cert_fingerprint) != fingerprint(reviewer_cert):
+        raise _refuse(
+            PackRefusal.NOT_FOR_YOU,
+            "This assignment pack is addressed to another reviewer, although it was "
+            "encrypted for you. Tell the coordinator.",
+        )
+    if header.format_version > PACK_FORMAT_VERSION:
+        raise NewerPackError(
+            f"This assignment pack uses format version {header.format_version}, made by a "
+            f"newer version of the app (this one reads up to version {PACK_FORMAT_VERSION})."
+            " Update the app, then open the pack again." + _UNCHANGED
+        )
+    return OpenedPack(
+        content=_read_content(content, reviewer_cert),
+        root_cert=root,
+        root_fingerprint=fingerprint(root),
+        signed_at=verdict.signing_time,
+    )
+
+
+def _fp_or_none(text: str) -> str | None:
+    try:
+        return parse_fingerprint(text)
+    except InvalidInputError:
+        return None
+
+
+def _read_content(content: bytes, reviewer_cert: x509.Certificate) -> PackContent:
+    """Full validation, once origin and addressee are settled (messages carry no values)."""
+    try:
+        pack = PackContent.model_validate_json(content)
+    except ValidationError as err:
+        where = sorted({".".join(str(p) for p in e["loc"][:1]) or "document" for e in err.errors()})
+        bound = (
+            f" A pack number (sequence) runs from 1 to {MAX_PACK_SEQUENCE:,}."
+            if "sequence" in where
+            else ""
+        )
+        raise _refuse(
+            PackRefusal.NOT_A_PACK,
+            "This assignment pack is signed by your study authority but its contents are "
+            f"not valid (problem in: {', '.join(where)}).{bound} Tell the coordinator.",
+        ) from None
+    try:
+        named = load_certificate(pack.reviewer_cert_pem)
+    except InvalidInputError:
+        named = None
+    if named != reviewer_cert:
+        raise _refuse(
+            PackRefusal.NOT_FOR_YOU,
+            "This assignment pack names a different reviewer certificate than yours. "
+            "Tell the coordinator.",
+        )
+    return pack

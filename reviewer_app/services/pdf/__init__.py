@@ -1,0 +1,1 @@
+"""Reportlab building blocks of the PDFs: pages, styles, fonts, blocks."""

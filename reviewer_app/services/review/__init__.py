@@ -1,0 +1,1 @@
+"""Reviewing one case: the review service and the autosave writer."""

@@ -1,0 +1,578 @@
+"""Reviewing one case: open it, save answers, move its status, record outcomes and concerns.
+
+The GUI and the CLI share these use-cases; nothing here knows about Qt. Two rules shape it:
+
+- The status follows the answers. After every save the validation report decides between
+  "in progress" and "ready to sign" (no errors: ready). Signed reviews and the outcomes
+  (records missing, handed back, outside this method) are never moved automatically: an
+  outcome is reached only by ``set_outcome`` with a reason, and left only by ``reopen``.
+- A save is all or nothing. The answers, the status that follows from them and the urgent
+  flag of an immediate safety concern commit in one transaction with their audit entries, so
+  a crash can never leave answers saved under a stale status.
+
+``evaluate`` is pure (definition + answers + case -> ``ReviewState``) and fast (about 2 ms),
+so the form can show section states, readiness and triggers live while the writer thread
+saves in the background.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Final
+
+from reviewer_app.domain.answer_view import AnswerView
+from reviewer_app.domain.answers import (
+    InvalidAnswerError,
+    normalise_value,
+    validate_value,
+)
+from reviewer_app.domain.case import Case
+from reviewer_app.domain.definition import (
+    CheckRule,
+    DateQuestion,
+    GroupQuestion,
+    ReviewDefinition,
+    SectionKind,
+    SingleChoiceQuestion,
+    TextQuestion,
+    YesNoQuestion,
+    default_definition,
+    load_definition_version,
+)
+from reviewer_app.domain.issues import ValidationReport
+from reviewer_app.domain.progress import ReadinessItem, SectionState, readiness, section_states
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.triggers import Trigger, fired
+from reviewer_app.domain.validation import validate
+from reviewer_app.domain.values import YES, Answers, JsonValue
+from reviewer_app.errors import ReadOnlyError, UserError
+from reviewer_app.storage.audit import utc_now
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.cases import CaseStore
+from reviewer_app.storage.workspace.reviews import Review, ReviewStore
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "MIN_REASON_LENGTH",
+    "OUTCOME_ACTIONS",
+    "POSITION_KEY",
+    "FormRoles",
+    "OpenReview",
+    "OutcomeIncompleteError",
+    "ReasonTooShortError",
+    "ReviewService",
+    "ReviewState",
+    "SaveResult",
+    "UiPosition",
+    "evaluate",
+    "review_sink",
+]
+
+MIN_REASON_LENGTH: Final = 10
+POSITION_KEY: Final = "review.position"
+OUTCOME_ACTIONS: Final = (
+    ReviewStatus.RECORDS_MISSING,
+    ReviewStatus.HANDED_BACK,
+    ReviewStatus.OUTSIDE_METHOD,
+)
+PENDING_OUTCOME_CODE: Final = "outcome.not_recorded"
+_AUTO_STATUSES: Final = frozenset(
+    {ReviewStatus.NOT_STARTED, ReviewStatus.IN_PROGRESS, ReviewStatus.READY_TO_SIGN}
+)
+
+DefinitionLoader = Callable[[str, int], ReviewDefinition]
+
+
+class ReasonTooShortError(UserError):
+    """An outcome or reopening was asked for without a real reason."""
+
+
+class OutcomeIncompleteError(UserError):
+    """An outcome was asked for while something it needs (the screening) is missing."""
+
+
+# --- what the form needs to know about the definition ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FormRoles:
+    """Questions with a special role, found by section kind and type (never by fixed id).
+
+    ``outcome`` is the outcome section's choice, ``outcome_reason`` its reason; the immediate
+    safety section holds the yes/no ``concern``, ``who_told`` and ``date_told``;
+    ``escalation_decision`` is the question the trigger check asks for.
+    """
+
+    outcome: str | None = None
+    outcome_reason: str | None = None
+    concern: str | None = None
+    who_told: str | None = None
+    date_told: str | None = None
+    escalation_decision: str | None = None
+
+    @classmethod
+    def of(cls, definition: ReviewDefinition) -> FormRoles:
+        outcome = reason = concern = who = when = decision = None
+        for section in definition.sections_of_kind(SectionKind.OUTCOME):
+            for q in section.questions:
+                if outcome is None and isinstance(q, SingleChoiceQuestion):
+                    values = {o.value for o in q.options}
+                    if {s.value for s in OUTCOME_ACTIONS} <= values:
+                        outcome = q.id
+                elif reason is None and isinstance(q, TextQuestion):
+                    reason = q.id
+        for section in definition.sections_of_kind(SectionKind.IMMEDIATE_SAFETY):
+            for q in section.questions:
+                if concern is None and isinstance(q, YesNoQuestion):
+                    concern = q.id
+                elif who is None and isinstance(q, TextQuestion):
+                    who = q.id
+                elif when is None and isinstance(q, DateQuestion):
+                    when = q.id
+        for rule in definition.rules:
+            if isinstance(rule, CheckRule) and rule.check == "triggers_need_decision":
+                decision = str(rule.params.get("question", "")) or None
+        return cls(outcome, reason, concern, who, when, decision)
+
+
+# --- the derived state of a review ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """Everything the form shows that follows from the answers (recomputed on every change)."""
+
+    report: ValidationReport
+    sections: dict[str, SectionState]
+    readiness: list[ReadinessItem]
+    escalation_triggers: list[Trigger]
+    second_review_triggers: list[Trigger]
+    relevant_sections: frozenset[str]
+    relevant_questions: frozenset[str]
+    item_relevant: dict[tuple[str, str], frozenset[str]]
+    pending_outcome: ReviewStatus | None
+    needs_escalation_decision: bool
+    immediate_concern: bool
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.readiness
+
+    def is_relevant(self, question_id: str, group_id: str | None = None, item_id: str = "") -> bool:
+        if group_id is None:
+            return question_id in self.relevant_questions
+        return question_id in self.item_relevant.get((group_id, item_id), frozenset())
+
+
+def evaluate(
+    definition: ReviewDefinition,
+    answers: Answers,
+    case: Case,
+    status: ReviewStatus | None = None,
+) -> ReviewState:
+    """The validation report, section states, readiness and triggers for these answers.
+
+    ``status`` is the review's: once an outcome is recorded it is no longer "pending".
+    """
+    roles = FormRoles.of(definition)
+    view = AnswerView(definition, answers)
+    report = validate(definition, answers, case)
+    sections = section_states(definition, answers, report)
+    ready = readiness(definition, report)
+    relevant_sections = frozenset(s.id for s in definition.sections if view.section_relevant(s))
+    relevant = frozenset(
+        q.id
+        for section in definition.sections
+        if section.id in relevant_sections
+        for q in section.questions
+        if view.is_relevant(q.id)
+    )
+    item_relevant: dict[tuple[str, str], frozenset[str]] = {}
+    for _, question in definition.top_questions():
+        if isinstance(question, GroupQuestion):
+            for item in view.items(question.id):
+                item_relevant[(question.id, item.item_id)] = frozenset(
+                    q.id for q in question.item_questions if item.is_relevant(q.id)
+                )
+    pending = None if status is not None and status.is_outcome else _pending_outcome(view, roles)
+    if pending is not None:
+        section = definition.section_of(roles.outcome or "")
+        ready.append(
+            ReadinessItem(
+                PENDING_OUTCOME_CODE,
+                f'You chose "{pending.label}": record this outcome with its button at the '
+                "bottom of the form, which asks for the reason.",
+                section.id,
+                section.title,
+                roles.outcome,
+            )
+        )
+    triggers = fired(definition.escalation_triggers, view)
+    decision = roles.escalation_decision
+    return ReviewState(
+        report=report,
+        sections=sections,
+        readiness=ready,
+        escalation_triggers=triggers,
+        second_review_triggers=fired(definition.second_review_triggers, view),
+        relevant_sections=relevant_sections,
+        relevant_questions=relevant,
+        item_relevant=item_relevant,
+        pending_outcome=pending,
+        needs_escalation_decision=bool(triggers)
+        and decision is not None
+        and not view.is_answered(decision),
+        immediate_concern=roles.concern is not None and view.value(roles.concern) == YES,
+    )
+
+
+def _pending_outcome(view: AnswerView, roles: FormRoles) -> ReviewStatus | None:
+    """An outcome chosen in the form (not "full review"): it still needs its explicit action."""
+    if roles.outcome is None:
+        return None
+    value = view.value(roles.outcome)
+    for status in OUTCOME_ACTIONS:
+        if value == status.value:
+            return status
+    return None
+
+
+def next_status(current: ReviewStatus, state: ReviewState) -> ReviewStatus:
+    """in progress <-> ready to sign from the report; every other status stays as it is."""
+    if current not in _AUTO_STATUSES:
+        return current
+    if state.report.can_sign and state.pending_outcome is None:
+        return ReviewStatus.READY_TO_SIGN
+    return ReviewStatus.IN_PROGRESS
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReview:
+    """A case opened for review: what the header, the form and the navigation need."""
+
+    case: Case
+    review: Review
+    definition: ReviewDefinition
+    answers: Answers
+    state: ReviewState
+    roles: FormRoles
+    signed: bool = False
+
+    @property
+    def review_id(self) -> int:
+        return self.review.id
+
+    @property
+    def status(self) -> ReviewStatus:
+        return self.review.status
+
+    @property
+    def read_only(self) -> bool:
+        return self.review.locked
+
+    @property
+    def urgent(self) -> bool:
+        return self.review.urgent
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What one save did: how many answers changed, and the status and flag afterwards."""
+
+    review_id: int
+    changed: int
+    status: ReviewStatus
+    urgent: bool
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UiPosition:
+    """Where the reviewer was: case, section and field (restored after a restart or unlock)."""
+
+    case_ref: str
+    section_id: str | None = None
+    question_id: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"case_ref": self.case_ref, "section": self.section_id, "field": self.question_id}
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> UiPosition | None:
+        if not text:
+            return None
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(raw, dict) or not isinstance(raw.get("case_ref"), str):
+            return None
+        section, question = raw.get("section"), raw.get("field")
+        return cls(
+            raw["case_ref"],
+            section if isinstance(section, str) else None,
+            question if isinstance(question, str) else None,
+        )
+
+
+# --- the service -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cache:
+    cases: dict[str, Case] = field(default_factory=dict)
+
+
+class ReviewService:
+    """The review use-cases on one database connection (one per thread)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        definition_loader: DefinitionLoader = load_definition_version,
+        current_definition: Callable[[], ReviewDefinition] = default_definition,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._db = db
+        self._load = definition_loader
+        self._current = current_definition
+        self._clock = clock
+        self._reviews = ReviewStore(db, clock=clock)
+        self._cases = CaseStore(db, clock=clock)
+        self._cache = _Cache()
+
+    # -- reading
+
+    def definition_for(self, review: Review) -> ReviewDefinition:
+        """The definition the review was made with (its id and version), not the newest."""
+        return self._load(review.definition_id, int(review.definition_version))
+
+    def case(self, case_ref: str) -> Case:
+        cached = self._cache.cases.get(case_ref)
+        if cached is None:
+            cached = self._cases.get(case_ref)
+            self._cache.cases[case_ref] = cached
+        return cached
+
+    def open(self, case_ref: str, actor: str) -> OpenReview:
+        """Open the case's latest review version, creating version 1 under the newest form."""
+        case = self._cases.get(case_ref)
+        self._cache.cases[case_ref] = case
+        review = self._reviews.latest(case_ref)
+        if review is None:
+            current = self._current()
+            review = self._reviews.open_review(case_ref, current.id, str(current.version), actor)
+        return self._opened(review, case)
+
+    def reload(self, review_id: int) -> OpenReview:
+        review = self._reviews.get(review_id)
+        return self._opened(review, self.case(review.case_ref))
+
+    def _opened(self, review: Review, case: Case) -> OpenReview:
+        definition = self.definition_for(review)
+        answers = self._reviews.answers(review.id)
+        return OpenReview(
+            case=case,
+            review=review,
+            definition=definition,
+            answers=answers,
+            state=evaluate(definition, answers, case, review.status),
+            roles=FormRoles.of(definition),
+            signed=self._reviews.is_signed(review.id),
+        )
+
+    # -- saving
+
+    def save(
+        self, review_id: int, changes: Mapping[str, JsonValue | None], actor: str
+    ) -> SaveResult:
+        """Save answers (``None`` clears one), then move the status to fit the answers.
+
+        Every value's shape is checked against its question first; one bad value refuses the
+        whole save (``InvalidAnswerError``, naming the question, never the value). A locked
+        review (signed, or an outcome) raises ``ReadOnlyError``.
+        """
+        review = self._reviews.get(review_id)
+        self._refuse_if_locked(review)
+        definition = self.definition_for(review)
+        clean = _checked_changes(definition, changes)
+        with self._db.transaction():
+            changed = self._reviews.save_answers(review_id, clean, actor)
+            review = self._settle(review_id, definition, actor) if changed else review
+        return SaveResult(review_id, changed, review.status, review.urgent, self._clock())
+
+    def _settle(self, review_id: int, definition: ReviewDefinition, actor: str) -> Review:
+        """Status and urgent flag that follow from the saved answers (inside the transaction)."""
+        review = self._reviews.get(review_id)
+        answers = self._reviews.answers(review_id)
+        state = evaluate(definition, answers, self.case(review.case_ref), review.status)
+        target = next_status(review.status, state)
+        if target != review.status:
+            review = self._reviews.set_status(review_id, target, actor)
+        if state.immediate_concern and not review.urgent:
+            review = self._reviews.set_urgent(
+                review_id, True, actor, reason="Immediate safety concern recorded"
+            )
+        return review
+
+    def _refuse_if_locked(self, review: Review) -> None:
+        if review.locked:
+            raise ReadOnlyError(
+                f"This review is {review.status.label.lower()}, so its answers cannot change. "
+                + (
+                    "Start an amendment to correct it."
+                    if review.status is ReviewStatus.SIGNED
+                    else "Reopen it first if the review should continue."
+                )
+            )
+
+    # -- outcomes
+
+    def set_outcome(
+        self, review_id: int, outcome: ReviewStatus | str, reason: str, actor: str
+    ) -> OpenReview:
+        """End the review with an outcome other than a full review, for a stated reason.
+
+        Records the outcome and reason as answers (so they are exported and signed like the
+        rest), checks that what the outcome needs (the screening) is complete, then moves the
+        status. Nothing is saved when something is missing (``OutcomeIncompleteError``).
+        """
+        status = ReviewStatus(outcome)
+        if status not in OUTCOME_ACTIONS:
+            raise UserError(f'"{status.label}" is not an outcome that can be recorded here.')
+        reason = reason.strip()
+        if len(reason) < MIN_REASON_LENGTH:
+            raise ReasonTooShortError(
+                f'Give the reason for "{status.label}" in at least {MIN_REASON_LENGTH} characters.'
+            )
+        review = self._reviews.get(review_id)
+        self._refuse_if_locked(review)
+        definition = self.definition_for(review)
+        roles = FormRoles.of(definition)
+        changes: dict[str, JsonValue | None] = {}
+        if roles.outcome is not None:
+            changes[roles.outcome] = status.value
+        if roles.outcome_reason is not None:
+            changes[roles.outcome_reason] = reason
+        clean = _checked_changes(definition, changes)
+        with self._db.transaction():
+            self._reviews.save_answers(review_id, clean, actor)
+            answers = self._reviews.answers(review_id)
+            report = validate(definition, answers, self.case(review.case_ref))
+            if report.errors:
+                labels = [i.message for i in report.errors[:5]]
+                more = len(report.errors) - len(labels)
+                raise OutcomeIncompleteError(
+                    f'Before recording "{status.label}", complete:\n- '
+                    + "\n- ".join(labels)
+                    + (f"\n(and {more} more)" if more > 0 else "")
+                )
+            self._reviews.set_status(review_id, status, actor, reason)
+        return self.reload(review_id)
+
+    def reopen(self, review_id: int, actor: str, reason: str) -> OpenReview:
+        """Take a review out of an outcome so it can continue (the answers are kept)."""
+        reason = reason.strip()
+        if len(reason) < MIN_REASON_LENGTH:
+            raise ReasonTooShortError(
+                f"Give the reason for reopening in at least {MIN_REASON_LENGTH} characters."
+            )
+        review = self._reviews.get(review_id)
+        if self._reviews.is_signed(review_id):
+            raise ReadOnlyError(
+                f"This review is signed ({review.status.label.lower()}), so it cannot be "
+                "reopened. Start an amendment to correct it."
+            )
+        if not review.status.is_outcome:
+            return self.reload(review_id)
+        definition = self.definition_for(review)
+        with self._db.transaction():
+            self._reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, actor, reason)
+            self._settle(review_id, definition, actor)
+        return self.reload(review_id)
+
+    # -- immediate safety concern
+
+    def record_immediate_concern(
+        self, review_id: int, who_told: str, told_on: date, actor: str
+    ) -> SaveResult:
+        """An immediate safety concern: who was told and when; the case is flagged urgent."""
+        review = self._reviews.get(review_id)
+        roles = FormRoles.of(self.definition_for(review))
+        if roles.concern is None:
+            raise UserError("This version of the form has no immediate safety concern section.")
+        changes: dict[str, JsonValue | None] = {roles.concern: YES}
+        if roles.who_told is not None:
+            changes[roles.who_told] = who_told
+        if roles.date_told is not None:
+            changes[roles.date_told] = told_on.isoformat()
+        result = self.save(review_id, changes, actor)
+        if not result.urgent:  # the answers were already there: still make sure of the flag
+            flagged = self._reviews.set_urgent(
+                review_id, True, actor, reason="Immediate safety concern recorded"
+            )
+            result = SaveResult(
+                review_id, result.changed, flagged.status, flagged.urgent, result.saved_at
+            )
+        return result
+
+    # -- where the reviewer was
+
+    def last_position(self) -> UiPosition | None:
+        return UiPosition.from_json(self._reviews.get_ui_state(POSITION_KEY))
+
+    def set_position(self, position: UiPosition | None) -> None:
+        self._reviews.set_ui_state(POSITION_KEY, None if position is None else position.to_json())
+
+    def save_ui_state(self, values: Mapping[str, str | None]) -> None:
+        """Several remembered UI facts at once (the writer thread batches them)."""
+        with self._db.transaction():
+            for key, value in values.items():
+                self._reviews.set_ui_state(key, value)
+
+
+def _checked_changes(
+    definition: ReviewDefinition, changes: Mapping[str, JsonValue | None]
+) -> dict[str, JsonValue | None]:
+    clean: dict[str, JsonValue | None] = {}
+    for question_id, value in changes.items():
+        ref = definition.find(question_id)
+        if ref is None or ref.group is not None:
+            raise InvalidAnswerError(
+                f"The form has no question {question_id!r} to save an answer to."
+            )
+        if value is None:
+            clean[question_id] = None
+            continue
+        normalised = normalise_value(value)
+        validate_value(ref.question, normalised)
+        clean[question_id] = normalised
+    return clean
+
+
+@contextmanager
+def review_sink(
+    connect: Callable[[], Database],
+    definition_loader: DefinitionLoader = load_definition_version,
+) -> Iterator[ReviewService]:
+    """A ``ReviewService`` on its own connection, made and closed on the calling thread.
+
+    The autosave writer thread uses this: ``connect`` is ``Workspace.connect``.
+    """
+    db = connect()
+    try:
+        yield ReviewService(db, definition_loader=definition_loader)
+    finally:
+        db.close()

@@ -1,0 +1,1 @@
+"""Sign-off: canonical content, PAdES signing and checks, co-signing, export."""

@@ -1,0 +1,419 @@
+"""What the desktop app's sign-off actions need, without Qt: one call per user action.
+
+The GUI runs these off its thread (``gui.tasks``), so each call opens its OWN database
+connection (SQLite connections belong to the thread that opened them) and closes it again on
+the same thread. ``services.signing.signoff`` loads pyHanko and reportlab: it is imported inside the
+functions, never at module level, so opening the app stays quick (tests/gui/test_startup.py).
+
+Nothing here decides anything the sign-off service does not already decide; it reads the
+state the menus are enabled by, and returns small plain results the dialogs show. No result
+or log line carries patient data: case refs, versions, counts and reviewer names only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.errors import NotFoundError, UserError
+from reviewer_app.services.workspace import Workspace
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.assignments import AssignmentStore
+from reviewer_app.storage.workspace.identity_store import IdentityStore
+from reviewer_app.storage.workspace.reviews import ReviewStore
+from reviewer_app.storage.workspace.signatures import CosignerSlot, SignatureStore
+from reviewer_app.storage.workspace.signatures import DocumentKind as DocumentKind  # noqa: PLC0414 (re-exported for the GUI)
+
+if TYPE_CHECKING:
+    from reviewer_app.services.signing.signoff import SignoffService
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+MAX_IDENTITY_FILE_BYTES = 1024 * 1024
+"""An exported identity (key, certificate, chain) is a few kilobytes."""
+
+_SIGNABLE = frozenset(
+    {
+        ReviewStatus.NOT_STARTED,
+        ReviewStatus.IN_PROGRESS,
+        ReviewStatus.READY_TO_SIGN,
+        ReviewStatus.AMENDMENT_IN_PROGRESS,
+        ReviewStatus.RECORDS_MISSING,
+        ReviewStatus.HANDED_BACK,
+        ReviewStatus.OUTSIDE_METHOD,
+    }
+)
+
+
+def _no_progress(_done: int, _total: int, _label: str) -> None:
+    return None
+
+
+# --- connections --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def own_connection(workspace: Workspace) -> Iterator[Workspace]:
+    """The same workspace opened on this thread (its own connection), closed on leaving.
+
+    Uses the key the workspace already holds: no passphrase, no key derivation.
+    """
+    view = Workspace.open_with_key(workspace.folder, workspace.key)
+    try:
+        yield view
+    finally:
+        view.close()
+
+
+def _service(workspace: Workspace, synthetic: bool) -> SignoffService:
+    from reviewer_app.services.signing.signoff import SignoffService
+
+    return SignoffService(workspace, synthetic=synthetic)
+
+
+# --- what the Case menu is enabled by -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSigning:
+    """A case's sign-off state: its latest review version and what has been signed."""
+
+    case_ref: str
+    review_id: int | None = None
+    version: int | None = None
+    status: ReviewStatus | None = None
+    signature_count: int = 0
+    """Signatures on the LATEST version (0 until it is signed; 2 once co-signed)."""
+    signed_versions: tuple[int, ...] = ()
+    joint: bool = False
+    co_reviewer_name: str | None = None
+
+    @property
+    def can_sign(self) -> bool:
+        return self.review_id is not None and self.signature_count == 0 and self.status in _SIGNABLE
+
+    @property
+    def can_cosign(self) -> bool:
+        return self.joint and self.signature_count == 1
+
+    @property
+    def can_amend(self) -> bool:
+        return self.status is ReviewStatus.SIGNED and self.signature_count > 0
+
+    @property
+    def has_summary(self) -> bool:
+        """A signed summary exists (of the latest signed version, maybe not the latest)."""
+        return bool(self.signed_versions)
+
+    @property
+    def latest_signed_version(self) -> int | None:
+        return self.signed_versions[-1] if self.signed_versions else None
+
+
+def case_signing(db: Database, case_ref: str) -> CaseSigning:
+    """Read on the caller's connection (quick: a few indexed queries)."""
+    versions = ReviewStore(db).versions(case_ref)
+    if not versions:
+        return CaseSigning(case_ref)
+    signatures = SignatureStore(db)
+    counts = {r.version: len(signatures.signatures(r.id)) for r in versions}
+    latest = versions[-1]
+    assignment = AssignmentStore(db).assignment(case_ref)
+    joint = assignment is not None and assignment.review_mode == "joint"
+    return CaseSigning(
+        case_ref=case_ref,
+        review_id=latest.id,
+        version=latest.version,
+        status=latest.status,
+        signature_count=counts[latest.version],
+        signed_versions=tuple(v for v, n in counts.items() if n > 0),
+        joint=joint,
+        co_reviewer_name=(assignment.co_reviewer_name or None) if joint and assignment else None,
+    )
+
+
+# --- signing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignPreparation:
+    """What the sign dialog shows before the passphrase is asked."""
+
+    case_ref: str
+    review_id: int
+    version: int
+    status: ReviewStatus
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+    signer_name: str | None
+    """The enrolled identity's name; None when the workspace cannot sign."""
+    signer_detail: str
+    not_enrolled_reason: str | None
+    co_reviewer_name: str | None
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.errors and self.not_enrolled_reason is None
+
+    @property
+    def warning_codes(self) -> tuple[str, ...]:
+        return tuple(sorted({w.code for w in self.warnings}))
+
+
+@dataclass(frozen=True)
+class SignedOutcome:
+    case_ref: str
+    version: int
+    signature_count: int
+    signer_name: str
+    content_sha256: str
+
+
+def prepare_signing(workspace: Workspace, case_ref: str) -> SignPreparation:
+    """Validation of the case's latest version, as the sign dialog shows it."""
+    with own_connection(workspace) as ws:
+        state = case_signing(ws.db, case_ref)
+        if state.review_id is None:
+            raise NotFoundError(
+                f"Case {case_ref} has no review yet. Open it and answer the questions first."
+            )
+        check = _service(ws, synthetic=False).check(state.review_id)
+        stored = IdentityStore(ws.db).get()
+    reason = None
+    if stored is None:
+        reason = (
+            "This workspace has no reviewer identity, so nobody can sign here. Create your "
+            "identity and import the pack your coordinator sends you first."
+        )
+    elif stored.cert_pem is None:
+        reason = (
+            "Your identity is not enrolled yet: the study authority's certificate arrives with "
+            "your first assignment pack. Import it, then sign."
+        )
+    detail = ""
+    if stored is not None:
+        detail = ", ".join(p for p in (stored.profession, stored.registration) if p)
+    return SignPreparation(
+        case_ref=case_ref,
+        review_id=state.review_id,
+        version=check.review.version,
+        status=check.review.status,
+        errors=check.errors,
+        warnings=check.warnings,
+        signer_name=None if stored is None else stored.name,
+        signer_detail=detail,
+        not_enrolled_reason=reason,
+        co_reviewer_name=state.co_reviewer_name,
+    )
+
+
+def sign_review(
+    workspace: Workspace,
+    review_id: int,
+    passphrase: str,
+    acknowledged: Collection[str],
+    *,
+    synthetic: bool,
+    progress: Progress = _no_progress,
+) -> SignedOutcome:
+    """Check the passphrase, then render, sign and store both summaries (one transaction)."""
+    with own_connection(workspace) as ws:
+        service = _service(ws, synthetic)
+        progress(0, 2, "Checking your passphrase…")
+        session = service.open_session(passphrase)
+        progress(1, 2, "Making and signing the PDF summary…")
+        result = service.sign_with(session, review_id, tuple(acknowledged))
+        progress(2, 2, "Signed")
+    return SignedOutcome(
+        case_ref=result.review.case_ref,
+        version=result.review.version,
+        signature_count=result.full.signature_count,
+        signer_name=result.signature.signer_name,
+        content_sha256=result.content_sha256,
+    )
+
+
+# --- co-signing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeldCosigner:
+    """A co-reviewer identity held in the workspace (no key material: name and slot only)."""
+
+    slot_id: int
+    name: str
+    reviewer_ref: str | None
+
+    @classmethod
+    def of(cls, slot: CosignerSlot) -> HeldCosigner:
+        return cls(slot.id, slot.name, slot.reviewer_ref)
+
+
+@dataclass(frozen=True)
+class CosignedOutcome:
+    case_ref: str
+    version: int
+    signature_count: int
+    cosigner: HeldCosigner
+
+
+def held_cosigners(workspace: Workspace) -> list[HeldCosigner]:
+    with own_connection(workspace) as ws:
+        return [HeldCosigner.of(s) for s in SignatureStore(ws.db).slots()]
+
+
+def read_identity_file(path: str) -> bytes:
+    """The co-reviewer's exported identity (PKCS#12), with plain errors."""
+    from pathlib import Path
+
+    file = Path(path).expanduser()
+    try:
+        if file.stat().st_size > MAX_IDENTITY_FILE_BYTES:
+            raise UserError("That file is far too large to be an exported identity.")
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError("The identity file is no longer there. Choose it again.") from None
+    except IsADirectoryError:
+        raise UserError("That is a folder, not an identity file.") from None
+    except OSError as err:
+        raise UserError(f"The identity file could not be read ({err.strerror}).") from None
+
+
+def cosign_review(
+    workspace: Workspace,
+    review_id: int,
+    passphrase: str,
+    *,
+    identity_file: str | None = None,
+    slot_id: int | None = None,
+    synthetic: bool,
+    progress: Progress = _no_progress,
+) -> CosignedOutcome:
+    """Co-sign with a held identity (``slot_id``) or one loaded now from ``identity_file``.
+
+    An identity loaded now is held in its own slot under the co-reviewer's passphrase; if the
+    co-signature is then refused, the slot is removed again (it was brought for this).
+    """
+    if (identity_file is None) == (slot_id is None):
+        raise ValueError("give exactly one of identity_file and slot_id")
+    with own_connection(workspace) as ws:
+        service = _service(ws, synthetic)
+        added = False
+        if identity_file is not None:
+            progress(0, 2, "Opening the co-reviewer's identity…")
+            slot = service.add_cosigner(read_identity_file(identity_file), passphrase)
+            slot_id, added = slot.id, True
+        else:
+            assert slot_id is not None
+            slot = SignatureStore(ws.db).slot(slot_id)
+        progress(1, 2, "Adding the co-reviewer's signature…")
+        try:
+            result = service.cosign(review_id, slot.id, passphrase)
+        except BaseException:
+            if added:
+                service.remove_cosigner(slot.id)
+            raise
+        progress(2, 2, "Co-signed")
+    return CosignedOutcome(
+        case_ref=result.review.case_ref,
+        version=result.review.version,
+        signature_count=result.full.signature_count,
+        cosigner=HeldCosigner.of(slot),
+    )
+
+
+def remove_cosigner(workspace: Workspace, slot_id: int) -> None:
+    with own_connection(workspace) as ws:
+        _service(ws, synthetic=False).remove_cosigner(slot_id)
+
+
+# --- amendment ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmendedOutcome:
+    case_ref: str
+    signed_version: int
+    new_version: int
+    new_review_id: int
+
+
+def amend_review(
+    workspace: Workspace, review_id: int, reason: str, actor: str, *, min_length: int
+) -> AmendedOutcome:
+    """A new version of a signed review, carrying its answers (reason required)."""
+    reason = reason.strip()
+    if len(reason) < min_length:
+        raise UserError(f"Give the reason for the amendment in at least {min_length} characters.")
+    with own_connection(workspace) as ws:
+        service = _service(ws, synthetic=False)
+        before = ReviewStore(ws.db).get(review_id)
+        new = service.amend(review_id, reason, actor)
+    return AmendedOutcome(before.case_ref, before.version, new.version, new.id)
+
+
+# --- the stored signed summaries ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    """The stored signed bytes of one summary, as they are handed out (never re-rendered)."""
+
+    case_ref: str
+    version: int
+    kind: DocumentKind
+    signature_count: int
+    pdf: bytes
+
+    @property
+    def file_name(self) -> str:
+        return summary_file_name(self.case_ref, self.version, self.kind)
+
+
+def summary_file_name(case_ref: str, version: int, kind: DocumentKind) -> str:
+    """``NSR-0001-v2.pdf`` / ``NSR-0001-v2-taskforce.pdf`` (case ref made file-name safe)."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in case_ref)
+    suffix = "-taskforce" if kind is DocumentKind.TASKFORCE else ""
+    return f"{safe.strip('.') or 'case'}-v{version}{suffix}.pdf"
+
+
+def stored_summary(
+    workspace: Workspace, case_ref: str, kind: DocumentKind = DocumentKind.FULL
+) -> StoredSummary:
+    """The latest signed version's stored PDF (the co-signed file once there is one)."""
+    with own_connection(workspace) as ws:
+        document = _service(ws, synthetic=False).document(case_ref, kind)
+    return StoredSummary(case_ref, document.version, kind, document.signature_count, document.pdf)
+
+
+__all__ = [
+    "AmendedOutcome",
+    "CaseSigning",
+    "CosignedOutcome",
+    "HeldCosigner",
+    "SignPreparation",
+    "SignedOutcome",
+    "StoredSummary",
+    "amend_review",
+    "case_signing",
+    "cosign_review",
+    "held_cosigners",
+    "own_connection",
+    "prepare_signing",
+    "read_identity_file",
+    "remove_cosigner",
+    "sign_review",
+    "stored_summary",
+    "summary_file_name",
+]
+
+
+def signed_case_count(db: Database) -> int:
+    """How many reviews have a stored signature (for "export signed summaries")."""
+    return len(SignatureStore(db).signed_review_ids())

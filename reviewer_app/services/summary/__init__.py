@@ -1,0 +1,1 @@
+"""The PDF case summary's content: story, tables, answers, redaction."""

@@ -1,0 +1,1 @@
+"""Trust: the study authority, CMS, the reviewer's keys and enrolment request."""

@@ -1,0 +1,1 @@
+"""Repositories and schema of the coordinator's study database."""

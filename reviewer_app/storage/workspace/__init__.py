@@ -1,0 +1,1 @@
+"""Repositories and schema steps of the reviewer's workspace database."""

@@ -1,0 +1,1 @@
+"""The test suite: unit/, gui/, benchmarks/, and support/ shared by them."""

@@ -1,0 +1,1 @@
+"""Unit tests (no Qt), grouped like reviewer_app/."""

@@ -1,0 +1,98 @@
+"""Sample answer sets: always valid (no validation errors), and as varied as real reviews."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from reviewer_app.domain.answer_view import AnswerView
+from reviewer_app.domain.definition import (
+    ReviewDefinition,
+    default_definition,
+    load_definition_version,
+)
+from reviewer_app.domain.triggers import escalation_triggers
+from reviewer_app.domain.validation import validate
+from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.demo.synthetic import synthetic_cases
+from tests.support.review_fixtures import FIXTURES
+
+CASES = synthetic_cases(300, seed=77)
+
+
+def _definitions() -> list[ReviewDefinition]:
+    return [default_definition(), load_definition_version("nhs-mortality-review", 2, [FIXTURES])]
+
+
+@pytest.mark.parametrize("definition", _definitions(), ids=["v1-12-themes", "v2-13-themes"])
+def test_complete_answers_pass_validation_for_many_seeds(definition: ReviewDefinition) -> None:
+    warnings: Counter[str] = Counter()
+    for seed, case in enumerate(CASES):
+        answers = complete_answers(definition, case, random.Random(seed))
+        report = validate(definition, answers, case)
+        assert report.errors == (), (seed, [(i.code, i.location) for i in report.errors])
+        warnings.update(i.code for i in report.warnings)
+        assert not AnswerView(definition, answers).problems, seed
+    # The invented text never looks like a patient identifier (rule 8).
+    assert warnings["R8.identifier_in_text"] == 0
+
+
+def test_same_seed_same_answers() -> None:
+    d = default_definition()
+    first = complete_answers(d, CASES[0], random.Random(5))
+    assert complete_answers(d, CASES[0], random.Random(5)) == first
+
+
+def test_answers_vary_like_real_reviews() -> None:
+    d = default_definition()
+    seen: Counter[str] = Counter()
+    for seed, case in enumerate(CASES):
+        a = complete_answers(d, case, random.Random(seed))
+        scores = [v for k, v in a.items() if k.startswith("phase.") and k.endswith(".score")]
+        if any(isinstance(s, int) and s <= 2 for s in scores):
+            seen["poor score"] += 1
+            poor = [
+                k.removesuffix(".score")
+                for k, v in a.items()
+                if k.endswith(".score") and isinstance(v, int) and v <= 2
+            ]
+            assert all(len(a[f"{p}.comment"]) >= 100 for p in poor)  # substantial comments
+        if "not_applicable" in scores:
+            seen["phase not applicable"] += 1
+        harms = [i["answers"].get("problems.item.harm") for i in a.get("problems.items", [])]
+        if "yes" in harms:
+            seen["harm"] += 1
+        if a.get("escalation.decision") == "escalate":
+            seen["escalated"] += 1
+            item = a["escalation.items"][0]["answers"]
+            assert item["escalation.item.duty_of_candour"] in {"yes", "no", "unsure"}
+            seen[f"duty {item['escalation.item.duty_of_candour']}"] += 1
+        if a.get("escalation.decision") == "not_escalating":
+            seen["not escalated"] += 1
+        if escalation_triggers(d, a):
+            assert "escalation.decision" in a
+        if a.get("screening.learning_disability") == "yes":
+            seen["ld"] += 1
+            assert a.get("screening.leder_reference") or a.get("screening.leder_date")
+        if a.get("relatives.outcome") == "spoke":
+            seen["relatives spoke"] += 1
+        if a["avoidability.grade"]["scale"] == "hogan":
+            seen["hogan"] += 1
+        if any(v == "cannot_tell" for v in a.values()):
+            seen["cannot tell"] += 1
+    for kind in (
+        "poor score",
+        "phase not applicable",
+        "harm",
+        "escalated",
+        "duty yes",
+        "not escalated",
+        "ld",
+        "relatives spoke",
+        "hogan",
+        "cannot tell",
+    ):
+        assert seen[kind] >= 5, (kind, seen)
+    assert seen["poor score"] < len(CASES) * 0.7  # most care is not poor

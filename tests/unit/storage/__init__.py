@@ -1,0 +1,1 @@
+"""Tests of reviewer_app.storage."""

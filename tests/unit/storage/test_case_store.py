@@ -1,0 +1,143 @@
+"""CaseStore: upserts, typed reads, and the fast case-list summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from reviewer_app.domain.case import Case, PlaceOfDeath, Sex, Tristate
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.errors import NotFoundError
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.keys import DatabaseKey
+from reviewer_app.storage.migrations import migrate
+from reviewer_app.storage.workspace.cases import CaseStore, CaseSummary
+from reviewer_app.storage.workspace.reviews import ReviewStore
+
+CLOCK = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def make_case(i: int, **changes: object) -> Case:
+    data: dict[str, object] = {
+        "case_ref": f"NSR-{i:05d}",
+        "nhs_number": f"999{i:07d}",  # shape only; storage does not validate identifiers
+        "family_name": "Zielińska" if i % 2 else "Ó Súilleabháin",
+        "given_names": "Anna Maria",
+        "date_of_birth": date(1930 + i % 60, 1 + i % 12, 1 + i % 28),
+        "sex": Sex.FEMALE,
+        "admission_date": date(2017, 5, 1),
+        "date_of_death": date(2017, 6, 24),
+        "place_of_death": PlaceOfDeath.ACUTE_HOSPITAL,
+        "learning_disability": Tristate.UNKNOWN,
+    }
+    data.update(changes)
+    return Case.model_validate(data)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    key = DatabaseKey(os.urandom(32))
+    database = Database(tmp_path / "w.db", key)
+    migrate(database, key)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def store(db: Database) -> CaseStore:
+    return CaseStore(db, clock=lambda: CLOCK)
+
+
+def test_upsert_and_get_round_trip_every_field(store: CaseStore) -> None:
+    full = make_case(
+        1,
+        hospital_number="RWE123",
+        postcode="LE1 5WW",
+        admission_method="emergency",
+        discharge_date=date(2017, 6, 1),
+        site="Leicester Royal Infirmary",
+        specialty="renal",
+        gp_practice_code="C82001",
+        learning_disability=Tristate.YES,
+    )
+    assert store.upsert_many([full, make_case(2)]) == 2
+    assert store.get(full.case_ref) == full
+    assert store.get("NSR-00002") == make_case(2)
+    record = store.get_record(full.case_ref)
+    assert record.imported_at == CLOCK
+    assert not record.withdrawn and not record.identifiers_corrected
+
+
+def test_reimport_updates_fields_and_keeps_flags(store: CaseStore) -> None:
+    store.upsert_many([make_case(1)])
+    store.set_withdrawn("NSR-00001", True)
+    store.upsert_many([make_case(1, specialty="cardiology")])
+    record = store.get_record("NSR-00001")
+    assert record.case.specialty == "cardiology"
+    assert record.withdrawn
+    assert store.count() == 1
+
+
+def test_unknown_case_is_not_found(store: CaseStore) -> None:
+    with pytest.raises(NotFoundError):
+        store.get("NSR-404")
+    with pytest.raises(NotFoundError):
+        store.set_withdrawn("NSR-404", True)
+
+
+def test_summary_fields_match_the_case_rules(store: CaseStore) -> None:
+    cases = [make_case(i) for i in range(1, 30)]
+    store.upsert_many(cases)
+    summaries = {s.case_ref: s for s in store.list_summaries()}
+    for case in cases:
+        summary = summaries[case.case_ref]
+        assert summary.display_name == case.display_name
+        assert summary.nhs_number == case.nhs_number  # the case list searches by it
+        assert summary.age_at_death == case.age_at_death
+        assert summary.date_of_death == case.date_of_death
+        assert summary.place_of_death is PlaceOfDeath.ACUTE_HOSPITAL
+        assert summary.status is ReviewStatus.NOT_STARTED
+        assert summary.answered == 0 and summary.progress == 0.0 and summary.flags == ()
+
+
+def test_summary_reflects_latest_review(db: Database, store: CaseStore) -> None:
+    store.upsert_many([make_case(1), make_case(2)])
+    reviews = ReviewStore(db)
+    review = reviews.open_review("NSR-00001", "sjr", "1", "R01")
+    reviews.save_answers(review.id, {"q1": "yes", "q2": 3}, "R01")
+    reviews.set_urgent(review.id, True, "R01", "immediate safety concern")
+    store.set_withdrawn("NSR-00002", True)
+    summaries = {s.case_ref: s for s in store.list_summaries(total_questions=8)}
+    first = summaries["NSR-00001"]
+    assert first.status is ReviewStatus.IN_PROGRESS
+    assert first.answered == 2 and first.progress == pytest.approx(0.25)
+    assert first.review_id == review.id and first.review_version == 1
+    assert first.flags == ("urgent",)
+    assert summaries["NSR-00002"].flags == ("withdrawn",)
+    reviews.set_status(review.id, ReviewStatus.SIGNED, "R01")
+    reviews.start_amendment(review.id, "R01", "typo in q2")
+    amended = {s.case_ref: s for s in store.list_summaries(total_questions=8)}["NSR-00001"]
+    assert amended.review_version == 2
+    assert amended.status is ReviewStatus.AMENDMENT_IN_PROGRESS
+    assert amended.answered == 2
+    assert "amended" in amended.flags
+
+
+def test_ten_thousand_summaries_list_completely(db: Database, store: CaseStore) -> None:
+    """Scale, for correctness only; speed: tests/benchmarks/test_bench_store.py."""
+    store.upsert_many(make_case(i) for i in range(10_000))
+    reviews = ReviewStore(db)
+    for i in range(0, 10_000, 10):
+        review = reviews.open_review(f"NSR-{i:05d}", "sjr", "1", "R01")
+        reviews.save_answers(review.id, {"q1": "yes", "q2": "no"}, "R01")
+    summaries = store.list_summaries(total_questions=40)
+    assert len(summaries) == 10_000
+    assert all(isinstance(s, CaseSummary) for s in summaries)
+    assert [s.case_ref for s in summaries] == sorted(s.case_ref for s in summaries)
+    by_ref = {s.case_ref: s for s in summaries}
+    assert by_ref["NSR-00010"].answered == 2
+    assert by_ref["NSR-00011"].answered == 0
