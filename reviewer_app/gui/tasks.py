@@ -20,9 +20,10 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from reviewer_app.progress import Progress
+
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress], Any]
 PROGRESS_DELAY_MS = 200
 
@@ -40,10 +41,6 @@ class Runner(Protocol):
         parent: QWidget | None = None,
         show_progress: bool = True,
     ) -> None: ...
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
 
 
 def default_error_handler(exc: BaseException) -> None:

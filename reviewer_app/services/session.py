@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
 from reviewer_app.storage.workspace.cases import CaseStore, CaseSummary
@@ -17,12 +17,6 @@ if TYPE_CHECKING:
 
 # pack_import and reviewer_identity load cryptography, asn1crypto and pyHanko: they are
 # imported inside the methods that use them, so opening the app stays quick.
-
-Progress = Callable[[int, int, str], None]
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
 
 
 class ReviewerSession:
@@ -111,7 +105,7 @@ class ReviewerSession:
         self,
         data: bytes,
         trust_fingerprint: str | None = None,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
     ) -> ImportReport:
         from reviewer_app.services.packs import importer as pack_import
 

@@ -32,6 +32,7 @@ from reviewer_app.domain.definition import default_definition
 from reviewer_app.domain.panel import is_conflicted
 from reviewer_app.errors import InvalidInputError, NotFoundError, UserError
 from reviewer_app.paths import ensure_local_folder
+from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.allocation.pairing import AllocationResult, allocate, allocation_csv
 from reviewer_app.services.intake.cohort_csv import CohortWarning, WarningKind, read_cohort
 from reviewer_app.services.intake.csv_reader import format_problems
@@ -76,12 +77,7 @@ STUDY_KEY_FILE = "study.key.json"
 _WHAT = "the study folder"
 PACK_SUFFIX = ".p7m"
 
-Progress = Callable[[int, int, str], None]
 Pair = tuple[str, str]
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
 
 
 def _utc_now() -> dt.datetime:
@@ -372,7 +368,7 @@ class Study:
     # -- intake
 
     def add_cohort(
-        self, data: bytes, source_name: str, progress: Progress = _no_progress
+        self, data: bytes, source_name: str, progress: Progress = no_progress
     ) -> CohortReport:
         """Import a cohort CSV: all or nothing; every error listed; warnings reported."""
         progress(0, 2, "Checking the cohort file")
@@ -488,7 +484,7 @@ class Study:
         )
         return CohortStore(self.db).cases(), overrides, existing
 
-    def allocate(self, progress: Progress = _no_progress) -> AllocationReport:
+    def allocate(self, progress: Progress = no_progress) -> AllocationReport:
         """Allocate every case (keeping overrides and still-valid pairs); store the result."""
         progress(0, 2, "Allocating cases")
         cases, overrides, existing = self._allocation_inputs()
@@ -625,7 +621,7 @@ class Study:
         self,
         out: Path,
         *,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
         now: Callable[[], dt.datetime] = _utc_now,
     ) -> PacksReport:
         """One pack per enrolled reviewer with allocated cases (or cases to withdraw).

@@ -17,11 +17,12 @@ The passphrases are public on purpose (they are shown on screen): nothing in the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer_app.domain.panel import Profession, Reviewer, Sector, is_conflicted
+from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
 
@@ -48,12 +49,6 @@ DEMO_REVIEWER = Reviewer(
     email="demo.reviewer@example.nhs.uk",
 )
 
-Progress = Callable[[int, int, str], None]
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
-
 
 def demo_exists(folder: Path) -> bool:
     return Workspace.exists_in(folder)
@@ -75,7 +70,7 @@ def build_demo_workspace(
     *,
     case_count: int = DEMO_CASE_COUNT,
     kdf: KdfParams = PRODUCTION_KDF,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> None:
     """Create the demo study and workspace in ``folder`` (which must not hold a workspace).
 

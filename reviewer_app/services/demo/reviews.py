@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -30,6 +30,7 @@ from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.panel import Profession, Reviewer, Sector
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.values import JsonValue
+from reviewer_app.progress import Progress
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.review.service import OpenReview, ReviewService
 from reviewer_app.services.signing.signoff import SigningSession, SignoffService
@@ -38,7 +39,6 @@ from reviewer_app.storage.workspace.cases import CaseStore
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 
 DEMO_CO_REVIEWER: Final = Reviewer(
     reviewer_ref="DEMO-C",

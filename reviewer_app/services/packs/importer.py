@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
@@ -39,6 +38,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from reviewer_app.domain.case import Case
 from reviewer_app.errors import UserError
+from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.packs.format import (
     OpenedPack,
     PackRefusal,
@@ -63,13 +63,8 @@ from reviewer_app.storage.workspace.identity_store import IdentityStore
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 IMPORT_ACTOR = "assignment pack import"
 _UNCHANGED = " Nothing has been changed."
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
 
 
 class TrustNotConfirmedError(UserError):
@@ -302,7 +297,7 @@ def import_pack(
     data: bytes,
     *,
     trust_fingerprint: str | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Check and apply one pack in one transaction; see the module docstring for the rules."""
     progress(0, 3, "Checking the assignment pack")

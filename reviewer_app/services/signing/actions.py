@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import NotFoundError, UserError
+from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.assignments import AssignmentStore
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 MAX_IDENTITY_FILE_BYTES = 1024 * 1024
 """An exported identity (key, certificate, chain) is a few kilobytes."""
 
@@ -49,10 +49,6 @@ _SIGNABLE = frozenset(
         ReviewStatus.OUTSIDE_METHOD,
     }
 )
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
 
 
 # --- connections --------------------------------------------------------------------------------
@@ -220,7 +216,7 @@ def sign_review(
     acknowledged: Collection[str],
     *,
     synthetic: bool,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> SignedOutcome:
     """Check the passphrase, then render, sign and store both summaries (one transaction)."""
     with own_connection(workspace) as ws:
@@ -293,7 +289,7 @@ def cosign_review(
     identity_file: str | None = None,
     slot_id: int | None = None,
     synthetic: bool,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> CosignedOutcome:
     """Co-sign with a held identity (``slot_id``) or one loaded now from ``identity_file``.
 

@@ -14,26 +14,22 @@ a case whose amendment is still in progress exports the version signed before it
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
+from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.signing.actions import summary_file_name
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 
 IDENTIFIABLE_FILE_MODE = 0o600
 """Mode of each exported full summary; a taskforce copy keeps the usual mode."""
-
-
-def _no_progress(_done: int, _total: int, _label: str) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ def export_signed_summaries(
     workspace: Workspace,
     folder: Path,
     kind: DocumentKind | Sequence[DocumentKind] = DocumentKind.FULL,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ExportReport:
     """Write the stored signed summary of every signed case to ``folder``.
 
