@@ -1,0 +1,1 @@
+"""Returns: signed reviews going home to the coordinator as signed, encrypted bundles."""
