@@ -154,6 +154,12 @@ SEAMS: dict[str, set[str]] = {
         # a pack is opened with the reviewer's private key kept in the workspace
         "trust.workspace_identity",
     },
+    "returns": {
+        # a return is CMS-signed by the reviewer and enveloped to the collection certificate
+        "trust.cms",
+        # the signer and the collection certificate are checked against the study authority
+        "trust.authority",
+    },
     "signing": {
         # sign-off renders the PDF case summary it signs (its input, document, signature block)
         "summary",
