@@ -128,6 +128,21 @@ def passphrase_checker(folder: Path) -> Callable[[str], object]:
 
 # --- the windows -------------------------------------------------------------------------------
 
+UNKNOWN_ACTOR = "reviewer"
+
+
+def audit_actor(session: ReviewerSession) -> str:
+    """Who the audit trail names for every edit, sign-off and amendment in this workspace.
+
+    The enrolled identity kept inside the encrypted workspace says (its reviewer ref, as the
+    study knows the reviewer; before enrolment, the name the key was made for), never the
+    editable settings file: anyone could type another name there.
+    """
+    identity = session.identity()
+    if identity is None:
+        return UNKNOWN_ACTOR
+    return identity.reviewer_ref or identity.name or UNKNOWN_ACTOR
+
 
 class ReviewForm:
     """The review form's parts that live as long as the session: the service on the GUI
@@ -165,13 +180,13 @@ def build_main_window(
     signing = None
     if runner is not None and temp_dir is not None:
         # gui.signing loads no signing or PDF library until a Case menu action is used.
-        from reviewer_app.gui.signing.desk import SigningDesk
+        from reviewer_app.gui.signing.menu_actions import SigningDesk
 
         signing = SigningDesk(
             session.workspace,
             runner,
             temp_dir,
-            actor=settings.reviewer.name or "reviewer",
+            actor=form.writer.actor if form is not None else audit_actor(session),
             synthetic=demo,
         )
     return MainWindow(
@@ -194,14 +209,14 @@ class Shell:
     """Holds what lives as long as the app: settings, the runner, the session, the window."""
 
     def __init__(self, app: Any, paths: AppPaths, folder: Path, *, demo: bool) -> None:
-        from reviewer_app.gui.settings import AppSettings, settings_path
+        from reviewer_app.gui.settings import AppSettings
         from reviewer_app.gui.tasks import TaskRunner
 
         self.app = app
         self.paths = paths
         self.folder = folder
         self.demo = demo
-        self.settings = AppSettings(settings_path())
+        self.settings = AppSettings(paths.settings_file)
         self.runner = TaskRunner(app)
         self.session: ReviewerSession | None = None
         self.form: ReviewForm | None = None
@@ -276,8 +291,7 @@ class Shell:
 
     def show_main(self, session: ReviewerSession) -> None:
         self.session = session
-        actor = self.settings.reviewer.name or "reviewer"
-        self.form = ReviewForm(session, actor)
+        self.form = ReviewForm(session, audit_actor(session))
         self.window = build_main_window(
             session,
             self.settings,

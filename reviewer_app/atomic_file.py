@@ -50,7 +50,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, mode: int | No
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
 
 
 def _replace(source: Path, target: Path) -> None:
@@ -66,8 +66,12 @@ def _replace(source: Path, target: Path) -> None:
             time.sleep(_REPLACE_PAUSE_S * (attempt + 1))
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Persist the rename. Not possible on Windows or some network file systems: skip."""
+def fsync_folder(folder: Path) -> None:
+    """Persist renames in ``folder`` (its directory entry), so they survive a power cut.
+
+    Not possible on Windows or some network file systems: skipped there, since the rename
+    itself has already happened and is all a reader needs.
+    """
     if sys.platform == "win32":
         return
     try:

@@ -28,6 +28,7 @@ from reviewer_app.errors import NetworkDriveError
 APP_NAME = "reviewer-app"
 APP_AUTHOR = "NHS"
 HOME_ENV = "REVIEWER_APP_HOME"
+SETTINGS_FILE = "settings.ini"
 
 # Filesystem types (as Linux's mountinfo and macOS's ``mount`` name them) that live on another
 # machine. FUSE filesystems report "fuse.<name>".
@@ -61,6 +62,7 @@ class AppPaths:
     log_dir: Path
     cache_dir: Path
     temp_dir: Path
+    config_dir: Path
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> AppPaths:
@@ -74,6 +76,7 @@ class AppPaths:
                 log_dir=root / "log",
                 cache_dir=root / "cache",
                 temp_dir=root / "tmp",
+                config_dir=root / "config",
             )
         dirs = platformdirs.PlatformDirs(APP_NAME, APP_AUTHOR, roaming=False)
         cache = Path(dirs.user_cache_dir)
@@ -82,6 +85,7 @@ class AppPaths:
             log_dir=Path(dirs.user_log_dir),
             cache_dir=cache,
             temp_dir=cache / "tmp",
+            config_dir=Path(dirs.user_config_dir),
         )
 
     @property
@@ -89,8 +93,13 @@ class AppPaths:
         """Where a reviewer's workspace goes unless they choose another local folder."""
         return self.data_dir / "workspace"
 
+    @property
+    def settings_file(self) -> Path:
+        """The preferences file (gui/settings.py): never patient data, so not encrypted."""
+        return self.config_dir / SETTINGS_FILE
+
     def all_dirs(self) -> tuple[Path, ...]:
-        return (self.data_dir, self.log_dir, self.cache_dir, self.temp_dir)
+        return (self.data_dir, self.log_dir, self.cache_dir, self.temp_dir, self.config_dir)
 
 
 # --- network location detection -----------------------------------------------------------

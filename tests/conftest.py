@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from reviewer_app.domain.definition import ReviewDefinition
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -39,6 +43,14 @@ def isolated_home(
     monkeypatch.delenv("REVIEWER_APP_STUDY_PASSPHRASE", raising=False)
     monkeypatch.delenv("REVIEWER_APP_NEW_PASSPHRASE", raising=False)
     yield home
+
+
+@pytest.fixture(scope="session")
+def definition() -> ReviewDefinition:
+    """The review definition the app ships (v1), shared by the unit and GUI tests."""
+    from reviewer_app.domain.definition import default_definition
+
+    return default_definition()
 
 
 @pytest.fixture(scope="session")

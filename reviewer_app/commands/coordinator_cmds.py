@@ -7,6 +7,7 @@ command line. Every command prints counts and references only, never patient dat
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,23 @@ def read_input_file(path: Path, what: str) -> bytes:
         raise UserError(f"Could not read {path}: {err.strerror or 'unreadable'}.") from None
 
 
-def _open(args: argparse.Namespace) -> Any:
+def existing_study_folder(args: argparse.Namespace) -> Path:
+    """The STUDY folder given, refused before any passphrase is asked for if no study is there."""
     from reviewer_app.services.study import Study
 
     folder = Path(args.study).expanduser()
-    if not Study.exists_in(folder):  # say so before asking for a passphrase
+    if not Study.exists_in(folder):
         raise NotFoundError(
             f"There is no study in {folder}. Check the folder, or create a study there with "
             "reviewer-app coordinator init."
         )
+    return folder
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from reviewer_app.services.study import Study
+
+    folder = existing_study_folder(args)
     passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
     return Study.open(folder, passphrase)
 
@@ -99,47 +108,54 @@ def cmd_export_root(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
+def _print_lines(lines: Iterable[str]) -> int:
+    for line in lines:
+        print(line)
+    return 0
+
+
 def cmd_add_cohort(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.intake.study_intake import add_cohort
+
     path = Path(args.file).expanduser()
     data = read_input_file(path, "cohort file")
     with _open(args) as study:
-        report = study.add_cohort(data, path.name)
-    for line in report.summary_lines():
-        print(line)
-    return 0
+        return _print_lines(add_cohort(study, data, path.name).summary_lines())
 
 
 def cmd_add_reviewers(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.intake.study_intake import add_reviewers
+
     path = Path(args.file).expanduser()
     data = read_input_file(path, "reviewers file")
     with _open(args) as study:
-        report = study.add_reviewers(data, path.name)
-    for line in report.summary_lines():
-        print(line)
-    return 0
+        return _print_lines(add_reviewers(study, data, path.name).summary_lines())
 
 
 def cmd_enrol(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.trust.enrolment_desk import enrol
+
     data = read_input_file(Path(args.request).expanduser(), "enrolment request")
     with _open(args) as study:
-        result = study.enrol(data, args.reviewer, replace=args.replace)
+        result = enrol(study, data, args.reviewer, replace=args.replace)
     action = "Re-enrolled" if result.replaced_fingerprint else "Enrolled"
     print(f"{action} {result.reviewer_ref} ({result.name}).")
     print("Key fingerprint: confirm by phone that the reviewer sees exactly this:")
     print(result.key_fingerprint)
     for note in result.notes:
         print(f"Check: {note}.")
-    for warning in getattr(result, "warnings", []):
+    for warning in result.warnings:
         print(f"Warning: {warning}")
     return 0
 
 
 def cmd_allocate(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.atomic_file import atomic_write_bytes
+    from reviewer_app.services.allocation.study_allocation import allocate, allocation_csv
 
     with _open(args) as study:
-        report = study.allocate()
-        csv_text = study.allocation_csv() if args.csv else None
+        report = allocate(study)
+        csv_text = allocation_csv(study) if args.csv else None
     if csv_text is not None:
         out = Path(args.csv).expanduser()
         try:
@@ -149,18 +165,19 @@ def cmd_allocate(args: argparse.Namespace, paths: AppPaths) -> int:
                 f"The allocation is saved, but {out} could not be written: "
                 f"{err.strerror or 'not writable'}."
             ) from None
-    for line in report.summary_lines():
-        print(line)
+    _print_lines(report.summary_lines())
     if csv_text is not None:
         print(f"Allocation written to {args.csv}")
     return 0
 
 
 def cmd_override(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.allocation.study_allocation import set_override
+
     if args.clear == bool(args.pair):
         raise UserError("Give either two reviewer references or --clear.")
     with _open(args) as study:
-        study.set_override(args.case_ref, None if args.clear else tuple(args.pair))
+        set_override(study, args.case_ref, None if args.clear else tuple(args.pair))
     print(
         f"Override for {args.case_ref} {'removed' if args.clear else 'saved'}; "
         "run allocate to apply it."
@@ -169,10 +186,12 @@ def cmd_override(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_set_mode(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.allocation.study_allocation import set_case_mode
+
     if args.clear == (args.mode is not None):
         raise UserError('Give either a review mode ("independent" or "joint") or --clear.')
     with _open(args) as study:
-        study.set_case_mode(args.case_ref, None if args.clear else args.mode)
+        set_case_mode(study, args.case_ref, None if args.clear else args.mode)
         study_mode = study.info.review_mode
     if args.clear:
         print(f"{args.case_ref} follows the study's review mode ({study_mode}) again.")
@@ -183,11 +202,107 @@ def cmd_set_mode(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_make_packs(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.packs.maker import make_packs
+
     with _open(args) as study:
-        report = study.make_packs(Path(args.out).expanduser())
-    for line in report.summary_lines():
-        print(line)
-    return 0
+        return _print_lines(make_packs(study, Path(args.out).expanduser()).summary_lines())
+
+
+# --- the arguments of each subcommand (beside the STUDY folder every one takes) -------------
+
+_MODES = ("independent", "joint")
+
+
+def _init_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="the study's name")
+    parser.add_argument(
+        "--mode",
+        choices=_MODES,
+        default="independent",
+        help="review mode: independent (two separate reviews) or joint; default independent",
+    )
+
+
+def _no_args(parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+def _export_root_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="FILE.pem", help="where to write it")
+    parser.add_argument("--force", action="store_true", help="replace FILE.pem if it exists")
+
+
+def _cohort_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE.csv", help="the cohort file (data contract CSV)")
+
+
+def _panel_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE.csv", help="the review panel file (CSV)")
+
+
+def _enrol_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "request", metavar="REQUEST", help="the reviewer's enrolment request (.request.json)"
+    )
+    parser.add_argument(
+        "--reviewer", required=True, metavar="REF", help="the reviewer_ref on the panel"
+    )
+    parser.add_argument(
+        "--replace", action="store_true", help="replace the reviewer's existing certificate"
+    )
+
+
+def _allocate_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv", metavar="OUT", help="also write the allocation: case_ref,reviewer_1,reviewer_2"
+    )
+
+
+def _override_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case_ref", metavar="CASE_REF", help="the case to pair")
+    parser.add_argument("pair", nargs="*", metavar="REVIEWER", help="two reviewer refs")
+    parser.add_argument("--clear", action="store_true", help="remove the hand-made pair")
+
+
+def _set_mode_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case_ref", metavar="CASE_REF", help="the case to change")
+    parser.add_argument("mode", nargs="?", choices=_MODES, help="the case's review mode")
+    parser.add_argument(
+        "--clear", action="store_true", help="remove the override: use the study's mode"
+    )
+
+
+def _make_packs_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, metavar="FOLDER", help="where to write the packs")
+
+
+_SUBCOMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("init", cmd_init, "create a study folder and its study authority", _init_args),
+    ("fingerprint", cmd_fingerprint, "print the study root's fingerprint", _no_args),
+    (
+        "export-root",
+        cmd_export_root,
+        "write the study root certificate (public) as PEM, for verify --trust and openssl",
+        _export_root_args,
+    ),
+    ("add-cohort", cmd_add_cohort, "import the cohort CSV", _cohort_args),
+    ("add-reviewers", cmd_add_reviewers, "import the review panel CSV", _panel_args),
+    ("enrol", cmd_enrol, "check an enrolment request and issue the certificate", _enrol_args),
+    ("allocate", cmd_allocate, "allocate a pair of reviewers to each case", _allocate_args),
+    (
+        "override",
+        cmd_override,
+        "pair one case by hand (kept across re-allocation)",
+        _override_args,
+    ),
+    (
+        "set-mode",
+        cmd_set_mode,
+        "review one case independently or jointly (per case)",
+        _set_mode_args,
+    ),
+    ("make-packs", cmd_make_packs, "write one pack per enrolled reviewer", _make_packs_args),
+)
 
 
 def register(subparsers: Any) -> None:
@@ -198,72 +313,8 @@ def register(subparsers: Any) -> None:
         "Coordinator tools. Every command opens the study folder; the study passphrase is read "
         f"from {STUDY_PASSPHRASE_ENV} or asked for (never on the command line).",
     )
-
-    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    for name, handler, help_text, arguments in _SUBCOMMANDS:
         parser = add_command(sub, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV,))
         parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
-        return parser
-
-    init = command("init", cmd_init, "create a study folder and its study authority")
-    init.add_argument("--name", required=True, help="the study's name")
-    init.add_argument(
-        "--mode",
-        choices=("independent", "joint"),
-        default="independent",
-        help="review mode: independent (two separate reviews) or joint; default independent",
-    )
-
-    command("fingerprint", cmd_fingerprint, "print the study root's fingerprint")
-
-    root = command(
-        "export-root",
-        cmd_export_root,
-        "write the study root certificate (public) as PEM, for verify --trust and openssl",
-    )
-    root.add_argument("--out", required=True, metavar="FILE.pem", help="where to write it")
-    root.add_argument("--force", action="store_true", help="replace FILE.pem if it exists")
-
-    cohort = command("add-cohort", cmd_add_cohort, "import the cohort CSV")
-    cohort.add_argument("file", metavar="FILE.csv", help="the cohort file (data contract CSV)")
-
-    panel = command("add-reviewers", cmd_add_reviewers, "import the review panel CSV")
-    panel.add_argument("file", metavar="FILE.csv", help="the review panel file (CSV)")
-
-    enrol = command("enrol", cmd_enrol, "check an enrolment request and issue the certificate")
-    enrol.add_argument(
-        "request", metavar="REQUEST", help="the reviewer's enrolment request (.request.json)"
-    )
-    enrol.add_argument(
-        "--reviewer", required=True, metavar="REF", help="the reviewer_ref on the panel"
-    )
-    enrol.add_argument(
-        "--replace", action="store_true", help="replace the reviewer's existing certificate"
-    )
-
-    alloc = command("allocate", cmd_allocate, "allocate a pair of reviewers to each case")
-    alloc.add_argument(
-        "--csv", metavar="OUT", help="also write the allocation: case_ref,reviewer_1,reviewer_2"
-    )
-
-    override = command(
-        "override", cmd_override, "pair one case by hand (kept across re-allocation)"
-    )
-    override.add_argument("case_ref", metavar="CASE_REF", help="the case to pair")
-    override.add_argument("pair", nargs="*", metavar="REVIEWER", help="two reviewer refs")
-    override.add_argument("--clear", action="store_true", help="remove the hand-made pair")
-
-    set_mode = command(
-        "set-mode", cmd_set_mode, "review one case independently or jointly (per case)"
-    )
-    set_mode.add_argument("case_ref", metavar="CASE_REF", help="the case to change")
-    set_mode.add_argument(
-        "mode", nargs="?", choices=("independent", "joint"), help="the case's review mode"
-    )
-    set_mode.add_argument(
-        "--clear", action="store_true", help="remove the override: use the study's mode"
-    )
-
-    packs = command("make-packs", cmd_make_packs, "write one pack per enrolled reviewer")
-    packs.add_argument("--out", required=True, metavar="FOLDER", help="where to write the packs")
-
+        arguments(parser)
     passphrase_cmds.register_coordinator(sub)

@@ -9,7 +9,6 @@ The current passphrase comes from ``REVIEWER_APP_PASSPHRASE`` (a workspace) or
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from reviewer_app.commands.common import (
@@ -22,7 +21,6 @@ from reviewer_app.commands.common import (
     require_workspace,
     workspace_dir,
 )
-from reviewer_app.errors import NotFoundError
 from reviewer_app.paths import AppPaths
 
 __all__ = [
@@ -56,16 +54,11 @@ def cmd_change_passphrase(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_coordinator_change_passphrase(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.study import Study
-    from reviewer_app.services.study_passphrase import change_study_passphrase
+    from reviewer_app.commands.coordinator_cmds import existing_study_folder
+    from reviewer_app.services.study import change_study_passphrase
     from reviewer_app.storage import keys
 
-    folder = Path(args.study).expanduser()
-    if not Study.exists_in(folder):  # say so before asking for a passphrase
-        raise NotFoundError(
-            f"There is no study in {folder}. Check the folder, or create a study there with "
-            "reviewer-app coordinator init."
-        )
+    folder = existing_study_folder(args)
     old = read_passphrase(STUDY_PASSPHRASE_ENV, "Current study passphrase")
     new = _new_passphrase("study")
     change_study_passphrase(folder, old, new, kdf=keys.PRODUCTION_KDF)

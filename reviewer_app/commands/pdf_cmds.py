@@ -22,6 +22,7 @@ from reviewer_app.commands.common import (
     COSIGNER_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
     USES_WORKSPACE_ATTR,
+    Handler,
     add_command,
     add_workspace_option,
     read_passphrase,
@@ -106,11 +107,11 @@ def _every_problem(issues: Any) -> str:
 
 
 def cmd_sign(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.signing.signoff import (
+    from reviewer_app.services.signing.rules import (
         SignoffRefusedError,
-        SignoffService,
         ValidationBlocksSigningError,
     )
+    from reviewer_app.services.signing.signoff import SignoffService
 
     acknowledged = tuple(args.acknowledge or ())
     workspace, passphrase = _open(args, paths)
@@ -201,7 +202,8 @@ def _trust_roots(args: argparse.Namespace) -> tuple[Any, ...] | None:
 
 def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     del paths
-    from reviewer_app.services.signing.pades import describe, verify_pdf
+    from reviewer_app.services.signing.pades_verify import verify_pdf
+    from reviewer_app.services.signing.verification_text import describe
 
     data = _read_file(Path(args.file).expanduser(), "a PDF")
     roots = _trust_roots(args)
@@ -217,16 +219,31 @@ CASE_REF_HELP = "the case reference, as the case list shows it (e.g. C-0001)"
 
 
 def register(subparsers: Any) -> None:
-    sign = add_command(
+    _register_sign(subparsers)
+    _register_cosign(subparsers)
+    _register_pdf(subparsers)
+    _register_verify(subparsers)
+
+
+def _case_command(
+    subparsers: Any, name: str, handler: Handler, help_text: str, passphrases: list[str]
+) -> argparse.ArgumentParser:
+    """A command on one case of the workspace: ``CASE_REF`` and ``--workspace``."""
+    parser = add_command(subparsers, name, handler, help_text, passphrases=passphrases)
+    parser.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
+    add_workspace_option(parser)
+    return parser
+
+
+def _register_sign(subparsers: Any) -> None:
+    sign = _case_command(
         subparsers,
         "sign",
         cmd_sign,
         "sign a case's current review version (scripted sign-off; the workspace passphrase, "
         f"from {PASSPHRASE_ENV} or a prompt, also confirms the signature)",
-        passphrases=[PASSPHRASE_ENV],
+        [PASSPHRASE_ENV],
     )
-    sign.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
-    add_workspace_option(sign)
     sign.add_argument(
         "--acknowledge",
         metavar="CODE",
@@ -235,17 +252,17 @@ def register(subparsers: Any) -> None:
         "(every warning must be acknowledged)",
     )
 
-    cosign = add_command(
+
+def _register_cosign(subparsers: Any) -> None:
+    cosign = _case_command(
         subparsers,
         "cosign",
         cmd_cosign,
         "add a co-reviewer's signature from their exported identity (PKCS#12; workspace "
         f"passphrase from {PASSPHRASE_ENV}, the identity's from {COSIGNER_PASSPHRASE_ENV}, "
         "else asked)",
-        passphrases=[PASSPHRASE_ENV, COSIGNER_PASSPHRASE_ENV],
+        [PASSPHRASE_ENV, COSIGNER_PASSPHRASE_ENV],
     )
-    cosign.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
-    add_workspace_option(cosign)
     cosign.add_argument(
         "--identity",
         metavar="FILE.p12",
@@ -254,16 +271,16 @@ def register(subparsers: Any) -> None:
         f"signing; its passphrase from {COSIGNER_PASSPHRASE_ENV} or a prompt)",
     )
 
-    pdf = add_command(
+
+def _register_pdf(subparsers: Any) -> None:
+    pdf = _case_command(
         subparsers,
         "pdf",
         cmd_pdf,
         "write a case's stored signed PDF summary to a file (workspace passphrase from "
         f"{PASSPHRASE_ENV} or a prompt)",
-        passphrases=[PASSPHRASE_ENV],
+        [PASSPHRASE_ENV],
     )
-    pdf.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
-    add_workspace_option(pdf)
     pdf.add_argument(
         "--out",
         metavar="FILE",
@@ -279,6 +296,8 @@ def register(subparsers: Any) -> None:
         "--version", type=int, metavar="N", help="an earlier signed version (default: latest)"
     )
 
+
+def _register_verify(subparsers: Any) -> None:
     verify = add_command(
         subparsers,
         "verify",

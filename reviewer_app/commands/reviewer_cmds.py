@@ -120,6 +120,36 @@ def register(subparsers: Any) -> None:
         "Your reviewer identity (key pair kept inside your encrypted workspace). The workspace "
         f"passphrase is read from {PASSPHRASE_ENV} or asked for.",
     )
+    _register_identity_create(sub)
+    export = add_command(
+        sub,
+        "export",
+        cmd_identity_export,
+        "export your identity (key, certificate, study root) as a PKCS#12 file",
+        passphrases=(PASSPHRASE_ENV, EXPORT_PASSPHRASE_ENV),
+    )
+    add_workspace_option(export)
+    export.add_argument(
+        "--out", required=True, metavar="FILE.p12", help="where to write the PKCS#12 file"
+    )
+    imp = add_command(
+        subparsers,
+        "import",
+        cmd_import,
+        "import an assignment pack",
+        passphrases=(PASSPHRASE_ENV,),
+    )
+    imp.add_argument("pack", metavar="PACK", help="the assignment pack (.p7m) to import")
+    add_workspace_option(imp)
+    imp.add_argument(
+        "--trust-fingerprint",
+        metavar="FP",
+        help="the study authority fingerprint the coordinator read out (first pack only)",
+    )
+
+
+def _register_identity_create(sub: Any) -> None:
+    """``identity create``: the details the certificate will carry, and where the request goes."""
     create = add_command(
         sub,
         "create",
@@ -146,30 +176,4 @@ def register(subparsers: Any) -> None:
         required=True,
         metavar="FILE",
         help="where to write the enrolment request for the coordinator",
-    )
-    export = add_command(
-        sub,
-        "export",
-        cmd_identity_export,
-        "export your identity (key, certificate, study root) as a PKCS#12 file",
-        passphrases=(PASSPHRASE_ENV, EXPORT_PASSPHRASE_ENV),
-    )
-    add_workspace_option(export)
-    export.add_argument(
-        "--out", required=True, metavar="FILE.p12", help="where to write the PKCS#12 file"
-    )
-
-    imp = add_command(
-        subparsers,
-        "import",
-        cmd_import,
-        "import an assignment pack",
-        passphrases=(PASSPHRASE_ENV,),
-    )
-    imp.add_argument("pack", metavar="PACK", help="the assignment pack (.p7m) to import")
-    add_workspace_option(imp)
-    imp.add_argument(
-        "--trust-fingerprint",
-        metavar="FP",
-        help="the study authority fingerprint the coordinator read out (first pack only)",
     )

@@ -84,7 +84,3 @@ class Case(BaseModel):
     def age_at_death(self) -> int:
         born, died = self.date_of_birth, self.date_of_death
         return died.year - born.year - ((died.month, died.day) < (born.month, born.day))
-
-    @property
-    def died_after_discharge(self) -> bool:
-        return self.discharge_date is not None

@@ -86,7 +86,6 @@ __all__ = [
     "schema_folders",
 ]
 
-DEFAULT_DEFINITION_ID = "nhs-mortality-review"
 DEFINITION_FILE_PATTERN = re.compile(r"^review-definition\.v([1-9][0-9]*)\.json$")
 
 # Built-in checks a definition may reference by id, with the parameters each takes ("str",

@@ -62,6 +62,3 @@ class ValidationReport:
 
     def with_code(self, code: str) -> tuple[Issue, ...]:
         return tuple(i for i in self.issues if i.code == code)
-
-    def for_question(self, question_id: str) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.question_id == question_id)

@@ -95,16 +95,17 @@ class TextQuestion(_Question):
     multiline: bool = True
 
 
-ItemQuestion = Annotated[
+# What a repeating group's items may ask: every kind of question but another group.
+AnyItemQuestion = (
     SingleChoiceQuestion
     | MultipleChoiceQuestion
     | YesNoQuestion
     | CareScoreQuestion
     | AvoidabilityQuestion
     | DateQuestion
-    | TextQuestion,
-    Field(discriminator="type"),
-]
+    | TextQuestion
+)
+ItemQuestion = Annotated[AnyItemQuestion, Field(discriminator="type")]
 
 
 class GroupQuestion(_Question):
@@ -116,25 +117,7 @@ class GroupQuestion(_Question):
     min_items: int = Field(0, ge=0)
 
 
-Question = Annotated[
-    SingleChoiceQuestion
-    | MultipleChoiceQuestion
-    | YesNoQuestion
-    | CareScoreQuestion
-    | AvoidabilityQuestion
-    | DateQuestion
-    | TextQuestion
-    | GroupQuestion,
-    Field(discriminator="type"),
-]
-AnyQuestion = (
-    SingleChoiceQuestion
-    | MultipleChoiceQuestion
-    | YesNoQuestion
-    | CareScoreQuestion
-    | AvoidabilityQuestion
-    | DateQuestion
-    | TextQuestion
-    | GroupQuestion
-)
+AnyQuestion = AnyItemQuestion | GroupQuestion
+# As read from a definition file: the "type" field says which model.
+Question = Annotated[AnyQuestion, Field(discriminator="type")]
 ChoiceQuestion = SingleChoiceQuestion | MultipleChoiceQuestion

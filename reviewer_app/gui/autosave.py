@@ -128,10 +128,6 @@ class AutosaveWriter(QObject):
         if not self._thread.isRunning():
             self._thread.start()
 
-    @property
-    def running(self) -> bool:
-        return self._thread.isRunning()
-
     def stop(self, timeout: float = 10.0) -> bool:
         """Save what is pending, end the thread (its connection closes there). True if clean."""
         if not self._thread.isRunning():
@@ -156,6 +152,15 @@ class AutosaveWriter(QObject):
 
     def flush(self, timeout: float = 5.0) -> bool:
         return self.core.flush(timeout)
+
+    def pending_changes(self, review_id: int) -> dict[str, JsonValue | None]:
+        """One review's answers not on disk yet (None: cleared), for a form that reopens it:
+        the screen must not go back to what the disk still holds."""
+        return {
+            question_id: value
+            for pending_review, question_id, value in self.core.pending_items()
+            if pending_review == review_id
+        }
 
     @property
     def has_unsaved(self) -> bool:

@@ -36,9 +36,30 @@ _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class CaseTable(QTableView):
-    """The table; Enter opens the current case instead of moving down a row."""
+    """The table: whole rows, read-only, sortable; Enter opens the current case instead of
+    moving down a row."""
 
     open_requested = Signal()
+
+    def __init__(self, model: CaseTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName("Case list")
+        self.setAccessibleDescription("Press Enter to open the selected case")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        # Indicator first, then sorting on: the model sorts once, not twice.
+        header.setSortIndicator(COLUMN_INDEX["Case"], Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _OPEN_KEYS and self.currentIndex().isValid():
@@ -53,7 +74,7 @@ class CaseListPage(QWidget):
 
     open_case_requested = Signal(str)
 
-    def __init__(  # noqa: PLR0915 - one statement per widget
+    def __init__(
         self,
         rows: Sequence[CaseRow] = (),
         parent: QWidget | None = None,
@@ -65,7 +86,25 @@ class CaseListPage(QWidget):
         self.setObjectName("caseListPage")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(self._search_bar())
+        self.model = CaseTableModel(rows, self)
+        self.table = CaseTable(self.model, self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._open_bar())
+        if find_shortcut:
+            self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+            self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.find_shortcut.activated.connect(self.focus_search)
+        self._connect()
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.table)
+        self.setTabOrder(self.table, self.open_button)
+        self._fit_columns()
+        self._update_count()
+        self.select_first()
 
+    def _search_bar(self) -> QHBoxLayout:
+        """The heading, the search box and the status filter, along the top."""
         top = QHBoxLayout()
         self.heading = QLabel("Your cases", self)
         self.heading.setObjectName("pageTitle")
@@ -95,29 +134,10 @@ class CaseListPage(QWidget):
         top.addSpacing(8)
         top.addWidget(filter_label)
         top.addWidget(self.status_filter)
-        layout.addLayout(top)
+        return top
 
-        self.model = CaseTableModel(rows, self)
-        self.table = CaseTable(self)
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Case list")
-        self.table.setAccessibleDescription("Press Enter to open the selected case")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        # Indicator first, then sorting on: the model sorts once, not twice.
-        header.setSortIndicator(COLUMN_INDEX["Case"], Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        layout.addWidget(self.table, 1)
-
+    def _open_bar(self) -> QHBoxLayout:
+        """How many cases are shown, and the button that opens the selected one."""
         bottom = QHBoxLayout()
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Number of cases shown")
@@ -130,13 +150,9 @@ class CaseListPage(QWidget):
         self.open_button.setObjectName("primary")
         self.open_button.setAccessibleName("Open the selected case")
         bottom.addWidget(self.open_button)
-        layout.addLayout(bottom)
+        return bottom
 
-        if find_shortcut:
-            self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-            self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.find_shortcut.activated.connect(self.focus_search)
-
+    def _connect(self) -> None:
         self.search.textChanged.connect(self._on_search)
         self.search.installEventFilter(self)
         self.status_filter.currentIndexChanged.connect(self._on_filter)
@@ -145,13 +161,6 @@ class CaseListPage(QWidget):
         self.open_button.clicked.connect(self._open_current)
         self.model.modelReset.connect(self._update_count)
         self.model.layoutChanged.connect(self._update_count)
-
-        self.setTabOrder(self.search, self.status_filter)
-        self.setTabOrder(self.status_filter, self.table)
-        self.setTabOrder(self.table, self.open_button)
-        self._fit_columns()
-        self._update_count()
-        self.select_first()
 
     # -- content
 

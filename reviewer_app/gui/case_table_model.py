@@ -21,6 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
+from reviewer_app.domain.vocabulary import CaseFlag
 
 
 class CaseRow(Protocol):
@@ -44,28 +45,13 @@ class CaseRow(Protocol):
     @property
     def progress(self) -> float: ...
     @property
-    def flags(self) -> Sequence[str]: ...
+    def flags(self) -> Sequence[CaseFlag]: ...
 
 
-# Flag codes as storage and services name them, and how the list shows them.
-FLAG_LABELS: dict[str, str] = {
-    "second_review": "Second review",
-    "second review": "Second review",
-    "escalation": "Escalated",
-    "escalated": "Escalated",
-    "urgent": "Urgent",
-    "identifiers corrected": "Identifiers corrected",
-    "identifiers_corrected": "Identifiers corrected",
-    "withdrawn": "Withdrawn",
-    "amended": "Amended",
-}
-FLAG_ORDER = ("Urgent", "Escalated", "Second review", "Identifiers corrected", "Withdrawn")
-
-
-def flag_labels(flags: Iterable[str]) -> list[str]:
-    labels = {FLAG_LABELS.get(f, f.replace("_", " ").capitalize()) for f in flags}
-    ordered = [label for label in FLAG_ORDER if label in labels]
-    return ordered + sorted(labels - set(ordered))
+def flag_labels(flags: Iterable[CaseFlag]) -> list[str]:
+    """The flags' labels in the order the list shows them (``CaseFlag``'s order)."""
+    present = set(flags)
+    return [flag.label for flag in CaseFlag if flag in present]
 
 
 def fold(text: str) -> str:
@@ -108,7 +94,7 @@ COLUMNS: tuple[Column, ...] = (
         "Flags",
         _flags_text,
         _flags_text,
-        "Urgent, escalated, second review, identifiers corrected, withdrawn",
+        ", ".join(flag.label for flag in CaseFlag),
     ),
 )
 COLUMN_INDEX = {c.header: i for i, c in enumerate(COLUMNS)}
@@ -318,7 +304,7 @@ class CaseTableModel(QAbstractTableModel):
             return column.sort_key(row)
         if role == REF_ROLE:
             return row.case_ref
-        if role == Qt.ItemDataRole.FontRole and "withdrawn" in row.flags:
+        if role == Qt.ItemDataRole.FontRole and CaseFlag.WITHDRAWN in row.flags:
             return self._italic
         if role == Qt.ItemDataRole.TextAlignmentRole and column.header in ("Age", "Progress"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

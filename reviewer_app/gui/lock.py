@@ -20,10 +20,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.case_list_page import CaseListPage
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,31 @@ class Place:
     search_text: str = ""
     status_filter: int = 0
     selected_case: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        case_list: CaseListPage,
+        case_ref: str | None = None,
+        section: str | None = None,
+        field: str | None = None,
+    ) -> Place:
+        """The place: the case open in the form (if any) and the case list's search."""
+        return cls(
+            case_ref=case_ref,
+            section=section,
+            field=field,
+            search_text=case_list.search.text(),
+            status_filter=case_list.status_filter.currentIndex(),
+            selected_case=case_list.current_case_ref(),
+        )
+
+    def restore_list(self, case_list: CaseListPage) -> None:
+        """The case list's filter, search and selection as they were."""
+        case_list.status_filter.setCurrentIndex(self.status_filter)
+        case_list.search.setText(self.search_text)
+        if self.selected_case:
+            case_list.select_case(self.selected_case)
 
 
 class LockTriggers(QObject):
@@ -92,10 +120,6 @@ class LockTriggers(QObject):
             self._listen_to_dbus()
 
     # -- control
-
-    @property
-    def armed(self) -> bool:
-        return self._armed
 
     @property
     def idle_ms(self) -> int:

@@ -1,37 +1,23 @@
 """The app's preferences: shared folder, idle-lock minutes, theme, reviewer details.
 
-Kept in an INI file through QSettings, in the app's config folder, or under
-``$REVIEWER_APP_HOME/config`` when that is set (tests and portable use never touch the real
-profile). Nothing about patients is ever stored here: things that can name a case (last case
-open, last section) live in the encrypted workspace (storage's ui_state).
+Kept in an INI file through QSettings at ``AppPaths.settings_file`` (the app's config
+folder, or ``$REVIEWER_APP_HOME/config`` when that is set: tests and portable use never touch
+the real profile). Nothing about patients is ever stored here: things that can name a case
+(last case open, last section) live in the encrypted workspace (storage's ui_state). Nor is
+anything the app trusts: the audit trail's actor comes from the workspace's enrolled identity
+(app.py's ``audit_actor``), since anyone can edit this file.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from reviewer_app.paths import APP_AUTHOR, APP_NAME, HOME_ENV
-
 DEFAULT_IDLE_LOCK_MINUTES = 10
 MIN_IDLE_LOCK_MINUTES = 1
 MAX_IDLE_LOCK_MINUTES = 60
-SETTINGS_FILE = "settings.ini"
-
-
-def settings_path(environ: Mapping[str, str] | None = None) -> Path:
-    """Where the settings file lives (not created here)."""
-    env = os.environ if environ is None else environ
-    home = env.get(HOME_ENV)
-    if home:
-        return Path(home).expanduser() / "config" / SETTINGS_FILE
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR, roaming=False)) / SETTINGS_FILE
 
 
 @dataclass(frozen=True)

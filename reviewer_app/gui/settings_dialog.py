@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +27,7 @@ from reviewer_app.gui.settings import (
     MIN_IDLE_LOCK_MINUTES,
     AppSettings,
 )
+from reviewer_app.gui.theme import apply_theme
 
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
@@ -102,3 +104,14 @@ class SettingsDialog(QDialog):
         self.settings.theme = str(self.theme.currentData())
         self.settings.reviewer = self.fields.details()
         super().accept()
+
+
+def edit_settings(settings: AppSettings, parent: QWidget | None = None) -> bool:
+    """Show the dialog; on OK the settings are saved and the theme applied. True on OK."""
+    dialog = SettingsDialog(settings, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, settings.theme)
+    return True

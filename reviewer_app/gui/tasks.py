@@ -15,7 +15,8 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -25,22 +26,9 @@ from reviewer_app.progress import Progress
 log = logging.getLogger(__name__)
 
 Work = Callable[[Progress], Any]
+OnDone = Callable[[Any], None]
+OnError = Callable[[BaseException], None]
 PROGRESS_DELAY_MS = 200
-
-
-class Runner(Protocol):
-    """What widgets need to start background work (both runners below fit)."""
-
-    def run(
-        self,
-        fn: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-        *,
-        label: str = ...,
-        parent: QWidget | None = None,
-        show_progress: bool = True,
-    ) -> None: ...
 
 
 def default_error_handler(exc: BaseException) -> None:
@@ -48,6 +36,47 @@ def default_error_handler(exc: BaseException) -> None:
     from reviewer_app.gui.crash_dialog import report_exception
 
     report_exception(exc)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One call of ``Runner.run``: the work, where its outcome goes, and how to show it."""
+
+    fn: Work
+    on_done: OnDone
+    on_error: OnError
+    label: str
+    parent: QWidget | None
+    show_progress: bool
+
+
+class Runner:
+    """What widgets need to start background work; every runner below is one.
+
+    ``run``'s signature is the contract widgets rely on, so it is written once, here; each
+    runner says only how it carries the work out (``_start``).
+    """
+
+    def run(
+        self,
+        fn: Work,
+        on_done: OnDone,
+        on_error: OnError | None = None,
+        *,
+        label: str = "Working…",
+        parent: QWidget | None = None,
+        show_progress: bool = True,
+    ) -> None:
+        """Call ``fn(progress)``, then ``on_done(result)`` or ``on_error(exc)``, on the GUI thread.
+
+        Without ``on_error`` an error goes to :func:`default_error_handler`. ``label`` heads
+        the progress dialog; ``show_progress=False`` means the caller shows its own busy state.
+        """
+        on_error = on_error or default_error_handler
+        self._start(_Request(fn, on_done, on_error, label, parent, show_progress))
+
+    def _start(self, request: _Request) -> None:
+        raise NotImplementedError
 
 
 class _Relay(QObject):
@@ -108,15 +137,15 @@ class _Task(QObject):
     def __init__(
         self,
         runner: TaskRunner,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None,
+        on_done: OnDone,
+        on_error: OnError,
         dialog: QProgressDialog,
         delay_ms: int,
     ) -> None:
         super().__init__(runner)
         self._runner = runner
         self._on_done = on_done
-        self._on_error = on_error or default_error_handler
+        self._on_error = on_error
         self.dialog = dialog
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -173,7 +202,7 @@ class _Job(QRunnable):
             relay.done.emit(number, result)
 
 
-class TaskRunner(QObject):
+class TaskRunner(QObject, Runner):
     """Runs work on a thread pool; results, errors and progress arrive on the GUI thread."""
 
     def __init__(
@@ -193,28 +222,19 @@ class TaskRunner(QObject):
     def active_count(self) -> int:
         return len(self._active)
 
-    def run(
-        self,
-        fn: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-        *,
-        label: str = "Working…",
-        parent: QWidget | None = None,
-        show_progress: bool = True,
-    ) -> None:
+    def _start(self, request: _Request) -> None:
         task = _Task(
             self,
-            on_done,
-            on_error,
-            self._progress_dialog(label, parent),
-            self._delay if show_progress else -1,
+            request.on_done,
+            request.on_error,
+            self._progress_dialog(request.label, request.parent),
+            self._delay if request.show_progress else -1,
         )
         self._active.add(task)
         relay = _the_relay()
         number = next(_numbers)
         relay.tasks[number] = task
-        self._pool.start(_Job(fn, number, relay))
+        self._pool.start(_Job(request.fn, number, relay))
 
     def _forget(self, task: _Task) -> None:
         self._active.discard(task)
@@ -238,34 +258,25 @@ class TaskRunner(QObject):
         return self._pool.waitForDone(msecs)
 
 
-class SyncTaskRunner:
+class SyncTaskRunner(Runner):
     """Same interface, no threads: the work runs at once and the callbacks follow at once."""
 
     def __init__(self) -> None:
         self.progress_calls: list[tuple[int, int, str]] = []
         self.labels: list[str] = []
 
-    def run(
-        self,
-        fn: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-        *,
-        label: str = "Working…",
-        parent: QWidget | None = None,
-        show_progress: bool = True,
-    ) -> None:
-        self.labels.append(label)
+    def _start(self, request: _Request) -> None:
+        self.labels.append(request.label)
 
         def progress(done: int, total: int, text: str) -> None:
             self.progress_calls.append((done, total, text))
 
         try:
-            result = fn(progress)
+            result = request.fn(progress)
         except Exception as exc:
-            (on_error or default_error_handler)(exc)
+            request.on_error(exc)
             return
-        on_done(result)
+        request.on_done(result)
 
 
 def call_later(msecs: int, fn: Callable[[], object]) -> None:
@@ -277,19 +288,10 @@ class BusyRunner(SyncTaskRunner):
     """Runs on the GUI thread with a busy cursor: for work bound to the GUI thread's database
     connection (SQLite connections belong to the thread that opened them)."""
 
-    def run(
-        self,
-        fn: Work,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-        *,
-        label: str = "Working…",
-        parent: QWidget | None = None,
-        show_progress: bool = True,
-    ) -> None:
+    def _start(self, request: _Request) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            super().run(fn, on_done, on_error, label=label, parent=parent, show_progress=False)
+            super()._start(request)  # no progress dialog either way: the cursor says busy
         finally:
             QApplication.restoreOverrideCursor()
 

@@ -49,7 +49,7 @@ class UnlockScreen(QWidget):
 
     unlocked = Signal(object)
 
-    def __init__(  # noqa: PLR0915 - one statement per widget
+    def __init__(
         self,
         attempt: Callable[[str], Any],
         runner: Runner,
@@ -65,11 +65,36 @@ class UnlockScreen(QWidget):
         self._runner = runner
         self._busy = False
         self.failures = 0
-
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self._card(title, explanation, where), 2)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.passphrase.returnPressed.connect(self.submit)
+        self.unlock_button.clicked.connect(self.submit)
+        self.setFocusProxy(self.passphrase)
+
+    @classmethod
+    def for_locked_workspace(
+        cls, attempt: Callable[[str], Any], runner: Runner, parent: QWidget
+    ) -> UnlockScreen:
+        """The screen shown in the main window while the workspace is locked."""
+        return cls(
+            attempt,
+            runner,
+            title="Workspace locked",
+            explanation=(
+                "Patient details are hidden. Type your workspace passphrase to carry on "
+                "where you left off."
+            ),
+            parent=parent,
+        )
+
+    def _card(self, title: str, explanation: str, where: str) -> QFrame:
+        """The centred card: what this is, the passphrase, the problem if any, Unlock."""
         card = QFrame(self)
         card.setObjectName("card")
         card.setFrameShape(QFrame.Shape.StyledPanel)
@@ -78,7 +103,6 @@ class UnlockScreen(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(10)
-
         self.title = QLabel(title, card)
         self.title.setObjectName("pageTitle")
         self.title.setAccessibleName(title)
@@ -92,7 +116,6 @@ class UnlockScreen(QWidget):
             self.where.setWordWrap(True)
             self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(self.where)
-
         label = QLabel("&Passphrase:", card)
         self.passphrase = QLineEdit(card)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -100,14 +123,12 @@ class UnlockScreen(QWidget):
         label.setBuddy(self.passphrase)
         layout.addWidget(label)
         layout.addWidget(self.passphrase)
-
         self.message = QLabel("", card)
         self.message.setWordWrap(True)
         self.message.setProperty("severity", "error")
         self.message.setAccessibleName("Unlock problem")
         self.message.hide()
         layout.addWidget(self.message)
-
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.unlock_button = QPushButton("&Unlock", card)
@@ -116,22 +137,7 @@ class UnlockScreen(QWidget):
         self.unlock_button.setDefault(True)
         buttons.addWidget(self.unlock_button)
         layout.addLayout(buttons)
-
-        row.addWidget(card, 2)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-
-        self.passphrase.returnPressed.connect(self.submit)
-        self.unlock_button.clicked.connect(self.submit)
-        self.setFocusProxy(self.passphrase)
-
-    def reset(self) -> None:
-        self.passphrase.clear()
-        self.message.hide()
-        self.message.clear()
-        self._set_busy(False)
-        self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        return card
 
     def submit(self) -> None:
         if self._busy:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
+from reviewer_app.closing import ClosesOnExit
 from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # imported inside the methods that use them, so opening the app stays quick.
 
 
-class ReviewerSession:
+class ReviewerSession(ClosesOnExit):
     """Everything a front end does with an unlocked workspace goes through here."""
 
     def __init__(self, workspace: Workspace) -> None:
@@ -115,14 +115,3 @@ class ReviewerSession:
 
     def close(self) -> None:
         self.workspace.close()
-
-    def __enter__(self) -> ReviewerSession:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -14,33 +14,32 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from types import TracebackType
 
-from reviewer_app.errors import DamagedFileError, NotFoundError, UserError, WrongPassphraseError
-from reviewer_app.paths import ensure_local_folder
+from reviewer_app.errors import UserError
 from reviewer_app.services.passphrases import (
     MIN_PASSPHRASE_LENGTH,
     PassphraseTooShortError,
     WeakPassphraseError,
     check_new_passphrase,
 )
-from reviewer_app.storage.database import Database, Step, rekey_folder
-from reviewer_app.storage.keys import (
-    PRODUCTION_KDF,
-    DatabaseKey,
-    KdfParams,
-    new_key,
-    read_key_check,
-    unlock_key,
-    write_key_check,
-)
-from reviewer_app.storage.migrations import MigrationResult, open_migrated
+from reviewer_app.storage import encrypted_folder
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.encrypted_folder import ClosedOnExit, FolderKind, OpenedFolder
+from reviewer_app.storage.keys import PRODUCTION_KDF, DatabaseKey, KdfParams
+from reviewer_app.storage.migrations import MIGRATIONS, MigrationResult
+from reviewer_app.storage.rekey import Step, no_step
 
 log = logging.getLogger(__name__)
 
 DB_FILE = "workspace.db"
 KEY_CHECK_FILE = "workspace.key.json"
-_WHAT = "the workspace folder"
+WORKSPACE_FOLDER = FolderKind(
+    noun="workspace",
+    db_file=DB_FILE,
+    key_file=KEY_CHECK_FILE,
+    migrations=MIGRATIONS,
+    when_taken="Open it, or choose an empty folder.",
+)
 
 __all__ = [
     "DB_FILE",
@@ -52,10 +51,6 @@ __all__ = [
     "change_workspace_passphrase",
     "check_new_passphrase",
 ]
-
-
-def _no_step(_name: str) -> None:
-    return None
 
 
 def check_passphrase_change(old: str, new: str) -> None:
@@ -74,7 +69,7 @@ def change_workspace_passphrase(
     new_passphrase: str,
     *,
     kdf: KdfParams = PRODUCTION_KDF,
-    step: Step = _no_step,
+    step: Step = no_step,
 ) -> None:
     """Re-encrypt the workspace (and its backups) under a new passphrase, atomically.
 
@@ -82,21 +77,13 @@ def change_workspace_passphrase(
     afterwards with exactly one of the two passphrases, with all its data.
     """
     check_passphrase_change(old_passphrase, new_passphrase)
-    folder = Workspace._existing(folder)
-    rekey_folder(
-        folder,
-        db_file=DB_FILE,
-        key_file=KEY_CHECK_FILE,
-        old_passphrase=old_passphrase,
-        new_passphrase=new_passphrase,
-        kdf=kdf,
-        what="workspace",
-        step=step,
+    encrypted_folder.change_passphrase(
+        folder, WORKSPACE_FOLDER, old_passphrase, new_passphrase, kdf=kdf, step=step
     )
     log.info("changed the workspace passphrase")
 
 
-class Workspace:
+class Workspace(ClosedOnExit):
     """An unlocked workspace. Build with ``create`` or ``unlock``; ``close`` when done."""
 
     def __init__(self, folder: Path, key: DatabaseKey, migration: MigrationResult) -> None:
@@ -109,11 +96,11 @@ class Workspace:
 
     @staticmethod
     def db_path_in(folder: Path) -> Path:
-        return folder / DB_FILE
+        return WORKSPACE_FOLDER.db_path(folder)
 
     @staticmethod
     def key_check_path_in(folder: Path) -> Path:
-        return folder / KEY_CHECK_FILE
+        return WORKSPACE_FOLDER.key_path(folder)
 
     @property
     def db_path(self) -> Path:
@@ -121,7 +108,7 @@ class Workspace:
 
     @staticmethod
     def exists_in(folder: Path) -> bool:
-        return Workspace.key_check_path_in(folder).exists() or Workspace.db_path_in(folder).exists()
+        return WORKSPACE_FOLDER.exists_in(folder)
 
     # -- lifecycle
 
@@ -129,18 +116,9 @@ class Workspace:
     def create(cls, folder: Path, passphrase: str, *, kdf: KdfParams = PRODUCTION_KDF) -> Workspace:
         """Make a new workspace in ``folder`` (a local folder; created if missing)."""
         check_new_passphrase(passphrase)
-        folder = ensure_local_folder(folder, _WHAT)
-        if cls.exists_in(folder):
-            raise UserError(
-                f"There is already a workspace in {folder}. Open it, or choose an empty folder."
-            )
-        record, key = new_key(passphrase, kdf)
-        result = cls._migrated(folder, key)
-        # The key record goes last: a folder without it is not yet a workspace, so an
-        # interrupted creation can be retried after removing the half-made database.
-        write_key_check(cls.key_check_path_in(folder), record)
-        log.info("created workspace (schema v%d)", result.to_version)
-        return cls._opened_with(folder, key, result)
+        return cls._opened(
+            encrypted_folder.create_folder(folder, passphrase, WORKSPACE_FOLDER, kdf=kdf)
+        )
 
     @classmethod
     def unlock(cls, folder: Path, passphrase: str, *, connect: bool = True) -> Workspace:
@@ -150,13 +128,13 @@ class Workspace:
         part (key derivation, any migration) runs on a worker thread, and the GUI thread then
         opens its own with ``open_with_key(workspace.folder, workspace.key)``.
         """
-        folder = cls._existing(folder)
-        key = unlock_key(cls.key_check_path_in(folder), passphrase)
-        result = cls._migrated(folder, key)
-        log.info("unlocked workspace (schema v%d)", result.to_version)
+        folder, key = encrypted_folder.unlock_folder(folder, passphrase, WORKSPACE_FOLDER)
+        opened = encrypted_folder.open_database(folder, WORKSPACE_FOLDER, key)
+        log.info("unlocked workspace (schema v%d)", opened.migration.to_version)
         if not connect:
-            return cls(folder, key, result)
-        return cls._opened_with(folder, key, result)
+            opened.db.close()
+            return cls(folder, key, opened.migration)
+        return cls._opened(opened)
 
     @classmethod
     def open_with_key(cls, folder: Path, key: DatabaseKey) -> Workspace:
@@ -167,37 +145,14 @@ class Workspace:
         passphrase, never mistaken for a damaged database. Migrates if needed (normally the
         unlock that derived the key already did, and this is a quick check).
         """
-        folder = cls._existing(folder)
-        if not read_key_check(cls.key_check_path_in(folder)).matches(key):
-            raise WrongPassphraseError("That key does not open this workspace.")
-        return cls._opened_with(folder, key, cls._migrated(folder, key))
+        folder = encrypted_folder.existing_folder(folder, WORKSPACE_FOLDER)
+        encrypted_folder.check_key(folder, WORKSPACE_FOLDER, key)
+        return cls._opened(encrypted_folder.open_database(folder, WORKSPACE_FOLDER, key))
 
     @classmethod
-    def _existing(cls, folder: Path) -> Path:
-        """The folder, checked to be local and to hold a workspace (else a clear error)."""
-        if not folder.is_dir():
-            raise NotFoundError(f"There is no workspace in {folder}.")
-        folder = ensure_local_folder(folder, _WHAT)
-        key_path, db_path = cls.key_check_path_in(folder), cls.db_path_in(folder)
-        if not db_path.exists():
-            if key_path.exists():
-                raise DamagedFileError(
-                    f"The workspace in {folder} has lost its database file ({DB_FILE}). "
-                    "Restore the folder from a backup, or ask the study coordinator."
-                )
-            raise NotFoundError(f"There is no workspace in {folder}.")
-        return folder
-
-    @classmethod
-    def _migrated(cls, folder: Path, key: DatabaseKey) -> MigrationResult:
-        db, result = open_migrated(cls.db_path_in(folder), key)
-        db.close()
-        return result
-
-    @classmethod
-    def _opened_with(cls, folder: Path, key: DatabaseKey, result: MigrationResult) -> Workspace:
-        workspace = cls(folder, key, result)
-        workspace._db = workspace.connect()
+    def _opened(cls, opened: OpenedFolder) -> Workspace:
+        workspace = cls(opened.folder, opened.key, opened.migration)
+        workspace._db = opened.db
         return workspace
 
     @property
@@ -232,21 +187,6 @@ class Workspace:
         Connections from ``connect()`` belong to their threads and are closed there.
         """
         if self._db is not None:
-            try:
-                self._db.checkpoint()
-            except UserError:
-                log.warning("could not checkpoint the workspace database on close")
-            self._db.close()
+            encrypted_folder.close_database(self._db, WORKSPACE_FOLDER)
         self._db = None
         self._key = None
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

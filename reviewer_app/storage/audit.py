@@ -10,8 +10,9 @@ tail was rewritten and re-hashed by someone holding the key. For that, the head
 ``(seq, hash)`` is sealed into things that leave the workspace (signatures, exports); verifying
 later against such an ``expected_head`` detects truncation and rewriting up to that point.
 
-Triggers (migrations.py) also refuse UPDATE and DELETE, and INSERT out of sequence, so honest
-code cannot damage the chain by accident; the hash chain is what catches deliberate edits.
+Triggers (storage/workspace/schema.py) also refuse UPDATE and DELETE, and INSERT out of
+sequence, so honest code cannot damage the chain by accident; the hash chain is what catches
+deliberate edits.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
 
 GENESIS_HASH = "0" * 64
@@ -36,16 +38,6 @@ def canonical_json(value: Any) -> str:
     return json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
     )
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso_utc(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware (UTC)")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class AuditHead(NamedTuple):

@@ -30,7 +30,6 @@ import hmac
 import json
 import logging
 import math
-import os
 import secrets
 import time
 import unicodedata
@@ -42,7 +41,7 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reviewer_app.atomic_file import atomic_write_bytes
+from reviewer_app.atomic_file import atomic_write_bytes, fsync_folder
 from reviewer_app.errors import DamagedFileError, NewerVersionError, WrongPassphraseError
 
 log = logging.getLogger(__name__)
@@ -95,9 +94,12 @@ def normalise_passphrase(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
-def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> DatabaseKey:
+def derive_key(
+    passphrase: str, salt: bytes, params: KdfParams, *, what: str = "workspace"
+) -> DatabaseKey:
+    """The key for ``passphrase``; ``what`` ("workspace", "study") names the folder in errors."""
     if params.algorithm != "argon2id":
-        raise DamagedFileError("The workspace key record names an unknown key method.")
+        raise DamagedFileError(f"The {what} key record names an unknown key method.")
     raw = hash_secret_raw(
         secret=normalise_passphrase(passphrase),
         salt=salt,
@@ -150,11 +152,12 @@ def write_key_check(path: Path, record: KeyCheck) -> None:
     atomic_write_bytes(path, record.to_json_bytes(), mode=0o600)
 
 
-def read_key_check(path: Path) -> KeyCheck:
-    """Read the record; a damaged file and a newer format get their own clear errors."""
+def read_key_check(path: Path, *, what: str = "workspace") -> KeyCheck:
+    """Read the record; a damaged file and a newer format get their own clear errors, which
+    name the folder as ``what`` ("workspace", "study")."""
     damaged = DamagedFileError(
-        f"The workspace key record ({path.name}) is damaged or missing, so the workspace "
-        "cannot be opened. Restore the workspace folder from a backup, or ask the study "
+        f"The {what} key record ({path.name}) is damaged or missing, so the {what} "
+        f"cannot be opened. Restore the {what} folder from a backup, or ask the study "
         "coordinator for help."
     )
     try:
@@ -166,7 +169,7 @@ def read_key_check(path: Path) -> KeyCheck:
     version = data.get("format_version")
     if isinstance(version, int) and version > KEY_CHECK_VERSION:
         raise NewerVersionError(
-            "This workspace was made by a newer version of reviewer-app. Install the newer "
+            f"This {what} was made by a newer version of reviewer-app. Install the newer "
             "version to open it."
         )
     try:
@@ -211,22 +214,6 @@ class UnlockThrottle:
 
 unlock_throttle = UnlockThrottle()
 """The throttle ``unlock_key`` uses when given none (tests replace it: no real waiting)."""
-
-
-def fsync_folder(folder: Path) -> None:
-    """Persist renames in ``folder``. Not possible on Windows or some network file systems."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _base_name(key_check_path: Path) -> str:
@@ -284,13 +271,13 @@ def unlock_key(
     """
     active = throttle if throttle is not None else unlock_throttle
     recover_interrupted_rekey(path)
-    record = read_key_check(path)
+    record = read_key_check(path, what=what)
     failures, last_failure = read_failed_attempts(path)
     wait = active.wait_before_next(failures, last_failure)
     if wait > 0:
         log.info("waiting %.0f s after %d wrong passphrases in a row", wait, failures)
         active.sleep(wait)
-    key = derive_key(passphrase, record.salt_bytes, record.kdf)
+    key = derive_key(passphrase, record.salt_bytes, record.kdf, what=what)
     if not record.matches(key):
         failures += 1
         _record_failure(path, failures, active.clock())

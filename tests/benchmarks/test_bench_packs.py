@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from reviewer_app.services.allocation import study_allocation
+from reviewer_app.services.intake import study_intake
+from reviewer_app.services.packs import maker as pack_maker
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.services.study import Study
+from reviewer_app.services.trust import enrolment_desk
 from reviewer_app.storage.keys import TEST_KDF
 from tests.support.study_fixtures import (
     STUDY_PASSPHRASE,
@@ -34,11 +38,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Study.create(
         root / "study", STUDY_PASSPHRASE, name="Benchmark study", kdf=TEST_KDF
     ) as study:
-        study.add_reviewers(panel_bytes(panel(2)), "panel.csv")
+        study_intake.add_reviewers(study, panel_bytes(panel(2)), "panel.csv")
         for ref in ("R01", "R02"):
             session, request = new_workspace(root / f"ws-{ref}", ref)
             session.close()
-            study.enrol(request, ref)
+            enrolment_desk.enrol(study, request, ref)
     return root
 
 
@@ -52,9 +56,9 @@ def _fresh(template: Path, tmp_path: Path, name: str) -> Path:
 def _cohort_to_packs(folder: Path, cohort: bytes) -> float:
     with Study.open(folder / "study", STUDY_PASSPHRASE) as study:
         start = time.perf_counter()
-        study.add_cohort(cohort, "cohort.csv")
-        study.allocate()
-        report = study.make_packs(folder / "drive")
+        study_intake.add_cohort(study, cohort, "cohort.csv")
+        study_allocation.allocate(study)
+        report = pack_maker.make_packs(study, folder / "drive")
         elapsed = time.perf_counter() - start
     assert {m.reviewer_ref for m in report.made} == {"R01", "R02"}
     return elapsed

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.review.service import ReviewService
-from reviewer_app.services.signing.pades import SignaturePlace, sign_pdf, verify_pdf
-from reviewer_app.services.signing.signoff import REVIEWER_FIELD, SignoffService
+from reviewer_app.services.signing.pades_sign import SignaturePlace, sign_pdf
+from reviewer_app.services.signing.pades_verify import verify_pdf
+from reviewer_app.services.signing.signed_pdfs import REVIEWER_FIELD
+from reviewer_app.services.signing.signoff import SignoffService
 from reviewer_app.services.summary.input import Signer, SummaryInput
 from reviewer_app.services.summary.pdf import render_summary_layout
 from reviewer_app.services.workspace import Workspace

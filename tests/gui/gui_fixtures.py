@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reviewer_app.domain.case import PlaceOfDeath
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.vocabulary import CaseFlag
 
 CANARY_NAME = "QUIXOTEFAMILY"
 CANARY_GIVEN = "Zebedee"
@@ -26,7 +27,7 @@ class Row:
     place_of_death: PlaceOfDeath
     status: ReviewStatus
     progress: float
-    flags: tuple[str, ...] = ()
+    flags: tuple[CaseFlag, ...] = ()
     nhs_number: str = ""
 
 
@@ -49,7 +50,7 @@ ROWS = [
         PlaceOfDeath.ACUTE_HOSPITAL,
         ReviewStatus.NOT_STARTED,
         0.0,
-        ("urgent",),
+        (CaseFlag.URGENT,),
         nhs_number="9990002220",
     ),
     Row(
@@ -60,7 +61,7 @@ ROWS = [
         PlaceOfDeath.HOSPICE,
         ReviewStatus.SIGNED,
         1.0,
-        ("withdrawn", "identifiers corrected"),
+        (CaseFlag.WITHDRAWN, CaseFlag.IDENTIFIERS_CORRECTED),
         nhs_number="9990003339",
     ),
     Row(
@@ -71,7 +72,7 @@ ROWS = [
         PlaceOfDeath.CARE_HOME,
         ReviewStatus.READY_TO_SIGN,
         1.0,
-        ("second_review", "escalation"),
+        (CaseFlag.AMENDED, CaseFlag.URGENT),
         nhs_number=CANARY_NHS,
     ),
 ]
@@ -82,6 +83,7 @@ class FakeReviewPage(QWidget):
 
     status_changed = Signal(str, str)
     close_requested = Signal()
+    sign_requested = Signal()
     instances: ClassVar[list[FakeReviewPage]] = []
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -122,7 +124,13 @@ class FakeReviewPage(QWidget):
         self.setToolTip(row.display_name)
         return True
 
-    def close_case(self) -> bool:
+    def restore_position(self) -> bool:
+        return False
+
+    def save_now(self) -> None:
+        pass
+
+    def close_case(self, timeout: float = 5.0) -> bool:
         self.flushes += 1
         self.header.clear()
         self.nhs.clear()

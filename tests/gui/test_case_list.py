@@ -40,7 +40,7 @@ def test_model_shows_labels_not_codes(qtmodeltester) -> None:
         "Urgent",
     ]
     flags = model.index(3, COLUMN_INDEX["Flags"]).data()
-    assert flags == "Escalated, Second review"
+    assert flags == "Urgent, Amended", "shown in CaseFlag's order, not the row's"
     assert model.index(2, COLUMN_INDEX["Flags"]).data() == "Identifiers corrected, Withdrawn"
     assert model.data(model.index(0, 0), REF_ROLE) == "NSR-0002"
 

@@ -10,15 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from reviewer_app.errors import UserError
-from reviewer_app.gui.first_run import (
-    FirstRunWizard,
-    grouped_fingerprint,
-    passphrase_strength,
-    request_file_name,
-    waiting_packs,
-)
+from reviewer_app.gui.first_run import FirstRunWizard, passphrase_strength
+from reviewer_app.gui.pack_import import grouped_fingerprint
 from reviewer_app.gui.settings import AppSettings
 from reviewer_app.gui.tasks import SyncTaskRunner
+from reviewer_app.services.passphrases import WeakPassphraseError, check_new_passphrase
+from reviewer_app.services.shared_drive.folder import request_file_name, waiting_packs
 
 PASS = "a long sentence I remember"
 FINGERPRINT = "ab12cd34" * 8
@@ -100,6 +97,15 @@ def test_strength_hint_and_helpers() -> None:
     assert passphrase_strength("Four Words, Well Chosen 42")[0] == 3
     assert grouped_fingerprint("ab12cd34ef56") == "AB12 CD34 EF56"
     assert request_file_name("Dr Ann O'Neill") == "enrolment-request-dr-ann-o-neill.json"
+
+
+def test_the_hint_never_calls_good_what_the_workspace_refuses() -> None:
+    level, text = passphrase_strength("Password123!")
+    assert level == 1 and not text.startswith(("Good", "Strong"))
+    with pytest.raises(WeakPassphraseError):
+        check_new_passphrase("Password123!")
+    assert passphrase_strength(PASS)[0] >= 2
+    check_new_passphrase(PASS)  # what the hint calls good is accepted
 
 
 def test_assistant_goes_from_nothing_to_an_imported_pack(qtbot, tmp_path, settings) -> None:

@@ -8,28 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
-from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.gui.form.factory import make_field, make_row
 from reviewer_app.gui.form.fields import (
     AvoidabilityField,
     CheckboxField,
     ComboField,
-    DateField,
     RadioField,
-    TextField,
-    parse_typed_date,
 )
 from reviewer_app.gui.form.group_field import GroupField
-
-
-@pytest.fixture(scope="module")
-def definition() -> ReviewDefinition:
-    return default_definition()
+from reviewer_app.gui.form.text_fields import DateField, TextField, parse_typed_date
 
 
 def build(qtbot: Any, definition: ReviewDefinition, question_id: str, **kwargs: Any) -> Any:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 
 from reviewer_app.errors import UserError
 from reviewer_app.gui.signing import summary_actions
-from reviewer_app.gui.signing.desk import SigningDesk
+from reviewer_app.gui.signing.menu_actions import SigningDesk
 from reviewer_app.gui.signing.summary_actions import CopyChoiceDialog, print_pdf
 from reviewer_app.gui.tasks import SyncTaskRunner
 from reviewer_app.storage.workspace.signatures import DocumentKind
@@ -176,7 +176,7 @@ def test_qtpdf_and_signing_libraries_load_only_when_used() -> None:
     heavy = ["pyhanko", "reportlab", "PySide6.QtPdf", "pypdf"]
     code = (
         "import sys, json\n"
-        "import reviewer_app.gui.main_window, reviewer_app.gui.signing.desk\n"
+        "import reviewer_app.gui.main_window, reviewer_app.gui.signing.menu_actions\n"
         f"heavy = {heavy!r}\n"
         "print(json.dumps(sorted(m for m in sys.modules "
         "if any(m == h or m.startswith(h + '.') for h in heavy))))\n"
@@ -285,7 +285,7 @@ def test_viewer_lookup_on_linux(
 
 def test_the_start_up_sweep_clears_the_folder_open_copies_go_to(tmp_path: Path) -> None:
     from reviewer_app.app import sweep_open_copies
-    from reviewer_app.services.signing.actions import StoredSummary
+    from reviewer_app.services.signing.background import StoredSummary
 
     temp_dir = tmp_path / "app-tmp"
     summary = StoredSummary(CASE, 1, DocumentKind.FULL, 1, b"%PDF-1.7 stored bytes")

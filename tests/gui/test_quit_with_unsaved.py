@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reviewer_app.app import ReviewForm, build_main_window
 from reviewer_app.gui.main_window import MainWindow
-from reviewer_app.gui.settings import AppSettings, settings_path
+from reviewer_app.gui.settings import AppSettings
+from reviewer_app.paths import AppPaths
 from reviewer_app.services.review.service import ReviewService
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.storage.database import DiskFullError
@@ -75,7 +76,9 @@ def app(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
     monkeypatch.setattr(ReviewService, "save", save)
     form = ReviewForm(session, ACTOR)
-    window = build_main_window(session, AppSettings(settings_path()), demo=True, form=form)
+    window = build_main_window(
+        session, AppSettings(AppPaths.from_environment().settings_file), demo=True, form=form
+    )
     window.show()
     qtbot.waitExposed(window)
     try:

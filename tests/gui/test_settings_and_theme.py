@@ -7,14 +7,16 @@ from pathlib import Path
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from reviewer_app.gui.settings import AppSettings, ReviewerDetailsForm, settings_path
+from reviewer_app.gui.settings import AppSettings, ReviewerDetailsForm
 from reviewer_app.gui.settings_dialog import SettingsDialog
 from reviewer_app.gui.theme import apply_theme, contrast_ratio, palette_for
+from reviewer_app.paths import AppPaths
 
 
 def test_settings_file_is_under_the_app_home(isolated_home: Path) -> None:
-    assert settings_path() == isolated_home / "config" / "settings.ini"
-    assert settings_path({}) != settings_path()  # the real profile is elsewhere
+    settings_file = AppPaths.from_environment().settings_file
+    assert settings_file == isolated_home / "config" / "settings.ini"
+    assert AppPaths.from_environment({}).settings_file != settings_file  # the real profile
 
 
 def test_settings_round_trip_and_clamp(tmp_path: Path) -> None:

@@ -20,18 +20,18 @@ from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.main_window import MainWindow
 from reviewer_app.gui.signing import (
     amend_dialog,
-    batch_export,
+    common,
     cosign_dialog,
     sign_dialog,
     summary_actions,
 )
 from reviewer_app.gui.signing.amend_dialog import AmendDialog
 from reviewer_app.gui.signing.cosign_dialog import CosignDialog
-from reviewer_app.gui.signing.desk import SigningDesk
+from reviewer_app.gui.signing.menu_actions import SigningDesk
 from reviewer_app.gui.signing.sign_dialog import WRONG_PASSPHRASE, SignDialog
 from reviewer_app.gui.tasks import SyncTaskRunner
 from reviewer_app.services.session import ReviewerSession
-from reviewer_app.services.signing.pades import verify_pdf
+from reviewer_app.services.signing.pades_verify import verify_pdf
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
 from tests.support.crypto_fixtures import study_a
@@ -57,11 +57,11 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
 def unexpected(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     """Bugs would open the (modal) crash dialog: record them instead, and fail the test."""
     seen: list[BaseException] = []
-    for module in (sign_dialog, cosign_dialog, amend_dialog, summary_actions, batch_export):
+    for module in (sign_dialog, cosign_dialog, amend_dialog, summary_actions, common):
         monkeypatch.setattr(module, "report_exception", lambda err, _p=None: seen.append(err))
-    from reviewer_app.gui.signing import desk
+    from reviewer_app.gui.signing import menu_actions
 
-    monkeypatch.setattr(desk, "report_exception", lambda err, _p=None: seen.append(err))
+    monkeypatch.setattr(menu_actions, "report_exception", lambda err, _p=None: seen.append(err))
     return seen
 
 
@@ -426,7 +426,7 @@ def test_without_a_desk_the_case_menu_is_there_and_disabled(qtbot) -> None:
 
 def test_signing_by_keyboard_alone(qtbot, bench: Bench, desk: SigningDesk) -> None:
     """Space ticks, Tab moves on (warnings, then the passphrase), Enter signs."""
-    from reviewer_app.services.signing.actions import prepare_signing
+    from reviewer_app.services.signing.background import prepare_signing
 
     review_id = with_two_warnings(bench)
     prep = prepare_signing(bench.workspace, CASE)
@@ -450,7 +450,7 @@ def test_signing_by_keyboard_alone(qtbot, bench: Bench, desk: SigningDesk) -> No
 
 
 def test_escape_cancels_without_signing(qtbot, bench: Bench, desk: SigningDesk) -> None:
-    from reviewer_app.services.signing.actions import prepare_signing
+    from reviewer_app.services.signing.background import prepare_signing
 
     review_id = with_two_warnings(bench)
     dialog = SignDialog(

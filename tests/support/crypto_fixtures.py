@@ -15,8 +15,9 @@ from functools import cache
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.services.demo.synthetic import synthetic_cases
-from reviewer_app.services.packs.format import PackCase, PackContent, ReviewMode
+from reviewer_app.services.packs.format import PackCase, PackContent
 from reviewer_app.services.trust.authority import (
     certificate_pem,
     create_study_authority,

@@ -23,6 +23,19 @@ LONG_COMMENT = (
 )
 
 
+SCREENING: dict[str, Any] = {
+    "screening.death_category": "adult",
+    "screening.learning_disability": "no",
+    "screening.autism": "no",
+    "screening.severe_mental_illness": "no",
+    "screening.concerns_family": "no",
+    "screening.concerns_staff": "no",
+    "screening.existing_process": "no",
+    "screening.conflict_of_interest": "no",
+}
+"""Screening that flags nothing: an adult death, no concerns, no conflict of interest."""
+
+
 def make_case(**changes: Any) -> Case:
     """A synthetic case (made-up name and a valid made-up NHS number)."""
     fields: dict[str, Any] = {
@@ -45,14 +58,7 @@ def make_case(**changes: Any) -> Case:
 def complete_answers(definition: ReviewDefinition) -> dict[str, Any]:
     """A full review that should pass every rule: adequate care, nothing triggered."""
     answers: dict[str, Any] = {
-        "screening.death_category": "adult",
-        "screening.learning_disability": "no",
-        "screening.autism": "no",
-        "screening.severe_mental_illness": "no",
-        "screening.concerns_family": "no",
-        "screening.concerns_staff": "no",
-        "screening.existing_process": "no",
-        "screening.conflict_of_interest": "no",
+        **SCREENING,
         "outcome.type": "full_review",
         "records.reviewed": ["acute", "gp"],
         "records.missing": ["none"],
@@ -81,13 +87,7 @@ def outcome_only(
 ) -> dict[str, Any]:
     """Screening plus a non-review outcome with its reason: all such an outcome needs."""
     return {
-        "screening.death_category": "adult",
-        "screening.learning_disability": "no",
-        "screening.autism": "no",
-        "screening.severe_mental_illness": "no",
-        "screening.concerns_family": "no",
-        "screening.concerns_staff": "no",
-        "screening.existing_process": "no",
+        **SCREENING,
         "screening.conflict_of_interest": "yes" if outcome == "handed_back" else "no",
         "outcome.type": outcome,
         "outcome.reason": reason,

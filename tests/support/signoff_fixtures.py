@@ -25,7 +25,7 @@ from reviewer_app.domain.definition import default_definition
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.demo.synthetic import synthetic_cases
 from reviewer_app.services.review.service import ReviewService
-from reviewer_app.services.signing.pades import SigningIdentity
+from reviewer_app.services.signing.pades_sign import SigningIdentity
 from reviewer_app.services.signing.signoff import SignoffService
 from reviewer_app.services.trust.authority import certificate_pem, fingerprint
 from reviewer_app.services.trust.enrolment import export_pkcs12

@@ -14,9 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from reviewer_app.domain.panel import Profession, Reviewer, Sector
+from reviewer_app.services.allocation import study_allocation
 from reviewer_app.services.demo.synthetic import cohort_csv, panel_csv, synthetic_cases
+from reviewer_app.services.intake import study_intake
+from reviewer_app.services.packs import maker as pack_maker
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.services.study import Study
+from reviewer_app.services.trust import enrolment_desk
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.keys import TEST_KDF
 
@@ -69,8 +73,8 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 def new_study(folder: Path, *, mode: str = "independent", cases: int = 12) -> Study:
     study = Study.create(folder, STUDY_PASSPHRASE, name="Test study", mode=mode, kdf=TEST_KDF)
     if cases:
-        study.add_cohort(cohort_bytes(cases), "cohort.csv")
-    study.add_reviewers(panel_bytes(), "reviewers.csv")
+        study_intake.add_cohort(study, cohort_bytes(cases), "cohort.csv")
+    study_intake.add_reviewers(study, panel_bytes(), "reviewers.csv")
     return study
 
 
@@ -108,7 +112,7 @@ class World:
 
     def make_packs(self) -> dict[str, Path]:
         with self.study() as study:
-            report = study.make_packs(self.packs_dir)
+            report = pack_maker.make_packs(study, self.packs_dir)
         return {m.reviewer_ref: m.path for m in report.made}
 
     def fingerprint(self) -> str:
@@ -127,8 +131,8 @@ def _template(root: str, mode: str) -> Path:
         for ref in ENROLLED:
             session, request = new_workspace(world.workspace_dir(ref), ref)
             session.close()
-            study.enrol(request, ref)
-        study.allocate()
+            enrolment_desk.enrol(study, request, ref)
+        study_allocation.allocate(study)
     return folder
 
 

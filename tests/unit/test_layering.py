@@ -135,8 +135,12 @@ SEAMS: dict[str, set[str]] = {
         "intake.csv_export",
     },
     "demo": {
-        # the demo allocates joint and solo cases with the pack's ReviewMode
-        "packs.format",
+        # the demo builds its study through the real coordinator path: intake, enrolment,
+        # allocation and packs, exactly as a coordinator would
+        "intake.study_intake",
+        "trust.enrolment_desk",
+        "allocation.study_allocation",
+        "packs.maker",
         # the demo fills its sample reviews through the real review service
         "review.service",
         # the demo signs and co-signs its sample cases through the real sign-off
@@ -147,6 +151,8 @@ SEAMS: dict[str, set[str]] = {
         "trust.enrolment",
     },
     "packs": {
+        # packs are made only from an allocation that is still current, each case in its mode
+        "allocation.study_allocation",
         # packs are signed by the study authority and checked against the pinned root
         "trust.authority",
         # packs are CMS-signed and enveloped (encrypted) to the reviewer

@@ -41,14 +41,17 @@ def test_from_environment_uses_override(tmp_path: Path) -> None:
     assert paths.data_dir == tmp_path / "data"
     assert paths.log_dir == tmp_path / "log"
     assert paths.temp_dir == tmp_path / "tmp"
+    assert paths.settings_file == tmp_path / "config" / "settings.ini"
     assert not any(d.exists() for d in paths.all_dirs()), "no folders created on construction"
 
 
 def test_from_environment_without_override_is_local_not_roaming() -> None:
     paths = AppPaths.from_environment({})
     assert "reviewer-app" in str(paths.data_dir)
+    assert "reviewer-app" in str(paths.config_dir)
     if os.name == "nt":  # pragma: no cover - Windows only
         assert "Roaming" not in str(paths.data_dir)
+        assert "Roaming" not in str(paths.config_dir)
 
 
 def test_parse_mountinfo_unescapes_and_reads_types() -> None:

@@ -18,14 +18,16 @@ from reviewer_app.errors import (
     UserError,
     WrongPassphraseError,
 )
-from reviewer_app.services.packs.format import PackRefusal, PackRefusedError, open_pack
-from reviewer_app.services.study import (
-    AllocationOutOfDateError,
-    CohortRejectedError,
-    Study,
-    pack_file_name,
-)
-from reviewer_app.services.trust import cms
+from reviewer_app.services.allocation import study_allocation
+from reviewer_app.services.allocation.study_allocation import AllocationOutOfDateError
+from reviewer_app.services.intake import study_intake
+from reviewer_app.services.intake.study_intake import CohortRejectedError
+from reviewer_app.services.packs import maker as pack_maker
+from reviewer_app.services.packs.format import PackRefusal, PackRefusedError
+from reviewer_app.services.packs.maker import pack_file_name
+from reviewer_app.services.packs.opening import open_pack
+from reviewer_app.services.study import Study
+from reviewer_app.services.trust import cms, enrolment_desk
 from reviewer_app.services.trust.authority import (
     fingerprint,
     parse_fingerprint,
@@ -34,7 +36,7 @@ from reviewer_app.services.trust.authority import (
 )
 from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.storage.keys import TEST_KDF
-from reviewer_app.storage.study.repositories import EnrolmentStore
+from reviewer_app.storage.study.enrolments import EnrolmentStore
 from tests.support.study_fixtures import (
     SAMPLE_DATA,
     STUDY_PASSPHRASE,
@@ -76,7 +78,7 @@ def test_a_new_study_has_a_root_and_reopens_with_its_passphrase(tmp_path: Path) 
 
 
 def test_the_authority_key_is_stored_encrypted_under_the_passphrase(study: Study) -> None:
-    from reviewer_app.storage.study.repositories import StudyInfoStore
+    from reviewer_app.storage.study.info import StudyInfoStore
 
     pem = StudyInfoStore(study.db).authority_key_pem()
     assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
@@ -122,7 +124,7 @@ def test_a_study_on_a_network_drive_is_refused(tmp_path: Path, monkeypatch) -> N
 
 def test_importing_the_same_cohort_again_changes_nothing(study: Study) -> None:
     before = snapshot(study.db)
-    report = study.add_cohort(cohort_bytes(12), "cohort.csv")
+    report = study_intake.add_cohort(study, cohort_bytes(12), "cohort.csv")
     assert not report.changes.changed
     assert report.changes.unchanged == 12
     assert snapshot(study.db) == before
@@ -145,7 +147,7 @@ def test_a_corrected_cohort_adds_and_updates_and_names_fields_not_values(study: 
     rows = _rows(cohort_bytes(14))  # the same first 12 + 2 new
     rows[0]["nhs_number"] = "999 000 0018"
     rows[1]["site"] = "Glenfield Hospital" if rows[1]["site"] != "Glenfield Hospital" else "X"
-    report = study.add_cohort(_csv(rows), "corrected.csv")
+    report = study_intake.add_cohort(study, _csv(rows), "corrected.csv")
     assert report.changes.added == (rows[12]["case_ref"], rows[13]["case_ref"])
     assert report.changes.updated[rows[0]["case_ref"]] == ("nhs_number",)
     assert report.changes.updated[rows[1]["case_ref"]] == ("site",)
@@ -162,7 +164,7 @@ def test_a_cohort_with_errors_imports_nothing_and_lists_every_error(study: Study
     rows[15]["date_of_death"] = "31/02/2018"
     rows[17]["sex"] = "x"
     with pytest.raises(CohortRejectedError) as caught:
-        study.add_cohort(_csv(rows), "bad.csv")
+        study_intake.add_cohort(study, _csv(rows), "bad.csv")
     message = str(caught.value)
     assert "nothing has been changed" in message
     assert "line 15, column nhs_number" in message
@@ -180,7 +182,7 @@ def test_a_cohort_with_errors_imports_nothing_and_lists_every_error(study: Study
 def test_garbage_cohorts_are_one_clear_error(study: Study, data: bytes) -> None:
     before = snapshot(study.db)
     with pytest.raises(InvalidInputError):
-        study.add_cohort(data, "junk.csv")
+        study_intake.add_cohort(study, data, "junk.csv")
     assert snapshot(study.db) == before
 
 
@@ -188,8 +190,8 @@ def test_cohort_warnings_are_reported_and_flagged(tmp_path: Path) -> None:
     rows = _rows(cohort_bytes(3))
     rows[0]["date_of_birth"] = "2010-01-01"  # a child: outside this method
     with new_study(tmp_path / "s", cases=0) as study:
-        report = study.add_cohort(_csv(rows), "c.csv")
-        from reviewer_app.storage.study.repositories import CohortStore
+        report = study_intake.add_cohort(study, _csv(rows), "c.csv")
+        from reviewer_app.storage.study.cohort import CohortStore
 
         assert CohortStore(study.db).flagged() == {rows[0]["case_ref"]: (False, True)}
     assert any("under 18" in str(w) for w in report.warnings)
@@ -197,11 +199,15 @@ def test_cohort_warnings_are_reported_and_flagged(tmp_path: Path) -> None:
 
 def test_the_shared_synthetic_files_import(tmp_path: Path) -> None:
     with Study.create(tmp_path / "s", STUDY_PASSPHRASE, name="Shared", kdf=TEST_KDF) as study:
-        cohort = study.add_cohort((SAMPLE_DATA / "cohort.csv").read_bytes(), "cohort.csv")
-        panel_report = study.add_reviewers((SAMPLE_DATA / "reviewers.csv").read_bytes(), "r.csv")
+        cohort = study_intake.add_cohort(
+            study, (SAMPLE_DATA / "cohort.csv").read_bytes(), "cohort.csv"
+        )
+        panel_report = study_intake.add_reviewers(
+            study, (SAMPLE_DATA / "reviewers.csv").read_bytes(), "r.csv"
+        )
         assert len(cohort.changes.added) == 40
         assert len(panel_report.changes.added) == 8
-        report = study.allocate()
+        report = study_allocation.allocate(study)
         assert len(report.result.pairs) + len(report.result.unallocated) == 40
 
 
@@ -210,11 +216,11 @@ def test_the_shared_synthetic_files_import(tmp_path: Path) -> None:
 
 def test_panel_reimport_and_update(study: Study) -> None:
     before = snapshot(study.db)
-    assert not study.add_reviewers(panel_bytes(), "r.csv").changes.changed
+    assert not study_intake.add_reviewers(study, panel_bytes(), "r.csv").changes.changed
     assert snapshot(study.db) == before
     changed = panel()
     changed[0] = changed[0].model_copy(update={"conflicts": ("renal",)})
-    report = study.add_reviewers(panel_bytes(changed), "r.csv")
+    report = study_intake.add_reviewers(study, panel_bytes(changed), "r.csv")
     assert report.changes.updated == {"R01": ("conflicts",)}
 
 
@@ -222,7 +228,7 @@ def test_a_panel_with_errors_imports_nothing(study: Study) -> None:
     before = snapshot(study.db)
     bad = panel_bytes().replace(b",doctor,", b",surgeon,", 1)
     with pytest.raises(CohortRejectedError, match="profession"):
-        study.add_reviewers(bad, "r.csv")
+        study_intake.add_reviewers(study, bad, "r.csv")
     assert snapshot(study.db) == before
 
 
@@ -234,7 +240,7 @@ def test_enrol_issues_a_certificate_and_returns_the_key_fingerprint(
 ) -> None:
     session, request = new_workspace(tmp_path / "ws", "R01")
     with session:
-        result = study.enrol(request, "R01")
+        result = enrolment_desk.enrol(study, request, "R01")
         assert result.key_fingerprint == session.key_fingerprint()
     active = EnrolmentStore(study.db).active("R01")
     assert active is not None
@@ -249,12 +255,12 @@ def test_enrol_refusals_change_nothing(study: Study, tmp_path: Path) -> None:
     session.close()
     before = snapshot(study.db)
     with pytest.raises(InvalidInputError, match="not an enrolment request"):
-        study.enrol(b"\x00garbage", "R01")
+        enrolment_desk.enrol(study, b"\x00garbage", "R01")
     tampered = request.replace(b"GMC 1234567", b"GMC 7654321")
     with pytest.raises(InvalidInputError, match="do not match"):
-        study.enrol(tampered, "R01")
+        enrolment_desk.enrol(study, tampered, "R01")
     with pytest.raises(NotFoundError, match="R99"):
-        study.enrol(request, "R99")
+        enrolment_desk.enrol(study, request, "R99")
     assert snapshot(study.db) == before
 
 
@@ -263,14 +269,14 @@ def test_a_second_key_needs_replace(study: Study, tmp_path: Path) -> None:
     second, request_2 = new_workspace(tmp_path / "ws2", "R01")
     first.close()
     second.close()
-    old = study.enrol(request_1, "R01")
+    old = enrolment_desk.enrol(study, request_1, "R01")
     before = snapshot(study.db)
     with pytest.raises(UserError, match="--replace"):
-        study.enrol(request_2, "R01")
+        enrolment_desk.enrol(study, request_2, "R01")
     with pytest.raises(UserError, match="same key"):
-        study.enrol(request_1, "R01")
+        enrolment_desk.enrol(study, request_1, "R01")
     assert snapshot(study.db) == before
-    new = study.enrol(request_2, "R01", replace=True)
+    new = enrolment_desk.enrol(study, request_2, "R01", replace=True)
     assert new.replaced_fingerprint == old.cert_fingerprint
     history = EnrolmentStore(study.db).history("R01")
     assert [e.replaced for e in history] == [True, False]
@@ -282,14 +288,16 @@ def test_a_second_key_needs_replace(study: Study, tmp_path: Path) -> None:
 
 
 def test_allocate_stores_pairs_and_writes_csv(study: Study) -> None:
-    report = study.allocate()
+    report = study_allocation.allocate(study)
     assert len(report.result.pairs) == 12
     assert not report.result.unallocated
-    text = study.allocation_csv()
+    text = study_allocation.allocation_csv(study)
     assert text.splitlines()[0] == "case_ref,reviewer_1,reviewer_2"
     assert len(text.splitlines()) == 13
     assert report.not_enrolled  # nobody enrolled yet: reported
-    assert study.allocate().result.pairs == report.result.pairs  # deterministic, stable
+    assert (
+        study_allocation.allocate(study).result.pairs == report.result.pairs
+    )  # deterministic, stable
 
 
 def test_unsafe_cases_are_reported_not_forced(tmp_path: Path) -> None:
@@ -298,8 +306,8 @@ def test_unsafe_cases_are_reported_not_forced(tmp_path: Path) -> None:
     specialty = rows[0]["specialty"]
     conflicted = [r.model_copy(update={"conflicts": (specialty,)}) for r in reviewers[:3]]
     with new_study(tmp_path / "s", cases=4) as study:
-        study.add_reviewers(panel_bytes([*conflicted, reviewers[3]]), "r.csv")
-        report = study.allocate()
+        study_intake.add_reviewers(study, panel_bytes([*conflicted, reviewers[3]]), "r.csv")
+        report = study_allocation.allocate(study)
         unallocated = dict(report.result.unallocated)
         assert rows[0]["case_ref"] in unallocated
         assert rows[0]["case_ref"] not in report.result.pairs
@@ -307,30 +315,30 @@ def test_unsafe_cases_are_reported_not_forced(tmp_path: Path) -> None:
 
 
 def test_overrides_survive_reallocation_and_unsafe_ones_are_refused(study: Study) -> None:
-    study.allocate()
+    study_allocation.allocate(study)
     ref = "NSR-0001"
-    study.set_override(ref, ("R03", "R04"))
-    report = study.allocate()
+    study_allocation.set_override(study, ref, ("R03", "R04"))
+    report = study_allocation.allocate(study)
     assert report.result.pairs[ref] == ("R03", "R04")
     assert ref in report.result.overridden
-    assert study.allocate().result.pairs[ref] == ("R03", "R04")
+    assert study_allocation.allocate(study).result.pairs[ref] == ("R03", "R04")
     with pytest.raises(InvalidInputError):
-        study.set_override(ref, ("R03", "R03"))
+        study_allocation.set_override(study, ref, ("R03", "R03"))
     with pytest.raises(NotFoundError):
-        study.set_override(ref, ("R03", "R99"))
+        study_allocation.set_override(study, ref, ("R03", "R99"))
     with pytest.raises(NotFoundError):
-        study.set_override("NSR-9999", ("R01", "R02"))
-    study.set_override(ref, None)
-    assert ref not in study.allocate().result.overridden
+        study_allocation.set_override(study, "NSR-9999", ("R01", "R02"))
+    study_allocation.set_override(study, ref, None)
+    assert ref not in study_allocation.allocate(study).result.overridden
 
 
 def test_make_packs_refuses_a_stale_allocation(study: Study, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="allocate first"):
-        study.make_packs(tmp_path / "out")
-    study.allocate()
-    study.add_cohort(cohort_bytes(13), "more.csv")
+        pack_maker.make_packs(study, tmp_path / "out")
+    study_allocation.allocate(study)
+    study_intake.add_cohort(study, cohort_bytes(13), "more.csv")
     with pytest.raises(AllocationOutOfDateError):
-        study.make_packs(tmp_path / "out")
+        pack_maker.make_packs(study, tmp_path / "out")
 
 
 # --- packs ---------------------------------------------------------------------------------
@@ -338,7 +346,7 @@ def test_make_packs_refuses_a_stale_allocation(study: Study, tmp_path: Path) -> 
 
 def _pairs(w: World) -> dict[str, tuple[str, str]]:
     with w.study() as study:
-        return study.allocation().pairs
+        return study_allocation.allocation(study).pairs
 
 
 def test_independent_packs_give_both_reviewers_the_case(tmp_path: Path, template_root) -> None:
@@ -385,13 +393,13 @@ def test_a_reallocated_case_is_withdrawn_in_the_next_pack(tmp_path: Path, templa
     case_ref, (first, second) = next(iter(pairs.items()))
     others = [r for r in ("R01", "R02", "R03", "R04") if r not in (first, second)]
     with w.study() as study:
-        study.set_override(case_ref, tuple(sorted(others)))
-        study.allocate()
-        report = study.make_packs(w.packs_dir)
+        study_allocation.set_override(study, case_ref, tuple(sorted(others)))
+        study_allocation.allocate(study)
+        report = pack_maker.make_packs(study, w.packs_dir)
     by_ref = {m.reviewer_ref: m for m in report.made}
     assert by_ref[first].withdrawn_count == 1 and by_ref[first].sequence == 2
     with w.study() as study:
-        from reviewer_app.storage.study.repositories import PackLedger
+        from reviewer_app.storage.study.packs import PackLedger
 
         last = PackLedger(study.db).last_pack(first)
     assert last is not None and last.withdrawn_case_refs == (case_ref,)
@@ -454,8 +462,8 @@ def test_a_joint_case_in_an_independent_study_goes_to_the_first_reviewer_only(
     pairs = _pairs(w)
     joint_ref, (first, second) = sorted(pairs.items())[0]
     with w.study() as study:
-        study.set_case_mode(joint_ref, "joint")
-        assert study.case_modes() == {joint_ref: "joint"}
+        study_allocation.set_case_mode(study, joint_ref, "joint")
+        assert study_allocation.case_modes(study) == {joint_ref: "joint"}
     made = w.make_packs()
     names = {r.reviewer_ref: r.name for r in panel()}
     held_first = _held(w, first, made[first])
@@ -473,13 +481,13 @@ def test_clearing_the_override_gives_the_case_back_to_both(tmp_path: Path, templ
     pairs = _pairs(w)
     joint_ref, (first, second) = sorted(pairs.items())[0]
     with w.study() as study:
-        study.set_case_mode(joint_ref, "joint")
+        study_allocation.set_case_mode(study, joint_ref, "joint")
     made = w.make_packs()
     _held(w, first, made[first])
     _held(w, second, made[second])
     with w.study() as study:
-        study.set_case_mode(joint_ref, None)
-        report = study.make_packs(w.packs_dir)
+        study_allocation.set_case_mode(study, joint_ref, None)
+        report = pack_maker.make_packs(study, w.packs_dir)
     again = {m.reviewer_ref: m.path for m in report.made}
     assert _held(w, first, again[first])[joint_ref] == ("independent", None, None)
     assert _held(w, second, again[second])[joint_ref] == ("independent", None, None)
@@ -490,7 +498,7 @@ def test_an_independent_case_in_a_joint_study_goes_to_both(tmp_path: Path, templ
     pairs = _pairs(w)
     solo_ref, (first, second) = sorted(pairs.items())[0]
     with w.study() as study:
-        study.set_case_mode(solo_ref, "independent")
+        study_allocation.set_case_mode(study, solo_ref, "independent")
     made = w.make_packs()
     held_first = _held(w, first, made[first])
     assert held_first[solo_ref] == ("independent", None, None)
@@ -500,13 +508,13 @@ def test_an_independent_case_in_a_joint_study_goes_to_both(tmp_path: Path, templ
 
 def test_set_case_mode_refusals(study: Study) -> None:
     with pytest.raises(NotFoundError):
-        study.set_case_mode("NO-SUCH-CASE", "joint")
-    from reviewer_app.storage.study.repositories import CohortStore
+        study_allocation.set_case_mode(study, "NO-SUCH-CASE", "joint")
+    from reviewer_app.storage.study.cohort import CohortStore
 
     case_ref = CohortStore(study.db).cases()[0].case_ref
     with pytest.raises(InvalidInputError, match="independent"):
-        study.set_case_mode(case_ref, "solo")
-    assert study.case_modes() == {}
+        study_allocation.set_case_mode(study, case_ref, "solo")
+    assert study_allocation.case_modes(study) == {}
 
 
 def test_the_set_mode_command(
@@ -523,11 +531,11 @@ def test_the_set_mode_command(
     out = capsys.readouterr().out
     assert "jointly" in out and "independent" in out and "Make the packs again" in out
     with w.study() as study:
-        assert study.case_modes() == {case_ref: "joint"}
+        assert study_allocation.case_modes(study) == {case_ref: "joint"}
     assert cli.main(["coordinator", "set-mode", folder, case_ref, "--clear"]) == 0
     assert "follows the study's review mode (independent)" in capsys.readouterr().out
     with w.study() as study:
-        assert study.case_modes() == {}
+        assert study_allocation.case_modes(study) == {}
     assert cli.main(["coordinator", "set-mode", folder, case_ref]) == 1  # neither
     assert cli.main(["coordinator", "set-mode", folder, case_ref, "joint", "--clear"]) == 1
     assert cli.main(["coordinator", "set-mode", folder, "NO-SUCH", "joint"]) != 0
@@ -545,14 +553,16 @@ def test_a_second_file_cannot_add_a_death_already_in_the_study(study: Study) -> 
     known = _rows(cohort_bytes(12))[3]
     rows.append(known | {"case_ref": "NSR-9999"})  # ...and one already a case
     with pytest.raises(CohortRejectedError) as caught:
-        study.add_cohort(_csv(rows), "more.csv")
+        study_intake.add_cohort(study, _csv(rows), "more.csv")
     message = str(caught.value)
     assert "more.csv line 4, column nhs_number" in message
     assert f'already case "{known["case_ref"]}"' in message
     assert known["nhs_number"] not in message and known["family_name"] not in message
     assert snapshot(study.db) == before
     # The same death under its own case_ref is a correction, as before.
-    report = study.add_cohort(_csv([known | {"site": "Glenfield Hospital X"}]), "fix.csv")
+    report = study_intake.add_cohort(
+        study, _csv([known | {"site": "Glenfield Hospital X"}]), "fix.csv"
+    )
     assert report.changes.updated == {known["case_ref"]: ("site",)}
 
 
@@ -566,24 +576,27 @@ def test_making_packs_again_with_nothing_changed_writes_no_new_pack(
     w.make_packs()
     files = sorted(p.name for p in w.packs_dir.iterdir())
     with w.study() as study:
-        report = study.make_packs(w.packs_dir)
+        report = pack_maker.make_packs(study, w.packs_dir)
         assert report.made == []
         assert report.unchanged == {"R01": 1, "R02": 1, "R03": 1, "R04": 1}
         lines = report.summary_lines()
         assert "No changes since pack 1 for R01: no new pack written." in lines
         assert "No packs made: nothing has changed since the last packs." in lines
-        from reviewer_app.storage.study.repositories import CohortStore, PackLedger
+        from reviewer_app.storage.study.cohort import CohortStore
+        from reviewer_app.storage.study.packs import PackLedger
 
         assert len(PackLedger(study.db).all()) == 4
         case = CohortStore(study.db).cases()[0]
-        holders = set(study.allocation().pairs[case.case_ref])
+        holders = set(study_allocation.allocation(study).pairs[case.case_ref])
     assert sorted(p.name for p in w.packs_dir.iterdir()) == files
     # A corrected case detail is a change, for the two reviewers who hold the case only.
     rows = [r for r in _rows(cohort_bytes(12)) if r["case_ref"] == case.case_ref]
     with w.study() as study:
-        study.add_cohort(_csv([rows[0] | {"site": "Glenfield Hospital X"}]), "fix.csv")
-        study.allocate()
-        report = study.make_packs(w.packs_dir)
+        study_intake.add_cohort(
+            study, _csv([rows[0] | {"site": "Glenfield Hospital X"}]), "fix.csv"
+        )
+        study_allocation.allocate(study)
+        report = pack_maker.make_packs(study, w.packs_dir)
     assert {m.reviewer_ref for m in report.made} == holders
     assert all(m.sequence == 2 for m in report.made)
     assert set(report.unchanged) == {"R01", "R02", "R03", "R04"} - holders
@@ -591,8 +604,8 @@ def test_making_packs_again_with_nothing_changed_writes_no_new_pack(
     session, request = new_workspace(tmp_path / "ws-new", "R01")
     session.close()
     with w.study() as study:
-        study.enrol(request, "R01", replace=True)
-        report = study.make_packs(w.packs_dir)
+        enrolment_desk.enrol(study, request, "R01", replace=True)
+        report = pack_maker.make_packs(study, w.packs_dir)
     assert [m.reviewer_ref for m in report.made] == ["R01"]
 
 
@@ -604,9 +617,9 @@ def test_a_study_made_before_pack_digests_is_migrated(tmp_path: Path, template_r
         study.db.set_user_version(1)
     with w.study() as study:
         assert study.db.user_version == 2
-        report = study.make_packs(w.packs_dir)  # no digest to compare: sent once more
+        report = pack_maker.make_packs(study, w.packs_dir)  # no digest to compare: sent once more
         assert len(report.made) == 4 and all(m.sequence == 2 for m in report.made)
-        assert study.make_packs(w.packs_dir).made == []
+        assert pack_maker.make_packs(study, w.packs_dir).made == []
     assert list((w.study_dir / "backups").iterdir())
 
 
@@ -615,30 +628,30 @@ def test_allocate_and_make_packs_explain_joint_cases(tmp_path: Path, template_ro
     pairs = _pairs(w)
     joint_ref, (first, _second) = sorted(pairs.items())[0]
     with w.study() as study:
-        study.set_case_mode(joint_ref, "joint")
-        report = study.allocate()
+        study_allocation.set_case_mode(study, joint_ref, "joint")
+        report = study_allocation.allocate(study)
         lines = report.summary_lines()
         assert lines[0] == "12 cases allocated (0 by hand)."
         assert lines[1].startswith(
             "12 cases: 11 independent double review (22 reviewer assignments), 1 joint ("
         )
         assert any(line.startswith("Cases per reviewer (a joint case counts") for line in lines)
-        packs = study.make_packs(w.packs_dir)
+        packs = pack_maker.make_packs(study, w.packs_dir)
     text = "\n".join(packs.summary_lines())
     made = {m.reviewer_ref: m for m in packs.made}
     assert made[first].joint_count == 1
     assert f"{made[first].path.name}: {made[first].case_count} cases (1 joint)" in text
     assert "Allocation: 12 cases: 11 independent double review (22 reviewer assignments)" in text
     with w.study() as study:
-        study.set_case_mode(joint_ref, None)
-        plain = study.allocate().summary_lines()
+        study_allocation.set_case_mode(study, joint_ref, None)
+        plain = study_allocation.allocate(study).summary_lines()
     assert plain[1] == "12 cases: 12 independent double review (24 reviewer assignments)."
 
 
 def test_enrol_warns_when_the_request_email_is_not_the_panels(study: Study, tmp_path: Path) -> None:
     session, request = new_workspace(tmp_path / "ws", "R03")  # r03@example.nhs.uk
     session.close()
-    result = study.enrol(request, "R01")  # the panel has r01@example.nhs.uk for R01
+    result = enrolment_desk.enrol(study, request, "R01")  # the panel has r01@example.nhs.uk for R01
     assert len(result.warnings) == 1
     assert "r03@example.nhs.uk" in result.warnings[0]
     assert "r01@example.nhs.uk" in result.warnings[0]
@@ -651,4 +664,4 @@ def test_enrol_warns_when_the_request_email_is_not_the_panels(study: Study, tmp_
         email="R02@Example.nhs.uk",
     )  # fmt: skip
     same.close()
-    assert study.enrol(request, "R02").warnings == []  # case does not matter
+    assert enrolment_desk.enrol(study, request, "R02").warnings == []  # case does not matter

@@ -23,16 +23,15 @@ from reviewer_app.gui.form.fields import (
     AvoidabilityField,
     CheckboxField,
     ComboField,
-    DateField,
     FieldWidget,
     RadioField,
-    TextField,
     care_score_options,
     choice_options,
     yes_no_options,
 )
 from reviewer_app.gui.form.group_field import Confirm, GroupField, confirm_remove
 from reviewer_app.gui.form.question_row import QuestionRow
+from reviewer_app.gui.form.text_fields import DateField, TextField
 
 
 def make_field(

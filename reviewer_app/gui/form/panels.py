@@ -23,8 +23,8 @@ from reviewer_app.domain.definition import ReviewDefinition, SectionKind
 from reviewer_app.domain.identifiers import format_nhs_number
 from reviewer_app.domain.progress import ReadinessItem, SectionState
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.gui.form.fields import long_date
 from reviewer_app.gui.form.style import is_dark, state_icon
+from reviewer_app.gui.form.text_fields import long_date
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1

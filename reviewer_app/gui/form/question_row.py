@@ -112,9 +112,6 @@ class QuestionRow(QWidget):
     def toggle_help(self) -> None:
         self.help_button.toggle()
 
-    def set_required(self, required: bool) -> None:
-        self.required_tag.setVisible(required)
-
     def show_issues(self, issues: Sequence[Issue]) -> None:
         """Show this question's messages (errors apart from warnings); cheap when unchanged."""
         errors = [

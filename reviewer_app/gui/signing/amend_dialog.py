@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 from reviewer_app.errors import UserError
 from reviewer_app.gui.crash_dialog import report_exception
 from reviewer_app.gui.signing.common import (
-    DIALOG_STYLE,
     BusyDialog,
     MessageLine,
     button_box,
@@ -27,7 +26,8 @@ from reviewer_app.gui.signing.common import (
     primary_button,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing.actions import AmendedOutcome, CaseSigning
+from reviewer_app.services.signing.background import AmendedOutcome
+from reviewer_app.services.signing.rules import CaseSigning, amendment_reason_rule
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,7 @@ class AmendDialog(BusyDialog):
         self._runner = runner
         self.min_length = min_length
         self.outcome: AmendedOutcome | None = None
-        self.setWindowTitle(f"Amend case {state.case_ref}")
-        self.setAccessibleName(f"Amend case {state.case_ref}")
-        self.setStyleSheet(DIALOG_STYLE)
-        self.setMinimumWidth(560)
+        self.titled(f"Amend case {state.case_ref}")
         version, new = state.version, state.version + 1
 
         layout = QVBoxLayout(self)
@@ -71,11 +68,28 @@ class AmendDialog(BusyDialog):
                 self,
             )
         )
+        self._add_reason(layout)
+        self.message = MessageLine("Amendment problem", self)
+        layout.addWidget(self.message)
+        self.amend_button = primary_button(f"&Start version {new}", "Start the amendment", self)
+        self.buttons, self.cancel_button = button_box(self.amend_button, self)
+        self.buttons.rejected.connect(self.reject)
+        self.amend_button.clicked.connect(self.submit)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.submit)
+        self.reason.textChanged.connect(self._update)
+        self._update()
+        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _add_reason(self, layout: QVBoxLayout) -> None:
+        """The reason box, its length counter and what the reason is for."""
         label = QLabel("&Reason for the amendment:", self)
         self.reason = QPlainTextEdit(self)
         self.reason.setAccessibleName("Reason for the amendment")
         self.reason.setAccessibleDescription(
-            f"At least {min_length} characters. It is recorded in the audit trail and printed "
+            f"At least {self.min_length} characters. It is recorded in the audit trail and printed "
             "on the new summary."
         )
         self.reason.setTabChangesFocus(True)
@@ -96,19 +110,6 @@ class AmendDialog(BusyDialog):
                 self,
             )
         )
-        self.message = MessageLine("Amendment problem", self)
-        layout.addWidget(self.message)
-        self.amend_button = primary_button(f"&Start version {new}", "Start the amendment", self)
-        self.buttons, self.cancel_button = button_box(self.amend_button, self)
-        self.buttons.rejected.connect(self.reject)
-        self.amend_button.clicked.connect(self.submit)
-        layout.addWidget(self.buttons)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(self.submit)
-        self.reason.textChanged.connect(self._update)
-        self._update()
-        self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def reason_text(self) -> str:
@@ -136,9 +137,7 @@ class AmendDialog(BusyDialog):
         if self.busy:
             return
         if not self.amend_button.isEnabled():
-            self.message.show_problem(
-                f"Give the reason for the amendment in at least {self.min_length} characters."
-            )
+            self.message.show_problem(amendment_reason_rule(self.min_length))
             self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         reason = self.reason_text

@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.errors import UserError
-from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.gui.signing.common import (
-    DIALOG_STYLE,
     BusyDialog,
     CopyChoice,
     MessageLine,
@@ -38,7 +36,6 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing.actions import DocumentKind
 from reviewer_app.services.signing.export import ExportReport
 
 log = logging.getLogger(__name__)
@@ -60,10 +57,7 @@ class ExportDialog(BusyDialog):
         self._export = export
         self._runner = runner
         self.report: ExportReport | None = None
-        self.setWindowTitle("Export signed summaries")
-        self.setAccessibleName("Export signed summaries")
-        self.setStyleSheet(DIALOG_STYLE)
-        self.setMinimumWidth(560)
+        self.titled("Export signed summaries")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Export the PDF summaries of all signed cases", self))
         layout.addWidget(
@@ -75,22 +69,7 @@ class ExportDialog(BusyDialog):
                 name="What is exported",
             )
         )
-        label = QLabel("To &folder:", self)
-        row = QHBoxLayout()
-        self.folder = QLineEdit(self)
-        self.folder.setAccessibleName("Export folder")
-        self.folder.setPlaceholderText("Choose a folder")
-        if start_folder is not None:
-            self.folder.setText(str(start_folder))
-        label.setBuddy(self.folder)
-        self.choose_button = QPushButton("C&hoose folder…", self)
-        self.choose_button.setAccessibleName("Choose the export folder")
-        self.choose_button.setAutoDefault(False)
-        self.choose_button.clicked.connect(self.choose_folder)
-        row.addWidget(self.folder, 1)
-        row.addWidget(self.choose_button)
-        layout.addWidget(label)
-        layout.addLayout(row)
+        self._add_folder_row(layout, start_folder)
         layout.addWidget(paragraph("Which copies?", self))
         self.choice = CopyChoice(self, both=True)
         layout.addWidget(self.choice)
@@ -114,6 +93,25 @@ class ExportDialog(BusyDialog):
         (self.choose_button if not self.folder.text() else self.export_button).setFocus(
             Qt.FocusReason.OtherFocusReason
         )
+
+    def _add_folder_row(self, layout: QVBoxLayout, start_folder: Path | None) -> None:
+        """The folder to export to: typed, or chosen with the platform's folder dialog."""
+        label = QLabel("To &folder:", self)
+        row = QHBoxLayout()
+        self.folder = QLineEdit(self)
+        self.folder.setAccessibleName("Export folder")
+        self.folder.setPlaceholderText("Choose a folder")
+        if start_folder is not None:
+            self.folder.setText(str(start_folder))
+        label.setBuddy(self.folder)
+        self.choose_button = QPushButton("C&hoose folder…", self)
+        self.choose_button.setAccessibleName("Choose the export folder")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_folder)
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.choose_button)
+        layout.addWidget(label)
+        layout.addLayout(row)
 
     def _update(self) -> None:
         self.export_button.setEnabled(
@@ -167,11 +165,7 @@ class ExportDialog(BusyDialog):
         log.info("batch export finished (%d files)", len(report.files))
 
     def _failed(self, err: BaseException) -> None:
-        self.set_busy(False)
-        if isinstance(err, UserError):
-            self.message.show_problem(str(err))
-        else:
-            report_exception(err, self)
+        self.show_failure(err, self.message)
 
     def reject(self) -> None:
         if self.report is not None and not self.busy:

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.services.signing.actions import DocumentKind
+from reviewer_app.domain.vocabulary import DocumentKind
+from reviewer_app.errors import UserError
+from reviewer_app.gui.crash_dialog import report_exception
 
 IDENTIFIABLE_REMINDER = (
     "A saved, opened or printed summary is an identifiable clinical document, unless it is "
@@ -45,6 +47,14 @@ def paragraph(text: str, parent: QWidget, *, name: str | None = None) -> QLabel:
     return label
 
 
+def section(parent: QWidget) -> tuple[QWidget, QVBoxLayout]:
+    """A part of a dialog page: a widget with an unpadded column layout."""
+    box = QWidget(parent)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return box, layout
+
+
 class MessageLine(QLabel):
     """One line that says what went wrong (or right), in words and colour; hidden when empty."""
 
@@ -57,9 +67,6 @@ class MessageLine(QLabel):
 
     def show_problem(self, text: str) -> None:
         self._show(text, "error")
-
-    def show_note(self, text: str) -> None:
-        self._show(text, "")
 
     def _show(self, text: str, severity: str) -> None:
         self.setProperty("severity", severity)
@@ -116,9 +123,25 @@ class BusyDialog(QDialog):
         super().__init__(parent)
         self.busy = False
 
+    def titled(self, title: str) -> None:
+        """Title and accessible name alike, the sign-off dialogs' style and width."""
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setStyleSheet(DIALOG_STYLE)
+        self.setMinimumWidth(560)
+
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.setCursor(Qt.CursorShape.WaitCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def show_failure(self, err: BaseException, line: MessageLine) -> None:
+        """The work ended in an error: a refusal in its own words on ``line``, a bug in the
+        crash dialog."""
+        self.set_busy(False)
+        if isinstance(err, UserError):
+            line.show_problem(str(err))
+        else:
+            report_exception(err, self)
 
     def reject(self) -> None:
         if self.busy:

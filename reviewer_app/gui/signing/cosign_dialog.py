@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from reviewer_app.errors import UserError, WrongPassphraseError
 from reviewer_app.gui.crash_dialog import report_exception
 from reviewer_app.gui.signing.common import (
-    DIALOG_STYLE,
     BusyDialog,
     MessageLine,
     button_box,
@@ -43,7 +42,8 @@ from reviewer_app.gui.signing.common import (
     primary_button,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing.actions import CaseSigning, CosignedOutcome, HeldCosigner
+from reviewer_app.services.signing.background import CosignedOutcome, HeldCosigner
+from reviewer_app.services.signing.rules import CaseSigning
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +73,7 @@ class CosignDialog(BusyDialog):
         self._start_folder = start_folder
         self.outcome: CosignedOutcome | None = None
         self.removed = False
-        self.setWindowTitle(f"Co-sign case {state.case_ref}")
-        self.setAccessibleName(f"Co-sign case {state.case_ref}")
-        self.setStyleSheet(DIALOG_STYLE)
-        self.setMinimumWidth(560)
+        self.titled(f"Co-sign case {state.case_ref}")
 
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._form_page(held))
@@ -93,7 +90,7 @@ class CosignDialog(BusyDialog):
 
     # -- layout
 
-    def _form_page(self, held: Sequence[HeldCosigner]) -> QWidget:  # noqa: PLR0915 - widgets
+    def _form_page(self, held: Sequence[HeldCosigner]) -> QWidget:
         state = self.state
         page = QWidget(self)
         layout = QVBoxLayout(page)
@@ -110,6 +107,33 @@ class CosignDialog(BusyDialog):
                 page,
             )
         )
+        self._add_identity_choice(page, layout, held)
+        label = QLabel("Co-reviewer's &passphrase (for their identity file):", page)
+        self.passphrase = QLineEdit(page)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Co-reviewer's passphrase")
+        self.passphrase.setAccessibleDescription(
+            "The passphrase the co-reviewer chose when exporting their identity"
+        )
+        label.setBuddy(self.passphrase)
+        self.passphrase.textChanged.connect(self._update)
+        self.passphrase.returnPressed.connect(self.submit)
+        layout.addWidget(label)
+        layout.addWidget(self.passphrase)
+        hint = paragraph("The co-reviewer types it themselves.", page)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        self.message = MessageLine("Co-signing problem", page)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.setTabOrder(self.source, self.choose_button)
+        self.setTabOrder(self.choose_button, self.passphrase)
+        return page
+
+    def _add_identity_choice(
+        self, page: QWidget, layout: QVBoxLayout, held: Sequence[HeldCosigner]
+    ) -> None:
+        """A held identity to choose (when there is one), or an exported identity file."""
         source_label = QLabel("&Identity:", page)
         self.source = QComboBox(page)
         self.source.setAccessibleName("Co-reviewer's identity")
@@ -138,28 +162,6 @@ class CosignDialog(BusyDialog):
         file_row.addWidget(self.choose_button)
         layout.addWidget(self.file_label)
         layout.addLayout(file_row)
-
-        label = QLabel("Co-reviewer's &passphrase (for their identity file):", page)
-        self.passphrase = QLineEdit(page)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Co-reviewer's passphrase")
-        self.passphrase.setAccessibleDescription(
-            "The passphrase the co-reviewer chose when exporting their identity"
-        )
-        label.setBuddy(self.passphrase)
-        self.passphrase.textChanged.connect(self._update)
-        self.passphrase.returnPressed.connect(self.submit)
-        layout.addWidget(label)
-        layout.addWidget(self.passphrase)
-        hint = paragraph("The co-reviewer types it themselves.", page)
-        hint.setObjectName("hint")
-        layout.addWidget(hint)
-        self.message = MessageLine("Co-signing problem", page)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        self.setTabOrder(self.source, self.choose_button)
-        self.setTabOrder(self.choose_button, self.passphrase)
-        return page
 
     # -- state
 
@@ -307,11 +309,7 @@ class CosignDialog(BusyDialog):
         make_close_button(self.cancel_button)
 
     def _remove_failed(self, err: BaseException) -> None:
-        self.set_busy(False)
-        if isinstance(err, UserError):
-            self.done_message.show_problem(str(err))
-        else:
-            report_exception(err, self)
+        self.show_failure(err, self.done_message)
 
     def reject(self) -> None:
         if self.outcome is not None and not self.busy:

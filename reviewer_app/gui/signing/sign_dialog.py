@@ -1,6 +1,6 @@
 """The sign dialog: validation first, every warning acknowledged, then the passphrase.
 
-What it shows comes from ``services.signing.actions.prepare_signing`` (the sign-off service's own
+What it shows comes from ``services.signing.background.prepare_signing`` (the sign-off service's own
 check); what it does is ``sign(passphrase, acknowledged_codes, progress)``, run off the GUI
 thread by the runner. The service decides; this dialog refuses early only to say why sooner:
 
@@ -39,7 +39,6 @@ from reviewer_app.domain.issues import Issue
 from reviewer_app.errors import UserError, WrongPassphraseError
 from reviewer_app.gui.crash_dialog import report_exception
 from reviewer_app.gui.signing.common import (
-    DIALOG_STYLE,
     BusyDialog,
     MessageLine,
     button_box,
@@ -47,9 +46,10 @@ from reviewer_app.gui.signing.common import (
     make_close_button,
     paragraph,
     primary_button,
+    section,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing.actions import SignedOutcome, SignPreparation
+from reviewer_app.services.signing.background import SignedOutcome, SignPreparation
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +114,7 @@ class SignDialog(BusyDialog):
         self._sign = sign
         self._runner = runner
         self.outcome: SignedOutcome | None = None
-        self.setWindowTitle(f"Sign case {prep.case_ref}")
-        self.setAccessibleName(f"Sign case {prep.case_ref}")
-        self.setStyleSheet(DIALOG_STYLE)
-        self.setMinimumWidth(560)
+        self.titled(f"Sign case {prep.case_ref}")
         self.rows: list[WarningRow] = []
         self.passphrase: QLineEdit | None = None
         self.sign_button = primary_button("&Sign", "Sign this review", self)
@@ -196,9 +193,7 @@ class SignDialog(BusyDialog):
         return page
 
     def _errors(self, page: QWidget) -> QWidget:
-        box = QWidget(page)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = section(page)
         count = len(self.prep.errors)
         intro = paragraph(
             f"This review cannot be signed yet. Fix {_count(count, 'this problem', 'problems')} "
@@ -220,9 +215,7 @@ class SignDialog(BusyDialog):
         return box
 
     def _warnings(self, page: QWidget) -> QWidget:
-        box = QWidget(page)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
+        box, layout = section(page)
         count = len(self.prep.warnings)
         layout.addWidget(
             paragraph(

@@ -38,6 +38,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QVBoxLayout, QWidget
 
 from reviewer_app.atomic_file import atomic_write_bytes
+from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.errors import DamagedFileError, UserError
 from reviewer_app.gui.crash_dialog import report_exception
 from reviewer_app.gui.signing.common import (
@@ -50,7 +51,8 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing.actions import CaseSigning, DocumentKind, StoredSummary
+from reviewer_app.services.signing.background import StoredSummary
+from reviewer_app.services.signing.rules import CaseSigning
 
 log = logging.getLogger(__name__)
 
@@ -442,7 +444,7 @@ class SummaryActions:
         kind = self._choose("save", state, parent)
         if kind is None or state.latest_signed_version is None:
             return
-        from reviewer_app.services.signing.actions import summary_file_name
+        from reviewer_app.services.signing.background import summary_file_name
 
         name = summary_file_name(state.case_ref, state.latest_signed_version, kind)
         chosen = self.ask_save_path(parent, self.save_folder / name)

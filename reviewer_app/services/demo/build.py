@@ -17,7 +17,7 @@ The passphrases are public on purpose (they are shown on screen): nothing in the
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
 
 if TYPE_CHECKING:
     from reviewer_app.domain.case import Case
+    from reviewer_app.services.session import ReviewerSession
     from reviewer_app.services.study import Study
 
 log = logging.getLogger(__name__)
@@ -85,47 +86,31 @@ def build_demo_workspace(
         planned_count,
         populate_demo_reviews,
     )
-    from reviewer_app.services.demo.synthetic import (
-        cohort_csv,
-        panel_csv,
-        synthetic_cases,
-        synthetic_reviewers,
-    )
+    from reviewer_app.services.demo.synthetic import synthetic_cases, synthetic_reviewers
     from reviewer_app.services.session import ReviewerSession
     from reviewer_app.services.study import Study
 
-    base = 8
-    steps = base + planned_count(case_count)
+    steps = _BASE_STEPS + planned_count(case_count)
     progress(0, steps, "Creating the demo study and its authority")
     cases = synthetic_cases(case_count, prefix=DEMO_PREFIX)
     panel = [*synthetic_reviewers(), DEMO_REVIEWER, DEMO_CO_REVIEWER]
     study_folder = demo_study_folder(folder)
     with Study.create(study_folder, DEMO_STUDY_PASSPHRASE, name=DEMO_STUDY_NAME, kdf=kdf) as study:
-        study.add_cohort(cohort_csv(cases).encode("utf-8"), "demo-cohort.csv")
-        study.add_reviewers(panel_csv(panel).encode("utf-8"), "demo-reviewers.csv")
+        _import_cohort_and_panel(study, cases, panel)
         progress(1, steps, "Creating the encrypted demo workspace")
         with ReviewerSession.create(folder, DEMO_PASSPHRASE, kdf=kdf) as session:
-            progress(2, steps, "Creating the demo reviewer's identity")
-            request = session.create_identity(
-                name=DEMO_REVIEWER.name,
-                profession=DEMO_REVIEWER.profession.value,
-                registration=DEMO_REVIEWER.registration or "",
-                email=DEMO_REVIEWER.email,
+            co_pkcs12 = _enrol_pack_and_import(
+                study,
+                session,
+                folder,
+                cases=cases,
+                panel=panel,
+                step=lambda done, label: progress(done, steps, label),
             )
-            study.enrol(request, DEMO_REVIEWER.reviewer_ref)
-            progress(3, steps, "Enrolling the demo co-reviewer")
-            co_pkcs12 = _enrol_co_reviewer(study, folder)
-            progress(4, steps, "Allocating the demo cases")
-            _allocate(study, cases, panel)
-            progress(5, steps, "Making the demo reviewer's assignment pack")
-            made = study.make_packs(folder / DEMO_PACKS_FOLDER)
-            (pack,) = [m for m in made.made if m.reviewer_ref == DEMO_REVIEWER.reviewer_ref]
-            progress(6, steps, "Importing the pack into the demo workspace")
-            session.import_pack(pack.path.read_bytes(), trust_fingerprint=study.fingerprint())
-            progress(base - 1, steps, "Filling in the sample reviews")
+            progress(_BASE_STEPS - 1, steps, "Filling in the sample reviews")
 
             def review_progress(done: int, _total: int, label: str) -> None:
-                progress(base - 1 + done, steps, label)
+                progress(_BASE_STEPS - 1 + done, steps, label)
 
             populate_demo_reviews(
                 session.workspace,
@@ -138,6 +123,53 @@ def build_demo_workspace(
     log.info("built demo workspace with %d synthetic cases", case_count)
 
 
+_BASE_STEPS = 8  # the steps before the sample reviews, each reported once
+
+
+def _import_cohort_and_panel(
+    study: Study, cases: Sequence[Case], panel: Sequence[Reviewer]
+) -> None:
+    from reviewer_app.services.demo.synthetic import cohort_csv, panel_csv
+    from reviewer_app.services.intake.study_intake import add_cohort, add_reviewers
+
+    add_cohort(study, cohort_csv(list(cases)).encode("utf-8"), "demo-cohort.csv")
+    add_reviewers(study, panel_csv(list(panel)).encode("utf-8"), "demo-reviewers.csv")
+
+
+def _enrol_pack_and_import(
+    study: Study,
+    session: ReviewerSession,
+    folder: Path,
+    *,
+    cases: Sequence[Case],
+    panel: Sequence[Reviewer],
+    step: Callable[[int, str], None],
+) -> bytes:
+    """The demo reviewer's identity enrolled, the co-reviewer too, every case allocated and
+    the demo reviewer's pack made and imported; returns the co-reviewer's PKCS#12."""
+    from reviewer_app.services.packs.maker import make_packs
+    from reviewer_app.services.trust.enrolment_desk import enrol
+
+    step(2, "Creating the demo reviewer's identity")
+    request = session.create_identity(
+        name=DEMO_REVIEWER.name,
+        profession=DEMO_REVIEWER.profession.value,
+        registration=DEMO_REVIEWER.registration or "",
+        email=DEMO_REVIEWER.email,
+    )
+    enrol(study, request, DEMO_REVIEWER.reviewer_ref)
+    step(3, "Enrolling the demo co-reviewer")
+    co_pkcs12 = _enrol_co_reviewer(study, folder)
+    step(4, "Allocating the demo cases")
+    _allocate(study, cases, panel)
+    step(5, "Making the demo reviewer's assignment pack")
+    made = make_packs(study, folder / DEMO_PACKS_FOLDER)
+    (pack,) = [m for m in made.made if m.reviewer_ref == DEMO_REVIEWER.reviewer_ref]
+    step(6, "Importing the pack into the demo workspace")
+    session.import_pack(pack.path.read_bytes(), trust_fingerprint=study.fingerprint())
+    return co_pkcs12
+
+
 def _enrol_co_reviewer(study: Study, folder: Path) -> bytes:
     """Make the co-reviewer's key and request (as their own workspace would), enrol them, and
     export their identity as PKCS#12 under the public demo passphrase (also written into the
@@ -146,13 +178,14 @@ def _enrol_co_reviewer(study: Study, folder: Path) -> bytes:
     from reviewer_app.services.demo.reviews import DEMO_CO_REVIEWER, DEMO_CO_REVIEWER_PASSPHRASE
     from reviewer_app.services.trust import authority
     from reviewer_app.services.trust import enrolment as identity
-    from reviewer_app.storage.study.repositories import EnrolmentStore
+    from reviewer_app.services.trust.enrolment_desk import enrol
+    from reviewer_app.storage.study.enrolments import EnrolmentStore
 
     co = DEMO_CO_REVIEWER
     key, request = identity.create_identity(
         co.name, co.profession.value, co.registration or "", co.email or ""
     )
-    study.enrol(request, co.reviewer_ref)
+    enrol(study, request, co.reviewer_ref)
     enrolment = EnrolmentStore(study.db).active(co.reviewer_ref)
     if enrolment is None:  # pragma: no cover - enrol has just stored it
         raise RuntimeError("the demo co-reviewer was not enrolled")
@@ -169,8 +202,13 @@ def _enrol_co_reviewer(study: Study, folder: Path) -> bytes:
 def _allocate(study: Study, cases: Sequence[Case], panel: Sequence[Reviewer]) -> None:
     """Every case to the demo reviewer: the planned joint cases with the co-reviewer (joint
     mode, so only the demo reviewer holds them), the others independently with a nurse."""
+    from reviewer_app.domain.vocabulary import ReviewMode
+    from reviewer_app.services.allocation.study_allocation import (
+        allocate,
+        set_case_mode,
+        set_override,
+    )
     from reviewer_app.services.demo.reviews import DEMO_CO_REVIEWER, joint_case_refs
-    from reviewer_app.services.packs.format import ReviewMode
 
     joint = set(joint_case_refs([c.case_ref for c in cases]))
     nurses = [
@@ -180,10 +218,10 @@ def _allocate(study: Study, cases: Sequence[Case], panel: Sequence[Reviewer]) ->
     ]
     for number, case in enumerate(cases):
         if case.case_ref in joint:
-            study.set_case_mode(case.case_ref, ReviewMode.JOINT.value)
+            set_case_mode(study, case.case_ref, ReviewMode.JOINT.value)
             pair = (DEMO_REVIEWER.reviewer_ref, DEMO_CO_REVIEWER.reviewer_ref)
         else:
             free = [n for n in nurses if not is_conflicted(n, case)]
             pair = (DEMO_REVIEWER.reviewer_ref, free[number % len(free)].reviewer_ref)
-        study.set_override(case.case_ref, pair)
-    study.allocate()
+        set_override(study, case.case_ref, pair)
+    allocate(study)

@@ -95,20 +95,19 @@ def _reviewer(source: str, row: CsvRow, problems: list[RowProblem]) -> Reviewer 
             problem(column, "runs over more than one line", f"Put it on one line and {_AGAIN}")
         elif len(value) > (1000 if column == "conflicts" else 100):
             problem(column, "is too long", f"Shorten it and {_AGAIN}")
-    profession = _enum(Profession, values["profession"])
-    if values["profession"] and profession is None:
-        problem(
-            "profession",
-            f'"{values["profession"][:40]}" is not one of the allowed values',
-            f"Use doctor, nurse or other, and {_AGAIN}",
-        )
-    sector = _enum(Sector, values["sector"])
-    if values["sector"] and sector is None:
-        problem(
-            "sector",
-            f'"{values["sector"][:40]}" is not one of the allowed values',
-            f"Use primary, secondary or community, and {_AGAIN}",
-        )
+
+    def allowed(kind: type[E], column: str, listed: str) -> E | None:
+        value = _enum(kind, values[column])
+        if values[column] and value is None:
+            problem(
+                column,
+                f'"{values[column][:40]}" is not one of the allowed values',
+                f"Use {listed}, and {_AGAIN}",
+            )
+        return value
+
+    profession = allowed(Profession, "profession", "doctor, nurse or other")
+    sector = allowed(Sector, "sector", "primary, secondary or community")
     email = values.get("email", "")
     if email and not _EMAIL.fullmatch(email):
         problem("email", "is not an email address", f"Correct it or leave it blank, and {_AGAIN}")

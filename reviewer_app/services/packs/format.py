@@ -18,7 +18,7 @@ addressee is us, then the format version. Before anything is parsed, the pack is
 refused with the limit it broke instead of exhausting memory or the stack; and a pack
 encrypted to more than one recipient is refused, since a pack is for one reviewer alone.
 The header fields named in
-:class:`_PackHeader` keep their names and meaning in every future format version, so even a
+:class:`PackHeader` keep their names and meaning in every future format version, so even a
 newer pack is checked for origin before we say "update the app".
 """
 
@@ -42,13 +42,13 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
-    ValidationError,
     field_validator,
     model_serializer,
     model_validator,
 )
 
 from reviewer_app.domain.case import Case
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import InvalidInputError, NewerVersionError
 from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import (
@@ -71,11 +71,6 @@ MAX_PACK_JSON_BYTES: Final = 20 * _MB  # the signed JSON inside it
 MAX_PACK_DEPTH: Final = 64  # arrays and objects inside one another
 MAX_PACK_CASES: Final = 12_000  # cases, and withdrawn case refs, in one pack
 MAX_PACK_SEQUENCE: Final = 1_000_000  # pack numbers per reviewer run from 1 to this
-
-
-class ReviewMode(StrEnum):
-    INDEPENDENT = "independent"
-    JOINT = "joint"
 
 
 class PackCase(BaseModel):
@@ -181,7 +176,7 @@ def _canonical(doc: object) -> bytes:
     )
 
 
-class _PackHeader(BaseModel):
+class PackHeader(BaseModel):
     """The fields every pack format version keeps, so origin is checked before version."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
@@ -226,11 +221,11 @@ class NewerPackError(NewerVersionError):
     reason = PackRefusal.NEWER_FORMAT
 
 
-_UNCHANGED = " Nothing has been changed."
+UNCHANGED = " Nothing has been changed."
 
 
-def _refuse(reason: PackRefusal, message: str) -> PackRefusedError:
-    return PackRefusedError(reason, message + _UNCHANGED)
+def refuse(reason: PackRefusal, message: str) -> PackRefusedError:
+    return PackRefusedError(reason, message + UNCHANGED)
 
 
 # --- building -------------------------------------------------------------------------------
@@ -326,7 +321,7 @@ def _nesting_depth(document: bytes, limit: int) -> int:
 def check_pack_file(data: bytes) -> None:
     """Refuse a file too large to be a pack before any work is done on it."""
     if len(data) > MAX_PACK_BYTES:
-        raise _refuse(
+        raise refuse(
             PackRefusal.TOO_LARGE,
             f"This file is {_megabytes(len(data))}, more than the {_megabytes(MAX_PACK_BYTES)} "
             "an assignment pack may be, so it was not opened. Check that you picked the "
@@ -337,202 +332,30 @@ def check_pack_file(data: bytes) -> None:
 def check_pack_document(document: bytes) -> None:
     """Refuse (unverified) pack JSON too large or too deeply nested to parse safely."""
     if len(document) > MAX_PACK_JSON_BYTES:
-        raise _refuse(
+        raise refuse(
             PackRefusal.TOO_LARGE,
             f"This assignment pack holds {_megabytes(len(document))} of contents, more than "
             f"the {_megabytes(MAX_PACK_JSON_BYTES)} a pack may hold, so it was not read. "
             "Tell the coordinator.",
         )
     if _nesting_depth(document, MAX_PACK_DEPTH) > MAX_PACK_DEPTH:
-        raise _refuse(
+        raise refuse(
             PackRefusal.TOO_LARGE,
             f"This assignment pack's contents nest more than {MAX_PACK_DEPTH} levels deep, "
             "which no genuine pack does, so it was not read. Tell the coordinator.",
         )
 
 
-def _check_counts(doc: object) -> None:
+def check_counts(doc: object) -> None:
     """Refuse a parsed (unverified) document listing more cases than a pack may hold."""
     if not isinstance(doc, dict):
         return
     for key, what in (("cases", "cases"), ("withdrawn_case_refs", "withdrawn cases")):
         listed = doc.get(key)
         if isinstance(listed, list) and len(listed) > MAX_PACK_CASES:
-            raise _refuse(
+            raise refuse(
                 PackRefusal.TOO_LARGE,
                 f"This assignment pack lists {len(listed):,} {what}, more than the "
                 f"{MAX_PACK_CASES:,} one pack may hold, so it was not read. Tell the "
                 "coordinator.",
             )
-
-
-# --- opening --------------------------------------------------------------------------------
-
-
-def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
-    check_pack_file(data)
-    try:
-        recipients = cms.recipient_count(data)
-        signed = cms.open_envelope(data, key, cert)
-    except cms.NotARecipientError:
-        raise _refuse(
-            PackRefusal.NOT_FOR_YOU,
-            "This assignment pack was not made for you: it is encrypted for another "
-            "reviewer. Check that you picked your own pack, or ask the coordinator.",
-        ) from None
-    except cms.DamagedEnvelopeError:
-        raise _refuse(
-            PackRefusal.DAMAGED,
-            "This assignment pack is addressed to you but is damaged and cannot be "
-            "decrypted. Ask the coordinator to send it again.",
-        ) from None
-    except cms.EnvelopeError:
-        raise _refuse(
-            PackRefusal.NOT_A_PACK,
-            "This file is not an assignment pack (it is not an encrypted pack file).",
-        ) from None
-    if recipients != 1:
-        raise _refuse(
-            PackRefusal.SEVERAL_RECIPIENTS,
-            f"This assignment pack is encrypted for {recipients} people, but a pack is "
-            "always for exactly one reviewer, so it is not opened: others may be able to "
-            "read it. Tell the coordinator.",
-        )
-    return signed
-
-
-def _header(content: bytes) -> _PackHeader | None:
-    """The unverified header, after the bounds that make parsing safe (those refuse)."""
-    check_pack_document(content)
-    try:
-        doc = json.loads(content.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return None
-    _check_counts(doc)
-    try:
-        return _PackHeader.model_validate(doc)
-    except ValidationError:
-        return None
-
-
-def _root_inside(header: _PackHeader) -> x509.Certificate | None:
-    try:
-        root = load_certificate(header.study_root_cert_pem)
-    except InvalidInputError:
-        return None
-    return root if is_study_root(root) else None
-
-
-def open_pack(
-    data: bytes,
-    reviewer_key: rsa.RSAPrivateKey,
-    reviewer_cert: x509.Certificate,
-    pinned_root: x509.Certificate | None,
-) -> OpenedPack:
-    """Decrypt, verify and read a pack; refuse it with a distinct message otherwise.
-
-    With ``pinned_root`` None (first pack of a study) the pack's own root is used, and
-    returned so the caller can show its fingerprint and ask the user to confirm it.
-    """
-    signed = _decrypt(data, reviewer_key, reviewer_cert)
-    try:
-        claimed = cms.unverified_content(signed)
-    except cms.NotSignedDataError:
-        raise _refuse(
-            PackRefusal.DAMAGED,
-            "This assignment pack is damaged: its signed part cannot be read. "
-            "Ask the coordinator to send it again.",
-        ) from None
-    header = _header(claimed)
-    root = _root_inside(header) if header is not None else None
-    anchor = pinned_root if pinned_root is not None else root
-    try:
-        verdict, content = cms.verify_attached(signed, [anchor] if anchor is not None else [])
-    except cms.NotSignedDataError:
-        raise _refuse(
-            PackRefusal.DAMAGED, "This assignment pack is damaged: its signature cannot be read."
-        ) from None
-    if not verdict.intact:
-        raise _refuse(
-            PackRefusal.TAMPERED,
-            "This assignment pack has been altered since the study authority signed it, so "
-            "it cannot be trusted. Ask the coordinator to send it again.",
-        )
-    if header is None:
-        raise _refuse(
-            PackRefusal.NOT_A_PACK,
-            "This file is signed but is not an assignment pack this app can read.",
-        )
-    if root is None:
-        raise _refuse(
-            PackRefusal.FORGED,
-            "This assignment pack does not carry a valid study authority certificate, so "
-            "it may be forged. Tell the coordinator.",
-        )
-    if pinned_root is not None and root != pinned_root:
-        raise _refuse(
-            PackRefusal.OTHER_STUDY,
-            "This assignment pack comes from another study: its study authority "
-            f"(fingerprint {fingerprint(root)}) is not the one this workspace trusts "
-            f"({fingerprint(pinned_root)}).",
-        )
-    if verdict.signer != root or not verdict.trusted:
-        raise _refuse(
-            PackRefusal.FORGED,
-            "This assignment pack was not signed by the study authority, so it may be "
-            "forged. Tell the coordinator.",
-        )
-    if _fp_or_none(header.addressee_cert_fingerprint) != fingerprint(reviewer_cert):
-        raise _refuse(
-            PackRefusal.NOT_FOR_YOU,
-            "This assignment pack is addressed to another reviewer, although it was "
-            "encrypted for you. Tell the coordinator.",
-        )
-    if header.format_version > PACK_FORMAT_VERSION:
-        raise NewerPackError(
-            f"This assignment pack uses format version {header.format_version}, made by a "
-            f"newer version of the app (this one reads up to version {PACK_FORMAT_VERSION})."
-            " Update the app, then open the pack again." + _UNCHANGED
-        )
-    return OpenedPack(
-        content=_read_content(content, reviewer_cert),
-        root_cert=root,
-        root_fingerprint=fingerprint(root),
-        signed_at=verdict.signing_time,
-    )
-
-
-def _fp_or_none(text: str) -> str | None:
-    try:
-        return parse_fingerprint(text)
-    except InvalidInputError:
-        return None
-
-
-def _read_content(content: bytes, reviewer_cert: x509.Certificate) -> PackContent:
-    """Full validation, once origin and addressee are settled (messages carry no values)."""
-    try:
-        pack = PackContent.model_validate_json(content)
-    except ValidationError as err:
-        where = sorted({".".join(str(p) for p in e["loc"][:1]) or "document" for e in err.errors()})
-        bound = (
-            f" A pack number (sequence) runs from 1 to {MAX_PACK_SEQUENCE:,}."
-            if "sequence" in where
-            else ""
-        )
-        raise _refuse(
-            PackRefusal.NOT_A_PACK,
-            "This assignment pack is signed by your study authority but its contents are "
-            f"not valid (problem in: {', '.join(where)}).{bound} Tell the coordinator.",
-        ) from None
-    try:
-        named = load_certificate(pack.reviewer_cert_pem)
-    except InvalidInputError:
-        named = None
-    if named != reviewer_cert:
-        raise _refuse(
-            PackRefusal.NOT_FOR_YOU,
-            "This assignment pack names a different reviewer certificate than yours. "
-            "Tell the coordinator.",
-        )
-    return pack

@@ -37,17 +37,18 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from reviewer_app.domain.case import Case
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import UserError
 from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.packs.format import (
+    UNCHANGED,
     OpenedPack,
     PackRefusal,
-    PackRefusedError,
-    ReviewMode,
     check_pack_document,
     check_pack_file,
-    open_pack,
+    refuse,
 )
+from reviewer_app.services.packs.opening import open_pack
 from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import (
     certificate_pem,
@@ -64,7 +65,6 @@ from reviewer_app.storage.workspace.identity_store import IdentityStore
 log = logging.getLogger(__name__)
 
 IMPORT_ACTOR = "assignment pack import"
-_UNCHANGED = " Nothing has been changed."
 
 
 class TrustNotConfirmedError(UserError):
@@ -142,10 +142,6 @@ class ImportReport:
 
 
 # --- finding our certificate ---------------------------------------------------------------
-
-
-def _refuse(reason: PackRefusal, message: str) -> PackRefusedError:
-    return PackRefusedError(reason, message + _UNCHANGED)
 
 
 def _decrypt_with_key(data: bytes, key: rsa.RSAPrivateKey) -> bytes | None:
@@ -228,11 +224,11 @@ def _open(workspace: Workspace, data: bytes) -> tuple[OpenedPack, x509.Certifica
         cert = x509.load_pem_x509_certificate(stored.cert_pem)
     if cert is None:
         if _not_an_envelope(data):
-            raise _refuse(
+            raise refuse(
                 PackRefusal.NOT_A_PACK,
                 "This file is not an assignment pack (it is not an encrypted pack file).",
             )
-        raise _refuse(
+        raise refuse(
             PackRefusal.NOT_FOR_YOU,
             "This assignment pack was not made for you: it is encrypted for another "
             "reviewer, or it is damaged. Check that you picked your own pack, or ask the "
@@ -241,7 +237,7 @@ def _open(workspace: Workspace, data: bytes) -> tuple[OpenedPack, x509.Certifica
     opened = open_pack(data, key, cert, pinned_cert)
     _check_certificate(opened, cert)
     if pinned is not None and opened.content.study_id != pinned.study_id:
-        raise _refuse(PackRefusal.OTHER_STUDY, "This assignment pack is for another study.")
+        raise refuse(PackRefusal.OTHER_STUDY, "This assignment pack is for another study.")
     return opened, cert
 
 
@@ -250,13 +246,13 @@ def _check_certificate(opened: OpenedPack, cert: x509.Certificate) -> None:
     try:
         cert.verify_directly_issued_by(opened.root_cert)
     except (InvalidSignature, ValueError, TypeError):
-        raise _refuse(
+        raise refuse(
             PackRefusal.FORGED,
             "Your certificate in this pack was not issued by its study authority. "
             "Tell the coordinator.",
         ) from None
     if reviewer_ref_of(cert) != opened.content.addressee_reviewer_ref:
-        raise _refuse(
+        raise refuse(
             PackRefusal.NOT_FOR_YOU,
             "This assignment pack names another reviewer than your certificate does. "
             "Tell the coordinator.",
@@ -303,8 +299,7 @@ def import_pack(
     progress(0, 3, "Checking the assignment pack")
     opened, cert = _open(workspace, data)
     content = opened.content
-    db = workspace.db
-    store = AssignmentStore(db)
+    store = AssignmentStore(workspace.db)
     report = ImportReport(
         pack_id=content.pack_id, sequence=content.sequence, study_name=content.study_name
     )
@@ -320,11 +315,39 @@ def import_pack(
         raise OlderPackError(
             f"This is pack {content.sequence}, but pack {latest} has already been imported: "
             "it is older, so importing it would undo newer changes. Import the newest pack "
-            "from the coordinator instead." + _UNCHANGED
+            "from the coordinator instead." + UNCHANGED
         )
     progress(1, 3, "Applying the cases")
+    _apply(workspace, opened, cert, data, report, pin=pinned is None)
+    progress(3, 3, "Pack imported")
+    log.info(
+        "imported pack sequence %d: %d added, %d updated, %d corrected, %d withdrawn, %d removed",
+        content.sequence,
+        len(report.added),
+        len(report.updated),
+        len(report.corrected),
+        len(report.withdrawn),
+        len(report.removed),
+    )
+    return report
+
+
+def _apply(
+    workspace: Workspace,
+    opened: OpenedPack,
+    cert: x509.Certificate,
+    data: bytes,
+    report: ImportReport,
+    *,
+    pin: bool,
+) -> None:
+    """Everything the pack changes, in one transaction: the pinned root (first pack), the
+    reviewer's certificate, the cases, the review definition, and the pack's record."""
+    content = opened.content
+    db = workspace.db
+    store = AssignmentStore(db)
     with db.transaction():
-        if pinned is None:
+        if pin:
             store.pin_root(
                 certificate_pem(opened.root_cert),
                 opened.root_fingerprint,
@@ -348,17 +371,6 @@ def import_pack(
             len(content.cases),
             len(content.withdrawn_case_refs),
         )
-    progress(3, 3, "Pack imported")
-    log.info(
-        "imported pack sequence %d: %d added, %d updated, %d corrected, %d withdrawn, %d removed",
-        content.sequence,
-        len(report.added),
-        len(report.updated),
-        len(report.corrected),
-        len(report.withdrawn),
-        len(report.removed),
-    )
-    return report
 
 
 def _confirm_trust(trust_fingerprint: str | None, root_fingerprint: str) -> None:
@@ -366,12 +378,12 @@ def _confirm_trust(trust_fingerprint: str | None, root_fingerprint: str) -> None
         raise TrustNotConfirmedError(
             "This is the first pack from this study. Confirm that its study authority "
             f"fingerprint {root_fingerprint} is the one the coordinator read out to you, "
-            "then import it again with that fingerprint." + _UNCHANGED
+            "then import it again with that fingerprint." + UNCHANGED
         )
     if parse_fingerprint(trust_fingerprint) != root_fingerprint:
         raise TrustNotConfirmedError(
             "The fingerprint you confirmed is not the fingerprint of this pack's study "
-            f"authority ({root_fingerprint}). Do not import it: call the coordinator." + _UNCHANGED
+            f"authority ({root_fingerprint}). Do not import it: call the coordinator." + UNCHANGED
         )
 
 

@@ -12,7 +12,8 @@ The GUI and the CLI share these use-cases; nothing here knows about Qt. Two rule
 
 ``evaluate`` is pure (definition + answers + case -> ``ReviewState``) and fast (about 2 ms),
 so the form can show section states, readiness and triggers live while the writer thread
-saves in the background.
+saves in the background. It lives in ``state.py`` (no database there) and is listed in this
+module's ``__all__`` with the rest of what the form needs, so the GUI has one front door.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
-from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.answers import (
     InvalidAnswerError,
     normalise_value,
@@ -33,25 +33,22 @@ from reviewer_app.domain.answers import (
 )
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import (
-    CheckRule,
-    DateQuestion,
-    GroupQuestion,
     ReviewDefinition,
-    SectionKind,
-    SingleChoiceQuestion,
-    TextQuestion,
-    YesNoQuestion,
     default_definition,
     load_definition_version,
 )
-from reviewer_app.domain.issues import ValidationReport
-from reviewer_app.domain.progress import ReadinessItem, SectionState, readiness, section_states
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.domain.triggers import Trigger, fired
 from reviewer_app.domain.validation import validate
 from reviewer_app.domain.values import YES, Answers, JsonValue
 from reviewer_app.errors import ReadOnlyError, UserError
-from reviewer_app.storage.audit import utc_now
+from reviewer_app.services.review.state import (
+    OUTCOME_ACTIONS,
+    FormRoles,
+    ReviewState,
+    evaluate,
+    next_status,
+)
+from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
@@ -76,15 +73,7 @@ __all__ = [
 
 MIN_REASON_LENGTH: Final = 10
 POSITION_KEY: Final = "review.position"
-OUTCOME_ACTIONS: Final = (
-    ReviewStatus.RECORDS_MISSING,
-    ReviewStatus.HANDED_BACK,
-    ReviewStatus.OUTSIDE_METHOD,
-)
-PENDING_OUTCOME_CODE: Final = "outcome.not_recorded"
-_AUTO_STATUSES: Final = frozenset(
-    {ReviewStatus.NOT_STARTED, ReviewStatus.IN_PROGRESS, ReviewStatus.READY_TO_SIGN}
-)
+_URGENT_REASON: Final = "Immediate safety concern recorded"  # the audit entry's reason
 
 DefinitionLoader = Callable[[str, int], ReviewDefinition]
 
@@ -95,161 +84,6 @@ class ReasonTooShortError(UserError):
 
 class OutcomeIncompleteError(UserError):
     """An outcome was asked for while something it needs (the screening) is missing."""
-
-
-# --- what the form needs to know about the definition ---------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FormRoles:
-    """Questions with a special role, found by section kind and type (never by fixed id).
-
-    ``outcome`` is the outcome section's choice, ``outcome_reason`` its reason; the immediate
-    safety section holds the yes/no ``concern``, ``who_told`` and ``date_told``;
-    ``escalation_decision`` is the question the trigger check asks for.
-    """
-
-    outcome: str | None = None
-    outcome_reason: str | None = None
-    concern: str | None = None
-    who_told: str | None = None
-    date_told: str | None = None
-    escalation_decision: str | None = None
-
-    @classmethod
-    def of(cls, definition: ReviewDefinition) -> FormRoles:
-        outcome = reason = concern = who = when = decision = None
-        for section in definition.sections_of_kind(SectionKind.OUTCOME):
-            for q in section.questions:
-                if outcome is None and isinstance(q, SingleChoiceQuestion):
-                    values = {o.value for o in q.options}
-                    if {s.value for s in OUTCOME_ACTIONS} <= values:
-                        outcome = q.id
-                elif reason is None and isinstance(q, TextQuestion):
-                    reason = q.id
-        for section in definition.sections_of_kind(SectionKind.IMMEDIATE_SAFETY):
-            for q in section.questions:
-                if concern is None and isinstance(q, YesNoQuestion):
-                    concern = q.id
-                elif who is None and isinstance(q, TextQuestion):
-                    who = q.id
-                elif when is None and isinstance(q, DateQuestion):
-                    when = q.id
-        for rule in definition.rules:
-            if isinstance(rule, CheckRule) and rule.check == "triggers_need_decision":
-                decision = str(rule.params.get("question", "")) or None
-        return cls(outcome, reason, concern, who, when, decision)
-
-
-# --- the derived state of a review ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewState:
-    """Everything the form shows that follows from the answers (recomputed on every change)."""
-
-    report: ValidationReport
-    sections: dict[str, SectionState]
-    readiness: list[ReadinessItem]
-    escalation_triggers: list[Trigger]
-    second_review_triggers: list[Trigger]
-    relevant_sections: frozenset[str]
-    relevant_questions: frozenset[str]
-    item_relevant: dict[tuple[str, str], frozenset[str]]
-    pending_outcome: ReviewStatus | None
-    needs_escalation_decision: bool
-    immediate_concern: bool
-
-    @property
-    def can_sign(self) -> bool:
-        return not self.readiness
-
-    def is_relevant(self, question_id: str, group_id: str | None = None, item_id: str = "") -> bool:
-        if group_id is None:
-            return question_id in self.relevant_questions
-        return question_id in self.item_relevant.get((group_id, item_id), frozenset())
-
-
-def evaluate(
-    definition: ReviewDefinition,
-    answers: Answers,
-    case: Case,
-    status: ReviewStatus | None = None,
-) -> ReviewState:
-    """The validation report, section states, readiness and triggers for these answers.
-
-    ``status`` is the review's: once an outcome is recorded it is no longer "pending".
-    """
-    roles = FormRoles.of(definition)
-    view = AnswerView(definition, answers)
-    report = validate(definition, answers, case)
-    sections = section_states(definition, answers, report)
-    ready = readiness(definition, report)
-    relevant_sections = frozenset(s.id for s in definition.sections if view.section_relevant(s))
-    relevant = frozenset(
-        q.id
-        for section in definition.sections
-        if section.id in relevant_sections
-        for q in section.questions
-        if view.is_relevant(q.id)
-    )
-    item_relevant: dict[tuple[str, str], frozenset[str]] = {}
-    for _, question in definition.top_questions():
-        if isinstance(question, GroupQuestion):
-            for item in view.items(question.id):
-                item_relevant[(question.id, item.item_id)] = frozenset(
-                    q.id for q in question.item_questions if item.is_relevant(q.id)
-                )
-    pending = None if status is not None and status.is_outcome else _pending_outcome(view, roles)
-    if pending is not None:
-        section = definition.section_of(roles.outcome or "")
-        ready.append(
-            ReadinessItem(
-                PENDING_OUTCOME_CODE,
-                f'You chose "{pending.label}": record this outcome with its button at the '
-                "bottom of the form, which asks for the reason.",
-                section.id,
-                section.title,
-                roles.outcome,
-            )
-        )
-    triggers = fired(definition.escalation_triggers, view)
-    decision = roles.escalation_decision
-    return ReviewState(
-        report=report,
-        sections=sections,
-        readiness=ready,
-        escalation_triggers=triggers,
-        second_review_triggers=fired(definition.second_review_triggers, view),
-        relevant_sections=relevant_sections,
-        relevant_questions=relevant,
-        item_relevant=item_relevant,
-        pending_outcome=pending,
-        needs_escalation_decision=bool(triggers)
-        and decision is not None
-        and not view.is_answered(decision),
-        immediate_concern=roles.concern is not None and view.value(roles.concern) == YES,
-    )
-
-
-def _pending_outcome(view: AnswerView, roles: FormRoles) -> ReviewStatus | None:
-    """An outcome chosen in the form (not "full review"): it still needs its explicit action."""
-    if roles.outcome is None:
-        return None
-    value = view.value(roles.outcome)
-    for status in OUTCOME_ACTIONS:
-        if value == status.value:
-            return status
-    return None
-
-
-def next_status(current: ReviewStatus, state: ReviewState) -> ReviewStatus:
-    """in progress <-> ready to sign from the report; every other status stays as it is."""
-    if current not in _AUTO_STATUSES:
-        return current
-    if state.report.can_sign and state.pending_outcome is None:
-        return ReviewStatus.READY_TO_SIGN
-    return ReviewStatus.IN_PROGRESS
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -422,9 +256,7 @@ class ReviewService:
         if target != review.status:
             review = self._reviews.set_status(review_id, target, actor)
         if state.immediate_concern and not review.urgent:
-            review = self._reviews.set_urgent(
-                review_id, True, actor, reason="Immediate safety concern recorded"
-            )
+            review = self._reviews.set_urgent(review_id, True, actor, reason=_URGENT_REASON)
         return review
 
     def _refuse_if_locked(self, review: Review) -> None:
@@ -452,11 +284,7 @@ class ReviewService:
         status = ReviewStatus(outcome)
         if status not in OUTCOME_ACTIONS:
             raise UserError(f'"{status.label}" is not an outcome that can be recorded here.')
-        reason = reason.strip()
-        if len(reason) < MIN_REASON_LENGTH:
-            raise ReasonTooShortError(
-                f'Give the reason for "{status.label}" in at least {MIN_REASON_LENGTH} characters.'
-            )
+        reason = _checked_reason(reason, f'"{status.label}"')
         review = self._reviews.get(review_id)
         self._refuse_if_locked(review)
         definition = self.definition_for(review)
@@ -484,11 +312,7 @@ class ReviewService:
 
     def reopen(self, review_id: int, actor: str, reason: str) -> OpenReview:
         """Take a review out of an outcome so it can continue (the answers are kept)."""
-        reason = reason.strip()
-        if len(reason) < MIN_REASON_LENGTH:
-            raise ReasonTooShortError(
-                f"Give the reason for reopening in at least {MIN_REASON_LENGTH} characters."
-            )
+        reason = _checked_reason(reason, "reopening")
         review = self._reviews.get(review_id)
         if self._reviews.is_signed(review_id):
             raise ReadOnlyError(
@@ -520,9 +344,7 @@ class ReviewService:
             changes[roles.date_told] = told_on.isoformat()
         result = self.save(review_id, changes, actor)
         if not result.urgent:  # the answers were already there: still make sure of the flag
-            flagged = self._reviews.set_urgent(
-                review_id, True, actor, reason="Immediate safety concern recorded"
-            )
+            flagged = self._reviews.set_urgent(review_id, True, actor, reason=_URGENT_REASON)
             result = SaveResult(
                 review_id, result.changed, flagged.status, flagged.urgent, result.saved_at
             )
@@ -541,6 +363,16 @@ class ReviewService:
         with self._db.transaction():
             for key, value in values.items():
                 self._reviews.set_ui_state(key, value)
+
+
+def _checked_reason(reason: str, what: str) -> str:
+    """The reason, trimmed; refused when too short to tell a later reader anything."""
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ReasonTooShortError(
+            f"Give the reason for {what} in at least {MIN_REASON_LENGTH} characters."
+        )
+    return reason
 
 
 def _checked_changes(

@@ -21,7 +21,7 @@ from pathlib import Path
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
 from reviewer_app.progress import Progress, no_progress
-from reviewer_app.services.signing.actions import summary_file_name
+from reviewer_app.services.signing.background import summary_file_name
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
 
@@ -68,7 +68,7 @@ def export_signed_summaries(
     ``kind``: the full summary, the taskforce copy, or both. ``progress(done, total, label)``
     is called once before the first file and after each case. Uses the workspace's main
     connection: a caller on another thread passes a workspace on its own connection
-    (``services.signing.actions.own_connection``).
+    (``services.signing.background.own_connection``).
     """
     kinds = (kind,) if isinstance(kind, DocumentKind) else tuple(dict.fromkeys(kind))
     if not kinds:

@@ -25,49 +25,44 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
-from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.validation import validate
-from reviewer_app.errors import NotFoundError, ReadOnlyError, UserError
-from reviewer_app.services.signing.canonical import CanonicalContent, canonical_content, outcome_of
-from reviewer_app.services.signing.pades import (
-    SignaturePlace,
-    SigningIdentity,
-    sign_pdf,
-    verify_pdf,
+from reviewer_app.domain.vocabulary import DocumentKind
+from reviewer_app.errors import NotFoundError, ReadOnlyError
+from reviewer_app.services.signing.canonical import CanonicalContent, outcome_of
+from reviewer_app.services.signing.cosigner_slots import CosignerSlots
+from reviewer_app.services.signing.pades_sign import SigningIdentity, sign_pdf
+from reviewer_app.services.signing.rules import (
+    NO_IDENTITY,
+    NOT_ENROLLED,
+    SIGNABLE_STATUSES,
+    NotEnrolledError,
+    SignoffRefusedError,
+    UnacknowledgedWarningsError,
+    ValidationBlocksSigningError,
 )
-from reviewer_app.services.summary.input import (
-    ChangedField,
-    Signer,
-    SummaryInput,
-    SummaryOutcome,
-    changes_between,
+from reviewer_app.services.signing.signed_pdfs import (
+    CO_REVIEWER_FIELD,
+    SignJob,
+    produce_signed_pdfs,
+    produced,
+    self_check,
+    signature_reason,
 )
-from reviewer_app.services.summary.pdf import RenderedSummary, render_summary_layout
-from reviewer_app.services.summary.signature_block import field_name_for
-from reviewer_app.services.trust.authority import (
-    certificate_pem,
-    fingerprint,
-    load_certificate,
-    reviewer_ref_of,
-    study_id_of,
-)
+from reviewer_app.services.signing.signing_inputs import SigningInputs, reviewer_signer
+from reviewer_app.services.trust.authority import certificate_pem, load_certificate, reviewer_ref_of
 from reviewer_app.services.trust.enrolment import import_pkcs12
 from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.audit import AuditHead, AuditLog, utc_now
+from reviewer_app.storage.audit import AuditHead, AuditLog
+from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.keys import unlock_key
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.cases import CaseStore
@@ -75,7 +70,6 @@ from reviewer_app.storage.workspace.identity_store import IdentityStore, StoredI
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
 from reviewer_app.storage.workspace.signatures import (
     CosignerSlot,
-    DocumentKind,
     SignatureRecord,
     SignatureRole,
     SignatureStore,
@@ -83,52 +77,6 @@ from reviewer_app.storage.workspace.signatures import (
 )
 
 log = logging.getLogger(__name__)
-
-REVIEWER_FIELD = field_name_for("reviewer", 0)
-CO_REVIEWER_FIELD = field_name_for("co-reviewer", 1)
-PENDING_PROFESSION = "Recorded by the study coordinator"
-
-_SIGNABLE = frozenset(
-    {
-        ReviewStatus.NOT_STARTED,
-        ReviewStatus.IN_PROGRESS,
-        ReviewStatus.READY_TO_SIGN,
-        ReviewStatus.AMENDMENT_IN_PROGRESS,
-        ReviewStatus.RECORDS_MISSING,
-        ReviewStatus.HANDED_BACK,
-        ReviewStatus.OUTSIDE_METHOD,
-    }
-)
-
-
-class SignoffRefusedError(UserError):
-    """Signing was refused; the message says why and what to do."""
-
-
-class ValidationBlocksSigningError(SignoffRefusedError):
-    def __init__(self, errors: Sequence[Issue]) -> None:
-        self.issues = tuple(errors)
-        listed = "; ".join(i.message for i in errors[:5])
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        super().__init__(
-            f"This review cannot be signed yet: {len(errors)} problem(s) must be fixed first: "
-            f"{listed}{more}."
-        )
-
-
-class UnacknowledgedWarningsError(SignoffRefusedError):
-    def __init__(self, warnings: Sequence[Issue]) -> None:
-        self.issues = tuple(warnings)
-        codes = sorted({i.code for i in warnings})
-        listed = "; ".join(f"{i.code}: {i.message}" for i in warnings)
-        super().__init__(
-            "Every warning must be read and acknowledged before signing. Not acknowledged: "
-            f"{listed}. (Acknowledge with the codes {', '.join(codes)}.)"
-        )
-
-
-class NotEnrolledError(SignoffRefusedError):
-    """No identity, or no certificate from the study authority yet."""
 
 
 @dataclass(frozen=True)
@@ -164,29 +112,25 @@ class SigningSession:
 
 
 @dataclass(frozen=True)
-class _Draft:
-    """One review version about to be signed, with everything its summary shows."""
+class _SignerDetails:
+    """Who a signature row records as the signer, and the certificate they signed with."""
 
-    review: Review
-    case: Case
-    definition: ReviewDefinition
-    content: CanonicalContent
-    signers: tuple[Signer, ...]
+    reviewer_ref: str | None
+    name: str
+    profession: str
+    registration: str | None
+    cert: x509.Certificate
 
-
-@dataclass(frozen=True)
-class SignJob:
-    """One review version to sign: the two summaries' inputs and what the signature records.
-
-    Picklable, so that batch signing can render and sign in worker processes.
-    """
-
-    review_id: int
-    version: int
-    signed_at: dt.datetime
-    content: CanonicalContent
-    reason: str
-    inputs: dict[DocumentKind, SummaryInput]
+    @classmethod
+    def of(cls, session: SigningSession) -> _SignerDetails:
+        stored = session.stored
+        return cls(
+            stored.reviewer_ref,
+            stored.name,
+            stored.profession,
+            stored.registration or None,
+            session.identity.cert,
+        )
 
 
 @dataclass(frozen=True)
@@ -212,8 +156,10 @@ class SignoffService:
         self._workspace = workspace
         self._db = workspace.db
         self._clock = clock
-        self._load_definition = definition_loader
-        self._synthetic = synthetic
+        self._inputs = SigningInputs(
+            self._db, clock=clock, definition_loader=definition_loader, synthetic=synthetic
+        )
+        self._slots = CosignerSlots(self._db, clock=clock)
         self._reviews = ReviewStore(self._db, clock=clock)
         self._cases = CaseStore(self._db, clock=clock)
         self._store = SignatureStore(self._db, clock=clock)
@@ -223,7 +169,7 @@ class SignoffService:
     # -- checks ------------------------------------------------------------------------------
 
     def definition_for(self, review: Review) -> ReviewDefinition:
-        return self._load_definition(review.definition_id, int(review.definition_version))
+        return self._inputs.definition_for(review)
 
     def check(self, review_id: int) -> SignoffCheck:
         """Validation as the sign dialog shows it: errors block, warnings need acknowledging."""
@@ -239,15 +185,9 @@ class SignoffService:
         """Check the passphrase (the workspace key) and load the enrolled identity once."""
         stored = IdentityStore(self._db).get()
         if stored is None:
-            raise NotEnrolledError(
-                "This workspace has no reviewer identity, so nobody can sign here. Create "
-                "your identity and import the pack your coordinator sends you first."
-            )
+            raise NotEnrolledError(NO_IDENTITY)
         if stored.cert_pem is None:
-            raise NotEnrolledError(
-                "Your identity is not enrolled yet: the study authority's certificate arrives "
-                "with your first assignment pack. Import it, then sign."
-            )
+            raise NotEnrolledError(NOT_ENROLLED)
         unlock_key(Workspace.key_check_path_in(self._workspace.folder), passphrase)
         cert = load_certificate(stored.cert_pem)
         chain = tuple(load_certificate(p) for p in stored.chain_pems)
@@ -298,28 +238,13 @@ class SignoffService:
         head = self._audit.head()
         jobs = [self._prepare(session, rid, ack, head) for rid, ack in items]
         acknowledged = {rid: ack for rid, ack in items}
-        count = workers if workers is not None else min(4, os.cpu_count() or 1)
         results: list[SignResult] = []
-        produced: Iterable[dict[DocumentKind, bytes]]
-        pool: ProcessPoolExecutor | None = None
-        if count > 1 and len(jobs) > 1:
-            pool = ProcessPoolExecutor(
-                max_workers=count,
-                initializer=_worker_init,
-                initargs=(_identity_pems(session.identity),),
-            )
-            produced = pool.map(_worker_produce, jobs, chunksize=4)
-        else:
-            produced = (produce_signed_pdfs(job, session.identity) for job in jobs)
-        try:
-            for done, (job, pdfs) in enumerate(zip(jobs, produced, strict=True), start=1):
+        with produced(jobs, session.identity, workers) as pdfs_of_each:
+            for done, (job, pdfs) in enumerate(zip(jobs, pdfs_of_each, strict=True), start=1):
                 with self._db.transaction():
                     results.append(self._commit(session, job, pdfs, acknowledged[job.review_id]))
                 if progress is not None:
                     progress(done, len(jobs))
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
         return results
 
     def _prepare(
@@ -331,21 +256,15 @@ class SignoffService:
     ) -> SignJob:
         """Everything the two summaries show, read from storage (no writes)."""
         review = self._precheck(review_id, acknowledged).review
-        case = self._cases.get(review.case_ref)
-        definition = self.definition_for(review)
-        content = self._content(review, case, definition, head)
         signed_at = self._clock()
-        joint = self._co_reviewer_name(review.case_ref)
-        me = self._signer(session.stored, "reviewer", signed_at)
-        signers = (me,) if joint is None else (me, _pending_co_reviewer(joint))
-        draft = _Draft(review, case, definition, content, signers)
+        draft = self._inputs.draft(review, head, reviewer_signer(session.stored, signed_at))
         return SignJob(
             review_id=review_id,
             version=review.version,
             signed_at=signed_at,
-            content=content,
-            reason=_reason(review, content, "Reviewer sign-off"),
-            inputs={kind: self._summary_input(draft, kind) for kind in DocumentKind},
+            content=draft.content,
+            reason=signature_reason(review, draft.content, "Reviewer sign-off"),
+            inputs={kind: self._inputs.summary_input(draft, kind) for kind in DocumentKind},
         )
 
     def _commit(
@@ -357,9 +276,8 @@ class SignoffService:
     ) -> SignResult:
         """Store one signed version; must run inside a transaction."""
         review = self._precheck(job.review_id, acknowledged).review
-        case = self._cases.get(review.case_ref)
-        now = self._content(review, case, self.definition_for(review), job.content.audit_head)
-        if now.sha256 != job.content.sha256:
+        head = job.content.audit_head
+        if self._inputs.content(review, head).sha256 != job.content.sha256:
             raise SignoffRefusedError(
                 f"Review {review.case_ref} changed while it was being signed; nothing was "
                 "signed. Check it and sign again."
@@ -368,19 +286,16 @@ class SignoffService:
             review = self._reviews.set_status(job.review_id, ReviewStatus.SIGNED, session.actor)
         record = self._record(
             job.review_id,
-            seq=1,
-            role=SignatureRole.REVIEWER,
-            session=session,
+            SignatureRole.REVIEWER,
+            _SignerDetails.of(session),
             signed_at=job.signed_at,
-            content=job.content,
-            head=job.content.audit_head,
+            content_sha256=job.content.sha256,
+            head=head,
         )
-        self._store.add_signature(record)
         docs = {
             kind: self._store.add_document(job.review_id, review.version, kind, 1, pdfs[kind])
             for kind in DocumentKind
         }
-        head = job.content.audit_head
         self._audit.append(
             actor=session.actor,
             action="signed",
@@ -410,7 +325,7 @@ class SignoffService:
                 f"Review {review.case_ref} version {review.version} is already signed. "
                 "Start an amendment to change it."
             )
-        if review.status not in _SIGNABLE:
+        if review.status not in SIGNABLE_STATUSES:
             raise SignoffRefusedError(f"A review that is {review.status.label} cannot be signed.")
         check = self.check(review_id)
         if check.errors:
@@ -420,164 +335,46 @@ class SignoffService:
             raise UnacknowledgedWarningsError(missing)
         return check
 
-    def _content(
-        self, review: Review, case: Case, definition: ReviewDefinition, head: AuditHead
-    ) -> CanonicalContent:
-        previous = self._previous(review)
-        return canonical_content(
-            case=case,
-            definition=definition,
-            answers=self._reviews.answers(review.id),
-            version=review.version,
-            outcome=outcome_of(review.status),
-            outcome_reason=review.outcome_reason,
-            supersedes_version=None if previous is None else previous.version,
-            amendment_reason=review.amendment_reason,
-            audit_head=head,
-        )
-
-    def _previous(self, review: Review) -> Review | None:
-        return (
-            None if review.amends_review_id is None else self._reviews.get(review.amends_review_id)
-        )
-
-    def _co_reviewer_name(self, case_ref: str) -> str | None:
-        assignment = self._assignments.assignment(case_ref)
-        if assignment is None or assignment.review_mode != "joint":
-            return None
-        return assignment.co_reviewer_name or "Co-reviewer"
-
-    @staticmethod
-    def _signer(stored: StoredIdentity, role: str, signed_at: dt.datetime) -> Signer:
-        return Signer(
-            name=stored.name,
-            profession=stored.profession,
-            registration=stored.registration or None,
-            role="reviewer" if role == "reviewer" else "co-reviewer",
-            signed_at=signed_at,
-        )
-
-    def _summary_input(self, draft: _Draft, kind: DocumentKind) -> SummaryInput:
-        review, case, definition = draft.review, draft.case, draft.definition
-        previous = self._previous(review)
-        changes: tuple[ChangedField, ...] = ()
-        if previous is not None:
-            changes = changes_between(
-                definition, self._reviews.answers(previous.id), self._reviews.answers(review.id)
-            )
-        study_name, study_id = self._study()
-        return SummaryInput(
-            study_name=study_name,
-            study_id=study_id,
-            case=case,
-            definition=definition,
-            answers=self._reviews.answers(review.id),
-            version=review.version,
-            supersedes=None if previous is None else previous.version,
-            amendment_reason=review.amendment_reason,
-            changes=changes,
-            outcome=SummaryOutcome(review.status.value) if review.status.is_outcome else None,
-            outcome_reason=review.outcome_reason,
-            signers=draft.signers,
-            content_hash=draft.content.sha256,
-            synthetic=self._synthetic,
-            taskforce_copy=kind is DocumentKind.TASKFORCE,
-        )
-
-    def _study(self) -> tuple[str, str]:
-        pinned = self._assignments.pinned_root()
-        if pinned is not None:
-            return pinned.study_name, pinned.study_id
-        stored = IdentityStore(self._db).get()
-        for pem in () if stored is None else stored.chain_pems:
-            root = load_certificate(pem)
-            study_id = study_id_of(root)
-            if study_id:
-                names = root.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-                return (str(names[0].value) if names else study_id), study_id
-        return "Unknown study", "unknown"
-
     def _record(
         self,
         review_id: int,
-        *,
-        seq: int,
         role: SignatureRole,
-        session: SigningSession,
+        signer: _SignerDetails,
+        *,
         signed_at: dt.datetime,
-        content: CanonicalContent | str,
+        content_sha256: str,
         head: AuditHead,
     ) -> SignatureRecord:
-        stored = session.stored
-        return SignatureRecord(
+        """Store the signature row: who signed, when, what content and audit head it seals."""
+        record = SignatureRecord(
             review_id=review_id,
-            seq=seq,
+            seq=1 if role is SignatureRole.REVIEWER else 2,
             role=role,
-            signer_ref=stored.reviewer_ref,
-            signer_name=stored.name,
-            signer_profession=stored.profession,
-            signer_registration=stored.registration or None,
+            signer_ref=signer.reviewer_ref,
+            signer_name=signer.name,
+            signer_profession=signer.profession,
+            signer_registration=signer.registration,
             signed_at=signed_at,
-            content_sha256=content if isinstance(content, str) else content.sha256,
+            content_sha256=content_sha256,
             audit_seq=head.seq,
             audit_hash=head.hash,
-            cert_pem=certificate_pem(session.identity.cert),
+            cert_pem=certificate_pem(signer.cert),
         )
+        self._store.add_signature(record)
+        return record
 
     # -- co-signing --------------------------------------------------------------------------
 
     def add_cosigner(self, pkcs12: bytes, passphrase: str) -> CosignerSlot:
         """Hold a co-reviewer's exported identity (checked to open, kept under THEIR passphrase)."""
-        opened = import_pkcs12(pkcs12, passphrase)
-        own = IdentityStore(self._db).get()
-        if own is not None and own.cert_pem is not None:
-            own_cert = load_certificate(own.cert_pem)
-            if own_cert.public_key().public_numbers() == opened.cert.public_key().public_numbers():  # type: ignore[union-attr]
-                raise SignoffRefusedError(
-                    "This is your own identity. The co-reviewer brings the identity file "
-                    "exported from their own workspace."
-                )
-            self._check_same_study(opened.cert, own.chain_pems)
-        name_attrs = opened.cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-        name = str(name_attrs[0].value) if name_attrs else "Co-reviewer"
-        with self._db.transaction():
-            slot_id = self._store.add_slot(
-                pkcs12,
-                reviewer_ref=reviewer_ref_of(opened.cert),
-                name=name,
-                cert_fingerprint=fingerprint(opened.cert),
-            )
-            self._audit.append(
-                actor=(own.reviewer_ref if own else None) or "reviewer",
-                action="cosigner_added",
-                new={"slot": slot_id, "reviewer_ref": reviewer_ref_of(opened.cert)},
-            )
-        return self._store.slot(slot_id)
-
-    @staticmethod
-    def _check_same_study(cert: x509.Certificate, chain_pems: Sequence[bytes]) -> None:
-        for pem in chain_pems:
-            root = load_certificate(pem)
-            try:
-                cert.verify_directly_issued_by(root)
-            except (InvalidSignature, ValueError, TypeError):
-                continue
-            return
-        raise SignoffRefusedError(
-            "This co-reviewer's certificate was not issued by your study's authority, so their "
-            "signature could not be verified against the study."
-        )
+        return self._slots.add(pkcs12, passphrase)
 
     def remove_cosigner(self, slot_id: int) -> None:
         """Forget a held co-reviewer identity (after co-signing, or if brought by mistake)."""
-        with self._db.transaction():
-            if self._store.remove_slot(slot_id):
-                self._audit.append(
-                    actor="reviewer", action="cosigner_removed", new={"slot": slot_id}
-                )
+        self._slots.remove(slot_id)
 
     def cosigners(self) -> list[CosignerSlot]:
-        return self._store.slots()
+        return self._slots.all()
 
     def cosign(self, review_id: int, slot_id: int, passphrase: str) -> SignResult:
         """Add the held co-reviewer's signature to both stored PDFs of a signed version."""
@@ -587,62 +384,25 @@ class SignoffService:
         co_ref = reviewer_ref_of(opened.cert)
         with self._db.transaction():
             review = self._reviews.get(review_id)
-            existing = self._store.signatures(review_id)
-            if not existing:
-                raise SignoffRefusedError("Only a signed review can be co-signed.")
-            if len(existing) > 1:
-                raise ReadOnlyError("This review version is already co-signed.")
-            first = existing[0]
-            if co_ref is not None and co_ref == first.signer_ref:
-                raise SignoffRefusedError(
-                    "The co-reviewer must be someone other than the reviewer."
-                )
-            assignment = self._assignments.assignment(review.case_ref)
-            if (
-                assignment is not None
-                and assignment.co_reviewer_ref is not None
-                and co_ref != assignment.co_reviewer_ref
-            ):
-                raise SignoffRefusedError(
-                    f"This case's co-reviewer is {assignment.co_reviewer_ref}; the identity "
-                    "held is someone else's."
-                )
-            case = self._cases.get(review.case_ref)
-            definition = self.definition_for(review)
-            recomputed = self._content(
-                review, case, definition, AuditHead(first.audit_seq, first.audit_hash)
-            )
-            if recomputed.sha256 != first.content_sha256:
+            first = self._first_signature(review, co_ref)
+            sealed = self._inputs.content(review, AuditHead(first.audit_seq, first.audit_hash))
+            if sealed.sha256 != first.content_sha256:
                 raise SignoffRefusedError(
                     "The stored review no longer matches what was signed, so it cannot be "
                     "co-signed. Please report this to the study coordinator."
                 )
             head = self._audit.head()
             signed_at = self._clock()
-            docs = {}
-            for kind in DocumentKind:
-                current = self._store.latest_document(review_id, kind)
-                if current is None:
-                    raise NotFoundError("The signed summary of this review is missing.")
-                pdf = sign_pdf(
-                    current.pdf,
-                    identity,
-                    field_name=CO_REVIEWER_FIELD,
-                    reason=_reason(review, recomputed, "Co-reviewer sign-off"),
-                )
-                self_check(pdf, expected_signatures=2)
-                docs[kind] = self._store.add_document(review_id, review.version, kind, 2, pdf)
-            session = SigningSession(identity, _cosigner_details(slot, opened.cert))
+            docs = self._cosigned_documents(review, identity, sealed)
+            signer = _SignerDetails(co_ref, slot.name, "Not recorded", None, opened.cert)
             record = self._record(
                 review_id,
-                seq=2,
-                role=SignatureRole.CO_REVIEWER,
-                session=session,
+                SignatureRole.CO_REVIEWER,
+                signer,
                 signed_at=signed_at,
-                content=first.content_sha256,
+                content_sha256=first.content_sha256,
                 head=head,
             )
-            self._store.add_signature(record)
             self._audit.append(
                 actor=co_ref or "co-reviewer",
                 action="co_signed",
@@ -662,6 +422,47 @@ class SignoffService:
             docs[DocumentKind.TASKFORCE],
             first.content_sha256,
         )
+
+    def _first_signature(self, review: Review, co_ref: str | None) -> SignatureRecord:
+        """The reviewer's signature, once it is certain ``co_ref`` may add the second."""
+        existing = self._store.signatures(review.id)
+        if not existing:
+            raise SignoffRefusedError("Only a signed review can be co-signed.")
+        if len(existing) > 1:
+            raise ReadOnlyError("This review version is already co-signed.")
+        first = existing[0]
+        if co_ref is not None and co_ref == first.signer_ref:
+            raise SignoffRefusedError("The co-reviewer must be someone other than the reviewer.")
+        assignment = self._assignments.assignment(review.case_ref)
+        if (
+            assignment is not None
+            and assignment.co_reviewer_ref is not None
+            and co_ref != assignment.co_reviewer_ref
+        ):
+            raise SignoffRefusedError(
+                f"This case's co-reviewer is {assignment.co_reviewer_ref}; the identity "
+                "held is someone else's."
+            )
+        return first
+
+    def _cosigned_documents(
+        self, review: Review, identity: SigningIdentity, sealed: CanonicalContent
+    ) -> dict[DocumentKind, SignedDocument]:
+        """Both stored PDFs with the co-signature appended, self-checked and stored."""
+        docs = {}
+        for kind in DocumentKind:
+            current = self._store.latest_document(review.id, kind)
+            if current is None:
+                raise NotFoundError("The signed summary of this review is missing.")
+            pdf = sign_pdf(
+                current.pdf,
+                identity,
+                field_name=CO_REVIEWER_FIELD,
+                reason=signature_reason(review, sealed, "Co-reviewer sign-off"),
+            )
+            self_check(pdf, expected_signatures=2)
+            docs[kind] = self._store.add_document(review.id, review.version, kind, 2, pdf)
+        return docs
 
     # -- amendment and the stored documents ----------------------------------------------------
 
@@ -693,99 +494,5 @@ class SignoffService:
         return found
 
 
-def produce_signed_pdfs(
-    job: SignJob,
-    identity: SigningIdentity,
-    renderer: Callable[[SummaryInput], RenderedSummary] = render_summary_layout,
-) -> dict[DocumentKind, bytes]:
-    """Render both summaries and sign each in the reviewer's box (no storage involved)."""
-    found = {}
-    for kind, data in job.inputs.items():
-        rendered = renderer(data)
-        places = {
-            b.field_name: SignaturePlace(b.field_name, b.page_index, b.box)
-            for b in rendered.signature_boxes
-        }
-        signed = sign_pdf(
-            rendered.pdf,
-            identity,
-            field_name=REVIEWER_FIELD,
-            reason=job.reason,
-            certify=True,
-            place=places.get(REVIEWER_FIELD),
-            reserve=[p for name, p in places.items() if name != REVIEWER_FIELD],
-        )
-        self_check(signed, expected_signatures=1)
-        found[kind] = signed
-    return found
-
-
-def self_check(pdf: bytes, expected_signatures: int) -> None:
-    """Never store a file that our own verifier would not pass."""
-    result = verify_pdf(pdf)
-    if not result.ok or len(result.signatures) != expected_signatures:
-        log.error("freshly signed PDF failed verification: %s", "; ".join(result.failures))
-        raise SignoffRefusedError(
-            "The signed summary did not pass its own verification, so nothing was saved. "
-            "Please report this to the study coordinator."
-        )
-
-
-_WORKER_IDENTITY: SigningIdentity | None = None
-
-
-def _identity_pems(identity: SigningIdentity) -> tuple[bytes, bytes, tuple[bytes, ...]]:
-    key = identity.key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    cert = identity.cert.public_bytes(serialization.Encoding.PEM)
-    chain = tuple(c.public_bytes(serialization.Encoding.PEM) for c in identity.chain)
-    return key, cert, chain
-
-
-def _worker_init(pems: tuple[bytes, bytes, tuple[bytes, ...]]) -> None:
-    """Load the signing key once per worker process (it arrives through a pipe, not a file)."""
-    global _WORKER_IDENTITY  # noqa: PLW0603 - one identity per worker process
-    key_pem, cert_pem, chain_pems = pems
-    key = serialization.load_pem_private_key(key_pem, None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError("not an RSA key")
-    _WORKER_IDENTITY = SigningIdentity(
-        key, load_certificate(cert_pem), tuple(load_certificate(p) for p in chain_pems)
-    )
-
-
-def _worker_produce(job: SignJob) -> dict[DocumentKind, bytes]:
-    if _WORKER_IDENTITY is None:
-        raise RuntimeError("worker not initialised")
-    return produce_signed_pdfs(job, _WORKER_IDENTITY)
-
-
-def _pending_co_reviewer(name: str) -> Signer:
-    return Signer(name=name, profession=PENDING_PROFESSION, role="co-reviewer", signed_at=None)
-
-
-def _cosigner_details(slot: CosignerSlot, cert: x509.Certificate) -> StoredIdentity:
-    """The co-reviewer as a signature row records them (from their certificate)."""
-    return StoredIdentity(
-        private_key_pem=b"",
-        cert_pem=None,
-        chain_pems=(),
-        reviewer_ref=reviewer_ref_of(cert),
-        name=slot.name,
-        profession="Not recorded",
-        registration="",
-        email="",
-        created_at=slot.added_at,
-        enrolled_at=None,
-    )
-
-
-def _reason(review: Review, content: CanonicalContent, what: str) -> str:
-    """The signature's /Reason: case, version and content hash (no patient data)."""
-    return (
-        f"{what}: case {review.case_ref} version {review.version}; review content "
-        f"SHA-256 {content.sha256}"
-    )
+def _both(docs: Mapping[DocumentKind, SignedDocument]) -> tuple[SignedDocument, SignedDocument]:
+    return docs[DocumentKind.FULL], docs[DocumentKind.TASKFORCE]

@@ -15,11 +15,10 @@ replaced. The check errs towards redacting: a lost clause costs less than a leak
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.identifiers import nfc
-from reviewer_app.domain.text_identifiers import identifiers_in
+from reviewer_app.domain.text_identifiers import fold_accents, identifiers_in
 from reviewer_app.services.pdf.styles import REDACTED
 
 __all__ = ["REDACTED", "Redactor"]
@@ -27,23 +26,6 @@ __all__ = ["REDACTED", "Redactor"]
 _SENTENCE_END = re.compile(r"((?<=[.!?;])\s+|\n+)")
 _NON_DIGIT = re.compile(r"\D+")
 _NON_ALNUM = re.compile(r"[\W_]+")
-# Letters that carry their mark without a combining character (NFKD leaves them alone).
-_UNDECOMPOSED = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-    }
-)
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc]")
 
 
@@ -99,10 +81,12 @@ class Redactor:
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents or apostrophes, for comparing names as typed."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _APOSTROPHES.sub("", bare).casefold()
+    """Lower case without accents or apostrophes, for comparing names as typed.
+
+    The accents are folded by the domain's ``fold_accents``, so that redaction and the
+    identifier check (rule 8) fold exactly the same letters.
+    """
+    return _APOSTROPHES.sub("", fold_accents(text)).casefold()
 
 
 def _compact(text: str) -> str:

@@ -178,20 +178,7 @@ def create_study_authority(
         .not_valid_before(now - CLOCK_SKEW)
         .not_valid_after(now + ROOT_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(authority=True), critical=True)
         .add_extension(ski, critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
@@ -199,6 +186,22 @@ def create_study_authority(
         .sign(key, hashes.SHA256())
     )
     return key, cert
+
+
+def _key_usage(*, authority: bool) -> x509.KeyUsage:
+    """The root signs certificates and packs only; a reviewer signs, commits to what they
+    sign (non-repudiation) and receives packs encrypted to their key."""
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=not authority,
+        key_encipherment=not authority,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=authority,
+        crl_sign=authority,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
 def issue_reviewer_certificate(
@@ -222,10 +225,28 @@ def issue_reviewer_certificate(
         request = read_enrolment_request(request)
     if authority_key.public_key().public_numbers() != _rsa_public(root_cert).public_numbers():
         raise InvalidInputError("This key does not belong to the study authority certificate.")
+    builder = _reviewer_certificate(request, reviewer_ref, root_cert, authority_key)
+    if replace_existing_fp is not None:
+        replaced = fingerprint_bytes(replace_existing_fp)
+        builder = builder.add_extension(
+            x509.UnrecognizedExtension(OID_REPLACES_CERTIFICATE, b"\x04\x20" + replaced),
+            critical=False,
+        )
+    return builder.sign(authority_key, hashes.SHA256())
+
+
+def _reviewer_certificate(
+    request: EnrolmentRequest,
+    reviewer_ref: str,
+    root_cert: x509.Certificate,
+    authority_key: rsa.RSAPrivateKey,
+) -> x509.CertificateBuilder:
+    """The reviewer's certificate, unsigned: named by their name and reference, for signing
+    and encryption (S/MIME and document signing), valid no longer than the root."""
     csr = request.csr()
     now = _now()
     not_after = min(now + REVIEWER_VALIDITY, root_cert.not_valid_after_utc)
-    builder = (
+    return (
         x509.CertificateBuilder()
         .subject_name(
             x509.Name(
@@ -241,20 +262,7 @@ def issue_reviewer_certificate(
         .not_valid_before(now - CLOCK_SKEW)
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(authority=False), critical=True)
         .add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, OID_DOCUMENT_SIGNING]),
             critical=False,
@@ -269,13 +277,6 @@ def issue_reviewer_certificate(
             critical=False,
         )
     )
-    if replace_existing_fp is not None:
-        replaced = fingerprint_bytes(replace_existing_fp)
-        builder = builder.add_extension(
-            x509.UnrecognizedExtension(OID_REPLACES_CERTIFICATE, b"\x04\x20" + replaced),
-            critical=False,
-        )
-    return builder.sign(authority_key, hashes.SHA256())
 
 
 def replaced_fingerprint_of(cert: x509.Certificate) -> str | None:

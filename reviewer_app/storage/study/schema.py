@@ -21,8 +21,8 @@ from the coordinator's study passphrase through the same Argon2id scheme as a wo
 
 from __future__ import annotations
 
-from reviewer_app.storage.database import Database
-from reviewer_app.storage.migrations import Migration, case_columns_sql
+from reviewer_app.storage.case_columns import case_columns_sql
+from reviewer_app.storage.database import Database, Migration
 
 _MODES = "'independent', 'joint'"
 
@@ -130,4 +130,3 @@ def _study_v2(db: Database) -> None:
 
 # Append only; never edit a released step (same rule as the workspace's MIGRATIONS).
 STUDY_MIGRATIONS: tuple[Migration, ...] = (_study_v1, _study_v2)
-STUDY_LATEST_VERSION = len(STUDY_MIGRATIONS)

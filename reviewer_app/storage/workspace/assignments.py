@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.case import Case
-from reviewer_app.storage.audit import iso_utc, utc_now
+from reviewer_app.domain.vocabulary import ReviewMode
+from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
-
-_CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)
+from reviewer_app.storage.workspace.cases import CASE_FIELDS, CaseStore, case_from_row
 
 
 class PinnedRoot(BaseModel):
@@ -56,14 +56,14 @@ class Assignment(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     case_ref: str
-    review_mode: str
+    review_mode: ReviewMode
     co_reviewer_ref: str | None
     co_reviewer_name: str | None
     pack_sequence: int
 
 
 _HELD_SQL = f"""
-SELECT {", ".join("c." + f for f in _CASE_FIELDS)}, c.withdrawn, c.identifiers_corrected,
+SELECT {", ".join("c." + f for f in CASE_FIELDS)}, c.withdrawn, c.identifiers_corrected,
        EXISTS (SELECT 1 FROM reviews r WHERE r.case_ref = c.case_ref)
 FROM cases c
 """
@@ -109,13 +109,6 @@ class AssignmentStore:
         )
         return None if row is None else _imported(row)
 
-    def imported_packs(self) -> list[ImportedPack]:
-        rows = self._db.query_all(
-            "SELECT pack_id, sequence, imported_at, digest, case_count, withdrawn_count "
-            "FROM imported_packs ORDER BY sequence"
-        )
-        return [_imported(r) for r in rows]
-
     def latest_sequence(self) -> int:
         row = self._db.query_one("SELECT coalesce(max(sequence), 0) FROM imported_packs")
         return int(row[0]) if row else 0
@@ -160,12 +153,10 @@ class AssignmentStore:
     # -- cases
 
     def held_cases(self) -> dict[str, HeldCase]:
-        n = len(_CASE_FIELDS)
+        n = len(CASE_FIELDS)
         held: dict[str, HeldCase] = {}
         for row in self._db.query_all(_HELD_SQL):
-            case = Case.model_validate(
-                {k: v for k, v in zip(_CASE_FIELDS, row[:n], strict=True) if v is not None}
-            )
+            case = case_from_row(row)
             held[case.case_ref] = HeldCase(
                 case=case,
                 withdrawn=bool(row[n]),
@@ -176,12 +167,7 @@ class AssignmentStore:
 
     def write_cases(self, cases: Sequence[Case]) -> None:
         """Insert or refresh case facts; storage flags (withdrawn, corrected) are kept."""
-        if not cases:
-            return
-        now = iso_utc(self._clock())
-        rows = [{**c.model_dump(mode="json"), "imported_at": now} for c in cases]
-        with self._db.transaction():
-            self._db.su.table("cases").upsert_all(rows, pk="case_ref")
+        CaseStore(self._db, clock=self._clock).upsert_many(cases)
 
     def set_flags(
         self, case_refs: Iterable[str], *, withdrawn: bool | None = None, corrected: bool = False

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from reviewer_app.domain.case import Case, PlaceOfDeath
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
+from reviewer_app.domain.vocabulary import CaseFlag
 from reviewer_app.errors import NotFoundError
-from reviewer_app.storage.audit import iso_utc, utc_now
+from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
 
-_CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)
+CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)  # the cases table's leading columns
+
+
+def case_from_row(row: Sequence[Any]) -> Case:
+    """The case in a row's first ``len(CASE_FIELDS)`` columns (NULL: the field's default)."""
+    values = zip(CASE_FIELDS, row[: len(CASE_FIELDS)], strict=True)
+    return Case.model_validate({k: v for k, v in values if v is not None})
 
 
 class CaseRecord(BaseModel):
@@ -50,7 +58,7 @@ class CaseSummary(BaseModel):
     review_version: int | None
     answered: int
     progress: float
-    flags: tuple[str, ...]
+    flags: tuple[CaseFlag, ...]
 
 
 def _display_name(family_name: str, given_names: str) -> str:
@@ -120,7 +128,7 @@ class CaseStore:
         return self.get_record(case_ref).case
 
     def get_record(self, case_ref: str) -> CaseRecord:
-        columns = ", ".join(_CASE_FIELDS)
+        columns = ", ".join(CASE_FIELDS)
         row = self._db.query_one(
             f"SELECT {columns}, withdrawn, identifiers_corrected, imported_at "
             "FROM cases WHERE case_ref = ?",
@@ -128,12 +136,9 @@ class CaseStore:
         )
         if row is None:
             raise NotFoundError(f"There is no case {case_ref} in this workspace.")
-        n = len(_CASE_FIELDS)
-        case = Case.model_validate(
-            {k: v for k, v in zip(_CASE_FIELDS, row[:n], strict=True) if v is not None}
-        )
+        n = len(CASE_FIELDS)
         return CaseRecord(
-            case=case,
+            case=case_from_row(row),
             withdrawn=bool(row[n]),
             identifiers_corrected=bool(row[n + 1]),
             imported_at=datetime.fromisoformat(row[n + 2]),
@@ -198,15 +203,15 @@ class CaseStore:
                 progress = min(answered / total_questions, 0.95)
             else:
                 progress = 0.0
-            flags: list[str] = []
+            flags: list[CaseFlag] = []
             if urgent:
-                flags.append("urgent")
+                flags.append(CaseFlag.URGENT)
             if withdrawn:
-                flags.append("withdrawn")
+                flags.append(CaseFlag.WITHDRAWN)
             if corrected:
-                flags.append("identifiers corrected")
+                flags.append(CaseFlag.IDENTIFIERS_CORRECTED)
             if version is not None and version > 1:
-                flags.append("amended")
+                flags.append(CaseFlag.AMENDED)
             append(
                 {
                     "case_ref": case_ref,

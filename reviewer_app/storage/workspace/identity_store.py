@@ -14,7 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.errors import UserError
-from reviewer_app.storage.audit import iso_utc, utc_now
+from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
 
 

@@ -18,9 +18,10 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import NotFoundError, ReadOnlyError, UserError
-from reviewer_app.storage.audit import AuditLog, canonical_json, iso_utc, utc_now
+from reviewer_app.storage.audit import AuditLog, canonical_json
+from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
-from reviewer_app.storage.migrations import LOCKED_STATUSES
+from reviewer_app.storage.workspace.schema import LOCKED_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -164,15 +165,7 @@ class ReviewStore:
                 "UPDATE reviews SET status = ?, outcome_reason = ?, updated_at = ? WHERE id = ?",
                 (status.value, outcome_reason, iso_utc(self._clock()), review_id),
             )
-            self._audit.append(
-                actor=actor,
-                action="status",
-                review_id=review_id,
-                field="status",
-                old=review.status.value,
-                new=status.value,
-                reason=reason,
-            )
+            self._audit_status(review, status, actor, reason)
             return self.get(review_id)
 
     def set_urgent(
@@ -310,24 +303,12 @@ class ReviewStore:
                 )
             )
             now = self._clock()
-            stamp = iso_utc(now)
             changed = 0
             for question_id, new_json in encoded.items():
                 old_json = current.get(question_id)
                 if old_json == new_json:
                     continue
-                if new_json is None:
-                    self._db.execute(
-                        "DELETE FROM answers WHERE review_id = ? AND question_id = ?",
-                        (review_id, question_id),
-                    )
-                else:
-                    self._db.execute(
-                        "INSERT INTO answers (review_id, question_id, value_json, updated_at) "
-                        "VALUES (?, ?, ?, ?) ON CONFLICT (review_id, question_id) DO UPDATE "
-                        "SET value_json = excluded.value_json, updated_at = excluded.updated_at",
-                        (review_id, question_id, new_json, stamp),
-                    )
+                self._write_answer(review_id, question_id, new_json, iso_utc(now))
                 self._audit.append(
                     actor=actor,
                     action="answer",
@@ -340,27 +321,57 @@ class ReviewStore:
                 )
                 changed += 1
             if changed:
-                status = (
-                    ReviewStatus.IN_PROGRESS
-                    if review.status == ReviewStatus.NOT_STARTED
-                    else review.status
-                )
-                self._db.execute(
-                    "UPDATE reviews SET updated_at = ?, status = ? WHERE id = ?",
-                    (stamp, status.value, review_id),
-                )
-                if status != review.status:
-                    self._audit.append(
-                        actor=actor,
-                        action="status",
-                        review_id=review_id,
-                        field="status",
-                        old=review.status.value,
-                        new=status.value,
-                        at=now,
-                    )
+                self._touch(review, actor, now)
             log.debug("saved %d answer change(s) for review %d", changed, review_id)
             return changed
+
+    def _write_answer(
+        self, review_id: int, question_id: str, value_json: str | None, stamp: str
+    ) -> None:
+        """One answer row set, or deleted for ``None`` (unanswered is no row, never a value)."""
+        if value_json is None:
+            self._db.execute(
+                "DELETE FROM answers WHERE review_id = ? AND question_id = ?",
+                (review_id, question_id),
+            )
+        else:
+            self._db.execute(
+                "INSERT INTO answers (review_id, question_id, value_json, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (review_id, question_id) DO UPDATE "
+                "SET value_json = excluded.value_json, updated_at = excluded.updated_at",
+                (review_id, question_id, value_json, stamp),
+            )
+
+    def _touch(self, review: Review, actor: str, now: datetime) -> None:
+        """After answers changed: the review's ``updated_at`` moves, not started -> in progress."""
+        status = (
+            ReviewStatus.IN_PROGRESS if review.status == ReviewStatus.NOT_STARTED else review.status
+        )
+        self._db.execute(
+            "UPDATE reviews SET updated_at = ?, status = ? WHERE id = ?",
+            (iso_utc(now), status.value, review.id),
+        )
+        if status != review.status:
+            self._audit_status(review, status, actor, at=now)
+
+    def _audit_status(
+        self,
+        review: Review,
+        status: ReviewStatus,
+        actor: str,
+        reason: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        self._audit.append(
+            actor=actor,
+            action="status",
+            review_id=review.id,
+            field="status",
+            old=review.status.value,
+            new=status.value,
+            reason=reason,
+            at=at,
+        )
 
 
 class UiStateStore:

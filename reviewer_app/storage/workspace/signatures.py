@@ -15,19 +15,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewer_app.domain.vocabulary import DocumentKind as DocumentKind  # noqa: PLC0414 (re-export: moved to domain)
 from reviewer_app.errors import NotFoundError
-from reviewer_app.storage.audit import iso_utc, utc_now
+from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
 
 
 class SignatureRole(StrEnum):
     REVIEWER = "reviewer"
     CO_REVIEWER = "co_reviewer"
-
-
-class DocumentKind(StrEnum):
-    FULL = "full"
-    TASKFORCE = "taskforce"
 
 
 class SignatureRecord(BaseModel):

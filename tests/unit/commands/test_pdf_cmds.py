@@ -22,7 +22,7 @@ from reviewer_app.commands.pdf_cmds import (
     SIGNER_NOT_CHECKED_EXIT,
     VERIFIED_EXIT,
 )
-from reviewer_app.services.signing.pades import SigningIdentity, sign_pdf
+from reviewer_app.services.signing.pades_sign import SigningIdentity, sign_pdf
 from reviewer_app.services.trust.authority import certificate_pem, issue_reviewer_certificate
 from reviewer_app.storage.workspace.signatures import DocumentKind
 from tests.support.crypto_fixtures import alice, bob, enrolment, study_a, study_b

@@ -125,7 +125,7 @@ def test_cosign_from_an_exported_identity(
 
 
 def test_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reviewer_app.services.signing.pades import sign_pdf
+    from reviewer_app.services.signing.pades_sign import sign_pdf
 
     signed = sign_pdf(tiny_pdf(), identity_of(alice()), field_name="S", reason="r", certify=True)
     good = write(tmp_path, "good.pdf", signed)

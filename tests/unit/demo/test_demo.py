@@ -37,7 +37,7 @@ from reviewer_app.services.demo.reviews import (
     planned_states,
 )
 from reviewer_app.services.session import ReviewerSession
-from reviewer_app.services.signing.pades import Coverage, verify_pdf
+from reviewer_app.services.signing.pades_verify import Coverage, verify_pdf
 from reviewer_app.services.study import Study
 from reviewer_app.services.trust.authority import certificate_pem
 from reviewer_app.services.trust.enrolment import import_pkcs12

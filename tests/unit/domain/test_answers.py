@@ -25,12 +25,6 @@ from reviewer_app.domain.answers import (
 from reviewer_app.domain.definition import ReviewDefinition, default_definition
 from reviewer_app.errors import UserError
 
-
-@pytest.fixture(scope="module")
-def d() -> ReviewDefinition:
-    return default_definition()
-
-
 # --- avoidability on both scales ------------------------------------------------------------
 
 

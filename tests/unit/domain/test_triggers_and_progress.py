@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.validation import (
     SectionState,
     escalation_triggers,
@@ -15,19 +15,9 @@ from reviewer_app.domain.validation import (
     section_states,
     validate,
 )
-from tests.support.review_fixtures import LONG_COMMENT, complete_answers, make_case, outcome_only
+from tests.support.review_fixtures import LONG_COMMENT, make_case, outcome_only
 
 CASE = make_case()
-
-
-@pytest.fixture(scope="module")
-def d() -> ReviewDefinition:
-    return default_definition()
-
-
-@pytest.fixture
-def full(d: ReviewDefinition) -> dict[str, Any]:
-    return complete_answers(d)
 
 
 def ids(triggers: list[Any]) -> list[str]:

@@ -17,19 +17,9 @@ from reviewer_app.domain.validation import (
     changed_fields,
     validate,
 )
-from tests.support.review_fixtures import LONG_COMMENT, complete_answers, make_case, outcome_only
+from tests.support.review_fixtures import LONG_COMMENT, make_case, outcome_only
 
 CASE = make_case()
-
-
-@pytest.fixture(scope="module")
-def d() -> ReviewDefinition:
-    return default_definition()
-
-
-@pytest.fixture
-def full(d: ReviewDefinition) -> dict[str, Any]:
-    return complete_answers(d)
 
 
 def check(d: ReviewDefinition, answers: dict[str, Any], case: Any = CASE) -> ValidationReport:

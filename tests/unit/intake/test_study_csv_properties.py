@@ -14,10 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer_app.errors import InvalidInputError
+from reviewer_app.services.intake import study_intake
 from reviewer_app.services.intake.cohort_csv import read_cohort
 from reviewer_app.services.intake.panel_csv import read_panel
 from reviewer_app.services.study import Study
-from reviewer_app.storage.study.repositories import CohortStore, PanelStore
+from reviewer_app.storage.study.cohort import CohortStore
+from reviewer_app.storage.study.panel import PanelStore
 from tests.support.study_fixtures import cohort_bytes, new_study, panel_bytes, snapshot
 
 FUZZ = settings(
@@ -56,7 +58,7 @@ def _mutate(data: st.DataObject, original: bytes) -> bytes:
 def _check_all_or_nothing(study: Study, data: bytes) -> None:
     before = snapshot(study.db)
     try:
-        report = study.add_cohort(data, "fuzz.csv")
+        report = study_intake.add_cohort(study, data, "fuzz.csv")
     except InvalidInputError as err:
         assert str(err).strip()
         assert snapshot(study.db) == before
@@ -88,7 +90,7 @@ def test_mutated_panels_import_whole_or_not_at_all(study: Study, data: st.DataOb
     raw = _mutate(data, panel_bytes())
     before = snapshot(study.db)
     try:
-        study.add_reviewers(raw, "fuzz.csv")
+        study_intake.add_reviewers(study, raw, "fuzz.csv")
     except InvalidInputError:
         assert snapshot(study.db) == before
         return
@@ -101,7 +103,7 @@ def test_mutated_panels_import_whole_or_not_at_all(study: Study, data: st.DataOb
 def test_the_property_checker_sees_a_partial_import(tmp_path: Path) -> None:
     """Guard: the all-or-nothing check fails when a file's rows are not all stored."""
     with new_study(tmp_path / "s", cases=0) as s:
-        s.add_cohort(cohort_bytes(3), "first.csv")
+        study_intake.add_cohort(s, cohort_bytes(3), "first.csv")
         parsed = read_cohort(cohort_bytes(5), "x.csv")
         stored = {c.case_ref for c in CohortStore(s.db).cases()}
         assert {c.case_ref for c in parsed.cases} - stored  # what the checker would catch

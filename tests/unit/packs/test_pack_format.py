@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import NewerVersionError, UserError
 from reviewer_app.services.packs.format import (
     MAX_PACK_BYTES,
@@ -31,10 +32,9 @@ from reviewer_app.services.packs.format import (
     PackCase,
     PackRefusal,
     PackRefusedError,
-    ReviewMode,
     build_pack,
-    open_pack,
 )
+from reviewer_app.services.packs.opening import open_pack
 from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import (
     certificate_pem,

@@ -14,13 +14,16 @@ from cryptography import x509
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import NewerVersionError, ReadOnlyError, UserError
+from reviewer_app.services.allocation import study_allocation
+from reviewer_app.services.intake import study_intake
+from reviewer_app.services.packs import maker as pack_maker
 from reviewer_app.services.packs.format import (
     PackCase,
     PackContent,
     PackRefusal,
     PackRefusedError,
-    ReviewMode,
     build_pack,
 )
 from reviewer_app.services.packs.importer import OlderPackError, TrustNotConfirmedError
@@ -29,7 +32,7 @@ from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import certificate_pem, fingerprint
 from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.storage.audit import AuditLog, verify_audit
-from reviewer_app.storage.study.repositories import EnrolmentStore
+from reviewer_app.storage.study.enrolments import EnrolmentStore
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from tests.support.crypto_fixtures import study_b
@@ -56,11 +59,11 @@ def _first_import(w: World, ref: str = "R01") -> tuple[dict[str, Path], Reviewer
 def _content(w: World, ref: str, **overrides: Any) -> tuple[PackContent, Any, Any, Any]:
     """Pack content for ``ref`` from the world's study, plus the signing material."""
     with w.study() as study:
-        key, root = study._signing_authority()
+        key, root = study.signing_authority()
         enrolment = EnrolmentStore(study.db).active(ref)
         assert enrolment is not None
         cert = x509.load_pem_x509_certificate(enrolment.cert_pem.encode())
-        from reviewer_app.storage.study.repositories import CohortStore
+        from reviewer_app.storage.study.cohort import CohortStore
 
         cases = CohortStore(study.db).cases()[:3]
         info = study.info
@@ -199,7 +202,7 @@ def test_a_pack_from_another_study_is_refused(w: World, tmp_path: Path, template
     # the other world's R01 has another key: re-encrypt its content for our R01's certificate
     content, _k, _r, cert = _content(w, "R01")
     with other.study() as study:
-        key, root = study._signing_authority()
+        key, root = study.signing_authority()
     doc = content.model_dump(mode="json")
     doc["study_root_cert_pem"] = certificate_pem(root)
     signed = cms.sign_attached(json.dumps(doc).encode(), key, root)
@@ -314,13 +317,13 @@ def test_a_pack_encrypted_for_two_reviewers_is_refused(w: World) -> None:
 def _set_case(w: World, case_ref: str, **changes: str) -> None:
     """Correct one case in the study's cohort (as a corrected CSV would)."""
     from reviewer_app.services.demo.synthetic import cohort_csv
-    from reviewer_app.storage.study.repositories import CohortStore
+    from reviewer_app.storage.study.cohort import CohortStore
 
     with w.study() as study:
         cases = CohortStore(study.db).cases()
         updated = [c.model_copy(update=changes) if c.case_ref == case_ref else c for c in cases]
-        study.add_cohort(cohort_csv(updated).encode(), "corrected.csv")
-        study.allocate()
+        study_intake.add_cohort(study, cohort_csv(updated).encode(), "corrected.csv")
+        study_allocation.allocate(study)
 
 
 def test_a_later_pack_updates_corrects_and_never_touches_answers(w: World) -> None:
@@ -365,13 +368,15 @@ def test_a_later_pack_adds_and_withdraws(w: World) -> None:
         reviews.save_answer(review.id, "phase.overall.comment", "Started", "R01")
     with w.study() as study:
         for ref in (started, never_opened):
-            study.set_override(ref, ("R03", "R04"))
-        study.add_cohort(
-            importlib.import_module("tests.support.study_fixtures").cohort_bytes(16), "more.csv"
+            study_allocation.set_override(study, ref, ("R03", "R04"))
+        study_intake.add_cohort(
+            study,
+            importlib.import_module("tests.support.study_fixtures").cohort_bytes(16),
+            "more.csv",
         )
-        study.allocate()
-        pairs = study.allocation().pairs
-        report = study.make_packs(w.packs_dir)
+        study_allocation.allocate(study)
+        pairs = study_allocation.allocation(study).pairs
+        report = pack_maker.make_packs(study, w.packs_dir)
     path = next(m.path for m in report.made if m.reviewer_ref == "R01")
     new_for_r01 = sorted(c for c, p in pairs.items() if "R01" in p and c not in held)
     with w.session("R01") as session:
@@ -398,7 +403,7 @@ def test_a_withdrawn_case_given_back_is_reinstated(w: World) -> None:
         w, "R01", sequence=10, cases=[], withdrawn_case_refs=[case_ref]
     )
     with w.study() as study:
-        from reviewer_app.storage.study.repositories import CohortStore
+        from reviewer_app.storage.study.cohort import CohortStore
 
         case = next(c for c in CohortStore(study.db).cases() if c.case_ref == case_ref)
     back, *_ = _content(w, "R01", sequence=11, cases=[PackCase(case=case)])
@@ -412,7 +417,7 @@ def test_a_withdrawn_case_given_back_is_reinstated(w: World) -> None:
 
 
 def _cases(w: World) -> list[Any]:
-    from reviewer_app.storage.study.repositories import CohortStore
+    from reviewer_app.storage.study.cohort import CohortStore
 
     with w.study() as study:
         return CohortStore(study.db).cases()[:3]
@@ -556,7 +561,9 @@ def test_mutated_packs_are_refused_cleanly_or_import_the_original(
         # A mutation the formats tolerate must still be the pack the authority signed.
         held = {s.case_ref for s in session.list_cases()}
     with w.study() as study:
-        expected = {c for c, pair in study.allocation().pairs.items() if "R01" in pair}
+        expected = {
+            c for c, pair in study_allocation.allocation(study).pairs.items() if "R01" in pair
+        }
     assert report.sequence == 1 and held == expected
 
 

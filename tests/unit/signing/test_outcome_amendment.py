@@ -16,22 +16,13 @@ import pytest
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import ReadOnlyError, UserError
 from reviewer_app.services.demo.sample_answers import complete_answers
-from reviewer_app.services.signing.pades import verify_pdf
+from reviewer_app.services.signing.pades_verify import verify_pdf
 from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from tests.support.crypto_fixtures import study_a
+from tests.support.review_fixtures import SCREENING
 from tests.support.signoff_fixtures import PASSPHRASE, Bench, make_bench
 
-SCREENING = {
-    "screening.death_category": "adult",
-    "screening.learning_disability": "no",
-    "screening.autism": "no",
-    "screening.severe_mental_illness": "no",
-    "screening.concerns_family": "no",
-    "screening.concerns_staff": "no",
-    "screening.existing_process": "no",
-    "screening.conflict_of_interest": "no",
-}
 REASON = "The acute trust notes could not be found."
 
 

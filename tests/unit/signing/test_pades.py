@@ -6,19 +6,20 @@ import random
 
 import pytest
 
-from reviewer_app.services.signing.pades import (
-    SIGNER_UNREADABLE,
+from reviewer_app.services.signing.pades_sign import (
+    SignaturePlace,
+    SigningFailedError,
+    SigningIdentity,
+    sign_pdf,
+)
+from reviewer_app.services.signing.pades_verify import (
     ChangesAfter,
     Coverage,
     NotAPdfError,
-    SignaturePlace,
     SignerSource,
-    SigningFailedError,
-    SigningIdentity,
-    describe,
-    sign_pdf,
     verify_pdf,
 )
+from reviewer_app.services.signing.verification_text import SIGNER_UNREADABLE, describe
 from tests.support.crypto_fixtures import alice, bob, carol_in_b, study_a, study_b
 from tests.support.pdf_edits import content_change
 from tests.support.signoff_fixtures import identity_of, needs_pdfsig, pdfsig, tiny_pdf
@@ -197,7 +198,7 @@ def test_certificates_of_either_length_parity_sign() -> None:
     reservation: a bug once made every signer with an odd-length chain unable to sign."""
     from cryptography.hazmat.primitives import serialization
 
-    from reviewer_app.services.signing.pades import SigningIdentity
+    from reviewer_app.services.signing.pades_sign import SigningIdentity
     from reviewer_app.services.trust.authority import issue_reviewer_certificate
     from reviewer_app.services.trust.enrolment import create_identity
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reviewer_app.domain.issues import Issue, Severity
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import ReadOnlyError, UserError, WrongPassphraseError
-from reviewer_app.services.signing.pades import Coverage, verify_pdf
-from reviewer_app.services.signing.signoff import (
+from reviewer_app.services.signing.pades_verify import Coverage, verify_pdf
+from reviewer_app.services.signing.rules import (
     NotEnrolledError,
     SignoffRefusedError,
     UnacknowledgedWarningsError,
@@ -101,6 +102,14 @@ def test_validation_errors_block_signing(bench: Bench) -> None:
     assert info.value.issues
     assert nothing_stored(bench, opened.review_id)
     assert bench.reviews.reload(opened.review_id).status is not ReviewStatus.SIGNED
+
+
+def test_the_refusal_names_every_validation_problem() -> None:
+    problems = [Issue(f"E{n}", Severity.ERROR, f"problem number {n}") for n in range(1, 9)]
+    message = str(ValidationBlocksSigningError(problems))
+    assert "8 problem(s)" in message
+    assert all(f"problem number {n}" in message for n in range(1, 9))
+    assert "more)" not in message
 
 
 def test_every_warning_must_be_acknowledged(bench: Bench) -> None:

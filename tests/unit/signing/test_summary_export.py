@@ -11,7 +11,7 @@ import pytest
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
 from reviewer_app.services.signing import export as summary_export
-from reviewer_app.services.signing.actions import own_connection, summary_file_name
+from reviewer_app.services.signing.background import own_connection, summary_file_name
 from reviewer_app.services.signing.export import export_signed_summaries
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
 from tests.support.signoff_fixtures import COSIGNER_PASSPHRASE, Bench, bob_pkcs12, make_bench

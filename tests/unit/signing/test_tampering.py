@@ -7,7 +7,7 @@ signature value.
 
 Our verdict on a single changed byte is decided, not sampled: a signature is "not intact"
 exactly when the byte is inside what it signs OR inside its own signature value area
-(/Contents, padding and delimiters included; see ``pades``). That is stricter than pdfsig,
+(/Contents, padding and delimiters included; see ``raw_signatures``). That is stricter than pdfsig,
 which reads a non-hex character as a 0 digit and ignores the unsigned parts of the value,
 so the tests assert our own expected verdict plus "never laxer than pdfsig" (whatever
 pdfsig says is not valid, we say is not intact, and the file fails), not exact agreement.
@@ -29,13 +29,13 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.services.signing.pades import (
+from reviewer_app.services.signing.pades_verify import (
     Coverage,
     PdfVerification,
     SignatureReport,
-    describe,
     verify_pdf,
 )
+from reviewer_app.services.signing.verification_text import describe
 from tests.support.pdf_edits import content_change
 from tests.support.signoff_fixtures import (
     COSIGNER_PASSPHRASE,

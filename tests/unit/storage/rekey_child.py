@@ -26,7 +26,7 @@ def main() -> None:
     if kind == "workspace":
         from reviewer_app.services.workspace import change_workspace_passphrase as change
     else:
-        from reviewer_app.services.study_passphrase import change_study_passphrase as change
+        from reviewer_app.services.study import change_study_passphrase as change
     change(Path(folder), os.environ["REKEY_OLD"], os.environ["REKEY_NEW"], kdf=TEST_KDF, step=step)
     print("finished", flush=True)
 

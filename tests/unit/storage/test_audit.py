@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,10 @@ ENTRIES = 6
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    key = DatabaseKey(os.urandom(32))
-    database = Database(tmp_path / "w.db", key)
-    migrate(database, key)
-    log = AuditLog(database)
-    with database.transaction():
+def db(workspace_db: Database) -> Database:
+    """The shared workspace database with ENTRIES audit entries (this file's ``db``)."""
+    log = AuditLog(workspace_db)
+    with workspace_db.transaction():
         for i in range(1, ENTRIES + 1):
             log.append(
                 actor="R01 Dr Test",
@@ -45,8 +42,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
                 new={"v": i, "text": "Nguyễn"},
                 reason="because" if i % 2 else None,
             )
-    yield database
-    database.close()
+    return workspace_db
 
 
 def _untrigger(db: Database) -> None:

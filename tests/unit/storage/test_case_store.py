@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
 from reviewer_app.domain.case import Case, PlaceOfDeath, Sex, Tristate
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.vocabulary import CaseFlag
 from reviewer_app.errors import NotFoundError
 from reviewer_app.storage.database import Database
-from reviewer_app.storage.keys import DatabaseKey
-from reviewer_app.storage.migrations import migrate
 from reviewer_app.storage.workspace.cases import CaseStore, CaseSummary
 from reviewer_app.storage.workspace.reviews import ReviewStore
 
@@ -39,17 +35,8 @@ def make_case(i: int, **changes: object) -> Case:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    key = DatabaseKey(os.urandom(32))
-    database = Database(tmp_path / "w.db", key)
-    migrate(database, key)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def store(db: Database) -> CaseStore:
-    return CaseStore(db, clock=lambda: CLOCK)
+def store(workspace_db: Database) -> CaseStore:
+    return CaseStore(workspace_db, clock=lambda: CLOCK)
 
 
 def test_upsert_and_get_round_trip_every_field(store: CaseStore) -> None:
@@ -104,9 +91,9 @@ def test_summary_fields_match_the_case_rules(store: CaseStore) -> None:
         assert summary.answered == 0 and summary.progress == 0.0 and summary.flags == ()
 
 
-def test_summary_reflects_latest_review(db: Database, store: CaseStore) -> None:
+def test_summary_reflects_latest_review(workspace_db: Database, store: CaseStore) -> None:
     store.upsert_many([make_case(1), make_case(2)])
-    reviews = ReviewStore(db)
+    reviews = ReviewStore(workspace_db)
     review = reviews.open_review("NSR-00001", "sjr", "1", "R01")
     reviews.save_answers(review.id, {"q1": "yes", "q2": 3}, "R01")
     reviews.set_urgent(review.id, True, "R01", "immediate safety concern")
@@ -116,21 +103,22 @@ def test_summary_reflects_latest_review(db: Database, store: CaseStore) -> None:
     assert first.status is ReviewStatus.IN_PROGRESS
     assert first.answered == 2 and first.progress == pytest.approx(0.25)
     assert first.review_id == review.id and first.review_version == 1
-    assert first.flags == ("urgent",)
-    assert summaries["NSR-00002"].flags == ("withdrawn",)
+    assert first.flags == (CaseFlag.URGENT,)
+    assert all(type(flag) is CaseFlag for flag in first.flags)
+    assert summaries["NSR-00002"].flags == (CaseFlag.WITHDRAWN,)
     reviews.set_status(review.id, ReviewStatus.SIGNED, "R01")
     reviews.start_amendment(review.id, "R01", "typo in q2")
     amended = {s.case_ref: s for s in store.list_summaries(total_questions=8)}["NSR-00001"]
     assert amended.review_version == 2
     assert amended.status is ReviewStatus.AMENDMENT_IN_PROGRESS
     assert amended.answered == 2
-    assert "amended" in amended.flags
+    assert CaseFlag.AMENDED in amended.flags
 
 
-def test_ten_thousand_summaries_list_completely(db: Database, store: CaseStore) -> None:
+def test_ten_thousand_summaries_list_completely(workspace_db: Database, store: CaseStore) -> None:
     """Scale, for correctness only; speed: tests/benchmarks/test_bench_store.py."""
     store.upsert_many(make_case(i) for i in range(10_000))
-    reviews = ReviewStore(db)
+    reviews = ReviewStore(workspace_db)
     for i in range(0, 10_000, 10):
         review = reviews.open_review(f"NSR-{i:05d}", "sjr", "1", "R01")
         reviews.save_answers(review.id, {"q1": "yes", "q2": "no"}, "R01")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,6 @@ from reviewer_app.storage.database import (
     use_sqlcipher_in_sqlite_utils,
 )
 from reviewer_app.storage.keys import DatabaseKey
-
-
-@pytest.fixture
-def key() -> DatabaseKey:
-    return DatabaseKey(os.urandom(32))
-
-
-@pytest.fixture
-def db(tmp_path: Path, key: DatabaseKey) -> Iterator[Database]:
-    database = Database(tmp_path / "test.db", key)
-    yield database
-    database.close()
 
 
 def test_insert_with_alter_through_sqlcipher(db: Database) -> None:

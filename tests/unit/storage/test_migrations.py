@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +11,6 @@ from reviewer_app.errors import NewerVersionError, ReadOnlyError
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.keys import DatabaseKey
 from reviewer_app.storage.migrations import LATEST_VERSION, migrate
-
-
-@pytest.fixture
-def key() -> DatabaseKey:
-    return DatabaseKey(os.urandom(32))
-
-
-@pytest.fixture
-def db(tmp_path: Path, key: DatabaseKey) -> Iterator[Database]:
-    database = Database(tmp_path / "w.db", key)
-    yield database
-    database.close()
 
 
 def test_new_database_migrates_without_backup(db: Database, key: DatabaseKey) -> None:

@@ -29,8 +29,12 @@ from reviewer_app.commands.passphrase_cmds import (
 from reviewer_app.errors import DamagedFileError, NotFoundError, UserError, WrongPassphraseError
 from reviewer_app.paths import AppPaths
 from reviewer_app.services.passphrases import WeakPassphraseError
-from reviewer_app.services.study import STUDY_DB_FILE, STUDY_KEY_FILE, Study
-from reviewer_app.services.study_passphrase import change_study_passphrase
+from reviewer_app.services.study import (
+    STUDY_DB_FILE,
+    STUDY_KEY_FILE,
+    Study,
+    change_study_passphrase,
+)
 from reviewer_app.services.trust import authority
 from reviewer_app.services.workspace import (
     DB_FILE,
@@ -42,7 +46,7 @@ from reviewer_app.storage import keys
 from reviewer_app.storage.database import Database, DatabaseLockedError
 from reviewer_app.storage.keys import TEST_KDF, read_key_check, unlock_key
 from reviewer_app.storage.migrations import backup_path_for, make_backup
-from reviewer_app.storage.study.repositories import StudyInfoStore
+from reviewer_app.storage.study.info import StudyInfoStore
 
 OLD = "the old workspace passphrase"
 NEW = "a brand new lantern by the river"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +12,6 @@ from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.errors import NotFoundError, ReadOnlyError, UserError
 from reviewer_app.storage.audit import AuditLog, verify_audit
 from reviewer_app.storage.database import Database
-from reviewer_app.storage.keys import DatabaseKey
-from reviewer_app.storage.migrations import migrate
 from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
 
@@ -31,11 +26,9 @@ class Clock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    key = DatabaseKey(os.urandom(32))
-    database = Database(tmp_path / "w.db", key)
-    migrate(database, key)
-    CaseStore(database).upsert_many(
+def db(workspace_db: Database) -> Database:
+    """The shared workspace database holding one case (this file's ``db``)."""
+    CaseStore(workspace_db).upsert_many(
         [
             Case(
                 case_ref="NSR-0001",
@@ -50,8 +43,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
             )
         ]
     )
-    yield database
-    database.close()
+    return workspace_db
 
 
 @pytest.fixture

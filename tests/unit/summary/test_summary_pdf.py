@@ -22,7 +22,6 @@ from reviewer_app.domain.definition import (
     GroupQuestion,
     ReviewDefinition,
     SectionKind,
-    default_definition,
     load_definition_version,
 )
 from reviewer_app.services.demo.sample_answers import complete_answers
@@ -51,11 +50,6 @@ from tests.support.summary_fixtures import (
     pypdf_text,
     sample_input,
 )
-
-
-@pytest.fixture(scope="module")
-def d() -> ReviewDefinition:
-    return default_definition()
 
 
 def _seed_with(d: ReviewDefinition, wanted: str) -> int:

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
 from reviewer_app.domain.definition import default_definition
+from reviewer_app.domain.text_identifiers import fold_accents, identifiers_in
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.summary.pdf import changes_between, render_summary
 from reviewer_app.services.summary.redaction import REDACTED, Redactor
@@ -213,3 +214,12 @@ def test_redactor_keeps_clean_text_and_redacts_each_identifier_form() -> None:
         assert _found_in_text(result, (needle,)) == [], needle
         assert result.startswith(SAFE_SENTENCE)
         assert result.endswith("Plan agreed with the team.")
+
+
+@pytest.mark.parametrize("letter", ["ł", "Ł", "ø", "Ø", "æ", "Æ", "ß", "đ", "Đ", "ħ", "œ", "ı"])
+def test_redaction_and_the_identifier_check_fold_the_same_letters(letter: str) -> None:
+    """A name typed without a letter's mark is caught by both paths, or by neither."""
+    case = identified_case(family_name=f"Ka{letter}owska")
+    typed = f"Seen by Ka{fold_accents(letter)}owska's daughter on the ward."
+    assert fold_accents(letter) != letter
+    assert bool(identifiers_in(typed, case)) == Redactor(case).flagged(typed) is True

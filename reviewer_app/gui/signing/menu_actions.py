@@ -1,10 +1,11 @@
-"""The sign-off desk: the Case menu's actions on one case, and the batch export.
+"""The sign-off menu actions: the Case menu's actions on one case, and the batch export.
 
 The main window owns one ``SigningDesk`` (built by the composition root with the unlocked
 workspace, the runner, the app's temp folder and the reviewer's name) and calls it with the
 current case; the desk reads the case's sign-off state, shows the dialogs, runs the work off
-the GUI thread (``services.signing.actions``, each call on its own connection) and tells the
-window, through ``on_changed(case_ref)``, when a case's status changed.
+the GUI thread (``services.signing.background``, each call on its own connection) and tells
+the window, through ``on_changed(case_ref)``, when a case's status changed. What may be done
+and why not is ``services.signing.rules``; the desk only shows it.
 
 Tests replace ``exec_dialog`` to drive the dialogs without a nested event loop.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.gui.crash_dialog import report_exception
 from reviewer_app.gui.signing.amend_dialog import AmendDialog
 from reviewer_app.gui.signing.batch_export import ExportDialog
@@ -25,32 +27,27 @@ from reviewer_app.gui.signing.cosign_dialog import CosignDialog
 from reviewer_app.gui.signing.sign_dialog import SignDialog
 from reviewer_app.gui.signing.summary_actions import SummaryActions, clear_open_copies
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing import actions as desk_service
-from reviewer_app.services.signing.actions import (
+from reviewer_app.services.signing import background
+from reviewer_app.services.signing.background import (
     AmendedOutcome,
-    CaseSigning,
     CosignedOutcome,
-    DocumentKind,
     HeldCosigner,
     SignedOutcome,
     SignPreparation,
     StoredSummary,
-    case_signing,
     signed_case_count,
 )
 from reviewer_app.services.signing.export import ExportReport, export_signed_summaries
+from reviewer_app.services.signing.rules import CaseSigning, case_signing
 from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MIN_REASON_LENGTH = 10
-
 
 def _min_reason_length() -> int:
-    try:
-        from reviewer_app.services.review.service import MIN_REASON_LENGTH
-    except ImportError:  # pragma: no cover - the review service is being finished
-        return DEFAULT_MIN_REASON_LENGTH
+    """The review service's rule, read when the desk is built (not when this module loads)."""
+    from reviewer_app.services.review.service import MIN_REASON_LENGTH
+
     return int(MIN_REASON_LENGTH)
 
 
@@ -96,11 +93,11 @@ class SigningDesk:
     # -- work for the worker threads
 
     def fetch_summary(self, case_ref: str, kind: DocumentKind) -> StoredSummary:
-        return desk_service.stored_summary(self.workspace, case_ref, kind)
+        return background.stored_summary(self.workspace, case_ref, kind)
 
     def _sign_work(self, review_id: int) -> Callable[[str, Sequence[str], Progress], SignedOutcome]:
         def work(passphrase: str, acknowledged: Sequence[str], progress: Progress) -> SignedOutcome:
-            return desk_service.sign_review(
+            return background.sign_review(
                 self.workspace,
                 review_id,
                 passphrase,
@@ -117,7 +114,7 @@ class SigningDesk:
         def work(
             passphrase: str, identity_file: str | None, slot_id: int | None, progress: Progress
         ) -> CosignedOutcome:
-            return desk_service.cosign_review(
+            return background.cosign_review(
                 self.workspace,
                 review_id,
                 passphrase,
@@ -130,11 +127,11 @@ class SigningDesk:
         return work
 
     def _remove_work(self, slot_id: int) -> None:
-        desk_service.remove_cosigner(self.workspace, slot_id)
+        background.remove_cosigner(self.workspace, slot_id)
 
     def _amend_work(self, review_id: int) -> Callable[[str], AmendedOutcome]:
         def work(reason: str) -> AmendedOutcome:
-            return desk_service.amend_review(
+            return background.amend_review(
                 self.workspace, review_id, reason, self.actor, min_length=self.min_reason_length
             )
 
@@ -143,7 +140,7 @@ class SigningDesk:
     def _export_work(
         self, folder: Path, kinds: Sequence[DocumentKind], progress: Progress
     ) -> ExportReport:
-        with desk_service.own_connection(self.workspace) as workspace:
+        with background.own_connection(self.workspace) as workspace:
             return export_signed_summaries(workspace, folder, kinds, progress)
 
     # -- showing dialogs
@@ -167,7 +164,7 @@ class SigningDesk:
     ) -> None:
         state = self.state(case_ref)
         if not state.can_sign:
-            self._refuse(parent, _why_not_sign(state))
+            self._refuse(parent, state.why_not_sign())
             return
 
         def prepared(result: Any) -> None:
@@ -182,7 +179,7 @@ class SigningDesk:
                 on_changed(case_ref)
 
         self.runner.run(
-            lambda _progress: desk_service.prepare_signing(self.workspace, case_ref),
+            lambda _progress: background.prepare_signing(self.workspace, case_ref),
             prepared,
             lambda err: report_exception(err, parent),
             label="Checking the review…",
@@ -194,7 +191,7 @@ class SigningDesk:
     ) -> None:
         state = self.state(case_ref)
         if not state.can_cosign or state.review_id is None:
-            self._refuse(parent, _why_not_cosign(state))
+            self._refuse(parent, state.why_not_cosign())
             return
         review_id = state.review_id
 
@@ -214,7 +211,7 @@ class SigningDesk:
                 on_changed(case_ref)
 
         def work(_progress: Progress) -> list[HeldCosigner]:
-            return desk_service.held_cosigners(self.workspace)
+            return background.held_cosigners(self.workspace)
 
         self.runner.run(work, loaded, lambda err: report_exception(err, parent), parent=parent)
 
@@ -223,7 +220,7 @@ class SigningDesk:
     ) -> None:
         state = self.state(case_ref)
         if not state.can_amend or state.review_id is None:
-            self._refuse(parent, _why_not_amend(state))
+            self._refuse(parent, state.why_not_amend())
             return
         dialog = AmendDialog(
             state,
@@ -241,25 +238,26 @@ class SigningDesk:
             on_changed(case_ref)
 
     def print_summary(self, case_ref: str, parent: QWidget | None) -> None:
-        state = self.state(case_ref)
-        if not state.has_summary:
-            self._refuse(parent, _no_summary(state))
-            return
-        self.summaries.print_summary(state, parent)
+        self._with_summary(case_ref, parent, self.summaries.print_summary)
 
     def open_summary(self, case_ref: str, parent: QWidget | None) -> None:
-        state = self.state(case_ref)
-        if not state.has_summary:
-            self._refuse(parent, _no_summary(state))
-            return
-        self.summaries.open_summary(state, parent)
+        self._with_summary(case_ref, parent, self.summaries.open_summary)
 
     def save_summary(self, case_ref: str, parent: QWidget | None) -> None:
+        self._with_summary(case_ref, parent, self.summaries.save_summary)
+
+    def _with_summary(
+        self,
+        case_ref: str,
+        parent: QWidget | None,
+        action: Callable[[CaseSigning, QWidget | None], None],
+    ) -> None:
+        """Hand the case's stored signed summary to ``action``, or say why there is none."""
         state = self.state(case_ref)
         if not state.has_summary:
-            self._refuse(parent, _no_summary(state))
+            self._refuse(parent, state.why_no_summary())
             return
-        self.summaries.save_summary(state, parent)
+        action(state, parent)
 
     # -- File ▸ Export signed summaries…
 
@@ -281,36 +279,3 @@ class SigningDesk:
         removed = clear_open_copies(self.temp_dir)
         if removed:
             log.info("deleted %d temporary summary copies", removed)
-
-
-def _why_not_sign(state: CaseSigning) -> str:
-    if state.review_id is None:
-        return f"Case {state.case_ref} has no review yet. Open it and answer the questions first."
-    if state.signature_count:
-        return (
-            f"Case {state.case_ref}, version {state.version} is already signed. To correct it, "
-            "use Case ▸ Amend…."
-        )
-    label = state.status.label.lower() if state.status else "in this state"
-    return f"A review that is {label} cannot be signed."
-
-
-def _why_not_cosign(state: CaseSigning) -> str:
-    if not state.joint:
-        return f"Case {state.case_ref} is not a joint review, so there is no co-reviewer to sign."
-    if state.signature_count == 0:
-        return f"Case {state.case_ref} must be signed by the reviewer before it is co-signed."
-    return f"Case {state.case_ref}, version {state.version} is already co-signed."
-
-
-def _why_not_amend(state: CaseSigning) -> str:
-    if state.signature_count == 0:
-        return f"Only a signed review can be amended; case {state.case_ref} is not signed."
-    return f"Case {state.case_ref}'s signed outcome cannot be amended here."
-
-
-def _no_summary(state: CaseSigning) -> str:
-    return (
-        f"Case {state.case_ref} has not been signed, so there is no signed summary yet. "
-        "Sign the review first."
-    )

@@ -1,12 +1,13 @@
-"""What the desktop app's sign-off actions need, without Qt: one call per user action.
+"""Sign-off steps run off the GUI thread, each on its own connection: one call per user action.
 
 The GUI runs these off its thread (``gui.tasks``), so each call opens its OWN database
 connection (SQLite connections belong to the thread that opened them) and closes it again on
 the same thread. ``services.signing.signoff`` loads pyHanko and reportlab: it is imported inside the
 functions, never at module level, so opening the app stays quick (tests/gui/test_startup.py).
 
-Nothing here decides anything the sign-off service does not already decide; it reads the
-state the menus are enabled by, and returns small plain results the dialogs show. No result
+Nothing here decides anything: the rules and their messages are ``rules`` (read by the menus
+too) and ``signoff`` (which enforces them); this opens the connection, calls the service and
+returns small plain results the dialogs show. No result
 or log line carries patient data: case refs, versions, counts and reviewer names only.
 """
 
@@ -20,15 +21,19 @@ from typing import TYPE_CHECKING
 
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.progress import Progress, no_progress
+from reviewer_app.services.signing.rules import (
+    amendment_reason_rule,
+    case_signing,
+    not_enrolled_reason,
+)
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.database import Database
-from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.identity_store import IdentityStore
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from reviewer_app.storage.workspace.signatures import CosignerSlot, SignatureStore
-from reviewer_app.storage.workspace.signatures import DocumentKind as DocumentKind  # noqa: PLC0414 (re-exported for the GUI)
 
 if TYPE_CHECKING:
     from reviewer_app.services.signing.signoff import SignoffService
@@ -37,19 +42,6 @@ log = logging.getLogger(__name__)
 
 MAX_IDENTITY_FILE_BYTES = 1024 * 1024
 """An exported identity (key, certificate, chain) is a few kilobytes."""
-
-_SIGNABLE = frozenset(
-    {
-        ReviewStatus.NOT_STARTED,
-        ReviewStatus.IN_PROGRESS,
-        ReviewStatus.READY_TO_SIGN,
-        ReviewStatus.AMENDMENT_IN_PROGRESS,
-        ReviewStatus.RECORDS_MISSING,
-        ReviewStatus.HANDED_BACK,
-        ReviewStatus.OUTSIDE_METHOD,
-    }
-)
-
 
 # --- connections --------------------------------------------------------------------------------
 
@@ -71,67 +63,6 @@ def _service(workspace: Workspace, synthetic: bool) -> SignoffService:
     from reviewer_app.services.signing.signoff import SignoffService
 
     return SignoffService(workspace, synthetic=synthetic)
-
-
-# --- what the Case menu is enabled by -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseSigning:
-    """A case's sign-off state: its latest review version and what has been signed."""
-
-    case_ref: str
-    review_id: int | None = None
-    version: int | None = None
-    status: ReviewStatus | None = None
-    signature_count: int = 0
-    """Signatures on the LATEST version (0 until it is signed; 2 once co-signed)."""
-    signed_versions: tuple[int, ...] = ()
-    joint: bool = False
-    co_reviewer_name: str | None = None
-
-    @property
-    def can_sign(self) -> bool:
-        return self.review_id is not None and self.signature_count == 0 and self.status in _SIGNABLE
-
-    @property
-    def can_cosign(self) -> bool:
-        return self.joint and self.signature_count == 1
-
-    @property
-    def can_amend(self) -> bool:
-        return self.status is ReviewStatus.SIGNED and self.signature_count > 0
-
-    @property
-    def has_summary(self) -> bool:
-        """A signed summary exists (of the latest signed version, maybe not the latest)."""
-        return bool(self.signed_versions)
-
-    @property
-    def latest_signed_version(self) -> int | None:
-        return self.signed_versions[-1] if self.signed_versions else None
-
-
-def case_signing(db: Database, case_ref: str) -> CaseSigning:
-    """Read on the caller's connection (quick: a few indexed queries)."""
-    versions = ReviewStore(db).versions(case_ref)
-    if not versions:
-        return CaseSigning(case_ref)
-    signatures = SignatureStore(db)
-    counts = {r.version: len(signatures.signatures(r.id)) for r in versions}
-    latest = versions[-1]
-    assignment = AssignmentStore(db).assignment(case_ref)
-    joint = assignment is not None and assignment.review_mode == "joint"
-    return CaseSigning(
-        case_ref=case_ref,
-        review_id=latest.id,
-        version=latest.version,
-        status=latest.status,
-        signature_count=counts[latest.version],
-        signed_versions=tuple(v for v, n in counts.items() if n > 0),
-        joint=joint,
-        co_reviewer_name=(assignment.co_reviewer_name or None) if joint and assignment else None,
-    )
 
 
 # --- signing --------------------------------------------------------------------------------------
@@ -157,10 +88,6 @@ class SignPreparation:
     def can_sign(self) -> bool:
         return not self.errors and self.not_enrolled_reason is None
 
-    @property
-    def warning_codes(self) -> tuple[str, ...]:
-        return tuple(sorted({w.code for w in self.warnings}))
-
 
 @dataclass(frozen=True)
 class SignedOutcome:
@@ -181,17 +108,6 @@ def prepare_signing(workspace: Workspace, case_ref: str) -> SignPreparation:
             )
         check = _service(ws, synthetic=False).check(state.review_id)
         stored = IdentityStore(ws.db).get()
-    reason = None
-    if stored is None:
-        reason = (
-            "This workspace has no reviewer identity, so nobody can sign here. Create your "
-            "identity and import the pack your coordinator sends you first."
-        )
-    elif stored.cert_pem is None:
-        reason = (
-            "Your identity is not enrolled yet: the study authority's certificate arrives with "
-            "your first assignment pack. Import it, then sign."
-        )
     detail = ""
     if stored is not None:
         detail = ", ".join(p for p in (stored.profession, stored.registration) if p)
@@ -204,7 +120,7 @@ def prepare_signing(workspace: Workspace, case_ref: str) -> SignPreparation:
         warnings=check.warnings,
         signer_name=None if stored is None else stored.name,
         signer_detail=detail,
-        not_enrolled_reason=reason,
+        not_enrolled_reason=not_enrolled_reason(stored),
         co_reviewer_name=state.co_reviewer_name,
     )
 
@@ -346,7 +262,7 @@ def amend_review(
     """A new version of a signed review, carrying its answers (reason required)."""
     reason = reason.strip()
     if len(reason) < min_length:
-        raise UserError(f"Give the reason for the amendment in at least {min_length} characters.")
+        raise UserError(amendment_reason_rule(min_length))
     with own_connection(workspace) as ws:
         service = _service(ws, synthetic=False)
         before = ReviewStore(ws.db).get(review_id)
@@ -386,28 +302,6 @@ def stored_summary(
     with own_connection(workspace) as ws:
         document = _service(ws, synthetic=False).document(case_ref, kind)
     return StoredSummary(case_ref, document.version, kind, document.signature_count, document.pdf)
-
-
-__all__ = [
-    "AmendedOutcome",
-    "CaseSigning",
-    "CosignedOutcome",
-    "HeldCosigner",
-    "SignPreparation",
-    "SignedOutcome",
-    "StoredSummary",
-    "amend_review",
-    "case_signing",
-    "cosign_review",
-    "held_cosigners",
-    "own_connection",
-    "prepare_signing",
-    "read_identity_file",
-    "remove_cosigner",
-    "sign_review",
-    "stored_summary",
-    "summary_file_name",
-]
 
 
 def signed_case_count(db: Database) -> int:

@@ -1,0 +1,221 @@
+"""The fields typed into: dates (written dd/mm/yyyy) and text, with their counters and hints.
+
+They follow ``FieldWidget`` (fields.py) like every field; the only checks here are turning
+typed text into a value (a date) and counting characters against the definition's limits.
+Whether an answer is complete or consistent is the domain's business (validation).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from reviewer_app.domain.definition import DateQuestion, TextQuestion
+from reviewer_app.domain.values import MONTHS, NOT_ANSWERED_LABEL, JsonValue
+from reviewer_app.gui.form.fields import FieldWidget
+
+_DATE_FORMS = (
+    re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$"),  # dd/mm/yyyy
+)
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_typed_date(text: str) -> date | None:
+    """A date typed as dd/mm/yyyy (also with - . or space), or ISO yyyy-mm-dd."""
+    iso = _ISO.match(text)
+    parts: tuple[int, int, int] | None = None
+    if iso:
+        parts = (int(iso.group(3)), int(iso.group(2)), int(iso.group(1)))
+    else:
+        for form in _DATE_FORMS:
+            match = form.match(text)
+            if match:
+                parts = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    if parts is None:
+        return None
+    day, month, year = parts
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_date(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def long_date(day: date | None) -> str:
+    return "—" if day is None else f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+class DateField(FieldWidget):
+    """A date typed as dd/mm/yyyy that may be left EMPTY (unanswered).
+
+    While the text is not yet a whole date the stored answer does not change, and a note
+    says how to write it; emptying the box clears the answer.
+    """
+
+    def __init__(self, question: DateQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(question.id, question.label, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("dd/mm/yyyy")
+        self.edit.setAccessibleName(question.label)
+        self.edit.setAccessibleDescription("Date, written day/month/year. Leave empty if unknown.")
+        self.edit.setMaxLength(10)
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24)
+        self.shown = QLabel(self)
+        self.shown.setObjectName("dateEcho")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.shown)
+        layout.addStretch(1)
+        self._value: str | None = None
+        self.edit.textEdited.connect(self._typed)
+        self.setFocusProxy(self.edit)
+        self._echo()
+
+    def _typed(self, text: str) -> None:
+        if not text.strip():
+            new: str | None = None
+        else:
+            parsed = parse_typed_date(text)
+            if parsed is None:
+                self._echo(typing=True)
+                return
+            new = parsed.isoformat()
+        if new != self._value:
+            self._value = new
+            self._changed()
+        self._echo()
+
+    def _echo(self, typing: bool = False) -> None:
+        if typing:
+            self.shown.setText("Write the date as dd/mm/yyyy (not saved yet)")
+            self.shown.setProperty("severity", "hint")
+        elif self._value is None:
+            self.shown.setText(NOT_ANSWERED_LABEL)
+            self.shown.setProperty("severity", "")
+        else:
+            self.shown.setText(long_date(date.fromisoformat(self._value)))
+            self.shown.setProperty("severity", "")
+        self.shown.style().unpolish(self.shown)
+        self.shown.style().polish(self.shown)
+
+    def value(self) -> JsonValue | None:
+        return self._value
+
+    def _show(self, value: JsonValue | None) -> None:
+        day = None
+        if isinstance(value, str):
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                day = None
+        self._value = None if day is None else day.isoformat()
+        self.edit.setText("" if day is None else format_date(day))
+        self._echo()
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+
+
+class PlainTextEdit(QPlainTextEdit):
+    """Multi-line text where Tab moves on (Ctrl+Tab inserts nothing): keyboard-friendly."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+
+class TextField(FieldWidget):
+    """Free text: one line or several, with the length hint; blank text is unanswered.
+
+    Identifier warnings (NHS number, postcode, date of birth, names) come from validation and
+    are shown by the question row, like every other message.
+    """
+
+    def __init__(self, question: TextQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(question.id, question.label, parent)
+        self._min = question.min_length
+        self._max = question.max_length
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.line: QLineEdit | None = None
+        self.text: PlainTextEdit | None = None
+        if question.multiline:
+            self.text = PlainTextEdit(self)
+            self.text.setAccessibleName(question.label)
+            lines = 5 if self._min >= 50 else 3
+            height = self.text.fontMetrics().lineSpacing() * lines + 14
+            self.text.setMinimumHeight(height)
+            self.text.setMaximumHeight(height * 2)
+            self.text.textChanged.connect(self._changed_text)
+            layout.addWidget(self.text)
+            self.setFocusProxy(self.text)
+        else:
+            self.line = QLineEdit(self)
+            self.line.setAccessibleName(question.label)
+            if self._max:
+                self.line.setMaxLength(self._max)
+            self.line.textChanged.connect(self._changed_text)
+            layout.addWidget(self.line)
+            self.setFocusProxy(self.line)
+        self.counter = QLabel(self)
+        self.counter.setObjectName("lengthHint")
+        layout.addWidget(self.counter)
+        self._count()
+
+    def raw_text(self) -> str:
+        if self.text is not None:
+            return self.text.toPlainText()
+        assert self.line is not None
+        return self.line.text()
+
+    def _changed_text(self) -> None:
+        self._count()
+        self._changed()
+
+    def _count(self) -> None:
+        length = len(self.raw_text().strip())
+        parts = []
+        if self._min:
+            parts.append(f"At least {self._min} characters")
+        if self._max and length > self._max * 0.8:
+            parts.append(f"at most {self._max}")
+        if parts or length:
+            parts.append(f"now {length}")
+        self.counter.setText(", ".join(parts) if self._min or length > 0 else "")
+        near_max = self._max is not None and length > self._max * 0.8
+        self.counter.setVisible(bool(self._min) or near_max)
+
+    def value(self) -> JsonValue | None:
+        text = self.raw_text()
+        return text if text.strip() else None
+
+    def _show(self, value: JsonValue | None) -> None:
+        text = value if isinstance(value, str) else ""
+        if self.raw_text() == text:
+            return
+        if self.text is not None:
+            self.text.setPlainText(text)
+        elif self.line is not None:
+            self.line.setText(text)
+        self._count()
+
+    def focus_target(self) -> QWidget:
+        widget = self.text if self.text is not None else self.line
+        assert widget is not None
+        return widget
+
+    def set_read_only(self, read_only: bool) -> None:
+        if self.text is not None:
+            self.text.setReadOnly(read_only)
+        if self.line is not None:
+            self.line.setReadOnly(read_only)

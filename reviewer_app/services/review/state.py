@@ -1,0 +1,195 @@
+"""What follows from a review's answers: the form's special questions and the derived state.
+
+Pure and fast (``evaluate`` takes about 2 ms): the form recomputes it on every keystroke, and
+the review service recomputes it inside each save to decide the status. Nothing here reads or
+writes the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from reviewer_app.domain.answer_view import AnswerView
+from reviewer_app.domain.case import Case
+from reviewer_app.domain.definition import (
+    CheckRule,
+    DateQuestion,
+    GroupQuestion,
+    ReviewDefinition,
+    SectionKind,
+    SingleChoiceQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+from reviewer_app.domain.issues import ValidationReport
+from reviewer_app.domain.progress import ReadinessItem, SectionState, readiness, section_states
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.triggers import Trigger, fired
+from reviewer_app.domain.validation import validate
+from reviewer_app.domain.values import YES, Answers
+
+OUTCOME_ACTIONS: Final = (
+    ReviewStatus.RECORDS_MISSING,
+    ReviewStatus.HANDED_BACK,
+    ReviewStatus.OUTSIDE_METHOD,
+)
+PENDING_OUTCOME_CODE: Final = "outcome.not_recorded"
+_AUTO_STATUSES: Final = frozenset(
+    {ReviewStatus.NOT_STARTED, ReviewStatus.IN_PROGRESS, ReviewStatus.READY_TO_SIGN}
+)
+
+
+# --- what the form needs to know about the definition ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FormRoles:
+    """Questions with a special role, found by section kind and type (never by fixed id).
+
+    ``outcome`` is the outcome section's choice, ``outcome_reason`` its reason; the immediate
+    safety section holds the yes/no ``concern``, ``who_told`` and ``date_told``;
+    ``escalation_decision`` is the question the trigger check asks for.
+    """
+
+    outcome: str | None = None
+    outcome_reason: str | None = None
+    concern: str | None = None
+    who_told: str | None = None
+    date_told: str | None = None
+    escalation_decision: str | None = None
+
+    @classmethod
+    def of(cls, definition: ReviewDefinition) -> FormRoles:
+        outcome = reason = concern = who = when = decision = None
+        for section in definition.sections_of_kind(SectionKind.OUTCOME):
+            for q in section.questions:
+                if outcome is None and isinstance(q, SingleChoiceQuestion):
+                    values = {o.value for o in q.options}
+                    if {s.value for s in OUTCOME_ACTIONS} <= values:
+                        outcome = q.id
+                elif reason is None and isinstance(q, TextQuestion):
+                    reason = q.id
+        for section in definition.sections_of_kind(SectionKind.IMMEDIATE_SAFETY):
+            for q in section.questions:
+                if concern is None and isinstance(q, YesNoQuestion):
+                    concern = q.id
+                elif who is None and isinstance(q, TextQuestion):
+                    who = q.id
+                elif when is None and isinstance(q, DateQuestion):
+                    when = q.id
+        for rule in definition.rules:
+            if isinstance(rule, CheckRule) and rule.check == "triggers_need_decision":
+                decision = str(rule.params.get("question", "")) or None
+        return cls(outcome, reason, concern, who, when, decision)
+
+
+# --- the derived state of a review ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """Everything the form shows that follows from the answers (recomputed on every change)."""
+
+    report: ValidationReport
+    sections: dict[str, SectionState]
+    readiness: list[ReadinessItem]
+    escalation_triggers: list[Trigger]
+    second_review_triggers: list[Trigger]
+    relevant_sections: frozenset[str]
+    relevant_questions: frozenset[str]
+    item_relevant: dict[tuple[str, str], frozenset[str]]
+    pending_outcome: ReviewStatus | None
+    needs_escalation_decision: bool
+    immediate_concern: bool
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.readiness
+
+    def is_relevant(self, question_id: str, group_id: str | None = None, item_id: str = "") -> bool:
+        if group_id is None:
+            return question_id in self.relevant_questions
+        return question_id in self.item_relevant.get((group_id, item_id), frozenset())
+
+
+def evaluate(
+    definition: ReviewDefinition,
+    answers: Answers,
+    case: Case,
+    status: ReviewStatus | None = None,
+) -> ReviewState:
+    """The validation report, section states, readiness and triggers for these answers.
+
+    ``status`` is the review's: once an outcome is recorded it is no longer "pending".
+    """
+    roles = FormRoles.of(definition)
+    view = AnswerView(definition, answers)
+    report = validate(definition, answers, case)
+    sections = section_states(definition, answers, report)
+    ready = readiness(definition, report)
+    relevant_sections = frozenset(s.id for s in definition.sections if view.section_relevant(s))
+    relevant = frozenset(
+        q.id
+        for section in definition.sections
+        if section.id in relevant_sections
+        for q in section.questions
+        if view.is_relevant(q.id)
+    )
+    item_relevant: dict[tuple[str, str], frozenset[str]] = {}
+    for _, question in definition.top_questions():
+        if isinstance(question, GroupQuestion):
+            for item in view.items(question.id):
+                item_relevant[(question.id, item.item_id)] = frozenset(
+                    q.id for q in question.item_questions if item.is_relevant(q.id)
+                )
+    pending = None if status is not None and status.is_outcome else _pending_outcome(view, roles)
+    if pending is not None:
+        section = definition.section_of(roles.outcome or "")
+        ready.append(
+            ReadinessItem(
+                PENDING_OUTCOME_CODE,
+                f'You chose "{pending.label}": record this outcome with its button at the '
+                "bottom of the form, which asks for the reason.",
+                section.id,
+                section.title,
+                roles.outcome,
+            )
+        )
+    triggers = fired(definition.escalation_triggers, view)
+    decision = roles.escalation_decision
+    return ReviewState(
+        report=report,
+        sections=sections,
+        readiness=ready,
+        escalation_triggers=triggers,
+        second_review_triggers=fired(definition.second_review_triggers, view),
+        relevant_sections=relevant_sections,
+        relevant_questions=relevant,
+        item_relevant=item_relevant,
+        pending_outcome=pending,
+        needs_escalation_decision=bool(triggers)
+        and decision is not None
+        and not view.is_answered(decision),
+        immediate_concern=roles.concern is not None and view.value(roles.concern) == YES,
+    )
+
+
+def _pending_outcome(view: AnswerView, roles: FormRoles) -> ReviewStatus | None:
+    """An outcome chosen in the form (not "full review"): it still needs its explicit action."""
+    if roles.outcome is None:
+        return None
+    value = view.value(roles.outcome)
+    for status in OUTCOME_ACTIONS:
+        if value == status.value:
+            return status
+    return None
+
+
+def next_status(current: ReviewStatus, state: ReviewState) -> ReviewStatus:
+    """in progress <-> ready to sign from the report; every other status stays as it is."""
+    if current not in _AUTO_STATUSES:
+        return current
+    if state.report.can_sign and state.pending_outcome is None:
+        return ReviewStatus.READY_TO_SIGN
+    return ReviewStatus.IN_PROGRESS

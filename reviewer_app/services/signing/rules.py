@@ -1,0 +1,184 @@
+"""What may be done to a case's sign-off now, and how each refusal is said: one owner.
+
+The sign-off service (``signoff``) enforces these rules; the desktop's Case menu reads the
+same state (``CaseSigning``) to enable its actions and shows the same words when it refuses,
+so a rule or a message changes in one place. Light on purpose (no pyHanko, no reportlab): the
+GUI reads it on its own thread while the app starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.vocabulary import ReviewMode
+from reviewer_app.errors import UserError
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.assignments import AssignmentStore
+from reviewer_app.storage.workspace.identity_store import StoredIdentity
+from reviewer_app.storage.workspace.reviews import ReviewStore
+from reviewer_app.storage.workspace.signatures import SignatureStore
+
+SIGNABLE_STATUSES = frozenset(
+    {
+        ReviewStatus.NOT_STARTED,
+        ReviewStatus.IN_PROGRESS,
+        ReviewStatus.READY_TO_SIGN,
+        ReviewStatus.AMENDMENT_IN_PROGRESS,
+        ReviewStatus.RECORDS_MISSING,
+        ReviewStatus.HANDED_BACK,
+        ReviewStatus.OUTSIDE_METHOD,
+    }
+)
+"""The statuses a review version may be signed from (outcomes are signed as they stand)."""
+
+NO_IDENTITY = (
+    "This workspace has no reviewer identity, so nobody can sign here. Create your identity "
+    "and import the pack your coordinator sends you first."
+)
+NOT_ENROLLED = (
+    "Your identity is not enrolled yet: the study authority's certificate arrives with your "
+    "first assignment pack. Import it, then sign."
+)
+
+
+class SignoffRefusedError(UserError):
+    """Signing was refused; the message says why and what to do."""
+
+
+class ValidationBlocksSigningError(SignoffRefusedError):
+    """Validation reports errors: every one of them is named, so none is found one by one."""
+
+    def __init__(self, errors: Sequence[Issue]) -> None:
+        self.issues = tuple(errors)
+        listed = "; ".join(i.message for i in errors)
+        super().__init__(
+            f"This review cannot be signed yet: {len(errors)} problem(s) must be fixed first: "
+            f"{listed}."
+        )
+
+
+class UnacknowledgedWarningsError(SignoffRefusedError):
+    def __init__(self, warnings: Sequence[Issue]) -> None:
+        self.issues = tuple(warnings)
+        codes = sorted({i.code for i in warnings})
+        listed = "; ".join(f"{i.code}: {i.message}" for i in warnings)
+        super().__init__(
+            "Every warning must be read and acknowledged before signing. Not acknowledged: "
+            f"{listed}. (Acknowledge with the codes {', '.join(codes)}.)"
+        )
+
+
+class NotEnrolledError(SignoffRefusedError):
+    """No identity, or no certificate from the study authority yet."""
+
+
+def not_enrolled_reason(stored: StoredIdentity | None) -> str | None:
+    """Why this workspace cannot sign at all (no identity, or not certified yet); None if it can."""
+    if stored is None:
+        return NO_IDENTITY
+    if stored.cert_pem is None:
+        return NOT_ENROLLED
+    return None
+
+
+def amendment_reason_rule(min_length: int) -> str:
+    """The rule an amendment's reason must meet, as the refusal says it."""
+    return f"Give the reason for the amendment in at least {min_length} characters."
+
+
+@dataclass(frozen=True)
+class CaseSigning:
+    """A case's sign-off state: its latest review version and what has been signed."""
+
+    case_ref: str
+    review_id: int | None = None
+    version: int | None = None
+    status: ReviewStatus | None = None
+    signature_count: int = 0
+    """Signatures on the LATEST version (0 until it is signed; 2 once co-signed)."""
+    signed_versions: tuple[int, ...] = ()
+    joint: bool = False
+    co_reviewer_name: str | None = None
+
+    @property
+    def can_sign(self) -> bool:
+        return (
+            self.review_id is not None
+            and self.signature_count == 0
+            and self.status in SIGNABLE_STATUSES
+        )
+
+    @property
+    def can_cosign(self) -> bool:
+        return self.joint and self.signature_count == 1
+
+    @property
+    def can_amend(self) -> bool:
+        return self.status is ReviewStatus.SIGNED and self.signature_count > 0
+
+    @property
+    def has_summary(self) -> bool:
+        """A signed summary exists (of the latest signed version, maybe not the latest)."""
+        return bool(self.signed_versions)
+
+    @property
+    def latest_signed_version(self) -> int | None:
+        return self.signed_versions[-1] if self.signed_versions else None
+
+    def why_not_sign(self) -> str:
+        if self.review_id is None:
+            return (
+                f"Case {self.case_ref} has no review yet. Open it and answer the questions first."
+            )
+        if self.signature_count:
+            return (
+                f"Case {self.case_ref}, version {self.version} is already signed. To correct "
+                "it, use Case ▸ Amend…."
+            )
+        label = self.status.label.lower() if self.status else "in this state"
+        return f"A review that is {label} cannot be signed."
+
+    def why_not_cosign(self) -> str:
+        if not self.joint:
+            return (
+                f"Case {self.case_ref} is not a joint review, so there is no co-reviewer to sign."
+            )
+        if self.signature_count == 0:
+            return f"Case {self.case_ref} must be signed by the reviewer before it is co-signed."
+        return f"Case {self.case_ref}, version {self.version} is already co-signed."
+
+    def why_not_amend(self) -> str:
+        if self.signature_count == 0:
+            return f"Only a signed review can be amended; case {self.case_ref} is not signed."
+        return f"Case {self.case_ref}'s signed outcome cannot be amended here."
+
+    def why_no_summary(self) -> str:
+        return (
+            f"Case {self.case_ref} has not been signed, so there is no signed summary yet. "
+            "Sign the review first."
+        )
+
+
+def case_signing(db: Database, case_ref: str) -> CaseSigning:
+    """Read on the caller's connection (quick: a few indexed queries)."""
+    versions = ReviewStore(db).versions(case_ref)
+    if not versions:
+        return CaseSigning(case_ref)
+    signatures = SignatureStore(db)
+    counts = {r.version: len(signatures.signatures(r.id)) for r in versions}
+    latest = versions[-1]
+    assignment = AssignmentStore(db).assignment(case_ref)
+    joint = assignment is not None and assignment.review_mode == ReviewMode.JOINT
+    return CaseSigning(
+        case_ref=case_ref,
+        review_id=latest.id,
+        version=latest.version,
+        status=latest.status,
+        signature_count=counts[latest.version],
+        signed_versions=tuple(v for v, n in counts.items() if n > 0),
+        joint=joint,
+        co_reviewer_name=(assignment.co_reviewer_name or None) if joint and assignment else None,
+    )

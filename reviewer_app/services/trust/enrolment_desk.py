@@ -1,0 +1,119 @@
+"""Enrolling a reviewer: the coordinator checks their request and the study authority
+certifies their key.
+
+The request's details are compared with the panel's: a different name, profession or
+registration is noted; a different email is a warning to act on before making packs (phone
+the reviewer on the panel's details and compare the key fingerprint), because a pack is
+readable only by the key enrolled here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from reviewer_app.domain.panel import Reviewer
+from reviewer_app.errors import InvalidInputError, NotFoundError, UserError
+from reviewer_app.services.study import Study
+from reviewer_app.services.trust import authority
+from reviewer_app.services.trust.enrolment import EnrolmentRequest, read_enrolment_request
+from reviewer_app.services.trust.workspace_identity import key_fingerprint
+from reviewer_app.storage.study.enrolments import EnrolmentStore
+from reviewer_app.storage.study.panel import PanelStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    reviewer_ref: str
+    name: str
+    key_fingerprint: str  # read out by phone: the reviewer sees the same in their app
+    cert_fingerprint: str
+    replaced_fingerprint: str | None
+    notes: list[str]
+    warnings: list[str] = field(default_factory=list)  # to act on before making packs
+
+
+def _email_key(address: str) -> str:
+    """An address as compared: case and surrounding spaces do not matter."""
+    return address.strip().casefold()
+
+
+def _panel_reviewer(study: Study, reviewer_ref: str) -> Reviewer:
+    reviewer = PanelStore(study.db).get(reviewer_ref)
+    if reviewer is None:
+        raise NotFoundError(
+            f"There is no reviewer {reviewer_ref} on this study's panel. Check the "
+            "reference, or add the reviewer to the panel first."
+        )
+    return reviewer
+
+
+def _request_key_fingerprint(checked: EnrolmentRequest) -> str:
+    public_key = checked.csr().public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise InvalidInputError("The key in this enrolment request is not an RSA key.")
+    return key_fingerprint(public_key)
+
+
+def _differences(
+    checked: EnrolmentRequest, reviewer: Reviewer, ref: str
+) -> tuple[list[str], list[str]]:
+    """What in the request differs from the panel: notes, and warnings to act on."""
+    details = checked.details
+    notes = []
+    if details.name != reviewer.name:
+        notes.append("the name in the request differs from the panel's")
+    if details.profession.value != reviewer.profession.value:
+        notes.append("the profession in the request differs from the panel's")
+    if reviewer.registration and details.registration != reviewer.registration:
+        notes.append("the registration in the request differs from the panel's")
+    warnings = []
+    if reviewer.email and _email_key(details.email) != _email_key(reviewer.email):
+        warnings.append(
+            f"the email in the request ({details.email}) is not the panel's email "
+            f"for {ref} ({reviewer.email}). Before making packs, phone "
+            f"{ref} on the panel's contact details and check the key fingerprint; "
+            "if the request is not theirs, enrol their own request with --replace."
+        )
+    return notes, warnings
+
+
+def enrol(
+    study: Study, request: bytes, reviewer_ref: str, *, replace: bool = False
+) -> EnrolmentResult:
+    """Check a request and issue the reviewer's certificate from the study authority."""
+    checked = read_enrolment_request(request)
+    reviewer = _panel_reviewer(study, reviewer_ref)
+    key_fp = _request_key_fingerprint(checked)
+    enrolments = EnrolmentStore(study.db)
+    current = enrolments.active(reviewer_ref)
+    if current is not None and not replace:
+        same = current.key_fingerprint == key_fp
+        raise UserError(
+            f"{reviewer_ref} is already enrolled "
+            + ("with this same key" if same else "with another key")
+            + ". To issue a new certificate (lost laptop, new workspace), enrol again "
+            "with --replace."
+        )
+    replaced = None if current is None else current.fingerprint
+    root_key, root_cert = study.signing_authority()
+    cert = authority.issue_reviewer_certificate(
+        root_key, root_cert, checked, reviewer_ref, replace_existing_fp=replaced
+    )
+    cert_fp = authority.fingerprint(cert)
+    enrolments.add(reviewer_ref, authority.certificate_pem(cert), cert_fp, key_fp)
+    notes, warnings = _differences(checked, reviewer, reviewer_ref)
+    log.info("enrolled reviewer %s%s", reviewer_ref, " (replacement)" if current else "")
+    return EnrolmentResult(
+        reviewer_ref=reviewer_ref,
+        name=checked.details.name,
+        key_fingerprint=key_fp,
+        cert_fingerprint=cert_fp,
+        replaced_fingerprint=replaced,
+        notes=notes,
+        warnings=warnings,
+    )

@@ -1,0 +1,81 @@
+"""Every certificate the study authority issued; at most one active (not replaced) per
+reviewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from reviewer_app.storage.clock import iso_utc, utc_now
+from reviewer_app.storage.database import Database
+
+
+class Enrolment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    reviewer_ref: str
+    cert_pem: str
+    fingerprint: str
+    key_fingerprint: str
+    issued_at: datetime
+    replaced: bool
+
+
+_ENROLMENT_COLUMNS = "id, reviewer_ref, cert_pem, fingerprint, key_fingerprint, issued_at, replaced"
+
+
+def _enrolment(row: tuple[Any, ...]) -> Enrolment:
+    return Enrolment(
+        id=row[0],
+        reviewer_ref=row[1],
+        cert_pem=row[2],
+        fingerprint=row[3],
+        key_fingerprint=row[4],
+        issued_at=datetime.fromisoformat(row[5]),
+        replaced=bool(row[6]),
+    )
+
+
+class EnrolmentStore:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+
+    def active(self, reviewer_ref: str) -> Enrolment | None:
+        row = self._db.query_one(
+            f"SELECT {_ENROLMENT_COLUMNS} FROM enrolments WHERE reviewer_ref = ? AND replaced = 0",
+            (reviewer_ref,),
+        )
+        return None if row is None else _enrolment(row)
+
+    def all_active(self) -> dict[str, Enrolment]:
+        rows = self._db.query_all(
+            f"SELECT {_ENROLMENT_COLUMNS} FROM enrolments WHERE replaced = 0 ORDER BY reviewer_ref"
+        )
+        return {row[1]: _enrolment(row) for row in rows}
+
+    def history(self, reviewer_ref: str) -> list[Enrolment]:
+        rows = self._db.query_all(
+            f"SELECT {_ENROLMENT_COLUMNS} FROM enrolments WHERE reviewer_ref = ? ORDER BY id",
+            (reviewer_ref,),
+        )
+        return [_enrolment(r) for r in rows]
+
+    def add(self, reviewer_ref: str, cert_pem: str, fingerprint: str, key_fingerprint: str) -> None:
+        """Record a new certificate, retiring the reviewer's active one (if any) with it."""
+        now = iso_utc(self._clock())
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE enrolments SET replaced = 1, replaced_at = ? "
+                "WHERE reviewer_ref = ? AND replaced = 0",
+                (now, reviewer_ref),
+            )
+            self._db.execute(
+                "INSERT INTO enrolments (reviewer_ref, cert_pem, fingerprint, key_fingerprint, "
+                "issued_at) VALUES (?, ?, ?, ?, ?)",
+                (reviewer_ref, cert_pem, fingerprint, key_fingerprint, now),
+            )

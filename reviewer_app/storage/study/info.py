@@ -1,0 +1,92 @@
+"""The study row: its id, name, review mode, and the study authority (certificate and
+encrypted private key)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from reviewer_app.errors import NotFoundError
+from reviewer_app.storage.clock import iso_utc, utc_now
+from reviewer_app.storage.database import Database
+
+
+class StudyInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    study_id: str
+    name: str
+    review_mode: str
+    created_at: datetime
+    root_cert_pem: str
+    root_fingerprint: str
+
+
+class StudyInfoStore:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+
+    def create(
+        self,
+        *,
+        study_id: str,
+        name: str,
+        review_mode: str,
+        authority_key_pem: bytes,
+        root_cert_pem: str,
+        root_fingerprint: str,
+    ) -> None:
+        with self._db.transaction():
+            self._db.execute(
+                "INSERT INTO study (id, study_id, name, review_mode, created_at, "
+                "authority_key_pem, root_cert_pem, root_fingerprint) "
+                "VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    study_id,
+                    name,
+                    review_mode,
+                    iso_utc(self._clock()),
+                    authority_key_pem,
+                    root_cert_pem,
+                    root_fingerprint,
+                ),
+            )
+
+    def get(self) -> StudyInfo:
+        row = self._db.query_one(
+            "SELECT study_id, name, review_mode, created_at, root_cert_pem, root_fingerprint "
+            "FROM study WHERE id = 1"
+        )
+        if row is None:
+            raise NotFoundError("This study folder has no study in it (was init interrupted?).")
+        return StudyInfo(
+            study_id=row[0],
+            name=row[1],
+            review_mode=row[2],
+            created_at=datetime.fromisoformat(row[3]),
+            root_cert_pem=row[4],
+            root_fingerprint=row[5],
+        )
+
+    def authority_key_pem(self) -> bytes:
+        row = self._db.query_one("SELECT authority_key_pem FROM study WHERE id = 1")
+        if row is None:
+            raise NotFoundError("This study folder has no study authority key.")
+        return bytes(row[0])
+
+
+# --- what a passphrase change rewrites (on each re-encrypted copy, backups included) --------
+
+
+def authority_key_pem(db: Database) -> bytes | None:
+    """The encrypted authority key, or None in a database that has no study row yet."""
+    row = db.query_one("SELECT authority_key_pem FROM study WHERE id = 1")
+    return None if row is None else bytes(row[0])
+
+
+def replace_authority_key_pem(db: Database, pem: bytes) -> None:
+    with db.transaction():
+        db.execute("UPDATE study SET authority_key_pem = ? WHERE id = 1", (pem,))

@@ -1,0 +1,157 @@
+"""The workspace database's schema: its first version and the ordered list of its steps.
+
+Storage-level guarantees live in the schema as triggers, so they hold whatever code writes:
+answers of a locked review (signed, or closed with another outcome) cannot be inserted,
+changed or deleted; a signed review row cannot change; the audit trail is append-only with
+gap-free sequence numbers. Later steps live beside this file, one module per feature
+(schema_packs.py, schema_signing.py); storage/migrations.py runs them.
+"""
+
+from __future__ import annotations
+
+from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.storage.case_columns import case_columns_sql
+from reviewer_app.storage.database import READ_ONLY_MARKER, Database, Migration
+from reviewer_app.storage.workspace import schema_packs, schema_signing
+
+# Statuses in which a review's answers are frozen. A signed review never changes again (an
+# amendment is a new version); a review closed with another outcome must be reopened (status
+# changed back) before its answers can change.
+LOCKED_STATUSES: frozenset[ReviewStatus] = frozenset(
+    {
+        ReviewStatus.SIGNED,
+        ReviewStatus.RECORDS_MISSING,
+        ReviewStatus.HANDED_BACK,
+        ReviewStatus.OUTSIDE_METHOD,
+    }
+)
+
+
+def _sql_list(values: frozenset[ReviewStatus] | list[ReviewStatus]) -> str:
+    return ", ".join(f"'{v.value}'" for v in sorted(values))
+
+
+_ALL_STATUSES = _sql_list(list(ReviewStatus))
+_LOCKED = _sql_list(LOCKED_STATUSES)
+_RO = READ_ONLY_MARKER
+
+
+def _answers_lock_trigger(event: str, row: str) -> str:
+    return f"""
+CREATE TRIGGER answers_locked_{event.lower()} BEFORE {event} ON answers
+WHEN (SELECT status FROM reviews WHERE id = {row}.review_id) IN ({_LOCKED})
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} the review is signed or closed');
+END;
+"""
+
+
+SCHEMA_V1 = f"""
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE cases (
+{case_columns_sql(21)}
+    withdrawn             INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+    identifiers_corrected INTEGER NOT NULL DEFAULT 0 CHECK (identifiers_corrected IN (0, 1)),
+    imported_at           TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE reviews (
+    id                 INTEGER PRIMARY KEY,
+    case_ref           TEXT NOT NULL REFERENCES cases (case_ref),
+    version            INTEGER NOT NULL CHECK (version >= 1),
+    status             TEXT NOT NULL CHECK (status IN ({_ALL_STATUSES})),
+    definition_id      TEXT NOT NULL,
+    definition_version TEXT NOT NULL,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    outcome_reason     TEXT,
+    urgent             INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+    amends_review_id   INTEGER REFERENCES reviews (id),
+    amendment_reason   TEXT,
+    UNIQUE (case_ref, version)
+) STRICT;
+
+CREATE TABLE answers (
+    review_id   INTEGER NOT NULL REFERENCES reviews (id),
+    question_id TEXT NOT NULL,
+    value_json  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (review_id, question_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    review_id INTEGER,
+    action    TEXT NOT NULL,
+    field     TEXT,
+    old_json  TEXT,
+    new_json  TEXT,
+    reason    TEXT,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_review ON audit (review_id, seq);
+
+CREATE TABLE ui_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+{_answers_lock_trigger("INSERT", "NEW")}
+{_answers_lock_trigger("UPDATE", "OLD")}
+{_answers_lock_trigger("DELETE", "OLD")}
+
+CREATE TRIGGER answers_no_move BEFORE UPDATE OF review_id ON answers
+WHEN NEW.review_id != OLD.review_id
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} an answer cannot move to another review');
+END;
+
+CREATE TRIGGER reviews_signed_frozen BEFORE UPDATE ON reviews
+WHEN OLD.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} the review is signed; amend it instead');
+END;
+
+CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} reviews are never deleted');
+END;
+
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} the audit trail is append-only');
+END;
+
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} the audit trail is append-only');
+END;
+
+CREATE TRIGGER audit_next_seq BEFORE INSERT ON audit
+WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)
+BEGIN
+    SELECT RAISE(ABORT, '{_RO} audit entries must follow on without gaps');
+END;
+"""
+
+
+def _migrate_to_v1(db: Database) -> None:
+    db.executescript(SCHEMA_V1)
+
+
+# Index i holds the step from version i to i+1. Append only; never edit a released step.
+# Ordered steps; step N (0-based) takes the database from version N to N+1. Features keep
+# their own tables in their own schema module so that each step stays readable.
+MIGRATIONS: tuple[Migration, ...] = (
+    _migrate_to_v1,
+    schema_packs.migrate_to_v2,
+    schema_signing.migrate_to_v3,
+)
+LATEST_VERSION = len(MIGRATIONS)
