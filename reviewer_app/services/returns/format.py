@@ -138,11 +138,6 @@ def bundle_id_for(study_id: str, reviewer_ref: str, items: list[ReturnItem]) -> 
     return hashlib.sha256(canonical([study_id, reviewer_ref, said])).hexdigest()
 
 
-def file_name(reviewer_ref: str, sequence: int) -> str:
-    """``return-R01-0003.p7m``: whose it is and in what order, at a glance."""
-    return f"return-{reviewer_ref}-{sequence:04d}.p7m"
-
-
 class BundleRefusal(StrEnum):
     TOO_LARGE = "too_large"
     NOT_A_BUNDLE = "not_a_bundle"

@@ -22,7 +22,6 @@ from reviewer_app.services.returns.format import (
     ReturnItem,
     build_bundle,
     bundle_id_for,
-    file_name,
     is_collection_certificate,
     open_bundle,
 )
@@ -126,10 +125,6 @@ def test_the_same_reviews_give_the_same_bundle_id_whenever_written() -> None:
     assert bundle_id_for("STUDY-A", "R01", items) == bundle_id_for("STUDY-A", "R01", items[::-1])
     assert bundle_id_for("STUDY-A", "R01", items) != bundle_id_for("STUDY-A", "R01", items[:1])
     assert bundle_id_for("STUDY-A", "R01", items) != bundle_id_for("STUDY-A", "R02", items)
-
-
-def test_file_names_say_whose_and_in_what_order() -> None:
-    assert file_name("R01", 3) == "return-R01-0003.p7m"
 
 
 def test_the_collection_certificate_can_decrypt_but_not_sign() -> None:
