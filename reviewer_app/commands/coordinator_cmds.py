@@ -1,4 +1,4 @@
-"""Coordinator commands: study, cohort, panel, enrolment, allocation, packs.
+"""Coordinator commands: study, cohort, panel, enrolment, allocation, packs, collection.
 
 The study passphrase comes from ``REVIEWER_APP_STUDY_PASSPHRASE`` or a prompt, never from the
 command line. Every command prints counts and references only, never patient data.
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands import passphrase_cmds
+from reviewer_app.commands import passphrase_cmds, practice_cmds
 from reviewer_app.commands.common import (
     STUDY_PASSPHRASE_ENV,
     Handler,
@@ -27,14 +27,9 @@ STUDY_HELP = "the study folder (a local folder)"
 
 def read_input_file(path: Path, what: str) -> bytes:
     """The bytes of a file the user named, or one clear line saying why not."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"There is no {what} at {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a {what}.") from None
-    except OSError as err:
-        raise UserError(f"Could not read {path}: {err.strerror or 'unreadable'}.") from None
+    from reviewer_app.user_files import read_user_file
+
+    return read_user_file(path, what)
 
 
 def existing_study_folder(args: argparse.Namespace) -> Path:
@@ -208,6 +203,41 @@ def cmd_make_packs(args: argparse.Namespace, paths: AppPaths) -> int:
         return _print_lines(make_packs(study, Path(args.out).expanduser()).summary_lines())
 
 
+def cmd_collect(args: argparse.Namespace, paths: AppPaths) -> int:
+    import json
+
+    from reviewer_app.services.collection.collector import collect
+
+    folder = None if args.folder is None else Path(args.folder).expanduser()
+    with _open(args) as study:
+        report = collect(study, folder, move_processed=args.move_collected)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, sort_keys=True))
+    else:
+        _print_lines(report.summary_lines())
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.trust.enrolment_desk import revoke
+
+    with _open(args) as study:
+        result = revoke(study, args.reviewer, args.reason)
+    when = f"{result.revoked_at:%Y-%m-%d %H:%M:%S} UTC"
+    if result.already:
+        print(f"{result.reviewer_ref}'s certificate was already revoked at {when}.")
+    else:
+        print(f"Revoked {result.reviewer_ref}'s certificate from {when}.")
+    print(f"Certificate fingerprint: {result.cert_fingerprint}")
+    print(
+        "No more packs are made for it; returns it signs from now on are quarantined; reviews "
+        "it signed before stay valid. Re-enrol the reviewer with a new identity: "
+        "coordinator enrol STUDY REQUEST --reviewer "
+        f"{result.reviewer_ref} --replace, then allocate and make the packs again."
+    )
+    return 0
+
+
 # --- the arguments of each subcommand (beside the STUDY folder every one takes) -------------
 
 _MODES = ("independent", "joint")
@@ -276,6 +306,29 @@ def _make_packs_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="FOLDER", help="where to write the packs")
 
 
+def _collect_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        metavar="FOLDER",
+        help="the folder holding the return bundles (default: the study's shared folder, "
+        "where packs were last made)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--move-collected",
+        action="store_true",
+        help="move processed bundles into FOLDER/collected/ (default: leave them in place)",
+    )
+
+
+def _revoke_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "reviewer", metavar="REF", help="the reviewer_ref whose certificate to revoke"
+    )
+    parser.add_argument("--reason", required=True, help='why, e.g. "laptop lost"')
+
+
 _SUBCOMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
     ("init", cmd_init, "create a study folder and its study authority", _init_args),
     ("fingerprint", cmd_fingerprint, "print the study root's fingerprint", _no_args),
@@ -302,6 +355,13 @@ _SUBCOMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser],
         _set_mode_args,
     ),
     ("make-packs", cmd_make_packs, "write one pack per enrolled reviewer", _make_packs_args),
+    (
+        "collect",
+        cmd_collect,
+        "verify and store the reviewers' return bundles (bad ones are quarantined)",
+        _collect_args,
+    ),
+    ("revoke", cmd_revoke, "revoke a reviewer's certificate from now on", _revoke_args),
 )
 
 
@@ -318,3 +378,4 @@ def register(subparsers: Any) -> None:
         parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
         arguments(parser)
     passphrase_cmds.register_coordinator(sub)
+    practice_cmds.register_coordinator(sub)

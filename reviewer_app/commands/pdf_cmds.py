@@ -31,6 +31,7 @@ from reviewer_app.commands.common import (
 )
 from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
+from reviewer_app.user_files import read_user_file
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 PRIVATE_FILE_MODE = 0o600
@@ -54,19 +55,6 @@ IDENTIFIABLE_REMINDER = (
     "Reminder: this summary is an identifiable clinical document. Store and share it only "
     "through approved routes, and delete local copies you no longer need."
 )
-
-
-def _read_file(path: Path, what: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise UserError(f"{path} is far too large to be {what}.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not {what}.") from None
-    except OSError as err:
-        raise UserError(f"{path} could not be read ({err.strerror}).") from None
 
 
 def _open(args: argparse.Namespace, paths: AppPaths) -> tuple[Any, str]:
@@ -137,7 +125,9 @@ def cmd_sign(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_cosign(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.signing.signoff import SignoffService
 
-    data = _read_file(Path(args.identity).expanduser(), "an exported identity")
+    data = read_user_file(
+        Path(args.identity).expanduser(), "exported identity", max_bytes=MAX_INPUT_BYTES
+    )
     workspace, _ = _open(args, paths)
     with workspace:
         service = SignoffService(workspace)
@@ -189,7 +179,9 @@ def _trust_roots(args: argparse.Namespace) -> tuple[Any, ...] | None:
     roots: list[Any] = []
     if args.trust:
         path = Path(args.trust).expanduser()
-        roots += read_trust_anchors(_read_file(path, "a certificate"), str(path))
+        roots += read_trust_anchors(
+            read_user_file(path, "certificate", max_bytes=MAX_INPUT_BYTES), str(path)
+        )
     folder = getattr(args, "workspace", None)
     if folder:
         folder = Path(folder).expanduser()
@@ -205,7 +197,7 @@ def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.signing.pades_verify import verify_pdf
     from reviewer_app.services.signing.verification_text import describe
 
-    data = _read_file(Path(args.file).expanduser(), "a PDF")
+    data = read_user_file(Path(args.file).expanduser(), "file to verify", max_bytes=MAX_INPUT_BYTES)
     roots = _trust_roots(args)
     result = verify_pdf(data, roots)
     for line in describe(result):

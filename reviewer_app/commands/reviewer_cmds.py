@@ -1,4 +1,4 @@
-"""Reviewer commands: identity and pack import.
+"""Reviewer commands: identity, pack import, and returning signed reviews.
 
 The workspace passphrase comes from ``REVIEWER_APP_PASSPHRASE`` or a prompt; the passphrase
 of an exported identity from ``REVIEWER_APP_EXPORT_PASSPHRASE`` or a prompt.
@@ -112,6 +112,39 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
+def _return_folder(args: argparse.Namespace, paths: AppPaths) -> Path:
+    """``--to``, else the shared folder chosen in Settings; checked before any passphrase."""
+    from reviewer_app.services.shared_drive.settings_file import shared_folder_setting
+
+    folder = Path(args.to).expanduser() if args.to else shared_folder_setting(paths.settings_file)
+    if folder is None:
+        raise UserError(
+            "No shared folder is set: give the folder to return to with --to FOLDER, or "
+            "choose the shared folder in the app's Settings. Nothing was returned."
+        )
+    if not folder.is_dir():
+        raise UserError(
+            f"There is no folder {folder} (or it cannot be reached). Check that the shared "
+            "drive is connected, or give another folder with --to. Nothing was returned."
+        )
+    return folder
+
+
+def cmd_return(args: argparse.Namespace, paths: AppPaths) -> int:
+    folder = _return_folder(args, paths)
+    require_workspace(workspace_dir(args, paths))
+
+    def show(done: int, total: int, label: str) -> None:
+        if total > 0 and done > 0:
+            print(f"  [{done}/{total}] {label}", file=sys.stderr)
+
+    with _unlock(args, paths) as session:
+        report = session.return_reviews(folder, progress=show)
+    for line in report.summary_lines():
+        print(line)
+    return 0
+
+
 def register(subparsers: Any) -> None:
     _ident, sub = add_group(
         subparsers,
@@ -145,6 +178,19 @@ def register(subparsers: Any) -> None:
         "--trust-fingerprint",
         metavar="FP",
         help="the study authority fingerprint the coordinator read out (first pack only)",
+    )
+    back = add_command(
+        subparsers,
+        "return",
+        cmd_return,
+        "return your signed reviews (encrypted) to the coordinator's shared folder",
+        passphrases=(PASSPHRASE_ENV,),
+    )
+    add_workspace_option(back)
+    back.add_argument(
+        "--to",
+        metavar="FOLDER",
+        help="the shared folder to write to (default: the shared folder in the app's Settings)",
     )
 
 

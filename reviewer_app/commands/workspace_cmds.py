@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer_app.commands.common import (
     PASSPHRASE_ENV,
@@ -17,6 +17,9 @@ from reviewer_app.commands.common import (
     workspace_dir,
 )
 from reviewer_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from reviewer_app.storage.workspace.cases import CaseSummary
 
 
 def cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -78,6 +81,8 @@ def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
                 "date_of_death": c.date_of_death.isoformat(),
                 "place_of_death": c.place_of_death.value,
                 "status": s.status.value,
+                "version": s.review_version,
+                **_returned_json(s),
             }
             for s, c in zip(summaries, cases, strict=True)
         ]
@@ -87,13 +92,32 @@ def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
     if not summaries:
         print("No cases in this workspace yet.")
         return 0
-    print(f"{'Case':<10} {'Patient':<32} {'Died':<11} {'Place of death':<19} Status")
+    print(
+        f"{'Case':<10} {'Patient':<32} {'Died':<11} {'Place of death':<19} {'Status':<24} Returned"
+    )
     for s in summaries:
         print(
             f"{s.case_ref:<10} {s.display_name[:32]:<32} {s.date_of_death.isoformat():<11} "
-            f"{s.place_of_death.label:<19} {s.status.label}"
+            f"{s.place_of_death.label:<19} {s.status.label:<24} {_returned_text(s)}"
         )
     return 0
+
+
+def _returned_json(summary: CaseSummary) -> dict[str, Any]:
+    """Whether the latest version is returned, and which version was returned when."""
+    at = summary.returned_at
+    return {
+        "returned": summary.returned,
+        "returned_version": summary.returned_version,
+        "returned_at": None if at is None else at.isoformat(),
+    }
+
+
+def _returned_text(summary: CaseSummary) -> str:
+    if summary.returned_at is None or summary.returned_version is None:
+        return "-"
+    when = f"v{summary.returned_version} {summary.returned_at.date().isoformat()}"
+    return when if summary.returned else f"{when} (v{summary.review_version} not yet)"
 
 
 def register(subparsers: Any) -> None:

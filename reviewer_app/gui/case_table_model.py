@@ -76,6 +76,27 @@ def _flags_text(row: CaseRow) -> str:
     return ", ".join(flag_labels(row.flags))
 
 
+def _returned_text(row: CaseRow) -> str:
+    """When the latest version went to the coordinator; an amended case says it is not yet.
+
+    Rows without return details (``returned_at``, ``returned_version``) show nothing.
+    """
+    at = getattr(row, "returned_at", None)
+    version = getattr(row, "returned_version", None)
+    if at is None or version is None:
+        return ""
+    when = at.strftime("%d %b %Y")
+    latest = getattr(row, "review_version", None)
+    if latest is not None and latest != version:
+        return f"Version {version} on {when}; version {latest} not yet"
+    return when
+
+
+def _returned_key(row: CaseRow) -> str:
+    at = getattr(row, "returned_at", None)
+    return "" if at is None else at.isoformat()
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("Case", lambda r: r.case_ref, lambda r: r.case_ref, "Case reference"),
     Column("Patient", lambda r: r.display_name, lambda r: fold(r.display_name)),
@@ -90,6 +111,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("Status", lambda r: _label(r.status), lambda r: _label(r.status)),
     Column("Progress", lambda r: f"{round(r.progress * 100)}%", lambda r: r.progress),
+    Column(
+        "Returned",
+        _returned_text,
+        _returned_key,
+        "When the signed review was returned to the coordinator",
+    ),
     Column(
         "Flags",
         _flags_text,

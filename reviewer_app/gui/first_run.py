@@ -151,22 +151,25 @@ class WorkspacePage(_StepPage):
         self.folder = QLineEdit(str(folder), self)
         self.folder.setAccessibleName("Workspace folder")
         self.folder.setReadOnly(True)
-        folder_label = QLabel("Folder:", self)
-        folder_label.setBuddy(self.folder)
-        form.addRow(folder_label, self.folder)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("New passphrase")
-        label = QLabel("&Passphrase:", self)
-        label.setBuddy(self.passphrase)
-        form.addRow(label, self.passphrase)
-        self.repeat = QLineEdit(self)
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setAccessibleName("Type the passphrase again")
-        again = QLabel("Type it &again:", self)
-        again.setBuddy(self.repeat)
-        form.addRow(again, self.repeat)
+        self.passphrase = self._hidden_field("New passphrase")
+        self.repeat = self._hidden_field("Type the passphrase again")
+        rows = (
+            ("Folder:", self.folder),
+            ("&Passphrase:", self.passphrase),
+            ("Type it &again:", self.repeat),
+        )
+        for text, field in rows:
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addRow(label, field)
         return form
+
+    def _hidden_field(self, name: str) -> QLineEdit:
+        """A line edit that shows dots, not the passphrase typed into it."""
+        field = QLineEdit(self)
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(name)
+        return field
 
     def _changed(self) -> None:
         level, text = passphrase_strength(self.passphrase.text())

@@ -45,6 +45,7 @@ from reviewer_app.gui.form.page_protocol import ReviewPageView
 from reviewer_app.gui.launch import window_title
 from reviewer_app.gui.lock import LockTriggers, Place
 from reviewer_app.gui.quit_guard import QuitGuard
+from reviewer_app.gui.returns_action import install_return_action
 from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES, AppSettings
 from reviewer_app.gui.shortcuts_help import SHORTCUTS_TEXT
 from reviewer_app.gui.tasks import Runner, TaskRunner
@@ -213,6 +214,8 @@ class MainWindow(QMainWindow):
         ]
         self.export_action = actions.export
         self.case_menu = actions.menu
+        self.returns = install_return_action(self, self._runner, self._settings, self._reload)
+        file_menu.insertAction(self.export_action, self.returns.action)
 
     def _watch_quitting(self, autosave: AutosaveWriter | None) -> None:
         self._quit = QuitGuard(

@@ -14,6 +14,7 @@ from reviewer_app.storage.workspace.identity_store import IdentityStore, StoredI
 
 if TYPE_CHECKING:
     from reviewer_app.services.packs.importer import ImportReport, PackPreview
+    from reviewer_app.services.returns.report import ReturnReport
 
 # pack_import and reviewer_identity load cryptography, asn1crypto and pyHanko: they are
 # imported inside the methods that use them, so opening the app stays quick.
@@ -112,6 +113,14 @@ class ReviewerSession(ClosesOnExit):
         return pack_import.import_pack(
             self.workspace, data, trust_fingerprint=trust_fingerprint, progress=progress
         )
+
+    # -- returns
+
+    def return_reviews(self, folder: Path, progress: Progress = no_progress) -> ReturnReport:
+        """Every signed review version not yet returned, to the shared ``folder``."""
+        from reviewer_app.services.returns.writer import return_signed_reviews
+
+        return return_signed_reviews(self.workspace, folder, progress=progress)
 
     def close(self) -> None:
         self.workspace.close()

@@ -8,6 +8,8 @@ Layout of a study folder (a local folder: a network drive is refused, like a wor
 
 The study authority's private key lives in the database, encrypted under the same study
 passphrase (belt and braces), and is decrypted only when a certificate or pack is signed.
+The collection key (which opens returned reviews: the root never decrypts) is made once, the
+first time packs are made or returns collected, and kept the same way.
 What a coordinator does with an open study lives with its capability, as functions taking a
 ``Study`` (as the reviewer's use-cases take a ``Workspace``): intake/study_intake.py,
 trust/enrolment_desk.py, allocation/study_allocation.py, packs/maker.py.
@@ -22,20 +24,26 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from reviewer_app.closing import ClosesOnExit
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.trust import authority
+from reviewer_app.services.trust.collection_key import issue_collection_key
 from reviewer_app.services.workspace import check_new_passphrase, check_passphrase_change
 from reviewer_app.storage import encrypted_folder
 from reviewer_app.storage.database import Database
-from reviewer_app.storage.encrypted_folder import ClosedOnExit, FolderKind
+from reviewer_app.storage.encrypted_folder import FolderKind
 from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
 from reviewer_app.storage.rekey import Step, no_step
 from reviewer_app.storage.study.info import (
     StudyInfo,
     StudyInfoStore,
     authority_key_pem,
+    collection_key,
     replace_authority_key_pem,
+    replace_collection_key_pem,
+    set_collection_key,
+    stored_collection_key_pem,
 )
 from reviewer_app.storage.study.schema import STUDY_MIGRATIONS
 
@@ -65,7 +73,7 @@ def parse_review_mode(value: str) -> ReviewMode:
         ) from None
 
 
-class Study(ClosedOnExit):
+class Study(ClosesOnExit):
     """An open study. Build with ``create`` or ``open``; ``close`` when done."""
 
     def __init__(self, folder: Path, db: Database, passphrase: str) -> None:
@@ -73,6 +81,7 @@ class Study(ClosedOnExit):
         self.db = db
         self._passphrase: str | None = passphrase
         self._authority: Authority | None = None
+        self._collection: Authority | None = None
 
     @staticmethod
     def exists_in(folder: Path) -> bool:
@@ -124,6 +133,7 @@ class Study(ClosedOnExit):
         encrypted_folder.close_database(self.db, STUDY_FOLDER)
         self._passphrase = None
         self._authority = None
+        self._collection = None
 
     # -- the study and its authority
 
@@ -153,6 +163,36 @@ class Study(ClosedOnExit):
             self._authority = (key, self.root_certificate())
         return self._authority
 
+    def collection_certificate(self) -> x509.Certificate:
+        """The study's collection certificate (carried in every pack), made on first use."""
+        stored = collection_key(self.db)
+        if stored is None:
+            return self.collection_authority()[1]
+        return authority.load_certificate(stored[1])
+
+    def collection_authority(self) -> Authority:
+        """The collection key and certificate: made once (by the study root) and stored,
+        the private key encrypted under the study passphrase like the authority's."""
+        if self._collection is not None:
+            return self._collection
+        if self._passphrase is None:
+            raise RuntimeError("the study is closed")
+        stored = collection_key(self.db)
+        if stored is None:
+            root_key, root_cert = self.signing_authority()
+            key, cert = issue_collection_key(root_key, root_cert)
+            set_collection_key(
+                self.db,
+                authority.serialise_private_key(key, self._passphrase),
+                authority.certificate_pem(cert),
+            )
+            stored = collection_key(self.db)
+            assert stored is not None
+            log.info("made the study's collection key")
+        key = authority.load_private_key(stored[0], self._passphrase)
+        self._collection = (key, authority.load_certificate(stored[1]))
+        return self._collection
+
 
 def change_study_passphrase(
     folder: Path,
@@ -177,6 +217,12 @@ def change_study_passphrase(
             return
         key = authority.load_private_key(pem, old_passphrase)
         replace_authority_key_pem(db, authority.serialise_private_key(key, new_passphrase))
+        collection_pem = stored_collection_key_pem(db)
+        if collection_pem is not None:
+            collection = authority.load_private_key(collection_pem, old_passphrase)
+            replace_collection_key_pem(
+                db, authority.serialise_private_key(collection, new_passphrase)
+            )
 
     encrypted_folder.change_passphrase(
         folder,

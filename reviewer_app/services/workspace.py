@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from reviewer_app.closing import ClosesOnExit
 from reviewer_app.errors import UserError
 from reviewer_app.services.passphrases import (
     MIN_PASSPHRASE_LENGTH,
@@ -24,7 +25,7 @@ from reviewer_app.services.passphrases import (
 )
 from reviewer_app.storage import encrypted_folder
 from reviewer_app.storage.database import Database
-from reviewer_app.storage.encrypted_folder import ClosedOnExit, FolderKind, OpenedFolder
+from reviewer_app.storage.encrypted_folder import FolderKind, OpenedFolder
 from reviewer_app.storage.keys import PRODUCTION_KDF, DatabaseKey, KdfParams
 from reviewer_app.storage.migrations import MIGRATIONS, MigrationResult
 from reviewer_app.storage.rekey import Step, no_step
@@ -83,7 +84,7 @@ def change_workspace_passphrase(
     log.info("changed the workspace passphrase")
 
 
-class Workspace(ClosedOnExit):
+class Workspace(ClosesOnExit):
     """An unlocked workspace. Build with ``create`` or ``unlock``; ``close`` when done."""
 
     def __init__(self, folder: Path, key: DatabaseKey, migration: MigrationResult) -> None:

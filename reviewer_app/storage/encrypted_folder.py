@@ -13,8 +13,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from reviewer_app.errors import DamagedFileError, NotFoundError, UserError, WrongPassphraseError
 from reviewer_app.paths import ensure_local_folder
@@ -69,25 +67,6 @@ class OpenedFolder:
     key: DatabaseKey
     db: Database
     migration: MigrationResult
-
-
-class ClosedOnExit:
-    """An opened folder (``Workspace``, ``Study``) used as a context manager: ``close`` on
-    leaving the ``with`` block, whatever happened in it."""
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def existing_folder(folder: Path, kind: FolderKind) -> Path:

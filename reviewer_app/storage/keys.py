@@ -152,6 +152,18 @@ def write_key_check(path: Path, record: KeyCheck) -> None:
     atomic_write_bytes(path, record.to_json_bytes(), mode=0o600)
 
 
+def _read_record(path: Path, file_format: str) -> dict[str, Any] | None:
+    """One of our JSON records beside a database, or None if it is missing, unreadable, not
+    JSON, or not of ``file_format``: each caller says what that means for it."""
+    try:
+        data: Any = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != file_format:
+        return None
+    return data
+
+
 def read_key_check(path: Path, *, what: str = "workspace") -> KeyCheck:
     """Read the record; a damaged file and a newer format get their own clear errors, which
     name the folder as ``what`` ("workspace", "study")."""
@@ -160,11 +172,8 @@ def read_key_check(path: Path, *, what: str = "workspace") -> KeyCheck:
         f"cannot be opened. Restore the {what} folder from a backup, or ask the study "
         "coordinator for help."
     )
-    try:
-        data: Any = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        raise damaged from None
-    if not isinstance(data, dict) or data.get("format") != KEY_CHECK_FORMAT:
+    data = _read_record(path, KEY_CHECK_FORMAT)
+    if data is None:
         raise damaged
     version = data.get("format_version")
     if isinstance(version, int) and version > KEY_CHECK_VERSION:
@@ -228,11 +237,8 @@ def attempts_path(key_check_path: Path) -> Path:
 
 def read_failed_attempts(key_check_path: Path) -> tuple[int, float | None]:
     """(wrong passphrases in a row, time of the last one); an unreadable file counts as none."""
-    try:
-        data: Any = json.loads(attempts_path(key_check_path).read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return 0, None
-    if not isinstance(data, dict) or data.get("format") != ATTEMPTS_FORMAT:
+    data = _read_record(attempts_path(key_check_path), ATTEMPTS_FORMAT)
+    if data is None:
         return 0, None
     failures, last = data.get("failures"), data.get("last_failure")
     if type(failures) is not int or failures < 0:
@@ -333,11 +339,8 @@ def _read_rekey_plan(marker: Path) -> tuple[str, list[Path]]:
         "so the folder cannot be opened safely. Restore the folder from a backup, or ask the "
         "study coordinator for help."
     )
-    try:
-        data: Any = json.loads(marker.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        raise damaged from None
-    if not isinstance(data, dict) or data.get("format") != REKEY_FORMAT:
+    data = _read_record(marker, REKEY_FORMAT)
+    if data is None:
         raise damaged
     if data.get("format_version") != REKEY_VERSION:
         raise NewerVersionError(

@@ -37,12 +37,50 @@ def test_model_shows_labels_not_codes(qtmodeltester) -> None:
         "Acute hospital",
         "Not started",
         "0%",
+        "",
         "Urgent",
     ]
     flags = model.index(3, COLUMN_INDEX["Flags"]).data()
     assert flags == "Urgent, Amended", "shown in CaseFlag's order, not the row's"
     assert model.index(2, COLUMN_INDEX["Flags"]).data() == "Identifiers corrected, Withdrawn"
     assert model.data(model.index(0, 0), REF_ROLE) == "NSR-0002"
+
+
+def test_the_returned_column_shows_when_and_an_amendment_not_yet_returned() -> None:
+    from datetime import UTC, date, datetime
+
+    from reviewer_app.domain.case import PlaceOfDeath
+    from reviewer_app.storage.workspace.cases import CaseSummary
+
+    def summary(ref: str, version: int | None, back: int | None) -> CaseSummary:
+        return CaseSummary(
+            case_ref=ref,
+            display_name="EXAMPLE, Ann",
+            nhs_number="9990001112",
+            age_at_death=80,
+            date_of_death=date(2017, 6, 3),
+            place_of_death=PlaceOfDeath.HOME,
+            status=ReviewStatus.SIGNED,
+            review_id=1,
+            review_version=version,
+            answered=3,
+            progress=1.0,
+            flags=(),
+            returned_version=back,
+            returned_at=None if back is None else datetime(2025, 3, 2, 10, 0, tzinfo=UTC),
+        )
+
+    rows = [summary("R-1", 1, 1), summary("R-2", 2, 1), summary("R-3", 1, None)]
+    model = CaseTableModel(rows)
+    column = COLUMN_INDEX["Returned"]
+    assert [model.index(r, column).data() for r in range(3)] == [
+        "02 Mar 2025",
+        "Version 1 on 02 Mar 2025; version 2 not yet",
+        "",
+    ]
+    assert [r.returned for r in rows] == [True, False, False]
+    model.sort(column, Qt.SortOrder.DescendingOrder)
+    assert refs(model)[-1] == "R-3"
 
 
 def test_sorting_by_each_column_is_stable_and_reversible(qtmodeltester) -> None:

@@ -134,6 +134,15 @@ SEAMS: dict[str, set[str]] = {
         # the allocation CSV is written with intake's spreadsheet-safe CSV writer
         "intake.csv_export",
     },
+    "collection": {
+        # collection opens return bundles with the returns wire format
+        "returns.format",
+        # it checks the PDFs' PAdES signatures and the canonical content's shape
+        "signing.pades_verify",
+        "signing.canonical",
+        # and matches signers to the certificates the study authority issued
+        "trust.authority",
+    },
     "demo": {
         # the demo builds its study through the real coordinator path: intake, enrolment,
         # allocation and packs, exactly as a coordinator would
@@ -149,6 +158,8 @@ SEAMS: dict[str, set[str]] = {
         "trust.authority",
         # the demo co-reviewer enrols with a real enrolment request and PKCS#12 file
         "trust.enrolment",
+        # the practice study's reviewers return their signed reviews with the real writer
+        "returns.writer",
     },
     "packs": {
         # packs are made only from an allocation that is still current, each case in its mode
@@ -159,12 +170,20 @@ SEAMS: dict[str, set[str]] = {
         "trust.cms",
         # a pack is opened with the reviewer's private key kept in the workspace
         "trust.workspace_identity",
+        # pack import checks the collection certificate it pins for returns
+        "returns.format",
     },
     "returns": {
         # a return is CMS-signed by the reviewer and enveloped to the collection certificate
         "trust.cms",
         # the signer and the collection certificate are checked against the study authority
         "trust.authority",
+        # a returned version's canonical content is recomputed exactly as sign-off did
+        "signing.signing_inputs",
+        # bundles are written (atomically, under the shared names) into the shared folder
+        "shared_drive.folder",
+        # a return is signed with the reviewer's key kept in the workspace
+        "trust.workspace_identity",
     },
     "signing": {
         # sign-off renders the PDF case summary it signs (its input, document, signature block)

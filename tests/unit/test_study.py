@@ -609,14 +609,30 @@ def test_making_packs_again_with_nothing_changed_writes_no_new_pack(
     assert [m.reviewer_ref for m in report.made] == ["R01"]
 
 
+def _undo_study_v3(study: Study) -> None:
+    for table in ("quarantine", "return_conflicts", "returned_versions", "bundle_files"):
+        study.db.execute(f"DROP TABLE {table}")
+    study.db.execute("DROP TABLE collection_runs")
+    for table, column in (
+        ("study", "collection_key_pem"),
+        ("study", "collection_cert_pem"),
+        ("study", "shared_folder"),
+        ("enrolments", "revoked_at"),
+        ("enrolments", "revoke_reason"),
+    ):
+        study.db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
 def test_a_study_made_before_pack_digests_is_migrated(tmp_path: Path, template_root) -> None:
     w = world(tmp_path, template_root)
     w.make_packs()
-    with w.study() as study:  # make it look like version 1: no digest column
-        study.db.execute("ALTER TABLE packs DROP COLUMN content_digest")
+    with w.study() as study:  # make it look like version 1: no digest column, no v3
+        with study.db.transaction():
+            _undo_study_v3(study)
+            study.db.execute("ALTER TABLE packs DROP COLUMN content_digest")
         study.db.set_user_version(1)
     with w.study() as study:
-        assert study.db.user_version == 2
+        assert study.db.user_version == 3
         report = pack_maker.make_packs(study, w.packs_dir)  # no digest to compare: sent once more
         assert len(report.made) == 4 and all(m.sequence == 2 for m in report.made)
         assert pack_maker.make_packs(study, w.packs_dir).made == []
@@ -665,3 +681,49 @@ def test_enrol_warns_when_the_request_email_is_not_the_panels(study: Study, tmp_
     )  # fmt: skip
     same.close()
     assert enrolment_desk.enrol(study, request, "R02").warnings == []  # case does not matter
+
+
+# --- the collection key (issue 12) -------------------------------------------------------------
+
+
+def test_every_pack_carries_the_study_collection_certificate(
+    tmp_path: Path, template_root: Path
+) -> None:
+    from reviewer_app.services.returns.format import is_collection_certificate
+    from reviewer_app.services.trust.authority import certificate_pem
+
+    w = world(tmp_path, template_root)
+    made = w.make_packs()
+    with w.study() as study:
+        collection_pem = certificate_pem(study.collection_certificate())
+        key, cert = study.collection_authority()
+        assert is_collection_certificate(cert, study.root_certificate())
+        assert key.public_key().public_numbers() == cert.public_key().public_numbers()
+        root = study.root_certificate()
+        assert pack_maker.make_packs(study, w.packs_dir).made == []  # the same key: no change
+        enrolled = EnrolmentStore(study.db).active("R01")
+        assert enrolled is not None
+        cert_r01 = x509.load_pem_x509_certificate(enrolled.cert_pem.encode())
+    with w.session("R01") as session:
+        identity = session.identity()
+        assert identity is not None
+        opened = open_pack(made["R01"].read_bytes(), load_private_key(identity), cert_r01, root)
+    assert opened.content.format_version == 2
+    assert opened.content.collection_cert_pem == collection_pem
+
+
+def test_the_collection_key_is_made_once_and_survives_a_passphrase_change(
+    tmp_path: Path,
+) -> None:
+    from reviewer_app.services.study import change_study_passphrase
+
+    folder = tmp_path / "s"
+    with Study.create(folder, STUDY_PASSPHRASE, name="Keys", kdf=TEST_KDF) as study:
+        first = study.collection_certificate()
+        assert study.collection_certificate() == first
+    new = "a brand new study passphrase"
+    change_study_passphrase(folder, STUDY_PASSPHRASE, new, kdf=TEST_KDF)
+    with Study.open(folder, new) as study:
+        key, cert = study.collection_authority()
+    assert cert == first
+    assert key.public_key().public_numbers() == first.public_key().public_numbers()

@@ -7,7 +7,6 @@ why, and what changed. ``amend(reason)`` is given by the caller and runs off the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from reviewer_app.errors import UserError
-from reviewer_app.gui.crash_dialog import report_exception
 from reviewer_app.gui.signing.common import (
     BusyDialog,
     MessageLine,
@@ -28,8 +25,6 @@ from reviewer_app.gui.signing.common import (
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import AmendedOutcome
 from reviewer_app.services.signing.rules import CaseSigning, amendment_reason_rule
-
-log = logging.getLogger(__name__)
 
 AmendWork = Callable[[str], AmendedOutcome]
 MAX_REASON_LENGTH = 2000
@@ -158,9 +153,5 @@ class AmendDialog(BusyDialog):
         self.accept()
 
     def _refused(self, err: BaseException) -> None:
-        self.set_busy(False)
-        if not isinstance(err, UserError):
-            report_exception(err, self)
-            return
-        log.info("amendment refused: %s", type(err).__name__)
-        self.message.show_problem(str(err))
+        if self.was_refused(err, "amendment"):
+            self.message.show_problem(str(err))

@@ -1,7 +1,10 @@
 """File ▸ Export signed summaries…: the stored PDF of every signed case, to a chosen folder.
 
-The dialog asks for the folder and the copy (full, taskforce or both) with the reminder; the
-export itself is ``services.signing.export.export_signed_summaries`` (stored bytes, written
+The dialog asks for the folder and the copy (full, taskforce or both: the taskforce copy
+unless the reviewer chooses otherwise) with the reminder, and warns plainly when identifiable
+copies would go to the study's shared folder or a network location (reviews go to the
+coordinator by File ▸ Return, encrypted; this is for deliberate local copies). The export
+itself is ``services.signing.export.export_signed_summaries`` (stored bytes, written
 atomically), run off the GUI thread by the runner with its progress dialog.
 """
 
@@ -36,7 +39,7 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
-from reviewer_app.services.signing.export import ExportReport
+from reviewer_app.services.signing.export import ExportReport, shared_copy_warning
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +55,11 @@ class ExportDialog(BusyDialog):
         parent: QWidget | None = None,
         *,
         start_folder: Path | None = None,
+        shared_folder: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._export = export
+        self._shared_folder = shared_folder
         self._runner = runner
         self.report: ExportReport | None = None
         self.titled("Export signed summaries")
@@ -72,8 +77,14 @@ class ExportDialog(BusyDialog):
         self._add_folder_row(layout, start_folder)
         layout.addWidget(paragraph("Which copies?", self))
         self.choice = CopyChoice(self, both=True)
+        self.choice.choose(DocumentKind.TASKFORCE)
         layout.addWidget(self.choice)
         layout.addWidget(reminder(self))
+        self.shared_warning = paragraph(
+            "", self, name="Warning: identifiable copies to a shared folder"
+        )
+        self.shared_warning.setObjectName("warningBox")
+        layout.addWidget(self.shared_warning)
         self.message = MessageLine("Export problem", self)
         layout.addWidget(self.message)
         self.done_box = paragraph("", self, name="Export finished")
@@ -87,6 +98,7 @@ class ExportDialog(BusyDialog):
         self.export_button.clicked.connect(self.submit)
         layout.addWidget(self.buttons)
         self.folder.textChanged.connect(self._update)
+        self.choice.group.buttonToggled.connect(lambda *_: self._update())
         self.export_button.setEnabled(signed_cases > 0)
         self._signed_cases = signed_cases
         self._update()
@@ -114,6 +126,15 @@ class ExportDialog(BusyDialog):
         layout.addLayout(row)
 
     def _update(self) -> None:
+        text = self.folder.text().strip()
+        warning = (
+            shared_copy_warning(Path(text), self.choice.kinds(), self._shared_folder)
+            if text
+            else None
+        )
+        self.shared_warning.setText(warning or "")
+        self.shared_warning.setAccessibleDescription(warning or "")
+        self.shared_warning.setVisible(warning is not None)
         self.export_button.setEnabled(
             self._signed_cases > 0 and bool(self.folder.text().strip()) and not self.busy
         )

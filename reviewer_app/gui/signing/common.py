@@ -3,12 +3,15 @@ reminder about identifiable documents, and the choice between the two stored cop
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -18,6 +21,8 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.errors import UserError
 from reviewer_app.gui.crash_dialog import report_exception
+
+log = logging.getLogger(__name__)
 
 IDENTIFIABLE_REMINDER = (
     "A saved, opened or printed summary is an identifiable clinical document, unless it is "
@@ -137,16 +142,50 @@ class BusyDialog(QDialog):
     def show_failure(self, err: BaseException, line: MessageLine) -> None:
         """The work ended in an error: a refusal in its own words on ``line``, a bug in the
         crash dialog."""
-        self.set_busy(False)
-        if isinstance(err, UserError):
+        if self.was_refused(err, "work"):
             line.show_problem(str(err))
-        else:
+
+    def was_refused(self, err: BaseException, work: str) -> bool:
+        """The work ended in an error: True for a refusal (a ``UserError``) for the dialog to
+        word; False for a bug, which the crash dialog has already shown. Only the error's
+        type is logged: its message may name the case."""
+        self.set_busy(False)
+        if not isinstance(err, UserError):
             report_exception(err, self)
+            return False
+        log.info("%s refused: %s", work, type(err).__name__)
+        return True
+
+    def work_done(self) -> bool:
+        """Whether the work has happened: then Escape or Close accepts, so that the caller
+        learns of it. The dialogs with a "done" page say so."""
+        return False
 
     def reject(self) -> None:
         if self.busy:
             return
+        if self.work_done():
+            self.accept()
+            return
         super().reject()
+
+
+def wrong_passphrase(line: MessageLine, field: QLineEdit, text: str) -> None:
+    """Say the passphrase did not open the identity, and put the cursor back to retype it."""
+    line.show_problem(text)
+    field.selectAll()
+    field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def done_page(parent: QWidget, title: str, text: str, name: str) -> tuple[QWidget, QVBoxLayout]:
+    """The page a dialog turns to once its work is done: a heading and the green box saying
+    what was done; the caller adds what else there is to say."""
+    page, layout = section(parent)
+    layout.addWidget(heading(title, page))
+    done = paragraph(text, page, name=name)
+    done.setObjectName("doneBox")
+    layout.addWidget(done)
+    return page, layout
 
 
 class CopyChoice(QWidget):

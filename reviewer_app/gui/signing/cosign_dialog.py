@@ -13,7 +13,6 @@ and ``remove(slot_id)`` are given by the caller (``SigningDesk``).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,27 +29,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.errors import UserError, WrongPassphraseError
-from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.errors import WrongPassphraseError
 from reviewer_app.gui.signing.common import (
     BusyDialog,
     MessageLine,
     button_box,
+    done_page,
     heading,
     make_close_button,
     paragraph,
     primary_button,
+    section,
+    wrong_passphrase,
 )
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import CosignedOutcome, HeldCosigner
 from reviewer_app.services.signing.rules import CaseSigning
 
-log = logging.getLogger(__name__)
-
 CosignWork = Callable[[str, str | None, int | None, Progress], CosignedOutcome]
 RemoveWork = Callable[[int], None]
 IDENTITY_FILTER = "Exported identity (*.p12 *.pfx);;All files (*)"
 FROM_FILE = -1
+WRONG_PASSPHRASE = (
+    "That passphrase does not open the co-reviewer's identity, so nothing was "
+    "signed. The co-reviewer types the passphrase they chose when exporting it."
+)
 
 
 class CosignDialog(BusyDialog):
@@ -92,9 +95,7 @@ class CosignDialog(BusyDialog):
 
     def _form_page(self, held: Sequence[HeldCosigner]) -> QWidget:
         state = self.state
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
+        page, layout = section(self)
         layout.addWidget(
             heading(f"Co-sign the review of case {state.case_ref}, version {state.version}", page)
         )
@@ -231,37 +232,22 @@ class CosignDialog(BusyDialog):
         self._show_done(outcome)
 
     def _refused(self, err: BaseException) -> None:
-        self.set_busy(False)
-        if not isinstance(err, UserError):
-            report_exception(err, self)
+        if not self.was_refused(err, "co-signing"):
             return
-        log.info("co-signing refused: %s", type(err).__name__)
         if isinstance(err, WrongPassphraseError):
-            self.message.show_problem(
-                "That passphrase does not open the co-reviewer's identity, so nothing was "
-                "signed. The co-reviewer types the passphrase they chose when exporting it."
-            )
-            self.passphrase.selectAll()
-            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            wrong_passphrase(self.message, self.passphrase, WRONG_PASSPHRASE)
             return
         self.message.show_problem(f"Nothing was signed. {err}")
 
     def _show_done(self, outcome: CosignedOutcome) -> None:
         name = outcome.cosigner.name
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(
-            heading(f"Case {outcome.case_ref}, version {outcome.version} is co-signed", page)
-        )
-        done = paragraph(
+        page, layout = done_page(
+            self,
+            f"Case {outcome.case_ref}, version {outcome.version} is co-signed",
             f"Co-signed by {name}. The stored summary now carries both signatures "
             f"({outcome.signature_count}), each verifiable on its own.",
-            page,
-            name="Co-signed",
+            "Co-signed",
         )
-        done.setObjectName("doneBox")
-        layout.addWidget(done)
         self.keep_note = paragraph(
             f"{name}'s identity is still held in this workspace, under their passphrase. "
             "Remove it now, unless they will co-sign more cases at this computer today.",
@@ -311,8 +297,5 @@ class CosignDialog(BusyDialog):
     def _remove_failed(self, err: BaseException) -> None:
         self.show_failure(err, self.done_message)
 
-    def reject(self) -> None:
-        if self.outcome is not None and not self.busy:
-            self.accept()
-            return
-        super().reject()
+    def work_done(self) -> bool:
+        return self.outcome is not None

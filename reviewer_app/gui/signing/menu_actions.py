@@ -79,6 +79,7 @@ class SigningDesk:
         )
         self.identity_folder = str(Path.home())
         self.export_folder: Path | None = None
+        self.shared_folder: Callable[[], Path | None] = lambda: None  # Settings' (export warns)
         self.last_dialog: QDialog | None = None
         self.close()  # copies left by a session that ended without closing its window
 
@@ -157,6 +158,15 @@ class SigningDesk:
         box.setAccessibleName("Not available")
         self._exec(box)
 
+    def _review_id_if(
+        self, allowed: bool, state: CaseSigning, why_not: Callable[[], str], parent: QWidget | None
+    ) -> int | None:
+        """The signed review to act on, or None once the reviewer has been told why not."""
+        if allowed and state.review_id is not None:
+            return state.review_id
+        self._refuse(parent, why_not())
+        return None
+
     # -- the Case menu
 
     def sign(
@@ -190,10 +200,9 @@ class SigningDesk:
         self, case_ref: str, parent: QWidget | None, on_changed: Callable[[str], None]
     ) -> None:
         state = self.state(case_ref)
-        if not state.can_cosign or state.review_id is None:
-            self._refuse(parent, state.why_not_cosign())
+        review_id = self._review_id_if(state.can_cosign, state, state.why_not_cosign, parent)
+        if review_id is None:
             return
-        review_id = state.review_id
 
         def loaded(held: Any) -> None:
             dialog = CosignDialog(
@@ -219,12 +228,12 @@ class SigningDesk:
         self, case_ref: str, parent: QWidget | None, on_changed: Callable[[str], None]
     ) -> None:
         state = self.state(case_ref)
-        if not state.can_amend or state.review_id is None:
-            self._refuse(parent, state.why_not_amend())
+        review_id = self._review_id_if(state.can_amend, state, state.why_not_amend, parent)
+        if review_id is None:
             return
         dialog = AmendDialog(
             state,
-            self._amend_work(state.review_id),
+            self._amend_work(review_id),
             self.runner,
             parent,
             min_length=self.min_reason_length,
@@ -268,6 +277,7 @@ class SigningDesk:
             self.runner,
             parent,
             start_folder=self.export_folder,
+            shared_folder=self.shared_folder(),
         )
         self._exec(dialog)
         if dialog.report is not None:

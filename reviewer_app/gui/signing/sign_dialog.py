@@ -15,7 +15,6 @@ On success the dialog shows what was signed and where the summary is; ``outcome`
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,22 +35,21 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.issues import Issue
-from reviewer_app.errors import UserError, WrongPassphraseError
-from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.errors import WrongPassphraseError
 from reviewer_app.gui.signing.common import (
     BusyDialog,
     MessageLine,
     button_box,
+    done_page,
     heading,
     make_close_button,
     paragraph,
     primary_button,
     section,
+    wrong_passphrase,
 )
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import SignedOutcome, SignPreparation
-
-log = logging.getLogger(__name__)
 
 SignWork = Callable[[str, Sequence[str], Progress], SignedOutcome]
 
@@ -139,9 +137,7 @@ class SignDialog(BusyDialog):
 
     def _form_page(self) -> QWidget:
         prep = self.prep
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
+        page, layout = section(self)
         what = "review" if not prep.status.is_outcome else f"outcome ({prep.status.label})"
         layout.addWidget(
             heading(f"Sign the {what} of case {prep.case_ref}, version {prep.version}", page)
@@ -322,36 +318,24 @@ class SignDialog(BusyDialog):
         self._show_done(outcome)
 
     def _refused(self, err: BaseException) -> None:
-        self.set_busy(False)
-        if not isinstance(err, UserError):
-            report_exception(err, self)
+        if not self.was_refused(err, "signing"):
             return
-        log.info("signing refused: %s", type(err).__name__)
         assert self.passphrase is not None
         if isinstance(err, WrongPassphraseError):
-            self.message.show_problem(WRONG_PASSPHRASE)
-            self.passphrase.selectAll()
-            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            wrong_passphrase(self.message, self.passphrase, WRONG_PASSPHRASE)
             return
         self.message.show_problem(f"Nothing was signed. {err}")
         self.message.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_done(self, outcome: SignedOutcome) -> None:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(
-            heading(f"Case {outcome.case_ref}, version {outcome.version} is signed", page)
-        )
-        done = paragraph(
+        page, layout = done_page(
+            self,
+            f"Case {outcome.case_ref}, version {outcome.version} is signed",
             f"Signed by {outcome.signer_name}. This version is now locked; a correction needs "
             "an amendment. The signed PDF summary and its taskforce copy are stored in the "
             "workspace: print, open or save them from the Case menu.",
-            page,
-            name="Signed",
+            "Signed",
         )
-        done.setObjectName("doneBox")
-        layout.addWidget(done)
         if self.prep.co_reviewer_name:
             layout.addWidget(
                 paragraph(
@@ -371,8 +355,5 @@ class SignDialog(BusyDialog):
         self.sign_button.hide()
         make_close_button(self.cancel_button)
 
-    def reject(self) -> None:
-        if self.outcome is not None:  # Escape after signing: it did happen
-            self.accept()
-            return
-        super().reject()
+    def work_done(self) -> bool:
+        return self.outcome is not None  # Escape after signing: it did happen

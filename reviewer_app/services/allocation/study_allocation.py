@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from reviewer_app.domain.case import Case
-from reviewer_app.domain.panel import is_conflicted
+from reviewer_app.domain.panel import Reviewer, is_conflicted
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import InvalidInputError, NotFoundError, UserError
 from reviewer_app.progress import Progress, no_progress
@@ -23,6 +23,7 @@ from reviewer_app.storage.study.allocation import AllocationStore, StoredAllocat
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.enrolments import EnrolmentStore
 from reviewer_app.storage.study.panel import PanelStore
+from reviewer_app.storage.study.returns import ReturnsStore
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,60 @@ def _inputs(study: Study) -> tuple[list[Case], dict[str, Pair], AllocationResult
     return CohortStore(study.db).cases(), overrides, existing
 
 
+def _handed_back_by_case(study: Study) -> dict[str, frozenset[str]]:
+    """case_ref -> the reviewers who handed that case back (never given it again)."""
+    found: dict[str, set[str]] = {}
+    for case_ref, reviewer_ref in ReturnsStore(study.db).handed_back():
+        found.setdefault(case_ref, set()).add(reviewer_ref)
+    return {ref: frozenset(refs) for ref, refs in found.items()}
+
+
+def _pairing(
+    study: Study,
+    cases: list[Case],
+    reviewers: list[Reviewer],
+    overrides: dict[str, Pair],
+    existing: AllocationResult,
+) -> AllocationResult:
+    """The pairing rules, with every handed-back case kept from the reviewer who handed it
+    back: those cases are paired from the rest of the panel (a hand-made pair naming that
+    reviewer is set aside, with a note)."""
+    excluded = _handed_back_by_case(study)
+    if not excluded.keys() & {c.case_ref for c in cases}:
+        return pairing.allocate(cases, reviewers, overrides, existing)
+    groups: dict[frozenset[str], list[Case]] = {}
+    for case in cases:
+        groups.setdefault(excluded.get(case.case_ref, frozenset()), []).append(case)
+    parts = []
+    notes: list[tuple[str, str]] = []
+    for refs, group in sorted(groups.items(), key=lambda kv: sorted(kv[0])):
+        in_group = {c.case_ref for c in group}
+
+        def usable(
+            ref: str, pair: Pair, in_group: set[str] = in_group, refs: frozenset[str] = refs
+        ) -> bool:
+            return ref in in_group and refs.isdisjoint(pair)
+
+        kept_overrides = {k: v for k, v in overrides.items() if usable(k, v)}
+        notes.extend(
+            (k, "hand-made pair not used: a reviewer in it handed the case back")
+            for k, v in overrides.items()
+            if k in in_group and not usable(k, v)
+        )
+        previous = AllocationResult(
+            pairs={k: v for k, v in existing.pairs.items() if usable(k, v)},
+            overridden=existing.overridden,
+        )
+        panel = [r for r in reviewers if r.reviewer_ref not in refs]
+        parts.append(pairing.allocate(group, panel, kept_overrides, previous))
+    return AllocationResult(
+        pairs=dict(sorted(p for part in parts for p in part.pairs.items())),
+        unallocated=sorted(u for part in parts for u in part.unallocated),
+        overridden=frozenset(o for part in parts for o in part.overridden),
+        notes=sorted(notes + [n for part in parts for n in part.notes]),
+    )
+
+
 def allocate(study: Study, progress: Progress = no_progress) -> AllocationReport:
     """Allocate every case (keeping overrides and still-valid pairs); store the result."""
     progress(0, 2, "Allocating cases")
@@ -96,7 +151,7 @@ def allocate(study: Study, progress: Progress = no_progress) -> AllocationReport
     reviewers = PanelStore(study.db).all()
     if len(reviewers) < 2:
         raise UserError("A pair needs two reviewers: import the review panel first.")
-    result = pairing.allocate(cases, reviewers, overrides, existing)
+    result = _pairing(study, cases, reviewers, overrides, existing)
     progress(1, 2, "Storing the allocation")
     AllocationStore(study.db).replace(result.pairs, result.overridden, result.unallocated)
     progress(2, 2, "Allocation done")
@@ -191,7 +246,7 @@ def check_allocation_current(study: Study) -> StoredAllocation:
     stored = AllocationStore(study.db).get()
     if not stored.pairs:
         raise UserError("Nothing is allocated yet: run allocate first.")
-    check = pairing.allocate(cases, PanelStore(study.db).all(), overrides, existing)
+    check = _pairing(study, cases, PanelStore(study.db).all(), overrides, existing)
     if check.pairs != stored.pairs:
         raise AllocationOutOfDateError(
             "The cohort, the panel or the hand-made pairs changed since the last "

@@ -61,7 +61,11 @@ from reviewer_app.services.trust.authority import (
 )
 
 PACK_FORMAT: Final = "reviewer-app/assignment-pack"
-PACK_FORMAT_VERSION: Final = 1
+# The newest format version this app writes (and reads). Version 2 is version 1 plus the
+# study's collection certificate; a pack without one is still written as version 1, byte for
+# byte what earlier versions of the app wrote.
+PACK_FORMAT_VERSION: Final = 2
+PACK_FORMAT_VERSION_WITHOUT_COLLECTION: Final = 1
 _MB = 1024 * 1024
 # Bounds a pack must keep, checked before parsing. A 10,000-case pack (a national study
 # allocated to two reviewers) is about 5 MB of JSON, nested 10 deep; these leave room for
@@ -102,12 +106,19 @@ class PackCase(BaseModel):
 
 
 class PackContent(BaseModel):
-    """What the study authority signs. Field names are the JSON names (format version 1)."""
+    """What the study authority signs. Field names are the JSON names.
+
+    ``collection_cert_pem`` (format version 2) is the study's collection certificate, to
+    which the reviewer encrypts returned reviews. A pack that carries it is version 2; one
+    without it is version 1 and its JSON leaves the field out, so it is byte-for-byte what
+    earlier versions of the app wrote. ``format_version`` follows from the field when not
+    given, and a version that contradicts it is refused.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     format: Literal["reviewer-app/assignment-pack"] = PACK_FORMAT
-    format_version: Literal[1] = PACK_FORMAT_VERSION
+    format_version: Literal[1, 2] = PACK_FORMAT_VERSION_WITHOUT_COLLECTION
     pack_id: str
     sequence: int = Field(ge=1, le=MAX_PACK_SEQUENCE)
     study_id: str
@@ -123,6 +134,23 @@ class PackContent(BaseModel):
     definition: dict[str, Any]
     cases: list[PackCase] = Field(max_length=MAX_PACK_CASES)
     withdrawn_case_refs: list[str] = Field(default=[], max_length=MAX_PACK_CASES)
+    collection_cert_pem: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_from_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "format_version" not in data:
+            carries = data.get("collection_cert_pem") is not None
+            version = PACK_FORMAT_VERSION if carries else PACK_FORMAT_VERSION_WITHOUT_COLLECTION
+            data = {**data, "format_version": version}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _omit_missing_collection(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("collection_cert_pem") is None:
+            data.pop("collection_cert_pem", None)
+        return data
 
     @field_validator("created_at")
     @classmethod
@@ -139,6 +167,11 @@ class PackContent(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> PackContent:
+        carries = self.collection_cert_pem is not None
+        if carries != (self.format_version == PACK_FORMAT_VERSION):
+            raise ValueError(
+                "a version 2 pack carries the collection certificate and a version 1 pack does not"
+            )
         refs = [c.case.case_ref for c in self.cases]
         if len(set(refs)) != len(refs):
             raise ValueError("a case appears twice")

@@ -49,9 +49,11 @@ from reviewer_app.services.packs.format import (
     refuse,
 )
 from reviewer_app.services.packs.opening import open_pack
+from reviewer_app.services.returns.format import is_collection_certificate
 from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import (
     certificate_pem,
+    fingerprint,
     load_certificate,
     parse_fingerprint,
     reviewer_ref_of,
@@ -61,6 +63,7 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.assignments import Assignment, AssignmentStore, HeldCase
 from reviewer_app.storage.workspace.identity_store import IdentityStore
+from reviewer_app.storage.workspace.returns import ReturnStore
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,7 @@ class ImportReport:
     already_imported: bool = False
     root_pinned: bool = False
     certificate_stored: bool = False
+    collection_cert_stored: bool = False  # the study's certificate for returns, new or renewed
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)
@@ -121,6 +125,7 @@ class ImportReport:
             or self.reinstated
             or self.root_pinned
             or self.certificate_stored
+            or self.collection_cert_stored
         )
 
     def summary_lines(self) -> list[str]:
@@ -137,6 +142,8 @@ class ImportReport:
         ):
             if refs:
                 lines.append(f"  {len(refs)} {label}: {', '.join(refs)}")
+        if self.collection_cert_stored:
+            lines.append("  the study's certificate for returning reviews was stored")
         lines.append(f"  {self.unchanged} unchanged")
         return lines
 
@@ -236,6 +243,7 @@ def _open(workspace: Workspace, data: bytes) -> tuple[OpenedPack, x509.Certifica
         )
     opened = open_pack(data, key, cert, pinned_cert)
     _check_certificate(opened, cert)
+    _check_collection_certificate(opened)
     if pinned is not None and opened.content.study_id != pinned.study_id:
         raise refuse(PackRefusal.OTHER_STUDY, "This assignment pack is for another study.")
     return opened, cert
@@ -256,6 +264,28 @@ def _check_certificate(opened: OpenedPack, cert: x509.Certificate) -> None:
             PackRefusal.NOT_FOR_YOU,
             "This assignment pack names another reviewer than your certificate does. "
             "Tell the coordinator.",
+        )
+
+
+def _collection_certificate(opened: OpenedPack) -> x509.Certificate | None:
+    pem = opened.content.collection_cert_pem
+    return None if pem is None else load_certificate(pem)
+
+
+def _check_collection_certificate(opened: OpenedPack) -> None:
+    """A collection certificate the pack carries must be its study authority's, for
+    decryption only: reviews returned to any other key could be read by someone else."""
+    try:
+        cert = _collection_certificate(opened)
+    except UserError:  # not a readable certificate
+        cert, valid = None, False
+    else:
+        valid = cert is None or is_collection_certificate(cert, opened.root_cert)
+    if not valid:
+        raise refuse(
+            PackRefusal.FORGED,
+            "The certificate for returning reviews in this assignment pack was not issued "
+            "by its study authority, so the pack may be forged. Tell the coordinator.",
         )
 
 
@@ -360,6 +390,11 @@ def _apply(
             (certificate_pem(opened.root_cert).encode("ascii"),),
             content.addressee_reviewer_ref,
         )
+        collection = _collection_certificate(opened)
+        if collection is not None:
+            report.collection_cert_stored = ReturnStore(db).pin_collection_cert(
+                certificate_pem(collection), fingerprint(collection), content.sequence
+            )
         _apply_cases(workspace, opened, report)
         store.store_definition(
             content.definition_id, content.definition_version, content.definition

@@ -36,7 +36,7 @@ from reviewer_app.services.study import Authority, Study
 from reviewer_app.services.trust import authority
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.enrolments import Enrolment, EnrolmentStore
-from reviewer_app.storage.study.info import StudyInfo
+from reviewer_app.storage.study.info import StudyInfo, set_shared_folder
 from reviewer_app.storage.study.packs import IssuedPack, PackLedger
 from reviewer_app.storage.study.panel import PanelStore
 
@@ -70,6 +70,7 @@ class PacksReport:
     not_enrolled: dict[str, int] = field(default_factory=dict)
     unallocated: list[str] = field(default_factory=list)
     unchanged: dict[str, int] = field(default_factory=dict)  # reviewer_ref -> last pack
+    revoked: list[str] = field(default_factory=list)  # revoked: no pack until re-enrolled
     allocated: int = 0  # cases in the allocation
     joint: int = 0  # of those, reviewed jointly
 
@@ -97,6 +98,11 @@ class PacksReport:
             )
         if self.unallocated:
             lines.append(f"{len(self.unallocated)} cases are not allocated and are in no pack.")
+        if self.revoked:
+            lines.append(
+                "No pack for reviewers whose certificate is revoked (re-enrol them with "
+                "enrol --replace): " + ", ".join(self.revoked)
+            )
         return lines
 
 
@@ -177,6 +183,7 @@ class _Making:
     definition: ReviewDefinition
     definition_doc: dict[str, Any]
     now: Callable[[], dt.datetime]
+    collection_cert_pem: str
 
     def content(
         self, ledger: PackLedger, enrolment: Enrolment, cases: list[PackCase], withdrawn: list[str]
@@ -200,6 +207,7 @@ class _Making:
             definition=self.definition_doc,
             cases=sorted(cases, key=lambda pc: pc.case.case_ref),
             withdrawn_case_refs=withdrawn,
+            collection_cert_pem=self.collection_cert_pem,
         )
         return content, cert
 
@@ -276,25 +284,35 @@ def make_packs(
     """One pack per enrolled reviewer with allocated cases (or cases to withdraw).
 
     A reviewer whose pack would say exactly what their last pack said (same cases and
-    case details, withdrawals, modes, certificate and review definition) gets no new
-    pack: the report says so instead.
+    case details, withdrawals, modes, certificate, review definition and the study's
+    collection certificate) gets no new pack: the report says so instead. A reviewer whose
+    certificate is revoked gets none until re-enrolled. ``out`` is remembered as the study's
+    shared folder (where ``collect`` looks for returns by default).
     """
     stored = check_allocation_current(study)
     study_mode = study.review_mode
     _ensure_pack_folder(out)
     held = cases_by_reviewer(study, stored.pairs, study_mode)
-    enrolled = EnrolmentStore(study.db).all_active()
+    active = EnrolmentStore(study.db).all_active()
+    enrolled = {ref: e for ref, e in active.items() if not e.revoked}
     report = PacksReport(
-        not_enrolled={r: len(c) for r, c in sorted(held.items()) if r not in enrolled},
+        not_enrolled={r: len(c) for r, c in sorted(held.items()) if r not in active},
         unallocated=sorted(stored.problems),
         allocated=len(stored.pairs),
         joint=len(joint_cases(study, stored.pairs)),
+        revoked=sorted(ref for ref, e in active.items() if e.revoked),
     )
     definition = default_definition()
     making = _Making(
-        study.info, study_mode, definition, definition.model_dump(mode="json", by_alias=True), now
+        study.info,
+        study_mode,
+        definition,
+        definition.model_dump(mode="json", by_alias=True),
+        now,
+        authority.certificate_pem(study.collection_certificate()),
     )
     todo = _packs_to_make(study, making, held, enrolled, report)
+    set_shared_folder(study.db, str(out.resolve()))
     if not todo:
         return report
     signer = study.signing_authority()

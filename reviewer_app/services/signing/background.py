@@ -17,6 +17,7 @@ import contextlib
 import logging
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer_app.domain.issues import Issue
@@ -34,6 +35,7 @@ from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.identity_store import IdentityStore
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from reviewer_app.storage.workspace.signatures import CosignerSlot, SignatureStore
+from reviewer_app.user_files import read_user_file
 
 if TYPE_CHECKING:
     from reviewer_app.services.signing.signoff import SignoffService
@@ -181,20 +183,10 @@ def held_cosigners(workspace: Workspace) -> list[HeldCosigner]:
 
 
 def read_identity_file(path: str) -> bytes:
-    """The co-reviewer's exported identity (PKCS#12), with plain errors."""
-    from pathlib import Path
-
-    file = Path(path).expanduser()
-    try:
-        if file.stat().st_size > MAX_IDENTITY_FILE_BYTES:
-            raise UserError("That file is far too large to be an exported identity.")
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError("The identity file is no longer there. Choose it again.") from None
-    except IsADirectoryError:
-        raise UserError("That is a folder, not an identity file.") from None
-    except OSError as err:
-        raise UserError(f"The identity file could not be read ({err.strerror}).") from None
+    """The co-reviewer's exported identity (PKCS#12) that they chose in the dialog."""
+    return read_user_file(
+        Path(path).expanduser(), "exported identity", max_bytes=MAX_IDENTITY_FILE_BYTES
+    )
 
 
 def cosign_review(

@@ -9,6 +9,10 @@ also over an existing file; on Windows the file takes the folder's access list i
 
 For each case, the latest signed version is exported (its co-signed file once there is one);
 a case whose amendment is still in progress exports the version signed before it.
+
+This is for deliberate local copies. Reviews go to the coordinator by Return (encrypted,
+services/returns); ``shared_copy_warning`` says plainly when identifiable copies would go to
+the study's shared folder or another network location instead.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
+from reviewer_app.paths import network_location_reason
 from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.signing.background import summary_file_name
 from reviewer_app.services.workspace import Workspace
@@ -55,6 +60,40 @@ class ExportReport:
     def identifiable(self) -> bool:
         """Whether any file written is an identifiable clinical document (a full summary)."""
         return DocumentKind.FULL in self.kinds and bool(self.files)
+
+
+def _inside(folder: Path, other: Path) -> bool:
+    try:
+        folder.resolve().relative_to(other.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def shared_copy_warning(
+    folder: Path, kinds: Sequence[DocumentKind], shared_folder: Path | None = None
+) -> str | None:
+    """A plain warning when identifiable (full) summaries would go to a shared place: the
+    study's shared folder (or inside it) or a network location. None otherwise."""
+    if DocumentKind.FULL not in kinds or not str(folder).strip():
+        return None
+    folder = Path(folder).expanduser()
+    if shared_folder is not None and _inside(folder, Path(shared_folder).expanduser()):
+        where = "the study's shared folder"
+    else:
+        try:
+            reason = network_location_reason(folder)
+        except OSError:
+            reason = None
+        if reason is None:
+            return None
+        where = reason
+    return (
+        f"Warning: {folder} is on {where}. Full summaries are identifiable clinical "
+        "documents, unencrypted: anyone who can open that folder can read them. To send "
+        "reviews to the coordinator, use File > Return completed reviews (encrypted); for a "
+        "copy here, choose the taskforce copy."
+    )
 
 
 def export_signed_summaries(
@@ -106,4 +145,4 @@ def export_signed_summaries(
     return ExportReport(folder, kinds, tuple(written))
 
 
-__all__ = ["ExportReport", "ExportedSummary", "export_signed_summaries"]
+__all__ = ["ExportReport", "ExportedSummary", "export_signed_summaries", "shared_copy_warning"]

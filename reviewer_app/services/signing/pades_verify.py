@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
+_MAX_REASON = 512
 
 _ACCEPTED_SUBFILTERS = {SigSeedSubFilter.PADES.value, SigSeedSubFilter.ADOBE_PKCS7_DETACHED.value}
 
@@ -123,6 +124,9 @@ class SignatureReport:
     """The signer certificate of an intact signature (None when not intact)."""
     problems: tuple[str, ...] = ()
     signer_source: SignerSource = SignerSource.SIGNATURE
+    stated_reason: str | None = None
+    """The signature dictionary's /Reason (covered by the signature's byte range, so intact
+    when the signature is), from a strict parse only; None when absent or unreadable."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,7 @@ class _Structure:
     coverage: SignatureCoverageLevel | None = None
     modification: ModificationLevel | None = None
     readable: bool = False
+    reason: str | None = None
 
 
 def _byte_range_key(sig: Any) -> tuple[int, ...]:
@@ -211,6 +216,8 @@ def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | No
             if sig.get("/SubFilter") not in _ACCEPTED_SUBFILTERS:
                 problem = "the file holds a signature of a kind this app does not accept"
                 continue
+            reason = sig.get("/Reason")
+            info.reason = str(reason)[:_MAX_REASON] if isinstance(reason, str) else None
             emb = EmbeddedPdfSignature(reader, sig_field, name)
             info.signing_time = _aware(emb.self_reported_timestamp)
             emb.compute_integrity_info()  # type: ignore[no-untyped-call]
@@ -353,6 +360,7 @@ def _report(
         certificate=checked.cert if intact else None,
         problems=tuple(problems),
         signer_source=source,
+        stated_reason=None if info is None or not info.readable else info.reason,
     )
 
 

@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from reviewer_app.domain.amendments import changed_fields
 from reviewer_app.domain.answers import display_value
@@ -55,6 +63,16 @@ _OUTCOME_LABELS = {
 }
 
 
+def _zoned(value: datetime | None, info: ValidationInfo) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"{info.field_name} must carry a time zone (UTC)")
+    return value
+
+
+ZonedTime = Annotated[datetime | None, AfterValidator(_zoned)]
+"""A moment printed on the summary: it must say its time zone (UTC), or be None."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -66,14 +84,7 @@ class Signer(_Frozen):
     profession: str = Field(min_length=1)
     registration: str | None = None
     role: SignerRole = "reviewer"
-    signed_at: datetime | None = None
-
-    @field_validator("signed_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("signed_at must carry a time zone (UTC)")
-        return value
+    signed_at: ZonedTime = None
 
 
 class ChangedField(_Frozen):
@@ -106,7 +117,7 @@ class SummaryInput(_Frozen):
     content_hash: str = Field(description="SHA-256 (hex) of the canonical review content.")
     synthetic: bool = False
     taskforce_copy: bool = False
-    created_at: datetime | None = Field(
+    created_at: ZonedTime = Field(
         None, description="Document date in the PDF metadata; None: a fixed date."
     )
 
@@ -116,13 +127,6 @@ class SummaryInput(_Frozen):
         value = value.strip().lower()
         if not _SHA256_HEX.match(value):
             raise ValueError("content_hash must be 64 hexadecimal characters (SHA-256)")
-        return value
-
-    @field_validator("created_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("created_at must carry a time zone (UTC)")
         return value
 
     @model_validator(mode="after")

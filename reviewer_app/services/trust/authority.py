@@ -19,6 +19,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from reviewer_app.errors import DamagedFileError, InvalidInputError, WrongPassphraseError
@@ -178,7 +179,7 @@ def create_study_authority(
         .not_valid_before(now - CLOCK_SKEW)
         .not_valid_after(now + ROOT_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(authority=True), critical=True)
+        .add_extension(key_usage(signs=True, issues=True), critical=True)
         .add_extension(ski, critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
@@ -188,19 +189,60 @@ def create_study_authority(
     return key, cert
 
 
-def _key_usage(*, authority: bool) -> x509.KeyUsage:
-    """The root signs certificates and packs only; a reviewer signs, commits to what they
-    sign (non-repudiation) and receives packs encrypted to their key."""
+def key_usage(
+    *, signs: bool = False, commits: bool = False, enciphers: bool = False, issues: bool = False
+) -> x509.KeyUsage:
+    """What a key of ours may do: sign, commit to what it signs (non-repudiation), receive
+    keys encrypted to it, issue certificates (and CRLs). The root signs and issues; a
+    reviewer signs, commits and receives packs; the collection key only receives."""
     return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=not authority,
-        key_encipherment=not authority,
+        digital_signature=signs,
+        content_commitment=commits,
+        key_encipherment=enciphers,
         data_encipherment=False,
         key_agreement=False,
-        key_cert_sign=authority,
-        crl_sign=authority,
+        key_cert_sign=issues,
+        crl_sign=issues,
         encipher_only=False,
         decipher_only=False,
+    )
+
+
+def issued_by_root(
+    subject: x509.Name,
+    public_key: CertificatePublicKeyTypes,
+    usage: x509.KeyUsage,
+    *,
+    root_cert: x509.Certificate,
+    authority_key: rsa.RSAPrivateKey,
+    valid_for: dt.timedelta | None = None,
+    extensions: tuple[x509.ExtensionType, ...] = (),
+) -> x509.CertificateBuilder:
+    """An end-entity certificate from the study root, unsigned: never a CA, its key usage
+    critical, ``extensions`` (non-critical) after it, then both key identifiers. Valid for
+    ``valid_for`` from now, and never longer than the root."""
+    now = _now()
+    not_after = root_cert.not_valid_after_utc
+    if valid_for is not None:
+        not_after = min(now + valid_for, not_after)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(root_cert.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - CLOCK_SKEW)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+    )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return builder.add_extension(
+        x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
+    ).add_extension(
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
+        critical=False,
     )
 
 
@@ -243,39 +285,23 @@ def _reviewer_certificate(
 ) -> x509.CertificateBuilder:
     """The reviewer's certificate, unsigned: named by their name and reference, for signing
     and encryption (S/MIME and document signing), valid no longer than the root."""
-    csr = request.csr()
-    now = _now()
-    not_after = min(now + REVIEWER_VALIDITY, root_cert.not_valid_after_utc)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COMMON_NAME, request.details.name),
-                    x509.NameAttribute(NameOID.SERIAL_NUMBER, reviewer_ref),
-                ]
-            )
-        )
-        .issuer_name(root_cert.subject)
-        .public_key(csr.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - CLOCK_SKEW)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(authority=False), critical=True)
-        .add_extension(
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, request.details.name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, reviewer_ref),
+        ]
+    )
+    return issued_by_root(
+        subject,
+        request.csr().public_key(),
+        key_usage(signs=True, commits=True, enciphers=True),
+        root_cert=root_cert,
+        authority_key=authority_key,
+        valid_for=REVIEWER_VALIDITY,
+        extensions=(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, OID_DOCUMENT_SIGNING]),
-            critical=False,
-        )
-        .add_extension(
             x509.SubjectAlternativeName([x509.RFC822Name(request.details.email)]),
-            critical=False,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(csr.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
-            critical=False,
-        )
+        ),
     )
 
 

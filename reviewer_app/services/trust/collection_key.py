@@ -10,14 +10,12 @@ the study passphrase like the root's.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from reviewer_app.services.trust.authority import AUTHORITY_KEY_BITS, CLOCK_SKEW
+from reviewer_app.services.trust.authority import AUTHORITY_KEY_BITS, issued_by_root, key_usage
 
 COLLECTION_ROLE = "Collection of returned reviews"
 
@@ -34,35 +32,11 @@ def issue_collection_key(
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, COLLECTION_ROLE),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(root_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - CLOCK_SKEW)
-        .not_valid_after(root_cert.not_valid_after_utc)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
-            critical=False,
-        )
-        .sign(authority_key, hashes.SHA256())
-    )
+    cert = issued_by_root(
+        subject,
+        key.public_key(),
+        key_usage(enciphers=True),
+        root_cert=root_cert,
+        authority_key=authority_key,
+    ).sign(authority_key, hashes.SHA256())
     return key, cert

@@ -63,18 +63,12 @@ class ReviewerDetails(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = nfc(value).strip()
-        if not 1 <= len(value) <= 64:
-            raise ValueError("the name must be 1 to 64 characters long")
-        return value
+        return _within(nfc(value).strip(), "name", 64)
 
     @field_validator("registration")
     @classmethod
     def _registration(cls, value: str) -> str:
-        value = " ".join(nfc(value).split())
-        if not 1 <= len(value) <= 40:
-            raise ValueError("the registration must be 1 to 40 characters long")
-        return value
+        return _within(" ".join(nfc(value).split()), "registration", 40)
 
     @field_validator("email")
     @classmethod
@@ -83,6 +77,13 @@ class ReviewerDetails(BaseModel):
         if len(value) > 254 or not _EMAIL.match(value):
             raise ValueError("the email address is not valid (plain ASCII addresses only)")
         return value
+
+
+def _within(value: str, what: str, most: int) -> str:
+    """``value``, if it is 1 to ``most`` characters long (it goes into a certificate)."""
+    if not 1 <= len(value) <= most:
+        raise ValueError(f"the {what} must be 1 to {most} characters long")
+    return value
 
 
 def _binding_digest(details: ReviewerDetails, format_version: int) -> str:

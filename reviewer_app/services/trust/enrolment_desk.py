@@ -9,7 +9,9 @@ readable only by the key enrolled here.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -20,6 +22,7 @@ from reviewer_app.services.study import Study
 from reviewer_app.services.trust import authority
 from reviewer_app.services.trust.enrolment import EnrolmentRequest, read_enrolment_request
 from reviewer_app.services.trust.workspace_identity import key_fingerprint
+from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.study.enrolments import EnrolmentStore
 from reviewer_app.storage.study.panel import PanelStore
 
@@ -91,6 +94,12 @@ def enrol(
     key_fp = _request_key_fingerprint(checked)
     enrolments = EnrolmentStore(study.db)
     current = enrolments.active(reviewer_ref)
+    if any(e.revoked and e.key_fingerprint == key_fp for e in enrolments.history(reviewer_ref)):
+        raise UserError(
+            f"This request carries the key of {reviewer_ref}'s revoked certificate. A revoked "
+            "reviewer re-enrols with a new identity: ask them to make a new workspace (or a "
+            "new enrolment request from a new identity) and send that request."
+        )
     if current is not None and not replace:
         same = current.key_fingerprint == key_fp
         raise UserError(
@@ -116,4 +125,54 @@ def enrol(
         replaced_fingerprint=replaced,
         notes=notes,
         warnings=warnings,
+    )
+
+
+@dataclass(frozen=True)
+class RevocationResult:
+    reviewer_ref: str
+    cert_fingerprint: str
+    revoked_at: dt.datetime
+    reason: str
+    already: bool  # it was revoked before: the first time and reason stand
+
+
+MAX_REVOKE_REASON = 500
+
+
+def revoke(
+    study: Study,
+    reviewer_ref: str,
+    reason: str,
+    *,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> RevocationResult:
+    """Revoke the reviewer's current certificate from now on.
+
+    Packs are no longer made for it; returns it signs after this moment (by their CMS
+    signing time) are quarantined at collection; reviews it signed before stay valid. The
+    reviewer re-enrols with a new identity (``enrol --replace``).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInputError('Give the reason for the revocation, e.g. --reason "laptop lost".')
+    if len(reason) > MAX_REVOKE_REASON:
+        raise InvalidInputError(
+            f"The reason is {len(reason)} characters; keep it under {MAX_REVOKE_REASON}."
+        )
+    _panel_reviewer(study, reviewer_ref)
+    enrolments = EnrolmentStore(study.db, clock=clock)
+    current = enrolments.active(reviewer_ref)
+    if current is None:
+        raise NotFoundError(f"{reviewer_ref} has no certificate to revoke: they are not enrolled.")
+    already = current.revoked
+    revoked = enrolments.revoke(reviewer_ref, reason) if not already else current
+    assert revoked is not None and revoked.revoked_at is not None
+    log.info("revoked the certificate of reviewer %s", reviewer_ref)
+    return RevocationResult(
+        reviewer_ref=reviewer_ref,
+        cert_fingerprint=revoked.fingerprint,
+        revoked_at=revoked.revoked_at,
+        reason=revoked.revoke_reason or reason,
+        already=already,
     )

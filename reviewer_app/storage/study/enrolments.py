@@ -23,9 +23,18 @@ class Enrolment(BaseModel):
     key_fingerprint: str
     issued_at: datetime
     replaced: bool
+    revoked_at: datetime | None = None
+    revoke_reason: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
-_ENROLMENT_COLUMNS = "id, reviewer_ref, cert_pem, fingerprint, key_fingerprint, issued_at, replaced"
+_ENROLMENT_COLUMNS = (
+    "id, reviewer_ref, cert_pem, fingerprint, key_fingerprint, issued_at, replaced, "
+    "revoked_at, revoke_reason"
+)
 
 
 def _enrolment(row: tuple[Any, ...]) -> Enrolment:
@@ -37,6 +46,8 @@ def _enrolment(row: tuple[Any, ...]) -> Enrolment:
         key_fingerprint=row[4],
         issued_at=datetime.fromisoformat(row[5]),
         replaced=bool(row[6]),
+        revoked_at=None if row[7] is None else datetime.fromisoformat(row[7]),
+        revoke_reason=row[8],
     )
 
 
@@ -64,6 +75,32 @@ class EnrolmentStore:
             (reviewer_ref,),
         )
         return [_enrolment(r) for r in rows]
+
+    def every(self) -> list[Enrolment]:
+        """Every certificate issued: active, replaced and revoked."""
+        rows = self._db.query_all(f"SELECT {_ENROLMENT_COLUMNS} FROM enrolments ORDER BY id")
+        return [_enrolment(r) for r in rows]
+
+    def by_fingerprint(self, cert_fingerprint: str) -> Enrolment | None:
+        """Any certificate the study issued (active, replaced or revoked), by fingerprint."""
+        row = self._db.query_one(
+            f"SELECT {_ENROLMENT_COLUMNS} FROM enrolments WHERE fingerprint = ?",
+            (cert_fingerprint,),
+        )
+        return None if row is None else _enrolment(row)
+
+    def revoke(self, reviewer_ref: str, reason: str) -> Enrolment | None:
+        """Revoke the reviewer's active certificate from now on; None if there is none.
+
+        Revoking again keeps the first time and reason.
+        """
+        with self._db.transaction():
+            self._db.execute(
+                "UPDATE enrolments SET revoked_at = ?, revoke_reason = ? "
+                "WHERE reviewer_ref = ? AND replaced = 0 AND revoked_at IS NULL",
+                (iso_utc(self._clock()), reason, reviewer_ref),
+            )
+        return self.active(reviewer_ref)
 
     def add(self, reviewer_ref: str, cert_pem: str, fingerprint: str, key_fingerprint: str) -> None:
         """Record a new certificate, retiring the reviewer's active one (if any) with it."""

@@ -90,3 +90,49 @@ def authority_key_pem(db: Database) -> bytes | None:
 def replace_authority_key_pem(db: Database, pem: bytes) -> None:
     with db.transaction():
         db.execute("UPDATE study SET authority_key_pem = ? WHERE id = 1", (pem,))
+
+
+# --- the collection key and the shared folder (study schema v3) ------------------------------
+
+
+def collection_key(db: Database) -> tuple[bytes, str] | None:
+    """The encrypted collection key and its certificate PEM, or None before it is made."""
+    row = db.query_one("SELECT collection_key_pem, collection_cert_pem FROM study WHERE id = 1")
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return bytes(row[0]), str(row[1])
+
+
+def set_collection_key(db: Database, key_pem: bytes, cert_pem: str) -> None:
+    """Store the collection key once; a key already there is kept (returns go to it)."""
+    with db.transaction():
+        db.execute(
+            "UPDATE study SET collection_key_pem = ?, collection_cert_pem = ? "
+            "WHERE id = 1 AND collection_key_pem IS NULL",
+            (key_pem, cert_pem),
+        )
+
+
+def replace_collection_key_pem(db: Database, key_pem: bytes) -> None:
+    """Re-protect the same collection key (a passphrase change)."""
+    with db.transaction():
+        db.execute("UPDATE study SET collection_key_pem = ? WHERE id = 1", (key_pem,))
+
+
+def shared_folder(db: Database) -> str | None:
+    row = db.query_one("SELECT shared_folder FROM study WHERE id = 1")
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def set_shared_folder(db: Database, folder: str) -> None:
+    with db.transaction():
+        db.execute("UPDATE study SET shared_folder = ? WHERE id = 1", (folder,))
+
+
+def stored_collection_key_pem(db: Database) -> bytes | None:
+    """The encrypted collection key in any copy (a backup may predate schema v3): or None."""
+    columns = {row[1] for row in db.query_all("PRAGMA table_info(study)")}
+    if "collection_key_pem" not in columns:
+        return None
+    row = db.query_one("SELECT collection_key_pem FROM study WHERE id = 1")
+    return None if row is None or row[0] is None else bytes(row[0])

@@ -59,6 +59,14 @@ class CaseSummary(BaseModel):
     answered: int
     progress: float
     flags: tuple[CaseFlag, ...]
+    returned_version: int | None = None
+    """The newest version returned to the coordinator (None: nothing returned yet)."""
+    returned_at: datetime | None = None
+
+    @property
+    def returned(self) -> bool:
+        """Whether the case's latest version is the one returned (an amendment is not)."""
+        return self.returned_version is not None and self.returned_version == self.review_version
 
 
 def _display_name(family_name: str, given_names: str) -> str:
@@ -75,11 +83,18 @@ SELECT c.case_ref, c.family_name, c.given_names, c.nhs_number,
         - (substr(c.date_of_death, 6, 5) < substr(c.date_of_birth, 6, 5))) AS age,
        c.date_of_death, c.place_of_death, c.withdrawn, c.identifiers_corrected,
        r.id, r.version, coalesce(r.status, 'not_started'), r.urgent,
-       (SELECT count(*) FROM answers a WHERE a.review_id = r.id) AS answered
+       (SELECT count(*) FROM answers a WHERE a.review_id = r.id) AS answered,
+       back.version, back.returned_at
 FROM cases c
 LEFT JOIN reviews r
        ON r.case_ref = c.case_ref
       AND r.version = (SELECT max(r2.version) FROM reviews r2 WHERE r2.case_ref = c.case_ref)
+LEFT JOIN (
+    -- the newest returned version per case (SQLite takes returned_at from the max row)
+    SELECT r3.case_ref, max(r3.version) AS version, v.returned_at
+    FROM returned_versions v JOIN reviews r3 ON r3.id = v.review_id
+    GROUP BY r3.case_ref
+) back ON back.case_ref = c.case_ref
 ORDER BY c.case_ref
 """
 
@@ -195,6 +210,8 @@ class CaseStore:
             status,
             urgent,
             answered,
+            returned_version,
+            returned_at,
         ) in self._db.query_all(_SUMMARY_SQL):
             if status in finished:
                 progress = 1.0
@@ -226,6 +243,8 @@ class CaseStore:
                     "answered": answered,
                     "progress": progress,
                     "flags": flags,
+                    "returned_version": returned_version,
+                    "returned_at": returned_at,
                 }
             )
         return _SUMMARIES.validate_python(rows)

@@ -4,7 +4,7 @@ Storage-level guarantees live in the schema as triggers, so they hold whatever c
 answers of a locked review (signed, or closed with another outcome) cannot be inserted,
 changed or deleted; a signed review row cannot change; the audit trail is append-only with
 gap-free sequence numbers. Later steps live beside this file, one module per feature
-(schema_packs.py, schema_signing.py); storage/migrations.py runs them.
+(schema_packs.py, schema_signing.py, schema_returns.py); storage/migrations.py runs them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.storage.case_columns import case_columns_sql
 from reviewer_app.storage.database import READ_ONLY_MARKER, Database, Migration
-from reviewer_app.storage.workspace import schema_packs, schema_signing
+from reviewer_app.storage.workspace import schema_packs, schema_returns, schema_signing
 
 # Statuses in which a review's answers are frozen. A signed review never changes again (an
 # amendment is a new version); a review closed with another outcome must be reopened (status
@@ -153,5 +153,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migrate_to_v1,
     schema_packs.migrate_to_v2,
     schema_signing.migrate_to_v3,
+    schema_returns.migrate_to_v4,
 )
 LATEST_VERSION = len(MIGRATIONS)

@@ -36,9 +36,18 @@ def test_demo_then_cases_json(demo_dir: Path, monkeypatch, capsys) -> None:
         "date_of_death",
         "place_of_death",
         "status",
+        "version",
+        "returned",
+        "returned_version",
+        "returned_at",
     }
     assert first["case_ref"] == "DEMO-0001"
     assert first["status"] == "not_started"
+    assert (first["returned"], first["returned_version"], first["returned_at"]) == (
+        False,
+        None,
+        None,
+    )
 
 
 def test_cases_table(demo_dir: Path, monkeypatch, capsys) -> None:
@@ -178,3 +187,67 @@ def test_entry_point_runs_as_a_module(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("reviewer-app ")
+
+
+# --- return -------------------------------------------------------------------------------
+
+
+def _cases_json(demo_dir: Path, capsys) -> list[dict]:
+    capsys.readouterr()
+    assert cli.main(["cases", "--workspace", str(demo_dir), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_return_writes_the_signed_reviews_then_has_nothing_to_return(
+    demo_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    signed = [c for c in _cases_json(demo_dir, capsys) if c["status"] != "not_started"]
+    assert cli.main(["return", "--workspace", str(demo_dir), "--to", str(shared)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Returned ") and "return-" in out and str(shared) in out
+    files = sorted(p.name for p in shared.iterdir())
+    assert files and all(f.startswith("return-") and f.endswith(".p7m") for f in files)
+    assert all(name in out for name in files)
+    after = {c["case_ref"]: c for c in _cases_json(demo_dir, capsys)}
+    returned = [ref for ref, c in after.items() if c["returned"]]
+    assert returned and set(returned) <= {c["case_ref"] for c in signed}
+    assert all(after[ref]["returned_at"] and after[ref]["returned_version"] for ref in returned)
+    capsys.readouterr()
+    assert cli.main(["cases", "--workspace", str(demo_dir)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "Returned" in table[0] and any(
+        f"v1 {after[returned[0]]['returned_at'][:10]}" in line for line in table
+    )
+    assert cli.main(["return", "--workspace", str(demo_dir), "--to", str(shared)]) == 0
+    assert "Nothing to return" in capsys.readouterr().out
+    assert sorted(p.name for p in shared.iterdir()) == files
+
+
+def test_return_defaults_to_the_shared_folder_in_settings(
+    demo_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from reviewer_app.paths import AppPaths
+
+    shared = tmp_path / "a shared, folder"
+    shared.mkdir()
+    settings = AppPaths.from_environment().settings_file
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(f'[lock]\nidle_minutes=5\n\n[shared]\nfolder="{shared}"\n', "utf-8")
+    monkeypatch.setenv(cli.PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    assert cli.main(["return", "--workspace", str(demo_dir)]) == 0
+    assert any(p.name.startswith("return-") for p in shared.iterdir())
+
+
+def test_return_without_a_folder_says_so_before_asking_for_a_passphrase(
+    demo_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["return", "--workspace", str(demo_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "--to FOLDER" in err and cli.PASSPHRASE_ENV not in err
+    assert cli.main(["return", "--workspace", str(demo_dir), "--to", str(tmp_path / "gone")]) == 1
+    err = capsys.readouterr().err
+    assert "There is no folder" in err and "Nothing was returned" in err

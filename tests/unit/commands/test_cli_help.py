@@ -27,6 +27,8 @@ COORDINATOR_COMMANDS = (
     "enrol",
     "allocate",
     "override",
+    "collect",
+    "revoke",
     "set-mode",
     "make-packs",
 )
@@ -37,12 +39,15 @@ PASSPHRASES: dict[str, tuple[str, ...]] = {
     "identity create": (WORKSPACE,),
     "identity export": (WORKSPACE, EXPORT),
     "import": (WORKSPACE,),
+    "return": (WORKSPACE,),
     "sign": (WORKSPACE,),
     "cosign": (WORKSPACE, COSIGNER),
     "pdf": (WORKSPACE,),
     "verify": (WORKSPACE,),  # with --workspace: trust the workspace's study root
     "change-passphrase": (WORKSPACE, NEW),
     "coordinator change-passphrase": (STUDY, NEW),
+    "coordinator status": (STUDY,),
+    "coordinator practice": (),  # public passphrases, printed
     **{f"coordinator {name}": (STUDY,) for name in COORDINATOR_COMMANDS},
 }
 

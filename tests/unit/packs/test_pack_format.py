@@ -28,8 +28,10 @@ from reviewer_app.services.packs.format import (
     MAX_PACK_DEPTH,
     MAX_PACK_JSON_BYTES,
     MAX_PACK_SEQUENCE,
+    PACK_FORMAT_VERSION,
     NewerPackError,
     PackCase,
+    PackContent,
     PackRefusal,
     PackRefusedError,
     build_pack,
@@ -290,13 +292,13 @@ def test_a_pack_naming_another_reviewer_certificate_is_refused() -> None:
 
 def test_a_newer_format_is_refused_with_update_advice() -> None:
     study = study_a()
-    doc = _content_doc(format_version=2, something_new={"x": 1})
+    doc = _content_doc(format_version=3, something_new={"x": 1})
     newer = _hand_made_pack(doc, study.key, study.root, alice().cert)
     with pytest.raises(NewerPackError) as caught:
         open_pack(newer, alice().key, alice().cert, study.root)
     assert isinstance(caught.value, NewerVersionError)
     assert caught.value.reason is PackRefusal.NEWER_FORMAT
-    assert "format version 2" in str(caught.value) and "Update the app" in str(caught.value)
+    assert "format version 3" in str(caught.value) and "Update the app" in str(caught.value)
 
 
 def test_a_newer_format_from_another_study_is_refused_for_its_origin_first() -> None:
@@ -565,3 +567,52 @@ def test_mutated_signed_layers_give_our_error(data: st.DataObject) -> None:
     except UserError:
         return
     assert opened.content == pack_content()
+
+
+# --- format version 2: the collection certificate -------------------------------------------
+
+
+@cache
+def _collection_pem() -> str:
+    from reviewer_app.services.trust.collection_key import issue_collection_key
+
+    _, cert = issue_collection_key(study_a().key, study_a().root)
+    return certificate_pem(cert)
+
+
+def test_a_pack_without_the_collection_certificate_is_version_1_as_before() -> None:
+    content = pack_content()
+    doc = json.loads(content.to_json_bytes())
+    assert content.format_version == 1 and doc["format_version"] == 1
+    assert "collection_cert_pem" not in doc
+    assert PackContent.model_validate_json(content.to_json_bytes()) == content
+
+
+def test_a_pack_with_the_collection_certificate_is_version_2_and_opens() -> None:
+    study = study_a()
+    content = pack_content(collection_cert_pem=_collection_pem())
+    assert content.format_version == PACK_FORMAT_VERSION == 2
+    assert json.loads(content.to_json_bytes())["collection_cert_pem"] == _collection_pem()
+    assert content.digest() != pack_content().digest()
+    opened = open_pack(build_pack(content, study.key, study.root, alice().cert), *_alice_a())
+    assert opened.content.collection_cert_pem == _collection_pem()
+
+
+def _alice_a() -> tuple[Any, x509.Certificate, x509.Certificate]:
+    return alice().key, alice().cert, study_a().root
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"format_version": 1, "collection_cert_pem": "PEM"},
+        {"format_version": 2},
+        {"format_version": 2, "collection_cert_pem": None},
+    ],
+)
+def test_the_version_and_the_collection_certificate_must_agree(overrides: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        PackContent.model_validate(_content_doc(**overrides))
+    doc = _content_doc(**overrides)
+    refused = _refusal(_root_signed_pack(doc), alice(), study_a().root)
+    assert refused.reason is PackRefusal.NOT_A_PACK

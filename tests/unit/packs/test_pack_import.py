@@ -216,7 +216,7 @@ def test_a_newer_format_is_refused(w: World) -> None:
     _, session = _first_import(w)
     content, key, root, cert = _content(w, "R01")
     doc = content.model_dump(mode="json")
-    doc["format_version"] = 2
+    doc["format_version"] = 3
     data = cms.envelope(cms.sign_attached(json.dumps(doc).encode(), key, root), cert)
     with session:
         err = _refused(session, data, NewerVersionError)
@@ -578,3 +578,76 @@ def test_random_bytes_are_refused_cleanly(
         with pytest.raises(UserError):
             session.import_pack(garbage, trust_fingerprint=fp)
         assert snapshot(session.workspace.db) == before
+
+
+# --- the collection certificate (returns are encrypted to it) ------------------------------
+
+
+def _collection_pem(w: World) -> tuple[str, str]:
+    from reviewer_app.services.trust.collection_key import issue_collection_key
+
+    with w.study() as study:
+        key, root = study.signing_authority()
+    _, cert = issue_collection_key(key, root)
+    return certificate_pem(cert), fingerprint(cert)
+
+
+def _pinned_collection(session: ReviewerSession) -> str | None:
+    from reviewer_app.storage.workspace.returns import ReturnStore
+
+    pinned = ReturnStore(session.workspace.db).collection_cert()
+    return None if pinned is None else pinned.fingerprint
+
+
+def test_a_pack_pins_the_collection_certificate_and_a_later_one_replaces_it(w: World) -> None:
+    _, session = _first_import(w)
+    first_pem, first_fp = _collection_pem(w)
+    second_pem, second_fp = _collection_pem(w)
+    content, key, root, cert = _content(w, "R01", sequence=5, collection_cert_pem=first_pem)
+    assert content.format_version == 2
+    with session:
+        before = _pinned_collection(session)
+        report = session.import_pack(build_pack(content, key, root, cert))
+        assert report.collection_cert_stored and report.changed
+        assert "returning reviews" in "\n".join(report.summary_lines())
+        assert before != first_fp and _pinned_collection(session) == first_fp
+        same, *_ = _content(w, "R01", sequence=6, collection_cert_pem=first_pem)
+        assert not session.import_pack(build_pack(same, key, root, cert)).collection_cert_stored
+        newer, *_ = _content(w, "R01", sequence=7, collection_cert_pem=second_pem)
+        assert session.import_pack(build_pack(newer, key, root, cert)).collection_cert_stored
+        assert _pinned_collection(session) == second_fp
+        without, *_ = _content(w, "R01", sequence=8)  # a version 1 pack: the pin is kept
+        assert without.format_version == 1
+        session.import_pack(build_pack(without, key, root, cert))
+        assert _pinned_collection(session) == second_fp
+
+
+def _not_a_collection_cert(w: World, which: str) -> str:
+    from reviewer_app.services.trust.collection_key import issue_collection_key
+
+    if which == "another study's":
+        return certificate_pem(issue_collection_key(study_b().key, study_b().root)[1])
+    if which == "a reviewer's":
+        return _content(w, "R02")[0].reviewer_cert_pem  # issued by this root, but signs
+    if which == "the root itself":
+        return _content(w, "R01")[0].study_root_cert_pem
+    return "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"
+
+
+@pytest.mark.parametrize(
+    "which", ["another study's", "a reviewer's", "the root itself", "unreadable"]
+)
+def test_a_pack_carrying_a_bad_collection_certificate_is_refused_as_forged(
+    w: World, which: str
+) -> None:
+    _, session = _first_import(w)
+    content, *_ = _content(w, "R01", sequence=5)
+    doc = content.model_dump(mode="json")
+    doc["format_version"] = 2
+    doc["collection_cert_pem"] = _not_a_collection_cert(w, which)
+    with session:
+        err = _refused(session, _root_signed(w, "R01", doc))
+        assert isinstance(err, PackRefusedError) and err.reason is PackRefusal.FORGED
+        assert "returning reviews" in str(err)
+        with pytest.raises(PackRefusedError):
+            session.preview_pack(_root_signed(w, "R01", doc))

@@ -129,3 +129,49 @@ def test_ten_thousand_summaries_list_completely(workspace_db: Database, store: C
     by_ref = {s.case_ref: s for s in summaries}
     assert by_ref["NSR-00010"].answered == 2
     assert by_ref["NSR-00011"].answered == 0
+
+
+def test_summary_shows_the_returned_version_and_an_amendment_as_not_returned(
+    workspace_db: Database, store: CaseStore
+) -> None:
+    from reviewer_app.errors import ReadOnlyError
+    from reviewer_app.storage.workspace.returns import ReturnStore
+
+    store.upsert_many([make_case(1), make_case(2)])
+    reviews = ReviewStore(workspace_db)
+    review = reviews.open_review("NSR-00001", "sjr", "1", "R01")
+    reviews.set_status(review.id, ReviewStatus.SIGNED, "R01")
+    returns = ReturnStore(workspace_db, clock=lambda: CLOCK)
+    assert returns.next_sequence() == 1
+    assert (
+        returns.record_bundle(1, "b" * 64, "return-R01-0001.p7m", [(review.id, "c" * 64)]) == CLOCK
+    )
+    assert returns.next_sequence() == 2 and returns.returned_review_ids() == {review.id}
+    summaries = {s.case_ref: s for s in store.list_summaries()}
+    first = summaries["NSR-00001"]
+    assert (first.review_version, first.returned_version, first.returned_at) == (1, 1, CLOCK)
+    assert first.returned
+    second = summaries["NSR-00002"]
+    assert (second.returned_version, second.returned_at, second.returned) == (None, None, False)
+    reviews.start_amendment(review.id, "R01", "typo in q2")
+    amended = {s.case_ref: s for s in store.list_summaries()}["NSR-00001"]
+    assert (amended.review_version, amended.returned_version, amended.returned) == (2, 1, False)
+    for sql in ("UPDATE returned_versions SET returned_at = 'x'", "DELETE FROM return_bundles"):
+        with pytest.raises(ReadOnlyError), workspace_db.transaction():
+            workspace_db.execute(sql)
+    with pytest.raises(Exception, match="UNIQUE"):  # a version is marked returned once
+        returns.record_bundle(2, "d" * 64, "return-R01-0002.p7m", [(review.id, "c" * 64)])
+    assert [b.sequence for b in returns.bundles()] == [1]  # all or nothing
+
+
+def test_the_collection_certificate_keeps_the_latest_pack_s(workspace_db: Database) -> None:
+    from reviewer_app.storage.workspace.returns import ReturnStore
+
+    returns = ReturnStore(workspace_db, clock=lambda: CLOCK)
+    assert returns.collection_cert() is None
+    assert returns.pin_collection_cert("PEM-1", "fp1", 3)
+    assert not returns.pin_collection_cert("PEM-1", "fp1", 4)  # the same certificate
+    assert not returns.pin_collection_cert("PEM-0", "fp0", 2)  # an older pack's
+    assert returns.pin_collection_cert("PEM-2", "fp2", 5)
+    pinned = returns.collection_cert()
+    assert pinned is not None and (pinned.cert_pem, pinned.pack_sequence) == ("PEM-2", 5)

@@ -1,0 +1,1 @@
+"""The coordinator's collection of returned reviews: verify, store or quarantine, report."""

@@ -1,0 +1,1 @@
+"""Taskforce-report statistics: agreement, proportions and small-number suppression."""

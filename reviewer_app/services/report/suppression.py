@@ -1,0 +1,522 @@
+"""Publication-mode small-number suppression of a two-way table of counts with its totals.
+
+The table
+---------
+A table of ``R`` rows and ``C`` columns of whole counts is published with its row totals, its
+column totals and its grand total. Positions are ``(row, column)`` in the **augmented** table
+of ``R + 1`` rows and ``C + 1`` columns: row ``R`` is the totals row, column ``C`` the totals
+column, ``(R, C)`` the grand total. Totals are counts like any other: they are suppressed by
+the same rules (and may be chosen for secondary suppression).
+
+A *line* is one additive relation of the augmented table: each row (its cells and its total),
+the totals row (the column totals and the grand total), each column, and the totals column.
+
+The rule
+--------
+1. **Primary**: every count from 1 to 4 (``1 <= count < threshold``, threshold 5) is shown as
+   ``"<5"``. Zeros are shown: a zero is never suppressed, primary or secondary, so a reader
+   knows that ``"<5"`` is 1 to 4 and ``"*"`` is at least 5.
+2. **Secondary, line rule**: a line holding exactly one suppressed entry gives it away (the
+   total minus the others). The smallest non-zero unsuppressed entry of that line is
+   suppressed too (shown ``"*"``). Lines are visited top to bottom (rows, then the totals row),
+   then left to right (columns, then the totals column), repeating until no line has exactly
+   one. Such a line always has a candidate: were its other entries all zero, its total would
+   equal the one suppressed cell, so the total is the candidate (it is suppressed like a
+   cell, and the totals row or column then needs its own second entry).
+3. **Secondary, audit**: the line rule is necessary, not sufficient. Two entries of one line,
+   both 4 with the rest zero and a published total of 8, are both pinned by ``"<5"`` meaning at
+   most 4; a chain of suppressed cells may be closed by published cells. So every suppressed
+   entry is then audited exactly (below); an entry that could be worked out gets a cycle of
+   further suppressions, the cheapest one (least sum of the counts newly suppressed, then
+   fewest, then the first in reading order), and the line rule and the audit repeat until no
+   suppressed entry can be pinned.
+
+Ties are broken deterministically: the smallest count, then a cell before a total, then reading
+order (row, then column, of the augmented table).
+
+The audit
+---------
+The augmented table is a circulation: a source feeds each row its total, each row sends each
+column its cell, each column sends a sink its total, and the sink returns the grand total to
+the source; every line is a conservation law at one node. A reader who knows the published
+entries, that ``"<5"`` is in 1..4 and ``"*"`` is 5 or more, can work out a suppressed entry
+exactly if and only if no other table with the same published face gives it another value.
+Because the constraints are those of a network flow (integral), another value exists iff one
+unit of flow can be pushed round a cycle through the entry in the residual graph of the
+suppressed entries (an entry can rise if below its upper bound, fall if above its lower
+bound). The audit checks that cycle for every suppressed entry, both ways. It is exact for
+this model of the reader; it does not cover a reader who also knows the suppression
+algorithm's choices, or outside sources.
+
+If no set of further suppressions could protect an entry (not seen on any table the tests
+generate) the whole table is **withheld**: every entry, zeros too, is shown ``"*"``.
+
+Shares
+------
+A share whose count or denominator is suppressed is suppressed with the same marker
+(:func:`share_table`): publishing it beside a published denominator would give the count back.
+
+Across tables
+-------------
+:func:`suppress_linked` suppresses tables that share a margin (the same row totals, or the same
+column totals; hence the same grand total) so that each shared total has the same state in
+every table: a total suppressed in one is suppressed in all, and each table is then audited on
+its own. Limits: it guarantees that no table publishes a shared total another one hides, and
+that each table alone passes the audit; it does **not** solve the tables' equations jointly. A
+shared total that table A can only move together with the grand total and table B only against
+another row total is pinned by reading both, and so may be cells behind it: on random pairs of
+small tables (1-3 rows, counts 0-20) the tests' brute-force reader pins something in about 2%
+of pairs (``test_suppression.py`` keeps one such pair). Two tables sharing one margin do form a
+single circulation (A's columns -> rows -> B's columns), so an exact joint audit is possible
+for a pair; it is not built. Nor does this know of tables that share cells rather than a
+margin, or of one table being a sub-table of another. Until then, tables built from the same
+counts need checking by hand, or one table instead of two.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+PRIMARY = "<5"
+SECONDARY = "*"
+THRESHOLD = 5
+
+Position = tuple[int, int]
+Kind = Literal["primary", "secondary"]
+Node = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One suppressed entry: where, its count, primary or secondary, and why."""
+
+    position: Position
+    count: int
+    kind: Kind
+    reason: str
+
+    @property
+    def marker(self) -> str:
+        return PRIMARY if self.kind == "primary" else SECONDARY
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A table as published: ``cells`` are the strings of the augmented table (totals row
+    last, totals column last), ``counts`` the true counts behind them, ``suppressions`` every
+    suppressed entry in the order it was decided."""
+
+    counts: tuple[tuple[int, ...], ...]
+    cells: tuple[tuple[str, ...], ...]
+    suppressions: tuple[Suppression, ...]
+    threshold: int = THRESHOLD
+    withheld: bool = False
+
+    @property
+    def rows(self) -> int:
+        """Rows of the body (the totals row not counted)."""
+        return len(self.counts) - 1
+
+    @property
+    def columns(self) -> int:
+        """Columns of the body (the totals column not counted)."""
+        return len(self.counts[0]) - 1
+
+    def suppression(self, position: Position) -> Suppression | None:
+        for entry in self.suppressions:
+            if entry.position == position:
+                return entry
+        return None
+
+    def is_suppressed(self, position: Position) -> bool:
+        return self.withheld or self.suppression(position) is not None
+
+    @property
+    def suppressed_positions(self) -> frozenset[Position]:
+        return frozenset(entry.position for entry in self.suppressions)
+
+
+def augment(table: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    """The table with its totals column and totals row appended."""
+    body = [list(row) for row in table]
+    if not body or not body[0]:
+        raise ValueError("a table needs at least one row and one column")
+    width = len(body[0])
+    if any(len(row) != width for row in body):
+        raise ValueError("every row of a table needs the same number of columns")
+    for row in body:
+        for value in row:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"counts are whole numbers of at least 0, not {value!r}")
+    rows = [(*row, sum(row)) for row in body]
+    totals = tuple(sum(row[j] for row in rows) for j in range(width + 1))
+    return (*rows, totals)
+
+
+def suppress(
+    table: Sequence[Sequence[int]],
+    *,
+    threshold: int = THRESHOLD,
+    forced: Iterable[Position] = (),
+) -> SuppressedTable:
+    """Suppress ``table`` (its body: totals are added here) for publication.
+
+    ``forced`` are augmented positions to suppress whatever their count (zeros excepted:
+    used by :func:`suppress_linked` for shared totals); ``threshold`` is the first count
+    shown (5).
+    """
+    if threshold < 2:
+        raise ValueError("the threshold must be at least 2")
+    counts = augment(table)
+    net = _Network(counts, threshold)
+    for position in net.positions:
+        value = net.value(position)
+        if 1 <= value < threshold:
+            net.add(position, "primary", f"count {value} is below {threshold}")
+    for position in sorted(set(forced)):
+        net.check_position(position)
+        if net.value(position) and position not in net.suppressed:
+            net.add(position, "secondary", "suppressed in a linked table sharing this total")
+
+    withheld = False
+    while True:
+        _apply_line_rule(net)
+        pinned = next((p for p in net.order(net.suppressed) if not net.changeable(p)), None)
+        if pinned is None:
+            break
+        if not _repair(net, pinned):
+            withheld = True
+            break
+    return _render(counts, net, withheld)
+
+
+def pinned_entries(result: SuppressedTable) -> list[Position]:
+    """Suppressed entries a reader could work out exactly (the audit; empty for a table made
+    by :func:`suppress`). Useful to check a suppression pattern made elsewhere."""
+    if result.withheld:
+        return []
+    net = _Network(result.counts, result.threshold)
+    for entry in result.suppressions:
+        net.add(entry.position, entry.kind, entry.reason)
+    return [p for p in net.order(net.suppressed) if not net.changeable(p)]
+
+
+def suppress_linked(
+    tables: Sequence[Sequence[Sequence[int]]],
+    shared: Literal["rows", "columns"],
+    *,
+    threshold: int = THRESHOLD,
+) -> list[SuppressedTable]:
+    """Suppress tables that share their row totals (``shared="rows"``: same rows, e.g. one
+    table by setting and one by phase) or their column totals, consistently: a shared total
+    (and the grand total) suppressed in any table is suppressed in all, repeated until stable.
+    See the module docstring for what this does and does not guarantee."""
+    if not tables:
+        return []
+    augmented = [augment(t) for t in tables]
+    margins = [_shared_margin(a, shared) for a in augmented]
+    if any(m != margins[0] for m in margins[1:]):
+        raise ValueError(f"the tables do not share their {shared} totals")
+    forced: set[int] = set()  # indices along the shared margin; the last is the grand total
+    while True:
+        results = [
+            suppress(t, threshold=threshold, forced=_margin_positions(a, shared, forced))
+            for t, a in zip(tables, augmented, strict=True)
+        ]
+        now = set(forced)
+        for result, a in zip(results, augmented, strict=True):
+            now.update(
+                index
+                for index, position in enumerate(_margin_positions(a, shared, None))
+                if result.is_suppressed(position)
+            )
+        if now == forced:
+            return results
+        forced = now
+
+
+def share_table(
+    result: SuppressedTable,
+    denominator: Literal["row", "column", "total"],
+    *,
+    decimals: int = 1,
+) -> tuple[tuple[str, ...], ...]:
+    """Percentages of the augmented table over its row totals, column totals or grand total,
+    as strings with ``decimals`` places. A share whose count or denominator is suppressed
+    shows that entry's marker (the count's if both are); a zero denominator shows ``"-"``."""
+    out: list[tuple[str, ...]] = []
+    rows = result.rows
+    columns = result.columns
+    for i in range(rows + 1):
+        line: list[str] = []
+        for j in range(columns + 1):
+            base = {"row": (i, columns), "column": (rows, j), "total": (rows, columns)}[denominator]
+            line.append(_share(result, (i, j), base, decimals))
+        out.append(tuple(line))
+    return tuple(out)
+
+
+def share_marker(result: SuppressedTable, count: Position, base: Position) -> str | None:
+    """The marker a share ``count / base`` (two augmented positions) must show instead of its
+    value, or ``None`` if it may be published."""
+    for position in (count, base):
+        if result.withheld:
+            return SECONDARY
+        entry = result.suppression(position)
+        if entry is not None:
+            return entry.marker
+    return None
+
+
+# --- the network -------------------------------------------------------------------------
+
+
+class _Network:
+    """The augmented table as a circulation (see the module docstring)."""
+
+    def __init__(self, counts: tuple[tuple[int, ...], ...], threshold: int) -> None:
+        self.counts = counts
+        self.threshold = threshold
+        self.rows = len(counts) - 1
+        self.columns = len(counts[0]) - 1
+        self.positions = [(i, j) for i in range(self.rows + 1) for j in range(self.columns + 1)]
+        self.suppressed: dict[Position, Suppression] = {}
+        self.log: list[Suppression] = []
+
+    def check_position(self, position: Position) -> None:
+        i, j = position
+        if not (0 <= i <= self.rows and 0 <= j <= self.columns):
+            raise ValueError(f"no position {position} in a {self.rows} x {self.columns} table")
+
+    def value(self, position: Position) -> int:
+        return self.counts[position[0]][position[1]]
+
+    def is_total(self, position: Position) -> bool:
+        return position[0] == self.rows or position[1] == self.columns
+
+    def add(self, position: Position, kind: Kind, reason: str) -> None:
+        entry = Suppression(position, self.value(position), kind, reason)
+        self.suppressed[position] = entry
+        self.log.append(entry)
+
+    def order(self, positions: Iterable[Position]) -> list[Position]:
+        return sorted(positions)
+
+    def arc(self, position: Position) -> tuple[Node, Node]:
+        """The (tail, head) of an entry's arc: cell r_i -> c_j, row total s -> r_i, column
+        total c_j -> t, grand total t -> s."""
+        i, j = position
+        row_total = j == self.columns
+        column_total = i == self.rows
+        if row_total and column_total:
+            return ("t", 0), ("s", 0)
+        if row_total:
+            return ("s", 0), ("r", i)
+        if column_total:
+            return ("c", j), ("t", 0)
+        return ("r", i), ("c", j)
+
+    def bounds(self, position: Position) -> tuple[int, int | None]:
+        """What a reader knows of a suppressed entry: 1..threshold-1 for ``"<5"``, at least
+        the threshold for ``"*"`` (zeros are never suppressed)."""
+        if self.value(position) < self.threshold:
+            return 1, self.threshold - 1
+        return self.threshold, None
+
+    def lines(self) -> list[tuple[str, list[Position]]]:
+        """Every line with its entries, in the documented visiting order."""
+        found: list[tuple[str, list[Position]]] = []
+        for i in range(self.rows + 1):
+            name = "the totals row" if i == self.rows else f"row {i + 1}"
+            found.append((name, [(i, j) for j in range(self.columns + 1)]))
+        for j in range(self.columns + 1):
+            name = "the totals column" if j == self.columns else f"column {j + 1}"
+            found.append((name, [(i, j) for i in range(self.rows + 1)]))
+        return found
+
+    def residual(self, exclude: Position | None) -> dict[Node, list[Node]]:
+        """Residual arcs of the suppressed entries (all but ``exclude``)."""
+        graph: dict[Node, list[Node]] = {}
+        for position in self.order(self.suppressed):
+            if position == exclude:
+                continue
+            tail, head = self.arc(position)
+            value = self.value(position)
+            low, high = self.bounds(position)
+            if high is None or value < high:
+                graph.setdefault(tail, []).append(head)
+            if value > low:
+                graph.setdefault(head, []).append(tail)
+        return graph
+
+    def changeable(self, position: Position) -> bool:
+        """Whether another table with the same published face gives ``position`` another
+        value (a unit of flow round a residual cycle through it, either way)."""
+        tail, head = self.arc(position)
+        value = self.value(position)
+        low, high = self.bounds(position)
+        graph = self.residual(position)
+        if (high is None or value < high) and _reaches(graph, head, tail):
+            return True
+        return value > low and _reaches(graph, tail, head)
+
+
+def _reaches(graph: dict[Node, list[Node]], start: Node, goal: Node) -> bool:
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in graph.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def _apply_line_rule(net: _Network) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for name, line in net.lines():
+            hidden = [p for p in line if p in net.suppressed]
+            if len(hidden) != 1:
+                continue
+            candidates = [p for p in line if p not in net.suppressed and net.value(p) > 0]
+            # always non-empty (module docstring, rule 2); the audit would catch it otherwise
+            if not candidates:
+                continue
+            choice = min(candidates, key=lambda p: (net.value(p), net.is_total(p), p))
+            net.add(
+                choice,
+                "secondary",
+                f"{name} had one suppressed entry, at {_name(net, hidden[0])}",
+            )
+            changed = True
+
+
+def _repair(net: _Network, pinned: Position) -> bool:
+    """Suppress the cheapest set of further entries that closes a residual cycle through
+    ``pinned``; ``False`` if none exists."""
+    tail, head = net.arc(pinned)
+    value = net.value(pinned)
+    low, high = net.bounds(pinned)
+    options: list[tuple[int, int, tuple[Position, ...]]] = []
+    if high is None or value < high:
+        found = _cheapest_path(net, pinned, head, tail)
+        if found is not None:
+            options.append(found)
+    if value > low:
+        found = _cheapest_path(net, pinned, tail, head)
+        if found is not None:
+            options.append(found)
+    if not options:
+        return False
+    _, _, new = min(options)
+    for position in new:
+        net.add(
+            position,
+            "secondary",
+            f"so that {_name(net, pinned)} cannot be worked out from the published entries",
+        )
+    return True
+
+
+def _cheapest_path(
+    net: _Network, pinned: Position, start: Node, goal: Node
+) -> tuple[int, int, tuple[Position, ...]] | None:
+    """Least (sum of new counts, number of new entries, new positions) path from ``start`` to
+    ``goal`` over residual arcs of suppressed entries (free) and of unsuppressed non-zero
+    entries (costing their count if suppressed as ``"*"``), never using ``pinned``."""
+    arcs: dict[Node, list[tuple[Node, int, Position | None]]] = {}
+    for node, heads in net.residual(pinned).items():
+        for nxt in heads:
+            arcs.setdefault(node, []).append((nxt, 0, None))
+    for position in net.positions:
+        value = net.value(position)
+        if position in net.suppressed or value == 0:
+            continue
+        tail, head = net.arc(position)
+        arcs.setdefault(tail, []).append((head, value, position))  # "*" may always rise
+        if value > net.threshold:
+            arcs.setdefault(head, []).append((tail, value, position))
+    counter = itertools.count()
+    queue: list[tuple[int, int, tuple[Position, ...], int, Node]] = [
+        (0, 0, (), next(counter), start)
+    ]
+    done: set[Node] = set()
+    while queue:
+        cost, number, new, _, node = heapq.heappop(queue)
+        if node in done:
+            continue
+        done.add(node)
+        if node == goal:
+            return cost, number, new
+        for nxt, price, entry in arcs.get(node, ()):
+            if nxt in done:
+                continue
+            if entry is None:
+                heapq.heappush(queue, (cost, number, new, next(counter), nxt))
+            else:
+                added = tuple(sorted((*new, entry)))
+                heapq.heappush(queue, (cost + price, number + 1, added, next(counter), nxt))
+    return None
+
+
+def _name(net: _Network, position: Position) -> str:
+    i, j = position
+    row = "totals row" if i == net.rows else f"row {i + 1}"
+    column = "totals column" if j == net.columns else f"column {j + 1}"
+    return f"{row}, {column}"
+
+
+def _render(counts: tuple[tuple[int, ...], ...], net: _Network, withheld: bool) -> SuppressedTable:
+    cells = tuple(
+        tuple(
+            SECONDARY
+            if withheld
+            else (net.suppressed[(i, j)].marker if (i, j) in net.suppressed else str(value))
+            for j, value in enumerate(row)
+        )
+        for i, row in enumerate(counts)
+    )
+    return SuppressedTable(counts, cells, tuple(net.log), net.threshold, withheld)
+
+
+def _shared_margin(counts: tuple[tuple[int, ...], ...], shared: str) -> tuple[int, ...]:
+    if shared == "rows":
+        return tuple(row[-1] for row in counts)
+    if shared == "columns":
+        return counts[-1]
+    raise ValueError(f"shared must be 'rows' or 'columns', not {shared!r}")
+
+
+def _margin_positions(
+    counts: tuple[tuple[int, ...], ...], shared: str, indices: set[int] | None
+) -> list[Position]:
+    rows = len(counts) - 1
+    columns = len(counts[0]) - 1
+    if shared == "rows":
+        every = [(i, columns) for i in range(rows + 1)]
+    else:
+        every = [(rows, j) for j in range(columns + 1)]
+    if indices is None:
+        return every
+    return [p for index, p in enumerate(every) if index in indices]
+
+
+def _share(result: SuppressedTable, count: Position, base: Position, decimals: int) -> str:
+    denominator = result.counts[base[0]][base[1]]
+    marker = share_marker(result, count, base)
+    if marker is not None:
+        return marker
+    if denominator == 0:
+        return "-"
+    share = Fraction(result.counts[count[0]][count[1]] * 100, denominator)
+    return f"{float(share):.{decimals}f}"

@@ -1,0 +1,54 @@
+"""A small practice study for the collection tests, built once per test run and copied.
+
+Building one signs every review for real (the PDFs, the bundles); only the key derivation is
+the cheap test one. The template is built once per run (per size and seed) and each test
+module copies the closed folders.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reviewer_app.services.demo.practice import (
+    PracticeLayout,
+    PracticeStudy,
+    build_practice_study,
+)
+from reviewer_app.services.demo.practice_plan import PracticePlan
+from reviewer_app.storage.keys import TEST_KDF
+
+SMALL_CASES = 16
+SMALL_REVIEWERS = 4
+SMALL_SEED = 7
+
+
+@dataclass(frozen=True)
+class Practice:
+    layout: PracticeLayout
+    plan: PracticePlan
+    built: PracticeStudy
+
+
+@cache
+def _template(root: str, cases: int, reviewers: int, seed: int) -> PracticeStudy:
+    folder = Path(root) / f"practice-{cases}-{reviewers}-{seed}"
+    return build_practice_study(
+        folder, cases=cases, reviewers=reviewers, seed=seed, kdf=TEST_KDF, workers=1
+    )
+
+
+def practice_copy(
+    target: Path,
+    basetemp: Path,
+    *,
+    cases: int = SMALL_CASES,
+    reviewers: int = SMALL_REVIEWERS,
+    seed: int = SMALL_SEED,
+) -> Practice:
+    """A private copy (in ``target``, which must not exist) of the template practice study."""
+    built = _template(str(basetemp), cases, reviewers, seed)
+    shutil.copytree(built.layout.root, target)
+    return Practice(PracticeLayout(target), built.plan, built)

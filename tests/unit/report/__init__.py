@@ -1,0 +1,1 @@
+"""Tests of the taskforce-report statistics (agreement, proportions, suppression)."""
