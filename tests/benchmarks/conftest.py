@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -15,6 +16,10 @@ from reviewer_app.storage.keys import PRODUCTION_KDF
 from reviewer_app.storage.workspace.cases import CaseStore
 
 PASSPHRASE = "benchmark passphrase"
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-benchmark does not time under xdist; parallel workers would also skew each other.
+    pytest.exit("Run the benchmarks in one process: add -n 0")
 
 
 def build_workspace(folder: Path, count: int) -> Path:
