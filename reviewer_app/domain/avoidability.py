@@ -8,26 +8,16 @@ its scale, and every comparison goes through ``to_rcp``.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reviewer_app.domain.labelled import LabelledEnum
 from reviewer_app.domain.values import JsonValue
 
 
-class AvoidabilityScale(StrEnum):
-    RCP = "rcp"
-    HOGAN = "hogan"
+class AvoidabilityScale(LabelledEnum):
+    RCP = "rcp", "RCP SJR"
+    HOGAN = "hogan", "PRISM / Hogan"
 
-    @property
-    def label(self) -> str:
-        return SCALE_LABELS[self]
-
-
-SCALE_LABELS: dict[AvoidabilityScale, str] = {
-    AvoidabilityScale.RCP: "RCP SJR",
-    AvoidabilityScale.HOGAN: "PRISM / Hogan",
-}
 
 # Meaning by RCP grade; a Hogan grade g means the same as RCP grade 7 - g.
 RCP_GRADE_LABELS: dict[int, str] = {

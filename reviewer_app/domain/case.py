@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewer_app.domain.labelled import LabelledEnum
+
 
 class Sex(StrEnum):
     FEMALE = "female"
@@ -21,27 +23,13 @@ class AdmissionMethod(StrEnum):
     OTHER = "other"
 
 
-class PlaceOfDeath(StrEnum):
-    ACUTE_HOSPITAL = "acute_hospital"
-    COMMUNITY_HOSPITAL = "community_hospital"
-    HOME = "home"
-    CARE_HOME = "care_home"
-    HOSPICE = "hospice"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return PLACE_OF_DEATH_LABELS[self]
-
-
-PLACE_OF_DEATH_LABELS: dict[PlaceOfDeath, str] = {
-    PlaceOfDeath.ACUTE_HOSPITAL: "Acute hospital",
-    PlaceOfDeath.COMMUNITY_HOSPITAL: "Community hospital",
-    PlaceOfDeath.HOME: "Home",
-    PlaceOfDeath.CARE_HOME: "Care home",
-    PlaceOfDeath.HOSPICE: "Hospice",
-    PlaceOfDeath.OTHER: "Other",
-}
+class PlaceOfDeath(LabelledEnum):
+    ACUTE_HOSPITAL = "acute_hospital", "Acute hospital"
+    COMMUNITY_HOSPITAL = "community_hospital", "Community hospital"
+    HOME = "home", "Home"
+    CARE_HOME = "care_home", "Care home"
+    HOSPICE = "hospice", "Hospice"
+    OTHER = "other", "Other"
 
 
 class Tristate(StrEnum):

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from reviewer_app.domain.labelled import LabelledEnum
 
 
-class ReviewStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    READY_TO_SIGN = "ready_to_sign"
-    SIGNED = "signed"
-    AMENDMENT_IN_PROGRESS = "amendment_in_progress"
+class ReviewStatus(LabelledEnum):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    READY_TO_SIGN = "ready_to_sign", "Ready to sign"
+    SIGNED = "signed", "Signed"
+    AMENDMENT_IN_PROGRESS = "amendment_in_progress", "Amendment in progress"
     # Outcomes other than a full review: reached by an explicit action with a reason,
     # and signed like a review.
-    RECORDS_MISSING = "records_missing"
-    HANDED_BACK = "handed_back"
-    OUTSIDE_METHOD = "outside_method"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+    RECORDS_MISSING = "records_missing", "Records missing"
+    HANDED_BACK = "handed_back", "Handed back: conflict"
+    OUTSIDE_METHOD = "outside_method", "Outside this method"
 
     @property
     def is_outcome(self) -> bool:
@@ -29,14 +25,3 @@ class ReviewStatus(StrEnum):
 OUTCOMES = frozenset(
     {ReviewStatus.RECORDS_MISSING, ReviewStatus.HANDED_BACK, ReviewStatus.OUTSIDE_METHOD}
 )
-
-STATUS_LABELS: dict[ReviewStatus, str] = {
-    ReviewStatus.NOT_STARTED: "Not started",
-    ReviewStatus.IN_PROGRESS: "In progress",
-    ReviewStatus.READY_TO_SIGN: "Ready to sign",
-    ReviewStatus.SIGNED: "Signed",
-    ReviewStatus.AMENDMENT_IN_PROGRESS: "Amendment in progress",
-    ReviewStatus.RECORDS_MISSING: "Records missing",
-    ReviewStatus.HANDED_BACK: "Handed back: conflict",
-    ReviewStatus.OUTSIDE_METHOD: "Outside this method",
-}

@@ -19,32 +19,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from enum import StrEnum
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.identifiers import nfc, nhs_number_digits, normalise_postcode
+from reviewer_app.domain.labelled import LabelledEnum
 from reviewer_app.domain.values import MONTHS
 
 
-class IdentifierKind(StrEnum):
-    NHS_NUMBER = "nhs_number"
-    HOSPITAL_NUMBER = "hospital_number"
-    POSTCODE = "postcode"
-    DATE_OF_BIRTH = "date_of_birth"
-    NAME = "name"
+class IdentifierKind(LabelledEnum):
+    NHS_NUMBER = "nhs_number", "an NHS number"
+    HOSPITAL_NUMBER = "hospital_number", "the patient's hospital number"
+    POSTCODE = "postcode", "a full postcode"
+    DATE_OF_BIRTH = "date_of_birth", "the patient's date of birth"
+    NAME = "name", "a name from the case header"
 
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    IdentifierKind.NHS_NUMBER: "an NHS number",
-    IdentifierKind.HOSPITAL_NUMBER: "the patient's hospital number",
-    IdentifierKind.POSTCODE: "a full postcode",
-    IdentifierKind.DATE_OF_BIRTH: "the patient's date of birth",
-    IdentifierKind.NAME: "a name from the case header",
-}
 
 # Digit groups joined by the separators people type inside numbers: spaces, hyphens (also the
 # Unicode dashes), dots and slashes, with spaces allowed around a punctuation separator.

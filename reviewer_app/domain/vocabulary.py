@@ -68,8 +68,8 @@ _HOLD_ADVICE = {
 class QuarantineReason(StrEnum):
     """Why a returned bundle file was quarantined at collection (the first check it failed).
 
-    The first ten are the bundle opener's refusals (``returns.format.BundleRefusal``), by the
-    same values; the rest are the collector's own checks, in the order it makes them.
+    The first ten are the bundle opener's refusals (``returns.format.open_bundle`` raises
+    them); the rest are the collector's own checks, in the order it makes them.
     """
 
     TOO_LARGE = "too_large"

@@ -35,6 +35,7 @@ from reviewer_app.errors import UserError
 from reviewer_app.gui.launch import window_title
 from reviewer_app.gui.pack_import import PackImportPanel, PackSession
 from reviewer_app.gui.page_messages import error_label, intro, show_failure, show_text
+from reviewer_app.gui.passphrase_field import hidden_field
 from reviewer_app.gui.reviewer_fields import ReviewerFields
 from reviewer_app.gui.settings import AppSettings, ReviewerDetailsForm
 from reviewer_app.gui.tasks import Runner
@@ -151,8 +152,8 @@ class WorkspacePage(_StepPage):
         self.folder = QLineEdit(str(folder), self)
         self.folder.setAccessibleName("Workspace folder")
         self.folder.setReadOnly(True)
-        self.passphrase = self._hidden_field("New passphrase")
-        self.repeat = self._hidden_field("Type the passphrase again")
+        self.passphrase = hidden_field("New passphrase", self)
+        self.repeat = hidden_field("Type the passphrase again", self)
         rows = (
             ("Folder:", self.folder),
             ("&Passphrase:", self.passphrase),
@@ -163,13 +164,6 @@ class WorkspacePage(_StepPage):
             label.setBuddy(field)
             form.addRow(label, field)
         return form
-
-    def _hidden_field(self, name: str) -> QLineEdit:
-        """A line edit that shows dots, not the passphrase typed into it."""
-        field = QLineEdit(self)
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        field.setAccessibleName(name)
-        return field
 
     def _changed(self) -> None:
         level, text = passphrase_strength(self.passphrase.text())

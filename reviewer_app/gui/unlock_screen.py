@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from reviewer_app.errors import (
     UserError,
     WrongPassphraseError,
 )
+from reviewer_app.gui.passphrase_field import add_passphrase_field
 from reviewer_app.gui.tasks import Runner
 
 WRONG_PASSPHRASE_HINT = (
@@ -116,13 +116,7 @@ class UnlockScreen(QWidget):
             self.where.setWordWrap(True)
             self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(self.where)
-        label = QLabel("&Passphrase:", card)
-        self.passphrase = QLineEdit(card)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Workspace passphrase")
-        label.setBuddy(self.passphrase)
-        layout.addWidget(label)
-        layout.addWidget(self.passphrase)
+        self.passphrase = add_passphrase_field(layout, card, "&Passphrase:", "Workspace passphrase")
         self.message = QLabel("", card)
         self.message.setWordWrap(True)
         self.message.setProperty("severity", "error")

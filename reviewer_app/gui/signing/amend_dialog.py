@@ -40,11 +40,10 @@ class AmendDialog(BusyDialog):
         *,
         min_length: int,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         assert state.version is not None
         self.state = state
         self._amend = amend
-        self._runner = runner
         self.min_length = min_length
         self.outcome: AmendedOutcome | None = None
         self.titled(f"Amend case {state.case_ref}")
@@ -126,7 +125,6 @@ class AmendDialog(BusyDialog):
     def set_busy(self, busy: bool) -> None:
         super().set_busy(busy)
         self.reason.setReadOnly(busy)
-        self._update()
 
     def submit(self) -> None:
         if self.busy:
@@ -137,14 +135,11 @@ class AmendDialog(BusyDialog):
             return
         reason = self.reason_text
         self.message.clear_message()
-        self.set_busy(True)
 
         def work(_progress: Progress) -> AmendedOutcome:
             return self._amend(reason)
 
-        self._runner.run(
-            work, self._amended, self._refused, label="Starting the amendment…", parent=self
-        )
+        self.start(work, self._amended, self._refused, "Starting the amendment…")
 
     def _amended(self, outcome: Any) -> None:
         assert isinstance(outcome, AmendedOutcome)

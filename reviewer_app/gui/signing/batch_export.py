@@ -18,10 +18,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from reviewer_app.gui.signing.common import (
     CopyChoice,
     MessageLine,
     button_box,
+    chooser_row,
     heading,
     make_close_button,
     paragraph,
@@ -57,10 +56,9 @@ class ExportDialog(BusyDialog):
         start_folder: Path | None = None,
         shared_folder: Path | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self._export = export
         self._shared_folder = shared_folder
-        self._runner = runner
         self.report: ExportReport | None = None
         self.titled("Export signed summaries")
         layout = QVBoxLayout(self)
@@ -109,21 +107,19 @@ class ExportDialog(BusyDialog):
     def _add_folder_row(self, layout: QVBoxLayout, start_folder: Path | None) -> None:
         """The folder to export to: typed, or chosen with the platform's folder dialog."""
         label = QLabel("To &folder:", self)
-        row = QHBoxLayout()
         self.folder = QLineEdit(self)
         self.folder.setAccessibleName("Export folder")
         self.folder.setPlaceholderText("Choose a folder")
         if start_folder is not None:
             self.folder.setText(str(start_folder))
         label.setBuddy(self.folder)
-        self.choose_button = QPushButton("C&hoose folder…", self)
-        self.choose_button.setAccessibleName("Choose the export folder")
-        self.choose_button.setAutoDefault(False)
-        self.choose_button.clicked.connect(self.choose_folder)
-        row.addWidget(self.folder, 1)
-        row.addWidget(self.choose_button)
-        layout.addWidget(label)
-        layout.addLayout(row)
+        self.choose_button = chooser_row(
+            layout,
+            label,
+            self.folder,
+            ("C&hoose folder…", "Choose the export folder"),
+            self.choose_folder,
+        )
 
     def _update(self) -> None:
         text = self.folder.text().strip()
@@ -139,11 +135,8 @@ class ExportDialog(BusyDialog):
             self._signed_cases > 0 and bool(self.folder.text().strip()) and not self.busy
         )
 
-    def set_busy(self, busy: bool) -> None:
-        super().set_busy(busy)
-        for widget in (self.folder, self.choose_button, self.choice):
-            widget.setEnabled(not busy)
-        self._update()
+    def busy_controls(self) -> Sequence[QWidget]:
+        return (self.folder, self.choose_button, self.choice)
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -159,14 +152,11 @@ class ExportDialog(BusyDialog):
         folder = Path(self.folder.text().strip()).expanduser()
         kinds = self.choice.kinds()
         self.message.clear_message()
-        self.set_busy(True)
 
         def work(progress: Progress) -> ExportReport:
             return self._export(folder, kinds, progress)
 
-        self._runner.run(
-            work, self._exported, self._failed, label="Exporting signed summaries…", parent=self
-        )
+        self.start(work, self._exported, self._failed, "Exporting signed summaries…")
 
     def _exported(self, report: Any) -> None:
         assert isinstance(report, ExportReport)

@@ -1,26 +1,33 @@
-"""Small pieces the sign-off dialogs share: headings, the message line, the busy state, the
-reminder about identifiable documents, and the choice between the two stored copies."""
+"""Small pieces the sign-off dialogs share: headings, the message line, the busy state and
+its background work, the pages of the two dialogs that sign with a passphrase, the path field
+with its chooser button, the reminder about identifiable documents, and the choice between
+the two stored copies."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewer_app.domain.vocabulary import DocumentKind
-from reviewer_app.errors import UserError
+from reviewer_app.errors import UserError, WrongPassphraseError
 from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.gui.passphrase_field import add_passphrase_field
+from reviewer_app.gui.tasks import OnDone, OnError, Runner, Work
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,13 @@ def section(parent: QWidget) -> tuple[QWidget, QVBoxLayout]:
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     return box, layout
+
+
+def headed_page(parent: QWidget, title: str) -> tuple[QWidget, QVBoxLayout]:
+    """A dialog page that starts with its heading; the caller adds the rest."""
+    page, layout = section(parent)
+    layout.addWidget(heading(title, page))
+    return page, layout
 
 
 class MessageLine(QLabel):
@@ -124,8 +138,9 @@ class BusyDialog(QDialog):
     """A dialog whose work runs off the GUI thread: while it runs, Escape does not close it
     (the work finishes anyway and its result needs a place to land)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._runner = runner
         self.busy = False
 
     def titled(self, title: str) -> None:
@@ -136,8 +151,26 @@ class BusyDialog(QDialog):
         self.setMinimumWidth(560)
 
     def set_busy(self, busy: bool) -> None:
+        """While busy, the cursor waits and the dialog's controls are off; then what the
+        dialog's state allows is enabled again."""
         self.busy = busy
         self.setCursor(Qt.CursorShape.WaitCursor if busy else Qt.CursorShape.ArrowCursor)
+        for widget in self.busy_controls():
+            widget.setEnabled(not busy)
+        self._update()
+
+    def busy_controls(self) -> Sequence[QWidget]:
+        """The controls switched off while the work runs."""
+        return ()
+
+    def _update(self) -> None:
+        """Enable what the dialog's state allows (each dialog says what that is)."""
+
+    def start(self, work: Work, done: OnDone, failed: OnError, label: str) -> None:
+        """Busy, and ``work`` off the GUI thread under the progress ``label``; ``done`` or
+        ``failed`` ends the busy state."""
+        self.set_busy(True)
+        self._runner.run(work, done, failed, label=label, parent=self)
 
     def show_failure(self, err: BaseException, line: MessageLine) -> None:
         """The work ended in an error: a refusal in its own words on ``line``, a bug in the
@@ -170,18 +203,96 @@ class BusyDialog(QDialog):
         super().reject()
 
 
-def wrong_passphrase(line: MessageLine, field: QLineEdit, text: str) -> None:
-    """Say the passphrase did not open the identity, and put the cursor back to retype it."""
-    line.show_problem(text)
-    field.selectAll()
-    field.setFocus(Qt.FocusReason.OtherFocusReason)
+class SigningDialog(BusyDialog):
+    """A dialog that signs with a passphrase (sign, co-sign): the form page, then the page
+    saying what was signed, stacked above the buttons. A refusal is worded on the form's
+    message line, and nothing was signed."""
+
+    pages: QStackedWidget
+    buttons: QDialogButtonBox
+    cancel_button: QPushButton
+    message: MessageLine
+
+    def stack_pages(self, form: Callable[[], QWidget]) -> QVBoxLayout:
+        """The stack of pages, starting at the form page ``form`` builds; the dialog's layout."""
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(form())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        return layout
+
+    def add_buttons(
+        self, layout: QVBoxLayout, primary: QPushButton, *, offered: bool = True
+    ) -> None:
+        """The primary button (``submit``; in the box only when ``offered``) and Cancel, or
+        Close when there is nothing to offer."""
+        self.buttons, self.cancel_button = button_box(
+            primary if offered else None, self, "Cancel" if offered else "Close"
+        )
+        self.buttons.rejected.connect(self.reject)
+        primary.clicked.connect(self.submit)
+        layout.addWidget(self.buttons)
+
+    def add_passphrase(
+        self, layout: QVBoxLayout, page: QWidget, label: str, name: str, description: str
+    ) -> QLineEdit:
+        """The passphrase field: typing updates the dialog (``_update``), Enter submits."""
+        field = add_passphrase_field(layout, page, label, name, description)
+        field.textChanged.connect(self._update)
+        field.returnPressed.connect(self.submit)
+        return field
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def show_page(self, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+
+    def nothing_signed(
+        self, err: BaseException, work: str, field: QLineEdit | None, wrong: str
+    ) -> bool:
+        """The signing ended in an error. A wrong passphrase is said in the dialog's words
+        (``wrong``) with the cursor back in ``field`` to retype it; True when another refusal
+        is shown in its own words; False for a bug (the crash dialog showed it)."""
+        if not self.was_refused(err, work):
+            return False
+        assert field is not None
+        if isinstance(err, WrongPassphraseError):
+            self.message.show_problem(wrong)
+            field.selectAll()
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        self.message.show_problem(f"Nothing was signed. {err}")
+        return True
+
+
+def chooser_row(
+    layout: QVBoxLayout,
+    label: QLabel,
+    field: QLineEdit,
+    button: tuple[str, str],
+    choose: Callable[[], None],
+) -> QPushButton:
+    """A path's field under its label, with the button beside it (text and accessible name)
+    that opens the platform's chooser; Enter still means the dialog's primary button."""
+    text, name = button
+    chooser = QPushButton(text, field.parentWidget())
+    chooser.setAccessibleName(name)
+    chooser.setAutoDefault(False)
+    chooser.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(chooser)
+    layout.addWidget(label)
+    layout.addLayout(row)
+    return chooser
 
 
 def done_page(parent: QWidget, title: str, text: str, name: str) -> tuple[QWidget, QVBoxLayout]:
     """The page a dialog turns to once its work is done: a heading and the green box saying
     what was done; the caller adds what else there is to say."""
-    page, layout = section(parent)
-    layout.addWidget(heading(title, page))
+    page, layout = headed_page(parent, title)
     done = paragraph(text, page, name=name)
     done.setObjectName("doneBox")
     layout.addWidget(done)

@@ -20,27 +20,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer_app.errors import WrongPassphraseError
 from reviewer_app.gui.signing.common import (
-    BusyDialog,
     MessageLine,
-    button_box,
+    SigningDialog,
+    chooser_row,
     done_page,
-    heading,
+    headed_page,
     make_close_button,
     paragraph,
     primary_button,
-    section,
-    wrong_passphrase,
 )
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import CosignedOutcome, HeldCosigner
@@ -56,7 +50,7 @@ WRONG_PASSPHRASE = (
 )
 
 
-class CosignDialog(BusyDialog):
+class CosignDialog(SigningDialog):
     def __init__(
         self,
         state: CaseSigning,
@@ -68,25 +62,18 @@ class CosignDialog(BusyDialog):
         parent: QWidget | None = None,
         start_folder: str = "",
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.state = state
         self._cosign = cosign
         self._remove = remove
-        self._runner = runner
         self._start_folder = start_folder
         self.outcome: CosignedOutcome | None = None
         self.removed = False
         self.titled(f"Co-sign case {state.case_ref}")
 
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(self._form_page(held))
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
+        layout = self.stack_pages(lambda: self._form_page(held))
         self.cosign_button = primary_button("&Co-sign", "Co-sign this review", self)
-        self.buttons, self.cancel_button = button_box(self.cosign_button, self)
-        self.buttons.rejected.connect(self.reject)
-        self.cosign_button.clicked.connect(self.submit)
-        layout.addWidget(self.buttons)
+        self.add_buttons(layout, self.cosign_button)
         self._source_changed()
         first = self.source if held else self.choose_button
         first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -95,9 +82,8 @@ class CosignDialog(BusyDialog):
 
     def _form_page(self, held: Sequence[HeldCosigner]) -> QWidget:
         state = self.state
-        page, layout = section(self)
-        layout.addWidget(
-            heading(f"Co-sign the review of case {state.case_ref}, version {state.version}", page)
+        page, layout = headed_page(
+            self, f"Co-sign the review of case {state.case_ref}, version {state.version}"
         )
         who = f" ({state.co_reviewer_name}, as assigned)" if state.co_reviewer_name else ""
         layout.addWidget(
@@ -109,18 +95,13 @@ class CosignDialog(BusyDialog):
             )
         )
         self._add_identity_choice(page, layout, held)
-        label = QLabel("Co-reviewer's &passphrase (for their identity file):", page)
-        self.passphrase = QLineEdit(page)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Co-reviewer's passphrase")
-        self.passphrase.setAccessibleDescription(
-            "The passphrase the co-reviewer chose when exporting their identity"
+        self.passphrase = self.add_passphrase(
+            layout,
+            page,
+            "Co-reviewer's &passphrase (for their identity file):",
+            "Co-reviewer's passphrase",
+            "The passphrase the co-reviewer chose when exporting their identity",
         )
-        label.setBuddy(self.passphrase)
-        self.passphrase.textChanged.connect(self._update)
-        self.passphrase.returnPressed.connect(self.submit)
-        layout.addWidget(label)
-        layout.addWidget(self.passphrase)
         hint = paragraph("The co-reviewer types it themselves.", page)
         hint.setObjectName("hint")
         layout.addWidget(hint)
@@ -149,20 +130,18 @@ class CosignDialog(BusyDialog):
         source_label.setVisible(bool(held))
 
         self.file_label = QLabel("Identity &file (.p12):", page)
-        file_row = QHBoxLayout()
         self.file = QLineEdit(page)
         self.file.setReadOnly(True)
         self.file.setPlaceholderText("No file chosen")
         self.file.setAccessibleName("Identity file")
-        self.choose_button = QPushButton("C&hoose file…", page)
-        self.choose_button.setAccessibleName("Choose the identity file")
-        self.choose_button.setAutoDefault(False)
-        self.choose_button.clicked.connect(self.choose_file)
+        self.choose_button = chooser_row(
+            layout,
+            self.file_label,
+            self.file,
+            ("C&hoose file…", "Choose the identity file"),
+            self.choose_file,
+        )
         self.file_label.setBuddy(self.choose_button)
-        file_row.addWidget(self.file, 1)
-        file_row.addWidget(self.choose_button)
-        layout.addWidget(self.file_label)
-        layout.addLayout(file_row)
 
     # -- state
 
@@ -187,11 +166,8 @@ class CosignDialog(BusyDialog):
         )
         self.cosign_button.setEnabled(ready and not self.busy and self.outcome is None)
 
-    def set_busy(self, busy: bool) -> None:
-        super().set_busy(busy)
-        for widget in (self.source, self.choose_button, self.passphrase):
-            widget.setEnabled(not busy)
-        self._update()
+    def busy_controls(self) -> Sequence[QWidget]:
+        return (self.source, self.choose_button, self.passphrase)
 
     def choose_file(self) -> None:
         path, _selected = QFileDialog.getOpenFileName(
@@ -215,14 +191,11 @@ class CosignDialog(BusyDialog):
         slot_id = self.slot_id
         identity_file = None if slot_id is not None else self.identity_file
         self.message.clear_message()
-        self.set_busy(True)
 
         def work(progress: Progress) -> CosignedOutcome:
             return self._cosign(passphrase, identity_file, slot_id, progress)
 
-        self._runner.run(
-            work, self._cosigned, self._refused, label="Adding the co-signature…", parent=self
-        )
+        self.start(work, self._cosigned, self._refused, "Adding the co-signature…")
 
     def _cosigned(self, outcome: Any) -> None:
         assert isinstance(outcome, CosignedOutcome)
@@ -232,12 +205,7 @@ class CosignDialog(BusyDialog):
         self._show_done(outcome)
 
     def _refused(self, err: BaseException) -> None:
-        if not self.was_refused(err, "co-signing"):
-            return
-        if isinstance(err, WrongPassphraseError):
-            wrong_passphrase(self.message, self.passphrase, WRONG_PASSPHRASE)
-            return
-        self.message.show_problem(f"Nothing was signed. {err}")
+        self.nothing_signed(err, "co-signing", self.passphrase, WRONG_PASSPHRASE)
 
     def _show_done(self, outcome: CosignedOutcome) -> None:
         name = outcome.cosigner.name
@@ -258,8 +226,7 @@ class CosignDialog(BusyDialog):
         self.done_message = MessageLine("Removal problem", page)
         layout.addWidget(self.done_message)
         layout.addStretch(1)
-        self.pages.addWidget(page)
-        self.pages.setCurrentWidget(page)
+        self.show_page(page)
 
         self.cosign_button.hide()
         self.remove_button = primary_button(
@@ -275,14 +242,11 @@ class CosignDialog(BusyDialog):
         if self.outcome is None or self.busy:
             return
         slot_id = self.outcome.cosigner.slot_id
-        self.set_busy(True)
 
         def work(_progress: Progress) -> None:
             self._remove(slot_id)
 
-        self._runner.run(
-            work, self._slot_removed, self._remove_failed, label="Removing…", parent=self
-        )
+        self.start(work, self._slot_removed, self._remove_failed, "Removing…")
 
     def _slot_removed(self, _result: object) -> None:
         self.set_busy(False)

@@ -29,24 +29,20 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewer_app.domain.issues import Issue
-from reviewer_app.errors import WrongPassphraseError
 from reviewer_app.gui.signing.common import (
-    BusyDialog,
     MessageLine,
-    button_box,
+    SigningDialog,
     done_page,
-    heading,
+    headed_page,
     make_close_button,
     paragraph,
     primary_button,
     section,
-    wrong_passphrase,
 )
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import SignedOutcome, SignPreparation
@@ -99,7 +95,7 @@ class WarningRow(QWidget):
         return self.box.isChecked()
 
 
-class SignDialog(BusyDialog):
+class SignDialog(SigningDialog):
     def __init__(
         self,
         prep: SignPreparation,
@@ -107,29 +103,18 @@ class SignDialog(BusyDialog):
         runner: Runner,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.prep = prep
         self._sign = sign
-        self._runner = runner
         self.outcome: SignedOutcome | None = None
         self.titled(f"Sign case {prep.case_ref}")
         self.rows: list[WarningRow] = []
         self.passphrase: QLineEdit | None = None
         self.sign_button = primary_button("&Sign", "Sign this review", self)
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(self._form_page())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
-        self.buttons, self.cancel_button = button_box(
-            self.sign_button if prep.can_sign else None,
-            self,
-            "Cancel" if prep.can_sign else "Close",
-        )
+        layout = self.stack_pages(self._form_page)
+        self.add_buttons(layout, self.sign_button, offered=prep.can_sign)
         if not prep.can_sign:
             self.sign_button.hide()
-        self.buttons.rejected.connect(self.reject)
-        self.sign_button.clicked.connect(self.submit)
-        layout.addWidget(self.buttons)
         self._update()
         self._focus_first()
 
@@ -137,10 +122,9 @@ class SignDialog(BusyDialog):
 
     def _form_page(self) -> QWidget:
         prep = self.prep
-        page, layout = section(self)
         what = "review" if not prep.status.is_outcome else f"outcome ({prep.status.label})"
-        layout.addWidget(
-            heading(f"Sign the {what} of case {prep.case_ref}, version {prep.version}", page)
+        page, layout = headed_page(
+            self, f"Sign the {what} of case {prep.case_ref}, version {prep.version}"
         )
         if prep.not_enrolled_reason is not None:
             self.problem = paragraph(prep.not_enrolled_reason, page, name="Why you cannot sign")
@@ -171,16 +155,13 @@ class SignDialog(BusyDialog):
                 "(Case ▸ Co-sign…)."
             )
         layout.addWidget(paragraph(what_happens, page))
-        label = QLabel("Your workspace &passphrase:", page)
-        self.passphrase = QLineEdit(page)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Workspace passphrase")
-        self.passphrase.setAccessibleDescription("The passphrase you use to open this workspace")
-        label.setBuddy(self.passphrase)
-        self.passphrase.textChanged.connect(self._update)
-        self.passphrase.returnPressed.connect(self.submit)
-        layout.addWidget(label)
-        layout.addWidget(self.passphrase)
+        self.passphrase = self.add_passphrase(
+            layout,
+            page,
+            "Your workspace &passphrase:",
+            "Workspace passphrase",
+            "The passphrase you use to open this workspace",
+        )
         self.state_hint = paragraph("", page, name="What is still needed")
         layout.addWidget(self.state_hint)
         self.message = MessageLine("Signing problem", page)
@@ -278,13 +259,9 @@ class SignDialog(BusyDialog):
             self.state_hint.setText("")
         self.state_hint.setVisible(bool(self.state_hint.text()))
 
-    def set_busy(self, busy: bool) -> None:
-        super().set_busy(busy)
-        for row in self.rows:
-            row.box.setEnabled(not busy)
-        if self.passphrase is not None:
-            self.passphrase.setEnabled(not busy)
-        self._update()
+    def busy_controls(self) -> Sequence[QWidget]:
+        boxes = [row.box for row in self.rows]
+        return boxes if self.passphrase is None else [*boxes, self.passphrase]
 
     # -- signing
 
@@ -296,18 +273,11 @@ class SignDialog(BusyDialog):
         passphrase = self.passphrase.text()
         acknowledged = self.acknowledged
         self.message.clear_message()
-        self.set_busy(True)
 
         def work(progress: Progress) -> SignedOutcome:
             return self._sign(passphrase, acknowledged, progress)
 
-        self._runner.run(
-            work,
-            self._signed,
-            self._refused,
-            label="Signing the review…",
-            parent=self,
-        )
+        self.start(work, self._signed, self._refused, "Signing the review…")
 
     def _signed(self, outcome: Any) -> None:
         self.set_busy(False)
@@ -318,14 +288,8 @@ class SignDialog(BusyDialog):
         self._show_done(outcome)
 
     def _refused(self, err: BaseException) -> None:
-        if not self.was_refused(err, "signing"):
-            return
-        assert self.passphrase is not None
-        if isinstance(err, WrongPassphraseError):
-            wrong_passphrase(self.message, self.passphrase, WRONG_PASSPHRASE)
-            return
-        self.message.show_problem(f"Nothing was signed. {err}")
-        self.message.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.nothing_signed(err, "signing", self.passphrase, WRONG_PASSPHRASE):
+            self.message.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_done(self, outcome: SignedOutcome) -> None:
         page, layout = done_page(
@@ -350,8 +314,7 @@ class SignDialog(BusyDialog):
         fingerprint.setObjectName("hint")
         layout.addWidget(fingerprint)
         layout.addStretch(1)
-        self.pages.addWidget(page)
-        self.pages.setCurrentWidget(page)
+        self.show_page(page)
         self.sign_button.hide()
         make_close_button(self.cancel_button)
 

@@ -92,7 +92,7 @@ def open_verified(data: bytes, trust: StudyTrust) -> OpenedBundle:
     try:
         opened = open_bundle(data, trust.collection_key, trust.collection_cert, trust.root)
     except BundleRefusedError as refused:
-        raise Quarantined(QuarantineReason(refused.reason.value), str(refused)) from None
+        raise Quarantined(refused.reason, str(refused)) from None
     bundle = opened.bundle
     if bundle.study_id != trust.study_id:
         raise Quarantined(QuarantineReason.OTHER_STUDY, "it names another study")

@@ -148,16 +148,9 @@ def _enrol_pack_and_import(
     """The demo reviewer's identity enrolled, the co-reviewer too, every case allocated and
     the demo reviewer's pack made and imported; returns the co-reviewer's PKCS#12."""
     from reviewer_app.services.packs.maker import make_packs
-    from reviewer_app.services.trust.enrolment_desk import enrol
 
     step(2, "Creating the demo reviewer's identity")
-    request = session.create_identity(
-        name=DEMO_REVIEWER.name,
-        profession=DEMO_REVIEWER.profession.value,
-        registration=DEMO_REVIEWER.registration or "",
-        email=DEMO_REVIEWER.email,
-    )
-    enrol(study, request, DEMO_REVIEWER.reviewer_ref)
+    enrol_in_workspace(study, session, DEMO_REVIEWER)
     step(3, "Enrolling the demo co-reviewer")
     co_pkcs12 = _enrol_co_reviewer(study, folder)
     step(4, "Allocating the demo cases")
@@ -168,6 +161,20 @@ def _enrol_pack_and_import(
     step(6, "Importing the pack into the demo workspace")
     session.import_pack(pack.path.read_bytes(), trust_fingerprint=study.fingerprint())
     return co_pkcs12
+
+
+def enrol_in_workspace(study: Study, session: ReviewerSession, reviewer: Reviewer) -> None:
+    """The reviewer's key made in their own workspace and its request enrolled by the study,
+    as a real reviewer and coordinator do (the request travels as a file between them)."""
+    from reviewer_app.services.trust.enrolment_desk import enrol
+
+    request = session.create_identity(
+        name=reviewer.name,
+        profession=reviewer.profession.value,
+        registration=reviewer.registration or "",
+        email=reviewer.email,
+    )
+    enrol(study, request, reviewer.reviewer_ref)
 
 
 def _enrol_co_reviewer(study: Study, folder: Path) -> bytes:

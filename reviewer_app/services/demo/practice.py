@@ -32,7 +32,11 @@ from typing import TYPE_CHECKING, Final
 
 from reviewer_app.errors import UserError
 from reviewer_app.progress import Progress, no_progress
-from reviewer_app.services.demo.build import DEMO_PASSPHRASE, DEMO_STUDY_PASSPHRASE
+from reviewer_app.services.demo.build import (
+    DEMO_PASSPHRASE,
+    DEMO_STUDY_PASSPHRASE,
+    enrol_in_workspace,
+)
 from reviewer_app.services.demo.practice_plan import (
     DEFAULT_CASES,
     DEFAULT_REVIEWERS,
@@ -204,19 +208,12 @@ def _enrolled_workspace(
     study: Study, layout: PracticeLayout, reviewer: Reviewer, kdf: KdfParams
 ) -> ReviewerSession:
     from reviewer_app.services.session import ReviewerSession
-    from reviewer_app.services.trust.enrolment_desk import enrol
 
     folder = layout.reviewer(reviewer.reviewer_ref)
     folder.parent.mkdir(parents=True, exist_ok=True)
     session = ReviewerSession.create(folder, PRACTICE_WORKSPACE_PASSPHRASE, kdf=kdf)
     try:
-        request = session.create_identity(
-            name=reviewer.name,
-            profession=reviewer.profession.value,
-            registration=reviewer.registration or "",
-            email=reviewer.email,
-        )
-        enrol(study, request, reviewer.reviewer_ref)
+        enrol_in_workspace(study, session, reviewer)
     except BaseException:
         session.close()
         raise

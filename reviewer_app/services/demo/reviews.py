@@ -22,11 +22,11 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from typing import Final
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.labelled import LabelledEnum
 from reviewer_app.domain.panel import Profession, Reviewer, Sector
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.values import JsonValue
@@ -65,41 +65,32 @@ RECORDS_MISSING_REASON: Final = (
 IMMEDIATE_CONCERN_TOLD: Final = "Patient-safety duty manager, Synthetic Acute Trust (demo)"
 
 
-class DemoState(StrEnum):
+class DemoState(LabelledEnum):
     """What the demo makes of one case."""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    READY_TO_SIGN = "ready_to_sign"
-    SIGNED = "signed"
-    CO_SIGNED = "co_signed"  # joint: signed by the reviewer and the co-reviewer
-    AWAITING_CO_SIGNATURE = "awaiting_co_signature"  # joint: signed by the reviewer only
-    AMENDED = "amended"  # version 1 signed, amended with a reason, version 2 signed
-    AMENDMENT_IN_PROGRESS = "amendment_in_progress"  # version 1 signed, version 2 open
-    RECORDS_MISSING = "records_missing"  # the outcome, with its reason, signed
-    URGENT = "urgent"  # an immediate safety concern and an escalation, signed
+    NOT_STARTED = "not_started", "not started"
+    IN_PROGRESS = "in_progress", "in progress"
+    READY_TO_SIGN = "ready_to_sign", "ready to sign"
+    SIGNED = "signed", "signed"
+    # joint: signed by the reviewer and the co-reviewer
+    CO_SIGNED = "co_signed", "co-signed (joint review)"
+    # joint: signed by the reviewer only
+    AWAITING_CO_SIGNATURE = (
+        "awaiting_co_signature",
+        "signed, awaiting the co-reviewer (joint review)",
+    )
+    # version 1 signed, amended with a reason, version 2 signed
+    AMENDED = "amended", "amended and signed again"
+    # version 1 signed, version 2 open
+    AMENDMENT_IN_PROGRESS = "amendment_in_progress", "signed, amendment in progress"
+    # the outcome, with its reason, signed
+    RECORDS_MISSING = "records_missing", "records missing (signed)"
+    # an immediate safety concern and an escalation, signed
+    URGENT = "urgent", "urgent: immediate safety concern (signed)"
 
     @property
     def joint(self) -> bool:
         return self in (DemoState.CO_SIGNED, DemoState.AWAITING_CO_SIGNATURE)
-
-    @property
-    def label(self) -> str:
-        return _STATE_LABELS[self]
-
-
-_STATE_LABELS: Final = {
-    DemoState.NOT_STARTED: "not started",
-    DemoState.IN_PROGRESS: "in progress",
-    DemoState.READY_TO_SIGN: "ready to sign",
-    DemoState.SIGNED: "signed",
-    DemoState.CO_SIGNED: "co-signed (joint review)",
-    DemoState.AWAITING_CO_SIGNATURE: "signed, awaiting the co-reviewer (joint review)",
-    DemoState.AMENDED: "amended and signed again",
-    DemoState.AMENDMENT_IN_PROGRESS: "signed, amendment in progress",
-    DemoState.RECORDS_MISSING: "records missing (signed)",
-    DemoState.URGENT: "urgent: immediate safety concern (signed)",
-}
 
 
 DEMO_PLAN: Final[tuple[DemoState, ...]] = (

@@ -35,6 +35,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from reviewer_app.domain.vocabulary import QuarantineReason
 from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import fingerprint, reviewer_ref_of
@@ -138,21 +139,10 @@ def bundle_id_for(study_id: str, reviewer_ref: str, items: list[ReturnItem]) -> 
     return hashlib.sha256(canonical([study_id, reviewer_ref, said])).hexdigest()
 
 
-class BundleRefusal(StrEnum):
-    TOO_LARGE = "too_large"
-    NOT_A_BUNDLE = "not_a_bundle"
-    NOT_FOR_THIS_STUDY = "not_for_this_study"
-    SEVERAL_RECIPIENTS = "several_recipients"
-    DAMAGED = "damaged"
-    TAMPERED = "tampered"
-    UNTRUSTED_SIGNER = "untrusted_signer"
-    NEWER_FORMAT = "newer_format"
-    INVALID_CONTENT = "invalid_content"
-    SIGNER_MISMATCH = "signer_mismatch"
-
-
 class BundleRefusedError(InvalidInputError):
-    def __init__(self, reason: BundleRefusal, message: str) -> None:
+    """The opener's refusal, by the first ``QuarantineReason`` the bundle failed."""
+
+    def __init__(self, reason: QuarantineReason, message: str) -> None:
         super().__init__(message)
         self.reason = reason
 
@@ -204,28 +194,28 @@ def is_collection_certificate(cert: x509.Certificate, root_cert: x509.Certificat
 # --- opening --------------------------------------------------------------------------------
 
 
-def _refuse(reason: BundleRefusal, message: str) -> BundleRefusedError:
+def _refuse(reason: QuarantineReason, message: str) -> BundleRefusedError:
     return BundleRefusedError(reason, message)
 
 
 def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
     if len(data) > MAX_BUNDLE_BYTES:
-        raise _refuse(BundleRefusal.TOO_LARGE, f"larger than {MAX_BUNDLE_BYTES // _MB} MB")
+        raise _refuse(QuarantineReason.TOO_LARGE, f"larger than {MAX_BUNDLE_BYTES // _MB} MB")
     try:
         recipients = cms.recipient_count(data)
         signed = cms.open_envelope(data, key, cert)
     except cms.NotARecipientError:
         raise _refuse(
-            BundleRefusal.NOT_FOR_THIS_STUDY,
+            QuarantineReason.NOT_FOR_THIS_STUDY,
             "not encrypted for this study's collection key (another study, or not a return)",
         ) from None
     except cms.DamagedEnvelopeError:
-        raise _refuse(BundleRefusal.DAMAGED, "encrypted for this study but damaged") from None
+        raise _refuse(QuarantineReason.DAMAGED, "encrypted for this study but damaged") from None
     except cms.EnvelopeError:
-        raise _refuse(BundleRefusal.NOT_A_BUNDLE, "not an encrypted return bundle") from None
+        raise _refuse(QuarantineReason.NOT_A_BUNDLE, "not an encrypted return bundle") from None
     if recipients != 1:
         raise _refuse(
-            BundleRefusal.SEVERAL_RECIPIENTS,
+            QuarantineReason.SEVERAL_RECIPIENTS,
             f"encrypted for {recipients} recipients; a return is for the collection key only",
         )
     return signed
@@ -257,15 +247,15 @@ def _nesting_depth(document: bytes, limit: int) -> int:
 
 def _parse(document: bytes) -> dict[str, Any]:
     if len(document) > MAX_BUNDLE_JSON_BYTES:
-        raise _refuse(BundleRefusal.TOO_LARGE, "its contents are larger than a bundle may hold")
+        raise _refuse(QuarantineReason.TOO_LARGE, "its contents are larger than a bundle may hold")
     if _nesting_depth(document, MAX_BUNDLE_DEPTH) > MAX_BUNDLE_DEPTH:
-        raise _refuse(BundleRefusal.TOO_LARGE, f"nested more than {MAX_BUNDLE_DEPTH} deep")
+        raise _refuse(QuarantineReason.TOO_LARGE, f"nested more than {MAX_BUNDLE_DEPTH} deep")
     try:
         doc = json.loads(document.decode("utf-8"))
     except (ValueError, RecursionError):
-        raise _refuse(BundleRefusal.INVALID_CONTENT, "its contents are not JSON") from None
+        raise _refuse(QuarantineReason.INVALID_CONTENT, "its contents are not JSON") from None
     if not isinstance(doc, dict):
-        raise _refuse(BundleRefusal.INVALID_CONTENT, "its contents are not a return bundle")
+        raise _refuse(QuarantineReason.INVALID_CONTENT, "its contents are not a return bundle")
     return doc
 
 
@@ -280,39 +270,39 @@ def open_bundle(
     try:
         verdict, document = cms.verify_attached(signed, [root_cert])
     except cms.NotSignedDataError:
-        raise _refuse(BundleRefusal.DAMAGED, "its signed part cannot be read") from None
+        raise _refuse(QuarantineReason.DAMAGED, "its signed part cannot be read") from None
     if not verdict.intact:
-        raise _refuse(BundleRefusal.TAMPERED, "altered after the reviewer signed it")
+        raise _refuse(QuarantineReason.TAMPERED, "altered after the reviewer signed it")
     signer_ref = reviewer_ref_of(verdict.signer)
     if not verdict.trusted or signer_ref is None or verdict.signer == root_cert:
         raise _refuse(
-            BundleRefusal.UNTRUSTED_SIGNER,
+            QuarantineReason.UNTRUSTED_SIGNER,
             "signed by a certificate this study's authority did not issue to a reviewer",
         )
     doc = _parse(document)
     if doc.get("format") != RETURN_FORMAT:
-        raise _refuse(BundleRefusal.NOT_A_BUNDLE, "signed, but not a return bundle")
+        raise _refuse(QuarantineReason.NOT_A_BUNDLE, "signed, but not a return bundle")
     version = doc.get("format_version")
     if isinstance(version, int) and version > RETURN_FORMAT_VERSION:
         raise _refuse(
-            BundleRefusal.NEWER_FORMAT,
+            QuarantineReason.NEWER_FORMAT,
             f"format version {version}, made by a newer version of the app: update it",
         )
     items = doc.get("items")
     if isinstance(items, list) and len(items) > MAX_BUNDLE_ITEMS:
-        raise _refuse(BundleRefusal.TOO_LARGE, f"more than {MAX_BUNDLE_ITEMS} review versions")
+        raise _refuse(QuarantineReason.TOO_LARGE, f"more than {MAX_BUNDLE_ITEMS} review versions")
     try:
         bundle = ReturnBundle.model_validate(doc)
     except ValidationError as err:
         where = ".".join(str(p) for p in err.errors()[0]["loc"]) if err.errors() else "?"
         raise _refuse(
-            BundleRefusal.INVALID_CONTENT, f"its contents are invalid at {where}"
+            QuarantineReason.INVALID_CONTENT, f"its contents are invalid at {where}"
         ) from None
     if bundle.reviewer_ref != signer_ref or bundle.reviewer_cert_fingerprint != fingerprint(
         verdict.signer
     ):
         raise _refuse(
-            BundleRefusal.SIGNER_MISMATCH,
+            QuarantineReason.SIGNER_MISMATCH,
             f"names reviewer {bundle.reviewer_ref} but was signed by {signer_ref}",
         )
     return OpenedBundle(bundle=bundle, signer_cert=verdict.signer, signed_at=verdict.signing_time)

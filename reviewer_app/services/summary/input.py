@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,6 +25,7 @@ from reviewer_app.domain.amendments import changed_fields
 from reviewer_app.domain.answers import display_value
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition, SectionKind
+from reviewer_app.domain.labelled import LabelledEnum
 from reviewer_app.domain.values import Answers
 
 __all__ = [
@@ -42,25 +42,13 @@ _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 SignerRole = Literal["reviewer", "co-reviewer"]
 
 
-class SummaryOutcome(StrEnum):
+class SummaryOutcome(LabelledEnum):
     """The outcome of the review; anything but a full review gets a one-page summary."""
 
-    FULL_REVIEW = "full_review"
-    RECORDS_MISSING = "records_missing"
-    HANDED_BACK = "handed_back"
-    OUTSIDE_METHOD = "outside_method"
-
-    @property
-    def label(self) -> str:
-        return _OUTCOME_LABELS[self]
-
-
-_OUTCOME_LABELS = {
-    SummaryOutcome.FULL_REVIEW: "Full review",
-    SummaryOutcome.RECORDS_MISSING: "Could not be reviewed: records missing",
-    SummaryOutcome.HANDED_BACK: "Handed back: conflict of interest",
-    SummaryOutcome.OUTSIDE_METHOD: "Outside this method",
-}
+    FULL_REVIEW = "full_review", "Full review"
+    RECORDS_MISSING = "records_missing", "Could not be reviewed: records missing"
+    HANDED_BACK = "handed_back", "Handed back: conflict of interest"
+    OUTSIDE_METHOD = "outside_method", "Outside this method"
 
 
 def _zoned(value: datetime | None, info: ValidationInfo) -> datetime | None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.storage.case_columns import case_columns_sql
-from reviewer_app.storage.database import READ_ONLY_MARKER, Database, Migration
+from reviewer_app.storage.database import Database, Migration
 from reviewer_app.storage.workspace import schema_packs, schema_returns, schema_signing
+from reviewer_app.storage.workspace.triggers import append_only, refusing_trigger
 
 # Statuses in which a review's answers are frozen. A signed review never changes again (an
 # amendment is a new version); a review closed with another outcome must be reopened (status
@@ -33,18 +34,36 @@ def _sql_list(values: frozenset[ReviewStatus] | list[ReviewStatus]) -> str:
 
 _ALL_STATUSES = _sql_list(list(ReviewStatus))
 _LOCKED = _sql_list(LOCKED_STATUSES)
-_RO = READ_ONLY_MARKER
 
 
 def _answers_lock_trigger(event: str, row: str) -> str:
-    return f"""
-CREATE TRIGGER answers_locked_{event.lower()} BEFORE {event} ON answers
-WHEN (SELECT status FROM reviews WHERE id = {row}.review_id) IN ({_LOCKED})
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the review is signed or closed');
-END;
-"""
+    locked = f"(SELECT status FROM reviews WHERE id = {row}.review_id) IN ({_LOCKED})"
+    refusal = "the review is signed or closed"
+    name = f"answers_locked_{event.lower()}"
+    return f"\n{refusing_trigger(name, event, 'answers', refusal, locked)}\n"
 
+
+_NO_MOVE = refusing_trigger(
+    "answers_no_move",
+    "UPDATE OF review_id",
+    "answers",
+    "an answer cannot move to another review",
+    when="NEW.review_id != OLD.review_id",
+)
+_SIGNED_FROZEN = refusing_trigger(
+    "reviews_signed_frozen",
+    "UPDATE",
+    "reviews",
+    "the review is signed; amend it instead",
+    when="OLD.status = 'signed'",
+)
+_NEXT_SEQ = refusing_trigger(
+    "audit_next_seq",
+    "INSERT",
+    "audit",
+    "audit entries must follow on without gaps",
+    when="NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)",
+)
 
 SCHEMA_V1 = f"""
 CREATE TABLE meta (
@@ -107,38 +126,15 @@ CREATE TABLE ui_state (
 {_answers_lock_trigger("UPDATE", "OLD")}
 {_answers_lock_trigger("DELETE", "OLD")}
 
-CREATE TRIGGER answers_no_move BEFORE UPDATE OF review_id ON answers
-WHEN NEW.review_id != OLD.review_id
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} an answer cannot move to another review');
-END;
+{_NO_MOVE}
 
-CREATE TRIGGER reviews_signed_frozen BEFORE UPDATE ON reviews
-WHEN OLD.status = 'signed'
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the review is signed; amend it instead');
-END;
+{_SIGNED_FROZEN}
 
-CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} reviews are never deleted');
-END;
+{refusing_trigger("reviews_no_delete", "DELETE", "reviews", "reviews are never deleted")}
 
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the audit trail is append-only');
-END;
+{append_only("audit", "the audit trail is append-only")}
 
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the audit trail is append-only');
-END;
-
-CREATE TRIGGER audit_next_seq BEFORE INSERT ON audit
-WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} audit entries must follow on without gaps');
-END;
+{_NEXT_SEQ}
 """
 
 

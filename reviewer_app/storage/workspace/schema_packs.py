@@ -16,9 +16,8 @@
 
 from __future__ import annotations
 
-from reviewer_app.storage.database import READ_ONLY_MARKER, Database
-
-_RO = READ_ONLY_MARKER
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.triggers import append_only, refusing_trigger
 
 _WITHDRAWN_REVIEW = (
     "(SELECT c.withdrawn FROM reviews r JOIN cases c ON c.case_ref = r.case_ref "
@@ -26,14 +25,19 @@ _WITHDRAWN_REVIEW = (
 )
 
 
+_WITHDRAWN = "the case was withdrawn from you by the coordinator"
+
+
 def _answers_withdrawn_trigger(event: str, row: str) -> str:
-    return f"""
-CREATE TRIGGER answers_withdrawn_{event.lower()} BEFORE {event} ON answers
-WHEN {_WITHDRAWN_REVIEW.format(row=row)}
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the case was withdrawn from you by the coordinator');
-END;
-"""
+    name = f"answers_withdrawn_{event.lower()}"
+    when = _WITHDRAWN_REVIEW.format(row=row)
+    return f"\n{refusing_trigger(name, event, 'answers', _WITHDRAWN, when)}\n"
+
+
+def _reviews_withdrawn_trigger(event: str, row: str) -> str:
+    name = f"reviews_withdrawn_{event.lower()}"
+    when = f"(SELECT withdrawn FROM cases WHERE case_ref = {row}.case_ref) = 1"
+    return refusing_trigger(name, event, "reviews", _WITHDRAWN, when)
 
 
 SCHEMA_V2 = f"""
@@ -60,15 +64,7 @@ CREATE TABLE study_root (
     pinned_at   TEXT NOT NULL
 ) STRICT;
 
-CREATE TRIGGER study_root_no_update BEFORE UPDATE ON study_root
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the trusted study authority never changes');
-END;
-
-CREATE TRIGGER study_root_no_delete BEFORE DELETE ON study_root
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the trusted study authority never changes');
-END;
+{append_only("study_root", "the trusted study authority never changes")}
 
 CREATE TABLE imported_packs (
     pack_id         TEXT PRIMARY KEY,
@@ -99,17 +95,9 @@ CREATE TABLE pack_definitions (
 {_answers_withdrawn_trigger("UPDATE", "OLD")}
 {_answers_withdrawn_trigger("DELETE", "OLD")}
 
-CREATE TRIGGER reviews_withdrawn_insert BEFORE INSERT ON reviews
-WHEN (SELECT withdrawn FROM cases WHERE case_ref = NEW.case_ref) = 1
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the case was withdrawn from you by the coordinator');
-END;
+{_reviews_withdrawn_trigger("INSERT", "NEW")}
 
-CREATE TRIGGER reviews_withdrawn_update BEFORE UPDATE ON reviews
-WHEN (SELECT withdrawn FROM cases WHERE case_ref = OLD.case_ref) = 1
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the case was withdrawn from you by the coordinator');
-END;
+{_reviews_withdrawn_trigger("UPDATE", "OLD")}
 """
 
 

@@ -15,23 +15,15 @@ stays returned; a case amended after its return is a new version, returned again
 
 from __future__ import annotations
 
-from reviewer_app.storage.database import READ_ONLY_MARKER, Database
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.triggers import never_changed_records, refusing_trigger
 
-_RO = READ_ONLY_MARKER
-
-
-def _append_only(table: str, what: str) -> str:
-    return f"""
-CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} {what} are never changed');
-END;
-
-CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} {what} are never deleted');
-END;
-"""
+_CERT_NO_DELETE = refusing_trigger(
+    "collection_cert_no_delete",
+    "DELETE",
+    "collection_cert",
+    "the collection certificate is only ever replaced",
+)
 
 
 SCHEMA_V4 = f"""
@@ -43,10 +35,7 @@ CREATE TABLE collection_cert (
     pinned_at     TEXT NOT NULL
 ) STRICT;
 
-CREATE TRIGGER collection_cert_no_delete BEFORE DELETE ON collection_cert
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the collection certificate is only ever replaced');
-END;
+{_CERT_NO_DELETE}
 
 CREATE TABLE return_bundles (
     sequence   INTEGER PRIMARY KEY CHECK (sequence >= 1),
@@ -64,8 +53,8 @@ CREATE TABLE returned_versions (
 ) STRICT;
 CREATE INDEX returned_versions_by_bundle ON returned_versions (bundle_sequence);
 
-{_append_only("return_bundles", "return records")}
-{_append_only("returned_versions", "return records")}
+{never_changed_records("return_bundles", "return records")}
+{never_changed_records("returned_versions", "return records")}
 """
 
 

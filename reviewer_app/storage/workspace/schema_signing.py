@@ -18,32 +18,33 @@ carries a signature (for outcomes, whose status otherwise could be reopened).
 from __future__ import annotations
 
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
-from reviewer_app.storage.database import READ_ONLY_MARKER, Database
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.triggers import never_changed_records, refusing_trigger
 
-_RO = READ_ONLY_MARKER
 _SIGNABLE = ", ".join(
     f"'{s.value}'" for s in sorted({ReviewStatus.SIGNED, *OUTCOMES}, key=lambda s: s.value)
 )
 
 
 def _append_only(table: str, what: str) -> str:
-    return f"""
-CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} {what} are never changed');
-END;
+    """Signing records: never changed or deleted, and only ever about a signed review."""
+    when_signed = refusing_trigger(
+        f"{table}_only_when_signed",
+        "INSERT",
+        table,
+        f"only a signed review or a closed outcome carries {what}",
+        when=f"(SELECT status FROM reviews WHERE id = NEW.review_id) NOT IN ({_SIGNABLE})",
+    )
+    return f"{never_changed_records(table, what)}\n{when_signed}\n"
 
-CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} {what} are never deleted');
-END;
 
-CREATE TRIGGER {table}_only_when_signed BEFORE INSERT ON {table}
-WHEN (SELECT status FROM reviews WHERE id = NEW.review_id) NOT IN ({_SIGNABLE})
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} only a signed review or a closed outcome carries {what}');
-END;
-"""
+_SIGNATURE_FROZEN = refusing_trigger(
+    "reviews_with_signature_frozen",
+    "UPDATE",
+    "reviews",
+    "the review is signed; amend it instead",
+    when="EXISTS (SELECT 1 FROM signatures WHERE review_id = OLD.id)",
+)
 
 
 SCHEMA_V3 = f"""
@@ -89,11 +90,7 @@ CREATE TABLE cosigner_slots (
 {_append_only("signatures", "signatures")}
 {_append_only("signed_documents", "signed summaries")}
 
-CREATE TRIGGER reviews_with_signature_frozen BEFORE UPDATE ON reviews
-WHEN EXISTS (SELECT 1 FROM signatures WHERE review_id = OLD.id)
-BEGIN
-    SELECT RAISE(ABORT, '{_RO} the review is signed; amend it instead');
-END;
+{_SIGNATURE_FROZEN}
 """
 
 

@@ -11,11 +11,11 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from reviewer_app.domain.vocabulary import QuarantineReason
 from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.returns.format import (
     MAX_BUNDLE_ITEMS,
     AuditHead,
-    BundleRefusal,
     BundleRefusedError,
     Outcome,
     ReturnBundle,
@@ -99,7 +99,7 @@ def open_a(data: bytes):
     return open_bundle(data, key, cert, study_a().root)
 
 
-def refusal(data: bytes) -> BundleRefusal:
+def refusal(data: bytes) -> QuarantineReason:
     with pytest.raises(BundleRefusedError) as caught:
         open_a(data)
     return caught.value.reason
@@ -137,7 +137,7 @@ def test_the_collection_certificate_can_decrypt_but_not_sign() -> None:
 
 def test_another_studys_bundle_is_refused() -> None:
     assert refusal(build(bundle_for(carol_in_b(), study_b()), carol_in_b(), study_b())) is (
-        BundleRefusal.NOT_FOR_THIS_STUDY
+        QuarantineReason.NOT_FOR_THIS_STUDY
     )
 
 
@@ -150,13 +150,13 @@ def test_a_bundle_signed_under_a_self_made_authority_is_refused() -> None:
     forged = issue_reviewer_certificate(fake_key, fake_root, request, "R01")
     bundle = bundle_for(alice(), reviewer_cert_fingerprint=fingerprint(forged))
     signed = cms.sign_attached(bundle.to_json_bytes(), key, forged, chain=(fake_root,))
-    assert refusal(cms.envelope(signed, collection_a()[1])) is BundleRefusal.UNTRUSTED_SIGNER
+    assert refusal(cms.envelope(signed, collection_a()[1])) is QuarantineReason.UNTRUSTED_SIGNER
 
 
 def test_a_bundle_naming_another_reviewer_than_its_signer_is_refused() -> None:
     bundle = bundle_for(bob())  # names R02 ...
     signed = cms.sign_attached(bundle.to_json_bytes(), alice().key, alice().cert, (study_a().root,))
-    assert refusal(cms.envelope(signed, collection_a()[1])) is BundleRefusal.SIGNER_MISMATCH
+    assert refusal(cms.envelope(signed, collection_a()[1])) is QuarantineReason.SIGNER_MISMATCH
 
 
 def test_content_altered_after_signing_is_tampered() -> None:
@@ -167,7 +167,7 @@ def test_content_altered_after_signing_is_tampered() -> None:
     )
     at = bytes(signed).index(b"NSR-0001")
     signed[at + 7] = ord("9")
-    assert refusal(cms.envelope(bytes(signed), collection_a()[1])) is BundleRefusal.TAMPERED
+    assert refusal(cms.envelope(bytes(signed), collection_a()[1])) is QuarantineReason.TAMPERED
 
 
 def test_a_newer_format_is_refused_with_update_advice() -> None:
@@ -177,19 +177,19 @@ def test_a_newer_format_is_refused_with_update_advice() -> None:
     signed = cms.sign_attached(canonical(doc), alice().key, alice().cert, (study_a().root,))
     with pytest.raises(BundleRefusedError) as caught:
         open_a(cms.envelope(signed, collection_a()[1]))
-    assert caught.value.reason is BundleRefusal.NEWER_FORMAT
+    assert caught.value.reason is QuarantineReason.NEWER_FORMAT
     assert "update" in str(caught.value)
 
 
 def test_deeply_nested_or_invalid_contents_are_refused_before_use() -> None:
     for document, reason in (
-        (b"[" * 100_000 + b"]" * 100_000, BundleRefusal.TOO_LARGE),
-        (b"not json", BundleRefusal.INVALID_CONTENT),
+        (b"[" * 100_000 + b"]" * 100_000, QuarantineReason.TOO_LARGE),
+        (b"not json", QuarantineReason.INVALID_CONTENT),
         (
             b'{"format":"reviewer-app/return-bundle","format_version":1}',
-            BundleRefusal.INVALID_CONTENT,
+            QuarantineReason.INVALID_CONTENT,
         ),
-        (b'{"format":"reviewer-app/assignment-pack"}', BundleRefusal.NOT_A_BUNDLE),
+        (b'{"format":"reviewer-app/assignment-pack"}', QuarantineReason.NOT_A_BUNDLE),
     ):
         signed = cms.sign_attached(document, alice().key, alice().cert, (study_a().root,))
         assert refusal(cms.envelope(signed, collection_a()[1])) is reason
@@ -199,9 +199,9 @@ def test_garbage_and_truncation_are_refused_cleanly() -> None:
     data = build()
     for broken in (b"", b"garbage" * 10, data[: len(data) // 2], data[:-1]):
         assert refusal(broken) in {
-            BundleRefusal.NOT_A_BUNDLE,
-            BundleRefusal.DAMAGED,
-            BundleRefusal.NOT_FOR_THIS_STUDY,
+            QuarantineReason.NOT_A_BUNDLE,
+            QuarantineReason.DAMAGED,
+            QuarantineReason.NOT_FOR_THIS_STUDY,
         }
 
 
