@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.commands.common import (
@@ -58,7 +59,20 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
     if co_reviewer.exists():
         print(f"  co-reviewer identity file:   {co_reviewer}")
         print(f"  co-reviewer file passphrase: {DEMO_CO_REVIEWER_PASSPHRASE}")
+    _print_return_and_collect(folder)
     return 0
+
+
+def _print_return_and_collect(folder: Path) -> None:
+    """How to send the demo's signed reviews home and collect them, as a coordinator would."""
+    from reviewer_app.services.demo.build import DEMO_PACKS_FOLDER, demo_study_folder
+
+    shared = folder / DEMO_PACKS_FOLDER
+    study = demo_study_folder(folder)
+    print("To return the signed demo reviews to the demo study and collect them:")
+    print(f"  uv run reviewer-app return --workspace {folder} --to {shared}")
+    print(f"  uv run reviewer-app coordinator collect {study} {shared}")
+    print(f"  uv run reviewer-app coordinator status {study}")
 
 
 def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:

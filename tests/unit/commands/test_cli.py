@@ -251,3 +251,33 @@ def test_return_without_a_folder_says_so_before_asking_for_a_passphrase(
     assert cli.main(["return", "--workspace", str(demo_dir), "--to", str(tmp_path / "gone")]) == 1
     err = capsys.readouterr().err
     assert "There is no folder" in err and "Nothing was returned" in err
+
+
+def test_the_demo_says_how_to_return_and_collect_and_that_works(
+    demo_dir: Path, monkeypatch, capsys
+) -> None:
+    """Follow the commands `demo` prints, as a newcomer would: return, collect, status."""
+    from reviewer_app.services.demo.build import DEMO_STUDY_PASSPHRASE
+
+    assert cli.main(["demo", "--workspace", str(demo_dir)]) == 0
+    printed = [
+        line.strip().removeprefix("uv run reviewer-app ").split()
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip().startswith("uv run reviewer-app ")
+    ]
+    assert [words[:2] for words in printed] == [
+        ["return", "--workspace"],
+        ["coordinator", "collect"],
+        ["coordinator", "status"],
+    ]
+    monkeypatch.setenv("REVIEWER_APP_PASSPHRASE", DEMO_PASSPHRASE)
+    monkeypatch.setenv("REVIEWER_APP_STUDY_PASSPHRASE", DEMO_STUDY_PASSPHRASE)
+    assert cli.main(printed[0]) == 0
+    returned = capsys.readouterr().out
+    assert "return-" in returned and ".p7m" in returned
+    assert cli.main([*printed[1], "--json"]) == 0
+    collected = json.loads(capsys.readouterr().out)
+    assert collected["quarantined"] == []
+    assert collected["totals"]["new"] >= 1
+    assert cli.main(printed[2]) == 0
+    assert capsys.readouterr().out.strip()
