@@ -17,12 +17,14 @@ from pydantic import BaseModel
 
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.services.packs.format import PackContent
+from reviewer_app.services.returns.format import ReturnBundle
 from reviewer_app.services.trust.enrolment import EnrolmentRequest
 
 EXCHANGED_MODELS: dict[str, type[BaseModel]] = {
     "review-definition.schema.json": ReviewDefinition,
     "assignment-pack.schema.json": PackContent,
     "enrolment-request.schema.json": EnrolmentRequest,
+    "return-bundle.schema.json": ReturnBundle,
 }
 
 REGENERATE = "uv run python -m reviewer_app.services.json_schemas"
