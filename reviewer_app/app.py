@@ -196,6 +196,7 @@ def build_main_window(
         demo_passphrase=DEMO_PASSPHRASE if demo else None,
         verify_passphrase=passphrase_checker(session.folder),
         reload_rows=session.list_cases,
+        reload_row=session.case_row,
         review_page_factory=form.page if form is not None else None,
         runner=runner,
         settings=settings,

@@ -11,6 +11,7 @@ Search matches the case reference, the patient's name (in any order, accents ign
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, is_dataclass, replace
@@ -22,6 +23,8 @@ from PySide6.QtGui import QFont
 
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
+
+log = logging.getLogger(__name__)
 
 
 class CaseRow(Protocol):
@@ -223,6 +226,18 @@ class CaseTableModel(QAbstractTableModel):
             if row.case_ref == case_ref:
                 return self.replace_row(case_ref, _with_status(row, status))
         return False
+
+    def show_change(
+        self, case_ref: str, row: CaseRow | None, status: ReviewStatus | None = None
+    ) -> None:
+        """A case changed: its fresh row when there is one, else at least its new status."""
+        if row is not None:
+            self.replace_row(case_ref, row)
+        elif status is not None:
+            try:
+                self.set_status(case_ref, status)
+            except TypeError:
+                log.warning("could not show a status change in the case list")
 
     @property
     def total_count(self) -> int:

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         demo_passphrase: str | None = None,
         verify_passphrase: Callable[[str], object] | None = None,
         reload_rows: Callable[[], Sequence[CaseRow]] | None = None,
+        reload_row: Callable[[str], CaseRow | None] | None = None,
         review_page_factory: ReviewPageFactory | None = None,
         runner: Runner | None = None,
         settings: AppSettings | None = None,
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._synthetic = synthetic
         self._verify = verify_passphrase
         self._reload = reload_rows
+        self._reload_row = reload_row
         self._factory = review_page_factory
         self._runner: Runner = runner or TaskRunner(self)
         self._settings = settings
@@ -283,8 +285,7 @@ class MainWindow(QMainWindow):
         if self.locked:
             return
         state = self.signing.state(case_ref) if self.signing is not None else None
-        if state is not None and state.status is not None:
-            self.case_list.model.set_status(case_ref, state.status)
+        self.refresh_case_row(case_ref, None if state is None else state.status)
         if self.current_case_ref() == case_ref and self.review_page is not None:
             self.review_page.open_case(case_ref, self.review_page.current_section_id)
         elif state is not None and state.status is ReviewStatus.AMENDMENT_IN_PROGRESS:
@@ -361,11 +362,13 @@ class MainWindow(QMainWindow):
         self.case_list.focus_search()
 
     def _on_status_changed(self, case_ref: str, status: str) -> None:
-        try:
-            self.case_list.model.set_status(case_ref, ReviewStatus(status))
-        except (ValueError, TypeError):
-            log.warning("could not show a status change in the case list")
+        self.refresh_case_row(case_ref, ReviewStatus(status))
         self.update_case_actions()
+
+    def refresh_case_row(self, case_ref: str, status: ReviewStatus | None = None) -> None:
+        """The case's row read afresh (status, progress, flags), else just its new status."""
+        row = self._reload_row(case_ref) if self._reload_row is not None else None
+        self.case_list.model.show_change(case_ref, row, status)
 
     def _save_review_page(self) -> None:
         """Save pending typing now (leaving the form for the list, or quitting)."""

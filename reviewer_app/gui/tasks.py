@@ -165,6 +165,7 @@ class _Task(QObject):
 
     def _finish(self) -> None:
         self._timer.stop()
+        self.dialog.reset()  # stops Qt's own show-timer: see TaskRunner._progress_dialog
         self.dialog.hide()
         self.dialog.deleteLater()
         self._runner._forget(self)
@@ -250,6 +251,11 @@ class TaskRunner(QObject, Runner):
         dialog.setMinimumDuration(24 * 3600 * 1000)  # shown by our own timer, not by Qt
         dialog.setMinimumWidth(360)
         dialog.hide()
+        # A new QProgressDialog arms a 4 s timer that shows it; setMinimumDuration does not
+        # disarm it (the bar is not yet at its minimum). Left armed, a quick task's hidden
+        # dialog, whose deletion waits while on_done runs the next dialog's exec(), popped
+        # up over that dialog and swallowed its input. reset() disarms it.
+        dialog.reset()
         self.last_dialog = dialog
         return dialog
 

@@ -45,11 +45,11 @@ class ReviewerSession(ClosesOnExit):
     def list_cases(self) -> list[CaseSummary]:
         """The case list; progress is answered questions against the definition's required
         ones (an estimate: only a validated review shows as complete)."""
-        from reviewer_app.domain.definition import default_definition
+        return self.cases.list_summaries(_required_questions())
 
-        definition = default_definition()
-        required = sum(1 for s in definition.sections for q in s.questions if q.required)
-        return self.cases.list_summaries(required)
+    def case_row(self, case_ref: str) -> CaseSummary | None:
+        """One case's row of the case list, read afresh (status, progress and flags now)."""
+        return self.cases.summary(case_ref, _required_questions())
 
     # -- identity
 
@@ -124,3 +124,10 @@ class ReviewerSession(ClosesOnExit):
 
     def close(self) -> None:
         self.workspace.close()
+
+
+def _required_questions() -> int:
+    from reviewer_app.domain.definition import default_definition
+
+    definition = default_definition()
+    return sum(1 for s in definition.sections for q in s.questions if q.required)

@@ -6,6 +6,7 @@ widget (rule 10): each test checks that clearing gives ``None`` and never a "no"
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -13,6 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.typed_dates import parse_uk_date
 from reviewer_app.gui.form.factory import make_field, make_row
 from reviewer_app.gui.form.fields import (
     AvoidabilityField,
@@ -21,7 +23,7 @@ from reviewer_app.gui.form.fields import (
     RadioField,
 )
 from reviewer_app.gui.form.group_field import GroupField
-from reviewer_app.gui.form.text_fields import DateField, TextField, parse_typed_date
+from reviewer_app.gui.form.text_fields import DateField, TextField
 
 
 def build(qtbot: Any, definition: ReviewDefinition, question_id: str, **kwargs: Any) -> Any:
@@ -201,7 +203,7 @@ def test_date_field_allows_empty_and_checks_typing(
     field.edit.setFocus()
     QTest.keyClicks(field.edit, "03/02/202")
     assert field.value() is None and edits.count == 0, "half a date is not a value"
-    assert "dd/mm/yyyy" in field.shown.text()
+    assert "not saved yet" in field.shown.text() and not field.unparsed
     QTest.keyClicks(field.edit, "4")
     assert field.value() == "2024-02-03"
     assert field.shown.text() == "3 Feb 2024"
@@ -212,9 +214,48 @@ def test_date_field_allows_empty_and_checks_typing(
     assert edits.count == 2
     field.set_value("2023-12-25")
     assert field.edit.text() == "25/12/2023"
-    assert parse_typed_date("31/02/2024") is None
-    assert parse_typed_date("2024-02-29").isoformat() == "2024-02-29"  # type: ignore[union-attr]
-    assert parse_typed_date("1.3.2024").isoformat() == "2024-03-01"  # type: ignore[union-attr]
+    today = date(2026, 1, 1)
+    assert parse_uk_date("31/02/2024", today) is None
+    assert parse_uk_date("2024-02-29", today) == date(2024, 2, 29)
+    assert parse_uk_date("1.3.2024", today) == date(2024, 3, 1)
+
+
+def test_date_field_reads_short_uk_dates_on_leaving_and_shows_them(
+    qtbot: Any, definition: ReviewDefinition
+) -> None:
+    field = build(qtbot, definition, "relatives.contact_date")
+    edits = Edits(field)
+    field.edit.setFocus()
+    QTest.keyClicks(field.edit, "1/6/17")
+    assert field.value() is None, "a two-digit year waits (1/6/19 may become 1/6/1979)"
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)
+    assert field.value() == "2017-06-01" and edits.count == 1
+    assert field.edit.text() == "01/06/2017", "the century chosen is in sight"
+    assert field.shown.text() == "1 Jun 2017" and not field.unparsed
+    field.edit.selectAll()
+    QTest.keyClicks(field.edit, "3 Feb 1999")
+    assert field.value() == "1999-02-03" and edits.count == 2
+
+
+def test_date_field_that_is_not_a_date_is_an_error_not_a_silent_drop(
+    qtbot: Any, definition: ReviewDefinition
+) -> None:
+    field = build(qtbot, definition, "relatives.contact_date")
+    edits = Edits(field)
+    for typed in ("yesterday", "31/2/2017", "1/13/17"):
+        field.edit.setFocus()
+        field.edit.selectAll()
+        QTest.keyClicks(field.edit, typed)
+        QTest.keyClick(field.edit, Qt.Key.Key_Return)
+        assert field.unparsed, typed
+        assert field.edit.property("invalid") is True
+        assert field.shown.property("severity") == "error"
+        assert "NOT saved" in field.shown.text()
+        assert field.value() is None and edits.count == 0
+    field.edit.selectAll()
+    QTest.keyClicks(field.edit, "2017-06-01")
+    assert field.value() == "2017-06-01"
+    assert not field.unparsed and field.shown.property("severity") == ""
 
 
 def test_text_field_blank_is_unanswered_and_hint(qtbot: Any, definition: ReviewDefinition) -> None:

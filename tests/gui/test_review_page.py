@@ -392,3 +392,19 @@ def test_group_item_edits_are_saved(qtbot: Any, env: Env) -> None:
         timeout=5000,
     )
     qtbot.waitUntil(page.escalation_bar.isVisible, timeout=2000)  # harm is a trigger
+
+
+def test_urgent_badge_goes_when_the_concern_is_corrected_to_no(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[1])
+    page.goto_section("immediate_safety")
+    click(qtbot, radio(env, "immediate.concern", "Yes"))
+    assert page.header.urgent.isVisible()
+    wait_saved(qtbot, env, "immediate.concern", "yes")
+    qtbot.waitUntil(lambda: env.review().urgent, timeout=5000)
+    click(qtbot, radio(env, "immediate.concern", "No"))
+    assert not page.header.urgent.isVisible()  # at once, from the answer on screen
+    wait_saved(qtbot, env, "immediate.concern", "no")
+    qtbot.waitUntil(lambda: not env.review().urgent, timeout=5000)  # and on disk
+    qtbot.wait(50)  # the save landing does not bring the badge back
+    assert not page.header.urgent.isVisible()

@@ -456,3 +456,40 @@ def test_escape_cancels_without_signing(qtbot, bench: Bench, desk: SigningDesk) 
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
     assert nothing_signed(bench, review_id)
+
+
+def test_the_case_list_row_is_fresh_at_once_after_signing(
+    qtbot: Any, bench: Bench, desk: SigningDesk
+) -> None:
+    """Progress and flags (not only the status) reach the list without a lock and unlock."""
+    from datetime import date
+
+    from reviewer_app.domain.vocabulary import CaseFlag
+
+    session = ReviewerSession(bench.workspace)
+    window = MainWindow(
+        session.list_cases(),  # listed before the review was written: 0%, no flag
+        workspace_label="test",
+        reload_rows=session.list_cases,
+        reload_row=session.case_row,
+        runner=desk.runner,  # type: ignore[arg-type]
+        listen_to_system=False,
+        signing=desk,
+    )
+    qtbot.addWidget(window)
+    review_id = bench.complete_review(CASE)
+    bench.reviews.record_immediate_concern(review_id, "Duty manager", date(2017, 6, 1), "R01")
+
+    def drive(dialog: Any) -> None:
+        sign_with(dialog)
+        dialog.accept()
+
+    driving(desk, drive)
+    window.case_list.select_case(CASE)
+    window.update_case_actions()  # as opening the Case menu does
+    window.sign_action.trigger()
+    model = window.case_list.model
+    row = model.row_at(model.visible_row_of(CASE) or 0)
+    assert row.status is ReviewStatus.SIGNED
+    assert row.progress == 1.0
+    assert CaseFlag.URGENT in row.flags

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
-from PySide6.QtCore import QEvent, QObject, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool
 from PySide6.QtWidgets import QWidget
 
 from reviewer_app.errors import UserError
@@ -107,3 +108,70 @@ def test_sync_runner_runs_at_once_on_the_calling_thread() -> None:
     errors: list[BaseException] = []
     runner.run(lambda _p: 1 / 0, results.append, errors.append)
     assert isinstance(errors[0], ZeroDivisionError)
+
+
+def test_a_dialog_opened_after_quick_work_gets_the_input(qtbot) -> None:
+    """The finished task's "Please wait" box never comes back over the next dialog.
+
+    Sign, Print and Co-sign open their dialog (``exec()``, a nested event loop) from the
+    background step's ``on_done``. Qt's own show-timer of the hidden progress dialog (4 s,
+    armed when it is made) used to fire inside that loop and put the window-modal box on top,
+    swallowing every key. Enter is sent to the dialog's window as the window system sends it,
+    so a modal box in the way would drop it; reaching the dialog, it presses OK.
+    """
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import (
+        QApplication,
+        QDialog,
+        QDialogButtonBox,
+        QProgressDialog,
+        QVBoxLayout,
+    )
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    runner = TaskRunner(parent)  # as the main window holds its runner
+    seen: dict[str, object] = {}
+
+    def opened(_result: object) -> None:
+        dialog = QDialog(parent)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, dialog)
+        buttons.accepted.connect(dialog.accept)
+        QVBoxLayout(dialog).addWidget(buttons)
+
+        def probe() -> None:
+            seen["modal"] = QApplication.activeModalWidget() is dialog
+            seen["boxes"] = [
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, QProgressDialog) and w.isVisible()
+            ]
+            seen["focus"] = QApplication.focusWidget() is buttons.button(
+                QDialogButtonBox.StandardButton.Ok
+            )
+            window = dialog.windowHandle()
+            assert window is not None
+            QTest.keyClick(window, Qt.Key.Key_Return)  # as the window system delivers it
+
+        QTimer.singleShot(4500, dialog, probe)  # after Qt's 4 s show-timer would have fired
+        QTimer.singleShot(9000, dialog, dialog.reject)  # never hang the suite
+        seen["result"] = dialog.exec()
+
+    loop = QEventLoop()  # the app's event loop (qtbot.waitUntil would pump differently)
+
+    def done(result: object) -> None:
+        opened(result)
+        loop.quit()
+
+    runner.run(lambda _p: 1, done, label="Checking the review…", parent=parent)
+    QTimer.singleShot(12_000, loop, loop.quit)
+    loop.exec()
+    runner.wait(5000)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert seen["boxes"] == []
+    assert seen["modal"] is True
+    assert seen["focus"] is True
+    assert seen["result"] == QDialog.DialogCode.Accepted, "Enter did not reach the dialog"

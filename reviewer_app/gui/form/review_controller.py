@@ -137,7 +137,7 @@ class ReviewController(QObject):
             return None
         state = evaluate(self.opened.definition, self.answers, self.opened.case, self.status)
         self.state = state
-        self.urgent = self.urgent or state.immediate_concern
+        self.urgent = state.immediate_concern  # the flag follows the answer, both ways
         return state
 
     def _saved(self, batch: SavedBatch) -> None:
@@ -149,7 +149,7 @@ class ReviewController(QObject):
         if self.opened is not None and result.review_id == self.opened.review_id:
             changed = result.status != self.status
             self.status = result.status
-            self.urgent = self.urgent or result.urgent
+            self.urgent = result.urgent
         self.save_landed.emit(changed)
         if case_ref is not None:
             self.status_changed.emit(case_ref, result.status.value)

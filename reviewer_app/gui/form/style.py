@@ -73,6 +73,9 @@ QLabel#helpText {{ background: {c["help_bg"]}; border-left: 3px solid {c["accent
 QLabel[severity="error"] {{ color: {c["error"]}; font-weight: bold; }}
 QLabel[severity="warning"] {{ color: {c["warning"]}; }}
 QLabel[severity="hint"] {{ color: {c["warning"]}; font-style: italic; }}
+QLabel#dateEcho[severity="error"] {{ color: {c["error"]}; font-weight: bold; font-style: normal; }}
+QLabel#dateEcho[severity="hint"] {{ color: {c["warning"]}; }}
+QLineEdit[invalid="true"] {{ border: 2px solid {c["error"]}; border-radius: 3px; }}
 QLabel#notice, QFrame#noticeBar {{ background: {c["notice_bg"]}; color: {c["notice_fg"]};
                  border: 1px solid {c["warning"]}; border-radius: 4px; padding: 6px 10px; }}
 QFrame#noticeBar QLabel {{ color: {c["notice_fg"]}; background: transparent; border: none; }}

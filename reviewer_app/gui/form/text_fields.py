@@ -7,39 +7,17 @@ Whether an answer is complete or consistent is the domain's business (validation
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from reviewer_app.domain.definition import DateQuestion, TextQuestion
+from reviewer_app.domain.typed_dates import parse_uk_date
 from reviewer_app.domain.values import MONTHS, NOT_ANSWERED_LABEL, JsonValue
 from reviewer_app.gui.form.fields import FieldWidget
 
-_DATE_FORMS = (
-    re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$"),  # dd/mm/yyyy
-)
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-
-
-def parse_typed_date(text: str) -> date | None:
-    """A date typed as dd/mm/yyyy (also with - . or space), or ISO yyyy-mm-dd."""
-    iso = _ISO.match(text)
-    parts: tuple[int, int, int] | None = None
-    if iso:
-        parts = (int(iso.group(3)), int(iso.group(2)), int(iso.group(1)))
-    else:
-        for form in _DATE_FORMS:
-            match = form.match(text)
-            if match:
-                parts = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if parts is None:
-        return None
-    day, month, year = parts
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+DATE_HINT = "Write the date as 1/6/2017, 1/6/17, 1 Jun 2017 or 2017-06-01"
+NOT_A_DATE = "✖ Not a date, NOT saved. " + DATE_HINT + "."
 
 
 def format_date(day: date) -> str:
@@ -51,10 +29,12 @@ def long_date(day: date | None) -> str:
 
 
 class DateField(FieldWidget):
-    """A date typed as dd/mm/yyyy that may be left EMPTY (unanswered).
+    """A date typed the UK way (domain/typed_dates.py) that may be left EMPTY (unanswered).
 
-    While the text is not yet a whole date the stored answer does not change, and a note
-    says how to write it; emptying the box clears the answer.
+    While typing, a whole date with a four-digit year is taken at once; on leaving the field
+    (or Enter) the short forms are read too (``1/6/17``) and the text is rewritten in full, so
+    the century chosen is in sight. Text that is still not a date then puts the field in an
+    error state that says it is NOT saved; emptying the box clears the answer.
     """
 
     def __init__(self, question: DateQuestion, parent: QWidget | None = None) -> None:
@@ -62,9 +42,10 @@ class DateField(FieldWidget):
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("dd/mm/yyyy")
         self.edit.setAccessibleName(question.label)
-        self.edit.setAccessibleDescription("Date, written day/month/year. Leave empty if unknown.")
-        self.edit.setMaxLength(10)
-        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24)
+        self.edit.setAccessibleDescription(DATE_HINT + ". Leave empty if unknown.")
+        self.edit.setMaxLength(20)
+        widest = self.edit.fontMetrics().horizontalAdvance("00 September 0000")
+        self.edit.setMaximumWidth(widest + 24)
         self.shown = QLabel(self)
         self.shown.setObjectName("dateEcho")
         layout = QHBoxLayout(self)
@@ -74,35 +55,53 @@ class DateField(FieldWidget):
         layout.addStretch(1)
         self._value: str | None = None
         self.edit.textEdited.connect(self._typed)
+        self.edit.editingFinished.connect(self._finished)
         self.setFocusProxy(self.edit)
         self._echo()
 
+    @property
+    def unparsed(self) -> bool:
+        """The box holds text that is not a date (the error state is showing)."""
+        return self.edit.property("invalid") is True
+
     def _typed(self, text: str) -> None:
+        self._take(text, final=False)
+
+    def _finished(self) -> None:
+        if not self.edit.isReadOnly():
+            self._take(self.edit.text(), final=True)
+
+    def _take(self, text: str, *, final: bool) -> None:
         if not text.strip():
             new: str | None = None
         else:
-            parsed = parse_typed_date(text)
+            parsed = parse_uk_date(text, date.today(), two_digit_years=final)
             if parsed is None:
-                self._echo(typing=True)
+                self._echo("error" if final else "hint")
                 return
             new = parsed.isoformat()
+            if final:
+                self.edit.setText(format_date(parsed))
         if new != self._value:
             self._value = new
             self._changed()
         self._echo()
 
-    def _echo(self, typing: bool = False) -> None:
-        if typing:
-            self.shown.setText("Write the date as dd/mm/yyyy (not saved yet)")
-            self.shown.setProperty("severity", "hint")
+    def _echo(self, problem: str = "") -> None:
+        """The date as read, or the problem: a hint while typing, an error once left."""
+        if problem == "error":
+            self.shown.setText(NOT_A_DATE)
+        elif problem:
+            self.shown.setText(DATE_HINT + " (not saved yet)")
         elif self._value is None:
             self.shown.setText(NOT_ANSWERED_LABEL)
-            self.shown.setProperty("severity", "")
         else:
             self.shown.setText(long_date(date.fromisoformat(self._value)))
-            self.shown.setProperty("severity", "")
-        self.shown.style().unpolish(self.shown)
-        self.shown.style().polish(self.shown)
+        self.shown.setProperty("severity", problem)
+        self.edit.setProperty("invalid", problem == "error")
+        for widget in (self.shown, self.edit):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
 
     def value(self) -> JsonValue | None:
         return self._value

@@ -74,6 +74,7 @@ __all__ = [
 MIN_REASON_LENGTH: Final = 10
 POSITION_KEY: Final = "review.position"
 _URGENT_REASON: Final = "Immediate safety concern recorded"  # the audit entry's reason
+_NOT_URGENT_REASON: Final = "Immediate safety concern answer no longer Yes"
 
 DefinitionLoader = Callable[[str, int], ReviewDefinition]
 
@@ -255,8 +256,11 @@ class ReviewService:
         target = next_status(review.status, state)
         if target != review.status:
             review = self._reviews.set_status(review_id, target, actor)
-        if state.immediate_concern and not review.urgent:
-            review = self._reviews.set_urgent(review_id, True, actor, reason=_URGENT_REASON)
+        if state.immediate_concern != review.urgent:  # the flag follows the answer, both ways
+            reason = _URGENT_REASON if state.immediate_concern else _NOT_URGENT_REASON
+            review = self._reviews.set_urgent(
+                review_id, state.immediate_concern, actor, reason=reason
+            )
         return review
 
     def _refuse_if_locked(self, review: Review) -> None:

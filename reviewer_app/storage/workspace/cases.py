@@ -95,7 +95,7 @@ LEFT JOIN (
     FROM returned_versions v JOIN reviews r3 ON r3.id = v.review_id
     GROUP BY r3.case_ref
 ) back ON back.case_ref = c.case_ref
-ORDER BY c.case_ref
+{where}ORDER BY c.case_ref
 """
 
 # Shown as complete in the case list: nothing more is needed before (or after) signing.
@@ -191,10 +191,22 @@ class CaseStore:
         with _collector_paused():
             return self._summaries(total_questions)
 
-    def _summaries(self, total_questions: int) -> list[CaseSummary]:
+    def summary(self, case_ref: str, total_questions: int = 0) -> CaseSummary | None:
+        """One case's row of the case list, read afresh (None when the case is not there)."""
+        found = self._summaries(total_questions, only=case_ref)
+        return found[0] if found else None
+
+    def _summary_rows(self, case_ref: str | None) -> list[tuple[Any, ...]]:
+        if case_ref is None:
+            return self._db.query_all(_SUMMARY_SQL.format(where=""))
+        sql = _SUMMARY_SQL.format(where="WHERE c.case_ref = ?\n")
+        return self._db.query_all(sql, (case_ref,))
+
+    def _summaries(self, total_questions: int, only: str | None = None) -> list[CaseSummary]:
         finished = _FINISHED_VALUES
         rows: list[dict[str, object]] = []
         append = rows.append
+        found = self._summary_rows(only)
         for (
             case_ref,
             family,
@@ -212,7 +224,7 @@ class CaseStore:
             answered,
             returned_version,
             returned_at,
-        ) in self._db.query_all(_SUMMARY_SQL):
+        ) in found:
             if status in finished:
                 progress = 1.0
             elif total_questions > 0:

@@ -299,3 +299,15 @@ def test_signed_outcome_cannot_be_reopened(
     with pytest.raises(ReadOnlyError) as err:
         service.reopen(review_id, ACTOR, "Notes were found after all.")
     assert "amendment" in str(err.value)
+
+
+def test_urgent_follows_the_answer_back_to_no(service: ReviewService, workspace: Workspace) -> None:
+    review_id = service.open("C-0002", ACTOR).review_id
+    assert service.save(review_id, {"immediate.concern": "yes"}, ACTOR).urgent
+    result = service.save(review_id, {"immediate.concern": "no"}, ACTOR)
+    assert not result.urgent
+    assert not service.reload(review_id).urgent
+    flags = [e for e in AuditLog(workspace.db).entries(review_id) if e.field == "urgent"]
+    assert [(e.old_json, e.new_json) for e in flags] == [("false", "true"), ("true", "false")]
+    listed = CaseStore(workspace.db).summary("C-0002")
+    assert listed is not None and not listed.flags

@@ -175,3 +175,21 @@ def test_the_collection_certificate_keeps_the_latest_pack_s(workspace_db: Databa
     assert returns.pin_collection_cert("PEM-2", "fp2", 5)
     pinned = returns.collection_cert()
     assert pinned is not None and (pinned.cert_pem, pinned.pack_sequence) == ("PEM-2", 5)
+
+
+def test_one_case_summary_matches_the_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The case list refreshes one row after a change: the same row the whole list gives."""
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage.keys import TEST_KDF
+    from reviewer_app.storage.workspace.cases import CaseStore
+    from tests.support.review_fixtures import make_case
+
+    ws = Workspace.create(tmp_path / "ws", "correct horse battery", kdf=TEST_KDF)
+    try:
+        store = CaseStore(ws.db)
+        store.upsert_many([make_case(), make_case(case_ref="C-0002", nhs_number="9876543210")])
+        listed = {s.case_ref: s for s in store.list_summaries(10)}
+        assert store.summary("C-0002", 10) == listed["C-0002"]
+        assert store.summary("C-9999", 10) is None
+    finally:
+        ws.close()
