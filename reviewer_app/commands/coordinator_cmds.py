@@ -7,6 +7,7 @@ command line. Every command prints counts and references only, never patient dat
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -209,8 +210,13 @@ def cmd_collect(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.collection.collector import collect
 
     folder = None if args.folder is None else Path(args.folder).expanduser()
+
+    def show(done: int, total: int, label: str) -> None:
+        # progress on stderr, so that --json output stays clean; file names only, no patient data
+        print(f"  [{done}/{total}] {label}", file=sys.stderr)
+
     with _open(args) as study:
-        report = collect(study, folder, move_processed=args.move_collected)
+        report = collect(study, folder, move_processed=args.move_collected, progress=show)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, sort_keys=True))
     else:

@@ -237,6 +237,7 @@ def test_collect_and_revoke_commands(
     code, out, err = _run(capsys, "coordinator", "collect", study, str(rw.shared), "--json")
     assert code == 0, err
     assert json.loads(out)["totals"]["new"] == 4
+    assert "[2/2]" in err and "Collection done" in err  # progress on stderr, JSON clean on stdout
     code, out, err = _run(capsys, "coordinator", "collect", study, str(rw.shared))
     assert code == 0 and "2 already collected" in out
     code, out, err = _run(capsys, "coordinator", "revoke", study, "R03", "--reason", "laptop lost")
