@@ -33,8 +33,8 @@ from reviewer_app.services.workspace import check_new_passphrase, check_passphra
 from reviewer_app.storage import encrypted_folder
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.encrypted_folder import FolderKind
-from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams
-from reviewer_app.storage.rekey import Step, no_step
+from reviewer_app.storage.keys import PRODUCTION_KDF, KdfParams, no_step
+from reviewer_app.storage.rekey import Step
 from reviewer_app.storage.study.info import (
     StudyInfo,
     StudyInfoStore,

@@ -26,9 +26,9 @@ from reviewer_app.services.passphrases import (
 from reviewer_app.storage import encrypted_folder
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.encrypted_folder import FolderKind, OpenedFolder
-from reviewer_app.storage.keys import PRODUCTION_KDF, DatabaseKey, KdfParams
+from reviewer_app.storage.keys import PRODUCTION_KDF, DatabaseKey, KdfParams, no_step
 from reviewer_app.storage.migrations import MIGRATIONS, MigrationResult
-from reviewer_app.storage.rekey import Step, no_step
+from reviewer_app.storage.rekey import Step
 
 log = logging.getLogger(__name__)
 

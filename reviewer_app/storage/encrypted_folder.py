@@ -23,6 +23,7 @@ from reviewer_app.storage.keys import (
     DatabaseKey,
     KdfParams,
     new_key,
+    no_step,
     read_key_check,
     unlock_key,
     write_key_check,
@@ -162,7 +163,7 @@ def change_passphrase(
     *,
     kdf: KdfParams = PRODUCTION_KDF,
     prepare: rekey.Prepare | None = None,
-    step: rekey.Step = rekey.no_step,
+    step: rekey.Step = no_step,
 ) -> None:
     """Re-encrypt the folder's database and backups under a new passphrase, atomically
     (storage/rekey.py); the new passphrase was checked by the caller."""

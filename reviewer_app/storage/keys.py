@@ -372,11 +372,11 @@ def remove_sidecars(db_path: Path) -> None:
         db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
 
 
-def _no_step(_name: str) -> None:
+def no_step(_name: str) -> None:
     return None
 
 
-def finish_rekey_plan(key_check_path: Path, step: Callable[[str], None] = _no_step) -> None:
+def finish_rekey_plan(key_check_path: Path, step: Callable[[str], None] = no_step) -> None:
     """Carry out a committed plan: rename each new file over its old one (idempotent)."""
     marker = rekey_marker_path(key_check_path)
     _state, finals = _read_rekey_plan(marker)

@@ -17,7 +17,7 @@ from pathlib import Path
 from reviewer_app.errors import DamagedFileError, UserError
 from reviewer_app.storage import keys
 from reviewer_app.storage.database import Database, DatabaseLockedError, StorageIOError
-from reviewer_app.storage.keys import DatabaseKey, KdfParams
+from reviewer_app.storage.keys import DatabaseKey, KdfParams, no_step
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,6 @@ Prepare = Callable[[Database], None]
 """Run on each re-encrypted copy before the change is committed (e.g. to re-protect a key
 that is itself encrypted under the passphrase)."""
 Step = Callable[[str], None]
-
-
-def no_step(_name: str) -> None:
-    return None
 
 
 def _in_use_error(what: str) -> UserError:

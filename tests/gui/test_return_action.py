@@ -7,13 +7,10 @@ runner is synchronous, so the return runs at once and its message is there to re
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import rsa
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
@@ -26,23 +23,15 @@ from reviewer_app.gui.signing.menu_actions import SigningDesk
 from reviewer_app.gui.tasks import SyncTaskRunner
 from reviewer_app.services.returns.format import open_bundle
 from reviewer_app.services.session import ReviewerSession
-from reviewer_app.services.trust.authority import certificate_pem, fingerprint
-from reviewer_app.services.trust.collection_key import issue_collection_key
 from reviewer_app.storage.workspace.returns import ReturnStore
 from tests.support.crypto_fixtures import study_a
-from tests.support.signoff_fixtures import Bench, make_bench
-
-
-@cache
-def collection() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    return issue_collection_key(study_a().key, study_a().root)
+from tests.support.returns_fixtures import collection, returning_bench
+from tests.support.signoff_fixtures import Bench
 
 
 @pytest.fixture
 def bench(tmp_path: Path) -> Iterator[Bench]:
-    made = make_bench(tmp_path / "ws")
-    cert = collection()[1]
-    ReturnStore(made.workspace.db).pin_collection_cert(certificate_pem(cert), fingerprint(cert), 1)
+    made = returning_bench(tmp_path / "ws")
     yield made
     made.workspace.close()
 

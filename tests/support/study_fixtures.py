@@ -26,7 +26,6 @@ from reviewer_app.storage.keys import TEST_KDF
 
 STUDY_PASSPHRASE = "coordinator study passphrase"
 WORKSPACE_PASSPHRASE = "reviewer workspace passphrase"
-SAMPLE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
 
 def panel(count: int = 4) -> list[Reviewer]:

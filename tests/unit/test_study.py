@@ -37,8 +37,8 @@ from reviewer_app.services.trust.authority import (
 from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.storage.keys import TEST_KDF
 from reviewer_app.storage.study.enrolments import EnrolmentStore
+from tests.support.sample_data import SAMPLE_DATA
 from tests.support.study_fixtures import (
-    SAMPLE_DATA,
     STUDY_PASSPHRASE,
     World,
     cohort_bytes,

@@ -158,7 +158,11 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _one_file(run: _Run, path: Path, waiting: list[tuple[Path, str, VerifiedBundle]]) -> None:
+_Waiting = tuple[Path, str, bytes, VerifiedBundle]
+"""A verified bundle waiting for its predecessor: path, SHA-256, the bytes read, the verdict."""
+
+
+def _one_file(run: _Run, path: Path, waiting: list[_Waiting]) -> None:
     data = _read(path)
     if data is None:
         run.report.unreadable.append(path.name)
@@ -176,24 +180,24 @@ def _one_file(run: _Run, path: Path, waiting: list[tuple[Path, str, VerifiedBund
     try:
         run.store_bundle(path, sha, verified)
     except MissingPredecessor:
-        waiting.append((path, sha, verified))
+        waiting.append((path, sha, data, verified))
 
 
-def _settle_waiting(run: _Run, waiting: list[tuple[Path, str, VerifiedBundle]]) -> None:
+def _settle_waiting(run: _Run, waiting: list[_Waiting]) -> None:
     """Retry bundles waiting for a predecessor until none can go on; quarantine the rest."""
     while waiting:
-        still: list[tuple[Path, str, VerifiedBundle]] = []
+        still: list[_Waiting] = []
         last: MissingPredecessor | None = None
-        for path, sha, verified in waiting:
+        for path, sha, data, verified in waiting:
             try:
                 run.store_bundle(path, sha, verified)
             except MissingPredecessor as missing:
-                still.append((path, sha, verified))
+                still.append((path, sha, data, verified))
                 last = missing
         if len(still) == len(waiting):
-            for path, sha, _ in still:
+            for path, sha, data, _ in still:
+                # the bytes verified and hashed, not a second read of a file that may have changed
                 message = last.message if last is not None else "a predecessor is missing"
-                data = _read(path) or b""
                 failed = Quarantined(QuarantineReason.NO_PREDECESSOR, message)
                 run.quarantine(path, sha, data, failed)
             return
@@ -231,7 +235,7 @@ def collect(
     store = ReturnsStore(study.db)
     report = CollectionReport(folder=where, files_seen=len(files))
     run = _Run(study, store, study_trust(study), store.start_run(str(where)), report, [])
-    waiting: list[tuple[Path, str, VerifiedBundle]] = []
+    waiting: list[_Waiting] = []
     for done, path in enumerate(files):
         progress(done, len(files), f"Checking {path.name}")
         _one_file(run, path, waiting)

@@ -6,7 +6,6 @@ import random
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -410,7 +409,8 @@ def test_allocation_csv_of_an_empty_result_is_just_the_header() -> None:
 
 
 def test_the_shared_synthetic_files_allocate_end_to_end() -> None:
-    shared = Path(__file__).resolve().parents[2] / "fixtures" / "data"
+    from tests.support.sample_data import SAMPLE_DATA as shared
+
     cases = read_cohort((shared / "cohort.csv").read_bytes(), "cohort.csv").cases
     reviewers = read_panel((shared / "reviewers.csv").read_bytes(), "reviewers.csv").reviewers
     result = allocate(cases, reviewers)

@@ -85,5 +85,12 @@ def test_a_writers_temporary_file_is_left_alone(rw: Returned) -> None:
     assert report.files_seen == 2 and report.quarantined == [] and half.exists()
 
 
-def test_outcomes_are_reported_per_item_kind() -> None:
-    assert {o.value for o in CollectedAs} == {"new", "superseded", "unchanged", "conflict", "older"}
+def test_outcomes_are_reported_per_item_kind(rw: Returned) -> None:
+    """The JSON report counts every kind of outcome by its wire name, zero or not."""
+    with rw.study() as study:
+        totals = collect(study, rw.shared).to_json()["totals"]
+    kinds = {o.value for o in CollectedAs}
+    assert kinds == {"new", "superseded", "unchanged", "conflict", "older"}
+    # the JSON counts conflicts in the plural, every other kind by its own name
+    assert {"new", "superseded", "unchanged", "conflicts", "older"} <= set(totals)
+    assert totals["new"] >= 1 and totals["conflicts"] == 0

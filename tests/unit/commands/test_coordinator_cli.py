@@ -18,7 +18,7 @@ from reviewer_app.services.demo.synthetic import (
     synthetic_reviewers,
 )
 from reviewer_app.storage import keys
-from tests.support.study_fixtures import SAMPLE_DATA
+from tests.support.sample_data import SAMPLE_DATA
 
 STUDY_PASS = "the coordinator's passphrase"
 WS_PASS = "a reviewer's passphrase"

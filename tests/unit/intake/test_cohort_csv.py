@@ -7,7 +7,6 @@ import io
 import re
 import unicodedata
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,8 +22,8 @@ from reviewer_app.services.intake.cohort_csv import (
     format_problems,
     read_cohort,
 )
+from tests.support.sample_data import SAMPLE_DATA
 
-SAMPLE_DATA = Path(__file__).resolve().parents[2] / "fixtures" / "data"
 COLUMNS = list(COHORT_COLUMNS)
 GOOD = {
     "case_ref": "NSR-0001",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,8 +19,8 @@ from reviewer_app.services.intake.panel_csv import (
     read_panel,
     split_conflicts,
 )
+from tests.support.sample_data import SAMPLE_DATA
 
-SAMPLE_DATA = Path(__file__).resolve().parents[2] / "fixtures" / "data"
 COLUMNS = list(PANEL_COLUMNS)
 GOOD = {
     "reviewer_ref": "R01",

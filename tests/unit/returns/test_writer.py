@@ -7,14 +7,11 @@ import hashlib
 import shutil
 import subprocess
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.vocabulary import DocumentKind, ReturnHold
@@ -23,27 +20,20 @@ from reviewer_app.services.returns import writer
 from reviewer_app.services.returns.format import OpenedBundle, Outcome, open_bundle
 from reviewer_app.services.returns.writer import return_signed_reviews
 from reviewer_app.services.shared_drive import folder as shared_folder
-from reviewer_app.services.trust.authority import certificate_pem, fingerprint
-from reviewer_app.services.trust.collection_key import issue_collection_key
+from reviewer_app.services.trust.authority import certificate_pem
 from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.workspace.returns import ReturnStore
 from reviewer_app.storage.workspace.signatures import SignatureStore
 from tests.support.crypto_fixtures import study_a, study_b
+from tests.support.returns_fixtures import collection, returning_bench
 from tests.support.review_fixtures import SCREENING
 from tests.support.signoff_fixtures import PASSPHRASE, Bench, make_bench
 from tests.support.study_fixtures import snapshot
 
 
-@cache
-def collection() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    return issue_collection_key(study_a().key, study_a().root)
-
-
 @pytest.fixture
 def bench(tmp_path: Path) -> Iterator[Bench]:
-    made = make_bench(tmp_path / "ws", case_count=5)
-    cert = collection()[1]
-    ReturnStore(made.workspace.db).pin_collection_cert(certificate_pem(cert), fingerprint(cert), 1)
+    made = returning_bench(tmp_path / "ws", case_count=5)
     yield made
     made.workspace.close()
 
