@@ -18,6 +18,7 @@ from reviewer_app.commands import (
     coordinator_cmds,
     passphrase_cmds,
     pdf_cmds,
+    review_cmds,
     reviewer_cmds,
     workspace_cmds,
 )
@@ -41,7 +42,14 @@ from reviewer_app.paths import HOME_ENV, AppPaths
 log = logging.getLogger(__name__)
 
 BUG_EXIT = 70
-COMMAND_MODULES = (workspace_cmds, reviewer_cmds, coordinator_cmds, pdf_cmds, passphrase_cmds)
+COMMAND_MODULES = (
+    workspace_cmds,
+    reviewer_cmds,
+    review_cmds,
+    coordinator_cmds,
+    pdf_cmds,
+    passphrase_cmds,
+)
 __all__ = ["BUG_EXIT", "PASSPHRASE_ENV", "build_parser", "main"]
 
 EPILOG = f"""\

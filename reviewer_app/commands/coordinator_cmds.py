@@ -12,7 +12,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands import passphrase_cmds, practice_cmds
+from reviewer_app.commands import (
+    passphrase_cmds,
+    practice_cmds,
+    reconcile_cmds,
+    records_cmds,
+    report_cmds,
+)
 from reviewer_app.commands.common import (
     STUDY_PASSPHRASE_ENV,
     Handler,
@@ -385,3 +391,6 @@ def register(subparsers: Any) -> None:
         arguments(parser)
     passphrase_cmds.register_coordinator(sub)
     practice_cmds.register_coordinator(sub)
+    reconcile_cmds.register_coordinator(sub)
+    report_cmds.register_coordinator(sub)
+    records_cmds.register_coordinator(sub)

@@ -37,6 +37,7 @@ from reviewer_app.services.trust.authority import (
 from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.storage.keys import TEST_KDF
 from reviewer_app.storage.study.enrolments import EnrolmentStore
+from reviewer_app.storage.study.schema import STUDY_MIGRATIONS
 from tests.support.sample_data import SAMPLE_DATA
 from tests.support.study_fixtures import (
     STUDY_PASSPHRASE,
@@ -609,18 +610,24 @@ def test_making_packs_again_with_nothing_changed_writes_no_new_pack(
     assert [m.reviewer_ref for m in report.made] == ["R01"]
 
 
-def _undo_study_v3(study: Study) -> None:
-    for table in ("quarantine", "return_conflicts", "returned_versions", "bundle_files"):
-        study.db.execute(f"DROP TABLE {table}")
-    study.db.execute("DROP TABLE collection_runs")
-    for table, column in (
-        ("study", "collection_key_pem"),
-        ("study", "collection_cert_pem"),
-        ("study", "shared_folder"),
-        ("enrolments", "revoked_at"),
-        ("enrolments", "revoke_reason"),
-    ):
-        study.db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+def _undo_after_v1(study: Study) -> None:
+    """Drop every table and column the steps after version 1 added, whatever they are."""
+    import sqlite3
+
+    from reviewer_app.storage.study.schema import STUDY_SCHEMA_V1
+
+    v1 = sqlite3.connect(":memory:")
+    v1.executescript(STUDY_SCHEMA_V1)
+    v1_tables = {r[0] for r in v1.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    now = [r[0] for r in study.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in now:
+        if table not in v1_tables:
+            study.db.execute(f'DROP TABLE "{table}"')
+    for table in sorted(v1_tables):
+        v1_cols = {r[1] for r in v1.execute(f'PRAGMA table_info("{table}")')}
+        for row in list(study.db.execute(f'PRAGMA table_info("{table}")')):
+            if row[1] not in v1_cols:
+                study.db.execute(f'ALTER TABLE "{table}" DROP COLUMN "{row[1]}"')
 
 
 def test_a_study_made_before_pack_digests_is_migrated(tmp_path: Path, template_root) -> None:
@@ -628,11 +635,10 @@ def test_a_study_made_before_pack_digests_is_migrated(tmp_path: Path, template_r
     w.make_packs()
     with w.study() as study:  # make it look like version 1: no digest column, no v3
         with study.db.transaction():
-            _undo_study_v3(study)
-            study.db.execute("ALTER TABLE packs DROP COLUMN content_digest")
+            _undo_after_v1(study)
         study.db.set_user_version(1)
     with w.study() as study:
-        assert study.db.user_version == 3
+        assert study.db.user_version == len(STUDY_MIGRATIONS)
         report = pack_maker.make_packs(study, w.packs_dir)  # no digest to compare: sent once more
         assert len(report.made) == 4 and all(m.sequence == 2 for m in report.made)
         assert pack_maker.make_packs(study, w.packs_dir).made == []

@@ -17,7 +17,9 @@ from the coordinator's study passphrase through the same Argon2id scheme as a wo
 - ``packs`` / ``pack_cases``: every pack made, with the cases it sent and withdrew; from
   version 2 each pack also keeps ``content_digest``, the SHA-256 of what it said (all but its
   id, number and time), so making packs again with nothing changed writes no new pack.
-- from version 3, the collection of returned reviews: see schema_collection.py.
+- from version 3, the collection of returned reviews: see schema_collection.py; version 4
+  reconciliation (schema_reconciliation.py), 5 the escalation log and action plan
+  (schema_records.py), 6 study settings (schema_settings.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from __future__ import annotations
 from reviewer_app.storage.case_columns import case_columns_sql
 from reviewer_app.storage.database import Database, Migration
 from reviewer_app.storage.study.schema_collection import study_v3
+from reviewer_app.storage.study.schema_reconciliation import study_v4
+from reviewer_app.storage.study.schema_records import study_v5
+from reviewer_app.storage.study.schema_settings import study_v6
 
 _MODES = "'independent', 'joint'"
 
@@ -131,4 +136,11 @@ def _study_v2(db: Database) -> None:
 
 
 # Append only; never edit a released step (same rule as the workspace's MIGRATIONS).
-STUDY_MIGRATIONS: tuple[Migration, ...] = (_study_v1, _study_v2, study_v3)
+STUDY_MIGRATIONS: tuple[Migration, ...] = (
+    _study_v1,
+    _study_v2,
+    study_v3,
+    study_v4,
+    study_v5,
+    study_v6,
+)
