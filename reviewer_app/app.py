@@ -9,7 +9,10 @@ Start-up paths:
 * ``--demo``: build the synthetic workspace if needed, open it with its public passphrase
   (shown in the window) and "SYNTHETIC DATA" in the title;
 * a folder holding a workspace: the unlock screen, then the case list;
-* a folder without one: the first-run assistant, then the case list.
+* a folder without one: the first-run assistant, then the case list;
+* ``--study DIR``: the study's unlock screen, then the coordinator's window
+  (gui/coordinator/); ``--practice``: the practice study (built the first time, with
+  progress), opened with its public passphrase and "SYNTHETIC DATA" on every window.
 
 At start-up the copies of signed summaries handed to a PDF viewer by an earlier run
 (``<temp>/open``, see gui/signing/summary_actions.py) are deleted: a crash or a viewer holding
@@ -28,16 +31,19 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
+    from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.gui.main_window import MainWindow
     from reviewer_app.gui.settings import AppSettings
     from reviewer_app.gui.tasks import Progress
     from reviewer_app.services.session import ReviewerSession
+    from reviewer_app.services.study import Study
     from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -209,7 +215,16 @@ def build_main_window(
 class Shell:
     """Holds what lives as long as the app: settings, the runner, the session, the window."""
 
-    def __init__(self, app: Any, paths: AppPaths, folder: Path, *, demo: bool) -> None:
+    def __init__(
+        self,
+        app: Any,
+        paths: AppPaths,
+        folder: Path,
+        *,
+        demo: bool,
+        study: Path | None = None,
+        practice: bool = False,
+    ) -> None:
         from reviewer_app.gui.settings import AppSettings
         from reviewer_app.gui.tasks import TaskRunner
 
@@ -217,20 +232,34 @@ class Shell:
         self.paths = paths
         self.folder = folder
         self.demo = demo
+        self.study = study
+        self.practice = practice
         self.settings = AppSettings(paths.settings_file)
         self.runner = TaskRunner(app)
+        self.coordinator = coordinator_shell(app, paths, self.runner, self.settings)
         self.session: ReviewerSession | None = None
         self.form: ReviewForm | None = None
         self.window: MainWindow | None = None
         self.start_window: Any = None
 
     def start(self) -> None:
-        if self.demo:
+        if self.practice:
+            self.coordinator.open_practice(self._failed_to_start)
+        elif self.study is not None:
+            if not self.coordinator.open_folder(self.study):
+                self.app.quit()
+        elif self.demo:
             self._open_demo()
         elif has_workspace(self.folder):
             self._show_unlock()
         else:
             self._show_first_run()
+
+    def _failed_to_start(self, err: BaseException) -> None:
+        from reviewer_app.gui.crash_dialog import report_exception
+
+        report_exception(err)
+        self.app.quit()
 
     def _open_demo(self) -> None:
         from reviewer_app.gui.crash_dialog import report_exception
@@ -301,6 +330,8 @@ class Shell:
             form=self.form,
             temp_dir=self.paths.temp_dir,
         )
+        self.window.new_study_requested.connect(lambda: self.coordinator.ask_new(self.window))
+        self.window.open_study_requested.connect(lambda: self.coordinator.ask_open(self.window))
         self.window.show()
         if self.demo and os.environ.get(SMOKE_SCREENSHOT_ENV):
             from reviewer_app.gui.smoke import screenshot_when_painted
@@ -315,6 +346,7 @@ class Shell:
 
     def close(self) -> None:
         self.runner.wait()
+        self.coordinator.close()
         if self.form is not None:
             # The reviewer already chose to lose what could not be saved: do not wait long.
             lost = self.window is not None and self.window.discarded_unsaved > 0
@@ -326,8 +358,143 @@ class Shell:
             self.session = None
 
 
-def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
-    """Open the desktop app on ``folder`` (building the demo workspace first if asked)."""
+# --- the coordinator's study (gui/coordinator/) ------------------------------------------------
+
+PRACTICE_FOLDER = "practice"
+
+
+@dataclass(frozen=True)
+class UnlockedStudy:
+    """A study's folder with its key derived (on a worker thread) and its passphrase (the
+    study authority's key is encrypted under it): every thread opens its own connection."""
+
+    folder: Path
+    key: Any = field(repr=False)
+    passphrase: str = field(repr=False)
+    synthetic: bool = False
+
+
+def has_study(folder: Path) -> bool:
+    """Whether ``folder`` holds a study, without importing storage; must agree with
+    ``Study.exists_in`` (a test checks)."""
+    return (folder / "study.key.json").exists() or (folder / "study.db").exists()
+
+
+def unlock_study_in_worker(
+    folder: Path, passphrase: str, *, synthetic: bool = False
+) -> UnlockedStudy:
+    """The slow part of opening a study (key derivation, any migration), for a worker thread."""
+    from reviewer_app.services.study import STUDY_FOLDER
+    from reviewer_app.storage import encrypted_folder
+
+    folder, key = encrypted_folder.unlock_folder(folder, passphrase, STUDY_FOLDER)
+    encrypted_folder.open_database(folder, STUDY_FOLDER, key).db.close()  # migrated if older
+    return UnlockedStudy(folder, key, passphrase, synthetic)
+
+
+def connect_study(unlocked: UnlockedStudy) -> Study:
+    """The study on a connection of the calling thread (the caller closes it there)."""
+    from reviewer_app.services.study import STUDY_FOLDER, Study
+    from reviewer_app.storage import encrypted_folder
+    from reviewer_app.storage.database import Database
+
+    encrypted_folder.check_key(unlocked.folder, STUDY_FOLDER, unlocked.key)
+    db = Database(STUDY_FOLDER.db_path(unlocked.folder), unlocked.key)
+    return Study(unlocked.folder, db, unlocked.passphrase)
+
+
+def study_passphrase_checker(folder: Path) -> Callable[[str], object]:
+    from reviewer_app.services.study import STUDY_FOLDER
+    from reviewer_app.storage.keys import unlock_key
+
+    def verify(passphrase: str) -> object:
+        unlock_key(STUDY_FOLDER.key_path(folder), passphrase, what="study")
+        return True
+
+    return verify
+
+
+def study_desk(unlocked: UnlockedStudy) -> StudyDesk:
+    """What the coordinator's window is given. The cohort, panel and enrolment lists are read
+    here, the composition root, until intake and trust offer them as service functions."""
+    from reviewer_app.gui.coordinator.desk import StudyDesk
+    from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
+    from reviewer_app.storage.study.cohort import CohortStore
+    from reviewer_app.storage.study.enrolments import EnrolmentStore
+    from reviewer_app.storage.study.panel import PanelStore
+
+    study = connect_study(unlocked)
+    return StudyDesk(
+        study=study,
+        label=str(unlocked.folder),
+        worker_study=lambda: connect_study(unlocked),
+        cohort_cases=lambda: CohortStore(study.db).cases(),
+        panel_reviewers=lambda: PanelStore(study.db).all(),
+        enrolled=lambda: EnrolmentStore(study.db).all_active(),
+        verify_passphrase=study_passphrase_checker(unlocked.folder),
+        synthetic=unlocked.synthetic,
+        public_passphrase=PRACTICE_STUDY_PASSPHRASE if unlocked.synthetic else None,
+    )
+
+
+def open_practice_in_worker(root: Path, progress: Progress, **build: Any) -> UnlockedStudy:
+    """The practice study in ``root`` (built there the first time), unlocked."""
+    import shutil
+
+    from reviewer_app.services.demo.practice import (
+        PRACTICE_STUDY_PASSPHRASE,
+        PracticeLayout,
+        build_practice_study,
+    )
+
+    layout = PracticeLayout(root)
+    if not has_study(layout.study):
+        if root.exists():  # a build that was stopped half way: synthetic, made by us
+            shutil.rmtree(root)
+        build_practice_study(root, progress=progress, **build)
+    return unlock_study_in_worker(layout.study, PRACTICE_STUDY_PASSPHRASE, synthetic=True)
+
+
+def create_study_in_worker(new: Any) -> tuple[UnlockedStudy, str]:
+    """``coordinator init`` for File > New study…: the study, unlocked, and its fingerprint."""
+    from reviewer_app.services.study import Study
+
+    with Study.create(new.folder, new.passphrase, name=new.name, mode=new.mode) as study:
+        fingerprint = study.fingerprint()
+    return unlock_study_in_worker(new.folder, new.passphrase), fingerprint
+
+
+class StudyOpener:
+    """What the coordinator's windows (gui/coordinator/shell.py) need from the layers below."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self.practice_root = paths.data_dir / PRACTICE_FOLDER
+
+    has_study = staticmethod(has_study)
+    unlock = staticmethod(unlock_study_in_worker)
+    create = staticmethod(create_study_in_worker)
+    desk = staticmethod(study_desk)
+
+    def practice(self, progress: Progress) -> UnlockedStudy:
+        return open_practice_in_worker(self.practice_root, progress)
+
+
+def coordinator_shell(app: Any, paths: AppPaths, runner: Any, settings: AppSettings) -> Any:
+    from reviewer_app.gui.coordinator.shell import CoordinatorShell
+
+    return CoordinatorShell(runner, settings, StudyOpener(paths))
+
+
+def run_gui(
+    folder: Path,
+    paths: AppPaths,
+    *,
+    demo: bool,
+    study: Path | None = None,
+    practice: bool = False,
+) -> int:
+    """Open the desktop app on ``folder`` (building the demo workspace first if asked), or
+    the coordinator's window on ``study`` or on the practice study."""
     from reviewer_app.gui.crash_dialog import install_crash_handler
     from reviewer_app.gui.launch import application
     from reviewer_app.gui.theme import apply_theme
@@ -336,7 +503,7 @@ def run_gui(folder: Path, paths: AppPaths, *, demo: bool) -> int:
     app = application(sys.argv[:1])
     install_crash_handler(str(paths.log_dir / LOG_FILE_NAME))
     sweep_open_copies(paths.temp_dir)
-    shell = Shell(app, paths, folder, demo=demo)
+    shell = Shell(app, paths, folder, demo=demo, study=study, practice=practice)
     apply_theme(app, shell.settings.theme)
     shell.start()
     try:

@@ -42,6 +42,7 @@ from reviewer_app.paths import HOME_ENV, AppPaths
 log = logging.getLogger(__name__)
 
 BUG_EXIT = 70
+OPEN_STUDY_DEST = "open_study"  # not "study": coordinator commands take a STUDY argument
 COMMAND_MODULES = (
     workspace_cmds,
     reviewer_cmds,
@@ -68,7 +69,8 @@ environment:
 exit codes:
   0 done, 1 a problem you can fix (the message says what to do), 2 wrong command or
   options, 70 a bug (the details are in the log file; nothing was lost), 130 stopped
-  (Ctrl+C); verify also exits 3: intact, but the signer was not checked (see its --help)
+  (Ctrl+C); verify also exits 3: intact, but the signer was not checked, and 4: verified
+  so far, but a reserved signature field (a joint review's co-reviewer) is not signed yet
 """
 
 
@@ -83,6 +85,17 @@ def build_parser() -> CliParser:
     parser.add_argument("--version", action="version", version=f"reviewer-app {__version__}")
     parser.add_argument(
         "--demo", action="store_true", help="open the app on the synthetic demo workspace"
+    )
+    parser.add_argument(
+        "--study",
+        dest=OPEN_STUDY_DEST,
+        metavar="DIR",
+        help="open the coordinator's window on the study in DIR (asks for its passphrase)",
+    )
+    parser.add_argument(
+        "--practice",
+        action="store_true",
+        help="open the coordinator's window on the synthetic practice study (built the first time)",
     )
     add_global_workspace_option(parser)
     parser.set_defaults(handler=workspace_cmds.cmd_gui, **{USES_WORKSPACE_ATTR: True})
@@ -102,6 +115,7 @@ def parse_arguments(parser: CliParser, argv: Sequence[str] | None) -> argparse.N
     at_fault = command if isinstance(command, CliParser) else parser
     if extras:
         at_fault.unrecognised(extras)
+    _check_window_flags(args, command, at_fault)
     global_ws = getattr(args, GLOBAL_WORKSPACE_DEST, None)
     command_ws = getattr(args, "workspace", None)
     if command is not None and args.demo:
@@ -118,6 +132,27 @@ def parse_arguments(parser: CliParser, argv: Sequence[str] | None) -> argparse.N
             )
     args.workspace = command_ws if command_ws is not None else global_ws
     return args
+
+
+def _check_window_flags(
+    args: argparse.Namespace, command: argparse.ArgumentParser | None, at_fault: CliParser
+) -> None:
+    """--study and --practice open a window: alone, without a command, one of them."""
+    study, practice = getattr(args, OPEN_STUDY_DEST, None), getattr(args, "practice", False)
+    if not (study or practice):
+        return
+    if command is not None:
+        at_fault.refuse(
+            "--study and --practice open the coordinator's window and go without a command; "
+            "coordinator commands take the study folder as STUDY."
+        )
+    if study and practice:
+        at_fault.refuse("give either --study DIR or --practice, not both.")
+    if args.demo or getattr(args, GLOBAL_WORKSPACE_DEST, None) is not None:
+        at_fault.refuse(
+            "--study and --practice open a study, not a workspace: leave out --demo and "
+            "--workspace."
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,11 @@ It builds a throwaway demo workspace (synthetic patients only), opens the real m
 it and saves: the case list, a theme section, the escalation section, the readiness view and
 the lock screen. Nothing touches the real profile:
 the app home is a temporary folder.
+
+    uv run python scripts/screenshots.py --coordinator   # docs/screenshots/coordinator-*.png
+
+``--coordinator`` builds a throwaway practice study instead (synthetic, 40 cases), collects
+its returns from the window and saves every section of the coordinator's window.
 """
 
 from __future__ import annotations
@@ -65,9 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1366x768", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--suffix", default="", help="added to every file name")
+    parser.add_argument(
+        "--coordinator", action="store_true", help="the coordinator's window on a practice study"
+    )
+    parser.add_argument(
+        "--practice-dir",
+        type=Path,
+        help="with --coordinator: a copy of this built practice folder instead of a new build",
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.coordinator:
+        return coordinator_shots(
+            args.out, args.theme, args.suffix, (width, height), args.practice_dir
+        )
 
     with tempfile.TemporaryDirectory(prefix="reviewer-shots-") as home:
         os.environ["REVIEWER_APP_HOME"] = home
@@ -103,6 +120,68 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
             form.stop()
     return 0
+
+
+def coordinator_shots(
+    out: Path, theme: str, suffix: str, size: tuple[int, int], practice: Path | None = None
+) -> int:
+    """Every section of the coordinator's window, on a throwaway practice study: its returns
+    collected, a consensus recorded, an action plan, the report made."""
+    import datetime as dt
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="coordinator-shots-") as home:
+        os.environ["REVIEWER_APP_HOME"] = home
+        from reviewer_app.app import open_practice_in_worker, study_desk
+        from reviewer_app.gui.coordinator.window import CoordinatorWindow
+        from reviewer_app.gui.launch import application
+        from reviewer_app.gui.tasks import SyncTaskRunner
+        from reviewer_app.gui.theme import apply_theme
+        from reviewer_app.storage.keys import TEST_KDF
+
+        app = application([sys.argv[0]])
+        apply_theme(app, theme)
+        root = Path(home) / "practice"
+        if practice is not None:
+            shutil.copytree(practice, root)
+        unlocked = open_practice_in_worker(root, lambda *_: None, kdf=TEST_KDF, workers=1)
+        desk = study_desk(unlocked)
+        window = CoordinatorWindow(desk, SyncTaskRunner(), listen_to_system=False)
+        window.resize(*size)
+        window.show()
+        window.section("returns").collect(root / "shared")
+        _sample_actions(window, dt.date.today())
+        window.section("report").make()
+        for i, key in enumerate(window.sections):
+            window.show_section(i)
+            if key == "report":
+                window.section("report").tabs.setCurrentIndex(1)  # the charts
+            _save(window, app, out, f"coordinator-{key}", suffix)
+        window.lock("screenshot")
+        _save(window, app, out, "coordinator-locked", suffix)
+        window.triggers.disarm()
+        window.close()
+        desk.close()
+    return 0
+
+
+def _sample_actions(window: Any, today: Any) -> None:
+    """A few actions, as a trust's plan would have them (synthetic)."""
+    import datetime as dt
+
+    section = window.section("actions")
+    plan = (
+        ("A1", "Roll out NEWS2 escalation training on every ward", "Deputy medical director", -30),
+        ("A2", "Fluid balance charts audited monthly", "Chief nurse", 60),
+        ("A3", "Discharge letters sent within 24 hours", "Clinical director, medicine", 120),
+    )
+    for ref, text, lead, days in plan:
+        section.new_ref.setText(ref)
+        section.new_text.setText(text)
+        section.new_lead.setText(lead)
+        section.new_org.setText("Acute trust")
+        section.new_due.setText((today + dt.timedelta(days=days)).isoformat())
+        section.add()
 
 
 if __name__ == "__main__":

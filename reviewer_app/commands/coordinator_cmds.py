@@ -68,12 +68,24 @@ def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
     if Study.exists_in(folder):
         raise UserError(f"There is already a study in {folder}. Choose an empty folder.")
     passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "New study passphrase", confirm=True)
+    from reviewer_app.services.packs.study_scale import set_study_scale
+
     with Study.create(
         folder, passphrase, name=args.name, mode=args.mode, kdf=keys.PRODUCTION_KDF
     ) as study:
+        scale = set_study_scale(study, args.scale).after
         print(f"Study created in {study.folder} ({args.mode} review).")
+        print(f"Avoidability is graded on the {scale.label} scale (carried in every pack).")
         print("Study authority fingerprint (read it out to each reviewer):")
         print(study.fingerprint())
+    return 0
+
+
+def cmd_set_scale(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.services.packs.study_scale import set_study_scale
+
+    with _open(args) as study:
+        print(set_study_scale(study, args.scale).summary_line())
     return 0
 
 
@@ -253,6 +265,11 @@ def cmd_revoke(args: argparse.Namespace, paths: AppPaths) -> int:
 # --- the arguments of each subcommand (beside the STUDY folder every one takes) -------------
 
 _MODES = ("independent", "joint")
+_SCALES = ("rcp", "hogan")
+_SCALE_HELP = (
+    "the avoidability scale every reviewer grades on: rcp (RCP SJR, 1 = definitely avoidable) "
+    "or hogan (PRISM / Hogan, 6 = definitely avoidable)"
+)
 
 
 def _init_args(parser: argparse.ArgumentParser) -> None:
@@ -263,6 +280,13 @@ def _init_args(parser: argparse.ArgumentParser) -> None:
         default="independent",
         help="review mode: independent (two separate reviews) or joint; default independent",
     )
+    parser.add_argument(
+        "--scale", choices=_SCALES, default="rcp", help=_SCALE_HELP + "; default rcp"
+    )
+
+
+def _set_scale_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scale", metavar="SCALE", choices=_SCALES, help=_SCALE_HELP)
 
 
 def _no_args(parser: argparse.ArgumentParser) -> None:
@@ -343,6 +367,12 @@ def _revoke_args(parser: argparse.ArgumentParser) -> None:
 
 _SUBCOMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
     ("init", cmd_init, "create a study folder and its study authority", _init_args),
+    (
+        "set-scale",
+        cmd_set_scale,
+        "choose the study's avoidability scale (only before the first pack is made)",
+        _set_scale_args,
+    ),
     ("fingerprint", cmd_fingerprint, "print the study root's fingerprint", _no_args),
     (
         "export-root",

@@ -8,7 +8,9 @@ exported identity (its passphrase from ``REVIEWER_APP_COSIGNER_PASSPHRASE`` or a
 identifiable clinical document, so it is written readable by you only (mode 0600).
 ``verify`` checks every signature in a PDF: exit 0 only when the file is intact AND every
 signer chains to a trusted study root (``--trust`` or ``--workspace``); exit 3 when the file
-is intact but no study root was given, so who signed was not checked; exit 1 when it is not.
+is intact but no study root was given, so who signed was not checked; exit 4 when it verifies
+but a reserved signature field (a joint review's co-reviewer) is still empty; exit 1 when it
+is not intact.
 """
 
 from __future__ import annotations
@@ -42,13 +44,17 @@ NOT_VERIFIED_EXIT = 1
 """Not intact, changed after signing, unsigned, untrusted signer, or unreadable input."""
 SIGNER_NOT_CHECKED_EXIT = 3
 """Intact, but no study root was given, so who signed was not checked."""
+AWAITING_SIGNATURE_EXIT = 4
+"""Intact and every signer trusted, but a reserved signature field (e.g. the co-reviewer's
+of a joint review) is not signed yet: the document is not complete."""
 
 VERIFY_EPILOG = (
     f"Exit status: {VERIFIED_EXIT} verified (intact, and every signer chains to a trusted "
     f"study root); {NOT_VERIFIED_EXIT} not verified (or the file or certificate could not be "
     f"read); 2 usage error; {SIGNER_NOT_CHECKED_EXIT} intact but the signer NOT checked "
     "(no --trust or --workspace given: anyone can make a certificate carrying a reviewer's "
-    "name)."
+    f"name); {AWAITING_SIGNATURE_EXIT} verified so far, but a reserved signature field (a "
+    "joint review's co-reviewer) is not signed yet."
 )
 
 IDENTIFIABLE_REMINDER = (
@@ -204,7 +210,9 @@ def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> int:
         print(line)
     if not result.ok:
         return NOT_VERIFIED_EXIT
-    return VERIFIED_EXIT if result.verified else SIGNER_NOT_CHECKED_EXIT
+    if not result.verified:
+        return SIGNER_NOT_CHECKED_EXIT
+    return VERIFIED_EXIT if result.complete else AWAITING_SIGNATURE_EXIT
 
 
 CASE_REF_HELP = "the case reference, as the case list shows it (e.g. C-0001)"

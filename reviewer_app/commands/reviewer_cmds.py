@@ -1,4 +1,4 @@
-"""Reviewer commands: identity, pack import, and returning signed reviews.
+"""Reviewer commands: identity, pack import, returning signed reviews, checking the workspace.
 
 The workspace passphrase comes from ``REVIEWER_APP_PASSPHRASE`` or a prompt; the passphrase
 of an exported identity from ``REVIEWER_APP_EXPORT_PASSPHRASE`` or a prompt.
@@ -145,7 +145,43 @@ def cmd_return(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
+INTACT_EXIT = 0
+NOT_INTACT_EXIT = 1
+
+
+def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Report the audit chain, the database file and every signature's sealed head and
+    content; exit 1 when any fails. Opens the workspace without the unlock refusal (that is
+    what this command is for) and changes nothing."""
+    from reviewer_app.services.integrity.checks import check_workspace
+    from reviewer_app.services.workspace import Workspace
+
+    folder = workspace_dir(args, paths)
+    require_workspace(folder)
+    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+    with Workspace.unlock(folder, passphrase, check_integrity=False) as workspace:
+        report = check_workspace(workspace.db, contents=True)
+    print(f"Workspace {folder}")
+    for line in report.lines():
+        print(line)
+    return INTACT_EXIT if report.ok else NOT_INTACT_EXIT
+
+
 def register(subparsers: Any) -> None:
+    check = add_command(
+        subparsers,
+        "check",
+        cmd_check,
+        "check the workspace: its audit trail's hash chain, the database file, and that every "
+        "signed summary's sealed audit head and content still match; exit 1 if any fails",
+        passphrases=(PASSPHRASE_ENV,),
+    )
+    check.epilog = (
+        f"Exit status: {INTACT_EXIT} intact; {NOT_INTACT_EXIT} not intact (the report says "
+        "what; restore the workspace from a backup and tell the study coordinator) or it "
+        f"could not be opened. {check.epilog or ''}"
+    ).strip()
+    add_workspace_option(check)
     _ident, sub = add_group(
         subparsers,
         "identity",

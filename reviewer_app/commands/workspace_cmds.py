@@ -17,6 +17,7 @@ from reviewer_app.commands.common import (
     require_workspace,
     workspace_dir,
 )
+from reviewer_app.errors import NotFoundError
 from reviewer_app.paths import AppPaths
 
 if TYPE_CHECKING:
@@ -24,8 +25,19 @@ if TYPE_CHECKING:
 
 
 def cmd_gui(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.app import run_gui
+    from reviewer_app.app import has_study, run_gui
 
+    study = getattr(args, "open_study", None)  # --study DIR (cli.OPEN_STUDY_DEST)
+    if study:
+        folder = Path(study).expanduser()
+        if not has_study(folder):
+            raise NotFoundError(
+                f"There is no study in {folder}. Check the folder, or create a study there "
+                "with reviewer-app coordinator init (or File > New study… in the app)."
+            )
+        return run_gui(folder, paths, demo=False, study=folder)
+    if getattr(args, "practice", False):
+        return run_gui(paths.data_dir, paths, demo=False, practice=True)
     folder = demo_dir(args, paths) if args.demo else workspace_dir(args, paths)
     return run_gui(folder, paths, demo=args.demo)
 

@@ -4,6 +4,11 @@ Rule 9 (nothing changes in place after sign-off) is enforced by storage: a signe
 read-only and a correction is a new version with a reason and new signatures. This module
 only computes which answers differ between versions, for the amendment record and the
 "what changed" view; it never decides whether a change is allowed.
+
+``amendment_changes`` compares what each version ASKED: an answer that was asked and given in
+the earlier version and is not asked in the amendment (hidden by its conditions, for example
+when a full review becomes "records missing") is WITHDRAWN, never "unchanged"; a question
+not asked in either version is not a change.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reviewer_app.domain.answer_view import AnswerView
+from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.values import Answers, JsonValue
 
 
@@ -18,6 +25,7 @@ class ChangeKind(StrEnum):
     ADDED = "added"  # unanswered before
     REMOVED = "removed"  # answered before, unanswered now
     CHANGED = "changed"
+    WITHDRAWN = "withdrawn"  # asked and answered before, not asked now
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +72,32 @@ def _same(a: JsonValue, b: JsonValue) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     return a == b
+
+
+def asked_answers(definition: ReviewDefinition, answers: Answers) -> dict[str, JsonValue]:
+    """The stored answers of questions the form asks (unknown question ids kept as stored)."""
+    view = AnswerView(definition, answers)
+    return {
+        qid: value
+        for qid, value in answers.items()
+        if value is not None and (definition.find(qid) is None or view.is_relevant(qid))
+    }
+
+
+def amendment_changes(
+    definition: ReviewDefinition, old_answers: Answers, new_answers: Answers
+) -> list[AnswerChange]:
+    """What an amendment changed, judged on the asked answers of each version (see above)."""
+    old_asked = asked_answers(definition, old_answers)
+    new_asked = asked_answers(definition, new_answers)
+    new_view = AnswerView(definition, new_answers)
+    changes = []
+    for change in changed_fields(old_asked, new_asked):
+        hidden_now = definition.find(change.question_id) is not None and not (
+            new_view.is_relevant(change.question_id)
+        )
+        if change.kind is ChangeKind.REMOVED and hidden_now:
+            changes.append(AnswerChange(change.question_id, ChangeKind.WITHDRAWN, change.old, None))
+        else:
+            changes.append(change)
+    return changes

@@ -10,6 +10,7 @@ key means UNANSWERED; nothing else does (rule 10). Value shapes by question type
 - ``care_score``: an ``int`` 1..5, or "not_applicable" where the question allows it
 - ``avoidability``: ``{"scale": "rcp" | "hogan", "grade": 1..6}``
 - ``date``: an ISO date string "YYYY-MM-DD"
+- ``datetime``: a UK local date and time "YYYY-MM-DDTHH:MM" (no seconds, no zone)
 - ``text``: a non-blank string, NFC-normalised (use ``normalise_value`` where text enters)
 - ``group``: a list of ``{"id": item id, "answers": {item question id: value}}``
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from reviewer_app.domain.avoidability import (
     Avoidability,
@@ -67,6 +68,7 @@ __all__ = [
     "more_likely_than_not_avoidable",
     "normalise_value",
     "parse_avoidability",
+    "parse_datetime",
     "to_rcp_grade",
     "validate_value",
 ]
@@ -146,6 +148,10 @@ def _scalar_problem(question: AnyQuestion, value: JsonValue) -> str | None:
         return None
     if question.type == "date":
         return None if _parse_date(value) else f'{q} must be a date written "YYYY-MM-DD".'
+    if question.type == "datetime":
+        if parse_datetime(value) is None:
+            return f'{q} must be a date and time written "YYYY-MM-DDTHH:MM".'
+        return None
     if question.type == "text":
         if not isinstance(value, str):
             return f"{q} must be text."
@@ -211,6 +217,16 @@ def _parse_date(value: JsonValue) -> date | None:
         return None
 
 
+def parse_datetime(value: JsonValue | None) -> datetime | None:
+    """The naive UK local date and time in a stored "YYYY-MM-DDTHH:MM" value, or None."""
+    if not isinstance(value, str) or len(value) != 16 or value[10] != "T":
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+
+
 def group_items(value: JsonValue | None) -> list[tuple[str, dict[str, JsonValue]]]:
     """``(item id, item answers)`` of a well-formed group value; malformed items skipped."""
     if not isinstance(value, list):
@@ -266,4 +282,9 @@ def display_value(question: AnyQuestion, value: JsonValue | None) -> str:
     if question.type == "date":
         day = _parse_date(value)
         return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else INVALID_LABEL
+    if question.type == "datetime":
+        when = parse_datetime(value)
+        if when is None:
+            return INVALID_LABEL
+        return f"{when.day} {MONTHS[when.month - 1]} {when.year}, {when:%H:%M} (UK time)"
     return str(value)

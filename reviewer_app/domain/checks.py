@@ -12,15 +12,18 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import pairwise
 
+from reviewer_app.domain import coherence_checks as coherence
 from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import CheckRule
 from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.review_timing import ReviewTiming
 from reviewer_app.domain.text_identifiers import identifiers_in
 from reviewer_app.domain.triggers import fired
 from reviewer_app.domain.values import JsonValue
 
 CheckFn = Callable[[CheckRule, AnswerView, Case], Iterator[Issue]]
+TimedCheckFn = Callable[[CheckRule, AnswerView, Case, ReviewTiming], Iterator[Issue]]
 
 
 def _str(rule: CheckRule, name: str) -> str:
@@ -41,7 +44,8 @@ def triggers_need_decision(rule: CheckRule, view: AnswerView, case: Case) -> Ite
     """Rule 4: any escalation trigger needs an escalation decision before sign-off."""
     question = _str(rule, "question")
     triggers = fired(view.definition.escalation_triggers, view)
-    if triggers and not view.is_answered(question):
+    # A decision the form does not ask (an outcome other than a full review) cannot be asked for.
+    if triggers and view.is_relevant(question) and not view.is_answered(question):
         labels = "; ".join(t.label for t in triggers)
         message = f"{rule.message} Triggers: {labels}."
         yield Issue(rule.code, rule.severity, message, question, missing=True)
@@ -129,4 +133,14 @@ BUILTIN_CHECKS: dict[str, CheckFn] = {
     "answer_dates_in_range": answer_dates_in_range,
     "identifiers_in_text": identifiers_in_text,
     "case_age_in_method": case_age_in_method,
+    "records_reviewed_and_missing": coherence.records_reviewed_and_missing,
+    "problem_in_phase_not_applicable": coherence.problem_in_phase_not_applicable,
+    "phases_scored_after_death_in_admission": coherence.phases_scored_after_death_in_admission,
+    "cohort_learning_disability": coherence.cohort_learning_disability,
+    "trigger_destinations": coherence.trigger_destinations,
+    "meaningful_text": coherence.meaningful_text,
+}
+# Checks that compare an answer with the clock (the moment of checking, the review's start).
+TIMED_CHECKS: dict[str, TimedCheckFn] = {
+    "time_told_in_range": coherence.time_told_in_range,
 }

@@ -40,6 +40,7 @@ from reviewer_app.domain.questions import (
     CareScoreQuestion,
     ChoiceQuestion,
     DateQuestion,
+    DateTimeQuestion,
     GroupQuestion,
     ItemQuestion,
     MultipleChoiceQuestion,
@@ -62,6 +63,7 @@ __all__ = [
     "CheckRule",
     "ChoiceQuestion",
     "DateQuestion",
+    "DateTimeQuestion",
     "FlagRule",
     "GroupQuestion",
     "ItemQuestion",
@@ -98,6 +100,13 @@ BUILTIN_CHECK_PARAMS: dict[str, dict[str, str]] = {
     "answer_dates_in_range": {"on_or_after_death": "ids", "within_life": "ids"},
     "identifiers_in_text": {},
     "case_age_in_method": {"outcome_question": "str", "outside_value": "str", "min_age": "int"},
+    "records_reviewed_and_missing": {"reviewed": "str", "missing": "str"},
+    "problem_in_phase_not_applicable": {"phase_questions": "ids"},
+    "phases_scored_after_death_in_admission": {"scores": "ids"},
+    "cohort_learning_disability": {"question": "str"},
+    "trigger_destinations": {"decision": "str", "escalate_value": "str", "destinations": "str"},
+    "meaningful_text": {"questions": "ids"},
+    "time_told_in_range": {"question": "str", "compare": "str"},
 }
 BUILTIN_CHECK_IDS = frozenset(BUILTIN_CHECK_PARAMS)
 
@@ -158,6 +167,9 @@ class RequireRule(_Frozen):
     questions: tuple[QuestionId, ...] = Field(min_length=1)
     need: Literal["all", "any"] = "all"
     min_length: int | None = Field(None, ge=1, description="For text: characters needed.")
+    min_words: int | None = Field(
+        None, ge=1, description="For text: distinct words needed (judged by content)."
+    )
 
 
 class FlagRule(_Frozen):
@@ -189,6 +201,11 @@ class TriggerSpec(_Frozen):
     id: OptionValue
     label: Text
     when: Condition
+    destinations: tuple[OptionValue, ...] = Field(
+        (),
+        description="Escalation destinations this trigger must go to (others may be added, "
+        "not substituted); checked by the 'trigger_destinations' check.",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     )
 
 Problem = tuple[str, str]
+_COMPARISONS = ("future", "before_review")
 _QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
@@ -63,6 +64,7 @@ class _Checker:
             if section.relevant_when is not None:
                 self._condition(section.relevant_when, f"sections[{i}].relevant_when", None)
         self._rules(builtin_checks)
+        self._destinations()
         for name in ("escalation_triggers", "second_review_triggers"):
             seen: set[str] = set()
             for i, trigger in enumerate(getattr(self.definition, name)):
@@ -70,6 +72,33 @@ class _Checker:
                     self.add(f"{name}[{i}].id", f"duplicate trigger id {trigger.id!r}")
                 seen.add(trigger.id)
                 self._condition(trigger.when, f"{name}[{i}].when", None)
+
+    def _destinations(self) -> None:
+        """Trigger destinations name options of the question the destination check reads."""
+        question_ids = [
+            str(rule.params.get("destinations"))
+            for rule in self.definition.rules
+            if rule.kind == "check" and rule.check == "trigger_destinations"
+        ]
+        options: set[str] = set()
+        for question_id in question_ids:
+            for items in self.items.values():
+                question = items.get(question_id)
+                if question is not None and question.type in ("single_choice", "multiple_choice"):
+                    options |= {o.value for o in question.options}
+        for i, trigger in enumerate(self.definition.escalation_triggers):
+            for k, value in enumerate(trigger.destinations):
+                path = f"escalation_triggers[{i}].destinations[{k}]"
+                if not question_ids:
+                    self.add(path, "destinations need a 'trigger_destinations' check rule")
+                elif value not in options:
+                    self.add(path, f"{value!r} is not an option of the destination question")
+        for i, trigger in enumerate(self.definition.second_review_triggers):
+            if trigger.destinations:
+                self.add(
+                    f"second_review_triggers[{i}].destinations",
+                    "only escalation triggers have destinations",
+                )
 
     def _questions(self) -> Iterator[tuple[str, AnyQuestion, GroupQuestion | None]]:
         for i, section in enumerate(self.definition.sections):
@@ -183,6 +212,9 @@ class _Checker:
         for name in spec:
             if name not in rule.params:
                 self.add(f"{path}.params", f"parameter {name!r} is missing")
+        compare = rule.params.get("compare")
+        if rule.check == "time_told_in_range" and compare not in (None, *_COMPARISONS):
+            self.add(f"{path}.params.compare", f"must be one of {', '.join(_COMPARISONS)}")
         for key, value in rule.params.items():
             if key not in spec:
                 self.add(f"{path}.params.{key}", f"{rule.check!r} takes no parameter {key!r}")

@@ -88,9 +88,21 @@ class DateQuestion(_Question):
     type: Literal["date"]
 
 
+class DateTimeQuestion(_Question):
+    """A date and a time of day (UK local time), stored as "YYYY-MM-DDTHH:MM"."""
+
+    type: Literal["datetime"]
+
+
 class TextQuestion(_Question):
     type: Literal["text"]
     min_length: int = Field(0, ge=0, description="A real comment: characters after trimming.")
+    min_words: int | None = Field(
+        None,
+        ge=1,
+        description="Judged by content: distinct words needed; one repeated character never "
+        "counts.",
+    )
     max_length: int | None = Field(None, ge=1)
     multiline: bool = True
 
@@ -103,6 +115,7 @@ AnyItemQuestion = (
     | CareScoreQuestion
     | AvoidabilityQuestion
     | DateQuestion
+    | DateTimeQuestion
     | TextQuestion
 )
 ItemQuestion = Annotated[AnyItemQuestion, Field(discriminator="type")]

@@ -19,6 +19,7 @@ from reviewer_app.domain.definition import (
     Severity,
 )
 from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.text_substance import lacks_substance
 from reviewer_app.domain.values import JsonValue
 
 REQUIRED = "R1.required"
@@ -92,12 +93,16 @@ def _too_short(
     group_id: str | None = None,
     item_id: str | None = None,
 ) -> Iterator[Issue]:
-    if (
-        question.type == "text"
-        and isinstance(value, str)
-        and len(value.strip()) < question.min_length
-    ):
+    if question.type != "text" or not isinstance(value, str):
+        return
+    if len(value.strip()) < question.min_length:
         message = f"{question.label}: write at least {question.min_length} characters."
+        yield _missing(TOO_SHORT, question, message, group_id, item_id)
+    elif question.min_words is not None and lacks_substance(value, question.min_words):
+        message = (
+            f"{question.label}: say what was good or poor and why, in at least "
+            f"{question.min_words} different words (one repeated character does not count)."
+        )
         yield _missing(TOO_SHORT, question, message, group_id, item_id)
 
 
@@ -118,7 +123,7 @@ def _require_in(
     targets = [q for q in rule.questions if scope.is_relevant(q)]
     if not targets:
         return
-    missing = [q for q in targets if not _satisfies(scope, q, rule.min_length)]
+    missing = [q for q in targets if not _satisfies(scope, q, rule.min_length, rule.min_words)]
     if rule.need == "any" and len(missing) < len(targets):
         return
     item_id = scope.item_id if isinstance(scope, ItemScope) else None
@@ -126,13 +131,20 @@ def _require_in(
         yield Issue(rule.code, rule.severity, rule.message, question_id, group, item_id, True)
 
 
-def _satisfies(scope: AnswerView | ItemScope, question_id: str, min_length: int | None) -> bool:
+def _satisfies(
+    scope: AnswerView | ItemScope,
+    question_id: str,
+    min_length: int | None,
+    min_words: int | None = None,
+) -> bool:
     if not scope.is_answered(question_id):
         return False
     value = scope.value(question_id)
-    if min_length is None or not isinstance(value, str):
+    if not isinstance(value, str):
         return True
-    return len(value.strip()) >= min_length
+    if min_length is not None and len(value.strip()) < min_length:
+        return False
+    return min_words is None or not lacks_substance(value, min_words)
 
 
 def flag_issues(rule: FlagRule, view: AnswerView) -> Iterator[Issue]:

@@ -15,7 +15,7 @@ that does not fit day-first) is refused with ``None``: the caller says so, never
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 from reviewer_app.domain.values import MONTHS
 
@@ -78,3 +78,28 @@ def parse_uk_date(text: str, today: date, *, two_digit_years: bool = True) -> da
         return _made(1900 + int(digits), month, day)
     year = int(digits)
     return _made(year, month, day) if year >= EARLIEST_YEAR else None
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+def parse_uk_time(text: str) -> time | None:
+    """The time of day ``text`` means (``14:30``, ``14.30``, ``1430``, ``2:30pm``), or None.
+
+    A 24-hour time unless ``am``/``pm`` follows; ``12am`` is midnight, ``12pm`` noon. A bare
+    hour without minutes needs am/pm (``9`` alone is refused: 09:00 or 21:00?).
+    """
+    match = _TIME.match(text.strip())
+    if match is None:
+        return None
+    hour, minutes, half = int(match.group(1)), match.group(2), match.group(3)
+    if minutes is None and half is None:
+        return None
+    minute = int(minutes or 0)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)

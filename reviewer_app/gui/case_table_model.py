@@ -158,6 +158,7 @@ STATUS_FILTERS: tuple[StatusFilter, ...] = (
             ReviewStatus.IN_PROGRESS,
             ReviewStatus.READY_TO_SIGN,
             ReviewStatus.SIGNED,
+            ReviewStatus.AWAITING_COSIGNATURE,
             ReviewStatus.AMENDMENT_IN_PROGRESS,
         )
     ),

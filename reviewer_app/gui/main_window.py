@@ -73,6 +73,8 @@ def _widget_of(page: ReviewPageView) -> QWidget:
 
 class MainWindow(QMainWindow):
     locked_changed = Signal(bool)
+    new_study_requested = Signal()  # File > New study… (the coordinator's window: app.py)
+    open_study_requested = Signal()  # File > Open study…
 
     def __init__(
         self,
@@ -192,6 +194,11 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action("&Keyboard shortcuts", "Shift+F1", self.show_shortcuts)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        self.new_study_action = self._action("&New study…", None, self.new_study_requested.emit)
+        self.open_study_action = self._action("Open stud&y…", None, self.open_study_requested.emit)
+        file_menu.addAction(self.new_study_action)
+        file_menu.addAction(self.open_study_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.lock_action)

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.services.packs.format import PackContent
 from reviewer_app.services.returns.format import ReturnBundle
+from reviewer_app.services.scripted.answers_file import ReviewAnswers
 from reviewer_app.services.trust.enrolment import EnrolmentRequest
 
 EXCHANGED_MODELS: dict[str, type[BaseModel]] = {
@@ -25,6 +26,7 @@ EXCHANGED_MODELS: dict[str, type[BaseModel]] = {
     "assignment-pack.schema.json": PackContent,
     "enrolment-request.schema.json": EnrolmentRequest,
     "return-bundle.schema.json": ReturnBundle,
+    "review-answers.schema.json": ReviewAnswers,
 }
 
 REGENERATE = "uv run python -m reviewer_app.services.json_schemas"

@@ -122,15 +122,37 @@ class Workspace(ClosesOnExit):
         )
 
     @classmethod
-    def unlock(cls, folder: Path, passphrase: str, *, connect: bool = True) -> Workspace:
+    def unlock(
+        cls,
+        folder: Path,
+        passphrase: str,
+        *,
+        connect: bool = True,
+        check_integrity: bool = True,
+    ) -> Workspace:
         """Open an existing workspace; migrates it (after a backup) if it is older.
 
+        Then checks its integrity (``services.integrity.checks``: the audit chain, the
+        database file, every signature's sealed audit head) and refuses to open a workspace
+        that fails, with ``WorkspaceIntegrityError`` saying what to do (restore from backup,
+        tell the coordinator). Only ``reviewer-app check`` passes ``check_integrity=False``,
+        to report what is wrong without changing anything.
+
         With ``connect=False`` the workspace holds the key but no main connection: the slow
-        part (key derivation, any migration) runs on a worker thread, and the GUI thread then
-        opens its own with ``open_with_key(workspace.folder, workspace.key)``.
+        part (key derivation, any migration, the integrity check) runs on a worker thread,
+        and the GUI thread then opens its own with ``open_with_key(workspace.folder,
+        workspace.key)``.
         """
+        from reviewer_app.services.integrity.checks import require_intact
+
         folder, key = encrypted_folder.unlock_folder(folder, passphrase, WORKSPACE_FOLDER)
         opened = encrypted_folder.open_database(folder, WORKSPACE_FOLDER, key)
+        if check_integrity:
+            try:
+                require_intact(opened.db, "opening the workspace")
+            except BaseException:
+                encrypted_folder.close_database(opened.db, WORKSPACE_FOLDER)
+                raise
         log.info("unlocked workspace (schema v%d)", opened.migration.to_version)
         if not connect:
             opened.db.close()

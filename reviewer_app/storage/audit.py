@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewer_app.errors import DamagedFileError
 from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
 
@@ -180,40 +181,110 @@ class AuditLog:
 
     def verify(self, expected_head: AuditHead | tuple[int, str] | None = None) -> AuditVerification:
         """Check every entry in order; with ``expected_head``, also that it is still there."""
+        want = None if expected_head is None else AuditHead(*expected_head)
+        result, found = self._scan({want.seq} if want is not None and want.seq > 0 else set())
+        if not result.ok or want is None or want.seq == 0:
+            return result
+        head = result.head
+        if head.seq < want.seq:
+            return result.model_copy(
+                update={
+                    "ok": False,
+                    "first_bad_seq": head.seq + 1,
+                    "problem": f"the trail ends at entry {head.seq} but had reached {want.seq}",
+                }
+            )
+        if found.get(want.seq) != want.hash:
+            return result.model_copy(
+                update={
+                    "ok": False,
+                    "first_bad_seq": want.seq,
+                    "problem": f"entry {want.seq} is not the one recorded earlier",
+                }
+            )
+        return result
+
+    def verify_sealed(
+        self, sealed: Collection[AuditHead | tuple[int, str]]
+    ) -> tuple[AuditVerification, tuple[AuditHead, ...]]:
+        """The chain, and which of the ``sealed`` heads (signatures, exports) it no longer
+        holds: each ``(seq, hash)`` must be an entry of the chain up to any break (a head
+        beyond a break is lost with it), one pass for all."""
+        wanted = [AuditHead(*h) for h in sealed]
+        result, found = self._scan({h.seq for h in wanted if h.seq > 0})
+        lost = tuple(h for h in wanted if h.seq > 0 and found.get(h.seq) != h.hash)
+        return result, lost
+
+    def _scan(self, keep: set[int]) -> tuple[AuditVerification, dict[int, str]]:
+        """One pass over the trail in ``seq`` order; the hashes at the ``keep`` sequence
+        numbers (of the entries that passed) beside the verdict."""
         expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
         head = AuditHead(0, GENESIS_HASH)
-        hash_at_expected: str | None = None
-        want = None if expected_head is None else AuditHead(*expected_head)
+        found: dict[int, str] = {}
 
-        def bad(seq: int, problem: str) -> AuditVerification:
-            return AuditVerification(
+        def bad(seq: int, problem: str) -> tuple[AuditVerification, dict[int, str]]:
+            verdict = AuditVerification(
                 ok=False, entries=count, head=head, first_bad_seq=seq, problem=problem
             )
+            return verdict, found
 
         cursor = self._db.execute(f"SELECT {_COLUMNS} FROM audit ORDER BY seq")
         for row in cursor:
-            entry = _entry(tuple(row))
+            seq, at, actor, review_id, action, field, old_json, new_json, reason, prev, digest = (
+                tuple(row)
+            )
             count += 1
-            if entry.seq != expected_seq:
+            if seq != expected_seq:
                 return bad(expected_seq, f"entry {expected_seq} is missing or out of order")
-            if entry.prev_hash != prev_hash:
-                return bad(entry.seq, f"entry {entry.seq} does not follow on from the one before")
-            fields = entry.model_dump(exclude={"hash"})
-            if entry_hash(**fields) != entry.hash:
-                return bad(entry.seq, f"entry {entry.seq} has been altered")
-            if want is not None and entry.seq == want.seq:
-                hash_at_expected = entry.hash
-            prev_hash, expected_seq = entry.hash, expected_seq + 1
-            head = AuditHead(entry.seq, entry.hash)
-        if want is not None and want.seq > 0:
-            if head.seq < want.seq:
-                return bad(
-                    head.seq + 1,
-                    f"the trail ends at entry {head.seq} but had reached {want.seq}",
-                )
-            if hash_at_expected != want.hash:
-                return bad(want.seq, f"entry {want.seq} is not the one recorded earlier")
-        return AuditVerification(ok=True, entries=count, head=head)
+            if prev != prev_hash:
+                return bad(seq, f"entry {seq} does not follow on from the one before")
+            recomputed = entry_hash(
+                seq=seq,
+                prev_hash=prev,
+                at=at,
+                actor=actor,
+                review_id=review_id,
+                action=action,
+                field=field,
+                old_json=old_json,
+                new_json=new_json,
+                reason=reason,
+            )
+            if recomputed != digest:
+                return bad(seq, f"entry {seq} has been altered")
+            if seq in keep:
+                found[seq] = digest
+            prev_hash, expected_seq = digest, expected_seq + 1
+            head = AuditHead(seq, digest)
+        return AuditVerification(ok=True, entries=count, head=head), found
+
+
+UNREADABLE_FILE = "parts of the database file cannot be read (damaged)"
+
+
+def database_problems(db: Database) -> tuple[str, ...]:
+    """What SQLCipher and SQLite find wrong with the database file; empty when sound.
+
+    ``PRAGMA cipher_integrity_check`` checks every page's HMAC (a page changed outside
+    SQLCipher, or damaged on disk); ``PRAGMA integrity_check`` the structure (b-trees,
+    indexes, constraints). Their findings name pages, tables and indexes, never row values;
+    they are summarised, not passed on, so nothing of the file's content reaches a message.
+    """
+    cipher = [str(row[0]) for row in db.query_all("PRAGMA cipher_integrity_check")]
+    found = []
+    try:
+        structure = [line for line in db.integrity_check() if line != "ok"]
+    except DamagedFileError:  # a damaged page stops SQLite's own walk of the file
+        structure = []
+        found.append(UNREADABLE_FILE)
+    if cipher:
+        found.append(
+            f"{len(cipher)} page(s) of the database file fail their encryption check "
+            "(changed outside the app, or damaged on disk)"
+        )
+    if structure:
+        found.append(f"the database's structure check found {len(structure)} problem(s)")
+    return tuple(found)
 
 
 def audit_head(db: Database) -> AuditHead:

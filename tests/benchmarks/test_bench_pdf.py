@@ -12,13 +12,25 @@ from datetime import UTC, datetime
 from reviewer_app.domain.definition import default_definition
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.demo.synthetic import synthetic_cases
+from reviewer_app.services.pdf.fonts import ensure_fonts
 from reviewer_app.services.summary.pdf import (
     Signer,
     SummaryInput,
     render_summary,
     render_summary_layout,
 )
-from tests.benchmarks.conftest import time_calls
+from reviewer_app.services.summary.story import SummaryStory
+from tests.benchmarks.conftest import (
+    interleaved,
+    pdf_pages,
+    plain_document,
+    plain_story_parts,
+    time_calls,
+)
+
+RENDER_TARGET = 3.0
+"""Issue 15: one summary renders in at most 3x a plain reportlab document of the same pages,
+tables and words in the same fonts, timed in the same run."""
 
 SIGNERS = (
     Signer(
@@ -66,6 +78,35 @@ def test_render_one_fully_answered_case(benchmark) -> None:
     benchmark.extra_info.update(figures | {"pages": pages})
     benchmark.pedantic(render_summary, args=(data,), rounds=10, iterations=1)
     assert figures["p95_ms"] < 200, figures
+
+
+def heaviest_input() -> SummaryInput:
+    return _heaviest(_inputs(40))
+
+
+def test_render_one_summary_against_plain_reportlab(benchmark) -> None:
+    """Times: render_summary_layout of the heaviest complete review, against the baseline in
+    the same run: the same tables (column widths, rows, cell texts; Paragraphs where the
+    summary has them) and paragraphs as a plain SimpleDocTemplate in the bundled font, with
+    no header, footer, QR code, watermark or signature areas. Alternated round by round.
+    Target (issue 15): at most 3x."""
+    ensure_fonts()
+    data = heaviest_input()
+    parts = plain_story_parts(SummaryStory(data, []).build())
+    rendered = render_summary_layout(data)
+    plain = plain_document(parts)
+    assert rendered.page_count == pdf_pages(rendered.pdf) >= 4
+    # the same pages, give or take the furniture's room: a fair baseline
+    assert abs(pdf_pages(plain) - rendered.page_count) <= 1, (pdf_pages(plain), rendered)
+    figures = interleaved(lambda: render_summary_layout(data), lambda: plain_document(parts), 25)
+    tables = sum(1 for p in parts if not isinstance(p, str))
+    benchmark.extra_info.update(
+        figures | {"pages": rendered.page_count, "baseline_pages": pdf_pages(plain)}
+    )
+    benchmark.extra_info["tables"] = tables
+    benchmark.pedantic(render_summary_layout, args=(data,), rounds=5, iterations=1)
+    print(f"\nrender one summary: {figures} ({rendered.page_count} pages, {tables} tables)")
+    assert figures["ratio"] <= RENDER_TARGET, figures
 
 
 def test_render_400_cases_in_a_batch(benchmark) -> None:

@@ -225,3 +225,15 @@ def test_real_workspace_window_has_no_synthetic_banner(qtbot) -> None:
     qtbot.addWidget(window)
     assert SYNTHETIC_MARK not in window.windowTitle()
     assert not hasattr(window, "banner")
+
+
+def test_awaiting_co_signature_has_its_label_and_its_own_filter() -> None:
+    model = CaseTableModel(ROWS)
+    assert model.set_status("NSR-0002", ReviewStatus.AWAITING_COSIGNATURE)
+    awaiting = next(f for f in STATUS_FILTERS if f.label == "Awaiting co-signature")
+    model.set_status_filter(awaiting.statuses)
+    assert refs(model) == ["NSR-0002"]
+    assert model.index(0, COLUMN_INDEX["Status"]).data() == "Awaiting co-signature"
+    signed = next(f for f in STATUS_FILTERS if f.label == "Signed")
+    model.set_status_filter(signed.statuses)
+    assert "NSR-0002" not in refs(model)  # awaiting is not shown as signed

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.typed_dates import parse_uk_date
+from reviewer_app.gui.form.datetime_field import DateTimeField
 from reviewer_app.gui.form.factory import make_field, make_row
 from reviewer_app.gui.form.fields import (
     AvoidabilityField,
@@ -56,6 +57,7 @@ def test_factory_maps_every_type(qtbot: Any, definition: ReviewDefinition) -> No
         "phase.overall.score": RadioField,
         "avoidability.grade": AvoidabilityField,
         "relatives.contact_date": DateField,
+        "immediate.told_at": DateTimeField,
         "avoidability.comment": TextField,
         "problems.items": GroupField,
     }
@@ -176,18 +178,20 @@ def test_multiple_choice_exclusive_option(qtbot: Any, definition: ReviewDefiniti
 
 def test_avoidability_labels_scale_and_conversion(qtbot: Any, definition: ReviewDefinition) -> None:
     field = build(qtbot, definition, "avoidability.grade")
+    assert "RCP SJR" in field.scale.text(), "one scale, the study's"
     texts = [b.text() for b in field.grades.buttons]
     assert texts[0] == "1 – Definitely avoidable"
     assert texts[5] == "6 – Definitely not avoidable"
     assert all("–" in t and len(t) > 5 for t in texts), "never bare numbers"
     click(qtbot, field.grades.buttons[1])
     assert field.value() == {"scale": "rcp", "grade": 2}
-    field.scale.setCurrentIndex(1)  # PRISM / Hogan: same judgement, other number
-    assert field.value() == {"scale": "hogan", "grade": 5}
-    assert field.grades.buttons[4].text() == "5 – Strong evidence of avoidability"
-    assert field.grades.buttons[0].text() == "1 – Definitely not avoidable"
+    # the other orientation is shown read-only: same judgement, other number
+    assert "grade 5 – Strong evidence of avoidability (read-only)" in field.other.text()
+    field.set_value({"scale": "hogan", "grade": 5})  # entered before the study fixed its scale
+    assert field.grades.buttons[1].isChecked()
+    assert field.value() == {"scale": "hogan", "grade": 5}, "kept as entered"
+    assert "Entered as PRISM / Hogan grade 5" in field.other.text()
     field.set_value({"scale": "rcp", "grade": 6})
-    assert field.scale.currentIndex() == 0
     assert field.grades.buttons[5].isChecked()
     field.clear_value()
     assert field.value() is None
@@ -327,3 +331,70 @@ def test_help_on_demand(qtbot: Any, definition: ReviewDefinition) -> None:
     assert "RCP" in row.help.text()
     row.toggle_help()
     assert not row.help.isVisible()
+
+
+# --- definition v2: a date and a time; the substantial-comment counter; review facts ----------
+
+
+def test_datetime_field_needs_both_date_and_time(qtbot: Any, definition: ReviewDefinition) -> None:
+    field = build(qtbot, definition, "immediate.told_at")
+    assert isinstance(field, DateTimeField)
+    edits: list[bool] = []
+    field.edited.connect(lambda: edits.append(True))
+    field.date_edit.setText("1/7/17")
+    field.date_edit.editingFinished.emit()
+    assert field.value() is None and not edits, "half an answer is not saved"
+    assert "NOT saved" in field.shown.text() and "time" in field.shown.text()
+    field.time_edit.setText("9")  # 09:00 or 21:00? refused, never guessed
+    field.time_edit.editingFinished.emit()
+    assert field.value() is None
+    field.time_edit.setText("2.05pm")
+    field.time_edit.editingFinished.emit()
+    assert field.value() == "2017-07-01T14:05"
+    assert edits == [True]
+    assert field.time_edit.text() == "14:05" and field.date_edit.text() == "01/07/2017"
+    assert "1 Jul 2017, 14:05 (UK time)" in field.shown.text()
+    field.date_edit.clear()
+    field.time_edit.clear()
+    field.time_edit.editingFinished.emit()
+    assert field.value() is None, "emptied: unanswered"
+    field.set_value("2026-03-02T08:30")
+    assert (field.date_edit.text(), field.time_edit.text()) == ("02/03/2026", "08:30")
+    assert len(edits) == 2, "set_value reports no edit"
+
+
+def test_substantial_comment_counter_is_live(qtbot: Any, definition: ReviewDefinition) -> None:
+    field = build(qtbot, definition, "phase.ongoing.comment")
+    assert isinstance(field, TextField)
+    field.set_target(100, 15)
+    assert field.counter.isVisible()
+    assert field.counter.text() == (
+        "Substantial comment: 0 characters (at least 100), 0 different words (at least 15)"
+    )
+    QTest.keyClicks(field.text, "x" * 120)  # long, but one repeated character
+    assert "120 characters (at least 100), 0 different words" in field.counter.text()
+    assert not field.counter.text().startswith("✔")
+    field.text.setPlainText(
+        "Observations were not repeated for eleven hours despite a rising early warning "
+        "score, and no senior review was requested until the evening."
+    )
+    assert field.counter.text().startswith("✔ Substantial comment:")
+    field.set_target(0, 0)
+    assert "comment" not in field.counter.text()
+
+
+def test_group_shows_the_review_facts_read_only(qtbot: Any, definition: ReviewDefinition) -> None:
+    field = build(qtbot, definition, "escalation.items", confirm=lambda *_: True)
+    assert isinstance(field, GroupField)
+    field.add_item()
+    assert not field.facts.isVisibleTo(field)
+    field.show_facts(
+        [("Worst harm severity", "Severe harm"), ("Care scores", "Overall care: 2 – Poor")]
+    )
+    assert field.facts.isVisibleTo(field)
+    assert (
+        field.fact_text() == "Worst harm severity: Severe harm\nCare scores: Overall care: 2 – Poor"
+    )
+    assert "read-only" in field.facts.text()
+    field.show_facts(None)
+    assert not field.facts.isVisibleTo(field) and field.fact_text() == ""

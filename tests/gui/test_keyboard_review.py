@@ -110,6 +110,9 @@ class Keyboard:
         assert self.page.current_section_id == expected
 
 
+ADULT = "Adult (18 or over), not a maternal or late maternal death"
+
+
 def test_complete_review_with_keys_only(qtbot: Any, env: Env) -> None:
     page = env.page
     page.activateWindow()
@@ -121,7 +124,9 @@ def test_complete_review_with_keys_only(qtbot: Any, env: Env) -> None:
     definition = opened.definition
 
     assert page.current_section_id == "screening"
-    kb.choose("screening.death_category", "Adult (18 or over), not a maternal death")
+    kb.choose(
+        "screening.death_category", "Adult (18 or over), not a maternal or late maternal death"
+    )
     kb.choose("screening.learning_disability", "No")
     kb.choose("screening.autism", "No")
     kb.choose("screening.severe_mental_illness", "No")
@@ -207,7 +212,9 @@ def test_no_auto_advance_and_f1_help(qtbot: Any, env: Env) -> None:
     qtbot.waitUntil(page.isActiveWindow, timeout=2000)
     page.open_case(env.case_refs[1])
     kb = Keyboard(qtbot, env)
-    kb.choose("screening.death_category", "Adult (18 or over), not a maternal death")
+    kb.choose(
+        "screening.death_category", "Adult (18 or over), not a maternal or late maternal death"
+    )
     assert kb.field_of(kb.focus()) == "screening.death_category", "no auto-advance"
     row = page.row("screening.death_category")
     assert not row.help.isVisible()

@@ -105,7 +105,8 @@ def test_section_states_follow_answers(qtbot: Any, env: Env) -> None:
     assert page.nav.state_text("outcome") == "Has errors", "a child's death: outside this method"
     outcome = page.row("outcome.type")
     assert "Outside this method" in outcome.shown_messages[0]
-    click(qtbot, radio(env, "screening.death_category", "Adult (18 or over), not a maternal death"))
+    adult = "Adult (18 or over), not a maternal or late maternal death"
+    click(qtbot, radio(env, "screening.death_category", adult))
     assert page.nav.state_text("outcome") == "Not started"
     assert outcome.shown_messages == ("", "")
     click(qtbot, radio(env, "outcome.type", "Full review"))
@@ -161,21 +162,20 @@ def test_escalation_prompt_on_both_scales(qtbot: Any, env: Env) -> None:
     field = page.row("avoidability.grade").field
     bar = page.escalation_bar
 
-    def choose(scale_index: int, grade: int) -> None:
-        field.scale.setCurrentIndex(scale_index)
-        click(qtbot, field.grades.buttons[grade - 1])
+    def entered(value: dict[str, Any]) -> None:  # a grade stored on the other scale
+        page.review.edit("avoidability.grade", value)
+        page._refresh()
 
-    choose(0, 3)  # RCP 3: probably avoidable
+    click(qtbot, field.grades.buttons[2])  # RCP 3: probably avoidable (the study's scale)
     assert bar.isVisible()
     assert "Death more likely than not avoidable" in bar.text.text()
-    choose(0, 4)  # RCP 4
+    click(qtbot, field.grades.buttons[3])  # RCP 4
     assert not bar.isVisible()
-    choose(1, 4)  # Hogan 4 = RCP 3
-    assert field.value() == {"scale": "hogan", "grade": 4}
+    entered({"scale": "hogan", "grade": 4})  # Hogan 4 = RCP 3
     assert bar.isVisible()
-    choose(1, 3)  # Hogan 3 = RCP 4
+    entered({"scale": "hogan", "grade": 3})  # Hogan 3 = RCP 4
     assert not bar.isVisible()
-    choose(1, 5)
+    click(qtbot, field.grades.buttons[1])  # RCP 2
     assert bar.isVisible()
     # the prompt is in the escalation section too, and the button goes to the decision
     page.activateWindow()
@@ -202,15 +202,26 @@ def test_immediate_safety_concern_flags_urgent(qtbot: Any, env: Env) -> None:
     assert "Telephone" in section.notice.text() and "TODAY" in section.notice.text()
     assert page.header.urgent.isVisible()
     who = page.row("immediate.who_told")
-    when = page.row("immediate.date_told")
+    when = page.row("immediate.told_at")
     assert who.isVisible() and when.isVisible()
+    assert "time" in when.question.label.lower()
     who.field.focus_target().setFocus()
     QTest.keyClicks(who.field.focus_target(), "Duty patient-safety manager")
-    when.field.focus_target().setFocus()
-    QTest.keyClicks(when.field.focus_target(), "01/07/2017")
-    wait_saved(qtbot, env, "immediate.date_told", "2017-07-01")
+    date_box, time_box = when.field.date_edit, when.field.time_edit
+    date_box.setFocus()
+    QTest.keyClicks(date_box, "01/07/2017")
+    time_box.setFocus()  # the date alone is half an answer: not saved
+    assert when.field.value() is None
+    assert "NOT saved" in when.field.shown.text()
+    QTest.keyClicks(time_box, "2:30pm")
+    QTest.keyClick(time_box, Qt.Key.Key_Return)
+    assert time_box.text() == "14:30"
+    wait_saved(qtbot, env, "immediate.told_at", "2017-07-01T14:30")
     wait_saved(qtbot, env, "immediate.who_told", "Duty patient-safety manager")
     assert env.review().urgent
+    # before the review began: a warning on the row, and the form says so
+    page._refresh()
+    assert "before this review began" in when.shown_messages[1]
 
 
 def test_outcome_action_needs_a_reason(qtbot: Any, env: Env) -> None:
@@ -235,6 +246,10 @@ def test_outcome_action_needs_a_reason(qtbot: Any, env: Env) -> None:
     assert review_id is not None
     screening = {k: v for k, v in outcome_only("records_missing").items() if "screening" in k}
     env.service.save(review_id, screening, ACTOR)
+    dialog.buttons.accepted.emit()
+    assert "Records missing" in dialog.error.text(), "v2: the missing records are named"
+    assert dialog.result() == 0
+    env.service.save(review_id, {"records.missing": ["acute"]}, ACTOR)
     dialog.buttons.accepted.emit()
     assert dialog.result() == 1
     assert page.status is ReviewStatus.RECORDS_MISSING
@@ -408,3 +423,81 @@ def test_urgent_badge_goes_when_the_concern_is_corrected_to_no(qtbot: Any, env: 
     qtbot.waitUntil(lambda: not env.review().urgent, timeout=5000)  # and on disk
     qtbot.wait(50)  # the save landing does not bring the badge back
     assert not page.header.urgent.isVisible()
+
+
+# --- definition v2: live counter, the not-applicable offer, the escalation's facts -------------
+
+
+def test_substantial_comment_counter_follows_the_score(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    page.goto_section("phase.ongoing")
+    comment = page.row("phase.ongoing.comment").field
+    click(qtbot, radio(env, "phase.ongoing.score", "2 – Poor"))
+    assert comment.counter.isVisible()
+    assert comment.counter.text() == (
+        "Substantial comment: 0 characters (at least 100), 0 different words (at least 15)"
+    )
+    comment.focus_target().setFocus()
+    QTest.keyClicks(comment.focus_target(), "Poor: no observations overnight.")
+    assert "32 characters (at least 100), 4 different words" in comment.counter.text()
+    click(qtbot, radio(env, "phase.ongoing.score", "3 – Adequate"))
+    assert comment.counter.text() == "✔ Judgement comment: 4 different words (at least 3)"
+
+
+def test_discharge_phases_after_death_in_admission_offer_not_applicable(
+    qtbot: Any, env: Env
+) -> None:
+    page = env.page
+    died_in = next(r for r in env.case_refs if env.service.case(r).discharge_date is None)
+    discharged = next(r for r in env.case_refs if env.service.case(r).discharge_date is not None)
+    page.open_case(discharged)
+    page.goto_section("phase.discharge")
+    click(qtbot, radio(env, "phase.discharge.score", "3 – Adequate"))
+    assert not page.not_applicable_bar.isVisible(), "a discharge happened: nothing to offer"
+    page.open_case(died_in)
+    page.goto_section("phase.discharge")
+    click(qtbot, radio(env, "phase.discharge.score", "3 – Adequate"))
+    page.goto_section("phase.after_discharge")
+    click(qtbot, radio(env, "phase.after_discharge.score", "4 – Good"))
+    bar = page.not_applicable_bar
+    assert bar.isVisible()
+    assert "“Discharge and transfer” and “Care after discharge (community)” are" in bar.text.text()
+    assert "Alt+N" in bar.button.text()
+    warnings = page.row("phase.after_discharge.score").shown_messages[1]
+    assert "died during the index admission" in warnings
+    QTest.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # one key accepts
+    assert not bar.isVisible()
+    for question_id in ("phase.discharge.score", "phase.after_discharge.score"):
+        assert page.row(question_id).field.value() == "not_applicable"
+        wait_saved(qtbot, env, question_id, "not_applicable")
+    assert page.row("phase.after_discharge.score").shown_messages == ("", "")
+
+
+def test_each_escalation_shows_what_it_takes_from_the_review(qtbot: Any, env: Env) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    review_id = page.review_id
+    assert review_id is not None
+    page.goto_section("avoidability")
+    field = page.row("avoidability.grade").field
+    click(qtbot, field.grades.buttons[2])  # RCP 3
+    page.goto_section("phase.overall")
+    click(qtbot, radio(env, "phase.overall.score", "2 – Poor"))
+    page.goto_section("escalation")
+    click(qtbot, radio(env, "escalation.decision", "Escalate"))
+    group = page.row("escalation.items").field
+    inner = {r.question_id for r in group.rows}
+    assert not inner & {"escalation.item.harm", "escalation.item.avoidability"}
+    assert "escalation.item.status" not in inner, "tracking is not part of the review"
+    click(qtbot, group.add_button)
+    assert group.facts.isVisibleTo(group)
+    facts = group.fact_text()
+    assert "Death more likely than not avoidable (RCP 1-3)" in facts
+    assert "Probably avoidable (more than 50:50) (RCP SJR grade 3)" in facts
+    assert "Overall care: 2 – Poor" in facts
+    # the facts follow the review: change the grade, the escalation shows the new one
+    page.goto_section("avoidability")
+    click(qtbot, field.grades.buttons[1])  # RCP 2
+    page._refresh()
+    assert "Strong evidence of avoidability (RCP SJR grade 2)" in group.fact_text()

@@ -8,13 +8,15 @@ services stored: status, signatures, and a stored PDF that verifies.
 from __future__ import annotations
 
 import gc
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.main_window import MainWindow
@@ -26,6 +28,7 @@ from reviewer_app.gui.signing.sign_dialog import WRONG_PASSPHRASE, SignDialog
 from reviewer_app.gui.tasks import SyncTaskRunner
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.services.signing.pades_verify import verify_pdf
+from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
 from tests.support.crypto_fixtures import study_a
@@ -212,7 +215,10 @@ def test_signs_a_complete_review_and_stores_a_verifying_pdf(
     changed: list[str] = []
     progress = desk.runner.progress_calls  # type: ignore[attr-defined]
 
+    said: list[str] = []
+
     def drive(dialog: Any) -> None:
+        said.extend(label.text() for label in dialog.findChildren(QLabel))
         sign_with(dialog)
         assert dialog.outcome is not None
         assert dialog.sign_button.isHidden() and dialog.cancel_button.text() == "Close"
@@ -235,6 +241,19 @@ def test_signs_a_complete_review_and_stores_a_verifying_pdf(
         assert [s.signer_ref for s in verdict.signatures] == ["R01"]
     state = desk.state(CASE)
     assert (state.can_sign, state.can_amend, state.has_summary) == (False, True, True)
+    assert any("sealed into what you sign" in text for text in said)
+    # What the dialog promised: both warnings sealed, in the audit entry and on both PDFs.
+    warnings = bench.signoff.check(review_id).warnings  # the version is frozen: same ones
+    entry = [e for e in AuditLog(bench.workspace.db).entries(review_id) if e.action == "signed"]
+    assert {w["code"] for w in entry[-1].new_value["acknowledged_warnings"]} == {
+        w.code for w in warnings
+    }
+    for kind in DocumentKind:
+        stored = SignatureStore(bench.workspace.db).latest_document(review_id, kind)
+        assert stored is not None
+        text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(stored.pdf)).pages)
+        assert "Warnings acknowledged at sign-off" in " ".join(text.split())
+        assert all(w.code in text for w in warnings)
 
 
 def test_signing_an_already_signed_case_is_refused_plainly(bench: Bench, desk: SigningDesk) -> None:
@@ -336,6 +355,12 @@ def test_amend_needs_a_reason_then_opens_a_new_version(bench: Bench, desk: Signi
         assert "more needed" in dialog.counter.text()
         dialog.submit()
         assert "at least" in dialog.message.text() and dialog.outcome is None
+        dialog.reason.setPlainText("..............")  # long enough, says nothing
+        assert not dialog.amend_button.isEnabled()
+        assert "not one repeated character" in dialog.counter.text()
+        dialog.submit()
+        assert "punctuation or one repeated character" in dialog.message.text()
+        assert dialog.outcome is None
         dialog.reason.setPlainText("Relatives' concerns were recorded under the wrong phase")
         assert dialog.amend_button.isEnabled()
         dialog.amend_button.click()
@@ -434,6 +459,10 @@ def test_signing_by_keyboard_alone(qtbot, bench: Bench, desk: SigningDesk) -> No
     assert dialog.focusWidget() is dialog.rows[1].box
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+    # the identifier behind the R8 warning: what the taskforce copy will print instead
+    assert dialog.focusWidget() is dialog.redaction_preview.list
+    assert "[name]" in dialog.redaction_preview.list.currentItem().text()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.passphrase
     qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
@@ -462,8 +491,6 @@ def test_the_case_list_row_is_fresh_at_once_after_signing(
     qtbot: Any, bench: Bench, desk: SigningDesk
 ) -> None:
     """Progress and flags (not only the status) reach the list without a lock and unlock."""
-    from datetime import date
-
     from reviewer_app.domain.vocabulary import CaseFlag
 
     session = ReviewerSession(bench.workspace)
@@ -477,8 +504,21 @@ def test_the_case_list_row_is_fresh_at_once_after_signing(
         signing=desk,
     )
     qtbot.addWidget(window)
+    from datetime import UTC, datetime, timedelta
+
+    bench.clock.now = datetime.now(UTC) - timedelta(hours=1)  # the review began an hour ago
     review_id = bench.complete_review(CASE)
-    bench.reviews.record_immediate_concern(review_id, "Duty manager", date(2017, 6, 1), "R01")
+    told = datetime.now(UTC) - timedelta(minutes=1)  # after it began, not in the future
+    bench.reviews.record_immediate_concern(review_id, "Duty manager", told, "R01")
+    # An immediate safety concern is an escalation trigger: it needs a decision.
+    bench.reviews.save(
+        review_id,
+        {
+            "escalation.decision": "not_escalating",
+            "escalation.not_escalating_reason": "The duty manager acted on it the same day.",
+        },
+        "R01",
+    )
 
     def drive(dialog: Any) -> None:
         sign_with(dialog)

@@ -45,3 +45,22 @@ def test_definition_schema_describes_the_file() -> None:
     schema = json.loads(render_json_schemas()["review-definition.schema.json"])
     assert set(schema["required"]) >= {"id", "version", "title", "sections"}
     assert "help" in schema["$defs"]["SingleChoiceQuestion"]["required"]
+
+
+def test_review_answers_schema_describes_the_three_states() -> None:
+    schema = json.loads(render_json_schemas()["review-answers.schema.json"])
+    assert set(schema["required"]) == {
+        "format",
+        "format_version",
+        "case_ref",
+        "definition",
+        "answers",
+    }
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["format"]["const"] == "reviewer-app/review-answers"
+    states = schema["$defs"]["AnswerState"]["enum"]
+    assert states == ["answered", "unanswered", "not_asked"]
+    # "no", "unknown", "not applicable", "cannot tell" are values, never states
+    assert not {"no", "unknown", "not_applicable", "cannot_tell"} & set(states)
+    entry = schema["$defs"]["AnswerEntry"]
+    assert entry["additionalProperties"] is False and entry["required"] == ["state"]

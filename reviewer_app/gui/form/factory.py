@@ -12,12 +12,14 @@ from reviewer_app.domain.definition import (
     AvoidabilityQuestion,
     CareScoreQuestion,
     DateQuestion,
+    DateTimeQuestion,
     GroupQuestion,
     MultipleChoiceQuestion,
     SingleChoiceQuestion,
     TextQuestion,
     YesNoQuestion,
 )
+from reviewer_app.gui.form.datetime_field import DateTimeField
 from reviewer_app.gui.form.fields import (
     MAX_RADIO_OPTIONS,
     AvoidabilityField,
@@ -54,6 +56,8 @@ def make_field(
         return AvoidabilityField(question, parent)
     if isinstance(question, DateQuestion):
         return DateField(question, parent)
+    if isinstance(question, DateTimeQuestion):
+        return DateTimeField(question, parent)
     if isinstance(question, TextQuestion):
         return TextField(question, parent)
     if isinstance(question, GroupQuestion):

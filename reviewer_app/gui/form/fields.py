@@ -304,40 +304,43 @@ class CheckboxField(FieldWidget):
 
 
 class AvoidabilityField(FieldWidget):
-    """The avoidability judgement: the scale first, then six labelled grades on that scale.
+    """The avoidability judgement on the study's scale, with the other orientation read-only.
 
-    The stored value always carries its scale. Switching scale with a grade chosen keeps the
-    same judgement (RCP 2 becomes Hogan 5), so a reviewer used to the other orientation
-    cannot invert their answer by accident; every grade shows its meaning, never a bare
-    number.
+    The study fixes one scale (the question's default scale is the study's: see
+    ``services.signing.study_scale``), so the form offers only that scale's six labelled
+    grades; under them, the same judgement on the other scale is shown, read-only, for a
+    reviewer used to the other orientation. The stored value always carries its scale. A
+    grade entered on the other scale (before the study fixed its scale) is shown where the
+    same judgement sits and kept as entered until the reviewer chooses a grade.
     """
 
     def __init__(self, question: AvoidabilityQuestion, parent: QWidget | None = None) -> None:
         super().__init__(question.id, question.label, parent)
-        self._scales = list(question.scales)
-        self._default = question.default_scale
+        self.study_scale = question.default_scale
+        self.other_scale = (
+            AvoidabilityScale.HOGAN
+            if self.study_scale is AvoidabilityScale.RCP
+            else AvoidabilityScale.RCP
+        )
+        self._entered: Avoidability | None = None  # a stored grade on the other scale
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        scale_row = QHBoxLayout()
-        scale_label = QLabel("Scale:", self)
-        self.scale = QComboBox(self)
+        self.scale = QLabel(f"Scale: {SCALE_HINTS[self.study_scale]}, the study's scale", self)
         self.scale.setAccessibleName(f"Scale for: {question.label}")
-        for scale in self._scales:
-            self.scale.addItem(SCALE_HINTS[scale])
-        self.scale.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        scale_label.setBuddy(self.scale)
-        scale_row.addWidget(scale_label)
-        scale_row.addWidget(self.scale)
-        scale_row.addStretch(1)
-        layout.addLayout(scale_row)
-        self.grades = RadioField(question.id, question.label, self._options(self._default), self)
-        self.grades.edited.connect(self._changed)
+        self.scale.setWordWrap(True)
+        layout.addWidget(self.scale)
+        self.grades = RadioField(question.id, question.label, self._options(self.study_scale), self)
+        self.grades.edited.connect(self._grade_chosen)
         self.grades.clear_button.clicked.disconnect()
         self.grades.clear_button.clicked.connect(self.clear_value)
         layout.addWidget(self.grades)
-        self.scale.setCurrentIndex(self._scales.index(self._default))
-        self.scale.currentIndexChanged.connect(self._scale_changed)
+        self.other = QLabel("", self)
+        self.other.setWordWrap(True)
+        self.other.setAccessibleName(f"The same judgement on the {self.other_scale.label} scale")
+        self.other.setProperty("role", "hint")
+        layout.addWidget(self.other)
+        self._show_other()
 
     def _options(self, scale: AvoidabilityScale) -> list[tuple[JsonValue, str]]:
         options: list[tuple[JsonValue, str]] = []
@@ -346,38 +349,52 @@ class AvoidabilityField(FieldWidget):
             options.append((grade, f"{grade} – {RCP_GRADE_LABELS[judgement.rcp_grade]}"))
         return options
 
-    def _current_scale(self) -> AvoidabilityScale:
-        return self._scales[max(self.scale.currentIndex(), 0)]
-
-    def _relabel(self, scale: AvoidabilityScale) -> None:
-        for button, (_, text) in zip(self.grades.buttons, self._options(scale), strict=True):
-            button.setText(text)
-            button.setAccessibleName(text)
-
-    def _scale_changed(self, _index: int) -> None:
-        scale = self._current_scale()
-        grade = self.grades.value()
-        previous = self._scales[1 - self._scales.index(scale)] if len(self._scales) == 2 else scale
-        self._relabel(scale)
-        if isinstance(grade, int):
-            converted = Avoidability(scale=previous, grade=grade).on_scale(scale)
-            self.grades.set_value(converted.grade)
-        self._changed()
-
-    def value(self) -> JsonValue | None:
+    def _judgement(self) -> Avoidability | None:
         grade = self.grades.value()
         if not isinstance(grade, int):
             return None
-        return Avoidability(scale=self._current_scale(), grade=grade).to_value()
+        return Avoidability(scale=self.study_scale, grade=grade)
+
+    def _show_other(self) -> None:
+        judgement = self._judgement()
+        if judgement is None:
+            self.other.setText(
+                f"On the {self.other_scale.label} scale the grades run the other way "
+                f"({SCALE_HINTS[self.other_scale]}); shown here once a grade is chosen."
+            )
+            return
+        same = judgement.on_scale(self.other_scale)
+        text = (
+            f"The same judgement on the {self.other_scale.label} scale: grade {same.grade} – "
+            f"{RCP_GRADE_LABELS[same.rcp_grade]} (read-only)."
+        )
+        if self._entered is not None:
+            text = (
+                f"Entered as {self._entered.scale.label} grade {self._entered.grade}, before "
+                f"the study fixed its scale; it is kept as entered. {text}"
+            )
+        self.other.setText(text)
+
+    def _grade_chosen(self) -> None:
+        self._entered = None  # a grade chosen now is on the study's scale
+        self._show_other()
+        self._changed()
+
+    def value(self) -> JsonValue | None:
+        judgement = self._judgement()
+        if judgement is None:
+            return None
+        if self._entered is not None and self._entered.on_scale(self.study_scale) == judgement:
+            return self._entered.to_value()
+        return judgement.to_value()
 
     def _show(self, value: JsonValue | None) -> None:
         parsed = parse_avoidability(value)
-        scale = parsed.scale if parsed and parsed.scale in self._scales else None
-        self.scale.blockSignals(True)
-        self.scale.setCurrentIndex(self._scales.index(scale or self._default))
-        self.scale.blockSignals(False)
-        self._relabel(self._current_scale())
-        self.grades.set_value(parsed.grade if parsed and scale else None)
+        self._entered = (
+            parsed if parsed is not None and parsed.scale is not self.study_scale else None
+        )
+        self.grades.set_value(None if parsed is None else parsed.on_scale(self.study_scale).grade)
+        self._show_other()
 
     def clear_value(self) -> None:
         self.set_value(None)
@@ -385,10 +402,9 @@ class AvoidabilityField(FieldWidget):
         self.edited.emit()
 
     def focus_target(self) -> QWidget:
-        return self.scale
+        return self.grades.focus_target()
 
     def set_read_only(self, read_only: bool) -> None:
-        self.scale.setEnabled(not read_only)
         self.grades.set_read_only(read_only)
 
 

@@ -7,6 +7,7 @@ an item can be lost by a crash or a cancelled dialog.
 
 from __future__ import annotations
 
+import html
 import uuid
 from collections.abc import Callable, Sequence
 
@@ -94,6 +95,15 @@ class GroupField(FieldWidget):
         self.editor = QGroupBox(self)
         self.editor.setObjectName("itemEditor")
         editor_layout = QVBoxLayout(self.editor)
+        # What every item carries from the review (escalations, definition v2): read-only.
+        self.facts = QLabel(self.editor)
+        self.facts.setObjectName("reviewFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setAccessibleName("From the review (read-only, not typed again)")
+        self.facts.setVisible(False)
+        editor_layout.addWidget(self.facts)
+        self._fact_rows: list[tuple[str, str]] | None = None
         self.rows: list[QuestionRow] = []
         for item_question in question.item_questions:
             row = make_row(item_question, self.editor)
@@ -225,6 +235,32 @@ class GroupField(FieldWidget):
         self.remove_button.setEnabled(not read_only and bool(self._items))
         for row in self.rows:
             row.field.set_read_only(read_only)
+
+    # -- what the items take from the review
+
+    def show_facts(self, rows: Sequence[tuple[str, str]] | None) -> None:
+        """Label/text pairs every item carries from the review, shown read-only in the item
+        (``None``: this group has none; the definition asks for them in the item)."""
+        new = None if rows is None else list(rows)
+        if new == self._fact_rows:
+            return
+        self._fact_rows = new
+        self.facts.setVisible(new is not None)
+        if new is not None:
+            lines = "".join(
+                f"<tr><td><b>{html.escape(label)}</b></td><td>{html.escape(text)}</td></tr>"
+                for label, text in new
+            )
+            self.facts.setText(
+                "<p>From the review (read-only: change them where they are asked)</p>"
+                f"<table cellspacing='2'>{lines}</table>"
+            )
+
+    def fact_text(self) -> str:
+        """The facts as plain text (what a screen reader and the tests read)."""
+        if self._fact_rows is None:
+            return ""
+        return "\n".join(f"{label}: {text}" for label, text in self._fact_rows)
 
     # -- state from validation
 

@@ -135,7 +135,13 @@ class ReviewController(QObject):
         """Recompute what follows from the answers in memory (None when no case is open)."""
         if self.opened is None:
             return None
-        state = evaluate(self.opened.definition, self.answers, self.opened.case, self.status)
+        state = evaluate(
+            self.opened.definition,
+            self.answers,
+            self.opened.case,
+            self.status,
+            self._service.timing(self.opened.review),
+        )
         self.state = state
         self.urgent = state.immediate_concern  # the flag follows the answer, both ways
         return state

@@ -11,7 +11,8 @@ main window sees this page only as ``ReviewPageView`` (page_protocol.py).
 
 Keyboard: Tab / Shift+Tab move between controls (no auto-advance), arrows choose within a
 group of options, Space ticks, Ctrl+S saves now, Ctrl+Page Down / Ctrl+Page Up go to the
-next / previous section, F1 shows the help of the question being answered.
+next / previous section, F1 shows the help of the question being answered. Alt+N accepts the
+offer to mark discharge phases not applicable when the patient died in the index admission.
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ from PySide6.QtWidgets import (
 from reviewer_app.domain.definition import SectionKind
 from reviewer_app.domain.progress import ReadinessItem
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.domain.values import Answers, JsonValue
+from reviewer_app.domain.values import NOT_APPLICABLE, Answers, JsonValue
 from reviewer_app.errors import UserError
 from reviewer_app.gui.autosave import AutosaveWriter
 from reviewer_app.gui.form.action_bar import ActionBar
 from reviewer_app.gui.form.dialogs import ReasonDialog
 from reviewer_app.gui.form.focus import field_of, follow_focus, row_of, tab_before
 from reviewer_app.gui.form.group_field import GroupField
+from reviewer_app.gui.form.offers import NOT_APPLICABLE_KEY, not_applicable_offer
 from reviewer_app.gui.form.outcomes import reopen_dialog
 from reviewer_app.gui.form.panels import CaseHeader, NoticeBar, SectionNav
 from reviewer_app.gui.form.question_row import QuestionRow
@@ -114,6 +116,9 @@ class ReviewPage(QWidget):
         self.escalation_bar = NoticeBar("Escalation decision needed", self)
         self.escalation_bar.action.connect(self._goto_escalation_decision)
         layout.addWidget(self.escalation_bar)
+        self.not_applicable_bar = NoticeBar("Phases after a death in the admission", self)
+        self.not_applicable_bar.action.connect(self.mark_offered_not_applicable)
+        layout.addWidget(self.not_applicable_bar)
         self.save_problem = NoticeBar("Save problem", self)
         self.save_problem.action.connect(self.review.save_now)
         layout.addWidget(self.save_problem)
@@ -154,6 +159,7 @@ class ReviewPage(QWidget):
             ("Ctrl+PgDown", self.next_section),
             ("Ctrl+PgUp", self.previous_section),
             ("F1", self.toggle_help),
+            (NOT_APPLICABLE_KEY, self.mark_offered_not_applicable),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
@@ -408,11 +414,31 @@ class ReviewPage(QWidget):
         self._show_actions()
         self._update_notices()
 
+    def mark_offered_not_applicable(self) -> None:
+        """Accept the offer: every phase it names becomes "not applicable" (autosaved)."""
+        state = self.review.state
+        if state is None or self.review.read_only or not state.not_applicable_offers:
+            return
+        for question_id in state.not_applicable_offers:
+            if self.review.edit(question_id, NOT_APPLICABLE):
+                self.row(question_id).field.set_value(NOT_APPLICABLE)
+        self._refresh()
+
+    def _show_not_applicable_offer(self, state: ReviewState) -> None:
+        offers = state.not_applicable_offers
+        if not offers or self.review.read_only or self._form is None:
+            self.not_applicable_bar.setVisible(False)
+            return
+        titles = [self._form.definition.section_of(q).title for q in offers]
+        self.not_applicable_bar.show_notice(*not_applicable_offer(titles))
+
     def _update_notices(self) -> None:
         state = self.review.state
         if state is None or self._form is None:
             self.escalation_bar.setVisible(False)
+            self.not_applicable_bar.setVisible(False)
             return
+        self._show_not_applicable_offer(state)
         section = self._form.definition.section(self._section_id) if self._section_id else None
         in_escalation = section is not None and section.kind == SectionKind.ESCALATION
         text = escalation_text(state, in_section=False)

@@ -22,6 +22,7 @@ from reviewer_app.gui.form.factory import make_row
 from reviewer_app.gui.form.group_field import GroupField
 from reviewer_app.gui.form.panels import ReadinessView
 from reviewer_app.gui.form.question_row import QuestionRow
+from reviewer_app.gui.form.text_fields import TextField
 from reviewer_app.services.review.service import ReviewState
 
 
@@ -130,6 +131,12 @@ class SectionPage(QScrollArea):
                 }
                 items = [i for i in by_question.get(question_id, []) if i.item_id is not None]
                 row.field.show_item_state(items, relevance)
+                if self.section.kind == SectionKind.ESCALATION:
+                    facts = state.escalation_facts
+                    row.field.show_facts(None if facts is None else facts.rows())
+            if isinstance(row.field, TextField):
+                target = state.comment_targets.get(question_id)
+                row.field.set_target(*((target.min_length, target.min_words) if target else (0, 0)))
 
     def show_notice(self, text: str | None) -> None:
         self.notice.setVisible(bool(text))

@@ -12,6 +12,7 @@ from datetime import date
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from reviewer_app.domain.definition import DateQuestion, TextQuestion
+from reviewer_app.domain.text_substance import distinct_words
 from reviewer_app.domain.typed_dates import parse_uk_date
 from reviewer_app.domain.values import MONTHS, NOT_ANSWERED_LABEL, JsonValue
 from reviewer_app.gui.form.fields import FieldWidget
@@ -143,6 +144,7 @@ class TextField(FieldWidget):
         super().__init__(question.id, question.label, parent)
         self._min = question.min_length
         self._max = question.max_length
+        self._target: tuple[int, int] | None = None  # (characters, words) a rule asks for now
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -181,7 +183,18 @@ class TextField(FieldWidget):
         self._count()
         self._changed()
 
+    def set_target(self, min_length: int, min_words: int) -> None:
+        """What a rule asks of this comment now (a score of 1-2: a substantial one); the
+        counter then shows, live, how far the text is from it. ``0, 0``: no target."""
+        target = (min_length, min_words) if min_length or min_words else None
+        if target != self._target:
+            self._target = target
+            self._count()
+
     def _count(self) -> None:
+        if self._target is not None:
+            self._count_target(*self._target)
+            return
         length = len(self.raw_text().strip())
         parts = []
         if self._min:
@@ -193,6 +206,21 @@ class TextField(FieldWidget):
         self.counter.setText(", ".join(parts) if self._min or length > 0 else "")
         near_max = self._max is not None and length > self._max * 0.8
         self.counter.setVisible(bool(self._min) or near_max)
+
+    def _count_target(self, min_length: int, min_words: int) -> None:
+        """Live: how far the comment is from what its score asks (judged by content)."""
+        text = self.raw_text().strip()
+        words = distinct_words(text)
+        parts = []
+        if min_length:
+            parts.append(f"{len(text)} characters (at least {min_length})")
+        if min_words:
+            parts.append(f"{words} different words (at least {min_words})")
+        done = len(text) >= min_length and words >= min_words
+        what = "Substantial comment" if min_length else "Judgement comment"
+        self.counter.setText(f"{'✔ ' if done else ''}{what}: " + ", ".join(parts))
+        self.counter.setProperty("severity", "" if done else "warning")
+        self.counter.setVisible(True)
 
     def value(self) -> JsonValue | None:
         text = self.raw_text()

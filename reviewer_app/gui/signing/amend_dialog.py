@@ -24,7 +24,11 @@ from reviewer_app.gui.signing.common import (
 )
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import AmendedOutcome
-from reviewer_app.services.signing.rules import CaseSigning, amendment_reason_rule
+from reviewer_app.services.signing.rules import (
+    CaseSigning,
+    amendment_reason_problem,
+    amendment_reason_rule,
+)
 
 AmendWork = Callable[[str], AmendedOutcome]
 MAX_REASON_LENGTH = 2000
@@ -58,7 +62,10 @@ class AmendDialog(BusyDialog):
                 f"Version {version} and its signed summary stay exactly as they are, and remain "
                 f"available. Version {new} opens with the same answers for you to correct. It "
                 f"must be signed again; its summary will say it supersedes version {version}, "
-                "give your reason and list what changed.",
+                "give your reason and list what changed (answers it no longer asks are listed "
+                "as withdrawn). A full review that recorded an escalation trigger, an "
+                "escalation or an immediate safety concern cannot be amended into another "
+                "outcome (records missing, handed back, outside this method).",
                 self,
             )
         )
@@ -116,10 +123,14 @@ class AmendDialog(BusyDialog):
         elif length < self.min_length:
             needed = self.min_length - length
             self.counter.setText(f"At least {self.min_length} characters: {needed} more needed.")
+        elif amendment_reason_problem(self.reason_text) is not None:
+            self.counter.setText("Say what is corrected and why: not one repeated character.")
         else:
             self.counter.setText("✓ Reason given.")
         self.amend_button.setEnabled(
-            self.min_length <= length <= MAX_REASON_LENGTH and not self.busy
+            self.min_length <= length <= MAX_REASON_LENGTH
+            and amendment_reason_problem(self.reason_text) is None
+            and not self.busy
         )
 
     def set_busy(self, busy: bool) -> None:
@@ -130,7 +141,10 @@ class AmendDialog(BusyDialog):
         if self.busy:
             return
         if not self.amend_button.isEnabled():
-            self.message.show_problem(amendment_reason_rule(self.min_length))
+            problem = amendment_reason_problem(self.reason_text)
+            if len(self.reason_text) < self.min_length or problem is None:
+                problem = amendment_reason_rule(self.min_length)
+            self.message.show_problem(problem)
             self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         reason = self.reason_text

@@ -44,6 +44,7 @@ from reviewer_app.gui.signing.common import (
     primary_button,
     section,
 )
+from reviewer_app.gui.signing.redaction_preview import RedactionPreview
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import SignedOutcome, SignPreparation
 
@@ -144,6 +145,8 @@ class SignDialog(SigningDialog):
             layout.addWidget(self._warnings(page))
         else:
             layout.addWidget(paragraph("There are no warnings to acknowledge.", page))
+        self.redaction_preview = RedactionPreview(prep.redactions, page)
+        layout.addWidget(self.redaction_preview)
         what_happens = (
             "Signing locks this version: it can then only be corrected by an amendment. The "
             "signed PDF summary (and its taskforce copy) is stored and is what every print or "
@@ -152,7 +155,7 @@ class SignDialog(SigningDialog):
         if prep.co_reviewer_name:
             what_happens += (
                 f" This is a joint review: {prep.co_reviewer_name} co-signs afterwards "
-                "(Case ▸ Co-sign…)."
+                "(Case ▸ Co-sign…); until then the case is awaiting co-signature."
             )
         layout.addWidget(paragraph(what_happens, page))
         self.passphrase = self.add_passphrase(
@@ -198,7 +201,9 @@ class SignDialog(SigningDialog):
             paragraph(
                 f"Read {'the warning' if count == 1 else f'each of the {count} warnings'} and "
                 "tick it to confirm you have considered it. A warning does not stop signing, "
-                "but it is recorded that you acknowledged it.",
+                "but what you acknowledge is sealed into what you sign: each warning's code "
+                "and text go into the signed record, the audit trail and the box “Warnings "
+                "acknowledged at sign-off” on both PDFs.",
                 box,
             )
         )

@@ -23,8 +23,8 @@ from reviewer_app.services.returns.format import Outcome, ReturnItem
 from reviewer_app.services.signing.canonical import (
     ANSWERED,
     CONTENT_FORMAT,
-    CONTENT_FORMAT_VERSION,
-    UNANSWERED,
+    READABLE_FORMAT_VERSIONS,
+    answer_states,
     canonical_bytes,
 )
 from reviewer_app.services.signing.pades_verify import verify_pdf
@@ -90,7 +90,15 @@ def _disagreement(
         review, said_definition = doc["review"], doc["definition"]
         checks = [
             (doc["format"] == CONTENT_FORMAT, "is not review content"),
-            (doc["format_version"] == CONTENT_FORMAT_VERSION, "has an unknown format version"),
+            (
+                doc["format_version"] in READABLE_FORMAT_VERSIONS
+                and type(doc["format_version"]) is int,
+                "has an unknown format version",
+            ),
+            (
+                doc["format_version"] == 1 or isinstance(doc.get("acknowledged_warnings"), list),
+                "does not list the warnings acknowledged at sign-off",
+            ),
             (doc["case"]["case_ref"] == item.case_ref, "is for another case"),
             (review["version"] == item.version, "states another version"),
             (review["outcome"] == canonical_outcome(item.outcome), "states another outcome"),
@@ -119,11 +127,12 @@ def _validate_answers(
     item: ReturnItem, doc: dict[str, Any], definition: ReviewDefinition, case: Case | None
 ) -> None:
     answers: dict[str, Any] = {}
+    states = answer_states(doc["format_version"])  # v1: answered, unanswered; v2: + not asked
     for question_id, said in doc["answers"].items():
         state = said.get("state") if isinstance(said, dict) else None
         if state == ANSWERED and "value" in said:
             answers[question_id] = said["value"]
-        elif state != UNANSWERED:
+        elif state == ANSWERED or state not in states:
             raise _invalid(item, "has an answer in no known state")
     missing = {q.id for _, q in definition.top_questions()} - set(doc["answers"])
     if missing:

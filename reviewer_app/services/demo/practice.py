@@ -147,6 +147,7 @@ def build_practice_study(
     returned (no joint cases, outcomes, amendments or laggards); ``return_reviews=False``
     leaves every signed review on the laptops, not yet returned.
     """
+    from reviewer_app.services.demo.practice_actions import add_practice_actions
     from reviewer_app.services.demo.synthetic import synthetic_cases
     from reviewer_app.services.study import Study
 
@@ -164,6 +165,7 @@ def build_practice_study(
             layout.study, PRACTICE_STUDY_PASSPHRASE, name=PRACTICE_STUDY_NAME, kdf=kdf
         ) as study:
             _intake(study, cohort, panel)
+            add_practice_actions(study)
             progress(1, steps, "Creating each reviewer's workspace and identity")
             for reviewer in panel:
                 sessions[reviewer.reviewer_ref] = _enrolled_workspace(study, layout, reviewer, kdf)

@@ -19,7 +19,21 @@ from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.validation import validate
 from reviewer_app.services.demo import sample_texts as txt
-from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.demo.sample_answers import (
+    complete_answers,
+    records_missing_answers,
+    told_at,
+)
+
+__all__ = [
+    "AMENDMENT_REASON",
+    "amended_answers",
+    "escalating_answers",
+    "first_answers",
+    "records_missing_answers",
+    "second_answers",
+    "told_at",
+]
 
 Answers = dict[str, Any]
 

@@ -21,7 +21,6 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Final
 
 from reviewer_app.domain.case import Case
@@ -31,7 +30,11 @@ from reviewer_app.domain.panel import Profession, Reviewer, Sector
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.values import JsonValue
 from reviewer_app.progress import Progress
-from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.demo.sample_answers import (
+    complete_answers,
+    records_missing_answers,
+    told_at,
+)
 from reviewer_app.services.review.service import OpenReview, ReviewService
 from reviewer_app.services.signing.signoff import SigningSession, SignoffService
 from reviewer_app.services.workspace import Workspace
@@ -245,11 +248,7 @@ class _Filler:
 
     def records_missing(self, case_ref: str, seed: int) -> None:
         opened = self.open(case_ref)
-        screening = {
-            qid: value
-            for qid, value in self.answers(opened, seed).items()
-            if qid.startswith("screening.")
-        }
+        screening = records_missing_answers(opened.definition, self.answers(opened, seed))
         self.reviews.save(opened.review_id, screening, self.actor)
         self.reviews.set_outcome(
             opened.review_id, ReviewStatus.RECORDS_MISSING, RECORDS_MISSING_REASON, self.actor
@@ -261,9 +260,11 @@ class _Filler:
         opened = self.open(case_ref)
         answers = _escalating_answers(opened.definition, opened.case, seed)
         self.reviews.save(opened.review_id, answers, self.actor)
-        told_on = opened.case.date_of_death + timedelta(days=9)
         self.reviews.record_immediate_concern(
-            opened.review_id, IMMEDIATE_CONCERN_TOLD, told_on, self.actor
+            opened.review_id,
+            IMMEDIATE_CONCERN_TOLD,
+            told_at(opened.definition, opened.case),
+            self.actor,
         )
         self.sign(opened.review_id)
 

@@ -14,7 +14,7 @@ them is filled generically until validation reports nothing missing.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from reviewer_app.domain.case import Case
@@ -23,29 +23,72 @@ from reviewer_app.domain.definition import (
     GroupQuestion,
     ReviewDefinition,
     Section,
+    SectionKind,
 )
+from reviewer_app.domain.review_timing import uk_wall_clock
 from reviewer_app.domain.triggers import escalation_triggers
 from reviewer_app.domain.validation import validate
 from reviewer_app.services.demo import sample_texts as txt
 
-__all__ = ["complete_answers"]
+__all__ = ["complete_answers", "records_missing_answers", "told_at"]
 
 Answers = dict[str, Any]
 _PROFILES = ("good", "adequate", "poor")
 _OPTIONAL_PHASES = {"procedure": 0.2, "perioperative": 0.15, "before_admission": 0.7}
 _MAX_REPAIRS = 6
+_DOC_REASON_SEVERITIES = {"moderate", "prolonged_psychological", "severe", "death"}
 
 
-def complete_answers(definition: ReviewDefinition, case: Case, rng: random.Random) -> Answers:
-    """A full review of ``case`` that validation accepts (see the module docstring)."""
-    filler = _Filler(definition, case, rng)
+def complete_answers(
+    definition: ReviewDefinition,
+    case: Case,
+    rng: random.Random,
+    *,
+    told_at: datetime | None = None,
+) -> Answers:
+    """A full review of ``case`` that validation accepts (see the module docstring).
+
+    ``told_at`` (UK local time, default: now) is when an immediate safety concern, if the
+    sample has one, was telephoned through: it must not be before the review began.
+    """
+    filler = _Filler(definition, case, rng, told_at)
     filler.fill()
     return filler.answers
 
 
+def records_missing_answers(definition: ReviewDefinition, answers: Answers) -> Answers:
+    """The screening of ``answers`` and the records section naming what was missing (the
+    acute notes), as the outcome "records missing" needs: nothing else is answered."""
+    kept = {qid: value for qid, value in answers.items() if qid.startswith("screening.")}
+    if definition.find("records.missing") is not None:
+        kept["records.reviewed"] = ["gp"]
+        kept["records.missing"] = ["acute"]
+    return kept
+
+
+def told_at(definition: ReviewDefinition, case: Case) -> datetime:
+    """When a sample immediate concern was telephoned through, as the form asks for it.
+
+    A date and a time (definition v2): now, since a review cannot have told anyone before it
+    began; a date only (v1): nine days after the death, as the demo always had it.
+    """
+    for section in definition.sections_of_kind(SectionKind.IMMEDIATE_SAFETY):
+        if any(q.type == "datetime" for q in section.questions):
+            return datetime.now(UTC)
+    return datetime.combine(case.date_of_death + timedelta(days=9), time(12, 0))
+
+
 class _Filler:
-    def __init__(self, definition: ReviewDefinition, case: Case, rng: random.Random) -> None:
+    def __init__(
+        self,
+        definition: ReviewDefinition,
+        case: Case,
+        rng: random.Random,
+        told_at: datetime | None = None,
+    ) -> None:
         self.definition = definition
+        # When an immediate concern was telephoned through (UK time): after the review began.
+        self.told_at = f"{told_at or uk_wall_clock(datetime.now(UTC)):%Y-%m-%dT%H:%M}"
         self.case = case
         self.rng = rng
         self.answers: Answers = {}
@@ -207,6 +250,8 @@ class _Filler:
         count = self.rng.randint(*counts)
         if self.profile == "good" and not self.chance(0.2):
             count = 0
+        if not count and self._theme_issue():
+            count = 1  # a theme issue is a problem in care: "no problems" would contradict it
         self.put("problems.any", "yes" if count else "no")
         if group is None or not count:
             return
@@ -226,16 +271,24 @@ class _Filler:
                 )
             item["problems.item.harm"] = harm
             if harm != "no":
-                severities = ["low", "moderate", "severe", "death"]
-                item["problems.item.severity"] = self.rng.choices(severities, (30, 40, 20, 10))[0]
+                item["problems.item.severity"] = self._severity(group)
             item["problems.item.comment"] = txt.PROBLEM.get(ptype, txt.PROBLEM["other"])
             items.append({"id": f"p{n + 1}", "answers": _known(group, item)})
         self.answers[group.id] = items
 
+    def _severity(self, group: GroupQuestion) -> str:
+        offered = {o.value for o in _options(group, "problems.item.severity")}
+        weights = {"low": 30, "moderate": 40, "prolonged_psychological": 4, "severe": 20}
+        weights["death"] = 10
+        choices = [v for v in weights if v in offered]
+        return self.rng.choices(choices, [weights[v] for v in choices])[0]
+
     def _phase_option(self, group: GroupQuestion, question_id: str) -> str:
+        """A phase that was scored: a problem is never placed in a phase marked n/a."""
         values = [o.value for o in _options(group, question_id)]
         preferred = [v for v in values if v in self.scored_phases and v != "overall"]
-        return str(self.rng.choice(preferred or values))
+        scored = [v for v in values if v in self.scored_phases]
+        return str(self.rng.choice(preferred or scored or values))
 
     def _first_setting(self, group: GroupQuestion, question_id: str) -> str:
         values = [o.value for o in _options(group, question_id)]
@@ -250,12 +303,31 @@ class _Filler:
         rcp = self.rng.randint(low, high)
         if rcp <= 3 and not harmed:
             rcp = 4  # "more likely than not" without a harmful problem would only warn
+        if rcp <= 2 and self._worst_severity() == "low":
+            rcp = 3  # definitely or strongly avoidable with only low harm would contradict
+        if rcp >= 5 and self._problem_caused_death():
+            rcp = 4  # a death caused by a problem in care is not "slight or no evidence"
         scale = "hogan" if self.chance(0.2) else "rcp"
         self.put(
             "avoidability.grade", {"scale": scale, "grade": rcp if scale == "rcp" else 7 - rcp}
         )
         key = "avoidable" if rcp <= 3 else "possible" if rcp <= 5 else "unavoidable"
         self.put("avoidability.comment", txt.AVOIDABILITY[key])
+
+    def _theme_issue(self) -> bool:
+        return any(
+            self.answers.get(q.id) == "yes"
+            for section in self.definition.themes
+            for q in section.questions
+            if q.type == "yes_no" and q.id.endswith(".issue")
+        )
+
+    def _problem_caused_death(self) -> bool:
+        return any(
+            item["answers"].get("problems.item.harm") == "yes"
+            and item["answers"].get("problems.item.severity") == "death"
+            for item in self.answers.get("problems.items", [])
+        )
 
     def _relatives(self) -> None:
         if not self.chance(0.75):
@@ -280,7 +352,8 @@ class _Filler:
         )
 
     def _second_review(self) -> None:
-        if self.chance(0.1 if self.profile != "poor" else 0.3):
+        family = self.answers.get("screening.concerns_family") == "yes"
+        if family or self.chance(0.1 if self.profile != "poor" else 0.3):
             self.put("second_review.requested", "yes")
             self.put("second_review.reason", txt.pick(self.rng, txt.SECOND_REVIEW_REASON))
         elif self.chance(0.5):
@@ -293,6 +366,8 @@ class _Filler:
                 "immediate.who_told", "Patient-safety team duty manager, Synthetic Acute Trust"
             )
             self.put("immediate.date_told", self.day_after_death(7, 30))
+            if self.has("immediate.told_at"):
+                self.answers["immediate.told_at"] = self.told_at
         else:
             self.put("immediate.concern", "no")
 
@@ -303,7 +378,7 @@ class _Filler:
         if not fired:
             return
         group = self._group("escalation.items")
-        if group is None or self.chance(0.25):
+        if group is None or (self._may_not_escalate(fired) and self.chance(0.25)):
             self.put("escalation.decision", "not_escalating")
             self.put("escalation.not_escalating_reason", txt.pick(self.rng, txt.NOT_ESCALATING))
             return
@@ -312,36 +387,83 @@ class _Filler:
             {"id": "e1", "answers": _known(group, self._escalation_item(group, fired))}
         ]
 
+    def _may_not_escalate(self, fired: set[str]) -> bool:
+        """Not escalating is coherent only without an avoidable death or safeguarding concern
+        (the definition makes those an error unless already under investigation)."""
+        if self.has("escalation.item.triggers"):
+            return True  # definition v1: the decision was free
+        return not fired & {"avoidability", "safeguarding", "immediate_safety"}
+
+    def _destinations(self, group: GroupQuestion, fired: set[str]) -> list[str]:
+        """What the triggers require (v2: ``destinations`` of each trigger), then extras."""
+        needed = [
+            d
+            for spec in self.definition.escalation_triggers
+            if spec.id in fired
+            for d in spec.destinations
+        ]
+        if not self.has("escalation.item.triggers"):
+            ld = self.answers.get("screening.learning_disability") == "yes"
+            if ld or self.answers.get("screening.autism") == "yes":
+                needed.append("leder")
+        chosen = ["provider_patient_safety", *needed]
+        if self.chance(0.3):
+            chosen.append("medical_director")
+        options = [o.value for o in _options(group, "escalation.item.destination")]
+        return [o for o in options if o in chosen]
+
     def _escalation_item(self, group: GroupQuestion, fired: set[str]) -> Answers:
         trigger_options = [o.value for o in _options(group, "escalation.item.triggers")]
         triggers = [t for t in trigger_options if t in fired] or trigger_options[-1:]
         harm = self._worst_harm()
+        severe = self._worst_severity() in {
+            "moderate",
+            "prolonged_psychological",
+            "severe",
+            "death",
+        }
         duty = self.rng.choices(["yes", "no", "unsure"], (60, 25, 15))[0]
         item: Answers = {
+            # definition v1 asked these again; v2 takes them from the review (_known drops them)
             "escalation.item.triggers": triggers,
-            "escalation.item.destination": ["provider_patient_safety"]
-            + (["medical_director"] if self.chance(0.3) else []),
+            "escalation.item.harm": harm,
+            "escalation.item.avoidability": self.answers.get("avoidability.grade"),
+            "escalation.item.scores": self._scores_text(),
+            "escalation.item.date_sent": self.day_after_death(20, 40),
+            "escalation.item.external_reference": f"PSE-{self.rng.randint(100000, 999999)}",
+            "escalation.item.status": self.rng.choice(["sent", "acknowledged", "investigating"]),
+            # what only the reviewer knows
+            "escalation.item.destination": self._destinations(group, fired),
             "escalation.item.organisations": txt.ORGANISATIONS[0],
             "escalation.item.lead_organisation": txt.ORGANISATIONS[0],
             "escalation.item.phase": self._phase_option(group, "escalation.item.phase"),
             "escalation.item.care_date": self.day_in_stay(),
             "escalation.item.description": txt.pick(self.rng, txt.ESCALATION_DESCRIPTION),
-            "escalation.item.harm": harm,
-            "escalation.item.avoidability": self.answers.get("avoidability.grade"),
-            "escalation.item.scores": self._scores_text(),
             "escalation.item.family_aware": self.rng.choice(["yes", "no", "unknown"]),
             "escalation.item.duty_of_candour": duty,
-            "escalation.item.date_sent": self.day_after_death(20, 40),
-            "escalation.item.external_reference": f"PSE-{self.rng.randint(100000, 999999)}",
-            "escalation.item.status": self.rng.choice(["sent", "acknowledged", "investigating"]),
         }
         if harm != "no":
             item["escalation.item.harm_severity"] = self.rng.choice(["moderate", "severe"])
         if duty in {"yes", "unsure"}:
             item["escalation.item.duty_of_candour_provider"] = txt.ORGANISATIONS[0]
+        if duty == "yes" and self.chance(0.5):
+            item["escalation.item.duty_of_candour_notified_date"] = self.day_after_death(10, 20)
+            item["escalation.item.duty_of_candour_notified_by"] = txt.DOC_NOTIFIED_BY
+        if duty == "no" and severe:
+            item["escalation.item.duty_of_candour_no_reason"] = txt.DOC_NO_REASON
         if item["escalation.item.avoidability"] is None:
             del item["escalation.item.avoidability"]
         return item
+
+    def _worst_severity(self) -> str | None:
+        order = ["no_harm", "low", "moderate", "prolonged_psychological", "severe", "death"]
+        found = [
+            s
+            for i in self.answers.get("problems.items", [])
+            if i["answers"].get("problems.item.harm") in {"yes", "probably"}
+            and (s := i["answers"].get("problems.item.severity")) in order
+        ]
+        return max(found, key=order.index) if found else None
 
     def _worst_harm(self) -> str:
         harms = {

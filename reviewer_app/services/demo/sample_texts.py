@@ -102,6 +102,10 @@ ESCALATION_DESCRIPTION = (
     "Omitted anticoagulant doses over two days without a documented reason, followed by a "
     "pulmonary embolism.",
 )
+DOC_NOTIFIED_BY = "Head of patient safety, Synthetic Acute Trust"
+DOC_NO_REASON = (
+    "The trust had already met Duty of Candour through its complaint response to the family."
+)
 ORGANISATIONS = ("Synthetic Acute Trust", "Synthetic Community Trust", "Synthetic GP practice")
 SECOND_REVIEW_REASON = (
     "The judgement on avoidability is finely balanced and a second opinion would help.",

@@ -47,6 +47,7 @@ from pydantic import (
     model_validator,
 )
 
+from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import InvalidInputError, NewerVersionError
@@ -108,6 +109,11 @@ class PackCase(BaseModel):
 class PackContent(BaseModel):
     """What the study authority signs. Field names are the JSON names.
 
+    ``avoidability_scale`` is the study's avoidability scale (every reviewer grades on it);
+    ``None`` in a pack made before studies fixed their scale, which then reads as it always
+    did (the definition's default scale). Left out of the JSON when ``None``, so such a pack
+    is byte-for-byte what earlier versions wrote, and its digest is unchanged.
+
     ``collection_cert_pem`` (format version 2) is the study's collection certificate, to
     which the reviewer encrypts returned reviews. A pack that carries it is version 2; one
     without it is version 1 and its JSON leaves the field out, so it is byte-for-byte what
@@ -135,6 +141,7 @@ class PackContent(BaseModel):
     cases: list[PackCase] = Field(max_length=MAX_PACK_CASES)
     withdrawn_case_refs: list[str] = Field(default=[], max_length=MAX_PACK_CASES)
     collection_cert_pem: str | None = None
+    avoidability_scale: AvoidabilityScale | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -148,8 +155,10 @@ class PackContent(BaseModel):
     @model_serializer(mode="wrap")
     def _omit_missing_collection(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
-        if isinstance(data, dict) and data.get("collection_cert_pem") is None:
-            data.pop("collection_cert_pem", None)
+        if isinstance(data, dict):
+            for optional in ("collection_cert_pem", "avoidability_scale"):
+                if data.get(optional) is None:
+                    data.pop(optional, None)
         return data
 
     @field_validator("created_at")

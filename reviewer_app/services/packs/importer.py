@@ -13,7 +13,10 @@ adds the workspace's rules and applies the pack in ONE transaction:
 - cases reallocated away are withdrawn: kept read-only when opened, removed otherwise;
 - reviews and answers are never touched;
 - each case's review mode is stored with it: the pack's mode, or the case's own when the
-  coordinator set it per case (a joint case names its co-reviewer).
+  coordinator set it per case (a joint case names its co-reviewer);
+- the study's avoidability scale, when the pack carries it, is stored (a later pack's
+  replaces an earlier one's); a pack that carries none (made before studies fixed their
+  scale) leaves the workspace as it was.
 
 Finding the certificate to decrypt with: the reviewer's certificate travels inside the
 pack, so before the first pack the workspace holds only the key. ``_certificate_in`` decrypts
@@ -36,6 +39,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import UserError
@@ -64,6 +68,7 @@ from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.assignments import Assignment, AssignmentStore, HeldCase
 from reviewer_app.storage.workspace.identity_store import IdentityStore
 from reviewer_app.storage.workspace.returns import ReturnStore
+from reviewer_app.storage.workspace.study_settings import StudySettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +111,7 @@ class ImportReport:
     root_pinned: bool = False
     certificate_stored: bool = False
     collection_cert_stored: bool = False  # the study's certificate for returns, new or renewed
+    scale_stored: AvoidabilityScale | None = None  # the study's avoidability scale, new or changed
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)
@@ -126,6 +132,7 @@ class ImportReport:
             or self.root_pinned
             or self.certificate_stored
             or self.collection_cert_stored
+            or self.scale_stored is not None
         )
 
     def summary_lines(self) -> list[str]:
@@ -144,6 +151,10 @@ class ImportReport:
                 lines.append(f"  {len(refs)} {label}: {', '.join(refs)}")
         if self.collection_cert_stored:
             lines.append("  the study's certificate for returning reviews was stored")
+        if self.scale_stored is not None:
+            lines.append(
+                f"  avoidability is graded on the study's scale: {self.scale_stored.label}"
+            )
         lines.append(f"  {self.unchanged} unchanged")
         return lines
 
@@ -395,6 +406,10 @@ def _apply(
             report.collection_cert_stored = ReturnStore(db).pin_collection_cert(
                 certificate_pem(collection), fingerprint(collection), content.sequence
             )
+        if content.avoidability_scale is not None and StudySettingsStore(db).set_avoidability_scale(
+            content.avoidability_scale, content.sequence
+        ):
+            report.scale_stored = content.avoidability_scale
         _apply_cases(workspace, opened, report)
         store.store_definition(
             content.definition_id, content.definition_version, content.definition

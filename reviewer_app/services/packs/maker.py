@@ -20,6 +20,8 @@ from typing import Any
 from cryptography import x509
 
 from reviewer_app.atomic_file import atomic_write_bytes
+from reviewer_app.domain.avoidability import AvoidabilityScale
+from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition, default_definition
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import UserError
@@ -34,15 +36,18 @@ from reviewer_app.services.allocation.study_allocation import (
 from reviewer_app.services.packs.format import MAX_PACK_CASES, PackCase, PackContent, build_pack
 from reviewer_app.services.study import Authority, Study
 from reviewer_app.services.trust import authority
+from reviewer_app.storage.study import info as study_info
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.enrolments import Enrolment, EnrolmentStore
 from reviewer_app.storage.study.info import StudyInfo, set_shared_folder
 from reviewer_app.storage.study.packs import IssuedPack, PackLedger
 from reviewer_app.storage.study.panel import PanelStore
+from reviewer_app.storage.study.second_stage import SecondStageStore
 
 log = logging.getLogger(__name__)
 
 PACK_SUFFIX = ".p7m"
+SECOND_STAGE = "second"
 
 
 def _utc_now() -> dt.datetime:
@@ -119,7 +124,9 @@ def cases_by_reviewer(
     """Independent: both reviewers hold the case. Joint: the first, naming the second.
 
     Each case follows its own mode when the coordinator overrode it (``set_case_mode``);
-    a case whose mode differs from the study's carries that mode in the pack.
+    a case whose mode differs from the study's carries that mode in the pack. A case given
+    to a second-stage reviewer (``reconciliation.second_stage``) is in their pack too,
+    reviewed alone and marked as second stage.
     """
     by_ref = {c.case_ref: c for c in CohortStore(study.db).cases()}
     panel = {r.reviewer_ref: r for r in PanelStore(study.db).all()}
@@ -141,7 +148,34 @@ def cases_by_reviewer(
                     review_mode=marked,
                 )
             )
+    _add_second_stage(study, held, by_ref, study_mode)
     return held
+
+
+def second_stage_pack_case(case: Case, study_mode: ReviewMode) -> PackCase:
+    """A second-stage case: reviewed alone (independent), marked as second stage.
+
+    The mark is ``PackCase.stage = "second"`` where the pack format has that field (an
+    addition the pack format needs, left out of the JSON when unset, as ``review_mode`` is);
+    until it does, the case travels as an ordinary independent case.
+    """
+    marked = None if study_mode is ReviewMode.INDEPENDENT else ReviewMode.INDEPENDENT
+    fields: dict[str, Any] = {"case": case, "review_mode": marked}
+    if "stage" in PackCase.model_fields:
+        fields["stage"] = SECOND_STAGE
+    return PackCase(**fields)
+
+
+def _add_second_stage(
+    study: Study, held: dict[str, list[PackCase]], by_ref: dict[str, Case], mode: ReviewMode
+) -> None:
+    """Each case given to a second-stage reviewer goes in that reviewer's pack too."""
+    for case_ref, row in sorted(SecondStageStore(study.db).current().items()):
+        case = by_ref.get(case_ref)
+        mine = held.setdefault(row.reviewer_ref, [])
+        if case is None or any(pc.case.case_ref == case_ref for pc in mine):
+            continue
+        mine.append(second_stage_pack_case(case, mode))
 
 
 def _ensure_pack_folder(out: Path) -> None:
@@ -184,6 +218,7 @@ class _Making:
     definition_doc: dict[str, Any]
     now: Callable[[], dt.datetime]
     collection_cert_pem: str
+    avoidability_scale: AvoidabilityScale = AvoidabilityScale.RCP
 
     def content(
         self, ledger: PackLedger, enrolment: Enrolment, cases: list[PackCase], withdrawn: list[str]
@@ -208,6 +243,7 @@ class _Making:
             cases=sorted(cases, key=lambda pc: pc.case.case_ref),
             withdrawn_case_refs=withdrawn,
             collection_cert_pem=self.collection_cert_pem,
+            avoidability_scale=self.avoidability_scale,
         )
         return content, cert
 
@@ -284,10 +320,10 @@ def make_packs(
     """One pack per enrolled reviewer with allocated cases (or cases to withdraw).
 
     A reviewer whose pack would say exactly what their last pack said (same cases and
-    case details, withdrawals, modes, certificate, review definition and the study's
-    collection certificate) gets no new pack: the report says so instead. A reviewer whose
-    certificate is revoked gets none until re-enrolled. ``out`` is remembered as the study's
-    shared folder (where ``collect`` looks for returns by default).
+    case details, withdrawals, modes, certificate, review definition, the study's
+    collection certificate and avoidability scale) gets no new pack: the report says so
+    instead. A reviewer whose certificate is revoked gets none until re-enrolled. ``out`` is
+    remembered as the study's shared folder (where ``collect`` looks for returns by default).
     """
     stored = check_allocation_current(study)
     study_mode = study.review_mode
@@ -310,6 +346,7 @@ def make_packs(
         definition.model_dump(mode="json", by_alias=True),
         now,
         authority.certificate_pem(study.collection_certificate()),
+        study_info.avoidability_scale(study.db),
     )
     todo = _packs_to_make(study, making, held, enrolled, report)
     set_shared_folder(study.db, str(out.resolve()))

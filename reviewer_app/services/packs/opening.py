@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import ValidationError
 
@@ -88,7 +89,10 @@ def _root_inside(header: PackHeader) -> x509.Certificate | None:
         root = load_certificate(header.study_root_cert_pem)
     except InvalidInputError:
         return None
-    return root if is_study_root(root) else None
+    try:
+        return root if is_study_root(root) else None
+    except UnsupportedAlgorithm:  # a key type no library knows: not a root of ours
+        return None
 
 
 def _verified(

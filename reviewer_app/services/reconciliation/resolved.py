@@ -3,7 +3,9 @@
 The report, the exports and the coordinator's window never merge two reviews themselves: they
 read :func:`resolved_cases`, which says, for every collected case, which answer each figure
 uses and where it came from (a single review, a joint review, the pair's common value, a
-recorded consensus, or the documented default rule for an unreconciled discordance).
+recorded consensus, the documented default rule for an unreconciled discordance, or both
+reviews combined). The rules are in ``merge.py`` and ``value_rules.py``; the model in
+``case_model.py`` (re-exported here).
 
 ``answers`` has the shape of a canonical content's ``answers``: question id ->
 ``{"state": "answered", "value": ...}`` or another state (``unanswered``, and from
@@ -13,43 +15,36 @@ in force), untouched, for the agreement statistics.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any
-
+from reviewer_app.services.reconciliation.case_model import ResolvedCase, ValueSource
+from reviewer_app.services.reconciliation.merge import resolve_case
+from reviewer_app.services.reconciliation.study_reviews import StudyReviews, read_reviews
 from reviewer_app.services.study import Study
 
-
-class ValueSource(Enum):
-    """Where the value a figure uses came from."""
-
-    SINGLE = "single"  # the only review of the case (single review or one of a pair so far)
-    JOINT = "joint"  # one review written by the pair together
-    AGREED = "agreed"  # both independent reviews gave the same value
-    CONSENSUS = "consensus"  # a recorded consensus
-    RULE = "rule"  # unreconciled discordance: the documented default rule chose
+__all__ = ["ResolvedCase", "ValueSource", "resolve_from", "resolved_cases"]
 
 
-@dataclass(frozen=True)
-class ResolvedCase:
-    """One case as the report counts it."""
-
-    case_ref: str
-    outcome: str  # full_review, records_missing, handed_back, outside_method
-    definition_id: str
-    definition_version: str
-    answers: Mapping[str, Mapping[str, Any]]
-    sources: Mapping[str, ValueSource]  # question id -> where its value came from
-    reviews: tuple[Mapping[str, Any], ...]  # each reviewer's canonical content in force
-    reviewer_refs: tuple[str, ...]
-    unreconciled: frozenset[str] = field(default_factory=frozenset)  # question ids
-
-    @property
-    def double_reviewed(self) -> bool:
-        return len(self.reviews) >= 2
+def resolve_from(reviews: StudyReviews) -> list[ResolvedCase]:
+    """Every case with at least one review in force (second-stage reviews alone do not make
+    a case), sorted by case reference."""
+    found: list[ResolvedCase] = []
+    for case_ref in sorted(reviews.primary):
+        primary = reviews.primary[case_ref]
+        if not primary:
+            continue
+        found.append(
+            resolve_case(
+                case_ref,
+                reviews.definition_of(primary[0]),
+                primary,
+                mode=reviews.modes.get(case_ref),
+                pair=reviews.pairs.get(case_ref),
+                consensus=reviews.consensus.get(case_ref, {}),
+                second_stage=reviews.second_stage_reviews.get(case_ref, ()),
+            )
+        )
+    return found
 
 
 def resolved_cases(study: Study) -> list[ResolvedCase]:
     """Every case with at least one review in force, sorted by case reference."""
-    raise NotImplementedError("reconciliation is being built in this round (issue 13)")
+    return resolve_from(read_reviews(study))

@@ -58,19 +58,11 @@ A share whose count or denominator is suppressed is suppressed with the same mar
 
 Across tables
 -------------
-:func:`suppress_linked` suppresses tables that share a margin (the same row totals, or the same
-column totals; hence the same grand total) so that each shared total has the same state in
-every table: a total suppressed in one is suppressed in all, and each table is then audited on
-its own. Limits: it guarantees that no table publishes a shared total another one hides, and
-that each table alone passes the audit; it does **not** solve the tables' equations jointly. A
-shared total that table A can only move together with the grand total and table B only against
-another row total is pinned by reading both, and so may be cells behind it: on random pairs of
-small tables (1-3 rows, counts 0-20) the tests' brute-force reader pins something in about 2%
-of pairs (``test_suppression.py`` keeps one such pair). Two tables sharing one margin do form a
-single circulation (A's columns -> rows -> B's columns), so an exact joint audit is possible
-for a pair; it is not built. Nor does this know of tables that share cells rather than a
-margin, or of one table being a sub-table of another. Until then, tables built from the same
-counts need checking by hand, or one table instead of two.
+Tables of one report that share a margin (the same row totals, or the same column totals, and
+so the same grand total) are suppressed **jointly** by
+:func:`~reviewer_app.services.report.linked_suppression.suppress_linked`; see that module.
+:func:`suppress` takes ``known`` positions for a total a reader knows from elsewhere: such an
+entry is never chosen to protect another, so the protection holds with it published.
 """
 
 from __future__ import annotations
@@ -163,17 +155,48 @@ def suppress(
     *,
     threshold: int = THRESHOLD,
     forced: Iterable[Position] = (),
+    known: Iterable[Position] = (),
 ) -> SuppressedTable:
     """Suppress ``table`` (its body: totals are added here) for publication.
 
     ``forced`` are augmented positions to suppress whatever their count (zeros excepted:
     used by :func:`suppress_linked` for shared totals); ``threshold`` is the first count
-    shown (5).
+    shown (5). ``known`` are positions a reader knows from elsewhere (a total every row
+    shares, a margin published in a linked table): they are never chosen for secondary
+    suppression and never used to protect another entry, so every suppressed entry that is
+    not known can still take another value with every known entry held at its true value.
+    A known position that is itself suppressed (forced) is left to the caller to protect
+    (:func:`suppress_linked` does, jointly). A known count of 1 to 4 is not known (it is
+    shown as "<5" wherever it is published) and is treated like any other.
     """
+    net, withheld = _run(table, threshold, forced, known, ())
+    return _render(net.counts, net, withheld)
+
+
+def _run(  # noqa: PLR0917
+    table: Sequence[Sequence[int]],
+    threshold: int,
+    forced: Iterable[Position],
+    known: Iterable[Position],
+    fixed: Iterable[Position],
+    virtual: Sequence[tuple[Node, Node]] | None = None,
+) -> tuple[_Network, bool]:
+    """The suppression of one table; ``fixed`` are always known (a linked margin).
+
+    ``virtual`` (linked tables only) are the margin moves the other tables allow; an entry
+    that cannot be protected is then left in ``net.unresolved`` for the caller, instead of
+    withholding the table."""
     if threshold < 2:
         raise ValueError("the threshold must be at least 2")
     counts = augment(table)
     net = _Network(counts, threshold)
+    for position in known:
+        net.check_position(position)
+        if not 1 <= net.value(position) < threshold:
+            net.fixed.add(position)
+    for position in fixed:
+        net.check_position(position)
+        net.fixed.add(position)
     for position in net.positions:
         value = net.value(position)
         if 1 <= value < threshold:
@@ -181,18 +204,29 @@ def suppress(
     for position in sorted(set(forced)):
         net.check_position(position)
         if net.value(position) and position not in net.suppressed:
-            net.add(position, "secondary", "suppressed in a linked table sharing this total")
+            net.add(position, "secondary", "so that the linked tables cannot be read together")
 
+    if virtual is not None:
+        net.virtual = list(virtual)
     withheld = False
     while True:
         _apply_line_rule(net)
-        pinned = next((p for p in net.order(net.suppressed) if not net.changeable(p)), None)
+        pinned = next(
+            (
+                p
+                for p in net.order(net.suppressed)
+                if p not in net.fixed and p not in net.unresolved and not net.changeable(p)
+            ),
+            None,
+        )
         if pinned is None:
             break
         if not _repair(net, pinned):
-            withheld = True
-            break
-    return _render(counts, net, withheld)
+            if virtual is None:
+                withheld = True
+                break
+            net.unresolved.add(pinned)
+    return net, withheld
 
 
 def pinned_entries(result: SuppressedTable) -> list[Position]:
@@ -204,40 +238,6 @@ def pinned_entries(result: SuppressedTable) -> list[Position]:
     for entry in result.suppressions:
         net.add(entry.position, entry.kind, entry.reason)
     return [p for p in net.order(net.suppressed) if not net.changeable(p)]
-
-
-def suppress_linked(
-    tables: Sequence[Sequence[Sequence[int]]],
-    shared: Literal["rows", "columns"],
-    *,
-    threshold: int = THRESHOLD,
-) -> list[SuppressedTable]:
-    """Suppress tables that share their row totals (``shared="rows"``: same rows, e.g. one
-    table by setting and one by phase) or their column totals, consistently: a shared total
-    (and the grand total) suppressed in any table is suppressed in all, repeated until stable.
-    See the module docstring for what this does and does not guarantee."""
-    if not tables:
-        return []
-    augmented = [augment(t) for t in tables]
-    margins = [_shared_margin(a, shared) for a in augmented]
-    if any(m != margins[0] for m in margins[1:]):
-        raise ValueError(f"the tables do not share their {shared} totals")
-    forced: set[int] = set()  # indices along the shared margin; the last is the grand total
-    while True:
-        results = [
-            suppress(t, threshold=threshold, forced=_margin_positions(a, shared, forced))
-            for t, a in zip(tables, augmented, strict=True)
-        ]
-        now = set(forced)
-        for result, a in zip(results, augmented, strict=True):
-            now.update(
-                index
-                for index, position in enumerate(_margin_positions(a, shared, None))
-                if result.is_suppressed(position)
-            )
-        if now == forced:
-            return results
-        forced = now
 
 
 def share_table(
@@ -287,6 +287,10 @@ class _Network:
         self.positions = [(i, j) for i in range(self.rows + 1) for j in range(self.columns + 1)]
         self.suppressed: dict[Position, Suppression] = {}
         self.log: list[Suppression] = []
+        self.fixed: set[Position] = set()  # known to the reader: never moved, never chosen
+        self.requests: set[Position] = set()  # known entries a line needs hidden (linked)
+        self.virtual: list[tuple[Node, Node]] = []  # margin moves other linked tables allow
+        self.unresolved: set[Position] = set()  # linked: not yet protected
 
     def check_position(self, position: Position) -> None:
         i, j = position
@@ -343,7 +347,7 @@ class _Network:
         """Residual arcs of the suppressed entries (all but ``exclude``)."""
         graph: dict[Node, list[Node]] = {}
         for position in self.order(self.suppressed):
-            if position == exclude:
+            if position == exclude or position in self.fixed:
                 continue
             tail, head = self.arc(position)
             value = self.value(position)
@@ -361,9 +365,37 @@ class _Network:
         value = self.value(position)
         low, high = self.bounds(position)
         graph = self.residual(position)
-        if (high is None or value < high) and _reaches(graph, head, tail):
+        up = high is None or value < high
+        down = value > low
+        if (up and _reaches(graph, head, tail)) or (down and _reaches(graph, tail, head)):
             return True
-        return value > low and _reaches(graph, tail, head)
+        if not self.virtual:
+            return False
+        return (up and _reaches_once(graph, self.virtual, head, tail)) or (
+            down and _reaches_once(graph, self.virtual, tail, head)
+        )
+
+
+def _reaches_once(
+    graph: dict[Node, list[Node]], virtual: Sequence[tuple[Node, Node]], start: Node, goal: Node
+) -> bool:
+    """A path from ``start`` to ``goal`` using exactly one virtual arc (a move of the shared
+    margin that every other linked table can make): the search runs on two copies of the
+    graph, the virtual arcs being the only way from the first to the second."""
+    seen = {(start, 0)}
+    stack = [(start, 0)]
+    while stack:
+        node, layer = stack.pop()
+        if node == goal and layer == 1:
+            return True
+        steps = [(nxt, layer) for nxt in graph.get(node, ())]
+        if layer == 0:
+            steps += [(head, 1) for tail, head in virtual if tail == node]
+        for step in steps:
+            if step not in seen:
+                seen.add(step)
+                stack.append(step)
+    return False
 
 
 def _reaches(graph: dict[Node, list[Node]], start: Node, goal: Node) -> bool:
@@ -388,9 +420,17 @@ def _apply_line_rule(net: _Network) -> None:
             hidden = [p for p in line if p in net.suppressed]
             if len(hidden) != 1:
                 continue
-            candidates = [p for p in line if p not in net.suppressed and net.value(p) > 0]
-            # always non-empty (module docstring, rule 2); the audit would catch it otherwise
+            candidates = [
+                p
+                for p in line
+                if p not in net.suppressed and p not in net.fixed and net.value(p) > 0
+            ]
+            # always non-empty for a table alone (module docstring, rule 2); in a linked
+            # table the only candidates may be known entries: the caller hides them jointly
             if not candidates:
+                net.requests.update(
+                    p for p in line if p in net.fixed and p not in net.suppressed and net.value(p)
+                )
                 continue
             choice = min(candidates, key=lambda p: (net.value(p), net.is_total(p), p))
             net.add(
@@ -429,7 +469,7 @@ def _repair(net: _Network, pinned: Position) -> bool:
 
 
 def _cheapest_path(
-    net: _Network, pinned: Position, start: Node, goal: Node
+    net: _Network, pinned: Position | None, start: Node, goal: Node
 ) -> tuple[int, int, tuple[Position, ...]] | None:
     """Least (sum of new counts, number of new entries, new positions) path from ``start`` to
     ``goal`` over residual arcs of suppressed entries (free) and of unsuppressed non-zero
@@ -440,7 +480,7 @@ def _cheapest_path(
             arcs.setdefault(node, []).append((nxt, 0, None))
     for position in net.positions:
         value = net.value(position)
-        if position in net.suppressed or value == 0:
+        if position in net.suppressed or position in net.fixed or value == 0:
             continue
         tail, head = net.arc(position)
         arcs.setdefault(tail, []).append((head, value, position))  # "*" may always rise
@@ -487,28 +527,6 @@ def _render(counts: tuple[tuple[int, ...], ...], net: _Network, withheld: bool) 
         for i, row in enumerate(counts)
     )
     return SuppressedTable(counts, cells, tuple(net.log), net.threshold, withheld)
-
-
-def _shared_margin(counts: tuple[tuple[int, ...], ...], shared: str) -> tuple[int, ...]:
-    if shared == "rows":
-        return tuple(row[-1] for row in counts)
-    if shared == "columns":
-        return counts[-1]
-    raise ValueError(f"shared must be 'rows' or 'columns', not {shared!r}")
-
-
-def _margin_positions(
-    counts: tuple[tuple[int, ...], ...], shared: str, indices: set[int] | None
-) -> list[Position]:
-    rows = len(counts) - 1
-    columns = len(counts[0]) - 1
-    if shared == "rows":
-        every = [(i, columns) for i in range(rows + 1)]
-    else:
-        every = [(rows, j) for j in range(columns + 1)]
-    if indices is None:
-        return every
-    return [p for index, p in enumerate(every) if index in indices]
 
 
 def _share(result: SuppressedTable, count: Position, base: Position, decimals: int) -> str:

@@ -8,7 +8,9 @@ a file of that name already in the folder, so another file is never replaced). E
 is written atomically (temporary name in the same folder, fsync, rename) and only THEN are
 its items marked returned, in one transaction. A folder that is full, offline or read-only
 is reported and nothing more is marked; a retry builds the same bundle id from the same
-reviews. Before anything is written every version is checked coherent (``items``).
+reviews. Before anything is written the workspace's integrity is checked (audit chain,
+database file, sealed heads: ``services.integrity``) and every version is checked coherent
+(``items``); a broken workspace returns nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reviewer_app.errors import UserError
 from reviewer_app.progress import Progress, no_progress
+from reviewer_app.services.integrity.checks import require_intact
 from reviewer_app.services.returns.format import (
     MAX_BUNDLE_ITEMS,
     ReturnBundle,
@@ -155,6 +158,7 @@ def return_signed_reviews(
             f"There is no folder {folder} (or it cannot be reached). Check that the shared "
             "drive is connected, or choose the shared folder again. Nothing was returned."
         )
+    require_intact(workspace.db, "returning the signed reviews")
     sender = _sender(workspace)
     reader = ItemReader(workspace.db)
     progress(0, 1, "Checking the signed reviews")

@@ -37,12 +37,15 @@ from reviewer_app.domain.definition import (
     default_definition,
     load_definition_version,
 )
+from reviewer_app.domain.review_timing import ReviewTiming, uk_wall_clock
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.text_substance import is_meaningful
 from reviewer_app.domain.validation import validate
 from reviewer_app.domain.values import YES, Answers, JsonValue
 from reviewer_app.errors import ReadOnlyError, UserError
 from reviewer_app.services.review.state import (
     OUTCOME_ACTIONS,
+    CommentTarget,
     FormRoles,
     ReviewState,
     evaluate,
@@ -59,6 +62,7 @@ __all__ = [
     "MIN_REASON_LENGTH",
     "OUTCOME_ACTIONS",
     "POSITION_KEY",
+    "CommentTarget",
     "FormRoles",
     "OpenReview",
     "OutcomeIncompleteError",
@@ -194,6 +198,10 @@ class ReviewService:
         """The definition the review was made with (its id and version), not the newest."""
         return self._load(review.definition_id, int(review.definition_version))
 
+    def timing(self, review: Review) -> ReviewTiming:
+        """Now, and when this review began: what time answers are checked against."""
+        return ReviewTiming(self._clock(), review.created_at)
+
     def case(self, case_ref: str) -> Case:
         cached = self._cache.cases.get(case_ref)
         if cached is None:
@@ -223,7 +231,7 @@ class ReviewService:
             review=review,
             definition=definition,
             answers=answers,
-            state=evaluate(definition, answers, case, review.status),
+            state=evaluate(definition, answers, case, review.status, self.timing(review)),
             roles=FormRoles.of(definition),
             signed=self._reviews.is_signed(review.id),
         )
@@ -231,20 +239,26 @@ class ReviewService:
     # -- saving
 
     def save(
-        self, review_id: int, changes: Mapping[str, JsonValue | None], actor: str
+        self,
+        review_id: int,
+        changes: Mapping[str, JsonValue | None],
+        actor: str,
+        *,
+        reason: str | None = None,
     ) -> SaveResult:
         """Save answers (``None`` clears one), then move the status to fit the answers.
 
         Every value's shape is checked against its question first; one bad value refuses the
         whole save (``InvalidAnswerError``, naming the question, never the value). A locked
-        review (signed, or an outcome) raises ``ReadOnlyError``.
+        review (signed, or an outcome) raises ``ReadOnlyError``. ``reason`` goes into every
+        change's audit entry (scripted entry: "entered from FILE"; the form gives none).
         """
         review = self._reviews.get(review_id)
         self._refuse_if_locked(review)
         definition = self.definition_for(review)
         clean = _checked_changes(definition, changes)
         with self._db.transaction():
-            changed = self._reviews.save_answers(review_id, clean, actor)
+            changed = self._reviews.save_answers(review_id, clean, actor, reason)
             review = self._settle(review_id, definition, actor) if changed else review
         return SaveResult(review_id, changed, review.status, review.urgent, self._clock())
 
@@ -252,7 +266,9 @@ class ReviewService:
         """Status and urgent flag that follow from the saved answers (inside the transaction)."""
         review = self._reviews.get(review_id)
         answers = self._reviews.answers(review_id)
-        state = evaluate(definition, answers, self.case(review.case_ref), review.status)
+        state = evaluate(
+            definition, answers, self.case(review.case_ref), review.status, self.timing(review)
+        )
         target = next_status(review.status, state)
         if target != review.status:
             review = self._reviews.set_status(review_id, target, actor)
@@ -302,7 +318,7 @@ class ReviewService:
         with self._db.transaction():
             self._reviews.save_answers(review_id, clean, actor)
             answers = self._reviews.answers(review_id)
-            report = validate(definition, answers, self.case(review.case_ref))
+            report = validate(definition, answers, self.case(review.case_ref), self.timing(review))
             if report.errors:
                 labels = [i.message for i in report.errors[:5]]
                 more = len(report.errors) - len(labels)
@@ -334,18 +350,24 @@ class ReviewService:
     # -- immediate safety concern
 
     def record_immediate_concern(
-        self, review_id: int, who_told: str, told_on: date, actor: str
+        self, review_id: int, who_told: str, told_on: date | datetime, actor: str
     ) -> SaveResult:
-        """An immediate safety concern: who was told and when; the case is flagged urgent."""
+        """An immediate safety concern: who was told and when; the case is flagged urgent.
+
+        ``told_on`` is when they were told: a ``datetime`` (aware, or naive UK local time)
+        where the form asks for a date and a time (definition v2), a date or a datetime where
+        it asks for a date only (v1). A bare date where a time is needed is refused.
+        """
         review = self._reviews.get(review_id)
-        roles = FormRoles.of(self.definition_for(review))
+        definition = self.definition_for(review)
+        roles = FormRoles.of(definition)
         if roles.concern is None:
             raise UserError("This version of the form has no immediate safety concern section.")
         changes: dict[str, JsonValue | None] = {roles.concern: YES}
         if roles.who_told is not None:
             changes[roles.who_told] = who_told
         if roles.date_told is not None:
-            changes[roles.date_told] = told_on.isoformat()
+            changes[roles.date_told] = _told_value(definition, roles.date_told, told_on)
         result = self.save(review_id, changes, actor)
         if not result.urgent:  # the answers were already there: still make sure of the flag
             flagged = self._reviews.set_urgent(review_id, True, actor, reason=_URGENT_REASON)
@@ -369,12 +391,23 @@ class ReviewService:
                 self._reviews.set_ui_state(key, value)
 
 
+def _told_value(definition: ReviewDefinition, question_id: str, told: date | datetime) -> str:
+    if definition.question(question_id).type != "datetime":
+        return (told.date() if isinstance(told, datetime) else told).isoformat()
+    if not isinstance(told, datetime):
+        raise UserError("Say when they were told as a date and a time (UK time).")
+    local = uk_wall_clock(told) if told.tzinfo is not None else told
+    return f"{local:%Y-%m-%dT%H:%M}"
+
+
 def _checked_reason(reason: str, what: str) -> str:
-    """The reason, trimmed; refused when too short to tell a later reader anything."""
+    """The reason, trimmed; refused when too short, or when it is punctuation or one
+    repeated character, since it would tell a later reader nothing."""
     reason = reason.strip()
-    if len(reason) < MIN_REASON_LENGTH:
+    if len(reason) < MIN_REASON_LENGTH or not is_meaningful(reason):
         raise ReasonTooShortError(
-            f"Give the reason for {what} in at least {MIN_REASON_LENGTH} characters."
+            f"Give the reason for {what} in words, in at least {MIN_REASON_LENGTH} characters "
+            "(not punctuation or one repeated character)."
         )
     return reason
 

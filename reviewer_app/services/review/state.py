@@ -7,7 +7,7 @@ writes the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from reviewer_app.domain.answer_view import AnswerView
@@ -15,15 +15,23 @@ from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import (
     CheckRule,
     DateQuestion,
+    DateTimeQuestion,
     GroupQuestion,
+    RequireRule,
     ReviewDefinition,
     SectionKind,
     SingleChoiceQuestion,
     TextQuestion,
     YesNoQuestion,
 )
+from reviewer_app.domain.escalation_facts import (
+    EscalationFacts,
+    facts_are_derived,
+    facts_in_view,
+)
 from reviewer_app.domain.issues import ValidationReport
 from reviewer_app.domain.progress import ReadinessItem, SectionState, readiness, section_states
+from reviewer_app.domain.review_timing import ReviewTiming
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.triggers import Trigger, fired
 from reviewer_app.domain.validation import validate
@@ -35,6 +43,8 @@ OUTCOME_ACTIONS: Final = (
     ReviewStatus.OUTSIDE_METHOD,
 )
 PENDING_OUTCOME_CODE: Final = "outcome.not_recorded"
+# The check whose findings the form offers to settle by marking the phases not applicable.
+_NOT_APPLICABLE_OFFER_CHECK: Final = "phases_scored_after_death_in_admission"
 _AUTO_STATUSES: Final = frozenset(
     {ReviewStatus.NOT_STARTED, ReviewStatus.IN_PROGRESS, ReviewStatus.READY_TO_SIGN}
 )
@@ -76,7 +86,7 @@ class FormRoles:
                     concern = q.id
                 elif who is None and isinstance(q, TextQuestion):
                     who = q.id
-                elif when is None and isinstance(q, DateQuestion):
+                elif when is None and isinstance(q, DateQuestion | DateTimeQuestion):
                     when = q.id
         for rule in definition.rules:
             if isinstance(rule, CheckRule) and rule.check == "triggers_need_decision":
@@ -85,6 +95,14 @@ class FormRoles:
 
 
 # --- the derived state of a review ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CommentTarget:
+    """What a judgement comment needs right now (a score of 1-2 asks for a substantial one)."""
+
+    min_length: int
+    min_words: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +120,12 @@ class ReviewState:
     pending_outcome: ReviewStatus | None
     needs_escalation_decision: bool
     immediate_concern: bool
+    # What each escalation takes from the review (None: the definition asks for it again).
+    escalation_facts: EscalationFacts | None = None
+    # Text questions whose "require" rule applies now, with what it needs (live counters).
+    comment_targets: dict[str, CommentTarget] = field(default_factory=dict)
+    # Care scores the form offers to mark not applicable (discharge after death in admission).
+    not_applicable_offers: tuple[str, ...] = ()
 
     @property
     def can_sign(self) -> bool:
@@ -118,14 +142,17 @@ def evaluate(
     answers: Answers,
     case: Case,
     status: ReviewStatus | None = None,
+    timing: ReviewTiming | None = None,
 ) -> ReviewState:
     """The validation report, section states, readiness and triggers for these answers.
 
     ``status`` is the review's: once an outcome is recorded it is no longer "pending".
+    ``timing`` (the moment of checking, the review's start) is what time answers are
+    compared with.
     """
     roles = FormRoles.of(definition)
     view = AnswerView(definition, answers)
-    report = validate(definition, answers, case)
+    report = validate(definition, answers, case, timing)
     sections = section_states(definition, answers, report)
     ready = readiness(definition, report)
     relevant_sections = frozenset(s.id for s in definition.sections if view.section_relevant(s))
@@ -170,8 +197,42 @@ def evaluate(
         pending_outcome=pending,
         needs_escalation_decision=bool(triggers)
         and decision is not None
+        and view.is_relevant(decision)
         and not view.is_answered(decision),
         immediate_concern=roles.concern is not None and view.value(roles.concern) == YES,
+        escalation_facts=facts_in_view(view) if facts_are_derived(definition) else None,
+        comment_targets=_comment_targets(definition, view),
+        not_applicable_offers=_not_applicable_offers(definition, report),
+    )
+
+
+def _comment_targets(definition: ReviewDefinition, view: AnswerView) -> dict[str, CommentTarget]:
+    targets: dict[str, CommentTarget] = {}
+    for rule in definition.rules:
+        if not isinstance(rule, RequireRule) or rule.group is not None:
+            continue
+        if rule.min_length is None and rule.min_words is None:
+            continue
+        if not view.holds(rule.when):
+            continue
+        for question_id in rule.questions:
+            old = targets.get(question_id, CommentTarget(0, 0))
+            targets[question_id] = CommentTarget(
+                max(old.min_length, rule.min_length or 0), max(old.min_words, rule.min_words or 0)
+            )
+    return targets
+
+
+def _not_applicable_offers(
+    definition: ReviewDefinition, report: ValidationReport
+) -> tuple[str, ...]:
+    codes = {
+        rule.code
+        for rule in definition.rules
+        if isinstance(rule, CheckRule) and rule.check == _NOT_APPLICABLE_OFFER_CHECK
+    }
+    return tuple(
+        i.question_id for i in report.issues if i.code in codes and i.question_id is not None
     )
 
 

@@ -39,6 +39,7 @@ from reviewer_app.user_files import read_user_file
 
 if TYPE_CHECKING:
     from reviewer_app.services.signing.signoff import SignoffService
+    from reviewer_app.services.summary.taskforce import ShownRedaction
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ class SignPreparation:
     signer_detail: str
     not_enrolled_reason: str | None
     co_reviewer_name: str | None
+    redactions: tuple[ShownRedaction, ...] = ()
+    """What the taskforce copy will redact, each with its context (shown before signing)."""
 
     @property
     def can_sign(self) -> bool:
@@ -108,7 +111,9 @@ def prepare_signing(workspace: Workspace, case_ref: str) -> SignPreparation:
             raise NotFoundError(
                 f"Case {case_ref} has no review yet. Open it and answer the questions first."
             )
-        check = _service(ws, synthetic=False).check(state.review_id)
+        service = _service(ws, synthetic=False)
+        check = service.check(state.review_id)
+        redactions = service.taskforce_redactions(state.review_id)
         stored = IdentityStore(ws.db).get()
     detail = ""
     if stored is not None:
@@ -124,6 +129,7 @@ def prepare_signing(workspace: Workspace, case_ref: str) -> SignPreparation:
         signer_detail=detail,
         not_enrolled_reason=not_enrolled_reason(stored),
         co_reviewer_name=state.co_reviewer_name,
+        redactions=redactions,
     )
 
 

@@ -7,6 +7,10 @@ folder, renamed into place), so a reader of a shared folder never sees half a su
 summary is an identifiable clinical document: it is written readable by you only (mode 0600,
 also over an existing file; on Windows the file takes the folder's access list instead).
 
+Before anything is written, the workspace's integrity is checked (``services.integrity``):
+a broken audit trail, a damaged database or a signature whose sealed head no longer matches
+the trail refuses the export, and nothing is written.
+
 For each case, the latest signed version is exported (its co-signed file once there is one);
 a case whose amendment is still in progress exports the version signed before it.
 
@@ -26,6 +30,7 @@ from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.errors import UserError
 from reviewer_app.paths import network_location_reason
 from reviewer_app.progress import Progress, no_progress
+from reviewer_app.services.integrity.checks import require_intact
 from reviewer_app.services.signing.background import summary_file_name
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
@@ -116,6 +121,7 @@ def export_signed_summaries(
     if not folder.is_dir():
         raise UserError(f"There is no folder {folder}. Choose an existing folder.")
     db = workspace.db
+    require_intact(db, "exporting the signed summaries")
     store = SignatureStore(db)
     signed = store.signed_review_ids()
     total = len(signed)

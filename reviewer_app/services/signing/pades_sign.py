@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -130,6 +131,24 @@ STAMP_STYLE = TextStampStyle(
 summary itself beside the box, in the bundled Unicode font."""
 
 
+def _ascii(text: str) -> str:
+    """A stamp line in ASCII (accents folded, anything else dropped), % escaped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.split()).replace("%", "%%")
+
+
+def stamp_style(lines: Sequence[str] = ()) -> TextStampStyle:
+    """The visible stamp, with ``lines`` (e.g. the certified profession) under the time."""
+    if not lines:
+        return STAMP_STYLE
+    extra = "\n".join(_ascii(line) for line in lines if _ascii(line))
+    return TextStampStyle(
+        stamp_text=f"Digitally signed (PAdES)\n%(ts)s\n{extra}",
+        timestamp_format=STAMP_STYLE.timestamp_format,
+        border_width=0,
+    )
+
+
 def _field_spec(place: SignaturePlace) -> SigFieldSpec:
     x1, y1, x2, y2 = (round(v) for v in place.box)
     box = (x1, y1, x2, y2)
@@ -145,6 +164,7 @@ def sign_pdf(
     certify: bool = False,
     place: SignaturePlace | None = None,
     reserve: Sequence[SignaturePlace] = (),
+    stamp_lines: Sequence[str] = (),
 ) -> bytes:
     """``data`` with one more PAdES-B-B signature, appended as an incremental update.
 
@@ -152,7 +172,9 @@ def sign_pdf(
     ``place`` when given (else invisible). ``reserve`` adds empty signature fields for later
     signers in the same update, so that their signatures are pure form filling. ``certify``
     makes it a certification signature (first signature only): later changes are then
-    limited to filling forms and adding signatures.
+    limited to filling forms and adding signatures. ``stamp_lines`` are printed in the
+    visible stamp under the signing time (ASCII), e.g. what the certificate says of the
+    signer's profession and registration.
     """
     if identity.key.public_key().public_numbers() != _public_numbers(identity.cert):
         raise SigningFailedError("This key does not belong to the signing certificate.")
@@ -171,7 +193,7 @@ def sign_pdf(
         # Fields in signing order (viewers and pdfsig list them in this order).
         for spec in ([] if place is None else [place]) + list(reserve):
             append_signature_field(writer, _field_spec(spec))
-        signer = PdfSigner(meta, _KeySigner(identity), stamp_style=STAMP_STYLE)
+        signer = PdfSigner(meta, _KeySigner(identity), stamp_style=stamp_style(stamp_lines))
         output = asyncio.run(
             signer.async_sign_pdf(writer, bytes_reserved=_reserved_bytes(identity))
         )

@@ -8,8 +8,11 @@ overall verdict that holds only when
 - every signature is intact (the bytes it covers hash to what was signed, and the signature
   over that hash checks out with the key in the embedded signer certificate);
 - the last signature covers the whole file (nothing was appended after it);
-- every change after a signature is only further signatures (pyHanko's difference analysis
-  at ``ModificationLevel.FORM_FILLING`` or stricter, and one revision per later signature);
+- every change after a signature is only further signatures: pyHanko's difference analysis
+  under ``ONLY_SIGNATURES`` (stricter than its default policy, which lets a later revision
+  rewrite the document information dictionary and the XMP metadata as "LTA updates"): a
+  later revision may add or fill signature fields and nothing else, save the /ModDate that
+  pyHanko itself updates when it signs;
 - no signature value area carries anything but the signature, exactly in the form this app
   writes it (every embedded certificate checking out), and its zero padding: a changed byte
   there makes that signature "not intact" (stricter than pdfsig, on purpose:
@@ -32,14 +35,27 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader, RawPdfPath
+from pyhanko.sign.diff_analysis import (
+    CatalogModificationRule,
+    DiffResult,
+    FormUpdatingRule,
+    ModificationLevel,
+    ObjectStreamRule,
+    SigFieldCreationRule,
+    SigFieldModificationRule,
+    StandardDiffPolicy,
+    XrefStreamRule,
+)
+from pyhanko.sign.diff_analysis.commons import compare_dicts, safe_whitelist
+from pyhanko.sign.diff_analysis.rules_api import Context, ReferenceUpdate, WhitelistRule
 from pyhanko.sign.fields import (
     SigSeedSubFilter,
     enumerate_sig_fields,
@@ -60,6 +76,44 @@ MAX_PDF_BYTES = 64 * 1024 * 1024
 _MAX_REASON = 512
 
 _ACCEPTED_SUBFILTERS = {SigSeedSubFilter.PADES.value, SigSeedSubFilter.ADOBE_PKCS7_DETACHED.value}
+
+
+class _ModDateOnly(WhitelistRule):
+    """The document information dictionary may change its /ModDate only (pyHanko sets it
+    to the signing time when it adds a signature); any other change to it is not a
+    signature's."""
+
+    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Any:
+        new_ref = new.trailer_view.get_value_as_reference("/Info", optional=True)
+        old_ref = old.trailer_view.get_value_as_reference("/Info", optional=True)
+        if new_ref is None and old_ref is None:
+            return
+        # read each through its own revision (a Reference alone resolves in the newest)
+        old_info = None if old_ref is None else old(old_ref)
+        new_info = None if new_ref is None else new(new_ref)
+        compare_dicts(old_info, new_info, frozenset({"/ModDate"}))
+        if new_ref is not None:
+            check = Context.from_absolute(old, RawPdfPath("/Info"))
+            for ref in safe_whitelist(old, old_ref, new_ref):
+                yield ReferenceUpdate(ref, context_checked=check)
+
+
+ONLY_SIGNATURES = StandardDiffPolicy(
+    global_rules=[
+        # the catalog may change its /AcroForm only (checked by the form rule below): no
+        # /Metadata, /DSS, /Extensions, /Version... after the first signature
+        CatalogModificationRule(ignored_keys=frozenset({"/AcroForm"})),  # type: ignore[no-untyped-call]
+        _ModDateOnly().as_qualified(ModificationLevel.LTA_UPDATES),
+        XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
+    ],
+    form_rule=FormUpdatingRule(
+        field_rules=[SigFieldCreationRule(), SigFieldModificationRule()]  # type: ignore[no-untyped-call]
+    ),
+)
+"""What a later revision may do: add or fill signature fields (and their widgets), nothing
+else; pyHanko's ``DEFAULT_DIFF_POLICY`` minus its document-information, XMP-metadata, DSS and
+generic form-field rules."""
 
 
 class NotAPdfError(InvalidInputError):
@@ -135,6 +189,15 @@ class PdfVerification:
     trust_checked: bool
     problems: tuple[str, ...] = ()
     """Document-level reasons for failure (each signature carries its own)."""
+    unsigned_fields: tuple[str, ...] = ()
+    """Signature fields reserved in the file but not signed yet (e.g. the co-reviewer's of a
+    joint review awaiting co-signature), by their role ("co-reviewer"), in file order. Not a
+    failure: what is signed holds; but the document is not complete (:attr:`complete`)."""
+
+    @property
+    def complete(self) -> bool:
+        """Every signature field the file reserves is signed."""
+        return not self.unsigned_fields
 
     @property
     def ok(self) -> bool:
@@ -195,17 +258,43 @@ def _byte_range_key(sig: Any) -> tuple[int, ...]:
     return tuple(int(x) for x in sig["/ByteRange"])
 
 
-def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | None]:
-    """Per byte range, pyHanko's view; plus a document problem if it cannot parse it all."""
+def field_role(name: str) -> str:
+    """The role a signature field is named for: ``Signature2-co-reviewer`` -> ``co-reviewer``
+    (this app's names, ``services.summary.signature_block.field_name_for``); another
+    file's field keeps its own name (made safe to print)."""
+    match = _FIELD_NAME.fullmatch(name)
+    if match:
+        return match.group(1)
+    return safe_text(name) or "unnamed field"
+
+
+_FIELD_NAME = re.compile(r"Signature\d+-([a-z][a-z-]{0,40})")
+
+
+def _empty_fields(reader: PdfFileReader) -> tuple[str, ...]:
+    """The roles of the signature fields that are reserved but not signed."""
+    return tuple(
+        field_role(str(name)) for name, _, _ in enumerate_sig_fields(reader, filled_status=False)
+    )
+
+
+_Parsed = tuple[dict[tuple[int, ...], _Structure], str | None, tuple[str, ...]]
+
+
+def _structure(data: bytes) -> _Parsed:
+    """Per byte range, pyHanko's view; a document problem if it cannot parse it all; and
+    the reserved signature fields not yet signed."""
     found: dict[tuple[int, ...], _Structure] = {}
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=True)
         fields = list(enumerate_sig_fields(reader, filled_status=True))
+        empty = _empty_fields(reader)
     except Exception as err:  # pyHanko raises PdfReadError, KeyError, ValueError... on damage
         logger.info("PDF structure could not be read: %s", type(err).__name__)
         return (
             _names_only(data),
             "the PDF structure is damaged, so later changes cannot be analysed",
+            (),
         )
     problem = None
     for name, sig_obj, sig_field in fields:
@@ -220,7 +309,7 @@ def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | No
             info.reason = str(reason)[:_MAX_REASON] if isinstance(reason, str) else None
             emb = EmbeddedPdfSignature(reader, sig_field, name)
             info.signing_time = _aware(emb.self_reported_timestamp)
-            emb.compute_integrity_info()  # type: ignore[no-untyped-call]
+            emb.compute_integrity_info(diff_policy=ONLY_SIGNATURES)  # type: ignore[no-untyped-call]
             info.coverage = emb.coverage
             diff = emb.diff_result
             if isinstance(diff, DiffResult):
@@ -231,7 +320,7 @@ def _structure(data: bytes) -> tuple[dict[tuple[int, ...], _Structure], str | No
         except Exception as err:  # one damaged signature: the others are still reported
             logger.info("signature structure could not be read: %s", type(err).__name__)
             problem = "a signature's part of the PDF structure is damaged"
-    return found, problem
+    return found, problem, empty
 
 
 def _names_only(data: bytes) -> dict[tuple[int, ...], _Structure]:
@@ -308,7 +397,7 @@ def verify_pdf(
         raise NotAPdfError("This is not a PDF file.")
     roots = _trust_roots(trust_root)
     raws = raw_signatures(data)
-    structure, structure_problem = _structure(data)
+    structure, structure_problem, unsigned = _structure(data)
     problems = [] if structure_problem is None else [structure_problem]
     if structure_problem is None and set(structure) != {r.byte_range for r in raws}:
         problems.append("the signatures in the file do not match its form structure")
@@ -316,7 +405,10 @@ def verify_pdf(
         _report(index, data, raw, structure, roots) for index, raw in enumerate(raws, start=1)
     )
     return PdfVerification(
-        signatures=reports, trust_checked=roots is not None, problems=tuple(problems)
+        signatures=reports,
+        trust_checked=roots is not None,
+        problems=tuple(problems),
+        unsigned_fields=unsigned,
     )
 
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reviewer_app.domain.answer_view import AnswerView
+from reviewer_app.domain.answers import group_items
+from reviewer_app.domain.definition import GroupQuestion, ReviewDefinition, SectionKind
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.text_substance import is_meaningful
+from reviewer_app.domain.triggers import fired
+from reviewer_app.domain.values import YES, Answers
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import UserError
 from reviewer_app.storage.database import Database
@@ -89,6 +95,62 @@ def amendment_reason_rule(min_length: int) -> str:
     return f"Give the reason for the amendment in at least {min_length} characters."
 
 
+AMENDMENT_REASON_SUBSTANCE = (
+    "The reason for the amendment must say what is corrected and why: punctuation or one "
+    "repeated character is not a reason."
+)
+NOT_JOINT_NO_COSIGNATURE = (
+    "Case {case_ref} is not a joint review, so its summary accepts no second signature."
+)
+NO_DESIGNATED_CO_REVIEWER = (
+    "Case {case_ref} has no co-reviewer named in its assignment pack, so nobody may co-sign "
+    "it here. Ask the coordinator to send the joint review's pack again."
+)
+
+
+def amendment_reason_problem(reason: str) -> str | None:
+    """Why ``reason`` cannot be an amendment's reason (None: it can)."""
+    return None if is_meaningful(reason) else AMENDMENT_REASON_SUBSTANCE
+
+
+def finding_in(
+    definition: ReviewDefinition, answers: Answers, *, urgent: bool = False
+) -> str | None:
+    """The finding a signed full review holds that no amendment may turn into another outcome:
+    an escalation trigger that fired, an escalation (decided or recorded), or an immediate
+    safety concern. None when there is none. The words name rules, never answers."""
+    view = AnswerView(definition, answers)
+    if fired(definition.escalation_triggers, view):
+        return "an escalation trigger fired"
+    for section in definition.sections_of_kind(SectionKind.ESCALATION):
+        for question in section.questions:
+            value = view.value(question.id)
+            if isinstance(question, GroupQuestion) and group_items(value):
+                return "an escalation was recorded"
+            if question.type == "single_choice" and value == "escalate":
+                return "the decision was to escalate"
+    for section in definition.sections_of_kind(SectionKind.IMMEDIATE_SAFETY):
+        for question in section.questions:
+            if question.type == "yes_no" and view.value(question.id) == YES:
+                return "an immediate safety concern was recorded"
+    return "the case was flagged urgent" if urgent else None
+
+
+def outcome_change_refusal(
+    case_ref: str, version: int, definition: ReviewDefinition, answers: Answers, *, urgent: bool
+) -> str | None:
+    """Why signed full review ``version`` may not be amended into another outcome (or None)."""
+    finding = finding_in(definition, answers, urgent=urgent)
+    if finding is None:
+        return None
+    return (
+        f"Case {case_ref} version {version} is a signed full review in which {finding}, so "
+        "an amendment cannot turn it into another outcome (records missing, handed back or "
+        "outside this method): a finding is not withdrawn by changing the outcome. Correct "
+        "the review itself, or ask the study coordinator."
+    )
+
+
 @dataclass(frozen=True)
 class CaseSigning:
     """A case's sign-off state: its latest review version and what has been signed."""
@@ -114,6 +176,11 @@ class CaseSigning:
     @property
     def can_cosign(self) -> bool:
         return self.joint and self.signature_count == 1
+
+    @property
+    def awaiting_cosignature(self) -> bool:
+        """A joint review signed by the reviewer whose co-reviewer has not signed yet."""
+        return self.can_cosign
 
     @property
     def can_amend(self) -> bool:
@@ -143,9 +210,7 @@ class CaseSigning:
 
     def why_not_cosign(self) -> str:
         if not self.joint:
-            return (
-                f"Case {self.case_ref} is not a joint review, so there is no co-reviewer to sign."
-            )
+            return NOT_JOINT_NO_COSIGNATURE.format(case_ref=self.case_ref)
         if self.signature_count == 0:
             return f"Case {self.case_ref} must be signed by the reviewer before it is co-signed."
         return f"Case {self.case_ref}, version {self.version} is already co-signed."

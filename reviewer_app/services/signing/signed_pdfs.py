@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reviewer_app.domain.vocabulary import DocumentKind
-from reviewer_app.services.signing.canonical import CanonicalContent
+from reviewer_app.services.signing.canonical import AcknowledgedWarning, CanonicalContent
 from reviewer_app.services.signing.pades_sign import SignaturePlace, SigningIdentity, sign_pdf
 from reviewer_app.services.signing.pades_verify import verify_pdf
 from reviewer_app.services.signing.rules import SignoffRefusedError
@@ -48,6 +48,7 @@ class SignJob:
     content: CanonicalContent
     reason: str
     inputs: dict[DocumentKind, SummaryInput]
+    acknowledged: tuple[AcknowledgedWarning, ...] = ()
 
 
 def produce_signed_pdfs(

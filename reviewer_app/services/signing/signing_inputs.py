@@ -3,6 +3,11 @@
 The canonical content (whose SHA-256 every page of the summary prints and the signature row
 records) is recomputed from storage when a version is signed, when the signature is stored,
 and when it is co-signed: the three must agree, or nothing is signed.
+
+The warnings acknowledged at sign-off are part of the content (format version 2). Before the
+signature they are what the sign-off check found; afterwards they are read back from the
+signature's audit entry ("signed"), which records them. A version signed before format 2
+recomputes as format 1 when that is what its signature row sealed, so it still verifies.
 """
 
 from __future__ import annotations
@@ -16,21 +21,33 @@ from cryptography import x509
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.vocabulary import DocumentKind, ReviewMode
-from reviewer_app.services.signing.canonical import CanonicalContent, canonical_content, outcome_of
+from reviewer_app.services.signing.amendment_changes import withdrawn_aware_changes
+from reviewer_app.services.signing.canonical import (
+    CONTENT_FORMAT_VERSION,
+    AcknowledgedWarning,
+    CanonicalContent,
+    canonical_content,
+    outcome_of,
+)
+from reviewer_app.services.signing.study_scale import on_study_scale, workspace_scale
 from reviewer_app.services.summary.input import (
     ChangedField,
     Signer,
     SummaryInput,
     SummaryOutcome,
-    changes_between,
 )
+from reviewer_app.services.summary.signature_block import AcknowledgingSigner
 from reviewer_app.services.trust.authority import load_certificate, study_id_of
-from reviewer_app.storage.audit import AuditHead
+from reviewer_app.storage.audit import AuditHead, AuditLog
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.workspace.identity_store import IdentityStore, StoredIdentity
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
+from reviewer_app.storage.workspace.signatures import SignatureRole, SignatureStore
+
+SIGNED_ACTION = "signed"
+"""The audit action of a reviewer's signature; its entry records the acknowledged warnings."""
 
 PENDING_PROFESSION = "Recorded by the study coordinator"
 
@@ -42,8 +59,10 @@ class Draft:
     review: Review
     case: Case
     definition: ReviewDefinition
+    """As the summaries show it: on the study's avoidability scale (``study_scale``)."""
     content: CanonicalContent
     signers: tuple[Signer, ...]
+    acknowledged: tuple[AcknowledgedWarning, ...] = ()
 
 
 class SigningInputs:
@@ -63,29 +82,85 @@ class SigningInputs:
         self._reviews = ReviewStore(db, clock=clock)
         self._cases = CaseStore(db, clock=clock)
         self._assignments = AssignmentStore(db, clock=clock)
+        self._signatures = SignatureStore(db, clock=clock)
+        self._audit = AuditLog(db, clock=clock)
 
     def definition_for(self, review: Review) -> ReviewDefinition:
         return self._load_definition(review.definition_id, int(review.definition_version))
 
-    def content(self, review: Review, head: AuditHead) -> CanonicalContent:
-        """The canonical content of ``review`` sealing the audit trail at ``head``."""
-        return self._content(review, self._cases.get(review.case_ref), head)
+    def content(
+        self,
+        review: Review,
+        head: AuditHead,
+        acknowledged: tuple[AcknowledgedWarning, ...] | None = None,
+    ) -> CanonicalContent:
+        """The canonical content of ``review`` sealing the audit trail at ``head``.
 
-    def draft(self, review: Review, head: AuditHead, me: Signer) -> Draft:
+        ``acknowledged``: the warnings acknowledged now (sign-off); None reads those the
+        version's signature recorded. When the reviewer's signature row sealed ``head`` with
+        an older format, that format is rebuilt (it is what the signature commits to).
+        """
+        case = self._cases.get(review.case_ref)
+        if acknowledged is None:
+            acknowledged = self.acknowledged_at_signing(review.id)
+        current = self._content(review, case, head, acknowledged)
+        sealed = self._sealed_sha256(review.id, head)
+        if sealed is None or sealed == current.sha256:
+            return current
+        older = self._content(review, case, head, (), format_version=1)
+        return older if older.sha256 == sealed else current
+
+    def acknowledged_at_signing(self, review_id: int) -> tuple[AcknowledgedWarning, ...]:
+        """The warnings the reviewer's signature of ``review_id`` recorded (none if unsigned)."""
+        for entry in reversed(self._audit.entries(review_id)):
+            if entry.action != SIGNED_ACTION:
+                continue
+            new = entry.new_value
+            listed = new.get("acknowledged_warnings", []) if isinstance(new, dict) else []
+            return tuple(
+                sorted(
+                    AcknowledgedWarning(str(w["code"]), str(w["location"]), str(w["message"]))
+                    for w in listed
+                    if isinstance(w, dict)
+                )
+            )
+        return ()
+
+    def _sealed_sha256(self, review_id: int, head: AuditHead) -> str | None:
+        for signature in self._signatures.signatures(review_id):
+            if signature.role is SignatureRole.REVIEWER and (
+                signature.audit_seq,
+                signature.audit_hash,
+            ) == tuple(head):
+                return signature.content_sha256
+        return None
+
+    def draft(
+        self,
+        review: Review,
+        head: AuditHead,
+        me: Signer,
+        acknowledged: tuple[AcknowledgedWarning, ...] = (),
+    ) -> Draft:
         """``review`` as its summaries will show it, signed by ``me`` (and, for a joint
-        review, with the co-reviewer's box left to fill)."""
+        review, with the co-reviewer's box left to fill), sealing ``acknowledged``."""
         case = self._cases.get(review.case_ref)
         joint = self._co_reviewer_name(review.case_ref)
-        signers = (me,) if joint is None else (me, _pending_co_reviewer(joint))
-        content = self._content(review, case, head)
-        return Draft(review, case, self.definition_for(review), content, signers)
+        sealing = AcknowledgingSigner(
+            **me.model_dump(),
+            acknowledged_warnings=tuple((w.code, w.message) for w in acknowledged),
+        )
+        signers = (sealing,) if joint is None else (sealing, _pending_co_reviewer(joint))
+        content = self._content(review, case, head, acknowledged)
+        shown = on_study_scale(self.definition_for(review), workspace_scale(self._db))
+        return Draft(review, case, shown, content, signers, acknowledged)
 
     def summary_input(self, draft: Draft, kind: DocumentKind) -> SummaryInput:
         review = draft.review
         previous = self._previous(review)
         changes: tuple[ChangedField, ...] = ()
         if previous is not None:
-            changes = changes_between(
+            changes = withdrawn_aware_changes(
                 draft.definition,
                 self._reviews.answers(previous.id),
                 self._reviews.answers(review.id),
@@ -109,7 +184,15 @@ class SigningInputs:
             taskforce_copy=kind is DocumentKind.TASKFORCE,
         )
 
-    def _content(self, review: Review, case: Case, head: AuditHead) -> CanonicalContent:
+    def _content(
+        self,
+        review: Review,
+        case: Case,
+        head: AuditHead,
+        acknowledged: tuple[AcknowledgedWarning, ...],
+        format_version: int | None = None,
+    ) -> CanonicalContent:
+        """The content in ``format_version`` (None: the format signed today)."""
         previous = self._previous(review)
         return canonical_content(
             case=case,
@@ -121,6 +204,8 @@ class SigningInputs:
             supersedes_version=None if previous is None else previous.version,
             amendment_reason=review.amendment_reason,
             audit_head=head,
+            acknowledged=acknowledged,
+            format_version=CONTENT_FORMAT_VERSION if format_version is None else format_version,
         )
 
     def _previous(self, review: Review) -> Review | None:

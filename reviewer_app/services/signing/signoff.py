@@ -3,10 +3,14 @@
 What signing a review version does, in ONE transaction (all or nothing):
 
 1. Checks: validation reports no error; every warning's code is in the acknowledged list;
+   an amendment that turns a signed full review into another outcome carries no finding
+   (escalation trigger, escalation, immediate safety concern) and a reason of substance;
    the workspace has an enrolled identity (key and certificate); the passphrase matches the
    workspace key (``storage.keys.unlock_key`` on the key-check file), checked before anything.
-2. Reads the audit trail's head and builds the canonical content (``services.signing.canonical``):
-   its SHA-256 is printed on every page of the summary and recorded with the signature.
+2. Reads the audit trail's head and builds the canonical content (``services.signing.canonical``)
+   with the acknowledged warnings sealed in it: its SHA-256 is printed on every page of the
+   summary and recorded with the signature; the warnings are printed in the "Warnings
+   acknowledged at sign-off" box of both summaries and recorded in the sign event's audit entry.
 3. Renders the summary twice, the identifiable ``full`` summary and the ``taskforce`` copy
    (direct identifiers left out), and signs BOTH with a PAdES-B-B signature in the
    reviewer's visible signature box. For a joint review an empty signature field is reserved
@@ -34,19 +38,29 @@ from reviewer_app.domain.definition import ReviewDefinition, load_definition_ver
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.validation import validate
-from reviewer_app.domain.vocabulary import DocumentKind
+from reviewer_app.domain.vocabulary import DocumentKind, ReviewMode
 from reviewer_app.errors import NotFoundError, ReadOnlyError
-from reviewer_app.services.signing.canonical import CanonicalContent, outcome_of
+from reviewer_app.services.integrity.checks import require_intact
+from reviewer_app.services.signing.canonical import (
+    AcknowledgedWarning,
+    CanonicalContent,
+    outcome_of,
+    sealed_warnings,
+)
 from reviewer_app.services.signing.cosigner_slots import CosignerSlots
 from reviewer_app.services.signing.pades_sign import SigningIdentity, sign_pdf
 from reviewer_app.services.signing.rules import (
+    NO_DESIGNATED_CO_REVIEWER,
     NO_IDENTITY,
     NOT_ENROLLED,
+    NOT_JOINT_NO_COSIGNATURE,
     SIGNABLE_STATUSES,
     NotEnrolledError,
     SignoffRefusedError,
     UnacknowledgedWarningsError,
     ValidationBlocksSigningError,
+    amendment_reason_problem,
+    outcome_change_refusal,
 )
 from reviewer_app.services.signing.signed_pdfs import (
     CO_REVIEWER_FIELD,
@@ -56,7 +70,14 @@ from reviewer_app.services.signing.signed_pdfs import (
     self_check,
     signature_reason,
 )
-from reviewer_app.services.signing.signing_inputs import SigningInputs, reviewer_signer
+from reviewer_app.services.signing.signer_certificate import signer_details_of
+from reviewer_app.services.signing.signing_inputs import (
+    SIGNED_ACTION,
+    SigningInputs,
+    reviewer_signer,
+)
+from reviewer_app.services.summary.input import Signer
+from reviewer_app.services.summary.taskforce import ShownRedaction, redaction_preview
 from reviewer_app.services.trust.authority import certificate_pem, load_certificate, reviewer_ref_of
 from reviewer_app.services.trust.enrolment import import_pkcs12
 from reviewer_app.services.trust.workspace_identity import load_private_key
@@ -181,6 +202,14 @@ class SignoffService:
         )
         return SignoffCheck(review, report.errors, report.warnings)
 
+    def taskforce_redactions(self, review_id: int) -> tuple[ShownRedaction, ...]:
+        """Every redaction the taskforce copy of this version will make, with its context:
+        the same input the signed taskforce copy is rendered from (no writes)."""
+        review = self._reviews.get(review_id)
+        me = Signer(name="Reviewer", profession="Reviewer")  # not shown: only the text is read
+        draft = self._inputs.draft(review, self._audit.head(), me)
+        return redaction_preview(self._inputs.summary_input(draft, DocumentKind.TASKFORCE))
+
     def open_session(self, passphrase: str) -> SigningSession:
         """Check the passphrase (the workspace key) and load the enrolled identity once."""
         stored = IdentityStore(self._db).get()
@@ -215,6 +244,7 @@ class SignoffService:
     ) -> SignResult:
         """Sign with an already unlocked session: everything in one transaction."""
         with self._db.transaction():
+            require_intact(self._db, "signing")
             job = self._prepare(session, review_id, acknowledged, self._audit.head())
             pdfs = produce_signed_pdfs(job, session.identity)
             return self._commit(session, job, pdfs, acknowledged)
@@ -235,6 +265,7 @@ class SignoffService:
         sealed), which is what lets the summaries be made in parallel. A review that changed
         while the batch ran is refused, not signed.
         """
+        require_intact(self._db, "signing")
         head = self._audit.head()
         jobs = [self._prepare(session, rid, ack, head) for rid, ack in items]
         acknowledged = {rid: ack for rid, ack in items}
@@ -255,9 +286,12 @@ class SignoffService:
         head: AuditHead,
     ) -> SignJob:
         """Everything the two summaries show, read from storage (no writes)."""
-        review = self._precheck(review_id, acknowledged).review
+        check = self._precheck(review_id, acknowledged)
+        review = check.review
         signed_at = self._clock()
-        draft = self._inputs.draft(review, head, reviewer_signer(session.stored, signed_at))
+        sealed = sealed_warnings(check.warnings)
+        me = reviewer_signer(session.stored, signed_at)
+        draft = self._inputs.draft(review, head, me, sealed)
         return SignJob(
             review_id=review_id,
             version=review.version,
@@ -265,6 +299,7 @@ class SignoffService:
             content=draft.content,
             reason=signature_reason(review, draft.content, "Reviewer sign-off"),
             inputs={kind: self._inputs.summary_input(draft, kind) for kind in DocumentKind},
+            acknowledged=sealed,
         )
 
     def _commit(
@@ -275,9 +310,14 @@ class SignoffService:
         acknowledged: Collection[str],
     ) -> SignResult:
         """Store one signed version; must run inside a transaction."""
-        review = self._precheck(job.review_id, acknowledged).review
+        check = self._precheck(job.review_id, acknowledged)
+        review = check.review
         head = job.content.audit_head
-        if self._inputs.content(review, head).sha256 != job.content.sha256:
+        sealed: tuple[AcknowledgedWarning, ...] = sealed_warnings(check.warnings)
+        if (
+            sealed != job.acknowledged
+            or self._inputs.content(review, head, sealed).sha256 != job.content.sha256
+        ):
             raise SignoffRefusedError(
                 f"Review {review.case_ref} changed while it was being signed; nothing was "
                 "signed. Check it and sign again."
@@ -298,11 +338,12 @@ class SignoffService:
         }
         self._audit.append(
             actor=session.actor,
-            action="signed",
+            action=SIGNED_ACTION,
             review_id=job.review_id,
             new={
                 "role": record.role.value,
                 "outcome": outcome_of(review.status),
+                "acknowledged_warnings": [w.to_json() for w in sealed],
                 "content_sha256": job.content.sha256,
                 "audit_head": [head.seq, head.hash],
                 "pdf_sha256": {k.value: d.pdf_sha256 for k, d in docs.items()},
@@ -333,7 +374,29 @@ class SignoffService:
         missing = [w for w in check.warnings if w.code not in set(acknowledged)]
         if missing:
             raise UnacknowledgedWarningsError(missing)
+        self._check_outcome_change(review)
         return check
+
+    def _check_outcome_change(self, review: Review) -> None:
+        """An amendment turning a signed full review into another outcome: refused when the
+        earlier version holds a finding, and only with a reason of substance otherwise."""
+        if review.amends_review_id is None or not review.status.is_outcome:
+            return
+        previous = self._reviews.get(review.amends_review_id)
+        if previous.status.is_outcome:
+            return
+        refusal = outcome_change_refusal(
+            previous.case_ref,
+            previous.version,
+            self.definition_for(previous),
+            self._reviews.answers(previous.id),
+            urgent=previous.urgent,
+        )
+        if refusal is not None:
+            raise SignoffRefusedError(refusal)
+        problem = amendment_reason_problem(review.amendment_reason or "")
+        if problem is not None:
+            raise SignoffRefusedError(problem)
 
     def _record(
         self,
@@ -383,6 +446,7 @@ class SignoffService:
         identity = SigningIdentity(opened.key, opened.cert, tuple(opened.chain))
         co_ref = reviewer_ref_of(opened.cert)
         with self._db.transaction():
+            require_intact(self._db, "co-signing")
             review = self._reviews.get(review_id)
             first = self._first_signature(review, co_ref)
             sealed = self._inputs.content(review, AuditHead(first.audit_seq, first.audit_hash))
@@ -393,8 +457,11 @@ class SignoffService:
                 )
             head = self._audit.head()
             signed_at = self._clock()
-            docs = self._cosigned_documents(review, identity, sealed)
-            signer = _SignerDetails(co_ref, slot.name, "Not recorded", None, opened.cert)
+            details = signer_details_of(opened.cert)
+            docs = self._cosigned_documents(review, identity, sealed, details.stamp_lines())
+            signer = _SignerDetails(
+                co_ref, slot.name, details.profession, details.registration, opened.cert
+            )
             record = self._record(
                 review_id,
                 SignatureRole.CO_REVIEWER,
@@ -434,11 +501,11 @@ class SignoffService:
         if co_ref is not None and co_ref == first.signer_ref:
             raise SignoffRefusedError("The co-reviewer must be someone other than the reviewer.")
         assignment = self._assignments.assignment(review.case_ref)
-        if (
-            assignment is not None
-            and assignment.co_reviewer_ref is not None
-            and co_ref != assignment.co_reviewer_ref
-        ):
+        if assignment is None or assignment.review_mode != ReviewMode.JOINT:
+            raise SignoffRefusedError(NOT_JOINT_NO_COSIGNATURE.format(case_ref=review.case_ref))
+        if assignment.co_reviewer_ref is None:
+            raise SignoffRefusedError(NO_DESIGNATED_CO_REVIEWER.format(case_ref=review.case_ref))
+        if co_ref != assignment.co_reviewer_ref:
             raise SignoffRefusedError(
                 f"This case's co-reviewer is {assignment.co_reviewer_ref}; the identity "
                 "held is someone else's."
@@ -446,7 +513,11 @@ class SignoffService:
         return first
 
     def _cosigned_documents(
-        self, review: Review, identity: SigningIdentity, sealed: CanonicalContent
+        self,
+        review: Review,
+        identity: SigningIdentity,
+        sealed: CanonicalContent,
+        stamp_lines: Sequence[str],
     ) -> dict[DocumentKind, SignedDocument]:
         """Both stored PDFs with the co-signature appended, self-checked and stored."""
         docs = {}
@@ -459,6 +530,7 @@ class SignoffService:
                 identity,
                 field_name=CO_REVIEWER_FIELD,
                 reason=signature_reason(review, sealed, "Co-reviewer sign-off"),
+                stamp_lines=stamp_lines,
             )
             self_check(pdf, expected_signatures=2)
             docs[kind] = self._store.add_document(review.id, review.version, kind, 2, pdf)
@@ -467,7 +539,12 @@ class SignoffService:
     # -- amendment and the stored documents ----------------------------------------------------
 
     def amend(self, review_id: int, reason: str, actor: str) -> Review:
-        """A new version of a signed review, to correct and sign again (reason required)."""
+        """A new version of a signed review, to correct and sign again (a reason of substance
+        required). A joint review's amendment needs both signatures again: the new version
+        starts with none, and awaits the co-reviewer once the reviewer has signed it."""
+        problem = amendment_reason_problem(reason)
+        if problem is not None:
+            raise SignoffRefusedError(problem)
         return self._reviews.start_amendment(review_id, actor, reason)
 
     def signatures(self, review_id: int) -> list[SignatureRecord]:

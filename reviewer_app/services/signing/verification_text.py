@@ -1,4 +1,4 @@
-"""A verification report in plain words, for people (the CLI's ``verify-pdf`` prints it)."""
+"""A verification report in plain words, for people (the CLI's ``verify`` prints it)."""
 
 from __future__ import annotations
 
@@ -52,9 +52,11 @@ NO_TRUST_HINT = "give --trust ROOT_CERT or --workspace DIR"
 def describe(result: PdfVerification) -> list[str]:
     """Plain-language lines for people: one block per signature, then the verdict.
 
-    The verdict line starts with ``VERIFIED`` (everything holds and every signer chains to
-    a trusted study root), ``SIGNER NOT CHECKED`` (the file is intact but no study root was
-    given, so who signed is not known) or ``NOT VERIFIED``.
+    The verdict line starts with ``VERIFIED`` (everything holds, every signer chains to a
+    trusted study root and every reserved signature field is signed), ``AWAITING SIGNATURE``
+    (as VERIFIED, but a reserved field, e.g. the co-reviewer's, is still empty: never a bare
+    VERIFIED for an incomplete joint review), ``SIGNER NOT CHECKED`` (the file is intact but
+    no study root was given, so who signed is not known) or ``NOT VERIFIED``.
     """
     lines: list[str] = []
     for sig in result.signatures:
@@ -78,20 +80,38 @@ def describe(result: PdfVerification) -> list[str]:
         lines += [f"  Problem:       {p}" for p in sig.problems]
     failures = result.failures
     count = len(result.signatures)
+    awaiting = unsigned_text(result)
+    if awaiting:
+        lines.append(f"Not yet signed: {awaiting}")
     if failures:
         lines.append("NOT VERIFIED: " + "; ".join(failures) + ".")
-    elif result.trust_checked:
-        lines.append(
-            f"VERIFIED: {count} signature(s), all intact, the last covers the whole file; "
-            "every signer chains to the given study root."
-        )
-    else:
+    elif not result.trust_checked:
         lines.append(
             f"SIGNER NOT CHECKED: {count} signature(s), all intact, the last covers the whole "
             "file, but no study root was given, so who signed was NOT checked (anyone can "
             f"make a certificate carrying a reviewer's name): {NO_TRUST_HINT}."
+            + (f" The document is not complete: {awaiting}." if awaiting else "")
+        )
+    elif awaiting:
+        lines.append(
+            f"AWAITING SIGNATURE: {count} signature(s), all intact, every signer chains to the "
+            f"given study root, but the document is not complete: {awaiting}."
+        )
+    else:
+        lines.append(
+            f"VERIFIED: {count} signature(s), all intact, the last covers the whole file; "
+            "every signer chains to the given study root."
         )
     return lines
+
+
+def unsigned_text(result: PdfVerification) -> str:
+    """``1 signature field not yet signed: co-reviewer`` (empty when none is waiting)."""
+    fields = result.unsigned_fields
+    if not fields:
+        return ""
+    noun = "signature field" if len(fields) == 1 else "signature fields"
+    return f"{len(fields)} {noun} not yet signed: {', '.join(fields)}"
 
 
 def _yes(value: bool) -> str:

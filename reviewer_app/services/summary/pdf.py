@@ -47,6 +47,7 @@ from reviewer_app.services.summary.input import (
 )
 from reviewer_app.services.summary.signature_block import SignatureBox
 from reviewer_app.services.summary.story import SummaryStory
+from reviewer_app.services.summary.taskforce import TASKFORCE_FOOTER, TASKFORCE_MARKING
 
 __all__ = [
     "ChangedField",
@@ -143,8 +144,8 @@ def _decor(data: SummaryInput) -> PageDecor:
     if data.supersedes is not None:
         version += f" · amends version {data.supersedes}"
     if data.taskforce_copy:
-        classification = "OFFICIAL-SENSITIVE · Case review summary · Taskforce copy"
-        note = "Taskforce copy: direct identifiers left out; identifying free text redacted."
+        classification = TASKFORCE_MARKING
+        note = TASKFORCE_FOOTER
     else:
         classification = "OFFICIAL-SENSITIVE: PERSONAL · Case review summary"
         note = "Identifiable clinical document: store and share only through approved routes."

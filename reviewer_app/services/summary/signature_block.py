@@ -1,5 +1,10 @@
 """The signature block: who signs, in what capacity, when (UK time), and room for the stamp.
 
+Above the signatures, a "Warnings acknowledged at sign-off" box lists every warning the
+reviewer acknowledged (code and text) when the reviewer is an ``AcknowledgingSigner`` (what
+sign-off passes), in both copies; "None" when there was nothing to acknowledge. A co-reviewer
+whose signature is still to come is printed "Awaiting signature".
+
 The renderer does not sign. It leaves one empty, outlined area per signer and reports where
 each landed (page and rectangle in PDF points) so that the signing service can put a visible
 PAdES signature field exactly there with pyhanko (``SigFieldSpec(box=..., on_page=...)``).
@@ -25,10 +30,19 @@ from reviewer_app.services.pdf.styles import (
 )
 from reviewer_app.services.summary.input import Signer
 
-__all__ = ["SignatureBox", "signature_block"]
+__all__ = ["AcknowledgingSigner", "SignatureBox", "signature_block"]
 
 BOX_HEIGHT = 19 * mm
 ROLE_LABELS = {"reviewer": "Reviewer", "co-reviewer": "Co-reviewer"}
+ACKNOWLEDGED_TITLE = "Warnings acknowledged at sign-off"
+AWAITING_SIGNATURE = "Awaiting signature"
+NO_WARNINGS = "None: no warning was shown at sign-off."
+
+
+class AcknowledgingSigner(Signer):
+    """The signer at sign-off, with the warnings they acknowledged: (code, text) pairs."""
+
+    acknowledged_warnings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +133,42 @@ def signature_block(
         "a printed copy, is the evidence: check it in a PDF reader or with "
         "“reviewer-app verify”. The content hash below matches the signed review record."
     )
-    return [KeepTogether([heading("Signatures"), intro, _spacer(2), grid])]
+    return [
+        *acknowledged_box(people),
+        KeepTogether([heading("Signatures"), intro, _spacer(2), grid]),
+    ]
+
+
+def acknowledged_box(signers: tuple[Signer, ...]) -> list[Flowable]:
+    """The "Warnings acknowledged at sign-off" box (nothing when no signer records any)."""
+    found = [s for s in signers if isinstance(s, AcknowledgingSigner)]
+    if not found:
+        return []
+    s = styles()
+    rows: list[list[Any]] = [[Paragraph(markup(ACKNOWLEDGED_TITLE), s.cell_bold), ""]]
+    warnings = [w for signer in found for w in signer.acknowledged_warnings]
+    if not warnings:
+        rows.append([para(NO_WARNINGS, "value"), ""])
+    for code, text in warnings:
+        rows.append([para(code, "small"), para(text, "value")])
+    spans = [("SPAN", (0, 0), (-1, 0))]
+    if not warnings:
+        spans.append(("SPAN", (0, 1), (-1, 1)))
+    table = Table(rows, colWidths=[42 * mm, FRAME_WIDTH - 42 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                *spans,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),
+                ("LINEABOVE", (0, 0), (-1, 0), 1, NHS_BLUE),
+                ("BOX", (0, 0), (-1, -1), 0.5, MID_GREY),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return [table, _spacer(3)]
 
 
 def _panel(
@@ -127,11 +176,12 @@ def _panel(
 ) -> Table:
     s = styles()
     role = ROLE_LABELS.get(signer.role, signer.role)
-    when = (
-        uk_datetime(signer.signed_at)
-        if signer.signed_at is not None
-        else "Recorded in the digital signature"
-    )
+    if signer.signed_at is not None:
+        when = uk_datetime(signer.signed_at)
+    elif signer.role == "co-reviewer":
+        when = AWAITING_SIGNATURE
+    else:
+        when = "Recorded in the digital signature"
     lines: list[tuple[str, str]] = [
         ("Name", signer.name),
         ("Profession", signer.profession),

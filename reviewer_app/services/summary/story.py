@@ -7,7 +7,10 @@ signatures. Other outcomes (records missing, handed back, outside this method) g
 patient, outcome and reason, screening, signatures.
 
 Sections are found by kind in the definition; nothing here knows how many themes or phases
-there are or what they are called.
+there are or what they are called. From definition v2 the escalation block also prints what
+every escalation takes from the review (triggers, worst harm and severity, avoidability with
+its scale, care scores), in words (``domain/escalation_facts.py``); a v1 review, whose
+escalations asked for these again, prints as it was made.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from reviewer_app.domain.definition import (
     Section,
     SectionKind,
 )
+from reviewer_app.domain.escalation_facts import escalation_facts, facts_are_derived
 from reviewer_app.domain.identifiers import format_nhs_number
 from reviewer_app.domain.triggers import fired
 from reviewer_app.domain.values import YES
@@ -340,6 +344,7 @@ class SummaryStory:
             triggers = fired(self.definition.escalation_triggers, self.src.view)
             text = "; ".join(t.label for t in triggers) or "None"
             body += [para(f"Escalation triggers in this review: {text}", "value"), gap(1.5)]
+            body += self._escalation_facts()
         table = question_table(self.src.rows(sec))
         scales = [
             flowable
@@ -359,6 +364,20 @@ class SummaryStory:
         if sec.kind is K.ESCALATION and "candour" not in title.lower():
             title += " and Duty of Candour"
         return section(title, [*body, gap(1)]) if body else []
+
+    def _escalation_facts(self) -> list[Flowable]:
+        """What every escalation carries from the review (definition v2 on), in words."""
+        if not facts_are_derived(self.definition) or not any(
+            self.src.items(group)
+            for sec in self._sections(K.ESCALATION)
+            for group in self.src.groups(sec)
+        ):
+            return []
+        facts = escalation_facts(self.definition, self.src.answers)
+        rows = [(label, self.src.safe(text), len(text) > 70) for label, text in facts.rows()]
+        table = question_table(rows)
+        heading = subheading("Carried by each escalation, from this review (not typed again)")
+        return [KeepStart([heading, table]), gap(1.5)] if table is not None else []
 
 
 def _flat(items: list[Flowable]) -> list[Flowable]:

@@ -1,6 +1,9 @@
 """The tabular parts of the summary: phases and themes as rows, group items as cards,
 and the avoidability scale.
 
+The avoidability grid is drawn in one orientation, the study's (the question's default
+scale), with the grade as entered.
+
 Phases and themes are found by section kind and their columns by question id suffix
 (``theme.fluids.issue`` → ``issue``), so a definition with 13 themes, or themes asking other
 questions, prints without a code change.
@@ -21,7 +24,12 @@ from reviewer_app.domain.avoidability import (
     AvoidabilityScale,
     parse_avoidability,
 )
-from reviewer_app.domain.definition import AnyQuestion, GroupQuestion, Section
+from reviewer_app.domain.definition import (
+    AnyQuestion,
+    AvoidabilityQuestion,
+    GroupQuestion,
+    Section,
+)
 from reviewer_app.services.pdf.blocks import (
     Cell,
     Cells,
@@ -183,15 +191,22 @@ def group_cards(src: AnswerSource, group: GroupQuestion) -> list[Flowable]:
 
 
 def avoidability_scale(src: AnswerSource, question: AnyQuestion) -> list[Flowable]:
-    """The six grades of the scale used, the chosen one highlighted, with what it means."""
+    """The six grades in ONE orientation, the study's, with the chosen judgement highlighted.
+
+    The study's scale is the question's default scale (``services.signing.study_scale`` puts
+    the study's scale there), so every summary of a study draws the same grid whatever scale a
+    grade was entered on; a grade entered on the other scale is highlighted where the same
+    judgement sits and said as entered ("entered as PRISM / Hogan grade 4").
+    """
     chosen = parse_avoidability(src.value(question))
     if chosen is None or not src.asked(question):
         return []
     s = styles()
-    scale = chosen.scale
+    scale = question.default_scale if isinstance(question, AvoidabilityQuestion) else chosen.scale
+    shown = chosen.on_scale(scale)
     grades = range(1, 7)
     meaning = {g: RCP_GRADE_LABELS[g if scale is AvoidabilityScale.RCP else 7 - g] for g in grades}
-    col = chosen.grade - 1
+    col = shown.grade - 1
     head_chosen = ParagraphStyle("scale-head-chosen", parent=s.cell_bold, textColor=colors.white)
     body_chosen = ParagraphStyle("scale-body-chosen", parent=s.small, textColor=colors.white)
     head = [
@@ -217,12 +232,18 @@ def avoidability_scale(src: AnswerSource, question: AnyQuestion) -> list[Flowabl
     other = chosen.on_scale(
         AvoidabilityScale.HOGAN if scale is AvoidabilityScale.RCP else AvoidabilityScale.RCP
     )
+    said = (
+        f"The study grades on the {scale.label} scale."
+        if chosen.scale is scale
+        else f"Entered as {chosen.scale.label} grade {chosen.grade}; the study grades on the "
+        f"{scale.label} scale, where the same judgement is grade {shown.grade}."
+    )
     return [
         gap(1.5),
         table,
         gap(1),
         note(
-            f"Death more likely than not due to problems in care (RCP 1–3, Hogan 4–6): "
+            f"{said} Death more likely than not due to problems in care (RCP 1–3, Hogan 4–6): "
             f"{likely}. The same judgement on the {other.scale.label} scale is grade "
             f"{other.grade}."
         ),

@@ -16,7 +16,7 @@ import re
 
 from asn1crypto import keys, pem  # type: ignore[import-untyped]
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
@@ -44,6 +44,9 @@ OID_REPLACES_CERTIFICATE = ObjectIdentifier("2.25.194147304127766183431652513212
 Its value is the 32-byte SHA-256 of the certificate this one replaces, so a re-issued
 certificate (lost laptop, forgotten passphrase) records its predecessor auditably.
 """
+
+OID_REGISTRATION = ObjectIdentifier("2.25.194147304127766183431652513212617591652.1")
+"""Professional registration (e.g. "GMC 1234567") in a reviewer certificate's subject."""
 
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _FP_NOISE = re.compile(r"[\s:.-]+")
@@ -141,7 +144,7 @@ def is_study_root(cert: x509.Certificate) -> bool:
     try:
         constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
         cert.verify_directly_issued_by(cert)
-    except (x509.ExtensionNotFound, InvalidSignature, ValueError, TypeError):
+    except (x509.ExtensionNotFound, InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):
         return False
     return constraints.ca
 
@@ -285,12 +288,15 @@ def _reviewer_certificate(
 ) -> x509.CertificateBuilder:
     """The reviewer's certificate, unsigned: named by their name and reference, for signing
     and encryption (S/MIME and document signing), valid no longer than the root."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, request.details.name),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, reviewer_ref),
-        ]
-    )
+    attributes = [
+        x509.NameAttribute(NameOID.COMMON_NAME, request.details.name),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, reviewer_ref),
+        # what the co-reviewer's box on a summary shows of them, as the authority certified it
+        x509.NameAttribute(NameOID.TITLE, request.details.profession.value),
+    ]
+    if request.details.registration:
+        attributes.append(x509.NameAttribute(OID_REGISTRATION, request.details.registration))
+    subject = x509.Name(attributes)
     return issued_by_root(
         subject,
         request.csr().public_key(),

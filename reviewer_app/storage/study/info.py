@@ -1,5 +1,5 @@
 """The study row: its id, name, review mode, and the study authority (certificate and
-encrypted private key)."""
+encrypted private key); and the study's settings (its avoidability scale)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.errors import NotFoundError
 from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
@@ -136,3 +137,31 @@ def stored_collection_key_pem(db: Database) -> bytes | None:
         return None
     row = db.query_one("SELECT collection_key_pem FROM study WHERE id = 1")
     return None if row is None or row[0] is None else bytes(row[0])
+
+
+# --- study settings (study schema v6) -------------------------------------------------------
+
+
+def avoidability_scale(db: Database) -> AvoidabilityScale:
+    """The study's avoidability scale; RCP SJR for a study that never chose one."""
+    row = db.query_one("SELECT avoidability_scale FROM study_settings WHERE id = 1")
+    return AvoidabilityScale.RCP if row is None else AvoidabilityScale(str(row[0]))
+
+
+def set_avoidability_scale(
+    db: Database, scale: AvoidabilityScale, *, clock: Callable[[], datetime] = utc_now
+) -> None:
+    """Store the study's scale (whether it may still change is the caller's rule)."""
+    with db.transaction():
+        db.execute(
+            "INSERT INTO study_settings (id, avoidability_scale, set_at) VALUES (1, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET avoidability_scale = excluded.avoidability_scale, "
+            "set_at = excluded.set_at",
+            (scale.value, iso_utc(clock())),
+        )
+
+
+def packs_made(db: Database) -> int:
+    """How many packs the study has made (a setting packs carry is fixed once one is)."""
+    row = db.query_one("SELECT count(*) FROM packs")
+    return 0 if row is None else int(row[0])

@@ -84,8 +84,13 @@ SELECT c.case_ref, c.family_name, c.given_names, c.nhs_number,
        c.date_of_death, c.place_of_death, c.withdrawn, c.identifiers_corrected,
        r.id, r.version, coalesce(r.status, 'not_started'), r.urgent,
        (SELECT count(*) FROM answers a WHERE a.review_id = r.id) AS answered,
-       back.version, back.returned_at
+       back.version, back.returned_at,
+       -- a joint review's signatures: awaiting co-signature until there are two
+       CASE WHEN ca.review_mode = 'joint'
+            THEN (SELECT count(*) FROM signatures s WHERE s.review_id = r.id) END AS signatures,
+       ca.review_mode
 FROM cases c
+LEFT JOIN case_assignments ca ON ca.case_ref = c.case_ref
 LEFT JOIN reviews r
        ON r.case_ref = c.case_ref
       AND r.version = (SELECT max(r2.version) FROM reviews r2 WHERE r2.case_ref = c.case_ref)
@@ -100,9 +105,25 @@ LEFT JOIN (
 
 # Shown as complete in the case list: nothing more is needed before (or after) signing.
 _FINISHED_VALUES = frozenset(
-    s.value for s in (ReviewStatus.READY_TO_SIGN, ReviewStatus.SIGNED, *OUTCOMES)
+    s.value
+    for s in (
+        ReviewStatus.READY_TO_SIGN,
+        ReviewStatus.SIGNED,
+        ReviewStatus.AWAITING_COSIGNATURE,
+        *OUTCOMES,
+    )
 )
 _SUMMARIES = TypeAdapter(list[CaseSummary])
+_AWAITING = ReviewStatus.AWAITING_COSIGNATURE.value
+_JOINT = "joint"
+
+
+def shown_status(status: str, review_mode: str | None, signatures: int | None) -> str:
+    """The status the case list shows: a joint review with only the reviewer's signature is
+    awaiting co-signature (stored as signed, or as its outcome); anything else as stored."""
+    if review_mode == _JOINT and signatures == 1:
+        return _AWAITING
+    return status
 
 
 @contextlib.contextmanager
@@ -219,12 +240,15 @@ class CaseStore:
             corrected,
             review_id,
             version,
-            status,
+            stored_status,
             urgent,
             answered,
             returned_version,
             returned_at,
+            signatures,
+            mode,
         ) in found:
+            status = shown_status(stored_status, mode, signatures)
             if status in finished:
                 progress = 1.0
             elif total_questions > 0:

@@ -4,15 +4,21 @@ Storage-level guarantees live in the schema as triggers, so they hold whatever c
 answers of a locked review (signed, or closed with another outcome) cannot be inserted,
 changed or deleted; a signed review row cannot change; the audit trail is append-only with
 gap-free sequence numbers. Later steps live beside this file, one module per feature
-(schema_packs.py, schema_signing.py, schema_returns.py); storage/migrations.py runs them.
+(schema_packs.py, schema_signing.py, schema_returns.py, schema_settings.py);
+storage/migrations.py runs them.
 """
 
 from __future__ import annotations
 
-from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.status import STORED_STATUSES, ReviewStatus
 from reviewer_app.storage.case_columns import case_columns_sql
 from reviewer_app.storage.database import Database, Migration
-from reviewer_app.storage.workspace import schema_packs, schema_returns, schema_signing
+from reviewer_app.storage.workspace import (
+    schema_packs,
+    schema_returns,
+    schema_settings,
+    schema_signing,
+)
 from reviewer_app.storage.workspace.triggers import append_only, refusing_trigger
 
 # Statuses in which a review's answers are frozen. A signed review never changes again (an
@@ -32,7 +38,7 @@ def _sql_list(values: frozenset[ReviewStatus] | list[ReviewStatus]) -> str:
     return ", ".join(f"'{v.value}'" for v in sorted(values))
 
 
-_ALL_STATUSES = _sql_list(list(ReviewStatus))
+_ALL_STATUSES = _sql_list(list(STORED_STATUSES))
 _LOCKED = _sql_list(LOCKED_STATUSES)
 
 
@@ -150,5 +156,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     schema_packs.migrate_to_v2,
     schema_signing.migrate_to_v3,
     schema_returns.migrate_to_v4,
+    schema_settings.migrate_to_v5,
 )
 LATEST_VERSION = len(MIGRATIONS)

@@ -44,6 +44,10 @@ PASSPHRASES: dict[str, tuple[str, ...]] = {
     "cosign": (WORKSPACE, COSIGNER),
     "pdf": (WORKSPACE,),
     "verify": (WORKSPACE,),  # with --workspace: trust the workspace's study root
+    "check": (WORKSPACE,),
+    "answers": (WORKSPACE,),
+    "amend": (WORKSPACE,),
+    "outcome": (WORKSPACE,),
     "change-passphrase": (WORKSPACE, NEW),
     "coordinator change-passphrase": (STUDY, NEW),
     "coordinator status": (STUDY,),

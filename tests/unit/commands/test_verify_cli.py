@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.cli import main
-from reviewer_app.commands.pdf_cmds import COSIGNER_PASSPHRASE_ENV
+from reviewer_app.commands.pdf_cmds import (
+    AWAITING_SIGNATURE_EXIT,
+    COSIGNER_PASSPHRASE_ENV,
+    NOT_VERIFIED_EXIT,
+)
 from reviewer_app.services.trust.authority import certificate_pem
 from reviewer_app.storage.workspace.signatures import DocumentKind
 from tests.support.crypto_fixtures import alice, study_a, study_b
-from tests.support.pdf_edits import content_change
+from tests.support.pdf_edits import content_change, info_change, xmp_metadata
 from tests.support.signoff_fixtures import (
     COSIGNER_PASSPHRASE,
     PASSPHRASE,
@@ -151,3 +155,33 @@ def test_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 1 and "There is no file" in err
     code, _, err = run(capsys, "verify", good, "--trust", good)
     assert code == 1 and "not a readable certificate" in err
+
+
+def test_a_joint_review_signed_once_verifies_as_awaiting_its_co_signature(
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert run(capsys, "sign", "SIG-0002", "--workspace", str(folder))[0] == 0
+    once = tmp_path / "once.pdf"
+    assert run(capsys, "pdf", "SIG-0002", "--workspace", str(folder), "--out", str(once))[0] == 0
+    root = write(tmp_path, "root.pem", certificate_pem(study_a().root).encode())
+    code, out, _ = run(capsys, "verify", str(once), "--trust", root)
+    assert code == AWAITING_SIGNATURE_EXIT == 4
+    assert out.strip().splitlines()[-1].startswith("AWAITING SIGNATURE")
+    assert "1 signature field not yet signed: co-reviewer" in out
+    assert not any(line.startswith("VERIFIED") for line in out.splitlines())
+    # Metadata rewritten in a later revision is not "only further signatures".
+    for edit in (info_change, xmp_metadata):
+        code, out, _ = run(capsys, "verify", write(tmp_path, "m.pdf", edit(once.read_bytes())))
+        assert code == NOT_VERIFIED_EXIT and "changed by more than further signatures" in out
+    # Once co-signed, the same summary is complete: VERIFIED, exit 0.
+    p12 = write(tmp_path, "bob.p12", bob_pkcs12())
+    monkeypatch.setenv(COSIGNER_PASSPHRASE_ENV, COSIGNER_PASSPHRASE)
+    assert run(capsys, "cosign", "SIG-0002", "--workspace", str(folder), "--identity", p12)[0] == 0
+    both = tmp_path / "both.pdf"
+    assert run(capsys, "pdf", "SIG-0002", "--workspace", str(folder), "--out", str(both))[0] == 0
+    code, out, _ = run(capsys, "verify", str(both), "--trust", root)
+    assert code == 0 and out.strip().splitlines()[-1].startswith("VERIFIED")
+    assert "not yet signed" not in out

@@ -135,7 +135,7 @@ def test_the_demo_has_every_case_and_the_expected_status_per_state(demo: Demo) -
         DemoState.READY_TO_SIGN: ReviewStatus.READY_TO_SIGN,
         DemoState.SIGNED: ReviewStatus.SIGNED,
         DemoState.CO_SIGNED: ReviewStatus.SIGNED,
-        DemoState.AWAITING_CO_SIGNATURE: ReviewStatus.SIGNED,
+        DemoState.AWAITING_CO_SIGNATURE: ReviewStatus.AWAITING_COSIGNATURE,  # joint, one signature
         DemoState.AMENDED: ReviewStatus.SIGNED,
         DemoState.AMENDMENT_IN_PROGRESS: ReviewStatus.AMENDMENT_IN_PROGRESS,
         DemoState.RECORDS_MISSING: ReviewStatus.RECORDS_MISSING,
@@ -234,6 +234,9 @@ def test_records_missing_is_a_signed_outcome_with_its_reason(demo: Demo) -> None
         pdf = _latest(demo.documents[review.id], "full").pdf
         assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
         assert "records missing" in _text(pdf).lower()
+        answers = demo.answers[review.id]  # v2: the missing records are named, not reviewed
+        assert answers["records.missing"] == ["acute"]
+        assert "acute" not in answers["records.reviewed"]
 
 
 def test_the_urgent_case_records_an_immediate_concern_and_an_escalation(demo: Demo) -> None:
@@ -244,6 +247,12 @@ def test_the_urgent_case_records_an_immediate_concern_and_an_escalation(demo: De
     answers = demo.answers[review.id]
     assert answers["immediate.concern"] == "yes"
     assert answers["escalation.decision"] == "escalate"
+    # v2: told at a date and a time, after the review began; the escalation reaches the
+    # provider's patient-safety team and asks nothing the review already says
+    assert review.created_at.strftime("%Y-%m-%d") <= answers["immediate.told_at"][:10]
+    (item,) = answers["escalation.items"]
+    assert "provider_patient_safety" in item["answers"]["escalation.item.destination"]
+    assert not {"escalation.item.harm", "escalation.item.status"} & set(item["answers"])
     assert demo.signed_by(review) == [DEMO_REVIEWER.reviewer_ref]
     others = {r for r, s in demo.summaries.items() if "urgent" in s.flags}
     assert others == {ref}

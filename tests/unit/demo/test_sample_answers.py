@@ -23,10 +23,13 @@ CASES = synthetic_cases(300, seed=77)
 
 
 def _definitions() -> list[ReviewDefinition]:
-    return [default_definition(), load_definition_version("nhs-mortality-review", 2, [FIXTURES])]
+    return [
+        load_definition_version("nhs-mortality-review", 1),
+        load_definition_version("nhs-mortality-review", 3, [FIXTURES]),
+    ]
 
 
-@pytest.mark.parametrize("definition", _definitions(), ids=["v1-12-themes", "v2-13-themes"])
+@pytest.mark.parametrize("definition", _definitions(), ids=["v1", "v3-13-themes"])
 def test_complete_answers_pass_validation_for_many_seeds(definition: ReviewDefinition) -> None:
     warnings: Counter[str] = Counter()
     for seed, case in enumerate(CASES):
@@ -37,6 +40,43 @@ def test_complete_answers_pass_validation_for_many_seeds(definition: ReviewDefin
         assert not AnswerView(definition, answers).problems, seed
     # The invented text never looks like a patient identifier (rule 8).
     assert warnings["R8.identifier_in_text"] == 0
+
+
+# The warnings a coherent sample may still carry (a real reviewer acknowledges them): none of
+# the v2 contradictions the sample answers are built to avoid.
+_AVOIDED_WARNINGS = {
+    "R7.discharge_phase_after_death_in_admission",
+    "R7.theme_issue_without_problems",
+    "R7.avoidable_with_low_harm",
+    "R7.family_concerns_no_second_review",
+    "R4.death_from_harm_not_avoidable",
+    "R6.time_told_before_review",
+}
+
+
+def test_v2_samples_are_coherent_escalations_from_the_review() -> None:
+    """Under v2 (what new reviews use) the samples pass validation and escalate as the rules
+    say: destinations follow the triggers, an avoidable death or a safeguarding concern is
+    escalated, tracking is never typed, and none of the avoidable contradictions warns."""
+    v2 = default_definition()
+    assert v2.version == 2
+    escalated = not_escalated = 0
+    for seed, case in enumerate(CASES):
+        answers = complete_answers(v2, case, random.Random(seed))
+        report = validate(v2, answers, case)
+        assert report.errors == (), (seed, [(i.code, i.location) for i in report.errors])
+        assert not AnswerView(v2, answers).problems, seed
+        assert not {i.code for i in report.warnings} & _AVOIDED_WARNINGS, seed
+        assert not report.with_code("R8.identifier_in_text"), seed
+        for item in answers.get("escalation.items", []):
+            assert not {"escalation.item.status", "escalation.item.harm"} & set(item["answers"])
+        if answers.get("escalation.decision") == "escalate":
+            escalated += 1
+        elif answers.get("escalation.decision") == "not_escalating":
+            not_escalated += 1
+            fired = {t.id for t in escalation_triggers(v2, answers)}
+            assert not fired & {"avoidability", "safeguarding"}, seed
+    assert escalated > 20 and not_escalated > 0
 
 
 def test_same_seed_same_answers() -> None:

@@ -22,7 +22,11 @@ from reviewer_app.domain.answers import (
     to_rcp_grade,
     validate_value,
 )
-from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.definition import (
+    ReviewDefinition,
+    default_definition,
+    load_definition_version,
+)
 from reviewer_app.errors import UserError
 
 # --- avoidability on both scales ------------------------------------------------------------
@@ -274,3 +278,13 @@ def test_shape_checks_and_display_never_crash(value: Any) -> None:
         assert text.strip()
         if problems:
             assert text in ("Invalid answer (not shown)", "Not answered")
+
+
+def test_a_date_and_time_answer_has_one_shape_and_reads_in_uk_time() -> None:
+    v2 = load_definition_version("nhs-mortality-review", 2)
+    question = v2.question("immediate.told_at")
+    for bad in ["2026-03-02", "2026-03-02 14:30", "2026-03-02T14:30:00", "2026-02-30T10:00", 5]:
+        assert answer_problems(question, bad), bad
+    assert answer_problems(question, "2026-03-02T14:30") == []
+    assert display_value(question, "2026-03-02T14:30") == "2 March 2026, 14:30 (UK time)"
+    assert display_value(question, None) == "Not answered"

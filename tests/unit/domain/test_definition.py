@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from reviewer_app.domain.checks import BUILTIN_CHECKS
+from reviewer_app.domain.checks import BUILTIN_CHECKS, TIMED_CHECKS
 from reviewer_app.domain.definition import (
     BUILTIN_CHECK_IDS,
     CareScoreQuestion,
@@ -29,6 +29,7 @@ from tests.support.review_fixtures import FIXTURES, complete_answers, make_case
 
 REPO = Path(__file__).resolve().parents[3]
 V1 = REPO / "schema" / "review-definition.v1.json"
+V2 = REPO / "schema" / "review-definition.v2.json"
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +40,13 @@ def v1() -> ReviewDefinition:
 # --- the default file encodes review-method.md ---------------------------------------------
 
 
-def test_default_definition_is_v1_and_cached(v1: ReviewDefinition) -> None:
+def test_default_definition_is_v2_and_cached(v1: ReviewDefinition) -> None:
+    """New reviews use the newest bundled version (v2); v1 is still bundled and loads."""
     assert default_definition() is default_definition()
     assert default_definition().id == "nhs-mortality-review"
-    assert default_definition().version == 1
-    assert default_definition() == v1
+    assert default_definition().version == 2
+    assert default_definition() == load_definition(V2)
+    assert load_definition_version("nhs-mortality-review", 1) == v1
 
 
 def test_schema_folder_is_found() -> None:
@@ -218,7 +221,8 @@ def test_triggers_are_declared(v1: ReviewDefinition) -> None:
 
 
 def test_builtin_check_registry_matches_the_loader() -> None:
-    assert set(BUILTIN_CHECKS) == set(BUILTIN_CHECK_IDS)
+    assert set(BUILTIN_CHECKS) | set(TIMED_CHECKS) == set(BUILTIN_CHECK_IDS)
+    assert not set(BUILTIN_CHECKS) & set(TIMED_CHECKS)
 
 
 def test_every_rule_of_the_method_is_in_the_file(v1: ReviewDefinition) -> None:
@@ -356,14 +360,14 @@ def test_cross_reference_problems_give_their_path(
     assert problem in str(caught.value)
 
 
-# --- versions: v2 with a 13th theme; v1 answers stay valid against v1 -----------------------
+# --- versions: a fixture v3 with a 13th theme; v1 answers stay valid against v1 ------
 
 
 def test_load_by_id_and_version_finds_both() -> None:
     v1 = load_definition_version("nhs-mortality-review", 1, [FIXTURES])
-    v2 = load_definition_version("nhs-mortality-review", 2, [FIXTURES])
+    v2 = load_definition_version("nhs-mortality-review", 3, [FIXTURES])
     assert (v1.version, len(v1.themes)) == (1, 12)
-    assert (v2.version, len(v2.themes)) == (2, 13)
+    assert (v2.version, len(v2.themes)) == (3, 13)
 
 
 def test_unknown_version_is_not_found() -> None:
@@ -374,7 +378,7 @@ def test_unknown_version_is_not_found() -> None:
 
 
 def test_thirteen_themes_work_without_code_change() -> None:
-    v2 = load_definition_version("nhs-mortality-review", 2, [FIXTURES])
+    v2 = load_definition_version("nhs-mortality-review", 3, [FIXTURES])
     case = make_case()
     answers = complete_answers(v2)
     assert validate(v2, answers, case).can_sign
@@ -385,7 +389,7 @@ def test_thirteen_themes_work_without_code_change() -> None:
 
 def test_v1_answers_still_validate_against_v1_after_v2_exists() -> None:
     v1 = load_definition_version("nhs-mortality-review", 1, [FIXTURES])
-    v2 = load_definition_version("nhs-mortality-review", 2, [FIXTURES])
+    v2 = load_definition_version("nhs-mortality-review", 3, [FIXTURES])
     case = make_case()
     answers = complete_answers(v1)
     answers |= {
@@ -406,3 +410,68 @@ def test_v1_answers_still_validate_against_v1_after_v2_exists() -> None:
         i.question_id for i in report.with_code("R10.unknown_question")
     }
     assert "relatives.wants_findings" in {i.question_id for i in report.with_code("R1.required")}
+
+
+# --- v2: the model additions are checked at load time --------------------------------------
+
+
+def _v2_raw() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(V2.read_text(encoding="utf-8"))
+    return raw
+
+
+def _trigger(raw: dict[str, Any], trigger_id: str) -> dict[str, Any]:
+    return next(t for t in raw["escalation_triggers"] if t["id"] == trigger_id)
+
+
+def test_v2_loads_and_keeps_v1_ids_where_the_meaning_is_the_same(v1: ReviewDefinition) -> None:
+    v2 = load_definition(V2)
+    same = set(v1.question_order()) & set(v2.question_order())
+    assert {"phase.overall.score", "avoidability.grade", "escalation.decision"} <= same
+    assert "immediate.date_told" not in v2.question_order()  # now a date and a time
+    assert v2.question("immediate.told_at").type == "datetime"
+    severity = v2.question("problems.item.severity")
+    assert [o.value for o in severity.options] == [  # type: ignore[union-attr]
+        "no_harm",
+        "low",
+        "moderate",
+        "prolonged_psychological",
+        "severe",
+        "death",
+    ]
+
+
+def test_a_trigger_destination_that_is_not_an_option_is_refused() -> None:
+    raw = _v2_raw()
+    _trigger(raw, "safeguarding")["destinations"] = ["safeguarding_team"]
+    with pytest.raises(InvalidDefinitionError) as caught:
+        parse_definition(raw, "v2.json")
+    assert "escalation_triggers[3].destinations[0]" in str(caught.value)
+    assert "'safeguarding_team' is not an option" in str(caught.value)
+
+
+def test_trigger_destinations_need_their_check_rule() -> None:
+    raw = _v2_raw()
+    raw["rules"] = [r for r in raw["rules"] if r.get("check") != "trigger_destinations"]
+    with pytest.raises(InvalidDefinitionError, match="need a 'trigger_destinations' check"):
+        parse_definition(raw, "v2.json")
+    raw = _v2_raw()
+    raw["second_review_triggers"][0]["destinations"] = ["leder"]
+    with pytest.raises(InvalidDefinitionError, match="only escalation triggers"):
+        parse_definition(raw, "v2.json")
+
+
+def test_an_unknown_time_comparison_is_refused() -> None:
+    raw = _v2_raw()
+    rule = next(r for r in raw["rules"] if r["code"] == "R6.time_told_in_future")
+    rule["params"]["compare"] = "futur"
+    with pytest.raises(InvalidDefinitionError, match="future, before_review"):
+        parse_definition(raw, "v2.json")
+
+
+def test_min_words_must_be_positive() -> None:
+    raw = _v2_raw()
+    rule = next(r for r in raw["rules"] if r["code"] == "R2.substantial_comment")
+    rule["min_words"] = 0
+    with pytest.raises(InvalidDefinitionError, match="min_words"):
+        parse_definition(raw, "v2.json")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
-from reviewer_app.domain.typed_dates import parse_uk_date
+from reviewer_app.domain.typed_dates import parse_uk_date, parse_uk_time
 
 TODAY = date(2026, 1, 1)
 
@@ -61,3 +61,29 @@ def test_two_digit_years_can_be_refused_while_typing() -> None:
     assert parse_uk_date("1/6/20", TODAY, two_digit_years=False) is None
     assert parse_uk_date("1 Jun 17", TODAY, two_digit_years=False) is None
     assert parse_uk_date("1/6/2020", TODAY, two_digit_years=False) == date(2020, 6, 1)
+
+
+# --- times of day ("when were they told", definition v2) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("14:30", time(14, 30)),
+        ("14.30", time(14, 30)),
+        ("1430", time(14, 30)),
+        (" 9:05 ", time(9, 5)),
+        ("2:30pm", time(14, 30)),
+        ("2pm", time(14, 0)),
+        ("12am", time(0, 0)),
+        ("12pm", time(12, 0)),
+        ("11:59 PM", time(23, 59)),
+    ],
+)
+def test_times_typed_the_usual_ways_are_read(typed: str, expected: time) -> None:
+    assert parse_uk_time(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "9", "24:00", "12:60", "13pm", "0am", "noon", "1:2"])
+def test_anything_else_is_not_a_time(typed: str) -> None:
+    assert parse_uk_time(typed) is None

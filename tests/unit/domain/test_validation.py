@@ -1,4 +1,8 @@
-"""The ten sign-off rules of review-method.md, each with a passing and a failing case."""
+"""The ten sign-off rules of review-method.md, each with a passing and a failing case.
+
+These are the rules of definition v1, run against v1 (``d`` below): a review made under v1
+keeps validating as v1 after v2 ships. The rules v2 adds are tested in ``test_rules_v2_*.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.definition import (
+    ReviewDefinition,
+    default_definition,
+    load_definition_version,
+)
 from reviewer_app.domain.validation import (
     ChangeKind,
     Severity,
@@ -20,6 +28,12 @@ from reviewer_app.domain.validation import (
 from tests.support.review_fixtures import LONG_COMMENT, make_case, outcome_only
 
 CASE = make_case()
+
+
+@pytest.fixture
+def d() -> ReviewDefinition:
+    """Definition v1, as a review made under it is read (not the newest bundled version)."""
+    return load_definition_version("nhs-mortality-review", 1)
 
 
 def check(d: ReviewDefinition, answers: dict[str, Any], case: Any = CASE) -> ValidationReport:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewer_app.services.report.linked_suppression import suppress_linked
 from reviewer_app.services.report.suppression import (
     PRIMARY,
     SECONDARY,
@@ -21,7 +22,6 @@ from reviewer_app.services.report.suppression import (
     share_marker,
     share_table,
     suppress,
-    suppress_linked,
 )
 from tests.unit.report.disclosure import System, pinned_in, render
 
@@ -288,16 +288,18 @@ def test_linked_tables_share_the_state_of_their_totals() -> None:
     assert _joint_pins(linked, "rows") == []
 
 
-def test_known_limit_linked_tables_are_not_audited_jointly() -> None:
-    """The documented limit: each table is safe alone and the shared totals agree, yet read
-    together the two pin entries (found by the joint brute-force reader). If a joint audit is
-    built, this test should be turned round."""
+def test_linked_tables_read_together_pin_nothing() -> None:
+    """The pair that defeated the old per-table audit (each table safe alone, the shared
+    totals in the same state, yet read together the brute-force reader pinned row 1's
+    total): the joint audit now protects it."""
     first = [[12, 4, 0], [0, 20, 0]]
     second = [[6, 5, 5], [6, 3, 11]]
     linked = suppress_linked([first, second], "rows")
     for result in linked:
         assert pinned_in(result.cells, result.counts) == []
-    assert ("row total", 0) in _joint_pins(linked, "rows")
+    assert _joint_pins(linked, "rows") == []
+    for i in range(3):
+        assert linked[0].is_suppressed((i, 3)) == linked[1].is_suppressed((i, 3))
 
 
 def test_linked_tables_must_share_the_margin() -> None:
@@ -327,8 +329,58 @@ def test_linked_tables_are_consistent_and_each_is_safe(
     last = [r.columns for r in linked]
     for i in range(linked[0].rows + 1):
         assert linked[0].is_suppressed((i, last[0])) == linked[1].is_suppressed((i, last[1]))
+    if any(result.withheld for result in linked):
+        assert all(result.withheld for result in linked)
+        return
     for result in linked:
         assert pinned_in(result.cells, result.counts) == []
+    # read together (each shared total one unknown), nothing can be worked out either
+    assert _joint_pins(linked, "rows") == []
+
+
+@settings(max_examples=120, derandomize=True, deadline=None)
+@given(
+    st.integers(1, 3).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.lists(small_counts, min_size=cols, max_size=cols), min_size=1, max_size=2),
+            min_size=3,
+            max_size=3,
+        )
+    )
+)
+def test_three_tables_sharing_column_totals_read_together_pin_nothing(
+    bodies: list[list[list[int]]],
+) -> None:
+    """Three tables with the same columns (e.g. deaths by place, by organisation and by month,
+    each in the same review-status columns). Each is given a last row making its column
+    totals equal to the largest of the three, so they share them exactly."""
+    cols = len(bodies[0][0])
+    target = [max(sum(row[j] for row in body) for body in bodies) for j in range(cols)]
+    tables = [
+        [*body, [target[j] - sum(row[j] for row in body) for j in range(cols)]] for body in bodies
+    ]
+    linked = suppress_linked(tables, "columns")
+    if any(result.withheld for result in linked):
+        assert all(result.withheld for result in linked)
+        return
+    for result in linked:
+        assert pinned_in(result.cells, result.counts) == []
+        for row_text, row in zip(result.cells, result.counts, strict=True):
+            for text, value in zip(row_text, row, strict=True):
+                assert text == ("<5" if 1 <= value <= 4 else "0" if value == 0 else text)
+    for j in range(cols + 1):
+        states = {r.is_suppressed((r.rows, j)) for r in linked}
+        assert len(states) == 1
+    assert _joint_pins(linked, "columns") == []
+
+
+def test_a_cell_tied_to_its_shared_total_is_protected_through_the_other_table() -> None:
+    """Body [[0, 0, 1]] and [[0, 1, 0]] share row total 1 (primary): each table's only hidden
+    cell equals that total, so it can only move with it, and both tables allow the move."""
+    linked = suppress_linked([[[0, 0, 1]], [[0, 1, 0]]], "rows")
+    assert not any(r.withheld for r in linked)
+    assert linked[0].cells[0] == ("0", "0", "<5", "<5")
+    assert _joint_pins(linked, "rows") == []
 
 
 def _joint_pins(results: list, shared: str) -> list:  # type: ignore[type-arg]

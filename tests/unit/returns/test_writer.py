@@ -50,9 +50,16 @@ def opened(path: Path) -> OpenedBundle:
     return open_bundle(path.read_bytes(), key, cert, study_a().root)
 
 
+OUTCOME_NEEDS: dict[ReviewStatus, dict[str, Any]] = {
+    # what each outcome's definition needs to hold (the method's rules for the outcomes)
+    ReviewStatus.RECORDS_MISSING: {"records.missing": ["acute"]},
+    ReviewStatus.HANDED_BACK: {"screening.conflict_of_interest": "yes"},
+}
+
+
 def sign_outcome(bench: Bench, case_ref: str, status: ReviewStatus) -> int:
     review = bench.reviews.open(case_ref, "R01")
-    bench.reviews.save(review.review_id, SCREENING, "R01")
+    bench.reviews.save(review.review_id, {**SCREENING, **OUTCOME_NEEDS.get(status, {})}, "R01")
     bench.reviews.set_outcome(review.review_id, status, "The notes could not be found.", "R01")
     bench.signoff.sign(review.review_id, PASSPHRASE, bench.acknowledged(review.review_id))
     return review.review_id
@@ -325,3 +332,27 @@ def test_openssl_opens_a_return_with_the_readme_commands(
         check=False,
     )
     assert wrong.returncode != 0  # another study's root: the reviewer's signature is not trusted
+
+
+# --- a broken workspace returns nothing ------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["edit", "rewrite_history"])
+def test_a_broken_audit_trail_returns_nothing_and_says_what_to_do(
+    bench: Bench, shared: Path, how: str
+) -> None:
+    from reviewer_app.services.integrity.checks import WorkspaceIntegrityError
+    from tests.support import audit_tampering
+
+    bench.sign("SIG-0001")
+    getattr(audit_tampering, how)(
+        *((bench.workspace.db, 2) if how == "edit" else (bench.workspace.db,))
+    )
+    before = snapshot(bench.workspace.db)
+    with pytest.raises(WorkspaceIntegrityError) as refused:
+        return_signed_reviews(bench.workspace, shared)
+    message = str(refused.value)
+    assert "returning the signed reviews is refused" in message
+    assert "backup" in message and "coordinator" in message
+    assert list(shared.iterdir()) == [] and snapshot(bench.workspace.db) == before
+    assert returned(bench)["SIG-0001"][1] is None  # not marked returned

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from reviewer_app.domain.answers import InvalidAnswerError
 from reviewer_app.domain.definition import default_definition
 from reviewer_app.domain.progress import SectionState
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.errors import ReadOnlyError
+from reviewer_app.errors import ReadOnlyError, UserError
 from reviewer_app.services.review.service import (
     FormRoles,
     OutcomeIncompleteError,
@@ -31,6 +31,11 @@ from tests.support.review_fixtures import complete_answers, make_case, outcome_o
 
 PASSPHRASE = "correct horse battery"
 ACTOR = "reviewer-1"
+
+
+def records_missing() -> dict[str, object]:
+    """The outcome "records missing" with the missing records named (definition v2)."""
+    return outcome_only("records_missing") | {"records.missing": ["acute"]}
 
 
 @pytest.fixture
@@ -130,6 +135,18 @@ def test_status_follows_validation(service: ReviewService) -> None:
     assert result.status is ReviewStatus.READY_TO_SIGN
 
 
+def test_save_records_its_reason_in_every_audit_entry(
+    service: ReviewService, workspace: Workspace
+) -> None:
+    review_id = service.open("C-0001", ACTOR).review_id
+    service.save(review_id, {"screening.autism": "no"}, ACTOR)
+    changes = {"screening.autism": "unknown", "screening.learning_disability": "no"}
+    service.save(review_id, changes, ACTOR, reason="entered from fix.json")
+    entries = [e for e in AuditLog(workspace.db).entries(review_id) if e.action == "answer"]
+    assert [e.reason for e in entries] == [None, "entered from fix.json", "entered from fix.json"]
+    assert AuditLog(workspace.db).verify().ok
+
+
 def test_warnings_do_not_block_ready(service: ReviewService) -> None:
     definition = default_definition()
     review_id = service.open("C-0001", ACTOR).review_id
@@ -144,7 +161,7 @@ def test_warnings_do_not_block_ready(service: ReviewService) -> None:
 
 def test_outcome_chosen_in_form_waits_for_explicit_action(service: ReviewService) -> None:
     review_id = service.open("C-0001", ACTOR).review_id
-    result = service.save(review_id, outcome_only("records_missing"), ACTOR)
+    result = service.save(review_id, records_missing(), ACTOR)
     assert result.status is ReviewStatus.IN_PROGRESS
     state = service.reload(review_id).state
     assert state.pending_outcome is ReviewStatus.RECORDS_MISSING
@@ -166,6 +183,12 @@ def test_set_outcome_needs_reason_and_screening(service: ReviewService) -> None:
         k: v for k, v in outcome_only("records_missing").items() if k.startswith("screening.")
     }
     service.save(review_id, screening, ACTOR)
+    with pytest.raises(OutcomeIncompleteError) as err:  # v2: the missing records are named
+        service.set_outcome(
+            review_id, ReviewStatus.RECORDS_MISSING, "GP record was not available.", ACTOR
+        )
+    assert "Records missing" in str(err.value)
+    service.save(review_id, {"records.missing": ["gp"]}, ACTOR)
     opened = service.set_outcome(
         review_id, ReviewStatus.RECORDS_MISSING, "GP record was not available.", ACTOR
     )
@@ -236,8 +259,11 @@ def test_escalation_trigger_on_both_scales(service: ReviewService) -> None:
 
 def test_immediate_concern_flags_urgent(service: ReviewService, workspace: Workspace) -> None:
     review_id = service.open("C-0001", ACTOR).review_id
+    with pytest.raises(UserError, match="date and a time"):  # v2 asks for the time too
+        service.record_immediate_concern(review_id, "Duty manager", date(2024, 2, 1), ACTOR)
+    told = datetime(2026, 7, 1, 13, 5, tzinfo=UTC)  # 14:05 British Summer Time
     result = service.record_immediate_concern(
-        review_id, "Duty patient-safety manager, acute trust", date(2024, 2, 1), ACTOR
+        review_id, "Duty patient-safety manager, acute trust", told, ACTOR
     )
     assert result.urgent
     opened = service.reload(review_id)
@@ -245,7 +271,7 @@ def test_immediate_concern_flags_urgent(service: ReviewService, workspace: Works
     assert opened.state.immediate_concern
     roles = opened.roles
     assert opened.answers[roles.concern or ""] == "yes"
-    assert opened.answers[roles.date_told or ""] == "2024-02-01"
+    assert opened.answers[roles.date_told or ""] == "2026-07-01T14:05"
     flags = [e for e in AuditLog(workspace.db).entries(review_id) if e.field == "urgent"]
     assert len(flags) == 1
 
@@ -292,7 +318,7 @@ def test_signed_outcome_cannot_be_reopened(
     service: ReviewService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     review_id = service.open("C-0001", ACTOR).review_id
-    service.save(review_id, outcome_only("records_missing"), ACTOR)
+    service.save(review_id, records_missing(), ACTOR)
     service.set_outcome(review_id, "records_missing", "GP record was not available.", ACTOR)
     monkeypatch.setattr(ReviewStore, "is_signed", lambda self, rid: True)
     assert service.reload(review_id).signed

@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 
-from reviewer_app.domain.definition import default_definition
+from reviewer_app.domain.definition import Severity, default_definition
+from reviewer_app.domain.issues import Issue
 from reviewer_app.services.signing.canonical import (
     CONTENT_FORMAT,
+    CONTENT_FORMAT_VERSION,
+    READABLE_FORMAT_VERSIONS,
+    AcknowledgedWarning,
+    answer_states,
     canonical_bytes,
     canonical_content,
     case_record_sha256,
+    sealed_warnings,
 )
 from reviewer_app.storage.audit import GENESIS_HASH, AuditHead
 from tests.support.review_fixtures import complete_answers, make_case
@@ -55,7 +61,109 @@ def test_every_definition_question_is_present_and_unanswered_is_explicit() -> No
     doc = content({}).document
     top = [q.id for _, q in definition.top_questions()]
     assert set(top) <= set(doc["answers"])
+    states = {qid: doc["answers"][qid]["state"] for qid in top}
+    assert set(states.values()) == {"unanswered", "not_asked"}
+    assert states["phase.overall.score"] == "unanswered"  # asked, not answered
+    assert states["outcome.reason"] == "not_asked"  # asked only for another outcome
+
+
+def test_version_1_marks_every_question_unanswered_and_nothing_not_asked() -> None:
+    definition = default_definition()
+    doc = content({}, format_version=1).document
+    assert doc["format_version"] == 1
+    assert "acknowledged_warnings" not in doc
+    top = [q.id for _, q in definition.top_questions()]
     assert all(doc["answers"][qid] == {"state": "unanswered"} for qid in top)
+
+
+def test_a_hidden_answer_is_signed_as_not_asked_never_as_answered() -> None:
+    definition = default_definition()
+    answers = complete_answers(definition)
+    answers["outcome.type"] = "records_missing"
+    answers["outcome.reason"] = "The community notes could not be found in the archive."
+    doc = content(answers, outcome="records_missing").document
+    assert doc["format_version"] == CONTENT_FORMAT_VERSION == 2
+    assert doc["answers"]["phase.overall.score"] == {"state": "not_asked"}
+    assert doc["answers"]["avoidability.grade"] == {"state": "not_asked"}
+    assert doc["answers"]["outcome.reason"]["state"] == "answered"
+    # Version 1 signed the same stored value as answered: that is what version 2 fixes.
+    old = content(answers, outcome="records_missing", format_version=1).document
+    assert old["answers"]["phase.overall.score"]["state"] == "answered"
+
+
+def test_not_asked_differs_from_unanswered_and_from_each_special_value() -> None:
+    qid = "screening.leder_reference"  # asked only with learning disability or autism "yes"
+    hidden = content({"screening.learning_disability": "no", qid: "L-1"}).document
+    assert hidden["answers"][qid] == {"state": "not_asked"}
+    asked = content({"screening.learning_disability": "yes"}).document
+    assert asked["answers"][qid] == {"state": "unanswered"}
+    autism = "screening.autism"
+    states = {
+        value: content({autism: value}).document["answers"][autism]
+        for value in ("no", "unknown", "not_applicable", "cannot_tell")
+    }
+    assert all(s["state"] == "answered" for s in states.values())
+    assert len({json.dumps(s) for s in states.values()}) == 4
+
+
+def test_item_answers_an_item_did_not_ask_are_left_out() -> None:
+    # Severity is asked only when the problem led to harm (yes / probably).
+    item = {"harm": "no", "severity": "severe"}
+    value = [{"id": "p1", "answers": {f"problems.item.{k}": v for k, v in item.items()}}]
+    answers = {"problems.any": "yes", "problems.items": value}
+    signed = content(answers).document["answers"]["problems.items"]
+    assert signed == {
+        "state": "answered",
+        "value": [{"id": "p1", "answers": {"problems.item.harm": "no"}}],
+    }
+    harmed = [
+        {"id": "p1", "answers": {"problems.item.harm": "yes", "problems.item.severity": "severe"}}
+    ]
+    kept = content({"problems.any": "yes", "problems.items": harmed}).document["answers"]
+    assert kept["problems.items"]["value"] == harmed
+    # The whole group hidden ("no problems"): not asked, whatever is stored.
+    none = content({"problems.any": "no", "problems.items": value}).document["answers"]
+    assert none["problems.items"] == {"state": "not_asked"}
+    old = content(answers, format_version=1).document["answers"]["problems.items"]
+    assert old == {"state": "answered", "value": value}
+
+
+def test_acknowledged_warnings_are_sealed_sorted_and_change_the_hash() -> None:
+    warnings = [
+        Issue("R7.overall_good_avoidable", Severity.WARNING, "Overall good but avoidable."),
+        Issue("R4.no_harm_recorded", Severity.WARNING, "No harmful problem.", "problems.items"),
+        Issue("R4.no_harm_recorded", Severity.WARNING, "No harmful problem.", "problems.items"),
+    ]
+    sealed = sealed_warnings(warnings)
+    assert [w.code for w in sealed] == ["R4.no_harm_recorded", "R7.overall_good_avoidable"]
+    doc = content({}, acknowledged=sealed).document
+    assert doc["acknowledged_warnings"] == [
+        {
+            "code": "R4.no_harm_recorded",
+            "location": "problems.items",
+            "message": "No harmful problem.",
+        },
+        {
+            "code": "R7.overall_good_avoidable",
+            "location": "",
+            "message": "Overall good but avoidable.",
+        },
+    ]
+    assert content({}).document["acknowledged_warnings"] == []
+    assert content({}).sha256 != content({}, acknowledged=sealed).sha256
+    other_text = (AcknowledgedWarning("R4.no_harm_recorded", "problems.items", "Other text."),)
+    assert (
+        content({}, acknowledged=other_text).sha256 != content({}, acknowledged=sealed[:1]).sha256
+    )
+
+
+def test_only_known_format_versions_are_made_or_read() -> None:
+    assert {1, 2} == READABLE_FORMAT_VERSIONS
+    assert answer_states(1) == {"answered", "unanswered"}
+    assert answer_states(2) == {"answered", "unanswered", "not_asked"}
+    assert answer_states(3) == frozenset()
+    with pytest.raises(ValueError, match="format version 3"):
+        content({}, format_version=3)
 
 
 def test_answered_values_are_tagged_and_unknown_stored_answers_are_kept() -> None:
@@ -63,7 +171,7 @@ def test_answered_values_are_tagged_and_unknown_stored_answers_are_kept() -> Non
     answers["legacy.question"] = "kept"
     doc = content(answers).document
     for qid, value in answers.items():
-        assert doc["answers"][qid] == {"state": "answered", "value": value}
+        assert doc["answers"][qid] == {"state": "answered", "value": value}, qid
 
 
 def test_unanswered_is_not_no_and_types_are_distinct() -> None:

@@ -33,9 +33,18 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
     made.workspace.close()
 
 
+# What each outcome's definition needs beside the screening (issue 10): the missing records
+# named, a declared conflict, a death of a kind the method routes out.
+OUTCOME_NEEDS: dict[ReviewStatus, dict[str, object]] = {
+    ReviewStatus.RECORDS_MISSING: {"records.reviewed": ["gp"], "records.missing": ["acute"]},
+    ReviewStatus.HANDED_BACK: {"screening.conflict_of_interest": "yes"},
+    ReviewStatus.OUTSIDE_METHOD: {"screening.death_category": "maternal"},
+}
+
+
 def _outcome(bench: Bench, case_ref: str, status: ReviewStatus) -> int:
     opened = bench.reviews.open(case_ref, "R01")
-    bench.reviews.save(opened.review_id, SCREENING, "R01")
+    bench.reviews.save(opened.review_id, {**SCREENING, **OUTCOME_NEEDS[status]}, "R01")  # type: ignore[arg-type]
     bench.reviews.set_outcome(opened.review_id, status, REASON, "R01")
     return opened.review_id
 

@@ -21,7 +21,7 @@ from reviewer_app.services.signing.pades_verify import (
 )
 from reviewer_app.services.signing.verification_text import SIGNER_UNREADABLE, describe
 from tests.support.crypto_fixtures import alice, bob, carol_in_b, study_a, study_b
-from tests.support.pdf_edits import content_change
+from tests.support.pdf_edits import catalog_entry, content_change, info_change, xmp_metadata
 from tests.support.signoff_fixtures import identity_of, needs_pdfsig, pdfsig, tiny_pdf
 
 REVIEWER_BOX = SignaturePlace("Signature1-reviewer", 0, (72, 500, 272, 560))
@@ -58,7 +58,8 @@ def test_one_signature_verifies_and_names_the_signer(signed: bytes) -> None:
     assert sig.changes_after is ChangesAfter.NONE
     assert sig.field_name == "Signature1-reviewer"
     assert sig.signing_time is not None
-    assert describe(result)[-1].startswith("VERIFIED")
+    # the co-reviewer's field is reserved and empty: verified so far, not complete
+    assert describe(result)[-1].startswith("AWAITING SIGNATURE")
 
 
 def test_without_a_root_trust_is_not_checked_but_integrity_is(signed: bytes) -> None:
@@ -184,6 +185,11 @@ def test_pdfsig_agrees_on_every_file_here(signed: bytes, cosigned: bytes) -> Non
         "cosigned": cosigned,
         "appended": cosigned + b"\n% appended\n",
         "content change": content_change(cosigned),
+        "info change": info_change(signed),
+        "xmp metadata": xmp_metadata(cosigned),
+        "catalog entry then co-signed": sign_pdf(
+            catalog_entry(signed), identity_of(bob()), field_name=CO_BOX.field_name, reason="r"
+        ),
     }
     for name, data in files.items():
         ours = verify_pdf(data).signatures
@@ -365,3 +371,75 @@ def test_any_digit_changed_in_the_signer_certificate_is_a_verdict_not_a_crash(
         result = verify_pdf(replaced(signed, pos, bytes([digit])))
         assert not result.signatures[0].intact and not result.ok, pos - at
         assert "None" not in "\n".join(describe(result)), pos - at
+
+
+# --- after the first signature only signature fields may change -----------------------------
+
+METADATA_EDITS = {"info": info_change, "xmp": xmp_metadata, "catalog": catalog_entry}
+
+
+@pytest.mark.parametrize("edit", METADATA_EDITS.values(), ids=METADATA_EDITS.keys())
+def test_metadata_changed_after_signing_is_not_only_further_signatures(
+    signed: bytes, cosigned: bytes, edit: object
+) -> None:
+    assert callable(edit)
+    for data in (signed, cosigned):
+        result = verify_pdf(edit(data), study_a().root)
+        assert not result.ok
+        assert all(s.intact for s in result.signatures), "the signed bytes are untouched"
+        assert result.signatures[0].changes_after is ChangesAfter.OTHER
+        assert any("changed by more than further signatures" in f for f in result.failures)
+        assert describe(result)[-1].startswith("NOT VERIFIED")
+    # A co-signature over the edit does not launder it: the first signature still fails.
+    laundered = sign_pdf(edit(signed), identity_of(bob()), field_name=CO_BOX.field_name, reason="r")
+    result = verify_pdf(laundered, study_a().root)
+    assert not result.ok and result.signatures[0].changes_after is ChangesAfter.OTHER
+    assert result.signatures[1].changes_after is ChangesAfter.NONE
+
+
+def test_a_real_cosignature_is_still_only_a_further_signature(cosigned: bytes) -> None:
+    """pyHanko updates /ModDate when it signs: that one change is allowed, nothing else."""
+    result = verify_pdf(cosigned, study_a().root)
+    assert result.ok, result.failures
+    assert result.signatures[0].changes_after is ChangesAfter.SIGNATURES_ONLY
+    assert not verify_pdf(info_change(cosigned, "/Producer", "someone else")).ok
+
+
+# --- a reserved field not yet signed is reported, never a bare VERIFIED ----------------------
+
+
+def test_an_empty_reserved_field_is_reported_and_the_verdict_says_awaiting(
+    signed: bytes, cosigned: bytes
+) -> None:
+    result = verify_pdf(signed, study_a().root)
+    assert result.ok and result.verified, "what is signed holds"
+    assert result.unsigned_fields == ("co-reviewer",) and not result.complete
+    lines = describe(result)
+    assert "Not yet signed: 1 signature field not yet signed: co-reviewer" in lines
+    assert lines[-1].startswith("AWAITING SIGNATURE")
+    assert "not complete: 1 signature field not yet signed: co-reviewer" in lines[-1]
+    assert not any(line.startswith("VERIFIED") for line in lines)
+    unchecked = describe(verify_pdf(signed))[-1]
+    assert unchecked.startswith("SIGNER NOT CHECKED") and "co-reviewer" in unchecked
+    done = verify_pdf(cosigned, study_a().root)
+    assert done.complete and done.unsigned_fields == ()
+    assert describe(done)[-1].startswith("VERIFIED")
+    alone = sign_pdf(tiny_pdf(), identity_of(alice()), field_name="S", reason="r")
+    assert verify_pdf(alone, study_a().root).complete, "no reserved field: complete"
+
+
+@needs_pdfsig
+def test_pdfsig_also_sees_the_unsigned_field(signed: bytes) -> None:
+    import subprocess
+    import tempfile
+
+    from tests.support.signoff_fixtures import PDFSIG
+
+    assert PDFSIG is not None
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(signed)
+        handle.flush()
+        out = subprocess.run(
+            [PDFSIG, "-nocert", handle.name], capture_output=True, text=True, check=False
+        ).stdout
+    assert out.count("is not signed") == len(verify_pdf(signed).unsigned_fields) == 1

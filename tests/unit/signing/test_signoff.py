@@ -310,6 +310,8 @@ def test_outcome_is_signed_with_a_one_page_summary(bench: Bench) -> None:
             "screening.concerns_staff": "no",
             "screening.existing_process": "no",
             "screening.conflict_of_interest": "no",
+            "records.reviewed": ["gp"],  # records missing names what was missing
+            "records.missing": ["acute"],
         },
         "R01",
     )

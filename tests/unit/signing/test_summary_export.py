@@ -156,3 +156,25 @@ def test_file_names_are_safe_whatever_the_case_ref() -> None:
 def test_only_signed_versions_are_listed(signed: Bench) -> None:
     ids = SignatureStore(signed.workspace.db).signed_review_ids()
     assert sorted(ids) == sorted(EXPECTED)
+
+
+def test_a_broken_audit_trail_refuses_the_export_and_writes_nothing(tmp_path: Path) -> None:
+    from reviewer_app.services.integrity.checks import WorkspaceIntegrityError
+    from tests.support import audit_tampering
+
+    bench = make_bench(tmp_path / "ws", case_count=2)
+    try:
+        bench.sign("SIG-0001")
+        out = tmp_path / "out"
+        out.mkdir()
+        assert export_signed_summaries(bench.workspace, out).files  # intact: exports
+        again = tmp_path / "again"
+        again.mkdir()
+        audit_tampering.delete(bench.workspace.db, 3)
+        with pytest.raises(WorkspaceIntegrityError) as refused:
+            export_signed_summaries(bench.workspace, again, list(DocumentKind))
+        assert "exporting the signed summaries is refused" in str(refused.value)
+        assert "entry 3 is missing" in str(refused.value) and "backup" in str(refused.value)
+        assert list(again.iterdir()) == []
+    finally:
+        bench.workspace.close()

@@ -217,3 +217,23 @@ def test_later_entries_keep_an_old_head_valid(db: Database) -> None:
     with db.transaction():
         AuditLog(db).append(actor="a", action="answer", review_id=1, field="q", new=1)
     assert verify_audit(db, expected_head=sealed).ok
+
+
+def test_sealed_heads_are_checked_in_one_pass(db: Database) -> None:
+    from reviewer_app.storage.audit import database_problems
+
+    log = AuditLog(db)
+    entries = log.entries()
+    real = [AuditHead(e.seq, e.hash) for e in entries[1:4:2]]
+    wrong = AuditHead(3, "f" * 64)
+    beyond = AuditHead(ENTRIES + 5, "a" * 64)
+    result, lost = log.verify_sealed([*real, wrong, beyond, AuditHead(0, GENESIS_HASH)])
+    assert result.ok and result.entries == ENTRIES
+    assert lost == (wrong, beyond)
+    assert database_problems(db) == ()
+    _untrigger(db)
+    with db.transaction():
+        db.execute("UPDATE audit SET reason = 'x' WHERE seq = 3")
+    result, lost = log.verify_sealed(real)
+    assert not result.ok and result.first_bad_seq == 3
+    assert lost == (real[1],), "a head before the break still matches; one after it is lost"

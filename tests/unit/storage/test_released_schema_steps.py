@@ -12,7 +12,14 @@ import hashlib
 import pytest
 
 from reviewer_app.storage.study import schema as study_schema
-from reviewer_app.storage.workspace import schema, schema_packs, schema_returns, schema_signing
+from reviewer_app.storage.study import schema_settings as study_settings
+from reviewer_app.storage.workspace import (
+    schema,
+    schema_packs,
+    schema_returns,
+    schema_settings,
+    schema_signing,
+)
 
 RELEASED = {
     "workspace v1": (
@@ -30,6 +37,14 @@ RELEASED = {
     "workspace v4": (
         schema_returns.SCHEMA_V4,
         "0df42c54b3b2d9900a5ac36af46bcfbd9a044888233e9bfddc1c314947a9ca47",
+    ),
+    "workspace v5": (
+        schema_settings.SCHEMA_V5,
+        "e7b08e30f484c8c590a58ea9e8d219931a41ccd5fe786185f946190b04d8e9ae",
+    ),
+    "study v6": (
+        study_settings.SETTINGS_DDL,
+        "6ec666d6a00946bfe9ed9d28a6a788f664be051b0d486e6fb6094ddbd002fc9e",
     ),
     "study v1": (
         study_schema.STUDY_SCHEMA_V1,

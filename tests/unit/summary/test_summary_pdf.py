@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.answers import display_answer, display_value, group_items
+from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.definition import (
     GroupQuestion,
     ReviewDefinition,
@@ -26,6 +27,7 @@ from reviewer_app.domain.definition import (
 )
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.pdf.fonts import registration_count
+from reviewer_app.services.signing.study_scale import on_study_scale
 from reviewer_app.services.summary.pdf import (
     Signer,
     SummaryOutcome,
@@ -34,6 +36,7 @@ from reviewer_app.services.summary.pdf import (
     render_summary,
     render_summary_layout,
 )
+from reviewer_app.services.summary.signature_block import AcknowledgingSigner
 from tests.support.review_fixtures import FIXTURES, outcome_only
 from tests.support.summary_fixtures import (
     CO_REVIEWER,
@@ -157,6 +160,39 @@ def test_questions_hidden_by_earlier_answers_are_not_printed(d: ReviewDefinition
     assert "LeDeR notification reference" not in text
 
 
+def test_an_outcome_with_a_full_review_still_stored_prints_none_of_it(d: ReviewDefinition) -> None:
+    answers = complete_answers(d, identified_case(), random.Random(5))
+    answers["phase.overall.comment"] = "HIDDEN-OVERALL-COMMENT stays out"
+    answers["outcome.type"] = "records_missing"
+    answers["outcome.reason"] = "The acute notes were recalled by the trust."
+    text = pypdf_text(render_summary(sample_input(answers=answers)))
+    assert "HIDDEN-OVERALL-COMMENT" not in text
+    assert "Care scores by phase" not in text
+    assert "The acute notes were recalled by the trust." in text
+
+
+def test_item_questions_an_item_did_not_ask_are_not_printed(d: ReviewDefinition) -> None:
+    answers = complete_answers(d, identified_case(), random.Random(_seed_with(d, "escalation")))
+    answers["problems.any"] = "yes"
+    answers["problems.items"] = [
+        {
+            "id": "p1",
+            "answers": {
+                "problems.item.type": "monitoring",
+                "problems.item.harm": "no",
+                "problems.item.severity": "severe",  # asked only with harm: stored, hidden
+                "problems.item.comment": "Observations were not repeated overnight as planned.",
+            },
+        }
+    ]
+    text = normalise(pypdf_text(render_summary(sample_input(answers=answers))))
+    assert "Observations were not repeated overnight as planned." in text
+    severity = d.find("problems.item.severity")
+    assert severity is not None
+    card = text[text.index("Observations were not repeated") - 600 :]
+    assert severity.question.label not in card[:1200]
+
+
 # --- names, escaping ------------------------------------------------------------------------
 
 
@@ -196,7 +232,7 @@ def test_every_page_has_header_page_x_of_y_and_synthetic_marking(d: ReviewDefini
         assert f"Page {number} of {len(pages)}" in page
         assert "SYNTHETIC DATA" in page
         assert HASH in page
-        assert "nhs-mortality-review version 1" in page
+        assert f"{d.id} version {d.version}" in page
     reader = PdfReader(io.BytesIO(rendered.pdf))
     for page in reader.pages:  # A4 portrait
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
@@ -236,9 +272,48 @@ def test_avoidability_shows_label_and_scale(d: ReviewDefinition) -> None:
     answers = complete_answers(d, identified_case(), random.Random(7))
     answers["avoidability.grade"] = {"scale": "hogan", "grade": 4}
     text = pypdf_text(render_summary(sample_input(answers=answers)))
-    assert "Probably avoidable (more than 50:50) (PRISM / Hogan grade 4)" in text
-    assert_in_order(text, ["PRISM / Hogan grade 1", "PRISM / Hogan grade 6"])
-    assert "RCP SJR scale is grade 3" in text
+    assert "Probably avoidable (more than 50:50) (PRISM / Hogan grade 4)" in text  # as entered
+    # The grid is the study's orientation (RCP here), never the entry's.
+    assert_in_order(text, ["RCP SJR grade 1", "RCP SJR grade 6"])
+    assert "PRISM / Hogan grade 1" not in text
+    assert "Entered as PRISM / Hogan grade 4" in text
+    assert "where the same judgement is grade 3" in text
+
+
+def _grid_headers(text: str) -> list[str]:
+    return re.findall(r"(RCP SJR|PRISM / Hogan) grade (\d)", text)
+
+
+@pytest.mark.parametrize("entered", [{"scale": "rcp", "grade": 3}, {"scale": "hogan", "grade": 4}])
+def test_every_summary_of_a_study_draws_the_studys_orientation(
+    d: ReviewDefinition, entered: dict[str, Any]
+) -> None:
+    hogan_study = on_study_scale(d, AvoidabilityScale.HOGAN)
+    answers = complete_answers(d, identified_case(), random.Random(7))
+    answers["avoidability.grade"] = entered
+    text = pypdf_text(render_summary(sample_input(definition=hogan_study, answers=answers)))
+    grid = [g for g in _grid_headers(text) if g[0] == "PRISM / Hogan"]
+    assert [int(g) for _, g in grid][-6:] == [1, 2, 3, 4, 5, 6]
+    assert "RCP SJR grade 1" not in text and "RCP SJR grade 6" not in text
+    assert "The same judgement on the RCP SJR scale is grade 3" in text
+    if entered["scale"] == "rcp":
+        assert "Entered as RCP SJR grade 3" in text
+        assert "where the same judgement is grade 4" in text
+    else:
+        assert "The study grades on the PRISM / Hogan scale" in text
+
+
+def test_the_study_scale_changes_only_the_default_never_what_is_accepted(
+    d: ReviewDefinition,
+) -> None:
+    hogan_study = on_study_scale(d, AvoidabilityScale.HOGAN)
+    question = hogan_study.find("avoidability.grade")
+    assert question is not None
+    assert question.question.default_scale is AvoidabilityScale.HOGAN  # type: ignore[union-attr]
+    assert question.question.scales == d.find("avoidability.grade").question.scales  # type: ignore[union-attr]
+    assert on_study_scale(d, None) is d
+    assert on_study_scale(d, AvoidabilityScale.RCP) is d  # already on it
+    assert (hogan_study.id, hogan_study.version) == (d.id, d.version)
 
 
 # --- signatures -------------------------------------------------------------------------------
@@ -271,6 +346,46 @@ def test_signature_block_names_professions_registrations_and_uk_times() -> None:
     for x1, y1, x2, y2 in (boxes[0].box, boxes[1].box):
         assert 0 < x1 < x2 < 595 and 60 < y1 < y2 < 780
         assert x2 - x1 > 150 and y2 - y1 > 40  # room for a readable stamp
+
+
+def test_acknowledged_warnings_box_lists_codes_and_texts_or_says_none() -> None:
+    sealing = AcknowledgingSigner(
+        **REVIEWER.model_dump(),
+        acknowledged_warnings=(("R7.good_care_avoidable", "Overall care scored good."),),
+    )
+    text = normalise(pypdf_text(render_summary(sample_input(signers=(sealing, CO_REVIEWER)))))
+    assert_in_order(
+        text,
+        [
+            "Warnings acknowledged at sign-off",
+            "R7.good_care_avoidable",
+            "Overall care scored good.",
+            "Signatures",
+        ],
+    )
+    none = AcknowledgingSigner(**REVIEWER.model_dump())
+    text = normalise(pypdf_text(render_summary(sample_input(signers=(none,)))))
+    assert "Warnings acknowledged at sign-off None: no warning was shown at sign-off." in text
+    plain = normalise(pypdf_text(render_summary(sample_input(signers=(REVIEWER,)))))
+    assert "Warnings acknowledged" not in plain  # not a sign-off: nothing claimed
+
+
+def test_an_outcome_summary_also_carries_the_acknowledged_box() -> None:
+    sealing = AcknowledgingSigner(
+        **REVIEWER.model_dump(), acknowledged_warnings=(("R6.outside_cohort", "Outside."),)
+    )
+    answers = outcome_only("records_missing")
+    text = normalise(pypdf_text(render_summary(sample_input(answers=answers, signers=(sealing,)))))
+    assert "Warnings acknowledged at sign-off" in text and "R6.outside_cohort" in text
+
+
+def test_an_empty_co_reviewer_box_says_awaiting_signature() -> None:
+    pending = CO_REVIEWER.model_copy(update={"signed_at": None})
+    page = pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER, pending))).pdf)[-1]
+    assert "Awaiting signature" in page
+    assert "Recorded in the digital signature" not in page
+    signed = pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER, CO_REVIEWER))).pdf)
+    assert "Awaiting signature" not in signed[-1]
 
 
 def test_pending_signer_and_no_signer_still_leave_room() -> None:
@@ -373,7 +488,7 @@ def test_long_comments_and_thirty_problems_split_across_pages(d: ReviewDefinitio
                 "problems.item.type": "monitoring",
                 "problems.item.phase": "ongoing",
                 "problems.item.setting": "acute_hospital",
-                "problems.item.harm": "yes",
+                "problems.item.harm": "no",
                 "problems.item.severity": "moderate",
                 "problems.item.comment": f"Problem number {n}: " + words * (3 if n % 7 else 40),
             },
@@ -400,14 +515,15 @@ def test_long_comments_and_thirty_problems_split_across_pages(d: ReviewDefinitio
 
 
 def test_a_definition_with_thirteen_themes_prints_all_thirteen() -> None:
-    v2 = load_definition_version("nhs-mortality-review", 2, [FIXTURES])
+    # The fixture with a 13th theme is the version after the shipped one.
+    v2 = load_definition_version("nhs-mortality-review", 3, [FIXTURES])
     assert len(v2.themes) == 13
     answers = complete_answers(v2, identified_case(), random.Random(10))
     text = pypdf_text(render_summary(sample_input(definition=v2, answers=answers)))
     assert "Themes (13)" in text
     for theme in v2.themes:
         assert normalise(theme.title) in text
-    assert "nhs-mortality-review version 2" in text
+    assert "nhs-mortality-review version 3" in text
     assert _check_all_fields(v2, answers, text) > 60
 
 

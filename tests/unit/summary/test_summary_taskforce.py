@@ -1,11 +1,17 @@
-"""The taskforce copy of the PDF summary holds no direct identifier of the patient, anywhere.
+"""The taskforce copy of the PDF summary holds no direct identifier of the patient, anywhere,
+and coarsens what would single the patient out.
 
 The case has every identifier set, and identifiers are also planted in the reviewer's free
 text (name, NHS number in several spacings, hospital number, date of birth in several
 formats, postcode). The file is scanned as raw bytes, as every decompressed stream, as its
 document info and XMP metadata, and as text extracted by pypdf and by pdftotext. The same
 scan of the identifiable copy finds them (proof the scan can see), except in the metadata,
-which holds only the case reference and the study in both copies.
+which holds only the case reference and the study in both copies. Only the identifier is
+redacted: the clinical sentence around it stays.
+
+The case facts of the taskforce copy (``taskforce_case_facts``) are checked as a pure
+function here; the PDF tests of the coarsened header and the marking need story.py and
+pdf.py to use them (/tmp/readme/redaction-story.patch and redaction-pdf.patch).
 """
 
 from __future__ import annotations
@@ -14,17 +20,27 @@ import contextlib
 import io
 import random
 import re
+from datetime import date
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
+from reviewer_app.domain.case import AdmissionMethod
 from reviewer_app.domain.definition import default_definition
 from reviewer_app.domain.text_identifiers import fold_accents, identifiers_in
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.summary.pdf import changes_between, render_summary
 from reviewer_app.services.summary.redaction import REDACTED, Redactor
+from reviewer_app.services.summary.taskforce import (
+    OVER_90,
+    TASKFORCE_FOOTER,
+    TASKFORCE_MARKING,
+    age_band,
+    month_year,
+    taskforce_case_facts,
+)
 from tests.support.summary_fixtures import (
     identified_case,
     normalise,
@@ -57,6 +73,8 @@ NAME_FORMS = ("Zielińska", "ZIELIŃSKA", "Zielinska", "Agnieszka", "Marianna")
 HOSPITAL_FORMS = ("RWE4236563", "RWE 4236563", "rwe4236563")
 POSTCODE_FORMS = ("LE1 5WW", "LE15WW", "le1 5ww")
 SAFE_SENTENCE = "Observations were not repeated for eleven hours overnight."
+CONCERN = "Agnieszka said the nurses did not call a doctor despite her asking twice."
+CONCERN_REDACTED = "[name] said the nurses did not call a doctor despite her asking twice."
 
 
 def _planted_answers() -> dict[str, Any]:
@@ -74,6 +92,7 @@ def _planted_answers() -> dict[str, Any]:
     answers["phase.overall.comment"] = plant[1] + " " + SAFE_SENTENCE * 3
     answers["avoidability.comment"] = plant[3]
     answers["readiness.note"] = plant[4]
+    answers["avoidability.comment"] = f"{plant[3]} {CONCERN} The hospice team were kind."
     answers["screening.existing_process"] = "yes"
     answers["screening.existing_process_types"] = ["complaint"]
     answers["screening.existing_process_reference"] = "Complaint from Ms A Zielińska"
@@ -185,9 +204,26 @@ def test_taskforce_copy_has_no_identifier_in_its_text(taskforce_pdf: bytes, read
     assert _found_in_text(text, ALL) == []
     assert "NSR-0042" in text
     assert "Withheld in the taskforce copy" in text
-    assert REDACTED in text
+    for marker in ("[name]", "[NHS number]", "[hospital number]", "[date of birth]"):
+        assert marker in text, marker
+    assert REDACTED not in text  # each identifier is replaced, never a whole answer
     assert normalise(SAFE_SENTENCE) in text  # only what identifies is redacted
-    assert "Postcode district LE1" in normalise(pypdf_text(taskforce_pdf))
+    assert normalise(CONCERN_REDACTED) in normalise(text)  # the relatives' concern survives
+
+
+def test_taskforce_copy_header_is_coarsened_and_honestly_marked(taskforce_pdf: bytes) -> None:
+    """Needs story.py and pdf.py to use services/summary/taskforce.py (see the docstring)."""
+    text = normalise(pypdf_text(taskforce_pdf))
+    case = CASE
+    for exact in (case.admission_date, case.date_of_death, case.date_of_birth):
+        assert f"{exact.day} {month_year(exact)}" not in text
+    assert f"Admission {month_year(case.admission_date)}" in text
+    assert f"Age at death {age_band(case.age_at_death)}" in text
+    assert "Length of stay 15 days (to death)" in text
+    for gone in ("Postcode district", "LE1", "C82018", "years"):
+        assert gone not in text, gone
+    assert normalise(TASKFORCE_MARKING) in text
+    assert normalise(TASKFORCE_FOOTER) in text
 
 
 def test_the_same_scan_finds_identifiers_in_the_identifiable_copy(identifiable_pdf: bytes) -> None:
@@ -223,3 +259,99 @@ def test_redaction_and_the_identifier_check_fold_the_same_letters(letter: str) -
     typed = f"Seen by Ka{fold_accents(letter)}owska's daughter on the ward."
     assert fold_accents(letter) != letter
     assert bool(identifiers_in(typed, case)) == Redactor(case).flagged(typed) is True
+
+
+# --- the taskforce copy's case facts (pure) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [
+        (0, "0 to 4"),
+        (17, "15 to 19"),
+        (18, "15 to 19"),
+        (84, "80 to 84"),
+        (85, "85 to 89"),
+        (89, "85 to 89"),
+        (90, OVER_90),
+        (104, OVER_90),
+    ],
+)
+def test_age_bands_of_five_years_with_90_and_over(age: int, band: str) -> None:
+    assert age_band(age) == band
+
+
+def test_a_negative_age_is_refused() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        age_band(-1)
+
+
+def _facts(**changes: Any) -> dict[str, str]:
+    facts = taskforce_case_facts(identified_case(**changes))
+    assert len({label for label, _ in facts}) == len(facts)  # each label once
+    return dict(facts)
+
+
+def test_case_facts_after_a_discharge() -> None:
+    facts = _facts(
+        date_of_birth=date(1927, 6, 30),
+        admission_date=date(2017, 2, 27),
+        admission_method=AdmissionMethod.EMERGENCY,
+        discharge_date=date(2017, 3, 3),
+        date_of_death=date(2017, 3, 31),
+    )
+    assert facts["Age at death"] == "85 to 89"  # 89 on 31 March 2017, 90 in June
+    assert facts["Admission"] == "February 2017 (emergency)"
+    assert facts["Discharge"] == "March 2017"
+    assert facts["Death"] == "March 2017"
+    assert facts["Length of stay"] == "4 days"  # 27 Feb to 3 Mar 2017 (not a leap year)
+    assert facts["Discharge to death"] == "28 days"
+    assert facts["Patient identifiers"] == "Withheld in the taskforce copy"
+
+
+def test_case_facts_for_a_death_in_the_admission_and_short_stays() -> None:
+    facts = _facts(
+        admission_date=date(2016, 2, 28), discharge_date=None, date_of_death=date(2016, 3, 1)
+    )
+    assert facts["Discharge"] == "Died during the admission"
+    assert facts["Length of stay"] == "2 days (to death)"  # 2016 is a leap year
+    assert facts["Discharge to death"] == "Not applicable: died during the admission"
+    same = _facts(
+        admission_date=date(2017, 5, 1),
+        discharge_date=date(2017, 5, 1),
+        date_of_death=date(2017, 5, 2),
+    )
+    assert same["Length of stay"] == "Same day (0 days)"
+    assert same["Discharge to death"] == "1 day"
+
+
+def test_case_dates_out_of_order_show_no_figure() -> None:
+    facts = _facts(
+        admission_date=date(2017, 5, 10),
+        discharge_date=date(2017, 5, 1),
+        date_of_death=date(2017, 5, 20),
+    )
+    assert facts["Length of stay"] == "Not shown: the case dates are out of order"
+
+
+def test_case_facts_hold_no_identifier_and_no_exact_date() -> None:
+    case = identified_case(discharge_date=date(2024, 1, 10))
+    text = " ".join(f"{label} {value}" for label, value in taskforce_case_facts(case))
+    for gone in (
+        case.family_name,
+        case.given_names.split()[0],
+        case.nhs_number,
+        "RWE",
+        "LE1",
+        "5WW",
+        "C82018",
+        "1940",
+        "Postcode",
+        "GP practice",
+    ):
+        assert gone not in text, gone
+    for day in (case.admission_date, case.discharge_date, case.date_of_death):
+        assert day is not None
+        assert f"{day.day} {month_year(day)}" not in text
+        assert month_year(day) in text
+    assert "Leicester Royal Infirmary" in text and "Acute medicine" in text

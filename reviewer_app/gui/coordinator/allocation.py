@@ -1,0 +1,245 @@
+"""Allocation: allocate, each case's pair and mode, hand-made pairs, joint mode, the cases that
+could not be allocated safely and why, enrolment and revocation (enrolment.py), and making
+the packs into the shared folder.
+
+Every action is the CLI's service call: ``allocation.study_allocation.allocate``,
+``set_override``, ``set_case_mode``, ``allocation``, ``joint_cases``, ``case_modes``, and
+``packs.maker.make_packs`` (on a worker thread, with progress; it cannot be cancelled half
+way, because the packs it writes are recorded in one transaction).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QWidget
+
+from reviewer_app.gui.coordinator.enrolment import EnrolmentPanel
+from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
+from reviewer_app.gui.coordinator.models import Row
+from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, combo, named
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.coordinator.desk import StudyDesk
+    from reviewer_app.gui.tasks import Runner
+    from reviewer_app.progress import Progress
+    from reviewer_app.services.study import Study
+
+PAIR_COLUMNS = ("Case", "Reviewer 1", "Reviewer 2", "Mode", "Pair made")
+UNALLOCATED_COLUMNS = ("Case", "Why it could not be allocated safely")
+MODE_CHOICES = (("The study's mode", None), ("Independent", "independent"), ("Joint", "joint"))
+
+
+class AllocationSection(Section):
+    title = "Allocation"
+    intro = (
+        "Allocate a pair of reviewers to every case, pair a case by hand, review it jointly, "
+        "enrol reviewers and make the packs into the shared folder."
+    )
+
+    def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(desk, runner, parent)
+        self.chooser: Chooser = CHOOSER
+        actions = QHBoxLayout()
+        self.allocate_button = button("&Allocate", self, "Allocate cases", self.allocate)
+        self.packs_button = button("Make pac&ks…", self, "Make packs", self.choose_pack_folder)
+        actions.addWidget(self.allocate_button)
+        actions.addWidget(self.packs_button)
+        actions.addStretch(1)
+        self.body.addLayout(actions)
+        self.add_status_rows()
+        self.report = ReportBox(self, "Allocation report")
+        self.body.addWidget(self.report)
+        self.tabs = named(QTabWidget(self), "Allocation tables")
+        self.tabs.addTab(self._pairs_tab(), "Pairs")
+        self.unallocated = TablePanel("unallocated cases", UNALLOCATED_COLUMNS, self.tabs)
+        self.tabs.addTab(self.unallocated, "Could not be allocated")
+        self.enrolment = EnrolmentPanel(self, self.tabs)
+        self.tabs.addTab(self.enrolment, "Enrolment")
+        self.body.addWidget(self.tabs, 1)
+
+    def _pairs_tab(self) -> QWidget:
+        tab = QWidget(self)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        layout = QVBoxLayout(tab)
+        self.pairs = TablePanel("allocated cases", PAIR_COLUMNS, tab)
+        layout.addWidget(self.pairs, 1)
+        edit = QHBoxLayout()
+        edit.addWidget(named(QLabel("Selected case: pair with", tab), "Pair with"))
+        self.first = combo(tab, "First reviewer of the hand-made pair")
+        self.second = combo(tab, "Second reviewer of the hand-made pair")
+        edit.addWidget(self.first)
+        edit.addWidget(self.second)
+        edit.addWidget(button("Pair by &hand", tab, "Pair the selected case by hand", self.pair))
+        edit.addWidget(
+            button(
+                "Clear hand-made pair", tab, "Clear the selected case's hand-made pair", self.unpair
+            )
+        )
+        edit.addSpacing(16)
+        edit.addWidget(named(QLabel("Review mode:", tab), "Review mode"))
+        self.mode = combo(tab, "Review mode of the selected case")
+        for label, value in MODE_CHOICES:
+            self.mode.addItem(label, value)
+        edit.addWidget(self.mode)
+        edit.addWidget(
+            button("Set &mode", tab, "Set the selected case's review mode", self.set_mode)
+        )
+        edit.addStretch(1)
+        layout.addLayout(edit)
+        return tab
+
+    # -- reading
+
+    def refresh(self) -> None:
+        from reviewer_app.services.allocation.study_allocation import (
+            allocation,
+            case_modes,
+            joint_cases,
+        )
+
+        study = self.desk.study
+        got = self.attempt(lambda: (allocation(study), case_modes(study), study.review_mode))
+        if not isinstance(got, tuple):
+            return
+        result, modes, study_mode = got
+        joint = self.attempt(lambda: joint_cases(study, result.pairs))
+        joint = joint if isinstance(joint, frozenset) else frozenset()
+        self.pairs.set_rows(
+            [
+                Row(
+                    ref,
+                    (
+                        ref,
+                        pair[0],
+                        pair[1],
+                        ("joint" if ref in joint else "independent")
+                        + (" (set for this case)" if ref in modes else ""),
+                        "by hand" if ref in result.overridden else "allocated",
+                    ),
+                )
+                for ref, pair in result.pairs.items()
+            ]
+        )
+        self.unallocated.set_rows(
+            [Row(ref, (ref, why), emphasis="not allocated") for ref, why in result.unallocated]
+        )
+        refs = [r.reviewer_ref for r in (self.attempt(self.desk.panel_reviewers) or [])]
+        for box in (self.first, self.second):
+            kept = box.currentText()
+            box.clear()
+            box.addItems(refs)
+            if kept in refs:
+                box.setCurrentText(kept)
+        self.study_mode = study_mode
+        self.enrolment.refresh()
+        super().refresh()
+
+    def clear(self) -> None:
+        self.pairs.clear()
+        self.unallocated.clear()
+        self.report.clear()
+        self.enrolment.clear()
+        for box in (self.first, self.second):
+            box.clear()
+        super().clear()
+
+    def apply_link(self, value: str) -> None:
+        if value == "unallocated":
+            self.tabs.setCurrentWidget(self.unallocated)
+
+    # -- acting
+
+    def allocate(self) -> None:
+        from reviewer_app.services.allocation.study_allocation import allocate
+
+        report = self.attempt(lambda: allocate(self.desk.study))
+        if report is None:
+            return
+        self.report.show_lines(report.summary_lines())
+        self.message.say(report.summary_lines()[0])
+        self.refresh()
+        self.changed.emit()
+
+    def _selected_case(self) -> str | None:
+        ref = self.pairs.current_key() or self.unallocated.current_key()
+        if ref is None:
+            self.message.say("Select a case in the table first.", "warning")
+        return ref
+
+    def pair(self) -> None:
+        from reviewer_app.services.allocation.study_allocation import set_override
+
+        ref = self._selected_case()
+        if ref is None:
+            return
+        pair = (self.first.currentText(), self.second.currentText())
+        if self.attempt(
+            lambda: set_override(self.desk.study, ref, pair),
+            f"Hand-made pair for {ref} saved ({pair[0]} and {pair[1]}); allocate to apply it.",
+        ):
+            self.changed.emit()
+
+    def unpair(self) -> None:
+        from reviewer_app.services.allocation.study_allocation import set_override
+
+        ref = self._selected_case()
+        if ref is None:
+            return
+        if self.attempt(
+            lambda: set_override(self.desk.study, ref, None),
+            f"Hand-made pair for {ref} removed; allocate to apply it.",
+        ):
+            self.changed.emit()
+
+    def set_mode(self) -> None:
+        from reviewer_app.services.allocation.study_allocation import set_case_mode
+
+        ref = self._selected_case()
+        if ref is None:
+            return
+        mode = self.mode.currentData()
+        said = (
+            f"{ref} follows the study's review mode again."
+            if mode is None
+            else f"{ref} will be reviewed {mode}ly."
+        )
+        if self.attempt(
+            lambda: set_case_mode(self.desk.study, ref, mode),
+            said + " Make the packs again to send the change to the reviewers.",
+        ):
+            self.refresh()
+            self.pairs.select_key(ref)
+            self.changed.emit()
+
+    def default_pack_folder(self) -> str:
+        from reviewer_app.services.collection.collector import returns_folder
+
+        try:
+            return str(returns_folder(self.desk.study, None))
+        except Exception:
+            return ""
+
+    def choose_pack_folder(self) -> None:
+        folder = self.chooser.folder(
+            self, "Make the packs into the shared folder", self.default_pack_folder()
+        )
+        if folder is not None:
+            self.make_packs(folder)
+
+    def make_packs(self, folder: Path) -> None:
+        from reviewer_app.services.packs.maker import make_packs
+
+        def work(study: Study, progress: Progress) -> Any:
+            return make_packs(study, folder, progress=progress)
+
+        self.run_long("Making the packs…", work, self._packs_made, cancellable=False)
+
+    def _packs_made(self, report: Any) -> None:
+        lines = report.summary_lines()
+        self.report.show_lines(lines)
+        self.message.say(f"{len(report.made)} pack(s) written into the shared folder.")
+        self.refresh()

@@ -1,0 +1,331 @@
+"""Reconciliation: the discordant cases; for the selected one, the two reviews side by side,
+item by item, the differences marked; the consensus recorded from the keyboard (item, value,
+method, reason, then Enter); the second-stage queue and its allocation.
+
+Every figure and row is a reconciliation service's: ``resolved_cases`` (discordances, open
+items, consensus recorded), ``compare_case`` (the rows, blind until both reviews are in; free
+text is never shown), ``consensus.differing_items`` and ``record_consensus`` (who records it:
+the coordinator's login name, as the CLI's default), ``second_stage_queue`` and
+``allocate_second``.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.gui.coordinator.models import Row
+from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, combo, named
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.coordinator.desk import StudyDesk
+    from reviewer_app.gui.tasks import Runner
+
+CASE_COLUMNS = ("Case", "Pair", "Discordant items", "Awaiting consensus", "Consensus recorded")
+COMPARE_COLUMNS = ("", "Item", "Question", "First", "Second", "Rule", "In use", "Source")
+QUEUE_COLUMNS = ("Case", "State", "Second-stage reviewer", "Triggers", "Triggered by", "Pair")
+MARK_DISCORDANT = "!"
+MARK_DIFFERS = "*"
+VALUE_HINT = (
+    "a score 1-5 or not_applicable; rcp:N or hogan:N for avoidability; an option; options "
+    "separated by commas; for the problems, the reviewer whose items stand, or both"
+)
+
+
+def recorder() -> str:
+    """Who records a consensus or a second-stage allocation: the login name (as the CLI)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "coordinator"
+
+
+class ReconciliationSection(Section):
+    title = "Reconciliation"
+    intro = (
+        "Double reviews are compared once both are in. Record the agreed value of each "
+        "discordant item; the reviews themselves never change."
+    )
+
+    def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(desk, runner, parent)
+        self.add_status_rows()
+        self.tabs = named(QTabWidget(self), "Reconciliation tables")
+        self.tabs.addTab(self._discordant_tab(), "Discordant cases")
+        self.tabs.addTab(self._queue_tab(), "Second stage")
+        self.body.addWidget(self.tabs, 1)
+        self.cases: list[Any] = []
+        self.comparison: Any = None
+
+    def _discordant_tab(self) -> QWidget:
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        split = QSplitter(tab)
+        self.discordant = TablePanel("discordant cases", CASE_COLUMNS, split)
+        self.compared = TablePanel("items compared", COMPARE_COLUMNS, split)
+        split.addWidget(self.discordant)
+        split.addWidget(self.compared)
+        split.setSizes([380, 700])
+        layout.addWidget(split, 1)
+        self.compare_note = named(QLabel("", tab), "Comparison")
+        self.compare_note.setWordWrap(True)
+        layout.addWidget(self.compare_note)
+        form = QGridLayout()
+        self.item = combo(tab, "Item to record the consensus on")
+        self.value = named(QLineEdit(tab), "Agreed value", VALUE_HINT)
+        self.value.setPlaceholderText(
+            "Agreed value: " + VALUE_HINT.split(";", maxsplit=1)[0] + "; …"
+        )
+        self.value.setToolTip(VALUE_HINT)
+        self.method = combo(tab, "How it was agreed")
+        from reviewer_app.domain.reconciliation import ConsensusMethod
+
+        for method in ConsensusMethod:
+            self.method.addItem(method.label, method.value)
+        self.reason = named(QLineEdit(tab), "Reason for the consensus")
+        self.reason.setPlaceholderText("Why (required; no names)")
+        self.reason.returnPressed.connect(self.record)
+        for col, (text, widget) in enumerate(
+            (("&Item:", self.item), ("&Value:", self.value), ("&Method:", self.method))
+        ):
+            label = QLabel(text, tab)
+            label.setBuddy(widget)
+            form.addWidget(label, 0, col * 2)
+            form.addWidget(widget, 0, col * 2 + 1)
+        reason_label = QLabel("Rea&son:", tab)
+        reason_label.setBuddy(self.reason)
+        form.addWidget(reason_label, 1, 0)
+        form.addWidget(self.reason, 1, 1, 1, 4)
+        form.addWidget(button("&Record consensus", tab, "Record the consensus", self.record), 1, 5)
+        form.setColumnStretch(3, 1)
+        layout.addLayout(form)
+        self.discordant.table.selectionModel().currentChanged.connect(lambda *_: self.show_case())
+        return tab
+
+    def _queue_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.queue_tab = tab
+        layout = QVBoxLayout(tab)
+        self.queue = TablePanel("second-stage cases", QUEUE_COLUMNS, tab)
+        layout.addWidget(self.queue, 1)
+        row = QHBoxLayout()
+        row.addWidget(
+            button("Allocate &all queued", tab, "Allocate every queued case", self.allocate_all)
+        )
+        row.addWidget(QLabel("Selected case to:", tab))
+        self.second_reviewer = combo(tab, "Second-stage reviewer for the selected case")
+        row.addWidget(self.second_reviewer)
+        row.addWidget(
+            button("Allocate &selected", tab, "Allocate the selected case", self.allocate_selected)
+        )
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.queue_report = ReportBox(tab, "Second-stage allocation report")
+        layout.addWidget(self.queue_report)
+        return tab
+
+    # -- reading
+
+    def refresh(self) -> None:
+        from reviewer_app.services.reconciliation.resolved import resolved_cases
+        from reviewer_app.services.reconciliation.second_stage import second_stage_queue
+
+        study = self.desk.study
+        cases = self.attempt(lambda: resolved_cases(study))
+        self.cases = [c for c in cases if c.discordances] if isinstance(cases, list) else []
+        kept = self.discordant.current_key()
+        self.discordant.set_rows([_case_row(c) for c in self.cases])
+        queue = self.attempt(lambda: second_stage_queue(study))
+        self.queue.set_rows([_queue_row(e) for e in queue] if isinstance(queue, list) else [])
+        refs = [r.reviewer_ref for r in (self.attempt(self.desk.panel_reviewers) or [])]
+        self.second_reviewer.clear()
+        self.second_reviewer.addItem("The least loaded eligible reviewer", None)
+        for ref in refs:
+            self.second_reviewer.addItem(ref, ref)
+        if not (kept and self.discordant.select_key(kept)) and self.cases:
+            self.discordant.table.selectRow(0)
+        self.show_case()
+        super().refresh()
+
+    def clear(self) -> None:
+        for panel in (self.discordant, self.compared, self.queue):
+            panel.clear()
+        self.cases, self.comparison = [], None
+        self.item.clear()
+        self.value.clear()
+        self.reason.clear()
+        self.compare_note.clear()
+        self.queue_report.clear()
+        super().clear()
+
+    def apply_link(self, value: str) -> None:
+        if value == "second_stage":
+            self.tabs.setCurrentWidget(self.queue_tab)
+        else:
+            self.tabs.setCurrentIndex(0)
+
+    def show_case(self) -> None:
+        """The selected case's two reviews side by side, and the items a consensus may take."""
+        from reviewer_app.services.reconciliation.compare import compare_case
+        from reviewer_app.services.reconciliation.consensus import differing_items
+
+        ref = self.discordant.current_key()
+        self.item.clear()
+        if ref is None:
+            self.compared.set_rows([])
+            self.compare_note.setText("Select a discordant case to compare its two reviews.")
+            self.comparison = None
+            return
+        found = self.attempt(lambda: compare_case(self.desk.study, ref))
+        if found is None or found is True:
+            self.compared.set_rows([])
+            return
+        self.comparison = found
+        first, second = found.reviewer_refs
+        self.compared.model.columns = ("", "Item", "Question", first, second, *COMPARE_COLUMNS[5:])
+        self.compared.set_rows([_compared_row(i) for i in found.items])
+        self.compare_note.setText(
+            f"Case {ref}: {first} ({found.outcomes[0]}) and {second} ({found.outcomes[1]}). "
+            f"{MARK_DISCORDANT} discordant (needs a consensus), {MARK_DIFFERS} differs; free "
+            "text is never shown here."
+        )
+        case = next((c for c in self.cases if c.case_ref == ref), None)
+        items = differing_items(case) if case is not None else []
+        open_first = (
+            sorted(items, key=lambda i: (i not in case.open_discordances, i)) if case else []
+        )
+        for item in open_first:
+            self.item.addItem(
+                item
+                + ("  (awaiting consensus)" if case and item in case.open_discordances else ""),
+                item,
+            )
+
+    # -- acting
+
+    def record(self) -> Any:
+        from reviewer_app.services.reconciliation.consensus import record_consensus
+
+        ref = self.discordant.current_key()
+        item = self.item.currentData()
+        if ref is None or item is None:
+            self.message.say("Select a discordant case and the item first.", "warning")
+            return None
+        value, reason, method = self.value.text(), self.reason.text(), self.method.currentData()
+        done = self.attempt(
+            lambda: record_consensus(
+                self.desk.study,
+                ref,
+                str(item),
+                value=value,
+                method=str(method),
+                reason=reason,
+                recorded_by=recorder(),
+            )
+        )
+        if done is None:
+            return None
+        r = done.record
+        self.message.say(
+            f"Consensus recorded on {r.case_ref} {r.item} (version {r.version}), by {r.method}."
+        )
+        self.value.clear()
+        self.reason.clear()
+        self.refresh()
+        self.discordant.select_key(ref)
+        self.changed.emit()
+        return done
+
+    def allocate_all(self) -> Any:
+        return self._allocate(None, None)
+
+    def allocate_selected(self) -> Any:
+        ref = self.queue.current_key()
+        if ref is None:
+            self.message.say("Select a case in the second-stage queue first.", "warning")
+            return None
+        return self._allocate(ref, self.second_reviewer.currentData())
+
+    def _allocate(self, case_ref: str | None, reviewer_ref: str | None) -> Any:
+        from reviewer_app.services.reconciliation.second_stage import allocate_second
+
+        report = self.attempt(
+            lambda: allocate_second(
+                self.desk.study,
+                case_ref=case_ref,
+                reviewer_ref=reviewer_ref,
+                allocated_by=recorder(),
+            )
+        )
+        if report is None:
+            return None
+        lines = report.summary_lines()
+        if report.allocated:
+            lines.append("Make the packs (Allocation > Make packs…) to send them.")
+        self.queue_report.show_lines(lines)
+        self.message.say(lines[0])
+        self.refresh()
+        self.changed.emit()
+        return report
+
+
+def _case_row(case: Any) -> Row:
+    items = [d.item for d in case.discordances]
+    return Row(
+        case.case_ref,
+        (
+            case.case_ref,
+            " and ".join(case.reviewer_refs),
+            len(items),
+            ", ".join(sorted(case.open_discordances)) or "none",
+            ", ".join(sorted(case.consensus_items)) or "none",
+        ),
+        emphasis="awaiting a consensus" if case.open_discordances else "",
+    )
+
+
+def _compared_row(item: Any) -> Row:
+    mark = MARK_DISCORDANT if item.discordance else (MARK_DIFFERS if item.differs else "")
+    return Row(
+        item.question_id,
+        (
+            mark,
+            item.question_id,
+            item.label,
+            item.first,
+            item.second,
+            item.discordance or "",
+            item.in_use,
+            item.source,
+        ),
+        emphasis="discordant: needs a consensus"
+        if item.discordance
+        else ("the two reviews differ" if item.differs else ""),
+    )
+
+
+def _queue_row(entry: Any) -> Row:
+    return Row(
+        entry.case_ref,
+        (
+            entry.case_ref,
+            entry.state,
+            entry.reviewer_ref or "",
+            ", ".join(label for _, label in entry.triggers),
+            ", ".join(entry.triggered_by),
+            " and ".join(entry.pair) if entry.pair else "",
+        ),
+        emphasis="not allocated yet" if entry.reviewer_ref is None else "",
+    )

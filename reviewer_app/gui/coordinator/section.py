@@ -1,0 +1,144 @@
+"""What every section of the coordinator's window is: a page that reads the study's services,
+shows what they say, and runs their long work off the GUI thread.
+
+A section is told ``refresh()`` when it is shown (and after anything changed the study) and
+``clear()`` when the study locks (every row off the screen). ``link`` asks the window to
+show another section filtered (the overview's figures). Errors a person can fix (``UserError``)
+are said in words on the section's message line, with what to do; anything else is a bug
+(the crash dialog and the log).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from reviewer_app.errors import UserError
+from reviewer_app.gui.coordinator.widgets import Cancelled, MessageLine, WorkBar, heading, hint
+from reviewer_app.gui.tasks import Runner
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.coordinator.desk import StudyDesk
+    from reviewer_app.progress import Progress
+    from reviewer_app.services.study import Study
+
+log = logging.getLogger(__name__)
+
+STOPPED = "Stopped. Everything finished before you pressed Cancel is kept; run it again to go on."
+
+
+def report_bug(err: BaseException, parent: QWidget) -> None:
+    from reviewer_app.gui.crash_dialog import report_exception
+
+    report_exception(err, parent)
+
+
+class Section(QWidget):
+    """One page of the window (see the module docstring)."""
+
+    title: ClassVar[str] = ""
+    intro: ClassVar[str] = ""
+    link = Signal(str, str)  # section key, filter value
+    changed = Signal()  # the study changed: the window refreshes the other sections
+
+    def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.runner = runner
+        self.on_bug: Callable[[BaseException, QWidget], None] = report_bug
+        self.setAccessibleName(self.title)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(16, 12, 16, 12)
+        self.body.setSpacing(8)
+        self.body.addWidget(heading(self.title, self))
+        if self.intro:
+            self.body.addWidget(hint(self.intro, self))
+        self.message = MessageLine(self, f"{self.title} message")
+        self.work = WorkBar(self, self.title)
+        self.loaded = False
+
+    def add_status_rows(self) -> None:
+        """The message line and the progress bar, where the section wants them."""
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.work)
+
+    # -- what the window calls
+
+    def refresh(self) -> None:
+        """Read the study again and show it."""
+        self.loaded = True
+
+    def clear(self) -> None:
+        """Take every row off the screen (the study is locking)."""
+        self.loaded = False
+        self.message.clear_message()
+
+    def apply_link(self, value: str) -> None:
+        """Show the rows behind an overview figure (``value`` says which)."""
+
+    @property
+    def busy(self) -> bool:
+        return self.work.running
+
+    # -- doing things
+
+    def attempt(self, fn: Callable[[], Any], done: str | Callable[[Any], str] = "") -> Any:
+        """A quick service call on the GUI thread: its error said in words, nothing changed."""
+        try:
+            result = fn()
+        except UserError as err:
+            self.message.say(str(err), "error")
+            return None
+        except Exception as err:
+            log.exception("a coordinator action failed")
+            self.on_bug(err, self)
+            return None
+        text = done(result) if callable(done) else done
+        if text:
+            self.message.say(text)
+        return result if result is not None else True
+
+    def run_long(
+        self,
+        label: str,
+        work: Callable[[Study, Progress], Any],
+        on_done: Callable[[Any], None],
+        *,
+        cancellable: bool,
+    ) -> None:
+        """``work(study, progress)`` on a worker thread, on its own connection to the study."""
+        if self.work.running:
+            self.message.say("Wait for the work in progress to finish (or cancel it).", "warning")
+            return
+        self.message.clear_message()
+        progress = self.work.start(label, cancellable=cancellable)
+        opener = self.desk.worker_study
+
+        def in_worker(_runner_progress: Progress) -> Any:
+            with opener() as study:
+                return work(study, progress)
+
+        def finished(result: Any) -> None:
+            self.work.finish()
+            on_done(result)
+            self.changed.emit()
+
+        self.runner.run(
+            in_worker, finished, self._long_failed, label=label, parent=self, show_progress=False
+        )
+
+    def _long_failed(self, err: BaseException) -> None:
+        self.work.finish()
+        if isinstance(err, Cancelled):
+            self.message.say(STOPPED, "warning")
+            self.changed.emit()
+        elif isinstance(err, UserError):
+            self.message.say(str(err), "error")
+            self.changed.emit()
+        else:
+            log.error("coordinator work failed: %s", type(err).__name__)
+            self.on_bug(err, self)

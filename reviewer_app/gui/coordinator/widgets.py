@@ -1,0 +1,299 @@
+"""Building blocks every section uses: a searchable table, an inline progress bar with a safe
+Cancel, a report box and the message line.
+
+Every control gets an accessible name when it is made (``named``): a test walks every widget
+of every section and fails on one without.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.gui.coordinator.models import KEY_ROLE, Row, RowsModel, SearchProxy
+from reviewer_app.progress import Progress
+
+W = TypeVar("W", bound=QWidget)
+MAX_COLUMN_WIDTH = 320  # a long cell is elided, its whole text in the tooltip
+
+
+def named(widget: W, name: str, description: str = "") -> W:
+    """The widget, with the name (and description) a screen reader says."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+    return widget
+
+
+def combo(parent: QWidget, name: str) -> QComboBox:
+    """A drop-down list; its pop-up list is named too."""
+    made = named(QComboBox(parent), name)
+    named(made.view(), f"{name}: choices")
+    return made
+
+
+def button(text: str, parent: QWidget, name: str, slot: Callable[[], object]) -> QPushButton:
+    made = named(QPushButton(text, parent), name)
+    made.clicked.connect(lambda _checked=False: slot())
+    return made
+
+
+def heading(text: str, parent: QWidget, *, object_name: str = "sectionTitle") -> QLabel:
+    """A title (larger than the text, by the system's own size) or a sub-title (bold)."""
+    label = named(QLabel(text, parent), text)
+    label.setObjectName(object_name)
+    font = label.font()
+    font.setBold(True)
+    if object_name == "sectionTitle":
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+    label.setFont(font)
+    return label
+
+
+def hint(text: str, parent: QWidget) -> QLabel:
+    label = named(QLabel(text, parent), text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+class MessageLine(QLabel):
+    """One line saying what just happened, or what went wrong and what to do."""
+
+    def __init__(self, parent: QWidget, name: str = "Message") -> None:
+        super().__init__("", parent)
+        self.setWordWrap(True)
+        self.setAccessibleName(name)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def say(self, text: str, severity: str = "") -> None:
+        self.setProperty("severity", severity)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.say("")
+
+
+class ReportBox(QPlainTextEdit):
+    """A read-only, selectable box for a service's report lines (copy with Ctrl+C)."""
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAccessibleName(name)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setMaximumHeight(160)
+        self.hide()  # shown with the first report
+
+    def show_lines(self, lines: Sequence[str]) -> None:
+        self.setPlainText("\n".join(lines))
+        self.setVisible(bool(lines))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
+class TablePanel(QWidget):
+    """A search box above a read-only, sortable table of ``Row``s, with a count of rows shown
+    and, when a link filtered it, what it is filtered by and a "Show all" button."""
+
+    activated = Signal(str)  # the row's key, on Enter or double-click
+
+    def __init__(self, what: str, columns: Sequence[str], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.what = what
+        self.model = RowsModel(columns, self)
+        self.proxy = SearchProxy(self.model, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.search = named(QLineEdit(self), f"Search {what}")
+        self.search.setPlaceholderText(f"Search {what}…")
+        self.search.setClearButtonEnabled(True)
+        for clear in self.search.findChildren(QToolButton):  # the clear button Qt adds
+            named(clear, f"Clear the search of {what}")
+        self.search.textChanged.connect(self._on_search)
+        top.addWidget(self.search, 1)
+        self.filter_note = named(QLabel("", self), f"{what} filter")
+        self.filter_note.hide()
+        top.addWidget(self.filter_note)
+        self.show_all = button("Show all", self, f"Show all {what}", self.clear_filter)
+        self.show_all.hide()
+        top.addWidget(self.show_all)
+        self.count = named(QLabel("", self), f"Number of {what} shown")
+        self.count.setObjectName("hint")
+        top.addWidget(self.count)
+        layout.addLayout(top)
+        self.table = named(QTableView(self), what.capitalize())
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().setVisible(False)
+        named(self.table.verticalHeader(), f"{what} rows")
+        named(self.table.horizontalHeader(), f"{what} columns", "Click a column to sort by it")
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self._activate())
+        self.table.activated.connect(lambda _i: self._activate())
+        layout.addWidget(self.table, 1)
+        self._update_count()
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount() - 1):
+            if header.sectionSize(column) > MAX_COLUMN_WIDTH:
+                header.resizeSection(column, MAX_COLUMN_WIDTH)
+        self._update_count()
+
+    def clear(self) -> None:
+        """Every row and the search text off the screen (locking)."""
+        self.search.clear()
+        self.model.clear()
+        self.clear_filter()
+
+    def filter_exact(self, column: int, value: str, note: str) -> None:
+        self.proxy.set_exact(column, value)
+        self.filter_note.setText(note)
+        self.filter_note.show()
+        self.show_all.show()
+        self._update_count()
+
+    def clear_filter(self) -> None:
+        self.proxy.set_exact(None)
+        self.filter_note.hide()
+        self.show_all.hide()
+        self._update_count()
+
+    def shown_keys(self) -> list[str]:
+        return [str(self.proxy.index(r, 0).data(KEY_ROLE)) for r in range(self.proxy.rowCount())]
+
+    def current_key(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        key = index.siblingAtColumn(0).data(KEY_ROLE)
+        return None if key is None else str(key)
+
+    def select_key(self, key: str) -> bool:
+        for r in range(self.proxy.rowCount()):
+            if self.proxy.index(r, 0).data(KEY_ROLE) == key:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _activate(self) -> None:
+        key = self.current_key()
+        if key is not None:
+            self.activated.emit(key)
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.count.setText(f"{shown} of {total}" if shown != total else f"{total}")
+
+
+class Cancelled(Exception):
+    """Raised inside work whose Cancel was pressed, at the next progress report."""
+
+
+class _ProgressRelay(QObject):
+    """Lives on the GUI thread; a worker's progress calls reach the bar through it (queued)."""
+
+    moved = Signal(int, int, str)
+
+
+class WorkBar(QWidget):
+    """Inline progress for long work: what is being done, a bar, and Cancel when it is safe.
+
+    ``progress()`` gives the worker its callback: it reports through a queued signal, and when
+    Cancel was pressed it raises ``Cancelled`` at the next report, between two steps the service
+    completes whole (so what was done stays done)."""
+
+    def __init__(self, parent: QWidget, what: str) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(f"{what}: work in progress")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = named(QLabel("", self), f"{what} progress")
+        layout.addWidget(self.label, 1)
+        self.bar = named(QProgressBar(self), f"{what} progress bar")
+        self.bar.setMinimumWidth(200)
+        layout.addWidget(self.bar)
+        self.cancel = button("Cancel", self, f"Cancel {what}", self.request_cancel)
+        layout.addWidget(self.cancel)
+        self._relay = _ProgressRelay(self)
+        self._relay.moved.connect(self._moved)
+        self.cancelled = False
+        self.running = False
+        self.hide()
+
+    def start(self, text: str, *, cancellable: bool) -> Progress:
+        self.cancelled = False
+        self.running = True
+        self.label.setText(text)
+        self.bar.setRange(0, 0)
+        self.cancel.setVisible(cancellable)
+        self.cancel.setEnabled(cancellable)
+        self.show()
+        relay = self._relay
+
+        def progress(done: int, total: int, label: str) -> None:
+            if self.cancelled:
+                raise Cancelled
+            relay.moved.emit(done, total, label)
+
+        return progress
+
+    def request_cancel(self) -> None:
+        self.cancelled = True
+        self.cancel.setEnabled(False)
+        self.label.setText("Stopping after the current step…")
+
+    @Slot(int, int, str)
+    def _moved(self, done: int, total: int, label: str) -> None:
+        if not self.running:
+            return
+        self.bar.setRange(0, max(total, 0))
+        self.bar.setValue(min(done, total) if total > 0 else 0)
+        if label and not self.cancelled:
+            self.label.setText(label)
+
+    def finish(self) -> None:
+        self.running = False
+        self.hide()

@@ -1,0 +1,347 @@
+"""The coordinator's window: the study's sections down the side, one page each.
+
+    sections list ──select / Ctrl+1..8──▶ section page (refreshed from its services when shown)
+         └──── lock (idle, Ctrl+L, sleep) ──▶ lock screen ──study passphrase──▶ same section
+
+Locking takes every detail off the screen (every section's rows are cleared and the pages
+hidden) and asks for the study passphrase; the section shown before comes back. The window
+decides nothing about data: each section calls the study's services (see section.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_app.gui.coordinator.allocation import AllocationSection
+from reviewer_app.gui.coordinator.cohort import CohortSection
+from reviewer_app.gui.coordinator.overview import OverviewSection
+from reviewer_app.gui.coordinator.returns import ReturnsSection
+from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.sections import later_sections
+from reviewer_app.gui.coordinator.shortcuts import shortcuts_text
+from reviewer_app.gui.coordinator.widgets import named
+from reviewer_app.gui.launch import window_title
+from reviewer_app.gui.lock import LockTriggers
+from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES
+from reviewer_app.gui.tasks import Runner
+from reviewer_app.gui.unlock_screen import UnlockScreen
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.coordinator.desk import StudyDesk
+    from reviewer_app.gui.settings import AppSettings
+
+log = logging.getLogger(__name__)
+
+SYNTHETIC_MARK = "SYNTHETIC DATA"
+COORDINATOR = "Coordinator"
+SECTION_KEYS: tuple[str, ...] = (
+    "overview",
+    "cohort",
+    "allocation",
+    "returns",
+    "reconciliation",
+    "escalations",
+    "report",
+    "actions",
+)
+
+
+def section_classes() -> list[tuple[str, type[Section]]]:
+    first: list[type[Section]] = [OverviewSection, CohortSection, AllocationSection, ReturnsSection]
+    return list(zip(SECTION_KEYS, [*first, *later_sections()], strict=True))
+
+
+class CoordinatorWindow(QMainWindow):
+    locked_changed = Signal(bool)
+    closed = Signal()  # the window closed: its study may be closed
+    new_study_requested = Signal()
+    open_study_requested = Signal()
+
+    def __init__(
+        self,
+        desk: StudyDesk,
+        runner: Runner,
+        *,
+        settings: AppSettings | None = None,
+        idle_ms: int | None = None,
+        listen_to_system: bool = True,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.runner = runner
+        self.locked = False
+        self.lock_screen: UnlockScreen | None = None
+        self._place = 0
+        self.setObjectName("coordinatorWindow")
+        self.resize(1366, 740)
+        self._build(desk)
+        self._build_actions()
+        minutes = settings.idle_lock_minutes if settings else DEFAULT_IDLE_LOCK_MINUTES
+        self.triggers = LockTriggers(
+            idle_ms if idle_ms is not None else minutes * 60_000,
+            self,
+            listen_to_system=listen_to_system,
+        )
+        self.triggers.lock_requested.connect(self.lock)
+        hint = named(
+            QLabel(f"Locks after {max(1, minutes)} min idle · Ctrl+L locks now", self), "Lock hint"
+        )
+        self.statusBar().addPermanentWidget(hint)
+        self.show_section(0)
+        self.triggers.arm()
+
+    # -- set-up
+
+    def _build(self, desk: StudyDesk) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        if desk.synthetic:
+            text = f"{SYNTHETIC_MARK}: an invented practice study, for training only."
+            if desk.public_passphrase:
+                text += f"   Practice study passphrase: {desk.public_passphrase}"
+            self.banner = named(QLabel(text, central), "Synthetic data notice")
+            self.banner.setObjectName("bannerSynthetic")
+            outer.addWidget(self.banner)
+        self.page = QWidget(central)
+        row = QHBoxLayout(self.page)
+        row.setContentsMargins(0, 0, 0, 0)
+        side = QWidget(self.page)
+        side.setObjectName("sidebar")
+        side_layout = QVBoxLayout(side)
+        self.study_label = named(QLabel("", side), "Study")
+        self.study_label.setObjectName("hint")
+        self.study_label.setWordWrap(True)
+        side_layout.addWidget(self.study_label)
+        self.nav = named(QListWidget(side), "Sections", "Up and Down choose a section")
+        self.nav.setFixedWidth(190)
+        side_layout.addWidget(self.nav, 1)
+        row.addWidget(side)
+        self.stack = QStackedWidget(self.page)
+        row.addWidget(self.stack, 1)
+        outer.addWidget(self.page, 1)
+        self.locked_stack = QStackedWidget(central)
+        self.locked_stack.hide()
+        outer.addWidget(self.locked_stack, 1)
+        self.setCentralWidget(central)
+        self.sections: dict[str, Section] = {}
+        for i, (key, cls) in enumerate(section_classes()):
+            section = cls(desk, self.runner, self.stack)
+            section.setObjectName(f"section-{key}")
+            section.link.connect(self.follow_link)
+            section.changed.connect(lambda s=section: self._study_changed(s))
+            self.sections[key] = section
+            self.stack.addWidget(section)
+            self.nav.addItem(f"{i + 1}  {section.title}")
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self._show_study_label()
+
+    def _show_study_label(self) -> None:
+        try:
+            info = self.desk.study.info
+            self.study_label.setText(f"{info.name}\n{info.review_mode} review")
+        except Exception:
+            self.study_label.setText(self.desk.label)
+
+    def _action(
+        self, text: str, shortcut: str | QKeySequence | None, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_action = self._action("&New study…", "Ctrl+Shift+N", self.new_study_requested.emit)
+        self.open_action = self._action("&Open study…", "Ctrl+O", self.open_study_requested.emit)
+        self.refresh_action = self._action("&Refresh", "F5", self.refresh_all)
+        self.lock_action = self._action("&Lock study", "Ctrl+L", lambda: self.lock("shortcut"))
+        self.close_action = self._action("&Close study", "Ctrl+W", self.close)
+        for action in (self.new_action, self.open_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.refresh_action)
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.close_action)
+        go_menu = menu.addMenu("&Go")
+        self.go_actions: list[QAction] = []
+        for i, section in enumerate(self.sections.values()):
+            action = self._action(section.title, f"Ctrl+{i + 1}", self._goer(i))
+            go_menu.addAction(action)
+            self.go_actions.append(action)
+        self.find_action = self._action(
+            "&Search this section", QKeySequence(QKeySequence.StandardKey.Find), self.focus_search
+        )
+        go_menu.addAction(self.find_action)
+        help_menu = menu.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
+        help_menu.addAction(self.shortcuts_action)
+        self._unlocked_only = [self.refresh_action, self.find_action, *self.go_actions]
+
+    # -- sections
+
+    def _goer(self, index: int) -> Callable[[], None]:
+        return lambda: self.show_section(index)
+
+    @property
+    def current(self) -> Section:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Section)
+        return widget
+
+    def section(self, key: str) -> Section:
+        return self.sections[key]
+
+    def show_section(self, index: int) -> None:
+        if self.locked or not 0 <= index < self.stack.count():
+            return
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)  # comes back through _on_nav
+            return
+        self._on_nav(index)
+
+    def _on_nav(self, index: int) -> None:
+        if self.locked or index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        section = self.current
+        if not section.loaded:
+            section.refresh()
+        self.setWindowTitle(self._title())
+
+    def follow_link(self, key: str, value: str) -> None:
+        """An overview figure was pressed: the section behind it, filtered to its rows."""
+        index = list(self.sections).index(key)
+        self.show_section(index)
+        self.sections[key].apply_link(value)
+        self.sections[key].setFocus()
+
+    def _study_changed(self, source: Section) -> None:
+        for section in self.sections.values():
+            if section is not source:
+                section.loaded = False
+
+    def refresh_all(self) -> None:
+        if self.locked:
+            return
+        for section in self.sections.values():
+            section.loaded = False
+        self.current.refresh()
+        self.statusBar().showMessage("Read the study again.", 5000)
+
+    def focus_search(self) -> None:
+        from PySide6.QtWidgets import QLineEdit
+
+        for edit in self.current.findChildren(QLineEdit):
+            if edit.isVisible() and edit.accessibleName().startswith("Search"):
+                edit.setFocus()
+                edit.selectAll()
+                return
+
+    def _title(self) -> str:
+        parts = ["Locked"] if self.locked else [self.current.title]
+        parts.append(COORDINATOR)
+        if self.desk.synthetic:
+            parts.append(SYNTHETIC_MARK)
+        return window_title(*parts)
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self,
+            "Keyboard shortcuts",
+            shortcuts_text(tuple(s.title for s in self.sections.values())),
+        )
+
+    # -- locking
+
+    def lock(self, reason: str = "shortcut") -> None:
+        """Take every detail off the screen and ask for the study passphrase."""
+        if self.locked:
+            return
+        self._place = self.stack.currentIndex()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        for section in self.sections.values():
+            section.clear()
+        self.page.hide()
+        self.locked = True
+        self.triggers.disarm()
+        for action in (*self._unlocked_only, self.lock_action):
+            action.setEnabled(False)
+        self.setWindowTitle(self._title())
+        self.statusBar().clearMessage()
+        screen = UnlockScreen(
+            self.desk.verify_passphrase,
+            self.runner,
+            title="Study locked",
+            explanation="The study's details are hidden. Type the study passphrase to carry on.",
+            parent=self.locked_stack,
+        )
+        screen.unlocked.connect(self._on_unlocked)
+        self.lock_screen = screen
+        self.locked_stack.addWidget(screen)
+        self.locked_stack.setCurrentWidget(screen)
+        self.locked_stack.show()
+        screen.passphrase.setFocus()
+        self.locked_changed.emit(True)
+        log.info("study locked (%s)", reason)
+
+    def _on_unlocked(self, _result: object) -> None:
+        screen, self.lock_screen = self.lock_screen, None
+        if screen is not None:
+            self.locked_stack.removeWidget(screen)
+            screen.deleteLater()
+        self.locked_stack.hide()
+        self.locked = False
+        for action in (*self._unlocked_only, self.lock_action):
+            action.setEnabled(True)
+        self.page.show()
+        self.show_section(self._place)
+        self._on_nav(self._place)
+        self.triggers.arm()
+        self.locked_changed.emit(False)
+        log.info("study unlocked")
+
+    # -- closing
+
+    def busy_sections(self) -> Sequence[Section]:
+        return [s for s in self.sections.values() if s.busy]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.busy_sections():
+            answer = QMessageBox.question(
+                self,
+                "Work in progress",
+                "Work is still running (collection or packs). Close when it has finished? "
+                "Choose No to keep the window open.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.triggers.disarm()
+        super().closeEvent(event)
+        self.closed.emit()

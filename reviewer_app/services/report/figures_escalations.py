@@ -1,0 +1,242 @@
+"""Section 5, escalations: referrals by trigger, destination, responsible and lead
+organisation and status; Duty of Candour required (yes / no / unsure) by provider; LeDeR
+notifications; immediate safety concerns; and deaths judged more likely than not against the
+investigations requested (which should be all of them).
+
+Referrals are read from the coordinator's escalation log (``records``: one entry per returned
+escalation, as ``EscalationEntry.to_json()``); a case escalated by both reviewers of a pair has
+two referrals. The case-level figures read the resolved answers. Organisation names are free
+text: they pass through the identifier gate like every other text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reviewer_app.domain.report import AnswerCode
+from reviewer_app.services.report.source import (
+    ReportInput,
+    answer,
+    option_labels,
+    rcp_grade,
+    text_answer,
+)
+from reviewer_app.services.report.tables import CountTable, make_table, num
+
+DOC_COLUMNS = {"yes": "Required", "no": "Not required", "unsure": "Unsure"}
+NOT_RECORDED = "Not recorded"
+ESCALATED = "Escalated (investigation requested)"
+NOT_ESCALATED = "Not escalated"
+
+
+@dataclass(frozen=True)
+class EscalationFigures:
+    referrals: int
+    cases_escalated: int
+    by_trigger: CountTable
+    by_destination: CountTable
+    by_status: CountTable
+    by_organisation: CountTable
+    duty_of_candour: CountTable
+    mltn_against_escalation: CountTable
+    leder_needed: int
+    leder_notified: int
+    immediate_concerns: int
+    overdue_acknowledgements: int
+
+    @property
+    def tables(self) -> tuple[CountTable, ...]:
+        return (
+            self.by_trigger,
+            self.by_destination,
+            self.by_status,
+            self.by_organisation,
+            self.duty_of_candour,
+            self.mltn_against_escalation,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "referrals": self.referrals,
+            "cases_escalated": self.cases_escalated,
+            "leder": {"needed": self.leder_needed, "notified": self.leder_notified},
+            "immediate_safety_concerns": self.immediate_concerns,
+            "overdue_acknowledgements": self.overdue_acknowledgements,
+        }
+
+
+Gate = Callable[[str, str], str]
+
+
+def _text(gate: Gate, case_ref: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return NOT_RECORDED
+    return " ".join(gate(case_ref, value.strip()).split())
+
+
+def escalation_figures(inp: ReportInput, gate: Gate) -> EscalationFigures:  # noqa: PLR0915
+    log = list(inp.escalation_log)
+    n = len(log)
+    triggers = {t.id: t.label for t in inp.definition.escalation_triggers}
+    triggers.update(option_labels(inp.definition, "escalation.item.triggers"))
+    destinations = option_labels(inp.definition, "escalation.item.destination")
+    by_trigger: Counter[tuple[str, str]] = Counter()
+    by_destination: Counter[tuple[str, str]] = Counter()
+    by_status: Counter[tuple[str, str]] = Counter()
+    by_org: Counter[tuple[str, str]] = Counter()
+    doc: Counter[tuple[str, str]] = Counter()
+    status_order: list[str] = []
+    for entry in log:
+        ref = str(entry.get("case_ref", ""))
+        for t in entry.get("triggers") or ():
+            by_trigger[(triggers.get(str(t), str(t)), "Referrals")] += 1
+        for d in entry.get("destinations") or ():
+            by_destination[(destinations.get(str(d), str(d)), "Referrals")] += 1
+        label = str(entry.get("status_label") or entry.get("status") or NOT_RECORDED)
+        if label not in status_order:
+            status_order.append(label)
+        by_status[(label, "Referrals")] += 1
+        responsible = _text(gate, ref, entry.get("organisations"))
+        lead = _text(gate, ref, entry.get("lead_organisation"))
+        by_org[(responsible, "Responsible")] += 1
+        by_org[(lead, "Lead")] += 1
+        duty: Mapping[str, Any] = entry.get("duty_of_candour") or {}
+        provider = _text(gate, ref, duty.get("provider"))
+        required = DOC_COLUMNS.get(str(duty.get("required")), AnswerCode.NOT_ANSWERED.label)
+        doc[(provider, required)] += 1
+
+    def single(  # noqa: PLR0917
+        key: str,
+        title: str,
+        header: str,
+        counts: Counter[tuple[str, str]],
+        rows: list[str] | None = None,
+        multi: bool = False,
+    ) -> CountTable:
+        order = rows if rows is not None else sorted({r for r, _ in counts})
+        note = " A referral may name several, so no totals are shown." if multi else ""
+        return make_table(
+            key,
+            title,
+            header,
+            order,
+            ["Referrals"],
+            dict(counts),
+            "referrals",
+            f"Denominator: the {num(n)} referrals in the escalation log.{note}",
+            totals=not multi,
+            share=None,
+        )
+
+    trigger_rows = [v for v in triggers.values() if any(r == v for r, _ in by_trigger)]
+    trigger_rows += sorted({r for r, _ in by_trigger} - set(trigger_rows))
+    dest_rows = [v for v in destinations.values() if any(r == v for r, _ in by_destination)]
+    dest_rows += sorted({r for r, _ in by_destination} - set(dest_rows))
+    doc_columns = [*DOC_COLUMNS.values()]
+    if any(c == AnswerCode.NOT_ANSWERED.label for _, c in doc):
+        doc_columns.append(AnswerCode.NOT_ANSWERED.label)
+
+    reviewed = inp.full_reviews()
+    escalated_refs = {str(e.get("case_ref")) for e in log}
+    mltn: Counter[tuple[str, str]] = Counter()
+    for case in reviewed:
+        grade = rcp_grade(case)
+        row = (
+            "Not graded"
+            if grade is None
+            else "More likely than not (RCP 1-3)"
+            if grade <= 3
+            else "Not more likely than not"
+        )
+        escalated = (
+            answer(case, "escalation.decision") == "escalate" or case.case_ref in escalated_refs
+        )
+        mltn[(row, ESCALATED if escalated else NOT_ESCALATED)] += 1
+    leder_needed = 0
+    leder_notified = 0
+    immediate = 0
+    for case in inp.cases:
+        if "yes" in (
+            answer(case, "screening.learning_disability"),
+            answer(case, "screening.autism"),
+        ):
+            leder_needed += 1
+            date = text_answer(case, "screening.leder_date")
+            reference = text_answer(case, "screening.leder_reference")
+            if date is not None or reference is not None:
+                leder_notified += 1
+        immediate += answer(case, "immediate.concern") == "yes"
+    overdue = sum(1 for e in log if e.get("overdue") is True)
+    cases_escalated = len(
+        escalated_refs
+        | {c.case_ref for c in reviewed if answer(c, "escalation.decision") == "escalate"}
+    )
+    return EscalationFigures(
+        referrals=n,
+        cases_escalated=cases_escalated,
+        by_trigger=single(
+            "escalations_by_trigger",
+            "Referrals by trigger",
+            "Trigger",
+            by_trigger,
+            trigger_rows,
+            multi=True,
+        ),
+        by_destination=single(
+            "escalations_by_destination",
+            "Referrals by destination",
+            "Destination",
+            by_destination,
+            dest_rows,
+            multi=True,
+        ),
+        by_status=single(
+            "escalations_by_status", "Referrals by status", "Status", by_status, status_order
+        ),
+        by_organisation=make_table(
+            "escalations_by_organisation",
+            "Referrals by responsible and lead organisation",
+            "Organisation",
+            sorted({r for r, _ in by_org}),
+            ["Responsible", "Lead"],
+            dict(by_org),
+            "referrals",
+            f"Denominator: the {num(n)} referrals; each counted once as responsible (as the "
+            "review named them) and once as lead organisation.",
+            totals=False,
+            share=None,
+        ),
+        duty_of_candour=make_table(
+            "duty_of_candour",
+            "Duty of Candour required, by responsible provider",
+            "Provider",
+            sorted({r for r, _ in doc}),
+            doc_columns,
+            dict(doc),
+            "referrals",
+            f"Denominator: the {num(n)} referrals. The provider owes Duty of Candour; the review "
+            "records it, it does not discharge it.",
+            share="row",
+        ),
+        mltn_against_escalation=make_table(
+            "mltn_against_escalation",
+            "Deaths judged more likely than not avoidable against investigations requested",
+            "Avoidability judgement",
+            ["More likely than not (RCP 1-3)", "Not more likely than not", "Not graded"],
+            [ESCALATED, NOT_ESCALATED],
+            dict(mltn),
+            "cases",
+            f"Denominator: the {num(len(reviewed))} fully reviewed cases. Every death judged more "
+            "likely than not due to problems in care should have an investigation requested.",
+            share="row",
+            # the cases escalated are stated in the text: the column totals are known
+            known=frozenset({(3, 0), (3, 1), (3, 2)}),
+        ),
+        leder_needed=leder_needed,
+        leder_notified=leder_notified,
+        immediate_concerns=immediate,
+        overdue_acknowledgements=overdue,
+    )

@@ -1,0 +1,65 @@
+"""The review definition as the study uses it: on the study's avoidability scale.
+
+A study fixes one avoidability scale (``coordinator init --scale``), carried in its packs and
+stored in the workspace (``StudySettingsStore``). The definition names the scales a grade may
+be given on and a default; on a study's scale, every avoidability question's default is the
+study's scale. The accepted scales stay as the definition says, so a grade entered on the
+other scale (before studies fixed theirs) still validates and is shown as entered. The form
+offers only the default scale (showing the other orientation read-only), and every summary
+draws the default scale's orientation.
+
+Light on purpose (domain and storage only): the form reads it while a case opens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reviewer_app.domain.avoidability import AvoidabilityScale
+from reviewer_app.domain.definition import AvoidabilityQuestion, GroupQuestion, ReviewDefinition
+from reviewer_app.storage.database import Database
+from reviewer_app.storage.workspace.study_settings import StudySettingsStore
+
+__all__ = ["on_study_scale", "workspace_scale"]
+
+
+def workspace_scale(db: Database) -> AvoidabilityScale | None:
+    """The study's scale as the workspace's packs brought it (None: no pack carried one)."""
+    return StudySettingsStore(db).avoidability_scale()
+
+
+def _questions(definition: ReviewDefinition) -> list[AvoidabilityQuestion]:
+    found: list[AvoidabilityQuestion] = []
+    for section in definition.sections:
+        for question in section.questions:
+            if isinstance(question, AvoidabilityQuestion):
+                found.append(question)
+            elif isinstance(question, GroupQuestion):
+                found += [q for q in question.item_questions if isinstance(q, AvoidabilityQuestion)]
+    return found
+
+
+def _set_default(question: dict[str, Any], scale: AvoidabilityScale) -> None:
+    if question.get("type") == "avoidability" and scale.value in question.get("scales", ()):
+        question["default_scale"] = scale.value
+
+
+def on_study_scale(
+    definition: ReviewDefinition, scale: AvoidabilityScale | None
+) -> ReviewDefinition:
+    """``definition`` with every avoidability question defaulting to ``scale`` (see above).
+
+    ``None`` (no study scale known) returns the definition as it is, as does a definition
+    already on that scale; a question whose scales do not include ``scale`` is left as it is.
+    """
+    if scale is None or all(
+        q.default_scale is scale or scale not in q.scales for q in _questions(definition)
+    ):
+        return definition
+    data = definition.model_dump(mode="json")
+    for section in data["sections"]:
+        for question in section["questions"]:
+            _set_default(question, scale)
+            for item in question.get("item_questions", ()):
+                _set_default(item, scale)
+    return ReviewDefinition.model_validate(data)
