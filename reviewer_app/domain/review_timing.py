@@ -1,7 +1,8 @@
 """When a review is checked and when it began: what a time answer is compared with.
 
-Domain code reads no clock of its own: the caller passes the moment of checking (and the
-review's start, when known). Times typed into the form are UK local wall-clock times, so
+The caller passes the moment of checking and, when known, the review's start (the review
+service does: ``ReviewService.timing``); ``validate`` called without one compares with the
+present moment and no start. Times typed into the form are UK local wall-clock times, so
 both moments are compared in Europe/London time.
 """
 

@@ -1,8 +1,11 @@
-"""The case list page: search, status filter, the table, and opening a case.
+"""The case list page: search, filters, the table, and opening a case.
 
 Keyboard: Ctrl+F puts the cursor in the search box; Down from the search box moves into the
 table; Enter (or Return) on a row, a double-click, or the "Open case" button opens it; Escape
-in the search box clears it.
+in the search box clears it. Ctrl+1 to Ctrl+5 choose the first five filters (all cases, to do,
+urgent, escalated, awaiting co-signature); Alt+W opens the list of filters. When the search
+finds cases only outside the chosen filter the page says so, and Enter in the search box (or
+Alt+A) shows all cases.
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.gui.case_table_model import (
+    CASE_FILTERS,
     COLUMN_INDEX,
     REF_ROLE,
-    STATUS_FILTERS,
     CaseRow,
     CaseTableModel,
 )
@@ -87,6 +90,7 @@ class CaseListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addLayout(self._search_bar())
+        layout.addWidget(self._hidden_notice())
         self.model = CaseTableModel(rows, self)
         self.table = CaseTable(self.model, self)
         layout.addWidget(self.table, 1)
@@ -95,6 +99,7 @@ class CaseListPage(QWidget):
             self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
             self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.find_shortcut.activated.connect(self.focus_search)
+        self._filter_shortcuts()
         self._connect()
         self.setTabOrder(self.search, self.status_filter)
         self.setTabOrder(self.status_filter, self.table)
@@ -125,16 +130,53 @@ class CaseListPage(QWidget):
         top.addWidget(search_label)
         top.addWidget(self.search)
 
-        filter_label = QLabel("S&how:", self)
+        # Alt+W: Alt+H is the window's Help menu.
+        filter_label = QLabel("Sho&w:", self)
         self.status_filter = QComboBox(self)
-        self.status_filter.setAccessibleName("Show cases with status")
-        for status_filter in STATUS_FILTERS:
-            self.status_filter.addItem(status_filter.label)
+        self.status_filter.setAccessibleName("Show cases")
+        keys = []
+        for position, case_filter in enumerate(CASE_FILTERS):
+            self.status_filter.addItem(case_filter.label)
+            if case_filter.shortcut:
+                tip = f"{case_filter.shortcut} shows {case_filter.label.lower()}"
+                self.status_filter.setItemData(position, tip, Qt.ItemDataRole.ToolTipRole)
+                keys.append(f"{case_filter.shortcut} {case_filter.label.lower()}")
+        self.status_filter.setToolTip("Which cases to list (Alt+W). " + "; ".join(keys))
         filter_label.setBuddy(self.status_filter)
         top.addSpacing(8)
         top.addWidget(filter_label)
         top.addWidget(self.status_filter)
         return top
+
+    def _hidden_notice(self) -> QWidget:
+        """Said when the search finds cases only outside the chosen filter, with the way out."""
+        self.hidden_notice = QWidget(self)
+        self.hidden_notice.setObjectName("hiddenMatches")
+        row = QHBoxLayout(self.hidden_notice)
+        row.setContentsMargins(0, 4, 0, 4)
+        self.hidden_label = QLabel(self.hidden_notice)
+        self.hidden_label.setObjectName("hint")
+        self.hidden_label.setAccessibleName("Matches hidden by the filter")
+        self.hidden_label.setWordWrap(True)
+        row.addWidget(self.hidden_label, 1)
+        self.show_all_button = QPushButton("Show &all cases", self.hidden_notice)
+        self.show_all_button.setAccessibleName("Show all cases")
+        row.addWidget(self.show_all_button)
+        self.hidden_notice.setVisible(False)
+        return self.hidden_notice
+
+    def _filter_shortcuts(self) -> None:
+        """Ctrl+digit for the filters that have one (only while the list is on screen)."""
+        self.filter_shortcuts: list[QShortcut] = []
+        for position, case_filter in enumerate(CASE_FILTERS):
+            if not case_filter.shortcut:
+                continue
+            shortcut = QShortcut(QKeySequence(case_filter.shortcut), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(
+                lambda position=position: self.status_filter.setCurrentIndex(position)
+            )
+            self.filter_shortcuts.append(shortcut)
 
     def _open_bar(self) -> QHBoxLayout:
         """How many cases are shown, and the button that opens the selected one."""
@@ -159,6 +201,7 @@ class CaseListPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self._open_current())
         self.table.open_requested.connect(self._open_current)
         self.open_button.clicked.connect(self._open_current)
+        self.show_all_button.clicked.connect(self.show_all)
         self.model.modelReset.connect(self._update_count)
         self.model.layoutChanged.connect(self._update_count)
 
@@ -236,21 +279,44 @@ class CaseListPage(QWidget):
             self.select_first()
 
     def _on_filter(self, position: int) -> None:
-        self.model.set_status_filter(STATUS_FILTERS[position].statuses)
+        self.model.set_filter(CASE_FILTERS[position].keeps)
         if not self.table.currentIndex().isValid():
             self.select_first()
+
+    def show_all(self) -> None:
+        """Drop the filter (keeping the search): the way out of "found only elsewhere"."""
+        self.status_filter.setCurrentIndex(0)
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total_count
         noun = "case" if total == 1 else "cases"
+        hidden = self.model.hidden_matches()
         if shown == total:
             self.count_label.setText(f"{total} {noun}")
         else:
             self.count_label.setText(f"Showing {shown} of {total} {noun}")
+        if hidden and shown == 0:
+            chosen = CASE_FILTERS[self.status_filter.currentIndex()].label
+            found = "1 case matches" if hidden == 1 else f"{hidden} cases match"
+            self.hidden_label.setText(
+                f"No case in \u201c{chosen}\u201d matches your search, but {found} in other "
+                "lists. Press Enter in the search box (or Alt+A) to show all cases."
+            )
+        elif hidden:
+            more = "1 more case matches" if hidden == 1 else f"{hidden} more cases match"
+            self.hidden_label.setText(f"{more} outside this list (Alt+A shows all cases).")
+        self.hidden_notice.setVisible(bool(hidden))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            if (
+                event.key() in _OPEN_KEYS
+                and self.model.rowCount() == 0
+                and self.model.hidden_matches()
+            ):
+                self.show_all()
+                return True
             if event.key() == Qt.Key.Key_Down or event.key() in _OPEN_KEYS:
                 self.table.setFocus(Qt.FocusReason.TabFocusReason)
                 if not self.table.currentIndex().isValid():

@@ -7,6 +7,10 @@ few milliseconds. The view still sorts by clicking a header (``sort`` is the Qt 
 
 Search matches the case reference, the patient's name (in any order, accents ignored, so
 "nguyen thi" finds "NGUYỄN, Thi") or the NHS number (spaces ignored).
+
+The filters (``CASE_FILTERS``) choose by status or by what is flagged (urgent, escalated):
+each is a predicate over a row. When a search finds cases only outside the chosen filter the
+model says how many (``hidden_matches``), so the page can offer to show them.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ log = logging.getLogger(__name__)
 class CaseRow(Protocol):
     """What the case list needs of a case summary (storage's CaseSummary fits).
 
-    ``nhs_number`` is optional: rows that carry it can be found by NHS number.
+    Optional, read with ``getattr``: ``nhs_number`` (shown, and found by search),
+    ``escalated`` (the escalated flag and filter), ``co_reviewer_name`` (a joint review's
+    co-reviewer), ``returned_at`` / ``returned_version`` / ``review_version``.
     """
 
     @property
@@ -75,8 +81,35 @@ def _label(value: Any) -> str:
     return str(getattr(value, "label", value))
 
 
+ESCALATED_LABEL = "Escalated"
+
+
+def is_escalated(row: CaseRow) -> bool:
+    return bool(getattr(row, "escalated", False))
+
+
+def row_flag_labels(row: CaseRow) -> list[str]:
+    """What the Flags column says: urgent first, then escalated, then the other flags."""
+    labels = flag_labels(row.flags)
+    if is_escalated(row):
+        labels.insert(1 if CaseFlag.URGENT in row.flags else 0, ESCALATED_LABEL)
+    return labels
+
+
 def _flags_text(row: CaseRow) -> str:
-    return ", ".join(flag_labels(row.flags))
+    return ", ".join(row_flag_labels(row))
+
+
+def nhs_number_text(row: CaseRow) -> str:
+    """The NHS number as people read it, 3-3-4 ("943 476 5919"); anything else as stored."""
+    nhs = str(getattr(row, "nhs_number", "") or "")
+    if len(nhs) == 10 and nhs.isdigit():
+        return f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"
+    return nhs
+
+
+def _co_reviewer_text(row: CaseRow) -> str:
+    return str(getattr(row, "co_reviewer_name", None) or "")
 
 
 def _returned_text(row: CaseRow) -> str:
@@ -103,6 +136,7 @@ def _returned_key(row: CaseRow) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("Case", lambda r: r.case_ref, lambda r: r.case_ref, "Case reference"),
     Column("Patient", lambda r: r.display_name, lambda r: fold(r.display_name)),
+    Column("NHS number", nhs_number_text, nhs_number_text),
     Column("Age", lambda r: str(r.age_at_death), lambda r: r.age_at_death, "Age at death"),
     Column(
         "Date of death",
@@ -115,6 +149,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("Status", lambda r: _label(r.status), lambda r: _label(r.status)),
     Column("Progress", lambda r: f"{round(r.progress * 100)}%", lambda r: r.progress),
     Column(
+        "Co-reviewer",
+        _co_reviewer_text,
+        lambda r: fold(_co_reviewer_text(r)),
+        "Who reviews the case with you (joint review); empty for an independent review",
+    ),
+    Column(
         "Returned",
         _returned_text,
         _returned_key,
@@ -124,7 +164,13 @@ COLUMNS: tuple[Column, ...] = (
         "Flags",
         _flags_text,
         _flags_text,
-        ", ".join(flag.label for flag in CaseFlag),
+        ", ".join(
+            [
+                CaseFlag.URGENT.label,
+                ESCALATED_LABEL,
+                *(f.label for f in CaseFlag if f is not CaseFlag.URGENT),
+            ]
+        ),
     ),
 )
 COLUMN_INDEX = {c.header: i for i, c in enumerate(COLUMNS)}
@@ -134,36 +180,60 @@ REF_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True)
-class StatusFilter:
+class CaseFilter:
+    """One choice of the page's "Show" list: which rows it keeps, and its shortcut."""
+
     label: str
-    statuses: frozenset[ReviewStatus] | None  # None: every case
+    keeps: Callable[[CaseRow], bool] | None  # None: every case
+    shortcut: str | None = None
 
 
-STATUS_FILTERS: tuple[StatusFilter, ...] = (
-    StatusFilter("All cases", None),
-    StatusFilter(
-        "To do",
-        frozenset(
-            {
-                ReviewStatus.NOT_STARTED,
-                ReviewStatus.IN_PROGRESS,
-                ReviewStatus.AMENDMENT_IN_PROGRESS,
-            }
-        ),
+def _status_of(row: CaseRow) -> ReviewStatus | None:
+    try:
+        return ReviewStatus(row.status)
+    except ValueError:
+        return None
+
+
+def with_status(*statuses: ReviewStatus) -> Callable[[CaseRow], bool]:
+    wanted = frozenset(statuses)
+    return lambda row: _status_of(row) in wanted
+
+
+TO_DO: frozenset[ReviewStatus] = frozenset(
+    {
+        ReviewStatus.NOT_STARTED,
+        ReviewStatus.IN_PROGRESS,
+        ReviewStatus.AMENDMENT_IN_PROGRESS,
+        ReviewStatus.READY_TO_SIGN,  # still to sign
+        ReviewStatus.AWAITING_COSIGNATURE,  # still to co-sign
+    }
+)
+"""Every case that still needs something from the reviewer (or the co-reviewer)."""
+
+CASE_FILTERS: tuple[CaseFilter, ...] = (
+    CaseFilter("All cases", None, "Ctrl+1"),
+    CaseFilter("To do", with_status(*TO_DO), "Ctrl+2"),
+    CaseFilter("Urgent", lambda row: CaseFlag.URGENT in row.flags, "Ctrl+3"),
+    CaseFilter(ESCALATED_LABEL, is_escalated, "Ctrl+4"),
+    CaseFilter(
+        ReviewStatus.AWAITING_COSIGNATURE.label,
+        with_status(ReviewStatus.AWAITING_COSIGNATURE),
+        "Ctrl+5",
     ),
     *(
-        StatusFilter(status.label, frozenset({status}))
+        CaseFilter(status.label, with_status(status))
         for status in (
             ReviewStatus.NOT_STARTED,
             ReviewStatus.IN_PROGRESS,
             ReviewStatus.READY_TO_SIGN,
             ReviewStatus.SIGNED,
-            ReviewStatus.AWAITING_COSIGNATURE,
             ReviewStatus.AMENDMENT_IN_PROGRESS,
         )
     ),
-    StatusFilter("Closed without a full review", frozenset(OUTCOMES)),
+    CaseFilter("Closed without a full review", with_status(*OUTCOMES)),
 )
+STATUS_FILTERS = CASE_FILTERS  # the name earlier callers used
 
 
 def _digits(text: str) -> str:
@@ -176,13 +246,6 @@ def _haystack(row: CaseRow) -> tuple[str, str]:
     return f"{fold(row.case_ref)}\n{fold(row.display_name)}", _digits(nhs)
 
 
-def _status_of(row: CaseRow) -> ReviewStatus | None:
-    try:
-        return ReviewStatus(row.status)
-    except ValueError:
-        return None
-
-
 class CaseTableModel(QAbstractTableModel):
     """Read-only, sortable, filterable table of the reviewer's cases."""
 
@@ -190,7 +253,7 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[CaseRow] = list(rows)
         self._haystacks: list[tuple[str, str]] | None = None
-        self._statuses: frozenset[ReviewStatus] | None = None
+        self._keeps: Callable[[CaseRow], bool] | None = None
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._visible: list[int] = list(range(len(self._rows)))
@@ -266,10 +329,28 @@ class CaseTableModel(QAbstractTableModel):
             self._query = text
             self._refilter()
 
-    def set_status_filter(self, statuses: frozenset[ReviewStatus] | None) -> None:
-        if statuses != self._statuses:
-            self._statuses = statuses
+    def set_filter(self, keeps: Callable[[CaseRow], bool] | None) -> None:
+        """Keep only the rows ``keeps`` accepts (None: every row)."""
+        if keeps is not self._keeps:
+            self._keeps = keeps
             self._refilter()
+
+    def set_status_filter(self, statuses: frozenset[ReviewStatus] | None) -> None:
+        """Keep only the rows with one of ``statuses`` (None: every row)."""
+        self.set_filter(None if statuses is None else with_status(*statuses))
+
+    @property
+    def filtered(self) -> bool:
+        return self._keeps is not None
+
+    def hidden_matches(self) -> int:
+        """Cases the search finds that the filter hides (0 without a search or a filter)."""
+        keeps = self._keeps
+        if not self._query or keeps is None:
+            return 0
+        matches = self._matches_query()
+        rows = self._rows
+        return sum(1 for i in range(len(rows)) if matches(i) and not keeps(rows[i]))
 
     def _refilter(self) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -303,14 +384,10 @@ class CaseTableModel(QAbstractTableModel):
         return lambda i: all(t in stacks[i][0] for t in tokens)
 
     def _compute_visible(self) -> list[int]:
-        statuses = self._statuses
+        keeps = self._keeps
         matches = self._matches_query()
         rows = self._rows
-        visible = [
-            i
-            for i in range(len(rows))
-            if (statuses is None or _status_of(rows[i]) in statuses) and matches(i)
-        ]
+        visible = [i for i in range(len(rows)) if (keeps is None or keeps(rows[i])) and matches(i)]
         if self._sort is not None:
             column, order = self._sort
             key = COLUMNS[column].sort_key

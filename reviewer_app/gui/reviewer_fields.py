@@ -1,8 +1,10 @@
-"""The reviewer's details as form rows, shared by the first-run assistant and settings."""
+"""The reviewer's details as form rows: editable in the first-run assistant (what the
+enrolment request will say), read-only in Settings (what the enrolment put in the workspace)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
@@ -59,3 +61,128 @@ class ReviewerFields:
             registration=self.registration.text().strip(),
             email=self.email.text().strip(),
         )
+
+
+# -- the enrolled identity, shown read-only in Settings ----------------------------------------
+
+HOW_TO_CHANGE = (
+    "These details are the ones in your certificate, which the study coordinator issued when "
+    "you enrolled; they are what your signatures and the audit trail name. They cannot be "
+    "edited here. To change them, ask the study coordinator to enrol you again: your next "
+    "assignment pack then brings the new certificate."
+)
+NOT_ENROLLED = (
+    "This workspace has no enrolled identity yet. Your certificate arrives with your first "
+    "assignment pack, after the study coordinator has enrolled you."
+)
+
+REQUESTED = (
+    "The details above are those of your enrolment request; to change them, ask the study "
+    "coordinator."
+)
+
+
+def profession_label(value: str) -> str:
+    return dict(PROFESSIONS).get(value, value)
+
+
+@dataclass(frozen=True)
+class EnrolledDetails:
+    """Who this workspace signs as: what the enrolment put in the workspace (never typed)."""
+
+    name: str
+    profession: str
+    registration: str
+    reviewer_ref: str | None
+    certificate_fingerprint: str | None  # None until the certificate has arrived
+    enrolled: bool
+
+    @classmethod
+    def of(cls, identity: StoredIdentityLike | None) -> EnrolledDetails | None:
+        """The details of a stored identity (None: the workspace has none)."""
+        if identity is None:
+            return None
+        fingerprint = None
+        if identity.cert_pem is not None:
+            from cryptography import x509
+
+            from reviewer_app.services.trust.authority import fingerprint as cert_fingerprint
+
+            fingerprint = cert_fingerprint(x509.load_pem_x509_certificate(identity.cert_pem))
+        return cls(
+            name=identity.name,
+            profession=identity.profession,
+            registration=identity.registration,
+            reviewer_ref=identity.reviewer_ref,
+            certificate_fingerprint=fingerprint,
+            enrolled=identity.cert_pem is not None and identity.reviewer_ref is not None,
+        )
+
+
+class StoredIdentityLike(Protocol):
+    """What ``EnrolledDetails.of`` reads of the session's identity (storage's StoredIdentity)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def profession(self) -> str: ...
+    @property
+    def registration(self) -> str: ...
+    @property
+    def reviewer_ref(self) -> str | None: ...
+    @property
+    def cert_pem(self) -> bytes | None: ...
+
+
+def _read_only(
+    parent: QWidget, form: QFormLayout, label: str, value: str, accessible: str
+) -> QLineEdit:
+    """A read-only, selectable line (Tab reaches it, the screen reader reads it)."""
+    edit = QLineEdit(value, parent)
+    edit.setReadOnly(True)
+    edit.setObjectName("readOnlyDetail")
+    edit.setAccessibleName(accessible)
+    edit.setAccessibleDescription("Read-only: set by your enrolment")
+    edit.setCursorPosition(0)
+    form.addRow(QLabel(label, parent), edit)
+    return edit
+
+
+@dataclass
+class EnrolledRows:
+    """The enrolled identity as read-only rows, with how to change it."""
+
+    lines: dict[str, QLineEdit]
+    note: QLabel
+
+    @classmethod
+    def add_to(
+        cls, parent: QWidget, form: QFormLayout, details: EnrolledDetails | None
+    ) -> EnrolledRows:
+        lines: dict[str, QLineEdit] = {}
+        if details is not None:
+            not_yet = "Not yet (arrives with your first assignment pack)"
+            for key, label, value in (
+                ("name", "Name:", details.name),
+                ("profession", "Profession:", profession_label(details.profession)),
+                ("registration", "Registration:", details.registration or "None given"),
+                ("reviewer_ref", "Reviewer reference:", details.reviewer_ref or not_yet),
+                (
+                    "fingerprint",
+                    "Certificate fingerprint:",
+                    details.certificate_fingerprint or not_yet,
+                ),
+            ):
+                lines[key] = _read_only(parent, form, label, value, label.rstrip(":"))
+        if details is None:
+            text = NOT_ENROLLED
+        elif details.enrolled:
+            text = HOW_TO_CHANGE
+        else:
+            text = f"{NOT_ENROLLED} {REQUESTED}"
+        note = QLabel(text, parent)
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        note.setAccessibleName("How to change your details")
+        form.addRow(note)
+        return cls(lines, note)

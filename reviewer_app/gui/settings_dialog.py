@@ -1,4 +1,5 @@
-"""Settings: the shared folder, minutes before the workspace locks itself, reviewer details."""
+"""Settings: the shared folder, minutes before the workspace locks itself, the colours, and
+the reviewer's enrolled identity (read-only: it comes from the enrolment, not from typing)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.gui.reviewer_fields import ReviewerFields
+from reviewer_app.gui.reviewer_fields import EnrolledDetails, EnrolledRows
 from reviewer_app.gui.settings import (
     MAX_IDLE_LOCK_MINUTES,
     MIN_IDLE_LOCK_MINUTES,
@@ -33,7 +34,13 @@ THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+        *,
+        identity: EnrolledDetails | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Settings")
@@ -75,12 +82,10 @@ class SettingsDialog(QDialog):
         form.addRow(theme_label, self.theme)
         layout.addWidget(general)
 
-        reviewer = QGroupBox("Your details (as the study coordinator knows you)", self)
+        reviewer = QGroupBox("Your details (as the study coordinator enrolled you)", self)
+        reviewer.setAccessibleName("Your details")
         rform = QFormLayout(reviewer)
-        details = settings.reviewer
-        self.fields = ReviewerFields.add_to(self, rform, details)
-        self.name, self.profession = self.fields.name, self.fields.profession
-        self.registration, self.email = self.fields.registration, self.fields.email
+        self.identity_rows = EnrolledRows.add_to(self, rform, identity)
         layout.addWidget(reviewer)
 
         buttons = QDialogButtonBox(
@@ -102,13 +107,20 @@ class SettingsDialog(QDialog):
         self.settings.shared_folder = Path(text) if text else None
         self.settings.idle_lock_minutes = self.idle_minutes.value()
         self.settings.theme = str(self.theme.currentData())
-        self.settings.reviewer = self.fields.details()
         super().accept()
 
 
-def edit_settings(settings: AppSettings, parent: QWidget | None = None) -> bool:
-    """Show the dialog; on OK the settings are saved and the theme applied. True on OK."""
-    dialog = SettingsDialog(settings, parent)
+def edit_settings(
+    settings: AppSettings,
+    parent: QWidget | None = None,
+    *,
+    identity: EnrolledDetails | None = None,
+) -> bool:
+    """Show the dialog; on OK the settings are saved and the theme applied. True on OK.
+
+    ``identity`` is the workspace's enrolled identity (``EnrolledDetails.of(session.identity())``).
+    """
+    dialog = SettingsDialog(settings, parent, identity=identity)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     app = QApplication.instance()

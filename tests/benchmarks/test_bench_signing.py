@@ -64,6 +64,10 @@ def _fill(workspace: Workspace, refs: list[str]) -> list[tuple[int, tuple[str, .
     return items
 
 
+BATCH_TARGET_S = 20.0
+"""Issue 15: 400 sign-offs (both copies rendered, signed, verified, stored) in 20 s."""
+
+
 def test_render_and_sign_one_summary(benchmark, tmp_path: Path) -> None:
     """Times: rendering ONE summary (the full, identifiable one) from its SummaryInput and
     signing it (PAdES-B-B, visible signature field, incremental update). Target: < 300 ms."""
@@ -129,7 +133,7 @@ def test_sign_400_cases_in_a_batch(benchmark, workspace_400: Path) -> None:
     """Times: signing 400 complete reviews in one batch: per case, render and sign both
     summaries (full + taskforce copy) in worker processes, self-verify each, and store
     (signature, both PDFs, status, audit) in its own transaction. The passphrase check and
-    filling in the answers are NOT timed. Target: < 60 s."""
+    filling in the answers are NOT timed. Target (issue 15): <= 20 s on 2 cores."""
     with Workspace.unlock(workspace_400, PASSPHRASE) as workspace:
         enrol(workspace, alice())
         refs = [c.case_ref for c in CaseStore(workspace.db).list_summaries()]
@@ -143,7 +147,8 @@ def test_sign_400_cases_in_a_batch(benchmark, workspace_400: Path) -> None:
         elapsed = time.perf_counter() - start
         benchmark.extra_info["seconds"] = elapsed
         assert len(results) == 400
-        assert elapsed < 60, f"400 cases took {elapsed:.1f} s"
+        print(f"\n400 sign-offs in a batch: {elapsed:.1f} s")
+        assert elapsed <= BATCH_TARGET_S, f"400 cases took {elapsed:.1f} s"
 
 
 # --- against baselines timed in the same run (issue 15) -----------------------------------
@@ -219,8 +224,9 @@ def _sign_ours(data: SummaryInput, identity: SigningIdentity) -> bytes:
 def test_render_and_sign_against_plain_reportlab_and_bare_pyhanko(benchmark) -> None:
     """Times: render + sign the heaviest complete summary (as sign-off signs one copy),
     against the baseline in the same run: the plain reportlab document of the same tables
-    and words (``test_bench_pdf``) plus one bare pyHanko signature on it (SimpleSigner holding
-    the parsed key, default metadata, an invisible field). Alternated round by round. Target: at most 3x."""
+    and words (``test_bench_pdf``) plus one bare pyHanko signature on it (SimpleSigner
+    holding the parsed key, default metadata, an invisible field). Alternated round by
+    round. Target: at most 3x."""
     ensure_fonts()
     data = heaviest_input()
     identity = identity_of(alice())

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.services.workspace import Workspace
-from reviewer_app.storage.workspace.cases import CaseStore
+from reviewer_app.storage.workspace.cases import ESCALATION_QUESTION, CaseStore
 from reviewer_app.storage.workspace.reviews import ReviewStore
-from tests.benchmarks.conftest import PASSPHRASE, time_calls
+from tests.benchmarks.conftest import PASSPHRASE, interleaved, time_calls
 
 
 def test_unlock_kdf_alone(benchmark, workspace_400: Path) -> None:
@@ -21,26 +21,35 @@ def test_unlock_kdf_alone(benchmark, workspace_400: Path) -> None:
     benchmark.pedantic(unlock_key, args=(key_file, PASSPHRASE), rounds=5, iterations=1)
 
 
+LIST_RATIO_TARGET = 3.0
+LIST_10K_TARGET_MS = 50.0
+"""Issue 15: the 10,000-case list in at most 3x the bare SELECT of its rows, and 50 ms."""
+
+
 @pytest.mark.parametrize("size", ["400", "10k"])
 def test_list_cases_after_unlock(benchmark, request, size: str) -> None:
-    """Times: reading every case summary (the case list) from an unlocked workspace."""
+    """Times: reading every case summary (the case list) from an unlocked workspace, against
+    the baseline in the same run: the bare SELECT of the same rows with the same parameters
+    (``CaseStore._summary_rows``: the query, nothing decoded), alternated round by round.
+    Targets (issue 15): at most 3x the bare SELECT, and for 10,000 cases at most 50 ms."""
     folder = request.getfixturevalue("workspace_400" if size == "400" else "workspace_10k")
     with Workspace.unlock(folder, PASSPHRASE) as workspace:
         store = CaseStore(workspace.db)
-        from reviewer_app.storage.workspace.cases import _SUMMARY_SQL
-
-        db = workspace.db
         store.list_summaries(120)  # warm the page cache, as the running app would have
-        # Baseline in the same run: the bare SELECT of the same rows, nothing decoded.
-        bare = min(time_calls(lambda: db.query_all(_SUMMARY_SQL), 1)["p50_ms"] for _ in range(7))
+        bare_rows = store._summary_rows(None, ESCALATION_QUESTION)
+        assert len(bare_rows) == len(store.list_summaries(120))  # the same rows
+        figures = interleaved(
+            lambda: store.list_summaries(120),
+            lambda: store._summary_rows(None, ESCALATION_QUESTION),
+            9,
+        )
         rows = benchmark(store.list_summaries, 120)
         assert len(rows) == (400 if size == "400" else 10_000)
-        mean_ms = benchmark.stats.stats.mean * 1000
-        ratio = mean_ms / bare
-        benchmark.extra_info.update(bare_select_ms=round(bare, 2), ratio_to_bare=round(ratio, 2))
-        print(f"\nlist {size}: {mean_ms:.1f} ms, bare SELECT {bare:.1f} ms, ratio {ratio:.1f}x")
-        # Absolute target: a case list a person waits for (issue 15 sets the ratio target).
-        assert mean_ms < 100, "listing must take under 100 ms"
+        benchmark.extra_info.update(figures)
+        print(f"\nlist {size}: {figures}")
+        assert figures["ratio"] <= LIST_RATIO_TARGET, figures
+        if size == "10k":
+            assert figures["ours_ms"] <= LIST_10K_TARGET_MS, figures
 
 
 def test_one_answer_saved_durably_with_audit(benchmark, workspace_10k: Path) -> None:

@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, Qt
 
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.study_scale import on_study_scale
 from reviewer_app.gui.form.factory import make_field
 from reviewer_app.gui.form.fields import AvoidabilityField
-from reviewer_app.services.signing.study_scale import on_study_scale
 
 
 def build(qtbot: Any, scale: AvoidabilityScale) -> AvoidabilityField:

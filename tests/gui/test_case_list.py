@@ -32,11 +32,13 @@ def test_model_shows_labels_not_codes(qtmodeltester) -> None:
     assert texts == [
         "NSR-0001",
         "Ó SÚILLEABHÁIN, Raj",
+        "999 000 2220",
         "77",
         "24 Jun 2017",
         "Acute hospital",
         "Not started",
         "0%",
+        "",
         "",
         "Urgent",
     ]
@@ -121,8 +123,8 @@ def test_search_by_ref_name_any_order_without_accents_and_nhs_number(qtmodeltest
 def test_status_filter_and_search_combine() -> None:
     model = CaseTableModel(ROWS)
     to_do = next(f for f in STATUS_FILTERS if f.label == "To do")
-    model.set_status_filter(to_do.statuses)
-    assert sorted(refs(model)) == ["NSR-0001", "NSR-0002"]
+    model.set_filter(to_do.keeps)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0002", "NSR-0004"]
     model.set_query("raj")
     assert refs(model) == ["NSR-0001"]
     model.set_status_filter(frozenset({ReviewStatus.SIGNED}))
@@ -214,7 +216,7 @@ def test_main_window_sorts_by_date_and_marks_synthetic_data(qtbot) -> None:
     qtbot.addWidget(window)
     assert SYNTHETIC_MARK in window.windowTitle()
     assert "pass words" in window.banner.text()
-    window.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    window.table.sortByColumn(COLUMN_INDEX["Date of death"], Qt.SortOrder.AscendingOrder)
     assert refs(window.case_model) == ["NSR-0003", "NSR-0002", "NSR-0001", "NSR-0004"]
     window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert refs(window.case_model) == ["NSR-0001", "NSR-0002", "NSR-0003", "NSR-0004"]
@@ -231,9 +233,178 @@ def test_awaiting_co_signature_has_its_label_and_its_own_filter() -> None:
     model = CaseTableModel(ROWS)
     assert model.set_status("NSR-0002", ReviewStatus.AWAITING_COSIGNATURE)
     awaiting = next(f for f in STATUS_FILTERS if f.label == "Awaiting co-signature")
-    model.set_status_filter(awaiting.statuses)
+    model.set_filter(awaiting.keeps)
     assert refs(model) == ["NSR-0002"]
     assert model.index(0, COLUMN_INDEX["Status"]).data() == "Awaiting co-signature"
     signed = next(f for f in STATUS_FILTERS if f.label == "Signed")
-    model.set_status_filter(signed.statuses)
+    model.set_filter(signed.keeps)
     assert "NSR-0002" not in refs(model)  # awaiting is not shown as signed
+
+
+# -- issue 11: to do, flag filters, hidden matches, new columns, keyboard ---------------------
+
+
+def _filter(label: str):  # type: ignore[no-untyped-def]
+    return next(f for f in STATUS_FILTERS if f.label == label)
+
+
+def _rows_with_escalation_and_partner():  # type: ignore[no-untyped-def]
+    from dataclasses import dataclass, fields
+
+    from tests.gui.gui_fixtures import Row
+
+    @dataclass(frozen=True)
+    class RichRow(Row):
+        escalated: bool = False
+        co_reviewer_name: str | None = None
+
+    def rich(row: Row, **extra: object) -> RichRow:
+        return RichRow(**{f.name: getattr(row, f.name) for f in fields(Row)}, **extra)
+
+    by_ref = {r.case_ref: r for r in ROWS}
+    return [
+        rich(by_ref["NSR-0001"], escalated=True),  # urgent and escalated
+        rich(by_ref["NSR-0002"], co_reviewer_name="Dr Priya Shah"),
+        rich(by_ref["NSR-0003"]),
+        rich(by_ref["NSR-0004"], escalated=True),
+    ]
+
+
+def test_to_do_includes_ready_to_sign_and_awaiting_co_signature() -> None:
+    model = CaseTableModel(ROWS)
+    model.set_filter(_filter("To do").keeps)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0002", "NSR-0004"]  # 0004 ready to sign
+    assert model.set_status("NSR-0003", ReviewStatus.AWAITING_COSIGNATURE)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0002", "NSR-0003", "NSR-0004"]
+    assert model.set_status("NSR-0004", ReviewStatus.SIGNED)
+    assert model.set_status("NSR-0001", ReviewStatus.RECORDS_MISSING)
+    assert sorted(refs(model)) == ["NSR-0002", "NSR-0003"]  # signed and closed are done
+
+
+def test_urgent_and_escalated_filters_follow_the_flags() -> None:
+    rows = _rows_with_escalation_and_partner()
+    model = CaseTableModel(rows)
+    model.set_filter(_filter("Urgent").keeps)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0004"]
+    model.set_filter(_filter("Escalated").keeps)
+    assert sorted(refs(model)) == ["NSR-0001", "NSR-0004"]
+    from dataclasses import replace
+
+    model.replace_row("NSR-0004", replace(rows[3], escalated=False))  # decision changed
+    assert refs(model) == ["NSR-0001"]
+    model.replace_row("NSR-0003", replace(rows[2], escalated=True))
+    assert refs(model) == ["NSR-0001", "NSR-0003"]
+    model.set_filter(None)
+    flags = model.index(0, COLUMN_INDEX["Flags"]).data()
+    assert flags == "Urgent, Escalated"
+    assert model.index(2, COLUMN_INDEX["Flags"]).data() == (
+        "Escalated, Identifiers corrected, Withdrawn"
+    )
+    # rows without the attribute (older callers) are simply not escalated
+    plain = CaseTableModel(ROWS)
+    plain.set_filter(_filter("Escalated").keeps)
+    assert refs(plain) == []
+
+
+def test_nhs_number_and_co_reviewer_columns_show_and_sort() -> None:
+    model = CaseTableModel(_rows_with_escalation_and_partner())
+    nhs, partner = COLUMN_INDEX["NHS number"], COLUMN_INDEX["Co-reviewer"]
+    shown = {model.index(r, 0).data(): model.index(r, nhs).data() for r in range(4)}
+    assert shown["NSR-0004"] == "943 476 5919"
+    assert shown["NSR-0002"] == "999 000 1112"
+    assert [model.index(r, partner).data() for r in range(4)] == ["", "Dr Priya Shah", "", ""]
+    model.sort(partner, Qt.SortOrder.DescendingOrder)
+    assert refs(model)[0] == "NSR-0002"
+    model.sort(nhs, Qt.SortOrder.AscendingOrder)
+    assert refs(model) == ["NSR-0004", "NSR-0002", "NSR-0001", "NSR-0003"]
+    assert "Due date" not in COLUMN_INDEX  # packs carry no due date: nothing is invented
+
+
+def test_hidden_matches_are_counted_only_outside_the_filter() -> None:
+    model = CaseTableModel(ROWS)
+    assert model.hidden_matches() == 0  # no search
+    model.set_query("zielinska")
+    assert model.hidden_matches() == 0  # no filter
+    model.set_filter(_filter("To do").keeps)
+    assert refs(model) == [] and model.hidden_matches() == 1
+    model.set_query("nsr-000")
+    assert len(refs(model)) == 3 and model.hidden_matches() == 1
+    model.set_query("nobody like this")
+    assert model.hidden_matches() == 0
+
+
+def _shown_page(qtbot, rows=ROWS) -> CaseListPage:  # type: ignore[no-untyped-def]
+    page = CaseListPage(rows)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    return page
+
+
+def test_a_search_found_only_elsewhere_says_so_and_enter_shows_all(qtbot) -> None:
+    page = _shown_page(qtbot)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # To do
+    assert page.status_filter.currentText() == "To do"
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.search, "zielinska")  # NSR-0003 is signed: not to do
+    assert page.model.rowCount() == 0
+    assert page.hidden_notice.isVisibleTo(page)
+    assert "No case in \u201cTo do\u201d matches" in page.hidden_label.text()
+    assert "1 case matches in other lists" in page.hidden_label.text()
+    assert "zielinska" not in page.hidden_label.text().lower()  # the search is not echoed
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # one key
+    assert page.status_filter.currentText() == "All cases"
+    assert page.search.text() == "zielinska"  # the search stays
+    assert page.current_case_ref() == "NSR-0003"
+    assert not page.hidden_notice.isVisibleTo(page)
+    # the button, for the mouse (and Alt+A)
+    page.status_filter.setCurrentIndex(1)
+    assert page.hidden_notice.isVisibleTo(page)
+    qtbot.mouseClick(page.show_all_button, Qt.MouseButton.LeftButton)
+    assert page.status_filter.currentIndex() == 0
+
+
+def test_enter_in_the_search_with_no_match_anywhere_changes_nothing(qtbot) -> None:
+    page = _shown_page(qtbot)
+    page.status_filter.setCurrentIndex(1)
+    page.focus_search()
+    qtbot.keyClicks(page.search, "nobody like this")
+    assert not page.hidden_notice.isVisibleTo(page)
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.status_filter.currentText() == "To do"
+
+
+def test_filter_shortcuts_choose_each_filter_and_alt_w_reaches_the_list(qtbot) -> None:
+    page = _shown_page(qtbot, _rows_with_escalation_and_partner())
+    page.table.setFocus()
+    expected = {
+        Qt.Key.Key_1: ("All cases", 4),
+        Qt.Key.Key_2: ("To do", 3),
+        Qt.Key.Key_3: ("Urgent", 2),
+        Qt.Key.Key_4: ("Escalated", 2),
+        Qt.Key.Key_5: ("Awaiting co-signature", 0),
+    }
+    for key, (label, count) in expected.items():
+        qtbot.keyClick(page.table, key, Qt.KeyboardModifier.ControlModifier)
+        assert (page.status_filter.currentText(), page.model.rowCount()) == (label, count)
+    qtbot.keyClick(page.table, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is page.status_filter
+
+
+def test_no_two_mnemonics_share_a_letter_in_the_window_with_the_case_list(qtbot) -> None:
+    """The Alt+H clash: the list's "Show" filter took Alt+H, which is the Help menu."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    window = MainWindow(ROWS, workspace_label="demo", listen_to_system=False)
+    qtbot.addWidget(window)
+    texts = [a.text() for a in window.menuBar().actions()]
+    texts += [w.text() for w in window.case_list.findChildren(QLabel) if w.buddy() is not None]
+    texts += [w.text() for w in window.case_list.findChildren(QAbstractButton)]
+    letters = [m.group(1).lower() for t in texts if (m := re.search(r"&([^&])", t))]
+    assert len(letters) == len(set(letters)), sorted(letters)
+    assert "h" in letters  # Help keeps Alt+H

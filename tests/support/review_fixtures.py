@@ -36,6 +36,10 @@ SCREENING: dict[str, Any] = {
 """Screening that flags nothing: an adult death, no concerns, no conflict of interest."""
 
 
+NO_DISCHARGE_PHASES = ("discharge", "after_discharge")
+"""Phases not applicable to a death in the index admission (definition v2 warns otherwise)."""
+
+
 def make_case(**changes: Any) -> Case:
     """A synthetic case (made-up name and a valid made-up NHS number)."""
     fields: dict[str, Any] = {
@@ -70,6 +74,11 @@ def complete_answers(definition: ReviewDefinition) -> dict[str, Any]:
         "immediate.concern": "no",
     }
     for section in definition.phases:
+        if section.key in NO_DISCHARGE_PHASES:  # make_case() died in the index admission
+            for question in section.questions:
+                if question.type == "care_score" and question.allow_not_applicable:
+                    answers[question.id] = "not_applicable"
+            continue
         for question in section.questions:
             if question.type == "care_score":
                 answers[question.id] = 3
@@ -85,10 +94,17 @@ def complete_answers(definition: ReviewDefinition) -> dict[str, Any]:
 def outcome_only(
     outcome: str, reason: str = "Acute trust notes could not be found."
 ) -> dict[str, Any]:
-    """Screening plus a non-review outcome with its reason: all such an outcome needs."""
-    return {
+    """Screening plus a non-review outcome with its reason: all such an outcome needs (and,
+    from definition v2, what makes the outcome hold: a declared conflict, a neonatal death,
+    the missing records named)."""
+    answers: dict[str, Any] = {
         **SCREENING,
         "screening.conflict_of_interest": "yes" if outcome == "handed_back" else "no",
         "outcome.type": outcome,
         "outcome.reason": reason,
     }
+    if outcome == "outside_method":  # definition v2: a death this method does not review
+        answers["screening.death_category"] = "neonatal"
+    if outcome == "records_missing":  # definition v2: the missing records are named
+        answers["records.missing"] = ["acute"]
+    return answers

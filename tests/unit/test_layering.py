@@ -144,6 +144,8 @@ SEAMS: dict[str, set[str]] = {
         "trust.authority",
     },
     "demo": {
+        # the practice study gets its action plan through the real action-plan service
+        "records.action_plan",
         # the demo builds its study through the real coordinator path: intake, enrolment,
         # allocation and packs, exactly as a coordinator would
         "intake.study_intake",
@@ -174,6 +176,8 @@ SEAMS: dict[str, set[str]] = {
         "returns.format",
     },
     "returns": {
+        # a return is refused when the workspace's audit trail or database is not intact
+        "integrity.checks",
         # a return is CMS-signed by the reviewer and enveloped to the collection certificate
         "trust.cms",
         # the signer and the collection certificate are checked against the study authority
@@ -186,6 +190,8 @@ SEAMS: dict[str, set[str]] = {
         "trust.workspace_identity",
     },
     "signing": {
+        # sign-off, co-signing and export refuse a workspace whose audit trail is broken
+        "integrity.checks",
         # sign-off renders the PDF case summary it signs (its input, document, signature block)
         "summary",
         # signatures carry, and are checked against, certificates of the study authority
@@ -198,6 +204,56 @@ SEAMS: dict[str, set[str]] = {
     "summary": {
         # the case summary is laid out with the reportlab building blocks of pdf/
         "pdf",
+    },
+    "exports": {
+        # analysts' CSVs are written with intake's spreadsheet-safe (formula-neutral) writer
+        "intake.csv_export",
+        # consensus.csv is the consensus records as reconciliation keeps them
+        "reconciliation.consensus",
+        # every table CSV is a table of the report, from the same figures (never recounted)
+        "report.build",
+        "report.figures",
+        "report.source",
+        "report.tables",
+    },
+    "integrity": {
+        # `check` rebuilds each signed content exactly as sign-off did, to compare hashes
+        "signing.signing_inputs",
+    },
+    "reconciliation": {
+        # pairs are compared from each reviewer's version in force, as collection stored it
+        "collection.records",
+        # the agreement statement uses the tested pure statistics (kappa, PABAK, Wilson)
+        "report.agreement",
+        "report.proportions",
+    },
+    "records": {
+        # the escalation log starts from the escalations in the versions in force
+        "collection.records",
+        # the action plan CSV is read all-or-nothing with the cohort's decoder, written
+        # spreadsheet-safe with intake's writer (as is the de-identified log)
+        "intake.csv_reader",
+        "intake.csv_export",
+        # the referral, log and appendix PDFs use the shared reportlab building blocks
+        "pdf",
+        # the de-identified log's free text goes through the taskforce copy's identifier gate
+        "summary.redaction",
+    },
+    "report": {
+        # the report is laid out with the shared reportlab building blocks
+        "pdf",
+        # it counts each case's values in use and prints the agreement statement
+        "reconciliation.resolved",
+        "reconciliation.agreement_statement",
+        # sections 5 and 9: the escalation log and the action plan
+        "records.escalation_log",
+        "records.action_plan",
+        # learning comments go through the taskforce copy's identifier gate
+        "summary.redaction",
+    },
+    "scripted": {
+        # answers set from a file go through the form's own save (validation, audit)
+        "review.service",
     },
 }
 

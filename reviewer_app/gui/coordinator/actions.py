@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QTabWidget,
+    QWidget,
+)
 
 from reviewer_app.errors import UserError
 from reviewer_app.gui.coordinator.escalations import _date, _writing
@@ -131,6 +139,7 @@ class ActionsSection(Section):
         self.tabs.addTab(self._add_tab(), "New action")
         self.problems = TablePanel("import problems", PROBLEM_COLUMNS, self.tabs)
         self.tabs.addTab(self.problems, "Import problems")
+        self.tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.body.addWidget(self.tabs)
         self.report = ReportBox(self, "Action plan report")
         self.body.addWidget(self.report)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from reviewer_app.gui.tasks import Runner
     from reviewer_app.progress import Progress
     from reviewer_app.services.study import Study
+
+
+CHART_SCALE = 1.4  # the charts are sized for A4 in points; a little larger on screen
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,17 @@ def study_figures(
     return compute_figures(replace(inp, agreement=agreement_statement(study).to_json()))
 
 
+def for_qt_svg(svg: str) -> str:
+    """renderSVG's output as Qt's SVG renderer draws it: its clip path moved into ``<defs>``
+    (Qt's SVG Tiny renderer otherwise paints the clip rectangle as a black box over the
+    chart). Nothing drawn is changed: the clip is the drawing's own bounds."""
+    start, end = svg.find("<clipPath"), svg.find("</clipPath>")
+    if start < 0 or end < 0:
+        return svg
+    end += len("</clipPath>")
+    return svg[:start] + "<defs>" + svg[start:end] + "</defs>" + svg[end:]
+
+
 def drawings_in(flowables: list[Any]) -> Iterator[Any]:
     """Every reportlab Drawing in a story, in order (inside KeepTogether and tables too)."""
     from reportlab.graphics.shapes import Drawing
@@ -79,8 +94,10 @@ def make_report(study: Study, progress: Progress) -> MadeReport:
     from reviewer_app.services.reconciliation.agreement_statement import agreement_statement
     from reviewer_app.services.reconciliation.text import agreement_lines
     from reviewer_app.services.report.charts import to_svg
+    from reviewer_app.services.pdf.fonts import ensure_fonts
     from reviewer_app.services.report.document import render_report, report_story
 
+    ensure_fonts()  # the story's paragraphs name the report's fonts (render_report does too)
     progress(0, 4, "Reading the reviews and the records")
     figures = study_figures(study)
     progress(1, 4, "The agreement statistics")
@@ -166,9 +183,14 @@ class ReportSection(Section):
         self.chart_widgets = []
         for i, svg in enumerate(charts):
             widget = QSvgWidget()
-            widget.load(QByteArray(svg.encode("utf-8")))
+            widget.load(QByteArray(for_qt_svg(svg).encode("utf-8")))
             size = widget.renderer().defaultSize()
-            widget.setFixedSize(size)
+            widget.setFixedSize(size * CHART_SCALE)
+            # the charts are drawn for paper: shown on white in both themes, as in the PDF
+            paper = widget.palette()
+            paper.setColor(QPalette.ColorRole.Window, QColor("white"))
+            widget.setPalette(paper)
+            widget.setAutoFillBackground(True)
             widget.setAccessibleName(f"Report chart {i + 1} of {len(charts)}")
             layout.addWidget(widget)
             self.chart_widgets.append(widget)

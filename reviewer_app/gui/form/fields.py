@@ -307,7 +307,7 @@ class AvoidabilityField(FieldWidget):
     """The avoidability judgement on the study's scale, with the other orientation read-only.
 
     The study fixes one scale (the question's default scale is the study's: see
-    ``services.signing.study_scale``), so the form offers only that scale's six labelled
+    ``domain.study_scale``), so the form offers only that scale's six labelled
     grades; under them, the same judgement on the other scale is shown, read-only, for a
     reviewer used to the other orientation. The stored value always carries its scale. A
     grade entered on the other scale (before the study fixed its scale) is shown where the

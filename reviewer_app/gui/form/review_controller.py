@@ -92,6 +92,13 @@ class ReviewController(QObject):
         self.status = opened.status
         self.urgent = opened.urgent
 
+    def header_status(self) -> ReviewStatus:
+        """What the case header says: the list's status once signed (awaiting
+        co-signature for a joint review signed once), else the review's own."""
+        if self.opened is None or self.status is not ReviewStatus.SIGNED:
+            return self.status
+        return self._service.shown_status(self.opened.case.case_ref)
+
     def forget(self) -> None:
         """No case open any more (its answers leave memory)."""
         self.opened = None

@@ -457,7 +457,7 @@ class ReviewPage(QWidget):
     def _show_actions(self) -> None:
         self.bar.show_for(self._open, self.review.status, self.review.state)
         if self._open is not None:
-            self.header.show_status(self.review.status, self.review.urgent)
+            self.header.show_status(self.review.header_status(), self.review.urgent)
 
     # -- saving
 
@@ -465,7 +465,7 @@ class ReviewPage(QWidget):
         """A save landed: the problem notice goes; a status it moved is shown at once."""
         self.save_problem.setVisible(False)
         if self._open is not None:
-            self.header.show_status(self.review.status, self.review.urgent)
+            self.header.show_status(self.review.header_status(), self.review.urgent)
             if changed:
                 self._show_actions()
                 self._refresh()

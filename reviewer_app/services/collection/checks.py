@@ -15,10 +15,10 @@ from cryptography import x509
 from pydantic import ValidationError
 
 from reviewer_app.domain.case import Case
-from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
 from reviewer_app.domain.validation import validate
 from reviewer_app.domain.vocabulary import QuarantineReason
-from reviewer_app.errors import InvalidInputError
+from reviewer_app.errors import InvalidInputError, UserError
 from reviewer_app.services.returns.format import Outcome, ReturnItem
 from reviewer_app.services.signing.canonical import (
     ANSWERED,
@@ -71,12 +71,32 @@ def check_content(
         doc, same = None, False
     if not same or not isinstance(doc, dict):
         raise _invalid(item, "is not canonical review content")
+    definition = made_with(item, definition)
     problem = _disagreement(item, doc, definition)
     if problem is not None:
         raise _invalid(item, problem)
     if item.outcome is Outcome.REVIEWED:
         _validate_answers(item, doc, definition, case)
     return doc
+
+
+def made_with(item: ReturnItem, study_definition: ReviewDefinition) -> ReviewDefinition:
+    """The definition the item was made with: the study's definition at the version the item
+    names (a review begun under v1 stays a v1 review), if the app has that version and it is
+    not newer than the study's; else the study's own (the item is then refused as made with
+    a definition this study did not send)."""
+    if item.definition_id != study_definition.id:
+        return study_definition
+    try:
+        version = int(item.definition_version)
+    except ValueError:
+        return study_definition
+    if not 1 <= version <= study_definition.version:
+        return study_definition
+    try:
+        return load_definition_version(item.definition_id, version)
+    except UserError:
+        return study_definition
 
 
 def _invalid(item: ReturnItem, problem: str) -> Quarantined:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Final
 
 from reviewer_app.domain.status import ReviewStatus
@@ -122,19 +121,19 @@ class PracticeReviewer:
                 answers = pa.second_answers(definition, case, answers, self.seed)
         if fate is Fate.IN_PROGRESS:
             answers = {k: v for k, v in answers.items() if k.startswith(IN_PROGRESS_PREFIXES)}
-        elif fate in (Fate.RECORDS_MISSING, Fate.HANDED_BACK):
+        elif fate is Fate.RECORDS_MISSING:
+            answers = pa.records_missing_answers(definition, answers)
+        elif fate is Fate.HANDED_BACK:
             answers = {k: v for k, v in answers.items() if k.startswith("screening.")}
-            if fate is Fate.HANDED_BACK:
-                answers["screening.conflict_of_interest"] = "yes"
+            answers["screening.conflict_of_interest"] = "yes"
         self.reviews.save(opened.review_id, answers, self.actor)
         if fate is Fate.RECORDS_MISSING:
             self._outcome(opened.review_id, ReviewStatus.RECORDS_MISSING, RECORDS_MISSING_REASON)
         elif fate is Fate.HANDED_BACK:
             self._outcome(opened.review_id, ReviewStatus.HANDED_BACK, HANDED_BACK_REASON)
         elif fate is Fate.URGENT:
-            told_on = case.date_of_death + timedelta(days=9)
             self.reviews.record_immediate_concern(
-                opened.review_id, IMMEDIATE_CONCERN_TOLD, told_on, self.actor
+                opened.review_id, IMMEDIATE_CONCERN_TOLD, pa.told_at(definition, case), self.actor
             )
         return opened.review_id
 

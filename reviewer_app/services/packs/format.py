@@ -82,9 +82,10 @@ class PackCase(BaseModel):
     """One case in a pack, with who reviews it alongside the addressee when joint.
 
     ``review_mode`` is set only for a case whose mode differs from the pack's (the
-    coordinator's per-case override); ``None`` means the pack's mode. It is left out of the
-    JSON when ``None``, so a pack without overrides is byte-for-byte what earlier versions of
-    the app wrote and read.
+    coordinator's per-case override); ``None`` means the pack's mode. ``stage`` is
+    ``"second"`` for a second-stage review (a reviewer outside the original pair, reviewing
+    alone). Both are left out of the JSON when ``None``, so a pack without them is
+    byte-for-byte what earlier versions of the app wrote and read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -93,12 +94,15 @@ class PackCase(BaseModel):
     co_reviewer_ref: str | None = None
     co_reviewer_name: str | None = None
     review_mode: ReviewMode | None = None
+    stage: Literal["second"] | None = None
 
     @model_serializer(mode="wrap")
     def _omit_default_mode(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
-        if isinstance(data, dict) and data.get("review_mode") is None:
-            data.pop("review_mode", None)
+        if isinstance(data, dict):
+            for name in ("review_mode", "stage"):
+                if data.get(name) is None:
+                    data.pop(name, None)
         return data
 
     def mode_in(self, pack_mode: ReviewMode) -> ReviewMode:

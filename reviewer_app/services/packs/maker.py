@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from cryptography import x509
 
@@ -47,7 +47,7 @@ from reviewer_app.storage.study.second_stage import SecondStageStore
 log = logging.getLogger(__name__)
 
 PACK_SUFFIX = ".p7m"
-SECOND_STAGE = "second"
+SECOND_STAGE: Final = "second"
 
 
 def _utc_now() -> dt.datetime:
@@ -153,17 +153,9 @@ def cases_by_reviewer(
 
 
 def second_stage_pack_case(case: Case, study_mode: ReviewMode) -> PackCase:
-    """A second-stage case: reviewed alone (independent), marked as second stage.
-
-    The mark is ``PackCase.stage = "second"`` where the pack format has that field (an
-    addition the pack format needs, left out of the JSON when unset, as ``review_mode`` is);
-    until it does, the case travels as an ordinary independent case.
-    """
+    """A second-stage case: reviewed alone (independent), marked ``stage = "second"``."""
     marked = None if study_mode is ReviewMode.INDEPENDENT else ReviewMode.INDEPENDENT
-    fields: dict[str, Any] = {"case": case, "review_mode": marked}
-    if "stage" in PackCase.model_fields:
-        fields["stage"] = SECOND_STAGE
-    return PackCase(**fields)
+    return PackCase(case=case, review_mode=marked, stage=SECOND_STAGE)
 
 
 def _add_second_stage(

@@ -10,6 +10,7 @@ when the document is saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -65,6 +66,26 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     return [list(row) for row in code.get_matrix()]
 
 
+@lru_cache(maxsize=256)
+def _qr_operators(payload: str) -> tuple[int, str]:
+    """The QR code of ``payload``: its module count, and its dark modules as raw path
+    operators in module units (see ``_draw_qr``). Cached per payload: the two copies of a
+    review version (full and taskforce) carry the same case ref and hash."""
+    matrix = qr_matrix(payload)
+    count = len(matrix)
+    ops: list[str] = []
+    for row_index, row in enumerate(matrix):
+        y = count - row_index - 1
+        start: int | None = None
+        for col, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                ops.append(f"{start} {y} {col - start} 1 re")
+                start = None
+    return count, "\n".join([*ops, "f"])
+
+
 class SummaryCanvas(Canvas):  # type: ignore[misc]
     """A canvas that draws the page furniture and stamps "Page X of Y" when saved."""
 
@@ -104,6 +125,8 @@ class SummaryCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
     def _watermark(self) -> None:
+        # Drawn on each page, not as a form: reportlab gives a form no resources of its own,
+        # so its transparency (an ExtGState) would be lost; it costs under 1% of a render.
         self.saveState()
         self.setFillColor(RED)
         self.setFillAlpha(0.05)
@@ -179,9 +202,8 @@ class SummaryCanvas(Canvas):  # type: ignore[misc]
 
     def _qr(self, x: float, y: float) -> None:
         if not self._qr_defined:
-            matrix = qr_matrix(self.decor.qr_payload)
             self.beginForm(_QR_FORM)
-            _draw_qr(self, matrix, QR_SIZE)
+            _draw_qr(self, self.decor.qr_payload, QR_SIZE)
             self.endForm()
             self._qr_defined = True
         self.saveState()
@@ -198,34 +220,28 @@ class SummaryCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
 
-def _draw_qr(canvas: Canvas, matrix: list[list[bool]], size: float) -> None:
+def _draw_qr(canvas: Canvas, payload: str, size: float) -> None:
     """Dark modules as filled rectangles, merged along rows (a crisp vector code).
 
     Drawn in module units under one scaling, written as whole-number operators: reportlab's
     path objects format every coordinate as a float, which made this the slowest part of a
-    page.
+    page. The operators are computed once per payload (``_qr_operators``).
     """
-    count = len(matrix)
+    count, operators = _qr_operators(payload)
     module = size / count
-    ops: list[str] = []
-    for row_index, row in enumerate(matrix):
-        y = count - row_index - 1
-        start: int | None = None
-        for col, dark in enumerate([*row, False]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                ops.append(f"{start} {y} {col - start} 1 re")
-                start = None
     canvas.saveState()
     canvas.setFillColor(colors.black)
     canvas.transform(module, 0, 0, module, 0, 0)
-    canvas._code.append("\n".join([*ops, "f"]))  # raw path operators, see the docstring
+    canvas._code.append(operators)  # raw path operators, see the docstring
     canvas.restoreState()
 
 
+@lru_cache(maxsize=512)
 def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten ``text`` with an ellipsis so that it fits ``width`` points."""
+    """Shorten ``text`` with an ellipsis so that it fits ``width`` points.
+
+    Cached: every page of a document fits the same header and footer texts (the study,
+    the classification, the footer note: never patient data, see ``PageDecor``)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     if stringWidth(text, font, size) <= width:

@@ -61,7 +61,9 @@ def stacked_bars(
     rows = len(t.row_labels)
     columns = len(t.column_labels)
     bar_h, gap = 11.0, 5.0
-    legend_h = 14.0 * ((columns + 3) // 4 + 1)
+    legend_h = 14.0 * (
+        (columns + 1 + 3) // 4 + 1
+    )  # a legend entry per column, and one for suppressed
     height = rows * (bar_h + gap) + legend_h + 6
     d = Drawing(width, height)
     plot_w = width - label_width - 10

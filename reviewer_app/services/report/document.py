@@ -35,7 +35,11 @@ from reviewer_app.services.pdf.styles import (
     styles,
 )
 from reviewer_app.services.report.figures import ReportFigures
-from reviewer_app.services.report.headline import mltn_sentence, relatives_sentence
+from reviewer_app.services.report.headline import (
+    agreement_sentence,
+    mltn_sentence,
+    relatives_sentence,
+)
 from reviewer_app.services.report.page_blocks import (
     SECTIONS,
     count_text,
@@ -98,7 +102,6 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
 def _summary(f: ReportFigures) -> list[Flowable]:
     pub = f.published
     opts = f.input.options
-    cohort = f.cohort
     s = styles()
     place = pub["place_split"]
     mltn_text = mltn_sentence(f)
@@ -122,15 +125,10 @@ def _summary(f: ReportFigures) -> list[Flowable]:
     top = sorted(range(len(issue.table.row_labels)), key=lambda i: -issue.table.body[i][0])[:3]
     themes_text = "; ".join(f"{issue.table.row_labels[i]} ({issue.cells[i][0]})" for i in top)
     esc = f.escalations
-    ag = next((r for r in f.agreement.rows if r.kind == "dichotomy"), None)
-    kappa = (
-        "not computed (no complete pair)"
-        if ag is None or ag.result.kappa is None
-        else f"kappa {ag.result.kappa:.2f} over {ag.result.n} pairs"
-    )
+    kappa = agreement_sentence(f)
     unreconciled = sum(1 for c in f.input.cases if c.unreconciled)
     facts = [
-        ("Deaths identified", f"{cohort.identified}"),
+        ("Deaths identified", status_cells[-1]),
         ("Review status", "; ".join(f"{labels[j]}: {status_cells[j]}" for j in range(len(labels)))),
         (
             "Place of death",

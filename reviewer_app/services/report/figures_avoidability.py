@@ -33,7 +33,7 @@ NATIONAL_CAVEAT = (
 MLTN = "More likely than not (RCP 1-3)"
 NOT_MLTN = "Not more likely than not (RCP 4-6)"
 NOT_GRADED = "Not graded"
-STRUCTURE_COLUMNS = ("Strongest", "Middle", "Weakest")
+STRUCTURE_COLUMNS = ("RCP 1 or 4", "RCP 2 or 5", "RCP 3 or 6")
 
 
 @dataclass(frozen=True)
@@ -97,17 +97,17 @@ def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
     by_rcp = {g: tally.get(g, 0) for g in range(1, 7)}
     n = len(reviewed)
     body = {
-        (MLTN, "Strongest"): by_rcp[1],
-        (MLTN, "Middle"): by_rcp[2],
-        (MLTN, "Weakest"): by_rcp[3],
-        (NOT_MLTN, "Strongest"): by_rcp[4],
-        (NOT_MLTN, "Middle"): by_rcp[5],
-        (NOT_MLTN, "Weakest"): by_rcp[6],
-        (NOT_GRADED, "Strongest"): not_graded,
+        (MLTN, STRUCTURE_COLUMNS[0]): by_rcp[1],
+        (MLTN, STRUCTURE_COLUMNS[1]): by_rcp[2],
+        (MLTN, STRUCTURE_COLUMNS[2]): by_rcp[3],
+        (NOT_MLTN, STRUCTURE_COLUMNS[0]): by_rcp[4],
+        (NOT_MLTN, STRUCTURE_COLUMNS[1]): by_rcp[5],
+        (NOT_MLTN, STRUCTURE_COLUMNS[2]): by_rcp[6],
+        (NOT_GRADED, STRUCTURE_COLUMNS[0]): not_graded,
     }
     structure = make_table(
         "avoidability_structure",
-        "Avoidability grades (publication structure)",
+        "Avoidability: more likely than not (RCP 1-3) or not (RCP 4-6), by grade",
         "Judgement",
         [MLTN, NOT_MLTN, NOT_GRADED],
         list(STRUCTURE_COLUMNS),
@@ -132,8 +132,8 @@ def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
         ["Cases"],
         counts,
         "cases",
-        f"Denominator: the {num(n)} fully reviewed cases ({num(graded)} graded). Shares are of the "
-        "graded cases; a case without a grade is shown apart.",
+        f"Denominator: the {num(n)} fully reviewed cases. Shares are of the graded cases (the "
+        "fully reviewed cases less those not graded, shown apart).",
         share=None,
     )
     parts: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {

@@ -22,7 +22,7 @@ from reviewer_app.domain.report import (
 from reviewer_app.domain.values import MONTHS
 from reviewer_app.services.report.proportions import proportion
 from reviewer_app.services.report.source import ReportInput
-from reviewer_app.services.report.tables import CountTable, make_table, num
+from reviewer_app.services.report.tables import CountTable, make_table
 
 STATUSES = tuple(CohortStatus)
 NOT_RECORDED = "Not recorded"
@@ -146,8 +146,8 @@ def cohort_figures(inp: ReportInput) -> CohortFigures:
             labels,
             dict(counts),
             "deaths",
-            f"Denominator: the {num(len(inp.cohort))} deaths identified (the cohort); "
-            "each death counted once, in its review status.",
+            "Denominator: the deaths identified (the cohort: the Total row); each death counted "
+            "once, in its review status.",
             share="row",
         )
 

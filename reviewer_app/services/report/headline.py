@@ -54,3 +54,23 @@ def relatives_sentence(f: ReportFigures) -> str:
         f"reached (spoke with) for {row_total(spoke)}, contact not attempted for "
         f"{row_total(NOT_ATTEMPTED)}, of {reviewed} fully reviewed cases"
     )
+
+
+def agreement_sentence(f: ReportFigures) -> str:
+    """Agreement on avoidability (more likely than not vs not) in a few words."""
+    publication = f.input.options.publication
+    row = next((r for r in f.agreement.items() if r["kind"] == "dichotomy"), None)
+    n = 0 if row is None else int(row.get("n") or 0)
+    if n == 0:
+        return "no complete independent pair yet"
+    if publication and n < 5:
+        return "fewer than 5 complete pairs: not published"
+    pct = row.get("percent_agreement") if row else None
+    agree = "" if pct is None else f"{pct:.0f}% agreement"
+    kappa = row.get("kappa") if row else None
+    if kappa is None:
+        return (
+            f"{agree} over {n} pairs; kappa not defined (both reviewers gave one and the same "
+            "judgement throughout)"
+        )
+    return f"kappa {kappa:.2f}, {agree} over {n} pairs"

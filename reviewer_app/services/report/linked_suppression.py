@@ -112,6 +112,9 @@ def suppress_linked(
             for index, position in enumerate(_margin_positions(a, shared, None))
             if position in net.requests
         }
+        if requested & fixed_margin:
+            # a line can only be protected by hiding a total the reader knows: it cannot be
+            return [_withheld(a, threshold) for a in augmented]
         if requested - hidden:
             hidden |= requested
             continue

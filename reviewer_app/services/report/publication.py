@@ -35,7 +35,7 @@ from reviewer_app.services.report.tables import (
     Derived,
     Published,
     from_suppressed,
-    num,
+    is_hidden,
     plain,
     publish_derived,
 )
@@ -88,7 +88,29 @@ class Publication:
                 k: v for k, v in statement.items() if k not in ("discordant_cases", "reviewers")
             }
         out["agreement"] = agreement
+        cohort = dict(out["cohort"])
+        totals = self.tables["cohort_by_month"]
+        statuses = dict(cohort["statuses"])
+        for j, status in enumerate(CohortStatus):
+            statuses[status.value] = _cell(totals.cells[-1][j])
+        cohort["statuses"] = statuses
+        cohort["identified"] = _cell(totals.cells[-1][-1])
+        place = self.tables["place_split"]
+        cohort["place_split"] = {
+            **cohort["place_split"],
+            "hospital": _cell(place.cells[0][0]),
+            "community_hospital_or_community": _cell(place.cells[1][0]),
+        }
+        if any(is_hidden(place.cells[i][0]) for i in range(3)):
+            cohort["place_split"]["hospital_share"] = None
+            cohort["place_split"]["hospital_share_ci95"] = None
+        out["cohort"] = cohort
         return {key: small_counts(value) for key, value in out.items()}
+
+
+def _cell(text: str) -> int | str:
+    """A published cell as JSON: its count, or its marker."""
+    return int(text) if text.isdigit() else text
 
 
 _NOT_COUNTS = frozenset({"summary_rule", "status", "format_version", "months", "labels"})
@@ -119,14 +141,22 @@ def small_counts(value: Any, key: str = "") -> Any:
     return value
 
 
-def _linked(tables: Sequence[CountTable], shared: str, grand_known: bool = True) -> list[Published]:
+def _linked(
+    tables: Sequence[CountTable],
+    shared: str,
+    grand_known: bool = True,
+    margin_known: Sequence[int] = (),
+) -> list[Published]:
+    """``margin_known``: indices along the shared margin a reader knows from elsewhere (the
+    grand total too, with ``grand_known``)."""
     bodies = [t.body for t in tables]
     margin_len = (len(bodies[0]) if shared == "rows" else len(bodies[0][0])) + 1
+    known_margin = [*margin_known, *([margin_len - 1] if grand_known else [])]
     results = suppress_linked(
         bodies,
         "rows" if shared == "rows" else "columns",
         known=[t.known for t in tables],
-        margin_known=[margin_len - 1] if grand_known else [],
+        margin_known=known_margin,
     )
     return [from_suppressed(t, r) for t, r in zip(tables, results, strict=True)]
 
@@ -191,7 +221,7 @@ def place_split(cohort: CohortFigures) -> Derived:
         ("Deaths",),
         ((cohort.hospital,), (cohort.outside_hospital,)),
         "deaths",
-        f"Denominator: the {num(cohort.identified)} deaths identified. Expected in the planned "
+        "Denominator: the deaths identified (the Total row). Expected in the planned "
         "review: about 72% in hospital, 28% in a community hospital or the community.",
         share="column",
     )
@@ -243,7 +273,10 @@ def publish(  # noqa: PLR0917
         for d in derived:
             tables[d.table.key] = publish_derived(d, None)
         return Publication(False, tables)
-    for p in _linked(cohort.tables, "columns"):
+    # The reviewed deaths are every other table's denominator (published throughout): the
+    # cohort tables hold that column total known, and may hide the deaths identified instead.
+    reviewed = cohort.by_month.column_labels.index(CohortStatus.REVIEWED.label)
+    for p in _linked(cohort.tables, "columns", grand_known=False, margin_known=[reviewed]):
         tables[p.table.key] = p
     tables[care.distribution.key] = _alone(care.distribution)
     tables[care.summary.key] = _alone(care.summary, grand_known=True)

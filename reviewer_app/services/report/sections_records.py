@@ -153,7 +153,10 @@ def section_agreement(f: ReportFigures) -> list[Flowable]:
     discordant = a.discordant_list()
     if discordant and not publication:
         rows = [
-            [para(str(d.get("case_ref", ""))), para(", ".join(map(str, d.get("items") or ())))]
+            [
+                para(str(d.get("case_ref", ""))),
+                para("; ".join(_item_label(f, str(i)) for i in d.get("items") or ())),
+            ]
             for d in discordant
         ]
         flow += [
@@ -194,6 +197,13 @@ def section_agreement(f: ReportFigures) -> list[Flowable]:
     elif rates:
         flow.append(text_para("Each reviewer's own rates are in the taskforce copy only."))
     return flow
+
+
+def _item_label(f: ReportFigures, item: str) -> str:
+    ref = f.input.definition.find(item)
+    if ref is None:
+        return item
+    return ref.section.title if ref.question.type == "care_score" else ref.question.label
 
 
 def rate_text(share: Any) -> str:

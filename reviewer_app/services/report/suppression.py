@@ -432,6 +432,11 @@ def _apply_line_rule(net: _Network) -> None:
                     p for p in line if p in net.fixed and p not in net.suppressed and net.value(p)
                 )
                 continue
+            if net.fixed:
+                # with known entries, a candidate whose other line holds only known entries
+                # (and zeros) could never be protected: prefer one that can
+                alive = [p for p in candidates if not _dead_end(net, p, line)]
+                candidates = alive or candidates
             choice = min(candidates, key=lambda p: (net.value(p), net.is_total(p), p))
             net.add(
                 choice,
@@ -439,6 +444,23 @@ def _apply_line_rule(net: _Network) -> None:
                 f"{name} had one suppressed entry, at {_name(net, hidden[0])}",
             )
             changed = True
+
+
+def _dead_end(net: _Network, position: Position, line: list[Position]) -> bool:
+    """Whether the other line through ``position`` (not ``line``) has no entry but known ones
+    shown and zeros: hidden there, ``position`` would be that line's only hidden entry for
+    good."""
+    i, j = position
+    across = all(p[0] == i for p in line)
+    other = (
+        [(k, j) for k in range(net.rows + 1)]
+        if across
+        else [(i, k) for k in range(net.columns + 1)]
+    )
+    return all(
+        q == position or net.value(q) == 0 or (q in net.fixed and q not in net.suppressed)
+        for q in other
+    )
 
 
 def _repair(net: _Network, pinned: Position) -> bool:

@@ -39,6 +39,7 @@ from reviewer_app.domain.definition import (
 )
 from reviewer_app.domain.review_timing import ReviewTiming, uk_wall_clock
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.study_scale import on_study_scale
 from reviewer_app.domain.text_substance import is_meaningful
 from reviewer_app.domain.validation import validate
 from reviewer_app.domain.values import YES, Answers, JsonValue
@@ -55,6 +56,7 @@ from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
+from reviewer_app.storage.workspace.study_settings import StudySettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +173,8 @@ class UiPosition:
 @dataclass
 class _Cache:
     cases: dict[str, Case] = field(default_factory=dict)
+    began: dict[int, datetime] = field(default_factory=dict)  # review id -> its first start
+    definitions: dict[tuple[str, str], ReviewDefinition] = field(default_factory=dict)
 
 
 class ReviewService:
@@ -195,12 +199,31 @@ class ReviewService:
     # -- reading
 
     def definition_for(self, review: Review) -> ReviewDefinition:
-        """The definition the review was made with (its id and version), not the newest."""
-        return self._load(review.definition_id, int(review.definition_version))
+        """The definition the review was made with (its id and version), not the newest, on
+        the study's avoidability scale (as the workspace's packs brought it)."""
+        key = (review.definition_id, review.definition_version)
+        shown = self._cache.definitions.get(key)
+        if shown is None:
+            made_with = self._load(review.definition_id, int(review.definition_version))
+            shown = on_study_scale(made_with, StudySettingsStore(self._db).avoidability_scale())
+            self._cache.definitions[key] = shown
+        return shown
+
+    def shown_status(self, case_ref: str) -> ReviewStatus:
+        """The case's status as the case list shows it: a joint review signed by the reviewer
+        alone is awaiting co-signature (derived from its signatures, never stored)."""
+        row = self._cases.summary(case_ref)
+        return row.status if row is not None else ReviewStatus.NOT_STARTED
 
     def timing(self, review: Review) -> ReviewTiming:
-        """Now, and when this review began: what time answers are checked against."""
-        return ReviewTiming(self._clock(), review.created_at)
+        """Now, and when this review began (its first version: an amendment carries the
+        answers, times included, of the review it corrects): what time answers are checked
+        against."""
+        began = self._cache.began.get(review.id)
+        if began is None:
+            began = self._reviews.began(review)
+            self._cache.began[review.id] = began
+        return ReviewTiming(self._clock(), began)
 
     def case(self, case_ref: str) -> Case:
         cached = self._cache.cases.get(case_ref)

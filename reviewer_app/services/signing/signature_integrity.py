@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from asn1crypto import algos as asn1_algos  # type: ignore[import-untyped]
 from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
@@ -28,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from reviewer_app.services.signing.pades_sign import DIGEST, asn1_cert
 from reviewer_app.services.signing.raw_signatures import RawSignature, der_length
@@ -48,13 +51,37 @@ _DIGESTS = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashli
 def _validation_context(
     trust_roots: Sequence[x509.Certificate], moment: dt.datetime
 ) -> ValidationContext:
+    """A fresh context per signature (its moment is that signature's signing time), on the
+    trust manager built once per set of roots (the costly part: collection checks every PDF
+    of a study against the same root)."""
     return ValidationContext(
-        trust_roots=[asn1_cert(r) for r in trust_roots],
+        trust_manager=_trust_manager(tuple(trust_roots)),
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,
         best_signature_time=moment,
     )
+
+
+@lru_cache(maxsize=16)
+def _trust_manager(trust_roots: tuple[x509.Certificate, ...]) -> SimpleTrustManager:
+    """The roots as pyHanko's trust manager (read-only once built; keyed by the certificates
+    themselves, which compare by their DER bytes)."""
+    return SimpleTrustManager.build(trust_roots=[asn1_cert(r) for r in trust_roots])
+
+
+_T = TypeVar("_T")
+_loops = threading.local()
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run`` without a new event loop per signature: one loop per thread, reused
+    (sign-off checks on worker threads and processes, each with its own)."""
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _loops.loop = loop
+    return loop.run_until_complete(coroutine)
 
 
 @dataclass(frozen=True)
@@ -299,7 +326,7 @@ def _certificate_check(
     now = dt.datetime.now(dt.UTC)
     moment = claimed if claimed is not None and claimed <= now + FUTURE_TOLERANCE else now
     try:
-        status = asyncio.run(
+        status = _run(
             async_validate_cms_signature(
                 signed_data,
                 raw_digest=digest,

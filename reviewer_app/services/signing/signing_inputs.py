@@ -20,6 +20,7 @@ from cryptography import x509
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.study_scale import on_study_scale
 from reviewer_app.domain.vocabulary import DocumentKind, ReviewMode
 from reviewer_app.services.signing.amendment_changes import withdrawn_aware_changes
 from reviewer_app.services.signing.canonical import (
@@ -29,7 +30,6 @@ from reviewer_app.services.signing.canonical import (
     canonical_content,
     outcome_of,
 )
-from reviewer_app.services.signing.study_scale import on_study_scale, workspace_scale
 from reviewer_app.services.summary.input import (
     ChangedField,
     Signer,
@@ -45,6 +45,7 @@ from reviewer_app.storage.workspace.cases import CaseStore
 from reviewer_app.storage.workspace.identity_store import IdentityStore, StoredIdentity
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
 from reviewer_app.storage.workspace.signatures import SignatureRole, SignatureStore
+from reviewer_app.storage.workspace.study_settings import StudySettingsStore
 
 SIGNED_ACTION = "signed"
 """The audit action of a reviewer's signature; its entry records the acknowledged warnings."""
@@ -152,7 +153,9 @@ class SigningInputs:
         )
         signers = (sealing,) if joint is None else (sealing, _pending_co_reviewer(joint))
         content = self._content(review, case, head, acknowledged)
-        shown = on_study_scale(self.definition_for(review), workspace_scale(self._db))
+        shown = on_study_scale(
+            self.definition_for(review), StudySettingsStore(self._db).avoidability_scale()
+        )
         return Draft(review, case, shown, content, signers, acknowledged)
 
     def summary_input(self, draft: Draft, kind: DocumentKind) -> SummaryInput:

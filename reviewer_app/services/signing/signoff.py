@@ -36,6 +36,7 @@ from cryptography import x509
 
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
 from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.review_timing import ReviewTiming
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.validation import validate
 from reviewer_app.domain.vocabulary import DocumentKind, ReviewMode
@@ -199,6 +200,7 @@ class SignoffService:
             self.definition_for(review),
             self._reviews.answers(review_id),
             self._cases.get(review.case_ref),
+            ReviewTiming(self._clock(), self._reviews.began(review)),
         )
         return SignoffCheck(review, report.errors, report.warnings)
 

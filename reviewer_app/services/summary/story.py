@@ -61,6 +61,7 @@ from reviewer_app.services.summary.tables import (
     group_cards,
     section_rows_table,
 )
+from reviewer_app.services.summary.taskforce import TASKFORCE_NOTICE, taskforce_case_facts
 
 K = SectionKind
 # Body sections after the phase and theme tables, in reading order; kinds not listed here
@@ -84,11 +85,6 @@ _OUTCOME_EXPLAINED = {
 }
 
 
-_TASKFORCE_NOTICE = (
-    "Taskforce copy: the patient's name, NHS number, hospital number, date of birth and full "
-    "postcode are left out and the case is identified by its reference. Free text that may "
-    "identify the patient is redacted."
-)
 _URGENT_NOTICE = (
     "URGENT: an immediate safety concern was recorded (a risk to current patients). "
     "See “Screening and flags”."
@@ -175,7 +171,7 @@ class SummaryStory:
             gap(3),
         ]
         if d.taskforce_copy:
-            out += [_notice(para(_TASKFORCE_NOTICE, "value"), PALE_BLUE, NHS_BLUE), gap(3)]
+            out += [_notice(para(TASKFORCE_NOTICE, "value"), PALE_BLUE, NHS_BLUE), gap(3)]
         if self._urgent():
             out += [_notice(Paragraph(_URGENT_NOTICE, s.banner), PALE_RED, RED), gap(3)]
         return out
@@ -258,24 +254,17 @@ class SummaryStory:
 
     def _patient(self) -> list[Flowable]:
         c = self.data.case
-        if self.data.taskforce_copy:
-            district = (c.postcode or "").split(" ")[0] if c.postcode else "Not recorded"
-            first = [
-                ("Case reference", c.case_ref),
-                ("Patient identifiers", "Withheld in the taskforce copy"),
-                ("Age at death", f"{c.age_at_death} years"),
-                ("Sex", c.sex.value.capitalize()),
-                ("Postcode district", district or "Not recorded"),
-            ]
-        else:
-            first = [
-                ("Patient", c.display_name),
-                ("NHS number", format_nhs_number(c.nhs_number)),
-                ("Date of birth", f"{uk_date(c.date_of_birth)} (age at death {c.age_at_death})"),
-                ("Sex", c.sex.value.capitalize()),
-                ("Hospital number", c.hospital_number or "Not recorded"),
-                ("Postcode", c.postcode or "Not recorded"),
-            ]
+        if self.data.taskforce_copy:  # coarsened: see services/summary/taskforce.py
+            grid = Grid(pairs=taskforce_case_facts(c))
+            return section("Patient and episode", [grid.table()])
+        first = [
+            ("Patient", c.display_name),
+            ("NHS number", format_nhs_number(c.nhs_number)),
+            ("Date of birth", f"{uk_date(c.date_of_birth)} (age at death {c.age_at_death})"),
+            ("Sex", c.sex.value.capitalize()),
+            ("Hospital number", c.hospital_number or "Not recorded"),
+            ("Postcode", c.postcode or "Not recorded"),
+        ]
         admission = uk_date(c.admission_date)
         if c.admission_method is not None:
             admission += f" ({c.admission_method.value})"

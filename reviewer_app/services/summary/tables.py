@@ -193,7 +193,7 @@ def group_cards(src: AnswerSource, group: GroupQuestion) -> list[Flowable]:
 def avoidability_scale(src: AnswerSource, question: AnyQuestion) -> list[Flowable]:
     """The six grades in ONE orientation, the study's, with the chosen judgement highlighted.
 
-    The study's scale is the question's default scale (``services.signing.study_scale`` puts
+    The study's scale is the question's default scale (``domain.study_scale`` puts
     the study's scale there), so every summary of a study draws the same grid whatever scale a
     grade was entered on; a grade entered on the other scale is highlighted where the same
     judgement sits and said as entered ("entered as PRISM / Hogan grade 4").

@@ -19,6 +19,7 @@ from reviewer_app.domain.case import Case, PlaceOfDeath
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
 from reviewer_app.errors import NotFoundError
+from reviewer_app.storage.audit import canonical_json
 from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
 
@@ -62,6 +63,10 @@ class CaseSummary(BaseModel):
     returned_version: int | None = None
     """The newest version returned to the coordinator (None: nothing returned yet)."""
     returned_at: datetime | None = None
+    escalated: bool = False
+    """The latest version records the decision to escalate (from its answers, never set)."""
+    co_reviewer_name: str | None = None
+    """Who reviews the case jointly with this reviewer (None: an independent review)."""
 
     @property
     def returned(self) -> bool:
@@ -88,7 +93,11 @@ SELECT c.case_ref, c.family_name, c.given_names, c.nhs_number,
        -- a joint review's signatures: awaiting co-signature until there are two
        CASE WHEN ca.review_mode = 'joint'
             THEN (SELECT count(*) FROM signatures s WHERE s.review_id = r.id) END AS signatures,
-       ca.review_mode
+       ca.review_mode, ca.co_reviewer_name,
+       -- escalated: the latest version's escalation decision is to escalate
+       EXISTS (SELECT 1 FROM answers e
+               WHERE e.review_id = r.id AND e.question_id = :escalation_question
+                 AND e.value_json = :escalate) AS escalated
 FROM cases c
 LEFT JOIN case_assignments ca ON ca.case_ref = c.case_ref
 LEFT JOIN reviews r
@@ -116,6 +125,12 @@ _FINISHED_VALUES = frozenset(
 _SUMMARIES = TypeAdapter(list[CaseSummary])
 _AWAITING = ReviewStatus.AWAITING_COSIGNATURE.value
 _JOINT = "joint"
+
+ESCALATION_QUESTION = "escalation.decision"
+"""The escalation decision in the shipped review definitions (v1 and v2); a caller whose
+definition names another question passes it (``FormRoles.escalation_decision``)."""
+ESCALATE = "escalate"
+"""The decision's value that escalates the case."""
 
 
 def shown_status(status: str, review_mode: str | None, signatures: int | None) -> str:
@@ -201,33 +216,50 @@ class CaseStore:
             if cursor.rowcount == 0:
                 raise NotFoundError(f"There is no case {case_ref} in this workspace.")
 
-    def list_summaries(self, total_questions: int = 0) -> list[CaseSummary]:
+    def list_summaries(
+        self, total_questions: int = 0, *, escalation_question: str | None = ESCALATION_QUESTION
+    ) -> list[CaseSummary]:
         """Every case for the case list, ordered by case reference.
 
         ``total_questions`` (from the review definition, which storage does not know) turns
         the answered count into a progress fraction; a signed or closed review counts as done.
         Validation runs once over the whole list in pydantic's core, which is several times
-        faster than building 10,000 models one by one.
+        faster than building 10,000 models one by one. ``escalation_question`` is the
+        definition's escalation decision (None: no case shows as escalated).
         """
         with _collector_paused():
-            return self._summaries(total_questions)
+            return self._summaries(total_questions, escalation_question)
 
-    def summary(self, case_ref: str, total_questions: int = 0) -> CaseSummary | None:
+    def summary(
+        self,
+        case_ref: str,
+        total_questions: int = 0,
+        *,
+        escalation_question: str | None = ESCALATION_QUESTION,
+    ) -> CaseSummary | None:
         """One case's row of the case list, read afresh (None when the case is not there)."""
-        found = self._summaries(total_questions, only=case_ref)
+        found = self._summaries(total_questions, escalation_question, only=case_ref)
         return found[0] if found else None
 
-    def _summary_rows(self, case_ref: str | None) -> list[tuple[Any, ...]]:
+    def _summary_rows(
+        self, case_ref: str | None, escalation_question: str | None
+    ) -> list[tuple[Any, ...]]:
+        params: dict[str, object] = {
+            "escalation_question": escalation_question,
+            "escalate": canonical_json(ESCALATE),
+        }
         if case_ref is None:
-            return self._db.query_all(_SUMMARY_SQL.format(where=""))
-        sql = _SUMMARY_SQL.format(where="WHERE c.case_ref = ?\n")
-        return self._db.query_all(sql, (case_ref,))
+            return self._db.query_all(_SUMMARY_SQL.format(where=""), params)
+        sql = _SUMMARY_SQL.format(where="WHERE c.case_ref = :case_ref\n")
+        return self._db.query_all(sql, {**params, "case_ref": case_ref})
 
-    def _summaries(self, total_questions: int, only: str | None = None) -> list[CaseSummary]:
+    def _summaries(
+        self, total_questions: int, escalation_question: str | None, only: str | None = None
+    ) -> list[CaseSummary]:
         finished = _FINISHED_VALUES
         rows: list[dict[str, object]] = []
         append = rows.append
-        found = self._summary_rows(only)
+        found = self._summary_rows(only, escalation_question)
         for (
             case_ref,
             family,
@@ -247,6 +279,8 @@ class CaseStore:
             returned_at,
             signatures,
             mode,
+            co_reviewer_name,
+            escalated,
         ) in found:
             status = shown_status(stored_status, mode, signatures)
             if status in finished:
@@ -281,6 +315,8 @@ class CaseStore:
                     "flags": flags,
                     "returned_version": returned_version,
                     "returned_at": returned_at,
+                    "escalated": bool(escalated),
+                    "co_reviewer_name": co_reviewer_name,
                 }
             )
         return _SUMMARIES.validate_python(rows)

@@ -101,6 +101,13 @@ class ReviewStore:
         )
         return None if row is None else _review(row)
 
+    def began(self, review: Review) -> datetime:
+        """When this review began: its own creation, or for an amendment the first version's
+        (an amendment carries the answers, times included, of the review it corrects)."""
+        if review.amends_review_id is None:
+            return review.created_at
+        return min(r.created_at for r in self.versions(review.case_ref))
+
     def versions(self, case_ref: str) -> list[Review]:
         rows = self._db.query_all(
             f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE case_ref = ? ORDER BY version",

@@ -18,6 +18,7 @@ from reviewer_app.storage.workspace import (
     schema_returns,
     schema_settings,
     schema_signing,
+    scratch_notes,
 )
 from reviewer_app.storage.workspace.triggers import append_only, refusing_trigger
 
@@ -157,5 +158,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     schema_signing.migrate_to_v3,
     schema_returns.migrate_to_v4,
     schema_settings.migrate_to_v5,
+    scratch_notes.migrate_to_v6,  # the reviewer's private scratch notes (never returned)
 )
 LATEST_VERSION = len(MIGRATIONS)

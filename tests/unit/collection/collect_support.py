@@ -76,7 +76,8 @@ def hand_back(session: ReviewerSession, case_ref: str) -> int:
     reviews = ReviewService(session.workspace.db)
     signoff = SignoffService(session.workspace, synthetic=True)
     opened = reviews.open(case_ref, "reviewer")
-    reviews.save(opened.review_id, SCREENING, "reviewer")
+    declared = {**SCREENING, "screening.conflict_of_interest": "yes"}  # v2: handed back needs it
+    reviews.save(opened.review_id, declared, "reviewer")
     reviews.set_outcome(
         opened.review_id, ReviewStatus.HANDED_BACK, "I know this family.", "reviewer"
     )

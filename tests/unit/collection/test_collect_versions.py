@@ -254,3 +254,37 @@ def test_collect_without_a_folder_needs_one_until_packs_were_made(
     Study.create(tmp_path / "s", STUDY_PASSPHRASE, name="Empty", kdf=keys.TEST_KDF).close()
     code, _, err = _run(capsys, "coordinator", "collect", str(tmp_path / "s"))
     assert code != 0 and "give the folder holding the returns" in err
+
+
+def test_a_review_made_under_definition_v1_is_collected_as_v1(rw: Returned) -> None:
+    """A review begun before v2 stays a v1 review: collection checks it against v1 and takes
+    it; a version the app does not have is refused as one the study did not send."""
+    from reviewer_app.domain.definition import default_definition, load_definition_version
+    from reviewer_app.services.review.service import ReviewService
+    from reviewer_app.services.signing.signoff import SignoffService
+    from tests.support.review_fixtures import complete_answers
+    from tests.support.study_fixtures import WORKSPACE_PASSPHRASE
+
+    current = default_definition()
+    assert current.version >= 2
+    v1 = load_definition_version(current.id, 1)
+    with rw.session("R01") as session:
+        case_ref = held_cases(session)[2]
+        reviews = ReviewService(session.workspace.db, current_definition=lambda: v1)
+        opened = reviews.open(case_ref, "reviewer")
+        assert opened.definition.version == 1
+        reviews.save(opened.review_id, complete_answers(v1), "reviewer")
+        signoff = SignoffService(session.workspace, synthetic=True)
+        signoff.sign(
+            opened.review_id, WORKSPACE_PASSPHRASE, signoff.check(opened.review_id).warning_codes
+        )
+        session.return_reviews(rw.shared)
+    with rw.study() as study:
+        report = collect(study, rw.shared)
+        assert report.quarantined == []
+        stored = {
+            (s.case_ref, s.reviewer_ref): s for s in records.returned_states(study).values()
+        }
+        assert (case_ref, "R01") in stored
+        contents = {st.case_ref: doc for st, doc in records.in_force_contents(study)}
+        assert contents[case_ref]["definition"]["version"] == "1"

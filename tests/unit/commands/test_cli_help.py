@@ -30,7 +30,30 @@ COORDINATOR_COMMANDS = (
     "collect",
     "revoke",
     "set-mode",
+    "set-scale",
     "make-packs",
+    # reconciliation of double reviews
+    "discordant",
+    "compare",
+    "consensus",
+    "second-stage",
+    "allocate-second",
+    "agreement",
+    "stages",
+    # the taskforce report and the analysts' exports
+    "report",
+    "export",
+    # the escalation log and the action plan
+    "escalation list",
+    "escalation update",
+    "escalation referral",
+    "escalation log",
+    "action add",
+    "action update",
+    "action list",
+    "action import",
+    "action export",
+    "action appendix",
 )
 # Every command, with the passphrases it reads. A new command must be added here.
 PASSPHRASES: dict[str, tuple[str, ...]] = {

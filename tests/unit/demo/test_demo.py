@@ -360,3 +360,20 @@ def test_the_demo_command_prints_every_public_passphrase(
     for secret in (DEMO_PASSPHRASE, DEMO_STUDY_PASSPHRASE, DEMO_CO_REVIEWER_PASSPHRASE):
         assert secret in out
     assert str(demo_co_reviewer_file(folder)) in out
+
+
+def test_the_case_header_says_what_the_list_says_of_a_joint_review(demo: Demo) -> None:
+    """A joint review signed once is "awaiting co-signature" in the header as in the list;
+    a co-signed one and a single reviewer's signed one are "signed" in both."""
+    from reviewer_app.services.review.service import ReviewService
+
+    plan = planned_states(list(demo.summaries))
+    with ReviewerSession.unlock(demo.folder, DEMO_PASSPHRASE) as session:
+        service = ReviewService(session.workspace.db)
+        for ref, state in plan.items():
+            if state in (DemoState.AWAITING_CO_SIGNATURE, DemoState.CO_SIGNED, DemoState.SIGNED):
+                assert service.shown_status(ref) is demo.summaries[ref].status, ref
+        shown = {state: service.shown_status(ref) for ref, state in plan.items()}
+    assert shown[DemoState.AWAITING_CO_SIGNATURE] is ReviewStatus.AWAITING_COSIGNATURE
+    assert shown[DemoState.CO_SIGNED] is ReviewStatus.SIGNED
+    assert shown[DemoState.SIGNED] is ReviewStatus.SIGNED

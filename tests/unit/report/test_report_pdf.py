@@ -71,11 +71,15 @@ def test_linked_report_tables_read_together_pin_nothing(
     cap = max(p.table.counts[-1][-1] for p in tables) + 1
     for index, pub in enumerate(tables):
         rows, columns = len(pub.table.counts) - 1, len(pub.table.counts[0]) - 1
+        cells = [list(r) for r in pub.cells]
+        if keys[0] == "cohort_by_place":
+            # the reviewed deaths are every other table's denominator: the reader knows them
+            assert cells[rows][0] == str(len(public.input.full_reviews()))
         if shared == "columns":
             names = {(rows, j): ("column total", j) for j in range(columns + 1)}
         else:
             names = {(i, columns): ("row total", i) for i in range(rows + 1)}
-        system.add_table(pub.cells, pub.table.counts, cap, names, prefix=index)
+        system.add_table(cells, pub.table.counts, cap, names, prefix=index)
     assert any(p.suppressed for p in tables)
     assert system.pinned() == []
 
@@ -188,3 +192,58 @@ def test_a_derived_entry_is_shown_when_it_can_be_added_up(study: ReportInput) ->
     assert grand == str(public.cohort.identified)
     if hospital.isdigit():
         assert split.cells[1][0] == str(int(grand) - int(hospital))
+
+
+def test_the_share_is_not_published_beside_a_hidden_count_of_ungraded_cases(
+    study: ReportInput,
+) -> None:
+    """Two full reviews without a grade: "not graded" is 2, shown "<5"; the share's
+    denominator (the graded cases) would give it back, so the publication copy prints no
+    share, interval or graded count, while the taskforce copy does."""
+    from dataclasses import replace
+
+    from reviewer_app.services.report.headline import mltn_sentence, mltn_shown
+
+    cases = list(study.cases)
+    full = [i for i, c in enumerate(cases) if c.outcome == "full_review"][:2]
+    for i in full:
+        answers = dict(cases[i].answers)
+        answers["avoidability.grade"] = {"state": "unanswered"}
+        cases[i] = replace(cases[i], answers=answers)
+    inp = replace(study, cases=cases)
+    public, taskforce = _with(inp, True), _with(inp, False)
+    assert public.avoidability.not_graded == 2
+    assert public.published["avoidability_structure"].cells[2][-1] == "<5"
+    assert not mltn_shown(public) and mltn_shown(taskforce)
+    graded = str(public.avoidability.graded)
+    assert f"of {graded} graded" not in mltn_sentence(public)
+    assert f"of {graded} graded" in mltn_sentence(taskforce)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_report(public))).pages)
+    assert f"{graded} graded" not in text and "% of graded" not in text
+
+
+def test_a_single_excluded_death_cannot_be_worked_out_from_the_reviewed_total(
+    definition: ReviewDefinition,
+) -> None:
+    """Twelve deaths: eleven reviewed, one excluded for missing records. The eleven reviewed
+    are printed throughout (every table's denominator), so the cohort tables hide the deaths
+    identified instead: 12 - 11 would give the one exclusion away."""
+    from reviewer_app.domain.report import CohortStatus
+
+    cohort, cases = synthetic_study(definition, 12, 12)
+    cases = [c for c in cases if c.outcome == "full_review"][:11]
+    from tests.unit.report.cases import resolved
+
+    missing = next(c for c in cohort if c.case_ref not in {x.case_ref for x in cases})
+    cases.append(resolved(missing.case_ref, {}, outcome="records_missing"))
+    inp = ReportInput(definition, cohort, cases, ReportOptions(made_on=date(2017, 9, 1)))
+    public = _with(inp, True)
+    assert public.cohort.statuses[CohortStatus.RECORDS_MISSING] == 1
+    by_month = public.published["cohort_by_month"]
+    assert by_month.cells[-1][0] == "11"  # reviewed: known
+    assert by_month.cells[-1][1] == "<5"  # records missing
+    assert by_month.cells[-1][-1] == "*"  # the deaths identified: hidden with it
+    data = public.to_json()["sections"]["cohort"]
+    assert data["identified"] == "*" and data["statuses"]["records_missing"] == "<5"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_report(public))).pages)
+    assert "12" not in text.split("Executive summary")[1].split("Review status")[0]

@@ -131,3 +131,25 @@ def test_a_v1_review_records_the_day_it_was_told(workspace: Workspace) -> None:
     told = datetime(2024, 2, 1, 23, 30, tzinfo=UTC)
     service.record_immediate_concern(review_id, "Duty manager, acute trust", told, ACTOR)
     assert service.reload(review_id).answers["immediate.date_told"] == "2024-02-01"
+
+
+def test_an_amendment_checks_the_time_told_against_the_first_version(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    began = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    clock = [began]
+    service = ReviewService(workspace.db, clock=lambda: clock[0])
+    opened = service.open("C-0001", ACTOR)
+    told = {"immediate.concern": "yes", "immediate.who_told": "Duty manager"}
+    service.save(opened.review_id, told | {"immediate.told_at": "2026-03-02T10:15"}, ACTOR)
+    store = ReviewStore(workspace.db, clock=lambda: clock[0])
+    store.set_status(opened.review_id, ReviewStatus.SIGNED, ACTOR)
+    monkeypatch.setattr(ReviewStore, "is_signed", lambda self, rid: rid == opened.review_id)
+    clock[0] = began + timedelta(days=3)
+    amended = store.start_amendment(opened.review_id, ACTOR, "Records arrived after sign-off.")
+    assert amended.created_at > began
+    state = service.reload(amended.id).state
+    assert "R6.time_told_before_review" not in state.report.codes
+    service.save(amended.id, {"immediate.told_at": "2026-03-02T08:59"}, ACTOR)
+    state = service.reload(amended.id).state
+    assert "R6.time_told_before_review" in state.report.codes

@@ -193,3 +193,55 @@ def test_one_case_summary_matches_the_list(tmp_path) -> None:  # type: ignore[no
         assert store.summary("C-9999", 10) is None
     finally:
         ws.close()
+
+
+def test_escalated_follows_the_latest_answer_and_the_co_reviewer_is_listed(
+    workspace_db: Database, store: CaseStore
+) -> None:
+    """Escalated is derived from the escalation decision, never set once and forgotten."""
+    from reviewer_app.domain.vocabulary import ReviewMode
+    from reviewer_app.storage.workspace.assignments import Assignment, AssignmentStore
+
+    store.upsert_many([make_case(1), make_case(2), make_case(3)])
+    AssignmentStore(workspace_db).set_assignments(
+        [
+            Assignment(
+                case_ref="NSR-00001",
+                review_mode=ReviewMode.JOINT,
+                co_reviewer_ref="R02",
+                co_reviewer_name="Dr Priya Shah",
+                pack_sequence=1,
+            ),
+            Assignment(
+                case_ref="NSR-00002",
+                review_mode=ReviewMode.INDEPENDENT,
+                co_reviewer_ref=None,
+                co_reviewer_name=None,
+                pack_sequence=1,
+            ),
+        ]
+    )
+    reviews = ReviewStore(workspace_db)
+    first = reviews.open_review("NSR-00001", "sjr", "1", "R01")
+    reviews.save_answers(first.id, {"escalation.decision": "escalate"}, "R01")
+    second = reviews.open_review("NSR-00002", "sjr", "1", "R01")
+    reviews.save_answers(second.id, {"escalation.decision": "not_escalating"}, "R01")
+    third = reviews.open_review("NSR-00003", "sjr", "1", "R01")
+    reviews.save_answers(third.id, {"other.question": "escalate"}, "R01")  # not the decision
+
+    listed = {s.case_ref: s for s in store.list_summaries()}
+    assert [listed[f"NSR-0000{i}"].escalated for i in (1, 2, 3)] == [True, False, False]
+    assert listed["NSR-00001"].co_reviewer_name == "Dr Priya Shah"
+    assert listed["NSR-00002"].co_reviewer_name is None
+    assert listed["NSR-00003"].co_reviewer_name is None  # no assignment at all
+    assert store.summary("NSR-00001") == listed["NSR-00001"]
+
+    reviews.save_answers(first.id, {"escalation.decision": "not_escalating"}, "R01")
+    assert store.summary("NSR-00001").escalated is False  # type: ignore[union-attr]
+    reviews.save_answers(second.id, {"escalation.decision": "escalate"}, "R01")
+    assert store.summary("NSR-00002").escalated is True  # type: ignore[union-attr]
+    # another definition's question: the caller names it; without one nothing is escalated
+    assert not store.summary("NSR-00002", escalation_question="esc.q").escalated  # type: ignore[union-attr]
+    assert not any(s.escalated for s in store.list_summaries(escalation_question=None))
+    reviews.save_answers(third.id, {"esc.q": "escalate"}, "R01")
+    assert store.summary("NSR-00003", escalation_question="esc.q").escalated  # type: ignore[union-attr]

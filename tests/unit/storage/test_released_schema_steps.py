@@ -12,6 +12,9 @@ import hashlib
 import pytest
 
 from reviewer_app.storage.study import schema as study_schema
+from reviewer_app.storage.study import schema_collection as study_collection
+from reviewer_app.storage.study import schema_reconciliation as study_reconciliation
+from reviewer_app.storage.study import schema_records as study_records
 from reviewer_app.storage.study import schema_settings as study_settings
 from reviewer_app.storage.workspace import (
     schema,
@@ -19,6 +22,7 @@ from reviewer_app.storage.workspace import (
     schema_returns,
     schema_settings,
     schema_signing,
+    scratch_notes,
 )
 
 RELEASED = {
@@ -42,6 +46,10 @@ RELEASED = {
         schema_settings.SCHEMA_V5,
         "e7b08e30f484c8c590a58ea9e8d219931a41ccd5fe786185f946190b04d8e9ae",
     ),
+    "workspace v6": (
+        scratch_notes.SCHEMA_V6,
+        "7ac7d8e48f7111169041fc3209b69e0cdb6585810d8231c59803b3cd4ea30917",
+    ),
     "study v6": (
         study_settings.SETTINGS_DDL,
         "6ec666d6a00946bfe9ed9d28a6a788f664be051b0d486e6fb6094ddbd002fc9e",
@@ -49,6 +57,18 @@ RELEASED = {
     "study v1": (
         study_schema.STUDY_SCHEMA_V1,
         "b29a03e5f1696c67295a0db6d5b8bea6a140018f16a00132f8b81ca8825e5acf",
+    ),
+    "study v3": (
+        study_collection.STUDY_SCHEMA_V3,
+        "b88a52bd0d891b6b978fcbde37ed124b9fd1c2e08bd1fed8c7cc9030569345ad",
+    ),
+    "study v4": (
+        study_reconciliation.RECONCILIATION_DDL,
+        "f02aad9196b7b72226d636d497dbaa1225f4c144238e514a6fbaf8aa154c440d",
+    ),
+    "study v5": (
+        study_records.RECORDS_DDL,
+        "42ae66846e0bca4da6c95891db2b828fa2cee4f8fb07377d97b4e53b42eb34f7",
     ),
 }
 

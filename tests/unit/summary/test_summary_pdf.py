@@ -25,9 +25,9 @@ from reviewer_app.domain.definition import (
     SectionKind,
     load_definition_version,
 )
+from reviewer_app.domain.study_scale import on_study_scale
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.pdf.fonts import registration_count
-from reviewer_app.services.signing.study_scale import on_study_scale
 from reviewer_app.services.summary.pdf import (
     Signer,
     SummaryOutcome,

@@ -8,7 +8,8 @@ other scale (before studies fixed theirs) still validates and is shown as entere
 offers only the default scale (showing the other orientation read-only), and every summary
 draws the default scale's orientation.
 
-Light on purpose (domain and storage only): the form reads it while a case opens.
+Pure (a definition in, a definition out): the review service applies it to the definition
+the form shows, sign-off to the definition each summary is drawn from.
 """
 
 from __future__ import annotations
@@ -17,15 +18,8 @@ from typing import Any
 
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.definition import AvoidabilityQuestion, GroupQuestion, ReviewDefinition
-from reviewer_app.storage.database import Database
-from reviewer_app.storage.workspace.study_settings import StudySettingsStore
 
-__all__ = ["on_study_scale", "workspace_scale"]
-
-
-def workspace_scale(db: Database) -> AvoidabilityScale | None:
-    """The study's scale as the workspace's packs brought it (None: no pack carried one)."""
-    return StudySettingsStore(db).avoidability_scale()
+__all__ = ["on_study_scale"]
 
 
 def _questions(definition: ReviewDefinition) -> list[AvoidabilityQuestion]:

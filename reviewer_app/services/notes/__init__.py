@@ -1,0 +1,1 @@
+"""The reviewer's private scratch notes per case (services/notes/scratch.py)."""
