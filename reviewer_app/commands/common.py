@@ -1,16 +1,18 @@
-"""What every CLI command shares: passphrases, folders, the handler signature, the parser."""
+"""What every CLI command shares: passphrases, folders, the handler signature, the parser,
+opening a study and printing a result as JSON or as lines."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
 import getpass
+import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
@@ -30,6 +32,11 @@ PASSPHRASE_WHAT = {
 }
 
 Handler = Callable[[argparse.Namespace, AppPaths], int]
+
+STUDY_HELP = "the study folder (a local folder)"
+CASE_REF_HELP = "the case reference, as the case list shows it (e.g. C-0001)"
+
+_T = TypeVar("_T")
 
 # Namespace attributes the CLI itself sets (not options anyone types).
 PARSER_ATTR = "command_parser"
@@ -186,3 +193,94 @@ def add_group(
 
     parser.set_defaults(handler=missing, **{PARSER_ATTR: parser, USES_WORKSPACE_ATTR: False})
     return parser, sub
+
+
+def add_study_command(
+    subparsers: Any, name: str, handler: Handler, help_text: str
+) -> argparse.ArgumentParser:
+    """A command on an existing study: ``STUDY``, and the study passphrase (shown in help)."""
+    parser = add_command(subparsers, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV,))
+    parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
+    return parser
+
+
+def add_case_command(
+    subparsers: Any,
+    name: str,
+    handler: Handler,
+    help_text: str,
+    passphrases: Sequence[str],
+    *,
+    case_help: str = CASE_REF_HELP,
+) -> argparse.ArgumentParser:
+    """A command on one case of the workspace: ``CASE_REF`` and ``--workspace``."""
+    parser = add_command(subparsers, name, handler, help_text, passphrases=passphrases)
+    parser.add_argument("case_ref", metavar="CASE_REF", help=case_help)
+    add_workspace_option(parser)
+    return parser
+
+
+def existing_study_folder(args: argparse.Namespace) -> Path:
+    """The STUDY folder given, refused before any passphrase is asked for if no study is there."""
+    from reviewer_app.services.study import Study
+
+    folder = Path(args.study).expanduser()
+    if not Study.exists_in(folder):
+        raise NotFoundError(
+            f"There is no study in {folder}. Check the folder, or create a study there with "
+            "reviewer-app coordinator init."
+        )
+    return folder
+
+
+def open_study(args: argparse.Namespace) -> Any:
+    """The STUDY given, opened with the study passphrase (environment or prompt)."""
+    from reviewer_app.services.study import Study
+
+    folder = existing_study_folder(args)
+    passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
+    return Study.open(folder, passphrase)
+
+
+def written_or_refused(out: Path, write: Callable[[], _T]) -> _T:
+    """What ``write`` returns, or one clear line if ``out`` could not be written."""
+    try:
+        return write()
+    except OSError as err:
+        raise UserError(
+            f"{out} could not be written: {err.strerror or 'not writable'}. "
+            "Check the folder exists and you may write to it."
+        ) from None
+
+
+def print_json(value: object) -> None:
+    """``value`` as indented JSON on stdout (non-ASCII letters kept as they are)."""
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+def print_result(
+    as_json: bool,
+    result: _T,
+    to_json: Callable[[_T], object],
+    to_lines: Callable[[_T], Iterable[str]],
+) -> int:
+    """Print ``result`` as JSON (``--json``) or as lines of text; the command's exit code 0."""
+    if as_json:
+        print_json(to_json(result))
+    else:
+        print("\n".join(to_lines(result)))
+    return 0
+
+
+def show_from_study(
+    args: argparse.Namespace,
+    read: Callable[[Any], _T],
+    to_json: Callable[[_T], object],
+    to_lines: Callable[[_T], Iterable[str]],
+) -> int:
+    """Open the STUDY, ``read`` from it, close it, then print what was read (``--json`` or
+    lines): the shape of every read-only study command."""
+    with open_study(args) as study:
+        result = read(study)
+    return print_result(bool(args.json), result, to_json, to_lines)

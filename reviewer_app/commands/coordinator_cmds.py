@@ -22,14 +22,19 @@ from reviewer_app.commands import (
 from reviewer_app.commands.common import (
     STUDY_PASSPHRASE_ENV,
     Handler,
-    add_command,
     add_group,
+    add_study_command,
+    existing_study_folder,
+    open_study,
     read_passphrase,
+    written_or_refused,
 )
-from reviewer_app.errors import NotFoundError, UserError
+from reviewer_app.errors import UserError
 from reviewer_app.paths import AppPaths
 
-STUDY_HELP = "the study folder (a local folder)"
+# existing_study_folder now lives in common; named here still for the commands that import it
+# from this module (passphrase_cmds, report_cmds).
+__all__ = ["existing_study_folder", "read_input_file", "register"]
 
 
 def read_input_file(path: Path, what: str) -> bytes:
@@ -37,27 +42,6 @@ def read_input_file(path: Path, what: str) -> bytes:
     from reviewer_app.user_files import read_user_file
 
     return read_user_file(path, what)
-
-
-def existing_study_folder(args: argparse.Namespace) -> Path:
-    """The STUDY folder given, refused before any passphrase is asked for if no study is there."""
-    from reviewer_app.services.study import Study
-
-    folder = Path(args.study).expanduser()
-    if not Study.exists_in(folder):
-        raise NotFoundError(
-            f"There is no study in {folder}. Check the folder, or create a study there with "
-            "reviewer-app coordinator init."
-        )
-    return folder
-
-
-def _open(args: argparse.Namespace) -> Any:
-    from reviewer_app.services.study import Study
-
-    folder = existing_study_folder(args)
-    passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
-    return Study.open(folder, passphrase)
 
 
 def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -84,13 +68,13 @@ def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_set_scale(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.packs.study_scale import set_study_scale
 
-    with _open(args) as study:
+    with open_study(args) as study:
         print(set_study_scale(study, args.scale).summary_line())
     return 0
 
 
 def cmd_fingerprint(args: argparse.Namespace, paths: AppPaths) -> int:
-    with _open(args) as study:
+    with open_study(args) as study:
         print(study.fingerprint())
     return 0
 
@@ -107,16 +91,10 @@ def cmd_export_root(args: argparse.Namespace, paths: AppPaths) -> int:
         raise UserError(
             f"There is already a file {out}. Give --force to replace it, or choose another name."
         )
-    with _open(args) as study:
+    with open_study(args) as study:
         pem = study.root_certificate().public_bytes(serialization.Encoding.PEM)
         fingerprint = study.fingerprint()
-    try:
-        atomic_write_bytes(out, pem)
-    except OSError as err:
-        raise UserError(
-            f"{out} could not be written: {err.strerror or 'not writable'}. "
-            "Check the folder exists and you may write to it."
-        ) from None
+    written_or_refused(out, lambda: atomic_write_bytes(out, pem))
     print(f"Study root certificate written to {out}. Its fingerprint (as coordinator fingerprint):")
     print(fingerprint)
     return 0
@@ -133,7 +111,7 @@ def cmd_add_cohort(args: argparse.Namespace, paths: AppPaths) -> int:
 
     path = Path(args.file).expanduser()
     data = read_input_file(path, "cohort file")
-    with _open(args) as study:
+    with open_study(args) as study:
         return _print_lines(add_cohort(study, data, path.name).summary_lines())
 
 
@@ -142,7 +120,7 @@ def cmd_add_reviewers(args: argparse.Namespace, paths: AppPaths) -> int:
 
     path = Path(args.file).expanduser()
     data = read_input_file(path, "reviewers file")
-    with _open(args) as study:
+    with open_study(args) as study:
         return _print_lines(add_reviewers(study, data, path.name).summary_lines())
 
 
@@ -150,7 +128,7 @@ def cmd_enrol(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.trust.enrolment_desk import enrol
 
     data = read_input_file(Path(args.request).expanduser(), "enrolment request")
-    with _open(args) as study:
+    with open_study(args) as study:
         result = enrol(study, data, args.reviewer, replace=args.replace)
     action = "Re-enrolled" if result.replaced_fingerprint else "Enrolled"
     print(f"{action} {result.reviewer_ref} ({result.name}).")
@@ -167,7 +145,7 @@ def cmd_allocate(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.atomic_file import atomic_write_bytes
     from reviewer_app.services.allocation.study_allocation import allocate, allocation_csv
 
-    with _open(args) as study:
+    with open_study(args) as study:
         report = allocate(study)
         csv_text = allocation_csv(study) if args.csv else None
     if csv_text is not None:
@@ -190,7 +168,7 @@ def cmd_override(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.clear == bool(args.pair):
         raise UserError("Give either two reviewer references or --clear.")
-    with _open(args) as study:
+    with open_study(args) as study:
         set_override(study, args.case_ref, None if args.clear else tuple(args.pair))
     print(
         f"Override for {args.case_ref} {'removed' if args.clear else 'saved'}; "
@@ -204,7 +182,7 @@ def cmd_set_mode(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.clear == (args.mode is not None):
         raise UserError('Give either a review mode ("independent" or "joint") or --clear.')
-    with _open(args) as study:
+    with open_study(args) as study:
         set_case_mode(study, args.case_ref, None if args.clear else args.mode)
         study_mode = study.info.review_mode
     if args.clear:
@@ -218,7 +196,7 @@ def cmd_set_mode(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_make_packs(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.packs.maker import make_packs
 
-    with _open(args) as study:
+    with open_study(args) as study:
         return _print_lines(make_packs(study, Path(args.out).expanduser()).summary_lines())
 
 
@@ -233,7 +211,7 @@ def cmd_collect(args: argparse.Namespace, paths: AppPaths) -> int:
         # progress on stderr, so that --json output stays clean; file names only, no patient data
         print(f"  [{done}/{total}] {label}", file=sys.stderr)
 
-    with _open(args) as study:
+    with open_study(args) as study:
         report = collect(study, folder, move_processed=args.move_collected, progress=show)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, sort_keys=True))
@@ -245,7 +223,7 @@ def cmd_collect(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_revoke(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.trust.enrolment_desk import revoke
 
-    with _open(args) as study:
+    with open_study(args) as study:
         result = revoke(study, args.reviewer, args.reason)
     when = f"{result.revoked_at:%Y-%m-%d %H:%M:%S} UTC"
     if result.already:
@@ -416,9 +394,7 @@ def register(subparsers: Any) -> None:
         f"from {STUDY_PASSPHRASE_ENV} or asked for (never on the command line).",
     )
     for name, handler, help_text, arguments in _SUBCOMMANDS:
-        parser = add_command(sub, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV,))
-        parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
-        arguments(parser)
+        arguments(add_study_command(sub, name, handler, help_text))
     passphrase_cmds.register_coordinator(sub)
     practice_cmds.register_coordinator(sub)
     reconcile_cmds.register_coordinator(sub)

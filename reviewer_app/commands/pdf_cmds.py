@@ -24,9 +24,8 @@ from reviewer_app.commands.common import (
     COSIGNER_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
     USES_WORKSPACE_ATTR,
-    Handler,
+    add_case_command,
     add_command,
-    add_workspace_option,
     read_passphrase,
     require_workspace,
     workspace_dir,
@@ -215,9 +214,6 @@ def cmd_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     return VERIFIED_EXIT if result.complete else AWAITING_SIGNATURE_EXIT
 
 
-CASE_REF_HELP = "the case reference, as the case list shows it (e.g. C-0001)"
-
-
 def register(subparsers: Any) -> None:
     _register_sign(subparsers)
     _register_cosign(subparsers)
@@ -225,18 +221,8 @@ def register(subparsers: Any) -> None:
     _register_verify(subparsers)
 
 
-def _case_command(
-    subparsers: Any, name: str, handler: Handler, help_text: str, passphrases: list[str]
-) -> argparse.ArgumentParser:
-    """A command on one case of the workspace: ``CASE_REF`` and ``--workspace``."""
-    parser = add_command(subparsers, name, handler, help_text, passphrases=passphrases)
-    parser.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
-    add_workspace_option(parser)
-    return parser
-
-
 def _register_sign(subparsers: Any) -> None:
-    sign = _case_command(
+    sign = add_case_command(
         subparsers,
         "sign",
         cmd_sign,
@@ -254,7 +240,7 @@ def _register_sign(subparsers: Any) -> None:
 
 
 def _register_cosign(subparsers: Any) -> None:
-    cosign = _case_command(
+    cosign = add_case_command(
         subparsers,
         "cosign",
         cmd_cosign,
@@ -273,7 +259,7 @@ def _register_cosign(subparsers: Any) -> None:
 
 
 def _register_pdf(subparsers: Any) -> None:
-    pdf = _case_command(
+    pdf = add_case_command(
         subparsers,
         "pdf",
         cmd_pdf,

@@ -8,35 +8,26 @@ folder; its passphrases are public and printed.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV, add_command, read_passphrase
+from reviewer_app.commands.common import add_command, add_study_command, show_from_study
 from reviewer_app.errors import UsageError
 from reviewer_app.paths import AppPaths
 
 
 def cmd_status(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.commands.coordinator_cmds import existing_study_folder
     from reviewer_app.services.collection.status import study_status
     from reviewer_app.services.collection.status_text import status_lines
-    from reviewer_app.services.study import Study
 
     if args.overdue_days < 0:
         raise UsageError("--overdue-days must be 0 or more.")
-    folder = existing_study_folder(args)
-    passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
-    with Study.open(folder, passphrase) as study:
-        status = study_status(study, overdue_days=args.overdue_days)
-    if args.json:
-        json.dump(status.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
-    else:
-        for line in status_lines(status, cases=not args.no_cases):
-            print(line)
-    return 0
+    return show_from_study(
+        args,
+        lambda study: study_status(study, overdue_days=args.overdue_days),
+        lambda status: status.to_json(),
+        lambda status: status_lines(status, cases=not args.no_cases),
+    )
 
 
 def cmd_practice(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -58,7 +49,6 @@ def cmd_practice(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _status_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("study", metavar="STUDY", help="the study folder (a local folder)")
     parser.add_argument("--json", action="store_true", help="print the status as JSON")
     parser.add_argument(
         "--overdue-days",
@@ -102,12 +92,11 @@ def _practice_args(parser: argparse.ArgumentParser) -> None:
 def register_coordinator(coordinator_subparsers: Any) -> None:
     """``coordinator status STUDY`` and ``coordinator practice DIR`` (the coordinator group's
     subparsers, as ``coordinator_cmds.register`` makes them)."""
-    status = add_command(
+    status = add_study_command(
         coordinator_subparsers,
         "status",
         cmd_status,
         "where every case stands: returns per case and reviewer, the chase list",
-        passphrases=(STUDY_PASSPHRASE_ENV,),
     )
     _status_args(status)
     practice = add_command(

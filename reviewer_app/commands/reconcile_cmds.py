@@ -10,28 +10,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
-import sys
+from collections.abc import Callable
 from typing import Any
 
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV, add_command, read_passphrase
+from reviewer_app.commands.common import (
+    Handler,
+    add_study_command,
+    open_study,
+    show_from_study,
+)
 from reviewer_app.errors import UsageError
 from reviewer_app.paths import AppPaths
-
-_STUDY_HELP = "the study folder (a local folder)"
-
-
-def _open(args: argparse.Namespace) -> Any:
-    from reviewer_app.commands.coordinator_cmds import existing_study_folder
-    from reviewer_app.services.study import Study
-
-    folder = existing_study_folder(args)
-    return Study.open(folder, read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase"))
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    print()
 
 
 def _who(args: argparse.Namespace) -> str:
@@ -47,44 +36,40 @@ def cmd_discordant(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.reconciliation.resolved import resolved_cases
     from reviewer_app.services.reconciliation.text import discordant_lines
 
-    with _open(args) as study:
-        cases = resolved_cases(study)
-    found = [c for c in cases if c.discordances]
-    if args.json:
-        _print_json(
-            [
-                {
-                    "case_ref": c.case_ref,
-                    "reviewer_refs": list(c.reviewer_refs),
-                    "discordances": [d.to_json() for d in c.discordances],
-                    "open": sorted(c.open_discordances),
-                    "consensus": sorted(c.consensus_items),
-                    "stale_consensus": sorted(c.stale_consensus),
-                }
-                for c in found
-            ]
-        )
-    else:
-        print("\n".join(discordant_lines(cases)))
-    return 0
+    return show_from_study(
+        args,
+        resolved_cases,
+        lambda cases: [_discordant_json(c) for c in cases if c.discordances],
+        discordant_lines,
+    )
+
+
+def _discordant_json(case: Any) -> dict[str, Any]:
+    return {
+        "case_ref": case.case_ref,
+        "reviewer_refs": list(case.reviewer_refs),
+        "discordances": [d.to_json() for d in case.discordances],
+        "open": sorted(case.open_discordances),
+        "consensus": sorted(case.consensus_items),
+        "stale_consensus": sorted(case.stale_consensus),
+    }
 
 
 def cmd_compare(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.reconciliation.compare import compare_case
 
-    with _open(args) as study:
-        result = compare_case(study, args.case_ref)
-    if args.json:
-        _print_json(result.to_json())
-    else:
-        print("\n".join(result.lines(only_differences=args.differences)))
-    return 0
+    return show_from_study(
+        args,
+        lambda study: compare_case(study, args.case_ref),
+        lambda result: result.to_json(),
+        lambda result: result.lines(only_differences=args.differences),
+    )
 
 
 def cmd_consensus(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.reconciliation.consensus import record_consensus
 
-    with _open(args) as study:
+    with open_study(args) as study:
         done = record_consensus(
             study,
             args.case_ref,
@@ -108,13 +93,9 @@ def cmd_second_stage(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.reconciliation.second_stage import second_stage_queue
     from reviewer_app.services.reconciliation.text import queue_lines
 
-    with _open(args) as study:
-        entries = second_stage_queue(study)
-    if args.json:
-        _print_json([e.to_json() for e in entries])
-    else:
-        print("\n".join(queue_lines(entries)))
-    return 0
+    return show_from_study(
+        args, second_stage_queue, lambda entries: [e.to_json() for e in entries], queue_lines
+    )
 
 
 def cmd_allocate_second(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -122,7 +103,7 @@ def cmd_allocate_second(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.reviewer is not None and args.case is None:
         raise UsageError("--reviewer needs --case: name the case to give to that reviewer.")
-    with _open(args) as study:
+    with open_study(args) as study:
         report = allocate_second(
             study, case_ref=args.case, reviewer_ref=args.reviewer, allocated_by=_who(args)
         )
@@ -136,32 +117,20 @@ def cmd_agreement(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.reconciliation.agreement_statement import agreement_statement
     from reviewer_app.services.reconciliation.text import agreement_lines
 
-    with _open(args) as study:
-        statement = agreement_statement(study)
-    if args.json:
-        _print_json(statement.to_json())
-    else:
-        print("\n".join(agreement_lines(statement)))
-    return 0
+    return show_from_study(
+        args, agreement_statement, lambda statement: statement.to_json(), agreement_lines
+    )
 
 
 def cmd_stages(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.reconciliation.stages import case_stages
     from reviewer_app.services.reconciliation.text import stage_lines
 
-    with _open(args) as study:
-        rows = case_stages(study)
-    if args.json:
-        _print_json([r.to_json() for r in rows])
-    else:
-        print("\n".join(stage_lines(rows)))
-    return 0
+    return show_from_study(args, case_stages, lambda rows: [r.to_json() for r in rows], stage_lines)
 
 
-def _study(parser: argparse.ArgumentParser, *, json_too: bool = True) -> None:
-    parser.add_argument("study", metavar="STUDY", help=_STUDY_HELP)
-    if json_too:
-        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def _by(parser: argparse.ArgumentParser) -> None:
@@ -172,35 +141,13 @@ def _by(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register_coordinator(sub: Any) -> None:
-    """Add this module's commands to the `coordinator` group."""
-    env = (STUDY_PASSPHRASE_ENV,)
-    p = add_command(
-        sub,
-        "discordant",
-        cmd_discordant,
-        "the double-reviewed cases whose two reviews are discordant, item by item",
-        passphrases=env,
-    )
-    _study(p)
-    p = add_command(
-        sub,
-        "compare",
-        cmd_compare,
-        "the two reviews of a case side by side, differences marked (once both are in)",
-        passphrases=env,
-    )
-    _study(p)
+def _compare_args(p: argparse.ArgumentParser) -> None:
+    _json(p)
     p.add_argument("case_ref", metavar="CASE_REF", help="the case reference (e.g. NSR-0001)")
     p.add_argument("--differences", action="store_true", help="show only the items that differ")
-    p = add_command(
-        sub,
-        "consensus",
-        cmd_consensus,
-        "record the agreed value of a discordant item (the reviews never change)",
-        passphrases=env,
-    )
-    _study(p, json_too=False)
+
+
+def _consensus_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("case_ref", metavar="CASE_REF", help="the case reference")
     p.add_argument(
         "item",
@@ -224,22 +171,9 @@ def register_coordinator(sub: Any) -> None:
     )
     p.add_argument("--reason", required=True, metavar="TEXT", help="why (required; no names)")
     _by(p)
-    p = add_command(
-        sub,
-        "second-stage",
-        cmd_second_stage,
-        "the second-stage queue: cases a second-review trigger fired for, and their state",
-        passphrases=env,
-    )
-    _study(p)
-    p = add_command(
-        sub,
-        "allocate-second",
-        cmd_allocate_second,
-        "give queued cases to a second-stage reviewer outside the pair (in their next pack)",
-        passphrases=env,
-    )
-    _study(p, json_too=False)
+
+
+def _allocate_second_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--case", metavar="REF", help="only this case (default: every queued case)")
     p.add_argument(
         "--reviewer",
@@ -247,19 +181,50 @@ def register_coordinator(sub: Any) -> None:
         help="to this reviewer (with --case; default: the least loaded eligible one)",
     )
     _by(p)
-    p = add_command(
-        sub,
+
+
+_COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    (
+        "discordant",
+        cmd_discordant,
+        "the double-reviewed cases whose two reviews are discordant, item by item",
+        _json,
+    ),
+    (
+        "compare",
+        cmd_compare,
+        "the two reviews of a case side by side, differences marked (once both are in)",
+        _compare_args,
+    ),
+    (
+        "consensus",
+        cmd_consensus,
+        "record the agreed value of a discordant item (the reviews never change)",
+        _consensus_args,
+    ),
+    (
+        "second-stage",
+        cmd_second_stage,
+        "the second-stage queue: cases a second-review trigger fired for, and their state",
+        _json,
+    ),
+    (
+        "allocate-second",
+        cmd_allocate_second,
+        "give queued cases to a second-stage reviewer outside the pair (in their next pack)",
+        _allocate_second_args,
+    ),
+    (
         "agreement",
         cmd_agreement,
         "agreement between the pairs' independent reviews: the report's reliability statement",
-        passphrases=env,
-    )
-    _study(p)
-    p = add_command(
-        sub,
-        "stages",
-        cmd_stages,
-        "each case's stage: returns, consensus, second stage, closed",
-        passphrases=env,
-    )
-    _study(p)
+        _json,
+    ),
+    ("stages", cmd_stages, "each case's stage: returns, consensus, second stage, closed", _json),
+)
+
+
+def register_coordinator(sub: Any) -> None:
+    """Add this module's commands to the `coordinator` group."""
+    for name, handler, help_text, arguments in _COMMANDS:
+        arguments(add_study_command(sub, name, handler, help_text))

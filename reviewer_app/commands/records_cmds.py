@@ -11,33 +11,24 @@ identifiable output, written with mode 0600 and marked for a secure route only.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reviewer_app.commands.common import (
-    STUDY_PASSPHRASE_ENV,
-    Handler,
-    add_command,
     add_group,
-    read_passphrase,
+    add_study_command,
+    open_study,
+    print_result,
+    written_or_refused,
 )
 from reviewer_app.errors import UsageError, UserError
 from reviewer_app.paths import AppPaths
 
-STUDY_HELP = "the study folder (a local folder)"
+_T = TypeVar("_T")
+
 DATE_HELP = "as 2026-03-31 or 31/03/2026"
-
-
-def _open(args: argparse.Namespace) -> Any:
-    from reviewer_app.commands.coordinator_cmds import existing_study_folder
-    from reviewer_app.services.study import Study
-
-    folder = existing_study_folder(args)
-    passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
-    return Study.open(folder, passphrase)
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -60,19 +51,13 @@ def _out_file(text: str, suffix: str) -> Path:
     return out
 
 
-def _written(out: Path, write: Any) -> Any:
-    try:
-        return write()
-    except OSError as err:
-        raise UserError(
-            f"{out} could not be written: {err.strerror or 'not writable'}. "
-            "Check the folder exists and you may write to it."
-        ) from None
-
-
-def _json(value: object) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
-    print()
+def _write_from_study(
+    args: argparse.Namespace, out_text: str, suffix: str, write: Callable[[Any, Path], _T]
+) -> tuple[Path, _T]:
+    """Check the file to write, open the study, write it: the file and what ``write`` gave."""
+    out = _out_file(out_text, suffix)
+    with open_study(args) as study:
+        return out, written_or_refused(out, lambda: write(study, out))
 
 
 def _ack_days(args: argparse.Namespace) -> int:
@@ -94,19 +79,19 @@ def cmd_escalation_list(args: argparse.Namespace, paths: AppPaths) -> int:
 
     days = _ack_days(args)
     today = utc_now().date()
-    with _open(args) as study:
+    with open_study(args) as study:
         entries = escalation_entries(study)
         withdrawn = withdrawn_escalations(study)
     if args.overdue:
         entries = [e for e in entries if e.overdue(today, days)]
-    if args.json:
-        _json([e.to_json(today, days) for e in entries])
-        return 0
-    lines = escalation_lines(
-        entries, today=today, working_days=days, withdrawn=withdrawn, overdue_only=args.overdue
+    return print_result(
+        args.json,
+        entries,
+        lambda shown: [e.to_json(today, days) for e in shown],
+        lambda shown: escalation_lines(
+            shown, today=today, working_days=days, withdrawn=withdrawn, overdue_only=args.overdue
+        ),
     )
-    print("\n".join(lines))
-    return 0
 
 
 def cmd_escalation_update(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -114,7 +99,7 @@ def cmd_escalation_update(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.records.escalation_updates import update_escalation
 
     status = EscalationStatus(args.status)
-    with _open(args) as study:
+    with open_study(args) as study:
         entry = update_escalation(
             study,
             args.esc_id,
@@ -140,9 +125,9 @@ def cmd_escalation_update(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_escalation_referral(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.records.referral import write_referral
 
-    out = _out_file(args.out, ".pdf")
-    with _open(args) as study:
-        _written(out, lambda: write_referral(study, args.esc_id, out))
+    out, _ = _write_from_study(
+        args, args.out, ".pdf", lambda study, path: write_referral(study, args.esc_id, path)
+    )
     print(
         f"Referral for {args.esc_id.strip()} written to {out} (identifiable: send it by a "
         "secure route only)."
@@ -158,12 +143,12 @@ def cmd_escalation_log(args: argparse.Namespace, paths: AppPaths) -> int:
     days = _ack_days(args)
     pdf = _out_file(args.pdf, ".pdf") if args.pdf else None
     csv = _out_file(args.csv, ".csv") if args.csv else None
-    with _open(args) as study:
+    with open_study(args) as study:
         if pdf is not None:
-            count = _written(pdf, lambda: write_log_pdf(study, pdf, working_days=days))
+            count = written_or_refused(pdf, lambda: write_log_pdf(study, pdf, working_days=days))
             print(f"De-identified escalation log ({count} escalations) written to {pdf}.")
         if csv is not None:
-            count = _written(csv, lambda: write_log_csv(study, csv, working_days=days))
+            count = written_or_refused(csv, lambda: write_log_csv(study, csv, working_days=days))
             print(f"De-identified escalation log ({count} escalations) written to {csv}.")
     return 0
 
@@ -188,7 +173,7 @@ def cmd_action_add(args: argparse.Namespace, paths: AppPaths) -> int:
 
     due = _date(args.due, "--due")
     assert due is not None
-    with _open(args) as study:
+    with open_study(args) as study:
         action = add_action(
             study,
             reference=args.reference,
@@ -211,7 +196,7 @@ def cmd_action_add(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_action_update(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.records.action_plan import update_action
 
-    with _open(args) as study:
+    with open_study(args) as study:
         action = update_action(
             study,
             args.reference,
@@ -240,15 +225,16 @@ def cmd_action_list(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.storage.clock import utc_now
 
     today = utc_now().date()
-    with _open(args) as study:
+    with open_study(args) as study:
         actions = list_actions(study)
     if args.overdue:
         actions = [a for a in actions if a.overdue(today)]
-    if args.json:
-        _json([a.to_json(today) for a in actions])
-    else:
-        print("\n".join(action_lines(actions, today=today, overdue_only=args.overdue)))
-    return 0
+    return print_result(
+        args.json,
+        actions,
+        lambda shown: [a.to_json(today) for a in shown],
+        lambda shown: action_lines(shown, today=today, overdue_only=args.overdue),
+    )
 
 
 def cmd_action_import(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -257,7 +243,7 @@ def cmd_action_import(args: argparse.Namespace, paths: AppPaths) -> int:
 
     path = Path(args.file).expanduser()
     data = read_input_file(path, "action plan file")
-    with _open(args) as study:
+    with open_study(args) as study:
         report = import_actions(study, data, path.name, recorded_by=args.by)
     for line in report.lines():
         print(line)
@@ -267,9 +253,7 @@ def cmd_action_import(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_action_export(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.records.action_csv import export_actions
 
-    out = _out_file(args.out, ".csv")
-    with _open(args) as study:
-        count = _written(out, lambda: export_actions(study, out))
+    out, count = _write_from_study(args, args.out, ".csv", export_actions)
     print(f"{count} action(s) written to {out}.")
     return 0
 
@@ -277,21 +261,12 @@ def cmd_action_export(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_action_appendix(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.records.action_appendix import write_appendix
 
-    out = _out_file(args.out, ".pdf")
-    with _open(args) as study:
-        count = _written(out, lambda: write_appendix(study, out))
+    out, count = _write_from_study(args, args.out, ".pdf", write_appendix)
     print(f"Action-plan appendix ({count} actions) written to {out}.")
     return 0
 
 
 # --- the parser --------------------------------------------------------------------------
-
-
-def _command(sub: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-    """A command on an existing study (it reads the study passphrase)."""
-    parser = add_command(sub, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV,))
-    parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
-    return parser
 
 
 def _by(parser: argparse.ArgumentParser) -> None:
@@ -316,14 +291,16 @@ def _ack(parser: argparse.ArgumentParser) -> None:
 def _escalation(sub: Any) -> None:
     from reviewer_app.domain.records import EscalationStatus
 
-    listing = _command(sub, "list", cmd_escalation_list, "every returned escalation and its status")
+    listing = add_study_command(
+        sub, "list", cmd_escalation_list, "every returned escalation and its status"
+    )
     listing.add_argument("--json", action="store_true", help="print the log as JSON")
     listing.add_argument(
         "--overdue", action="store_true", help="only those whose acknowledgement is overdue"
     )
     _ack(listing)
 
-    update = _command(
+    update = add_study_command(
         sub,
         "update",
         cmd_escalation_update,
@@ -352,7 +329,7 @@ def _escalation(sub: Any) -> None:
     update.add_argument("--note", metavar="TEXT", help="why (required when going back a stage)")
     _by(update)
 
-    referral = _command(
+    referral = add_study_command(
         sub,
         "referral",
         cmd_escalation_referral,
@@ -363,7 +340,7 @@ def _escalation(sub: Any) -> None:
     )
     referral.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
 
-    log = _command(
+    log = add_study_command(
         sub,
         "log",
         cmd_escalation_log,
@@ -398,11 +375,11 @@ def _action_fields(parser: argparse.ArgumentParser, *, new: bool) -> None:
 
 
 def _action(sub: Any) -> None:
-    add = _command(sub, "add", cmd_action_add, "add an action to the plan")
+    add = add_study_command(sub, "add", cmd_action_add, "add an action to the plan")
     add.add_argument("--ref", dest="reference", required=True, metavar="REF", help="its reference")
     _action_fields(add, new=True)
 
-    update = _command(
+    update = add_study_command(
         sub,
         "update",
         cmd_action_update,
@@ -411,11 +388,11 @@ def _action(sub: Any) -> None:
     update.add_argument("reference", metavar="REF", help="the action's reference")
     _action_fields(update, new=False)
 
-    listing = _command(sub, "list", cmd_action_list, "the action plan")
+    listing = add_study_command(sub, "list", cmd_action_list, "the action plan")
     listing.add_argument("--json", action="store_true", help="print the plan as JSON")
     listing.add_argument("--overdue", action="store_true", help="only open actions past due")
 
-    intake = _command(
+    intake = add_study_command(
         sub,
         "import",
         cmd_action_import,
@@ -424,10 +401,12 @@ def _action(sub: Any) -> None:
     intake.add_argument("file", metavar="FILE.csv", help="the action plan CSV")
     _by(intake)
 
-    export = _command(sub, "export", cmd_action_export, "write the plan as CSV (same columns)")
+    export = add_study_command(
+        sub, "export", cmd_action_export, "write the plan as CSV (same columns)"
+    )
     export.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write")
 
-    appendix = _command(
+    appendix = add_study_command(
         sub,
         "appendix",
         cmd_action_appendix,

@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer_app.commands.common import (
     PASSPHRASE_ENV,
-    Handler,
-    add_command,
-    add_workspace_option,
+    add_case_command,
     read_passphrase,
     require_workspace,
     workspace_dir,
@@ -34,7 +32,6 @@ from reviewer_app.user_files import read_user_file
 if TYPE_CHECKING:
     from reviewer_app.services.session import ReviewerSession
 
-CASE_REF_HELP = "the case reference, as the case list shows it (e.g. C-0001)"
 OUTCOME_CHOICES = ("records_missing", "handed_back", "outside_method")
 
 
@@ -152,23 +149,15 @@ def cmd_outcome(args: argparse.Namespace, paths: AppPaths) -> int:
 # --- registration -------------------------------------------------------------------------------
 
 
-def _case_command(
-    subparsers: Any, name: str, handler: Handler, help_text: str
-) -> argparse.ArgumentParser:
-    parser = add_command(subparsers, name, handler, help_text, passphrases=[PASSPHRASE_ENV])
-    parser.add_argument("case_ref", metavar="CASE_REF", help=CASE_REF_HELP)
-    add_workspace_option(parser)
-    return parser
-
-
 def register(subparsers: Any) -> None:
     """Add this module's top-level commands."""
-    answers = _case_command(
+    answers = add_case_command(
         subparsers,
         "answers",
         cmd_answers,
         "print a case's answers as JSON (--json), or set them from such a file (--set), "
         "through the same checks and audit trail as the form",
+        [PASSPHRASE_ENV],
     )
     answers.epilog = (
         "The JSON shape is schema/review-answers.schema.json: every question with its value "
@@ -183,11 +172,12 @@ def register(subparsers: Any) -> None:
     what.add_argument(
         "--set", metavar="FILE.json", help="set answers from FILE.json (the shape --json prints)"
     )
-    amend = _case_command(
+    amend = add_case_command(
         subparsers,
         "amend",
         cmd_amend,
         "start an amendment of a signed review: a new version to correct and sign again",
+        [PASSPHRASE_ENV],
     )
     amend.add_argument(
         "--reason",
@@ -195,12 +185,13 @@ def register(subparsers: Any) -> None:
         metavar="TEXT",
         help="what is corrected and why (in words; kept with the amendment and signed)",
     )
-    outcome = _case_command(
+    outcome = add_case_command(
         subparsers,
         "outcome",
         cmd_outcome,
         "end a review with an outcome other than a full review: records missing, handed back "
         "(conflict) or outside this method",
+        [PASSPHRASE_ENV],
     )
     outcome.add_argument("outcome", choices=OUTCOME_CHOICES, help="the outcome to record")
     outcome.add_argument(

@@ -5,7 +5,7 @@ table; Enter (or Return) on a row, a double-click, or the "Open case" button ope
 in the search box clears it. Ctrl+1 to Ctrl+5 choose the first five filters (all cases, to do,
 urgent, escalated, awaiting co-signature); Alt+W opens the list of filters. When the search
 finds cases only outside the chosen filter the page says so, and Enter in the search box (or
-Alt+A) shows all cases.
+Alt+A) shows all cases. F1 opens the help topics.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -100,6 +101,9 @@ class CaseListPage(QWidget):
             self.find_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.find_shortcut.activated.connect(self.focus_search)
         self._filter_shortcuts()
+        self.help_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        self.help_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.help_shortcut.activated.connect(self.show_help)
         self._connect()
         self.setTabOrder(self.search, self.status_filter)
         self.setTabOrder(self.status_filter, self.table)
@@ -150,12 +154,15 @@ class CaseListPage(QWidget):
 
     def _hidden_notice(self) -> QWidget:
         """Said when the search finds cases only outside the chosen filter, with the way out."""
-        self.hidden_notice = QWidget(self)
+        self.hidden_notice = QFrame(self)
         self.hidden_notice.setObjectName("hiddenMatches")
+        self.hidden_notice.setStyleSheet(
+            "QFrame#hiddenMatches { border: 1px solid palette(highlight); border-radius: 4px;"
+            " background: palette(alternate-base); }"
+        )
         row = QHBoxLayout(self.hidden_notice)
-        row.setContentsMargins(0, 4, 0, 4)
+        row.setContentsMargins(8, 4, 8, 4)
         self.hidden_label = QLabel(self.hidden_notice)
-        self.hidden_label.setObjectName("hint")
         self.hidden_label.setAccessibleName("Matches hidden by the filter")
         self.hidden_label.setWordWrap(True)
         row.addWidget(self.hidden_label, 1)
@@ -282,6 +289,12 @@ class CaseListPage(QWidget):
         self.model.set_filter(CASE_FILTERS[position].keeps)
         if not self.table.currentIndex().isValid():
             self.select_first()
+
+    def show_help(self) -> None:
+        """F1 on the list: the help topics (care scores, problem types, avoidability)."""
+        from reviewer_app.gui.help_window import show_help
+
+        show_help(self.window())
 
     def show_all(self) -> None:
         """Drop the filter (keeping the search): the way out of "found only elsewhere"."""

@@ -48,12 +48,13 @@ class HelpWindow(QDialog):
         self.setWindowTitle("Help: reviewing a case")
         self.setAccessibleName("Help")
         self.setModal(False)
-        self.resize(820, 560)
+        self.resize(860, 620)
         layout = QVBoxLayout(self)
         body = QHBoxLayout()
         self.topics = QListWidget(self)
         self.topics.setAccessibleName("Help topics")
-        self.topics.setMaximumWidth(260)
+        self.topics.setMaximumWidth(230)
+        self.topics.setSpacing(3)
         self.text = QTextBrowser(self)
         self.text.setAccessibleName("Help text")
         self.text.setOpenLinks(False)
@@ -150,6 +151,17 @@ def show_help_for_question(
         window.show_topic(topic if topic is not None else QUESTION_TOPIC)
     _present(window)
     return window
+
+
+def show_topic_help(
+    parent: QWidget | None, definition: ReviewDefinition, question_id: str | None
+) -> HelpWindow | None:
+    """F1 on a question: the help window at its topic when it has one (a care score, a
+    problem, avoidability); None, and nothing opened, when it has none (its inline help is
+    enough)."""
+    if topic_for(definition, question_id) is None:
+        return None
+    return show_help_for_question(parent, definition, question_id)
 
 
 def _present(window: HelpWindow) -> None:

@@ -53,6 +53,7 @@ from reviewer_app.gui.unlock_screen import UnlockScreen
 
 if TYPE_CHECKING:
     from reviewer_app.gui.autosave import AutosaveWriter
+    from reviewer_app.gui.reviewer_fields import EnrolledDetails
     from reviewer_app.gui.signing.menu_actions import SigningDesk
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,10 @@ class MainWindow(QMainWindow):
         signing: SigningDesk | None = None,
         flush_edits: Callable[[], bool] | None = None,
         autosave: AutosaveWriter | None = None,
+        identity: Callable[[], EnrolledDetails | None] | None = None,
     ) -> None:
         super().__init__()
+        self._identity = identity
         self.signing = signing
         self._flush_edits = flush_edits
         self._synthetic = synthetic
@@ -207,7 +210,14 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.list_action)
         go_menu.addAction(self.find_action)
         help_menu = menu.addMenu("&Help")
+        # F1 itself belongs to the page on screen (the list: the topics; the form: the
+        # question's help and its topic); the menu item shows the key without taking it.
+        self.help_action = self._action("Help &topics\tF1", None, self.show_help)
+        self.about_action = self._action("&About reviewer-app", None, self.show_about)
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
         self._unlocked_only = [self.settings_action, self.list_action, self.find_action]
         self._build_case_actions(file_menu, help_menu)
 
@@ -476,9 +486,20 @@ class MainWindow(QMainWindow):
             return
         from reviewer_app.gui.settings_dialog import edit_settings
 
-        if edit_settings(self._settings, self):
+        identity = self._identity() if self._identity is not None else None
+        if edit_settings(self._settings, self, identity=identity):
             self.triggers.set_idle_ms(self._settings.idle_lock_minutes * 60_000)
             self._update_lock_hint()
+
+    def show_help(self) -> None:
+        from reviewer_app.gui.help_window import show_help
+
+        show_help(self)
+
+    def show_about(self) -> None:
+        from reviewer_app.gui.about_dialog import show_about
+
+        show_about(self)
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_TEXT)

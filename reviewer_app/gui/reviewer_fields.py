@@ -144,6 +144,8 @@ def _read_only(
     edit.setAccessibleName(accessible)
     edit.setAccessibleDescription("Read-only: set by your enrolment")
     edit.setCursorPosition(0)
+    # Wide enough for the whole value (a fingerprint is read out by phone: never cut it off).
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(value) + 24)
     form.addRow(QLabel(label, parent), edit)
     return edit
 

@@ -30,15 +30,19 @@ from reviewer_app.errors import (
 from reviewer_app.gui.passphrase_field import add_passphrase_field
 from reviewer_app.gui.tasks import Runner
 
-WRONG_PASSPHRASE_HINT = (
-    "That passphrase does not open this workspace. Check that Caps Lock is off and try again."
-)
+
+def wrong_passphrase_hint(noun: str = "workspace") -> str:
+    return f"That passphrase does not open this {noun}. Check that Caps Lock is off and try again."
 
 
-def explain_unlock_error(err: BaseException) -> str | None:
+WRONG_PASSPHRASE_HINT = wrong_passphrase_hint()
+STUDY_WRONG_PASSPHRASE_HINT = wrong_passphrase_hint("study")
+
+
+def explain_unlock_error(err: BaseException, noun: str = "workspace") -> str | None:
     """The message for an unlock failure the person can act on; None for a bug."""
     if isinstance(err, WrongPassphraseError):
-        return WRONG_PASSPHRASE_HINT
+        return wrong_passphrase_hint(noun)
     if isinstance(err, DamagedFileError | NewerVersionError | NotFoundError | UserError):
         return str(err)
     return None
@@ -57,10 +61,13 @@ class UnlockScreen(QWidget):
         title: str = "Unlock your workspace",
         explanation: str = "Type your workspace passphrase to open your cases.",
         where: str = "",
+        noun: str = "workspace",
         parent: QWidget | None = None,
     ) -> None:
+        """``noun`` names what is unlocked ("workspace", "study") in every word shown."""
         super().__init__(parent)
         self.setObjectName("unlockScreen")
+        self._noun = noun
         self._attempt = attempt
         self._runner = runner
         self._busy = False
@@ -111,12 +118,14 @@ class UnlockScreen(QWidget):
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
         if where:
-            self.where = QLabel(f"Workspace: {where}", card)
+            self.where = QLabel(f"{self._noun.capitalize()}: {where}", card)
             self.where.setObjectName("hint")
             self.where.setWordWrap(True)
             self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(self.where)
-        self.passphrase = add_passphrase_field(layout, card, "&Passphrase:", "Workspace passphrase")
+        self.passphrase = add_passphrase_field(
+            layout, card, "&Passphrase:", f"{self._noun.capitalize()} passphrase"
+        )
         self.message = QLabel("", card)
         self.message.setWordWrap(True)
         self.message.setProperty("severity", "error")
@@ -159,7 +168,7 @@ class UnlockScreen(QWidget):
 
     def _on_failure(self, err: BaseException) -> None:
         self._set_busy(False)
-        message = explain_unlock_error(err)
+        message = explain_unlock_error(err, self._noun)
         if message is None:
             from reviewer_app.gui.crash_dialog import report_exception
 

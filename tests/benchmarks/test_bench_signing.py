@@ -184,7 +184,8 @@ class _HeldKeySigner(signers.SimpleSigner):  # type: ignore[misc]
     ) -> bytes:
         if dry_run:
             return bytes(self._key.key_size // 8)
-        return bytes(self._key.sign(data, padding.PKCS1v15(), hashes.SHA256()))
+        algorithm = {"sha256": hashes.SHA256, "sha384": hashes.SHA384}[digest_algorithm]
+        return bytes(self._key.sign(data, padding.PKCS1v15(), algorithm()))
 
 
 def _bare_signer(identity: SigningIdentity) -> signers.SimpleSigner:
@@ -193,10 +194,11 @@ def _bare_signer(identity: SigningIdentity) -> signers.SimpleSigner:
 
 
 def _bare_sign(pdf: bytes, signer: signers.SimpleSigner) -> bytes:
-    """One bare pyHanko signature: defaults, a new invisible field, nothing else."""
+    """One bare pyHanko signature: defaults (but SHA-256, as ours: for a 3072-bit key
+    pyHanko would pick SHA-384), a new invisible field, nothing else."""
     out = signers.sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)),
-        signers.PdfSignatureMetadata(field_name="Signature1"),
+        signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm="sha256"),
         signer=signer,
     )
     return bytes(out.getvalue())

@@ -118,3 +118,227 @@ def test_about_names_the_version_and_the_licence(qtbot) -> None:
     assert licence() == "Proprietary - NHS internal"  # what pyproject.toml declares
     assert "Proprietary - NHS internal" in text
     assert "offline" in text
+
+
+# -- the private notes panel ------------------------------------------------------------------
+
+
+class _Backend:
+    """The real service on a real workspace database, with a switch to make saving fail."""
+
+    def __init__(self, db) -> None:  # type: ignore[no-untyped-def]
+        from reviewer_app.services.notes.scratch import ScratchNotes
+
+        self.notes = ScratchNotes(db)
+        self.broken = False
+        self.saves = 0
+
+    def read(self, case_ref: str):  # type: ignore[no-untyped-def]
+        return self.notes.read(case_ref)
+
+    def save(self, case_ref: str, text: str):  # type: ignore[no-untyped-def]
+        if self.broken:
+            raise OSError("disk full")
+        self.saves += 1
+        return self.notes.save(case_ref, text)
+
+
+@pytest.fixture
+def backend(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from reviewer_app.services.workspace import Workspace
+    from reviewer_app.storage.keys import TEST_KDF
+    from reviewer_app.storage.workspace.cases import CaseStore
+    from tests.support.review_fixtures import make_case
+
+    ws = Workspace.create(tmp_path / "ws", "correct horse battery", kdf=TEST_KDF)
+    CaseStore(ws.db).upsert_many(
+        [make_case(), make_case(case_ref="C-0002", nhs_number="9876543210")]
+    )
+    yield _Backend(ws.db)
+    ws.close()
+
+
+def _panel(qtbot, backend, debounce_ms: int = 60):  # type: ignore[no-untyped-def]
+    from reviewer_app.gui.notes_panel import NotesPanel
+
+    panel = NotesPanel(backend, debounce_ms=debounce_ms)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_the_notes_are_labelled_private_and_autosave_after_typing(qtbot, backend) -> None:
+    from tests.support.review_fixtures import make_case
+
+    ref = make_case().case_ref
+    panel = _panel(qtbot, backend)
+    assert panel.title.text() == (
+        "Private notes: only on this laptop; never signed, printed or returned"
+    )
+    assert not panel.editor.isEnabled()  # no case, nothing to type into
+    assert panel.set_case(ref)
+    panel.editor.setFocus()
+    qtbot.keyClicks(panel.editor, "p. 14 fluid chart")
+    assert panel.status.text() == "Notes not saved yet" and panel.unsaved
+    with qtbot.waitSignal(panel.saved, timeout=3000):
+        pass  # the debounce fires by itself
+    assert panel.status.text().startswith("Notes saved ")
+    assert backend.read(ref).text == "p. 14 fluid chart"
+    # another case: its own (empty) note; back again: the first one
+    assert panel.set_case("C-0002") and panel.editor.toPlainText() == ""
+    qtbot.keyClicks(panel.editor, "second")
+    assert panel.set_case(ref)  # switching saves first
+    assert backend.read("C-0002").text == "second"
+    assert panel.editor.toPlainText() == "p. 14 fluid chart"
+
+
+def test_leaving_the_notes_saves_at_once_and_tab_moves_on(qtbot, backend) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from reviewer_app.gui.notes_panel import NotesPanel
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    panel = NotesPanel(backend, host, debounce_ms=60_000)  # only leaving can save it
+    other = QLineEdit(host)
+    layout.addWidget(panel)
+    layout.addWidget(other)
+    shortcut = panel.install_shortcut(host)
+    host.show()
+    qtbot.waitExposed(host)
+    host.activateWindow()
+    qtbot.waitUntil(host.isActiveWindow)
+    panel.set_case("C-0002")
+    other.setFocus()
+    qtbot.keyClick(
+        other, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert panel.editor.hasFocus()
+    assert shortcut.key().toString() == "Ctrl+Shift+N"
+    qtbot.keyClicks(panel.editor, "typed")
+    qtbot.keyClick(panel.editor, Qt.Key.Key_Tab)  # Tab leaves the box, typing no tab
+    assert other.hasFocus()
+    assert backend.read("C-0002").text == "typed"
+    assert panel.editor.toPlainText() == "typed"
+
+
+def test_a_failed_save_keeps_the_text_says_so_and_is_tried_again(qtbot, backend) -> None:
+    panel = _panel(qtbot, backend, debounce_ms=60_000)
+    panel.set_case("C-0002")
+    backend.broken = True
+    qtbot.keyClicks(panel.editor, "QUIXOTE secret")
+    with qtbot.waitSignal(panel.save_failed):
+        assert not panel.flush()
+    assert "Could not save" in panel.status.text()
+    assert "QUIXOTE" not in panel.status.text()
+    assert not panel.set_case(None)  # the unsaved note is not dropped by switching
+    assert panel.case_ref == "C-0002" and panel.editor.toPlainText() == "QUIXOTE secret"
+    backend.broken = False
+    assert panel.flush()
+    assert backend.read("C-0002").text == "QUIXOTE secret"
+
+
+def test_too_long_says_so_and_locking_never_leaves_the_note_on_screen(qtbot, backend) -> None:
+    from reviewer_app.services.notes.scratch import MAX_NOTE_CHARS
+
+    panel = _panel(qtbot, backend, debounce_ms=60_000)
+    panel.set_case("C-0002")
+    panel.editor.setPlainText("x" * (MAX_NOTE_CHARS + 1))
+    assert "Too long to save" in panel.status.text()
+    assert not panel.flush()
+    assert f"{MAX_NOTE_CHARS:,}" in panel.status.text()
+    assert backend.read("C-0002").text == ""  # nothing changed
+    assert not panel.clear()  # could not save: said so by the return value ...
+    assert panel.editor.toPlainText() == "" and panel.case_ref is None  # ... and off screen
+    assert not panel.editor.isEnabled()
+
+
+def test_f1_opens_the_help_from_the_case_list_and_only_for_questions_with_a_topic(
+    qtbot, definition: ReviewDefinition
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from reviewer_app.gui.case_list_page import CaseListPage
+    from reviewer_app.gui.help_window import show_topic_help
+    from tests.gui.gui_fixtures import ROWS
+
+    page = CaseListPage(ROWS)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F1)
+    opened = page.findChild(HelpWindow)
+    assert opened is not None and opened.isVisible()
+    assert opened.current_topic == TOPICS[0].topic_id
+    opened.close()
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert show_topic_help(parent, definition, "screening.death_category") is None
+    assert parent.findChild(HelpWindow) is None  # nothing opened: the inline help is enough
+    window = show_topic_help(parent, definition, "avoidability.grade")
+    assert window is not None and window.current_topic == AVOIDABILITY_TOPIC
+
+
+# -- the notes beside the review form, and F1 there (the lead's integration) -------------------
+
+
+def test_the_review_page_shows_each_case_s_notes_and_saves_them_on_leaving(
+    qtbot, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from reviewer_app.gui.autosave import AutosaveWriter
+    from reviewer_app.gui.form import ReviewPage
+    from reviewer_app.services.notes.scratch import ScratchNotes
+    from reviewer_app.services.review.service import ReviewService
+    from tests.gui.review_helpers import dispose, make_workspace
+
+    workspace, refs = make_workspace(tmp_path / "ws", count=2)
+    notes = ScratchNotes(workspace.db)
+    notes.save(refs[1], "jotted earlier")
+    writer = AutosaveWriter(workspace.connect, "gui-tester", debounce=0.05, max_delay=0.1)
+    writer.start()
+    page = ReviewPage(ReviewService(workspace.db), writer, notes=notes)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    try:
+        assert page.notes is not None
+        assert page.notes.title.text().startswith("Private notes: only on this laptop")
+        assert page.open_case(refs[0])
+        page.activateWindow()
+        qtbot.waitUntil(page.isActiveWindow)
+        qtbot.keyClick(
+            page.focusWidget() or page,
+            Qt.Key.Key_N,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        assert page.notes.editor.hasFocus()
+        qtbot.keyClicks(page.notes.editor, "check p. 14")
+        assert page.open_case(refs[1])  # leaving the case saves its notes
+        assert notes.read(refs[0]).text == "check p. 14"
+        assert page.notes.editor.toPlainText() == "jotted earlier"
+        page.notes.editor.setPlainText("jotted earlier, and more")
+        # F1 on a care score: its inline help, and the help window at the care scores
+        assert page.goto_question("phase.overall.score")
+        qtbot.keyClick(page.focusWidget(), Qt.Key.Key_F1)
+        shown = page.window().findChild(HelpWindow)
+        assert shown is not None and shown.isVisible()
+        assert shown.current_topic == CARE_SCORES_TOPIC
+        shown.close()
+        assert page.close_case()  # closing (locking) saves and takes them off the screen
+        assert notes.read(refs[1]).text == "jotted earlier, and more"
+        assert page.notes.editor.toPlainText() == ""
+    finally:
+        page.close_case()
+        assert writer.stop(10)
+        dispose(page)
+        workspace.close()

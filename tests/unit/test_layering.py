@@ -245,6 +245,8 @@ SEAMS: dict[str, set[str]] = {
         # it counts each case's values in use and prints the agreement statement
         "reconciliation.resolved",
         "reconciliation.agreement_statement",
+        # and reads the reviews once for both (reconciliation's single read of the study)
+        "reconciliation.study_reviews",
         # sections 5 and 9: the escalation log and the action plan
         "records.escalation_log",
         "records.action_plan",

@@ -52,6 +52,7 @@ COLUMNS = (
 )
 EDITABLE = {1: "theme", 2: "action", 3: "lead", 4: "organisation", 5: "due_date"}
 PROBLEM_COLUMNS = ("Line", "Column", "Problem", "What to do")
+FORMS_HEIGHT = 190
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -140,6 +141,7 @@ class ActionsSection(Section):
         self.problems = TablePanel("import problems", PROBLEM_COLUMNS, self.tabs)
         self.tabs.addTab(self.problems, "Import problems")
         self.tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.tabs.setMaximumHeight(FORMS_HEIGHT)  # the plan keeps the room
         self.body.addWidget(self.tabs)
         self.report = ReportBox(self, "Action plan report")
         self.body.addWidget(self.report)
@@ -189,7 +191,7 @@ class ActionsSection(Section):
         self.new_org = named(QLineEdit(tab), "New action organisation")
         self.new_due = named(QLineEdit(tab), "New action due date")
         cells = (
-            ("Re&ference:", self.new_ref),
+            ("&Reference:", self.new_ref),
             ("T&heme:", self.new_theme),
             ("Ac&tion:", self.new_text),
             ("&Lead:", self.new_lead),

@@ -106,9 +106,9 @@ class EscalationsSection(Section):
         cells = (
             ("S&tatus:", self.status),
             ("&Date:", self.status_date),
-            ("Re&ference:", self.reference),
+            ("R&eference:", self.reference),
             ("Lead &organisation:", self.lead),
-            ("DoC &notified:", self.doc_notified),
+            ("DoC notif&ied:", self.doc_notified),
             ("DoC date:", self.doc_date),
             ("DoC &by (role):", self.doc_by),
             ("In &writing:", self.doc_writing),
@@ -118,7 +118,7 @@ class EscalationsSection(Section):
             caption.setBuddy(widget)
             grid.addWidget(caption, i // 4, (i % 4) * 2)
             grid.addWidget(widget, i // 4, (i % 4) * 2 + 1)
-        note_label = QLabel("No&te:", self)
+        note_label = QLabel("&Note:", self)
         note_label.setBuddy(self.note)
         grid.addWidget(note_label, 2, 0)
         grid.addWidget(self.note, 2, 1, 1, 5)

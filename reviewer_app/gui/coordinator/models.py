@@ -39,10 +39,14 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = tuple(columns)
         self.rows: list[Row] = []
+        self.search_texts: list[str] = []  # each row's cells, casefolded, for the search box
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.search_texts = [
+            "\x1f".join(str(v).casefold() for v in row.values if v is not None) for row in self.rows
+        ]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -100,6 +104,9 @@ class SearchProxy(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortRole(Qt.ItemDataRole.UserRole)
+        # Sorted when a column heading is clicked, not again after every keystroke of a search:
+        # re-sorting 10,000 rows through Python on each filter change stalled the GUI thread.
+        self.setDynamicSortFilter(False)
         self._text = ""
         self._column: int | None = None
         self._value = ""
@@ -129,4 +136,4 @@ class SearchProxy(QSortFilterProxyModel):
                 return False
         if not self._text:
             return True
-        return any(self._text in str(v).casefold() for v in row.values if v is not None)
+        return self._text in model.search_texts[source_row]

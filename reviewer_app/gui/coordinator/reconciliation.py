@@ -15,6 +15,8 @@ import getpass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -79,11 +81,21 @@ class ReconciliationSection(Section):
         split.addWidget(self.compared)
         split.setSizes([380, 700])
         layout.addWidget(split, 1)
+        note_row = QHBoxLayout()
         self.compare_note = named(QLabel("", tab), "Comparison")
         self.compare_note.setWordWrap(True)
-        layout.addWidget(self.compare_note)
+        note_row.addWidget(self.compare_note, 1)
+        self.only_differences = named(
+            QCheckBox("Only the items that &differ", tab), "Show only the items that differ"
+        )
+        self.only_differences.setChecked(True)
+        self.only_differences.toggled.connect(lambda _on: self.show_case())
+        note_row.addWidget(self.only_differences)
+        layout.addLayout(note_row)
         form = QGridLayout()
         self.item = combo(tab, "Item to record the consensus on")
+        self.item.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.item.setMinimumContentsLength(24)
         self.value = named(QLineEdit(tab), "Agreed value", VALUE_HINT)
         self.value.setPlaceholderText(
             "Agreed value: " + VALUE_HINT.split(";", maxsplit=1)[0] + "; …"
@@ -195,7 +207,8 @@ class ReconciliationSection(Section):
         self.comparison = found
         first, second = found.reviewer_refs
         self.compared.model.columns = ("", "Item", "Question", first, second, *COMPARE_COLUMNS[5:])
-        self.compared.set_rows([_compared_row(i) for i in found.items])
+        shown = [i for i in found.items if i.differs or not self.only_differences.isChecked()]
+        self.compared.set_rows([_compared_row(i) for i in shown])
         self.compare_note.setText(
             f"Case {ref}: {first} ({found.outcomes[0]}) and {second} ({found.outcomes[1]}). "
             f"{MARK_DISCORDANT} discordant (needs a consensus), {MARK_DIFFERS} differs; free "

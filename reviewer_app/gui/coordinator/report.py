@@ -1,19 +1,17 @@
 """Report: the agreement statistics and the report's charts in the window, a preview of the
 report PDF, "Save report", "Save publication version" and "Export data".
 
-The figures are the report services' (``report.build.study_report_input``,
-``reconciliation.agreement_statement``, ``report.figures.compute_figures``, composed exactly
-as ``coordinator report`` composes them); the charts shown are the very ``Drawing``s of the
-report's story (``report.document.report_story``), turned into SVG by ``report.charts.to_svg``,
-so the window and the PDF never differ. Making the report runs off the GUI thread, with
-progress, and can be cancelled between its steps.
+The figures are ``report.build.study_figures``, the call ``coordinator report`` makes; the
+charts shown are the report's own ``Drawing``s (``report.views.report_charts``, which the PDF
+places), turned into SVG by ``report.charts.to_svg``, so the window and the PDF never differ.
+Making the report runs off the GUI thread, with progress, and can be cancelled between its
+steps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,19 +44,19 @@ class MadeReport:
 def study_figures(
     study: Study, *, publication: bool = False, made_on: dt.date | None = None
 ) -> Any:
-    """The report's figures, composed as ``coordinator report`` composes them."""
-    from reviewer_app.services.reconciliation.agreement_statement import agreement_statement
-    from reviewer_app.services.report.build import study_report_input
-    from reviewer_app.services.report.figures import compute_figures
+    """The report's figures: ``report.build.study_figures`` with the options ``coordinator
+    report`` uses by default (the study's name and scale, the default summary rule)."""
+    from reviewer_app.services.report.build import study_figures as figures_of
+    from reviewer_app.services.report.build import study_scale
     from reviewer_app.services.report.source import ReportOptions
 
     options = ReportOptions(
         study_name=str(study.info.name or study.folder.name),
+        scale=study_scale(study),
         publication=publication,
         made_on=made_on or dt.date.today(),
     )
-    inp = study_report_input(study, options)
-    return compute_figures(replace(inp, agreement=agreement_statement(study).to_json()))
+    return figures_of(study, options)
 
 
 def for_qt_svg(svg: str) -> str:
@@ -72,30 +70,13 @@ def for_qt_svg(svg: str) -> str:
     return svg[:start] + "<defs>" + svg[start:end] + "</defs>" + svg[end:]
 
 
-def drawings_in(flowables: list[Any]) -> Iterator[Any]:
-    """Every reportlab Drawing in a story, in order (inside KeepTogether and tables too)."""
-    from reportlab.graphics.shapes import Drawing
-
-    for flowable in flowables:
-        if isinstance(flowable, Drawing):
-            yield flowable
-        inner = getattr(flowable, "_content", None)
-        if isinstance(inner, list):
-            yield from drawings_in(inner)
-        cells = getattr(flowable, "_cellvalues", None)
-        if isinstance(cells, list):
-            for row in cells:
-                yield from drawings_in(
-                    [c for c in row if c is not None] if isinstance(row, list) else []
-                )
-
-
 def make_report(study: Study, progress: Progress) -> MadeReport:
+    from reviewer_app.services.pdf.fonts import ensure_fonts
     from reviewer_app.services.reconciliation.agreement_statement import agreement_statement
     from reviewer_app.services.reconciliation.text import agreement_lines
     from reviewer_app.services.report.charts import to_svg
-    from reviewer_app.services.pdf.fonts import ensure_fonts
-    from reviewer_app.services.report.document import render_report, report_story
+    from reviewer_app.services.report.document import render_report
+    from reviewer_app.services.report.views import report_charts
 
     ensure_fonts()  # the story's paragraphs name the report's fonts (render_report does too)
     progress(0, 4, "Reading the reviews and the records")
@@ -103,7 +84,7 @@ def make_report(study: Study, progress: Progress) -> MadeReport:
     progress(1, 4, "The agreement statistics")
     agreement = agreement_lines(agreement_statement(study))
     progress(2, 4, "The charts")
-    charts = [to_svg(d) for d in drawings_in(report_story(figures))]
+    charts = [to_svg(d) for d in report_charts(figures).values()]
     progress(3, 4, "The report PDF")
     pdf = render_report(figures)
     progress(4, 4, "Report ready")

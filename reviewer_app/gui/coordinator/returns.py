@@ -54,7 +54,10 @@ class ReturnsSection(Section):
             "&Collect from the shared folder", self, "Collect returns", self.collect_default
         )
         self.collect_from = button(
-            "Collect &from…", self, "Collect returns from another folder", self.choose_folder
+            "Collect from an&other folder…",
+            self,
+            "Collect returns from another folder",
+            self.choose_folder,
         )
         actions.addWidget(self.collect_button)
         actions.addWidget(self.collect_from)

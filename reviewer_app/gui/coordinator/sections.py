@@ -1,4 +1,5 @@
-"""The sections built on issue 13's services, each taken when its service is there."""
+"""The sections built on issue 13's services (reconciliation, records, report), imported when
+the window is built so that the first four load without them."""
 
 from __future__ import annotations
 

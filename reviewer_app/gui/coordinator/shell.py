@@ -64,6 +64,7 @@ class CoordinatorShell:
             title="Unlock the study",
             explanation="Type the study passphrase to open the coordinator's window.",
             where=str(folder),
+            noun="study",
         )
         screen.setWindowTitle(window_title("Unlock the study", "Coordinator"))
         screen.resize(760, 460)

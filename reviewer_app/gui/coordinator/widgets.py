@@ -31,6 +31,7 @@ from reviewer_app.gui.coordinator.models import KEY_ROLE, Row, RowsModel, Search
 from reviewer_app.progress import Progress
 
 W = TypeVar("W", bound=QWidget)
+RESIZE_SAMPLE_ROWS = 200  # columns sized from this many rows, not every one of 10,000
 MAX_COLUMN_WIDTH = 320  # a long cell is elided, its whole text in the tooltip
 
 
@@ -156,14 +157,19 @@ class TablePanel(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # Rows come in the service's order (by reference); a click on a heading sorts them.
+        # No sort column until then: re-sorting 10,000 rows through Python on every reset or
+        # search stalled the GUI thread.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
-        named(self.table.verticalHeader(), f"{what} rows")
+        rows_header = named(self.table.verticalHeader(), f"{what} rows")
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
         named(self.table.horizontalHeader(), f"{what} columns", "Click a column to sort by it")
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(RESIZE_SAMPLE_ROWS)
         self.table.doubleClicked.connect(lambda _i: self._activate())
         self.table.activated.connect(lambda _i: self._activate())
         layout.addWidget(self.table, 1)

@@ -299,6 +299,7 @@ class CoordinatorWindow(QMainWindow):
             self.runner,
             title="Study locked",
             explanation="The study's details are hidden. Type the study passphrase to carry on.",
+            noun="study",
             parent=self.locked_stack,
         )
         screen.unlocked.connect(self._on_unlocked)

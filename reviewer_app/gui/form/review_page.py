@@ -51,6 +51,7 @@ from reviewer_app.gui.form.review_controller import FLUSH_TIMEOUT_S, ReviewContr
 from reviewer_app.gui.form.section_page import SectionPage
 from reviewer_app.gui.form.section_pages import SectionPages, escalation_text, first_focus
 from reviewer_app.gui.form.style import form_stylesheet, is_dark
+from reviewer_app.gui.notes_panel import NotesBackend, NotesPanel
 from reviewer_app.services.review.autosave_core import SaveFailure
 from reviewer_app.services.review.service import OpenReview, ReviewService, ReviewState
 
@@ -73,9 +74,12 @@ class ReviewPage(QWidget):
         parent: QWidget | None = None,
         *,
         actor: str | None = None,
+        notes: NotesBackend | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPage")
+        self._notes_backend = notes
+        self.notes: NotesPanel | None = None
         self.setAccessibleName("Review form")
         self._writer = writer  # for the save indicator only
         self.review = ReviewController(service, writer, actor or writer.actor, self)
@@ -133,6 +137,11 @@ class ReviewPage(QWidget):
         middle.setSpacing(6)
         middle.addWidget(self.nav)
         middle.addWidget(self.forms, 1)
+        if self._notes_backend is not None:  # private notes, beside the form (Ctrl+Shift+N)
+            self.notes = NotesPanel(self._notes_backend, self)
+            self.notes.setFixedWidth(250)
+            self.notes.install_shortcut(self)
+            middle.addWidget(self.notes)
         layout.addLayout(middle, 1)
         layout.addLayout(self._bottom_bar())
         self._show_actions()
@@ -211,6 +220,8 @@ class ReviewPage(QWidget):
             self._show_error(err)
             return False
         self._show_review(opened)
+        if self.notes is not None:
+            self.notes.set_case(case_ref)
         first = opened.definition.sections[0].id
         target = section_id if section_id in self._sections() else first
         self.goto_section(target, focus=True)
@@ -234,6 +245,8 @@ class ReviewPage(QWidget):
 
     def save_now(self) -> None:
         self.review.save_now()
+        if self.notes is not None:
+            self.notes.flush()
 
     def next_section(self) -> None:
         self._step_section(1)
@@ -245,6 +258,10 @@ class ReviewPage(QWidget):
         row = row_of(QApplication.focusWidget(), self)
         if row is not None:
             row.toggle_help()
+            if row.help.isVisible() and self._form is not None:  # and its topic, if any
+                from reviewer_app.gui.help_window import show_topic_help
+
+                show_topic_help(self.window(), self._form.definition, row.question.id)
 
     def goto_section(self, section_id: str, focus: bool = True) -> None:
         if self._form is None or section_id not in self._sections():
@@ -360,6 +377,8 @@ class ReviewPage(QWidget):
 
     def _unload(self) -> None:
         self._refresh_timer.stop()
+        if self.notes is not None:
+            self.notes.clear()
         self.review.forget()
         if self._form is not None:
             self._form.clear()
@@ -483,7 +502,8 @@ class ReviewPage(QWidget):
     def _leave_case(self, timeout: float = FLUSH_TIMEOUT_S) -> bool:
         self._refresh_timer.stop()
         self._remember_position()
-        return self.review.flush(timeout)
+        notes_saved = self.notes is None or self.notes.flush()
+        return self.review.flush(timeout) and notes_saved
 
     def _sign(self) -> None:
         self._leave_case()  # what is signed is what is on screen: everything on disk first

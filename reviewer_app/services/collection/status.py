@@ -41,9 +41,13 @@ ESCALATION_QUESTION: Final = "escalation.decision"
 ESCALATE: Final = "escalate"
 IMMEDIATE_QUESTION: Final = "immediate.concern"
 YES: Final = "yes"
-_RECORDS_MISSING: Final = "records_missing"
-_HANDED_BACK: Final = "handed_back"
-_OUTSIDE_METHOD: Final = "outside_method"
+# A returned outcome other than a full review puts the case in the state of the same name
+# (handed back first: a conflict of interest outranks the rest).
+_OUTCOME_STATES: Final = (
+    CaseState.HANDED_BACK,
+    CaseState.RECORDS_MISSING,
+    CaseState.OUTSIDE_METHOD,
+)
 
 
 @dataclass(frozen=True)
@@ -282,12 +286,9 @@ def _on_case(inputs: _Inputs, case_ref: str, ref: str, cutoff: dt.datetime) -> R
 
 def _case_state(mode: ReviewMode, rows: tuple[ReviewerOnCase, ...]) -> CaseState:
     outcomes = {r.outcome for r in rows if r.returned}
-    if _HANDED_BACK in outcomes:
-        return CaseState.HANDED_BACK
-    if _RECORDS_MISSING in outcomes:
-        return CaseState.RECORDS_MISSING
-    if _OUTSIDE_METHOD in outcomes:
-        return CaseState.OUTSIDE_METHOD
+    for state in _OUTCOME_STATES:
+        if state.value in outcomes:
+            return state
     returned = sum(1 for r in rows if r.returned)
     if mode is ReviewMode.JOINT:
         return CaseState.JOINT_SIGNED if returned else CaseState.AWAITING_RETURNS

@@ -83,25 +83,16 @@ def render_appendix(
     else:
         story.append(note("The action plan has no actions yet."))
 
-    def furniture(canvas: Any, number: int, total: int) -> None:
-        pdf_pages.draw_header(
-            canvas,
-            size,
-            title="Appendix: action plan",
-            subtitle=f"{study_name} · status at {uk_date(today)}",
-            marking="For the clinical taskforce",
-            marking_red=False,
-        )
-        _draw_key(canvas, size)
-        pdf_pages.draw_footer(
-            canvas,
-            size,
-            number,
-            total,
-            note="Status is the latest dated progress update; an open action past its due date "
-            "is marked overdue.",
-        )
-
+    furniture = pdf_pages.page_furniture(
+        size,
+        title="Appendix: action plan",
+        subtitle=f"{study_name} · status at {uk_date(today)}",
+        marking="For the clinical taskforce",
+        marking_red=False,
+        note="Status is the latest dated progress update; an open action past its due date "
+        "is marked overdue.",
+        extra=lambda canvas: _draw_key(canvas, size),
+    )
     return pdf_pages.render(story, frame=frame, furniture=furniture, title="Action plan")
 
 

@@ -35,23 +35,16 @@ from reviewer_app.services.records import action_fields as fields
 from reviewer_app.services.records.action_plan import DEFAULT_RECORDER, Action, list_actions
 from reviewer_app.services.study import Study
 from reviewer_app.storage.clock import utc_now
-from reviewer_app.storage.study.actions import ActionStore, ActionWrite, NewProgress
+from reviewer_app.storage.study.actions import (
+    ACTION_FIELDS,
+    ActionStore,
+    ActionWrite,
+    NewProgress,
+)
 
 REQUIRED = ("reference", "theme", "action", "lead", "organisation", "due_date", "status")
 OPTIONAL = ("work_stream", "committee", "progress_date", "progress_note")
-COLUMNS = (
-    "reference",
-    "theme",
-    "work_stream",
-    "committee",
-    "action",
-    "lead",
-    "organisation",
-    "due_date",
-    "status",
-    "progress_date",
-    "progress_note",
-)
+COLUMNS = ("reference", *ACTION_FIELDS, "status", "progress_date", "progress_note")
 UTF8_BOM = "\ufeff"
 _AGAIN = "import the file again."
 # Columns whose bad value may be quoted back in a message (short codes, dates, digits).
@@ -193,15 +186,9 @@ def _write_for(
 
 
 def _fields_of(action: Action) -> dict[str, str]:
-    return {
-        "theme": action.theme,
-        "work_stream": action.work_stream,
-        "committee": action.committee,
-        "action": action.action,
-        "lead": action.lead,
-        "organisation": action.organisation,
-        "due_date": action.due_date.isoformat(),
-    }
+    """The action's own fields as the store keeps them (the due date as an ISO date)."""
+    found: dict[str, str] = {f: getattr(action, f) for f in ACTION_FIELDS}
+    return {**found, "due_date": action.due_date.isoformat()}
 
 
 class _Row:

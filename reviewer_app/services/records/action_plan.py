@@ -25,6 +25,7 @@ from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.study.actions import (
     ActionStore,
     ActionWrite,
+    EditRow,
     NewProgress,
     WriteReport,
 )
@@ -52,13 +53,8 @@ class ProgressUpdate:
     recorded_at: datetime
 
 
-@dataclass(frozen=True)
-class ActionEdit:
-    field: str
-    old_value: str | None
-    new_value: str
-    recorded_by: str
-    recorded_at: datetime
+ActionEdit = EditRow
+"""A change to one of an action's own fields, as the store keeps it (never changed after)."""
 
 
 @dataclass(frozen=True)
@@ -160,10 +156,7 @@ def list_actions(study: Study, definition: ReviewDefinition | None = None) -> li
                 status_date=history[-1].date,
                 latest_note=history[-1].note,
                 history=history,
-                edits=tuple(
-                    ActionEdit(e.field, e.old_value, e.new_value, e.recorded_by, e.recorded_at)
-                    for e in edits.get(row.reference, [])
-                ),
+                edits=tuple(edits.get(row.reference, [])),
             )
         )
     return found

@@ -206,9 +206,9 @@ def write_log_csv(
     working_days: int = ACK_WORKING_DAYS,
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> int:
-    rows = taskforce_rows(study, today=clock().date(), working_days=working_days)
-    atomic_write_bytes(out, log_csv(rows).encode("utf-8"), mode=0o600)
-    return len(rows)
+    return _write_log(
+        study, out, working_days, clock, lambda rows, _: log_csv(rows).encode("utf-8")
+    )
 
 
 def write_log_pdf(
@@ -218,10 +218,23 @@ def write_log_pdf(
     working_days: int = ACK_WORKING_DAYS,
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> int:
+    def pdf(rows: Sequence[TaskforceEscalation], today: dt.date) -> bytes:
+        return render_log(rows, study_name=study.info.name, today=today, working_days=working_days)
+
+    return _write_log(study, out, working_days, clock, pdf)
+
+
+def _write_log(
+    study: Study,
+    out: Path,
+    working_days: int,
+    clock: Callable[[], dt.datetime],
+    render: Callable[[Sequence[TaskforceEscalation], dt.date], bytes],
+) -> int:
+    """The log as of today, rendered and written atomically (mode 0600); its row count."""
     today = clock().date()
     rows = taskforce_rows(study, today=today, working_days=working_days)
-    data = render_log(rows, study_name=study.info.name, today=today, working_days=working_days)
-    atomic_write_bytes(out, data, mode=0o600)
+    atomic_write_bytes(out, render(rows, today), mode=0o600)
     return len(rows)
 
 
@@ -297,23 +310,15 @@ def render_log(
             )
         story.append(header_table(_HEADER, body, widths, extra))
 
-    def furniture(canvas: Any, number: int, total: int) -> None:
-        pdf_pages.draw_header(
-            canvas,
-            size,
-            title="Escalation log (de-identified)",
-            subtitle=f"{study_name} · at {uk_date(today)}",
-            marking="De-identified: for the clinical taskforce",
-            marking_red=False,
-        )
-        pdf_pages.draw_footer(
-            canvas,
-            size,
-            number,
-            total,
-            note="The identifiable referral goes to the responsible provider by a secure route; "
-            "this log carries no patient identifiers.",
-        )
+    furniture = pdf_pages.page_furniture(
+        size,
+        title="Escalation log (de-identified)",
+        subtitle=f"{study_name} · at {uk_date(today)}",
+        marking="De-identified: for the clinical taskforce",
+        marking_red=False,
+        note="The identifiable referral goes to the responsible provider by a secure route; "
+        "this log carries no patient identifiers.",
+    )
 
     frame = pdf_pages.Frame(size, top=24 * mm, bottom=20 * mm)
     return pdf_pages.render(story, frame=frame, furniture=furniture, title="Escalation log")

@@ -138,6 +138,36 @@ def draw_footer(
     canvas.drawRightString(width - MARGIN, rule - 9, f"Page {number} of {total}")
 
 
+def page_furniture(
+    pagesize: tuple[float, float],
+    *,
+    title: str,
+    subtitle: str,
+    marking: str,
+    marking_red: bool,
+    note: str,
+    footer_marking: str | None = None,
+    extra: Callable[[Canvas], None] | None = None,
+) -> Furniture:
+    """Every page's furniture for one records PDF: the header, then ``extra`` (a key drawn
+    under it), then the footer with its note and "Page X of Y"."""
+
+    def furniture(canvas: Canvas, number: int, total: int) -> None:
+        draw_header(
+            canvas,
+            pagesize,
+            title=title,
+            subtitle=subtitle,
+            marking=marking,
+            marking_red=marking_red,
+        )
+        if extra is not None:
+            extra(canvas)
+        draw_footer(canvas, pagesize, number, total, note=note, marking=footer_marking)
+
+    return furniture
+
+
 def fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with an ellipsis to fit ``width`` points."""
     from reportlab.pdfbase.pdfmetrics import stringWidth

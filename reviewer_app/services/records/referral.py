@@ -198,23 +198,15 @@ def render_referral(
         ],
     )
 
-    def furniture(canvas: Any, number: int, total: int) -> None:
-        pdf_pages.draw_header(
-            canvas,
-            size,
-            title="Referral: possible patient-safety incident",
-            subtitle=f"{study_name} · case {entry.case_ref}",
-            marking=SECURE_ROUTE,
-            marking_red=True,
-        )
-        pdf_pages.draw_footer(
-            canvas,
-            size,
-            number,
-            total,
-            note=f"Escalation {entry.esc_id}. From the signed review, version {entry.version}.",
-            marking=SECURE_ROUTE,
-        )
+    furniture = pdf_pages.page_furniture(
+        size,
+        title="Referral: possible patient-safety incident",
+        subtitle=f"{study_name} · case {entry.case_ref}",
+        marking=SECURE_ROUTE,
+        marking_red=True,
+        note=f"Escalation {entry.esc_id}. From the signed review, version {entry.version}.",
+        footer_marking=SECURE_ROUTE,
+    )
 
     frame = pdf_pages.Frame(size, top=24 * mm, bottom=26 * mm)
     return pdf_pages.render(story, frame=frame, furniture=furniture, title="Referral")

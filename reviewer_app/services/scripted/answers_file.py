@@ -30,7 +30,6 @@ refused whole, naming the file and the question, and nothing changes.
 
 from __future__ import annotations
 
-import inspect
 import json
 from dataclasses import dataclass
 from enum import StrEnum
@@ -286,13 +285,8 @@ def _save(
     actor: str,
     reason: str,
 ) -> SaveResult:
-    """``ReviewService.save`` with the audit reason. Until the service takes ``reason`` (a
-    change asked of its owner in issue 10: ``save(..., reason=None)`` passing it on to
-    ``ReviewStore.save_answers``), the answers are saved without it."""
-    if "reason" in inspect.signature(service.save).parameters:
-        saved: SaveResult = service.save(review_id, changes, actor, reason=reason)  # type: ignore[call-arg, unused-ignore]
-        return saved
-    return service.save(review_id, changes, actor)
+    """``ReviewService.save`` with the audit reason ("entered from FILE") in every entry."""
+    return service.save(review_id, changes, actor, reason=reason)
 
 
 class _Unchanged(Exception):

@@ -71,17 +71,31 @@ def _trust_manager(trust_roots: tuple[x509.Certificate, ...]) -> SimpleTrustMana
 
 
 _T = TypeVar("_T")
+
+
+class _ThreadLoop:
+    """One event loop for one thread, closed when the thread's storage is released (the
+    thread ends) or at exit, so that no loop is left open behind a finished worker."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.close()
+
+
 _loops = threading.local()
 
 
 def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """``asyncio.run`` without a new event loop per signature: one loop per thread, reused
-    (sign-off checks on worker threads and processes, each with its own)."""
-    loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = asyncio.new_event_loop()
-        _loops.loop = loop
-    return loop.run_until_complete(coroutine)
+    """``asyncio.run`` without making and closing a new event loop for every signature: one
+    loop per thread, reused (sign-off verifies on worker threads and processes)."""
+    holder: _ThreadLoop | None = getattr(_loops, "holder", None)
+    if holder is None or holder.loop.is_closed():
+        holder = _ThreadLoop()
+        _loops.holder = holder
+    return holder.loop.run_until_complete(coroutine)
 
 
 @dataclass(frozen=True)

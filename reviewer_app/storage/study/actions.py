@@ -8,13 +8,14 @@ nothing recorded is overwritten. The store never decides policy: the service che
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import columns_of, iso_datetime, record_from_row
 
 ACTION_FIELDS: tuple[str, ...] = (
     "theme",
@@ -79,11 +80,7 @@ class WriteReport:
     progressed: tuple[str, ...]  # references with a new progress update
 
 
-class ActionStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class ActionStore(Repository):
     # -- reading
 
     def actions(self) -> list[ActionRow]:
@@ -97,17 +94,12 @@ class ActionStore:
         """reference -> its progress updates in date order (same date: as recorded)."""
         found: dict[str, list[ProgressRow]] = {}
         for r in self._db.query_all(
-            "SELECT reference, status, progress_date, note, recorded_by, recorded_at "
+            f"SELECT {columns_of(ProgressRow)} "
             "FROM action_progress ORDER BY reference, progress_date, id"
         ):
             found.setdefault(r[0], []).append(
-                ProgressRow(
-                    reference=r[0],
-                    status=r[1],
-                    progress_date=date.fromisoformat(r[2]),
-                    note=r[3],
-                    recorded_by=r[4],
-                    recorded_at=datetime.fromisoformat(r[5]),
+                record_from_row(
+                    ProgressRow, r, progress_date=date.fromisoformat, recorded_at=iso_datetime
                 )
             )
         return found
@@ -115,12 +107,9 @@ class ActionStore:
     def edits(self) -> dict[str, list[EditRow]]:
         found: dict[str, list[EditRow]] = {}
         for r in self._db.query_all(
-            "SELECT reference, field, old_value, new_value, recorded_by, recorded_at "
-            "FROM action_edits ORDER BY reference, id"
+            f"SELECT {columns_of(EditRow)} FROM action_edits ORDER BY reference, id"
         ):
-            found.setdefault(r[0], []).append(
-                EditRow(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5]))
-            )
+            found.setdefault(r[0], []).append(record_from_row(EditRow, r, recorded_at=iso_datetime))
         return found
 
     # -- writing

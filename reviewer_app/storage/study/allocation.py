@@ -3,13 +3,12 @@ per-case review modes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
 
 Pair = tuple[str, str]
 
@@ -22,11 +21,7 @@ class StoredAllocation(BaseModel):
     problems: dict[str, str]
 
 
-class AllocationStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class AllocationStore(Repository):
     def get(self) -> StoredAllocation:
         pairs: dict[str, Pair] = {}
         overridden: set[str] = set()

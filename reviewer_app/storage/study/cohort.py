@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reviewer_app.domain.case import Case
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
 from reviewer_app.storage.study.changes import UpsertChanges, changed_fields
+from reviewer_app.storage.study.repository import Repository
 
 _CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)
 
 
-class CohortStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class CohortStore(Repository):
     def _rows(self) -> dict[str, dict[str, Any]]:
         columns = ", ".join(_CASE_FIELDS)
         found: dict[str, dict[str, Any]] = {}

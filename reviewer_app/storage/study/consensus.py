@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import columns_of, iso_datetime, record_from_row
 
 GENESIS = "0" * 64
-_COLUMNS = (
-    "id, case_ref, item, version, supersedes, first_reviewer, first_value, second_reviewer, "
-    "second_value, agreed_value, method, reason, recorded_by, recorded_at, prev_sha256, "
-    "record_sha256"
-)
 
 
 @dataclass(frozen=True)
@@ -58,24 +53,17 @@ def record_hash(fields: dict[str, Any], prev_sha256: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+_COLUMNS = columns_of(StoredConsensus)
+
+
 def _row(row: tuple[Any, ...]) -> StoredConsensus:
-    return StoredConsensus(
-        id=row[0],
-        case_ref=row[1],
-        item=row[2],
-        version=row[3],
-        supersedes=row[4],
-        first_reviewer=row[5],
-        first_value=json.loads(row[6]),
-        second_reviewer=row[7],
-        second_value=json.loads(row[8]),
-        agreed_value=json.loads(row[9]),
-        method=row[10],
-        reason=row[11],
-        recorded_by=row[12],
-        recorded_at=datetime.fromisoformat(row[13]),
-        prev_sha256=row[14],
-        record_sha256=row[15],
+    return record_from_row(
+        StoredConsensus,
+        row,
+        first_value=json.loads,
+        second_value=json.loads,
+        agreed_value=json.loads,
+        recorded_at=iso_datetime,
     )
 
 
@@ -97,11 +85,7 @@ def _hashed_fields(r: StoredConsensus) -> dict[str, Any]:
     }
 
 
-class ConsensusStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class ConsensusStore(Repository):
     def record(
         self,
         *,

@@ -3,14 +3,19 @@ reviewer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import (
+    columns_of,
+    iso_datetime,
+    optional_datetime,
+    record_from_row,
+)
 
 
 class Enrolment(BaseModel):
@@ -31,31 +36,16 @@ class Enrolment(BaseModel):
         return self.revoked_at is not None
 
 
-_ENROLMENT_COLUMNS = (
-    "id, reviewer_ref, cert_pem, fingerprint, key_fingerprint, issued_at, replaced, "
-    "revoked_at, revoke_reason"
-)
+_ENROLMENT_COLUMNS = columns_of(Enrolment)
 
 
 def _enrolment(row: tuple[Any, ...]) -> Enrolment:
-    return Enrolment(
-        id=row[0],
-        reviewer_ref=row[1],
-        cert_pem=row[2],
-        fingerprint=row[3],
-        key_fingerprint=row[4],
-        issued_at=datetime.fromisoformat(row[5]),
-        replaced=bool(row[6]),
-        revoked_at=None if row[7] is None else datetime.fromisoformat(row[7]),
-        revoke_reason=row[8],
+    return record_from_row(
+        Enrolment, row, issued_at=iso_datetime, replaced=bool, revoked_at=optional_datetime
     )
 
 
-class EnrolmentStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class EnrolmentStore(Repository):
     def active(self, reviewer_ref: str) -> Enrolment | None:
         row = self._db.query_one(
             f"SELECT {_ENROLMENT_COLUMNS} FROM enrolments WHERE reviewer_ref = ? AND replaced = 0",

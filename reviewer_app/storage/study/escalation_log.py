@@ -7,17 +7,17 @@ Rows are never changed: the table's triggers refuse an UPDATE or DELETE.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
-
-_COLUMNS = (
-    "esc_id, seq, status, status_date, reference, doc_notified, doc_date, doc_by, "
-    "doc_in_writing, lead_org, note, recorded_by, recorded_at"
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import (
+    columns_of,
+    iso_datetime,
+    optional_date,
+    record_from_row,
 )
 
 
@@ -40,33 +40,16 @@ class LogRow:
     recorded_at: datetime
 
 
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
+_COLUMNS = columns_of(LogRow)
 
 
 def _row(r: tuple[Any, ...]) -> LogRow:
-    return LogRow(
-        esc_id=r[0],
-        seq=r[1],
-        status=r[2],
-        status_date=_day(r[3]),
-        reference=r[4],
-        doc_notified=r[5],
-        doc_date=_day(r[6]),
-        doc_by=r[7],
-        doc_in_writing=r[8],
-        lead_org=r[9],
-        note=r[10],
-        recorded_by=r[11],
-        recorded_at=datetime.fromisoformat(r[12]),
+    return record_from_row(
+        LogRow, r, status_date=optional_date, doc_date=optional_date, recorded_at=iso_datetime
     )
 
 
-class EscalationLogStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class EscalationLogStore(Repository):
     def history(self) -> dict[str, list[LogRow]]:
         """esc_id -> its updates, oldest first."""
         found: dict[str, list[LogRow]] = {}

@@ -12,6 +12,8 @@ from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.errors import NotFoundError
 from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import columns_of, iso_datetime, record_from_row
 
 
 class StudyInfo(BaseModel):
@@ -25,11 +27,7 @@ class StudyInfo(BaseModel):
     root_fingerprint: str
 
 
-class StudyInfoStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class StudyInfoStore(Repository):
     def create(
         self,
         *,
@@ -57,20 +55,10 @@ class StudyInfoStore:
             )
 
     def get(self) -> StudyInfo:
-        row = self._db.query_one(
-            "SELECT study_id, name, review_mode, created_at, root_cert_pem, root_fingerprint "
-            "FROM study WHERE id = 1"
-        )
+        row = self._db.query_one(f"SELECT {columns_of(StudyInfo)} FROM study WHERE id = 1")
         if row is None:
             raise NotFoundError("This study folder has no study in it (was init interrupted?).")
-        return StudyInfo(
-            study_id=row[0],
-            name=row[1],
-            review_mode=row[2],
-            created_at=datetime.fromisoformat(row[3]),
-            root_cert_pem=row[4],
-            root_fingerprint=row[5],
-        )
+        return record_from_row(StudyInfo, row, created_at=iso_datetime)
 
     def authority_key_pem(self) -> bytes:
         row = self._db.query_one("SELECT authority_key_pem FROM study WHERE id = 1")

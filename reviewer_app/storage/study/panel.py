@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reviewer_app.domain.panel import Reviewer
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
 from reviewer_app.storage.study.changes import UpsertChanges, changed_fields
+from reviewer_app.storage.study.repository import Repository
 
 # Every field but the conflicts, which are kept as one JSON column.
 _REVIEWER_FIELDS: tuple[str, ...] = tuple(f for f in Reviewer.model_fields if f != "conflicts")
 
 
-class PanelStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class PanelStore(Repository):
     @staticmethod
     def _row(reviewer: Reviewer) -> dict[str, Any]:
         values = reviewer.model_dump(mode="json")

@@ -8,13 +8,19 @@ it, in one transaction: killed half way, a file is either wholly collected or no
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import (
+    columns_of,
+    iso_datetime,
+    optional_datetime,
+    record_from_row,
+)
 
 ACCEPTED = "accepted"
 QUARANTINED = "quarantined"
@@ -102,32 +108,20 @@ class RunRow:
     counts: dict[str, int]
 
 
-_VERSION_COLUMNS = (
-    "case_ref, reviewer_ref, version, outcome, supersedes_version, signed_at, "
-    "content_sha256, bundle_id, returned_at, collected_at"
-)
+_VERSION_COLUMNS = columns_of(StoredVersion)
 
 
 def _stored(row: tuple[Any, ...]) -> StoredVersion:
-    return StoredVersion(
-        case_ref=row[0],
-        reviewer_ref=row[1],
-        version=row[2],
-        outcome=row[3],
-        supersedes_version=row[4],
-        signed_at=datetime.fromisoformat(row[5]),
-        content_sha256=row[6],
-        bundle_id=row[7],
-        returned_at=datetime.fromisoformat(row[8]),
-        collected_at=datetime.fromisoformat(row[9]),
+    return record_from_row(
+        StoredVersion,
+        row,
+        signed_at=iso_datetime,
+        returned_at=iso_datetime,
+        collected_at=iso_datetime,
     )
 
 
-class ReturnsStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class ReturnsStore(Repository):
     # -- reading
 
     def file_verdict(self, file_sha256: str) -> str | None:
@@ -196,13 +190,9 @@ class ReturnsStore:
 
     def quarantine(self) -> list[QuarantineRow]:
         rows = self._db.query_all(
-            "SELECT file_sha256, file_name, kept_as, reason, message, reviewer_ref, "
-            "quarantined_at FROM quarantine ORDER BY quarantined_at, file_name"
+            f"SELECT {columns_of(QuarantineRow)} FROM quarantine ORDER BY quarantined_at, file_name"
         )
-        return [
-            QuarantineRow(r[0], r[1], r[2], r[3], r[4], r[5], datetime.fromisoformat(r[6]))
-            for r in rows
-        ]
+        return [record_from_row(QuarantineRow, r, quarantined_at=iso_datetime) for r in rows]
 
     def runs(self) -> list[RunRow]:
         rows = self._db.query_all(
@@ -210,12 +200,12 @@ class ReturnsStore:
             "ORDER BY run_id"
         )
         return [
-            RunRow(
-                run_id=r[0],
-                folder=r[1],
-                started_at=datetime.fromisoformat(r[2]),
-                finished_at=None if r[3] is None else datetime.fromisoformat(r[3]),
-                counts=json.loads(r[4]),
+            record_from_row(
+                RunRow,
+                r,
+                started_at=iso_datetime,
+                finished_at=optional_datetime,
+                counts=json.loads,
             )
             for r in rows
         ]

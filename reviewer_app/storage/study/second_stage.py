@@ -7,12 +7,13 @@ The newest row of a case names its current second-stage reviewer; allocating the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.study.repository import Repository
+from reviewer_app.storage.study.rows import iso_datetime, record_from_row
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,11 @@ class SecondStageAllocation:
     allocated_at: datetime
 
 
-class SecondStageStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
+def _triggers(triggers_json: str) -> tuple[str, ...]:
+    return tuple(json.loads(triggers_json))
 
+
+class SecondStageStore(Repository):
     def allocate(
         self, case_ref: str, reviewer_ref: str, triggers: Sequence[str], allocated_by: str
     ) -> SecondStageAllocation:
@@ -47,9 +48,7 @@ class SecondStageStore:
             "FROM second_stage ORDER BY id"
         )
         return [
-            SecondStageAllocation(
-                r[0], r[1], tuple(json.loads(r[2])), r[3], datetime.fromisoformat(r[4])
-            )
+            record_from_row(SecondStageAllocation, r, triggers=_triggers, allocated_at=iso_datetime)
             for r in rows
         ]
 

@@ -55,9 +55,7 @@ class ScratchNoteStore:
         )
         if row is None:
             return None
-        return ScratchNote(
-            case_ref=row[0], text=row[1], updated_at=datetime.fromisoformat(row[2])
-        )
+        return ScratchNote(case_ref=row[0], text=row[1], updated_at=datetime.fromisoformat(row[2]))
 
     def put(self, case_ref: str, text: str) -> datetime:
         """Keep ``text`` as the case's note (empty: no note); returns when it was stored."""

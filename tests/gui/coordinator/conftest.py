@@ -51,17 +51,6 @@ def enrolled_world(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture
 def practice(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Practice:
-    import os  # TEMPORARY-DESK: remove
-
-    if os.environ.get("DESK_TMP_PLAIN"):  # TEMPORARY-DESK: remove
-        import functools
-
-        import tests.support.practice_fixtures as pf
-
-        if not hasattr(pf, "_desk_patched"):
-            original = pf.build_practice_study
-            pf.build_practice_study = functools.partial(original, variety=False)
-            pf._desk_patched = True
     return practice_copy(tmp_path / "practice", tmp_path_factory.getbasetemp())
 
 

@@ -20,7 +20,7 @@ from reviewer_app.gui.coordinator.open_study import NewStudy, NewStudyDialog
 from reviewer_app.gui.coordinator.shell import CoordinatorShell
 from reviewer_app.gui.main_window import MainWindow
 from reviewer_app.gui.tasks import SyncTaskRunner
-from reviewer_app.gui.unlock_screen import WRONG_PASSPHRASE_HINT
+from reviewer_app.gui.unlock_screen import STUDY_WRONG_PASSPHRASE_HINT
 from reviewer_app.services.study import Study
 from tests.support.study_fixtures import STUDY_PASSPHRASE
 
@@ -127,9 +127,12 @@ def test_open_folder_shows_the_unlock_screen_then_the_window(shell, empty_study,
     assert shell.open_folder(empty_study)
     screen = shell.screens[0]
     assert "Unlock the study" in screen.windowTitle()
+    # every word on it names the study, not a workspace
+    assert screen.where.text() == f"Study: {empty_study}"
+    assert screen.passphrase.accessibleName() == "Study passphrase"
     screen.passphrase.setText("wrong wrong wrong")
     screen.submit()
-    assert screen.message.text() == WRONG_PASSPHRASE_HINT and not shell.windows
+    assert screen.message.text() == STUDY_WRONG_PASSPHRASE_HINT and not shell.windows
     screen.passphrase.setText(STUDY_PASSPHRASE)
     screen.submit()
     assert len(shell.windows) == 1 and not shell.screens

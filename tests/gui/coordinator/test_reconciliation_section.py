@@ -28,6 +28,10 @@ def test_the_discordant_cases_and_their_comparison(section):
     first = section.discordant.current_key()
     assert first is not None  # the first case is selected and compared at once
     compared = compare_case(study, first)
+    differing = [i for i in compared.items if i.differs]
+    assert section.only_differences.isChecked()  # the differences first: what needs a decision
+    assert [r.key for r in section.compared.model.rows] == [i.question_id for i in differing]
+    section.only_differences.setChecked(False)
     rows = section.compared.model.rows
     assert [r.key for r in rows] == [i.question_id for i in compared.items]
     for row, item in zip(rows, compared.items, strict=True):

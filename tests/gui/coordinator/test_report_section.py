@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 
-from reviewer_app.gui.coordinator.report import drawings_in, study_figures
+from reviewer_app.gui.coordinator.report import study_figures
 from reviewer_app.services.reconciliation.agreement_statement import agreement_statement
 from reviewer_app.services.reconciliation.text import agreement_lines
-from reviewer_app.services.report.document import report_story
+from reviewer_app.services.report.views import report_charts
 
 
 def test_make_show_save_and_export(collected_window, tmp_path):
@@ -22,7 +22,7 @@ def test_make_show_save_and_export(collected_window, tmp_path):
     study = window.desk.study
     assert made.agreement == agreement_lines(agreement_statement(study))
     assert section.agreement.toPlainText().splitlines() == made.agreement
-    expected = list(drawings_in(report_story(study_figures(study))))
+    expected = list(report_charts(study_figures(study)).values())
     assert expected and len(made.charts) == len(expected) == len(section.chart_widgets)
     assert all(svg.lstrip().startswith("<?xml") or "<svg" in svg[:400] for svg in made.charts)
     assert made.pdf.startswith(b"%PDF")

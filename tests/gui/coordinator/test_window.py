@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.gui.coordinator.shortcuts import shortcuts_text
 from reviewer_app.gui.coordinator.window import SECTION_KEYS, SYNTHETIC_MARK
-from reviewer_app.gui.unlock_screen import WRONG_PASSPHRASE_HINT
+from reviewer_app.gui.unlock_screen import STUDY_WRONG_PASSPHRASE_HINT
 from reviewer_app.services.intake.study_intake import add_cohort, add_reviewers
 from reviewer_app.services.study import Study
 from tests.support.study_fixtures import STUDY_PASSPHRASE, cohort_bytes, panel_bytes
@@ -104,7 +104,7 @@ def test_locking_takes_every_row_off_and_only_the_study_passphrase_unlocks(
     screen.passphrase.setText("not the passphrase")
     screen.submit()
     assert window.locked
-    assert screen.message.text() == WRONG_PASSPHRASE_HINT
+    assert screen.message.text() == STUDY_WRONG_PASSPHRASE_HINT
     screen.passphrase.setText(STUDY_PASSPHRASE)
     screen.submit()
     assert not window.locked and window.page.isVisible()

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from reviewer_app import cli
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV
 from reviewer_app.domain.vocabulary import QuarantineReason
 from reviewer_app.errors import UserError
 from reviewer_app.services.allocation import study_allocation
@@ -22,6 +18,8 @@ from reviewer_app.services.packs.maker import make_packs
 from reviewer_app.services.trust import enrolment_desk
 from reviewer_app.storage import keys
 from reviewer_app.storage.workspace.signatures import SignatureStore
+from tests.support.cli_runner import run_cli as _run
+from tests.support.cli_runner import study_cli_env
 from tests.support.study_fixtures import STUDY_PASSPHRASE, new_workspace
 from tests.unit.collection.collect_support import (
     Returned,
@@ -218,16 +216,7 @@ def test_a_handed_back_case_is_reallocated_and_later_returns_are_quarantined(
 
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(keys, "PRODUCTION_KDF", keys.TEST_KDF)
-    monkeypatch.setenv(STUDY_PASSPHRASE_ENV, STUDY_PASSPHRASE)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    study_cli_env(monkeypatch)
 
 
 def test_collect_and_revoke_commands(
@@ -282,9 +271,7 @@ def test_a_review_made_under_definition_v1_is_collected_as_v1(rw: Returned) -> N
     with rw.study() as study:
         report = collect(study, rw.shared)
         assert report.quarantined == []
-        stored = {
-            (s.case_ref, s.reviewer_ref): s for s in records.returned_states(study).values()
-        }
+        stored = {(s.case_ref, s.reviewer_ref): s for s in records.returned_states(study).values()}
         assert (case_ref, "R01") in stored
         contents = {st.case_ref: doc for st, doc in records.in_force_contents(study)}
         assert contents[case_ref]["definition"]["version"] == "1"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewer_app import cli
+from tests.support.cli_runner import run_cli as run
 
 WORKSPACE = "REVIEWER_APP_PASSPHRASE"
 STUDY = "REVIEWER_APP_STUDY_PASSPHRASE"
@@ -98,13 +99,6 @@ def _walk(
 
 PARSERS = dict(_walk(cli.build_parser()))
 LEAVES = {name: p for name, p in PARSERS.items() if name and not _subcommands(p)}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_list_of_commands_is_complete() -> None:

@@ -17,6 +17,7 @@ from cryptography import x509
 from reviewer_app import cli
 from reviewer_app.services.trust.authority import fingerprint, is_study_root
 from reviewer_app.storage import keys
+from tests.support.cli_runner import run_cli as run
 from tests.support.study_fixtures import cohort_bytes, panel_bytes
 
 STUDY_PASS = "the coordinator's passphrase"
@@ -33,13 +34,6 @@ def fast_kdf_and_passphrases(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STUDY_PASSPHRASE_ENV, STUDY_PASS)
     monkeypatch.setenv(cli.PASSPHRASE_ENV, WS_PASS)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

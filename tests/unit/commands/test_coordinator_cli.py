@@ -18,6 +18,7 @@ from reviewer_app.services.demo.synthetic import (
     synthetic_reviewers,
 )
 from reviewer_app.storage import keys
+from tests.support.cli_runner import run_cli as run
 from tests.support.sample_data import SAMPLE_DATA
 
 STUDY_PASS = "the coordinator's passphrase"
@@ -31,13 +32,6 @@ def fast_kdf_and_passphrases(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(STUDY_PASSPHRASE_ENV, STUDY_PASS)
     monkeypatch.setenv(cli.PASSPHRASE_ENV, WS_PASS)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # non-interactive unless a test says
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _flow(tmp_path: Path, capsys, cohort: Path, reviewers: Path, enrol: list[str]) -> dict:

@@ -5,9 +5,7 @@ by the pack that brought it."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,19 +14,18 @@ import pytest
 from cryptography import x509
 from pydantic import ValidationError
 
-from reviewer_app import cli
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.services.packs.format import PackCase, PackContent, build_pack
 from reviewer_app.services.packs.study_scale import ScaleFixedError, set_study_scale, study_scale
 from reviewer_app.services.trust.authority import certificate_pem, fingerprint
-from reviewer_app.storage import keys
 from reviewer_app.storage.study import info
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.enrolments import EnrolmentStore
 from reviewer_app.storage.workspace.study_settings import StudySettingsStore
+from tests.support.cli_runner import run_cli as run
+from tests.support.cli_runner import study_cli_env
 from tests.support.crypto_fixtures import pack_content
-from tests.support.study_fixtures import STUDY_PASSPHRASE, World, world
+from tests.support.study_fixtures import World, world
 
 H, R = AvoidabilityScale.HOGAN, AvoidabilityScale.RCP
 
@@ -156,16 +153,7 @@ def test_an_older_pack_never_overrides_a_later_packs_scale(w: World) -> None:
 
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(keys, "PRODUCTION_KDF", keys.TEST_KDF)
-    monkeypatch.setenv(STUDY_PASSPHRASE_ENV, STUDY_PASSPHRASE)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    study_cli_env(monkeypatch)
 
 
 def test_init_takes_the_scale_and_set_scale_changes_it_until_packs_are_made(

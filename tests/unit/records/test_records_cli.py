@@ -3,33 +3,23 @@ what they print, what they refuse (exit codes), and that they name no patient.""
 
 from __future__ import annotations
 
-import io
 import json
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
-from reviewer_app import cli
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.cohort import CohortStore
+from tests.support.cli_runner import run_cli as run
+from tests.support.cli_runner import study_cli_env
 from tests.support.study_fixtures import STUDY_PASSPHRASE
 from tests.unit.records.conftest import content, escalation_item, put_review
 
 
 @pytest.fixture(autouse=True)
 def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(STUDY_PASSPHRASE_ENV, STUDY_PASSPHRASE)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    study_cli_env(monkeypatch, fast_kdf=False)
 
 
 @pytest.fixture

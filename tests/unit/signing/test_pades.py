@@ -443,3 +443,21 @@ def test_pdfsig_also_sees_the_unsigned_field(signed: bytes) -> None:
             [PDFSIG, "-nocert", handle.name], capture_output=True, text=True, check=False
         ).stdout
     assert out.count("is not signed") == len(verify_pdf(signed).unsigned_fields) == 1
+
+
+def test_verification_in_threads_gives_the_same_verdicts(signed: bytes) -> None:
+    """Each thread runs pyHanko's checks on its own reused event loop, and the trust roots'
+    cached trust manager is shared: the verdicts are those of a single thread, root by root."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    roots = [study_a().root, study_b().root, [study_b().root, study_a().root]] * 4
+
+    def verdict(root: object) -> tuple[bool, bool | None]:
+        result = verify_pdf(signed, root)  # type: ignore[arg-type]
+        return result.ok, result.signatures[0].trusted
+
+    alone = [verdict(root) for root in roots]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(verdict, roots))
+    assert together == alone
+    assert alone[:3] == [(True, True), (False, False), (True, True)]
