@@ -5,7 +5,8 @@ version (the passphrase, from ``REVIEWER_APP_PASSPHRASE`` or a prompt, both open
 workspace and confirms the signature). ``cosign`` adds a co-reviewer's signature from their
 exported identity (its passphrase from ``REVIEWER_APP_COSIGNER_PASSPHRASE`` or a prompt).
 ``pdf`` writes the STORED signed summary (never a re-rendered one); a full summary is an
-identifiable clinical document, so it is written readable by you only (mode 0600).
+identifiable clinical document and the taskforce copy is OFFICIAL-SENSITIVE (de-identified,
+not anonymous), so either is written readable by you only (mode 0600).
 ``verify`` checks every signature in a PDF: exit 0 only when the file is intact AND every
 signer chains to a trusted study root (``--trust`` or ``--workspace``); exit 3 when the file
 is intact but no study root was given, so who signed was not checked; exit 4 when it verifies
@@ -36,7 +37,8 @@ from reviewer_app.user_files import read_user_file
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 PRIVATE_FILE_MODE = 0o600
-"""Mode of every identifiable file written (a full summary): readable by you only."""
+"""Mode of every summary written, full or taskforce copy (OFFICIAL-SENSITIVE): readable by
+you only."""
 
 VERIFIED_EXIT = 0
 NOT_VERIFIED_EXIT = 1
@@ -153,6 +155,7 @@ def cmd_cosign(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.atomic_file import atomic_write_bytes
     from reviewer_app.services.signing.signoff import SignoffService
+    from reviewer_app.services.summary.taskforce import TASKFORCE_REMINDER
     from reviewer_app.storage.workspace.signatures import DocumentKind
 
     kind = DocumentKind.TASKFORCE if args.taskforce_copy else DocumentKind.FULL
@@ -160,10 +163,10 @@ def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
     workspace, _ = _open(args, paths)
     with workspace:
         document = SignoffService(workspace).document(args.case_ref, kind, args.version)
-    # A full summary is identifiable: yours only, even over an existing file that was not.
-    mode = PRIVATE_FILE_MODE if kind is DocumentKind.FULL else None
+    # Either copy is yours only (the taskforce copy is OFFICIAL-SENSITIVE too), even over an
+    # existing file that was not.
     try:
-        atomic_write_bytes(out, document.pdf, mode=mode)
+        atomic_write_bytes(out, document.pdf, mode=PRIVATE_FILE_MODE)
     except OSError as err:
         raise UserError(f"The summary could not be written to {out} ({err.strerror}).") from None
     what = "taskforce copy" if args.taskforce_copy else "signed summary"
@@ -171,7 +174,9 @@ def cmd_pdf(args: argparse.Namespace, paths: AppPaths) -> int:
         f"Wrote the {what} of case {args.case_ref} version {document.version} "
         f"({document.signature_count} signature(s)) to {out}."
     )
-    if not args.taskforce_copy:
+    if args.taskforce_copy:
+        print(f"Reminder: {TASKFORCE_REMINDER}", file=sys.stderr)
+    else:
         print(IDENTIFIABLE_REMINDER, file=sys.stderr)
     return 0
 
@@ -271,7 +276,7 @@ def _register_pdf(subparsers: Any) -> None:
         "--out",
         metavar="FILE",
         required=True,
-        help="where to write the PDF (a full summary is written readable by you only)",
+        help="where to write the PDF (written readable by you only, either copy)",
     )
     pdf.add_argument(
         "--taskforce-copy",

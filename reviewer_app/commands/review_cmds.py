@@ -7,7 +7,9 @@ start an amendment, record an outcome. The same services as the form, never thei
 validation, status moves and audit), as the enrolled reviewer, with the reason "entered from
 FILE". ``amend CASE_REF --reason TEXT`` starts a new version of a signed review as Case >
 Amend does; ``outcome CASE_REF {records_missing,handed_back,outside_method} --reason TEXT``
-ends a review with that outcome as the form's outcome buttons do. The workspace passphrase
+ends a review with that outcome as the form's outcome buttons do; ``reopen CASE_REF --reason
+TEXT`` takes an unsigned review out of its outcome as the form's Reopen does
+(``ReviewService.reopen``). The workspace passphrase
 comes from ``REVIEWER_APP_PASSPHRASE`` or a prompt.
 """
 
@@ -146,6 +148,28 @@ def cmd_outcome(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
+def cmd_reopen(args: argparse.Namespace, paths: AppPaths) -> int:
+    from reviewer_app.errors import UserError
+    from reviewer_app.services.review.service import ReviewService
+    from reviewer_app.storage.workspace.reviews import ReviewStore
+
+    with _session(args, paths) as session:
+        _require_case(session, args.case_ref)
+        db = session.workspace.db
+        review = ReviewStore(db).latest(args.case_ref)
+        if review is None or not review.status.is_outcome:
+            raise UserError(
+                f"Case {args.case_ref} has no recorded outcome to reopen. Nothing was changed."
+            )
+        done = ReviewService(db).reopen(review.id, _actor(session), args.reason)
+    print(
+        f"Reopened case {args.case_ref} version {done.review.version}; the review is now "
+        f"{done.review.status.label.lower()}. Correct it (reviewer-app answers "
+        f"{args.case_ref} --set FILE.json), then sign it (reviewer-app sign {args.case_ref})."
+    )
+    return 0
+
+
 # --- registration -------------------------------------------------------------------------------
 
 
@@ -196,6 +220,20 @@ def register(subparsers: Any) -> None:
     outcome.add_argument("outcome", choices=OUTCOME_CHOICES, help="the outcome to record")
     outcome.add_argument(
         "--reason", required=True, metavar="TEXT", help="why (in words; recorded and signed)"
+    )
+    reopen = add_case_command(
+        subparsers,
+        "reopen",
+        cmd_reopen,
+        "take an unsigned review out of its recorded outcome so it can continue, as the "
+        "form's Reopen does (the answers are kept; a signed review is amended instead)",
+        [PASSPHRASE_ENV],
+    )
+    reopen.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXT",
+        help="why the review continues (in words; kept in the audit trail)",
     )
 
 

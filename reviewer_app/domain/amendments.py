@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reviewer_app.domain.answer_view import AnswerView
-from reviewer_app.domain.definition import ReviewDefinition
+from reviewer_app.domain.answer_view import AnswerView, ItemScope
+from reviewer_app.domain.answers import group_items
+from reviewer_app.domain.definition import GroupQuestion, ReviewDefinition
 from reviewer_app.domain.values import Answers, JsonValue
 
 
@@ -101,3 +102,132 @@ def amendment_changes(
         else:
             changes.append(change)
     return changes
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One answer of one item of a repeating group (a problem in care, say) that changed.
+
+    ``number`` is the item's place in the version that holds it (the new one, or the old one
+    for an item the amendment removed), as the summary numbers items.
+    """
+
+    group_id: str
+    item_id: str
+    number: int
+    question_id: str
+    kind: ChangeKind
+    old: JsonValue | None
+    new: JsonValue | None
+
+
+def item_changes(
+    definition: ReviewDefinition, group_id: str, old_answers: Answers, new_answers: Answers
+) -> list[ItemChange]:
+    """What changed inside the items of group ``group_id``, item by item and answer by answer,
+    judged on what each version ASKED of each item: an item answer hidden now by the item's
+    own conditions (a severity once harm is "no") is WITHDRAWN, never left out. Items are
+    matched by their id (an amendment carries them over); a removed item's answers are each
+    WITHDRAWN, an added item's each ADDED."""
+    group = next(
+        (
+            q
+            for _, q in definition.top_questions()
+            if q.id == group_id and isinstance(q, GroupQuestion)
+        ),
+        None,
+    )
+    if group is None:
+        return []
+    order = [q.id for q in group.item_questions]
+    old_items = _asked_items(definition, group_id, old_answers)
+    new_items = _asked_items(definition, group_id, new_answers)
+    new_ids = list(new_items)
+    old_ids = list(old_items)
+    hidden_now = _hidden_items(definition, group_id, new_answers)
+    changes: list[ItemChange] = []
+    for item_id in new_ids:
+        number = new_ids.index(item_id) + 1
+        new_asked = new_items[item_id]
+        if item_id not in old_items:
+            for qid in order:
+                if qid in new_asked:
+                    changes.append(
+                        ItemChange(
+                            group_id, item_id, number, qid, ChangeKind.ADDED, None, new_asked[qid]
+                        )
+                    )
+            continue
+        old_asked = old_items[item_id]
+        for change in changed_fields(old_asked, new_asked):
+            kind = change.kind
+            if kind is ChangeKind.REMOVED and change.question_id in hidden_now.get(item_id, ()):
+                kind = ChangeKind.WITHDRAWN
+            changes.append(
+                ItemChange(
+                    group_id, item_id, number, change.question_id, kind, change.old, change.new
+                )
+            )
+    for item_id in old_ids:
+        if item_id in new_items:
+            continue
+        number = old_ids.index(item_id) + 1
+        for qid in order:
+            if qid in old_items[item_id]:
+                changes.append(
+                    ItemChange(
+                        group_id,
+                        item_id,
+                        number,
+                        qid,
+                        ChangeKind.WITHDRAWN,
+                        old_items[item_id][qid],
+                        None,
+                    )
+                )
+    rank = {qid: i for i, qid in enumerate(order)}
+    changes.sort(
+        key=lambda c: (
+            c.item_id not in new_items,
+            c.number,
+            rank.get(c.question_id, len(rank)),
+        )
+    )
+    return changes
+
+
+def _asked_items(
+    definition: ReviewDefinition, group_id: str, answers: Answers
+) -> dict[str, dict[str, JsonValue]]:
+    """Each item's asked answers (by the item's own conditions), by item id, in order."""
+    view = AnswerView(definition, answers)
+    if not view.is_relevant(group_id):
+        return {}
+    return {
+        scope.item_id: {
+            qid: value
+            for qid, value in _item_answers(answers, group_id, scope.item_id).items()
+            if value is not None and scope.is_relevant(qid)
+        }
+        for scope in view.items(group_id)
+        if isinstance(scope, ItemScope)
+    }
+
+
+def _hidden_items(
+    definition: ReviewDefinition, group_id: str, answers: Answers
+) -> dict[str, set[str]]:
+    """Each item's item questions its own conditions hide, by item id."""
+    view = AnswerView(definition, answers)
+    return {
+        scope.item_id: {q.id for q in scope.group.item_questions if not scope.is_relevant(q.id)}
+        for scope in view.items(group_id)
+        if isinstance(scope, ItemScope)
+    }
+
+
+def _item_answers(answers: Answers, group_id: str, item_id: str) -> dict[str, JsonValue]:
+    for found_id, item in group_items(answers.get(group_id)):
+        if found_id == item_id:
+            return item
+    return {}

@@ -139,6 +139,9 @@ BUILTIN_CHECKS: dict[str, CheckFn] = {
     "cohort_learning_disability": coherence.cohort_learning_disability,
     "trigger_destinations": coherence.trigger_destinations,
     "meaningful_text": coherence.meaningful_text,
+    "harm_with_no_harm_severity": coherence.harm_with_no_harm_severity,
+    "problem_theme_without_issue": coherence.problem_theme_without_issue,
+    "grade_on_default_scale": coherence.grade_on_default_scale,
 }
 # Checks that compare an answer with the clock (the moment of checking, the review's start).
 TIMED_CHECKS: dict[str, TimedCheckFn] = {

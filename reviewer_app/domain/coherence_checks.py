@@ -12,8 +12,10 @@ from collections.abc import Iterator
 
 from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.answers import parse_datetime
+from reviewer_app.domain.avoidability import parse_avoidability
 from reviewer_app.domain.case import Case, Tristate
 from reviewer_app.domain.definition import (
+    AvoidabilityQuestion,
     CareScoreQuestion,
     CheckRule,
     ChoiceQuestion,
@@ -23,7 +25,17 @@ from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.review_timing import ReviewTiming
 from reviewer_app.domain.text_substance import is_meaningful
 from reviewer_app.domain.triggers import fired
-from reviewer_app.domain.values import NO, NOT_APPLICABLE, JsonValue
+from reviewer_app.domain.values import (
+    NO,
+    NOT_APPLICABLE,
+    YES,
+    YES_NO_LABELS,
+    JsonValue,
+)
+
+# A problem's "led to harm" answers that say it did, and the severity that says it did not.
+LED_TO_HARM = frozenset({YES, "probably"})
+NO_HARM = "no_harm"
 
 
 def _str(rule: CheckRule, name: str) -> str:
@@ -144,3 +156,48 @@ def time_told_in_range(
         wrong = began is not None and when < began
     if wrong:
         yield Issue(rule.code, rule.severity, rule.message, question)
+
+
+def harm_with_no_harm_severity(rule: CheckRule, view: AnswerView, case: Case) -> Iterator[Issue]:
+    """A problem that led to harm (yes or probably) whose severity is "no harm"."""
+    harm, severity = _str(rule, "harm"), _str(rule, "severity")
+    ref = view.definition.find(severity)
+    if ref is None or ref.group is None:
+        return
+    for item in view.items(ref.group.id):
+        if item.value(harm) in LED_TO_HARM and item.value(severity) == NO_HARM:
+            yield Issue(
+                rule.code, rule.severity, rule.message, severity, ref.group.id, item.item_id
+            )
+
+
+def problem_theme_without_issue(rule: CheckRule, view: AnswerView, case: Case) -> Iterator[Issue]:
+    """A problem tagged with a theme whose "issue identified" answer is "no" or "not
+    applicable" (the theme's question ``<section id>.<issue>``)."""
+    themes = _str(rule, "themes")
+    ref = view.definition.find(themes)
+    if ref is None or ref.group is None:
+        return
+    sections = {s.key: s for s in view.definition.sections_of_kind(SectionKind.THEME)}
+    for item in view.items(ref.group.id):
+        for tag in _chosen(item.value(themes)):
+            section = sections.get(tag)
+            if section is None:
+                continue
+            said = view.value(f"{section.id}.{_str(rule, 'issue')}")
+            if said in (NO, NOT_APPLICABLE):
+                message = f"{rule.message} ({section.title}: {YES_NO_LABELS[str(said)]})"
+                yield Issue(rule.code, rule.severity, message, themes, ref.group.id, item.item_id)
+
+
+def grade_on_default_scale(rule: CheckRule, view: AnswerView, case: Case) -> Iterator[Issue]:
+    """An avoidability grade on a scale other than its question's default (the study's scale
+    when the workspace knows one: see ``study_scale.on_study_scale``)."""
+    for question_id in _ids(rule, "questions"):
+        question = view.definition.question(question_id)
+        grade = parse_avoidability(view.value(question_id))
+        if not isinstance(question, AvoidabilityQuestion) or grade is None:
+            continue
+        if grade.scale is not question.default_scale:
+            message = f"{rule.message}, {question.default_scale.label}."
+            yield Issue(rule.code, rule.severity, message, question_id)

@@ -106,6 +106,9 @@ BUILTIN_CHECK_PARAMS: dict[str, dict[str, str]] = {
     "cohort_learning_disability": {"question": "str"},
     "trigger_destinations": {"decision": "str", "escalate_value": "str", "destinations": "str"},
     "meaningful_text": {"questions": "ids"},
+    "harm_with_no_harm_severity": {"harm": "str", "severity": "str"},
+    "problem_theme_without_issue": {"themes": "str", "issue": "str"},
+    "grade_on_default_scale": {"questions": "ids"},
     "time_told_in_range": {"question": "str", "compare": "str"},
 }
 BUILTIN_CHECK_IDS = frozenset(BUILTIN_CHECK_PARAMS)

@@ -93,6 +93,8 @@ _DATE_FORMS = (
     # May 20, 1919; May 20th 1919; Sept. 13, '52
     rf"(?<![\w])(?P<n4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}}){_ORDINAL}"
     rf"(?:,?\s+(?P<y4>\d{{4}})|,\s*'?(?P<y5>\d{{2}}))(?!\w)",
+    # 20MAY1919, 20May19: no separators at all (as printed on wristbands and labels)
+    rf"(?<![\w])(?P<d5>\d{{1,2}})(?P<n5>{_MONTH})(?P<y6>\d{{4}}|\d{{2}})(?!\w)",
 )
 _DATES = re.compile("|".join(_DATE_FORMS), re.IGNORECASE)
 _COMPACT = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)")
@@ -158,14 +160,14 @@ def dates_written_in(text: str) -> list[WrittenDate]:
     found: list[WrittenDate] = []
     for match in _DATES.finditer(text):
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
-        day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4") if k in groups))
-        name = next((groups[k] for k in ("n3", "n4") if k in groups), None)
+        day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4", "d5") if k in groups))
+        name = next((groups[k] for k in ("n3", "n4", "n5") if k in groups), None)
         month = (
             _MONTH_NUMBERS[name.casefold()]
             if name is not None
             else int(next(groups[k] for k in ("m1", "m2") if k in groups))
         )
-        year = next(groups[k] for k in ("y1", "y2", "y3", "y4", "y5") if k in groups)
+        year = next(groups[k] for k in ("y1", "y2", "y3", "y4", "y5", "y6") if k in groups)
         found.append(WrittenDate(match.start(), match.end(), day, month, int(year), len(year) == 2))
     for match in _COMPACT.finditer(text):
         digits, start, end = match.group(), match.start(), match.end()

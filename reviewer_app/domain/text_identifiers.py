@@ -17,7 +17,8 @@ What is found (``IdentifierKind``):
   any separator ("le15ww", "LE1-5WW"); for redaction only, the patient's postcode district
   in capitals ("lives in LE1"), which the taskforce copy's header leaves out too;
 * the patient's date of birth in any common format ("20/05/1919", "20-May-1919",
-  "13/Sep/1952", "13.Sep.1952", "20 May 19", "1919-05-20", "May 20, 1919", "20051919");
+  "13/Sep/1952", "13.Sep.1952", "20 May 19", "20MAY1919", "1919-05-20", "May 20, 1919",
+  "20051919");
   and, for redaction only, a date that may be a date of birth: a date written after "born",
   "DOB" or "date of birth" (even partial: "born 12 March", "DOB 1940"), or any full date more
   than ``OLD_DATE_YEARS`` years before the admission. Such a date cannot be an event of the
@@ -38,8 +39,10 @@ What is found (``IdentifierKind``):
   before a number ("Ward 22", "Bay 3") is the place, not a patient called Ward or Bay;
 * for redaction only, other people written as a title and a name ("Mrs Jones", "Dr J. R.
   Smith", "Sister O'Neill", "Nurse Smith-Jones") or a relationship and a name ("her
-  daughter Jane"): the title or relationship stays, the name goes. Role words after Nurse,
-  Sister and Matron ("Nurse Practitioner", "Sister Ward") and sentence words are not names.
+  daughter Jane", "the daughter (Jane)", "son: Tom"): the title or relationship stays, the
+  name goes; "Sister-in-charge Jones" and "Nurse in charge Smith" lose only the name. Role
+  words after Nurse, Sister and Matron ("Nurse Practitioner", "Sister Ward") and sentence
+  words are not names.
 
 Rule 8 warns only about the patient's own identifiers and any NHS number (``RULE_8_KINDS``):
 names of clinicians and relatives are normal in judgement comments, and the taskforce copy
@@ -397,6 +400,12 @@ def _hyphen_between(text: str, left: re.Match[str], right: re.Match[str]) -> boo
     return len(gap) == 1 and gap in _HYPHENS and right.group()[0].isupper()
 
 
+_IN_CHARGE = re.compile(r"[ \-\u2010\u2011]in[ \-\u2010\u2011]charge(?![^\W\d_])", re.IGNORECASE)
+"""What makes a role title of "Sister", "Nurse" or "Matron": "Sister-in-charge Jones"."""
+_BRACKET_GAP = re.compile(r"[ \t\u00a0]*[(:][ \t\u00a0]*")
+"""A relationship and a name in brackets or after a colon: "the daughter (Jane)"."""
+
+
 def _people(text: str) -> list[IdentifierMatch]:
     """Names written after a title or a relationship (the title stays, the name goes)."""
     words = list(_WORD.finditer(text))
@@ -407,12 +416,19 @@ def _people(text: str) -> list[IdentifierMatch]:
         relation = lower in _RELATIONS
         if not (title or relation):
             continue
-        gap = text[word.end() : words[index + 1].start()]
-        dotted = r"\.?" if lower in _ABBREVIATED_TITLES else ""
+        before_name = index
+        if lower in _ROLE_TITLES and index + 3 < len(words):
+            in_charge = _IN_CHARGE.match(text, word.end())
+            if in_charge is not None and in_charge.end() == words[index + 2].end():
+                before_name = index + 2  # "Sister-in-charge Jones": the role stays whole
+        gap = text[words[before_name].end() : words[before_name + 1].start()]
+        dotted = r"\.?" if lower in _ABBREVIATED_TITLES and before_name == index else ""
         comma = ",?" if relation and not title else ""
-        if not re.fullmatch(rf"{dotted}{comma}[ \t\u00a0]+", gap):
+        if not re.fullmatch(rf"{dotted}{comma}[ \t\u00a0]+", gap) and not (
+            relation and _BRACKET_GAP.fullmatch(gap)
+        ):
             continue
-        first = index + 1
+        first = before_name + 1
         stop = _NOT_NAMES
         if lower in _ROLE_TITLES:  # "Nurse Practitioner Bell": the role stays too
             stop = stop | _ROLE_WORDS

@@ -84,6 +84,14 @@ class AuditVerification(BaseModel):
     problem: str | None = None
 
 
+class SealedVerification(NamedTuple):
+    """The chain, the sealed heads it no longer holds, and the entries asked for."""
+
+    chain: AuditVerification
+    lost: tuple[AuditHead, ...]
+    entries: tuple[AuditEntry, ...]
+
+
 def entry_hash(
     *,
     seq: int,
@@ -182,7 +190,7 @@ class AuditLog:
     def verify(self, expected_head: AuditHead | tuple[int, str] | None = None) -> AuditVerification:
         """Check every entry in order; with ``expected_head``, also that it is still there."""
         want = None if expected_head is None else AuditHead(*expected_head)
-        result, found = self._scan({want.seq} if want is not None and want.seq > 0 else set())
+        result, found, _ = self._scan({want.seq} if want is not None and want.seq > 0 else set())
         if not result.ok or want is None or want.seq == 0:
             return result
         head = result.head
@@ -210,23 +218,40 @@ class AuditLog:
         """The chain, and which of the ``sealed`` heads (signatures, exports) it no longer
         holds: each ``(seq, hash)`` must be an entry of the chain up to any break (a head
         beyond a break is lost with it), one pass for all."""
-        wanted = [AuditHead(*h) for h in sealed]
-        result, found = self._scan({h.seq for h in wanted if h.seq > 0})
-        lost = tuple(h for h in wanted if h.seq > 0 and found.get(h.seq) != h.hash)
-        return result, lost
+        checked = self.verify_signed(sealed, ())
+        return checked.chain, checked.lost
 
-    def _scan(self, keep: set[int]) -> tuple[AuditVerification, dict[int, str]]:
+    def verify_signed(
+        self, sealed: Collection[AuditHead | tuple[int, str]], actions: Collection[str]
+    ) -> SealedVerification:
+        """As :meth:`verify_sealed`, and, from the same pass, every entry whose action is
+        one of ``actions`` (the signatures' own entries) among those that passed the chain
+        (none past a break), in ``seq`` order."""
+        wanted = [AuditHead(*h) for h in sealed]
+        result, found, entries = self._scan(
+            {h.seq for h in wanted if h.seq > 0}, frozenset(actions)
+        )
+        lost = tuple(h for h in wanted if h.seq > 0 and found.get(h.seq) != h.hash)
+        return SealedVerification(result, lost, tuple(entries))
+
+    def _scan(
+        self, keep: set[int], actions: frozenset[str] = frozenset()
+    ) -> tuple[AuditVerification, dict[int, str], list[AuditEntry]]:
         """One pass over the trail in ``seq`` order; the hashes at the ``keep`` sequence
-        numbers (of the entries that passed) beside the verdict."""
+        numbers and the entries whose action is in ``actions`` (of the entries that passed)
+        beside the verdict."""
         expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
         head = AuditHead(0, GENESIS_HASH)
         found: dict[int, str] = {}
+        collected: list[AuditEntry] = []
 
-        def bad(seq: int, problem: str) -> tuple[AuditVerification, dict[int, str]]:
+        def bad(
+            seq: int, problem: str
+        ) -> tuple[AuditVerification, dict[int, str], list[AuditEntry]]:
             verdict = AuditVerification(
                 ok=False, entries=count, head=head, first_bad_seq=seq, problem=problem
             )
-            return verdict, found
+            return verdict, found, collected
 
         cursor = self._db.execute(f"SELECT {_COLUMNS} FROM audit ORDER BY seq")
         for row in cursor:
@@ -254,9 +279,11 @@ class AuditLog:
                 return bad(seq, f"entry {seq} has been altered")
             if seq in keep:
                 found[seq] = digest
+            if action in actions:
+                collected.append(_entry(tuple(row)))
             prev_hash, expected_seq = digest, expected_seq + 1
             head = AuditHead(seq, digest)
-        return AuditVerification(ok=True, entries=count, head=head), found
+        return AuditVerification(ok=True, entries=count, head=head), found, collected
 
 
 UNREADABLE_FILE = "parts of the database file cannot be read (damaged)"

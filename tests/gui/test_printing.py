@@ -361,6 +361,30 @@ def test_save_as_writes_exactly_the_stored_bytes_of_the_chosen_copy(
     assert sorted(p.name for p in target.iterdir()) == ["chosen-name.pdf"]
 
 
+def test_save_as_writes_either_copy_private_and_says_what_it_is(
+    desk: SigningDesk, tmp_path: Path
+) -> None:
+    """B12: the taskforce copy is OFFICIAL-SENSITIVE: written 0600 as the full copy is, and
+    the status bar says it is de-identified, not anonymous."""
+    target = tmp_path / "out"
+    target.mkdir()
+    notes: list[str] = []
+    desk.notify = notes.append
+    for kind in DocumentKind:
+        saved = target / f"{kind.value}.pdf"
+        saved.write_bytes(b"old")
+        saved.chmod(0o644)
+        desk.summaries.ask_save_path = lambda _parent, _proposal, saved=saved: saved
+        choose(desk, kind)
+        desk.save_summary(CASE, None)
+        if os.name == "posix":
+            assert saved.stat().st_mode & 0o777 == 0o600, kind
+    full, taskforce = notes[-2:]
+    assert "identifiable clinical document" in full
+    assert "taskforce copy" in taskforce and "OFFICIAL-SENSITIVE" in taskforce
+    assert "not anonymous" in taskforce
+
+
 def test_unsigned_case_has_no_summary_to_hand_out(desk: SigningDesk) -> None:
     shown: list[QDialog] = []
     desk.exec_dialog = lambda dialog: shown.append(dialog) or 0

@@ -31,6 +31,14 @@ def delete(db: Database, seq: int) -> None:
         db.execute("DELETE FROM audit WHERE seq = ?", (seq,))
 
 
+def truncate(db: Database, from_seq: int) -> None:
+    """Cut the trail short: delete entry ``from_seq`` and every one after it (the chain
+    that is left holds on its own)."""
+    untrigger(db)
+    with db.transaction():
+        db.execute("DELETE FROM audit WHERE seq >= ?", (from_seq,))
+
+
 def reorder(db: Database, first: int, second: int) -> None:
     """Swap two entries' places in the sequence."""
     untrigger(db)
@@ -65,10 +73,11 @@ def rewrite_history(db: Database) -> None:
 
 def tamper_file(db_path: Path, key: DatabaseKey, how: str, *args: int) -> None:
     """Open the workspace database with its key and tamper with it (``how``: edit, delete,
-    reorder, rewrite_history)."""
+    truncate, reorder, rewrite_history)."""
     operations = {
         "edit": edit,
         "delete": delete,
+        "truncate": truncate,
         "reorder": reorder,
         "rewrite_history": rewrite_history,
     }

@@ -34,6 +34,12 @@ def info_change(data: bytes, key: str = "/Title", value: str = "Death not avoida
     return _written(writer)
 
 
+def moddate_change(data: bytes, value: str = "D:20300101000000Z") -> bytes:
+    """An incremental update that rewrites only the document information dictionary's
+    /ModDate (what pyHanko changes when it signs), with no signature added."""
+    return info_change(data, "/ModDate", value)
+
+
 XMP = (
     b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '

@@ -175,6 +175,11 @@ SEAMS: dict[str, set[str]] = {
         # pack import checks the collection certificate it pins for returns
         "returns.format",
     },
+    "review": {
+        # recording an outcome on an amendment follows sign-off's rule: no route out of a
+        # finding any earlier signed version held
+        "signing.rules",
+    },
     "returns": {
         # a return is refused when the workspace's audit trail or database is not intact
         "integrity.checks",

@@ -32,9 +32,10 @@ from reviewer_app.gui.tasks import OnDone, OnError, Runner, Work
 log = logging.getLogger(__name__)
 
 IDENTIFIABLE_REMINDER = (
-    "A saved, opened or printed summary is an identifiable clinical document, unless it is "
-    "the taskforce copy. Keep it, share it and dispose of it only through approved routes "
-    "(secure email, confidential waste), and delete copies you no longer need."
+    "A saved, opened or printed summary is an identifiable clinical document. The taskforce "
+    "copy is de-identified, not anonymous: it is OFFICIAL-SENSITIVE too. Keep it, share it "
+    "and dispose of it only through approved routes (secure email, confidential waste), and "
+    "delete copies you no longer need."
 )
 TASKFORCE_NOTE = (
     "The taskforce copy has no name, NHS number, hospital number, date of birth or full "

@@ -2,7 +2,7 @@
 
 Each action first shows one small dialog that names the case and version, offers the full
 signed summary or the taskforce copy, and reminds that a printed, opened or saved summary is
-an identifiable clinical document unless it is the taskforce copy. Then:
+an identifiable clinical document (the taskforce copy OFFICIAL-SENSITIVE too). Then:
 
 * **Print**: the system print dialog (``QPrintDialog``); each page of the stored PDF is
   rendered through QtPdf (``QPdfDocument.render``) onto the ``QPrinter``, fitted to the paper.
@@ -13,7 +13,8 @@ an identifiable clinical document unless it is the taskforce copy. Then:
   PDF viewer; when no viewer opens it, the copy is deleted at once. The copies are deleted
   when the window closes (``clear_open_copies``) and, after a crash, at the next start
   (``app.sweep_open_copies``).
-* **Save as**: ``QFileDialog``; the stored bytes are written atomically.
+* **Save as**: ``QFileDialog``; the stored bytes are written atomically, readable only by
+  this user (either copy).
 
 Fetching the bytes and writing files run off the GUI thread through the runner; printing
 paints on the GUI thread (QPrinter and QPainter belong to it), with a busy cursor.
@@ -100,10 +101,10 @@ class CopyChoiceDialog(QDialog):
         layout.addWidget(
             reminder(
                 self,
-                f"A {done} summary is an identifiable clinical document, unless it is the "
-                "taskforce copy. Keep it, share it and dispose of it only through approved "
-                "routes (secure email, confidential waste), and delete copies you no longer "
-                "need.",
+                f"A {done} summary is an identifiable clinical document. The taskforce copy "
+                "is de-identified, not anonymous: it is OFFICIAL-SENSITIVE too. Keep either, "
+                "share it and dispose of it only through approved routes (secure email, "
+                "confidential waste), and delete copies you no longer need.",
             )
         )
         layout.addStretch(1)
@@ -297,10 +298,10 @@ def with_pdf_suffix(path: Path) -> Path:
 
 
 def save_copy(path: Path, summary: StoredSummary) -> Path:
-    """Write the stored bytes exactly, atomically; a full summary is readable only by you."""
-    mode = PRIVATE_FILE_MODE if summary.kind is DocumentKind.FULL else None
+    """Write the stored bytes exactly, atomically, readable only by you (either copy: the
+    taskforce copy is OFFICIAL-SENSITIVE too)."""
     try:
-        atomic_write_bytes(path, summary.pdf, mode=mode)
+        atomic_write_bytes(path, summary.pdf, mode=PRIVATE_FILE_MODE)
     except OSError as err:
         raise UserError(
             f"The summary could not be written to {path} ({err.strerror or 'write failed'}). "
@@ -466,10 +467,13 @@ class SummaryActions:
         )
 
     def _saved(self, summary: StoredSummary, path: Path) -> None:
+        # Here, not at the top: the summary package loads reportlab (start-up stays light).
+        from reviewer_app.services.summary.taskforce import TASKFORCE_REMINDER
+
         self.last_saved = path
         log.info("saved a signed summary (%s)", summary.kind.value)
         extra = (
-            ""
+            f" {TASKFORCE_REMINDER}"
             if summary.kind is DocumentKind.TASKFORCE
             else " It is an identifiable clinical document."
         )

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
+from reviewer_app.domain.study_scale import on_study_scale, study_scale_of
 from reviewer_app.domain.validation import validate
 from reviewer_app.domain.vocabulary import QuarantineReason
 from reviewer_app.errors import InvalidInputError, UserError
@@ -94,7 +95,8 @@ def made_with(item: ReturnItem, study_definition: ReviewDefinition) -> ReviewDef
     if not 1 <= version <= study_definition.version:
         return study_definition
     try:
-        return load_definition_version(item.definition_id, version)
+        made = load_definition_version(item.definition_id, version)
+        return on_study_scale(made, study_scale_of(study_definition))
     except UserError:
         return study_definition
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.domain.definition import default_definition
+from reviewer_app.domain.study_scale import on_study_scale
 from reviewer_app.domain.vocabulary import CollectedAs, QuarantineReason
 from reviewer_app.errors import UserError
 from reviewer_app.progress import Progress, no_progress
@@ -30,7 +31,7 @@ from reviewer_app.services.study import Study
 from reviewer_app.storage.study.allocation import AllocationStore
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.enrolments import EnrolmentStore
-from reviewer_app.storage.study.info import shared_folder
+from reviewer_app.storage.study.info import avoidability_scale, shared_folder
 from reviewer_app.storage.study.returns import BundleFileRow, ReturnsStore
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def study_trust(study: Study) -> StudyTrust:
         root=study.root_certificate(),
         collection_key=key,
         collection_cert=cert,
-        definition=default_definition(),
+        definition=on_study_scale(default_definition(), avoidability_scale(study.db)),
         enrolments={e.fingerprint: e for e in EnrolmentStore(study.db).every()},
         pairs=AllocationStore(study.db).get().pairs,
         cases={c.case_ref: c for c in CohortStore(study.db).cases()},

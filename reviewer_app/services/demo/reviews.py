@@ -168,9 +168,15 @@ class _Filler:
         return self.reviews.open(case_ref, self.actor)
 
     def answers(self, opened: OpenReview, seed: int) -> dict[str, JsonValue | None]:
-        found: dict[str, JsonValue | None] = dict(
-            complete_answers(opened.definition, opened.case, random.Random(seed))  # noqa: S311
-        )
+        """The first of a fixed run of seeds whose sample has no immediate safety concern:
+        only the urgent case of the plan has one (deterministic)."""
+        found: dict[str, JsonValue | None] = {}
+        for attempt in range(seed, seed + 50):
+            found = dict(
+                complete_answers(opened.definition, opened.case, random.Random(attempt))  # noqa: S311
+            )
+            if found.get("immediate.concern") != "yes":
+                break
         return found
 
     def complete(self, case_ref: str, seed: int) -> int:

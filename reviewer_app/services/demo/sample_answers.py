@@ -20,6 +20,7 @@ from typing import Any
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import (
     AnyQuestion,
+    AvoidabilityQuestion,
     GroupQuestion,
     ReviewDefinition,
     Section,
@@ -37,6 +38,18 @@ _PROFILES = ("good", "adequate", "poor")
 _OPTIONAL_PHASES = {"procedure": 0.2, "perioperative": 0.15, "before_admission": 0.7}
 _MAX_REPAIRS = 6
 _DOC_REASON_SEVERITIES = {"moderate", "prolonged_psychological", "severe", "death"}
+# The theme a problem of each type belongs to (first offered wins): a problem is tagged only
+# with themes whose "issue identified" is yes, never with one the review says had no issue.
+_TYPE_THEMES = {
+    "assessment": ("deterioration", "clinical_reasoning"),
+    "medication": ("medicines",),
+    "treatment_plan": ("fluids", "clinical_reasoning"),
+    "infection": ("deterioration", "clinical_reasoning"),
+    "procedure": ("communication", "avoidable_harm"),
+    "monitoring": ("deterioration",),
+    "resuscitation": ("resuscitation_decisions",),
+    "other": ("interfaces",),
+}
 
 
 def complete_answers(
@@ -219,15 +232,20 @@ class _Filler:
             if q.type != "yes_no":
                 continue
             good = q.id.endswith("good_practice")
-            if self.chance(p_good if good else p_issue):
+            if section.key == "discharge" and self.case.discharge_date is None:
+                value = "not_applicable"  # died in the index admission: no discharge
+            elif self.chance(p_good if good else p_issue):
                 value = "yes"
             else:
                 value = self.rng.choices(["no", "not_applicable", "cannot_tell"], (85, 10, 5))[0]
             value = value if value in q.allowed else q.allowed[0]
             yes_any = yes_any or value == "yes"
             self.answers[q.id] = value
-        if not yes_any:
-            return
+        if yes_any:
+            self._theme_details(section)
+
+    def _theme_details(self, section: Section) -> None:
+        """Where and when, and the comment, of a theme with an issue or good practice."""
         for q in section.questions:
             if q.type == "multiple_choice":
                 self.answers[q.id] = self._some_options(q)
@@ -263,18 +281,47 @@ class _Filler:
             item["problems.item.type"] = ptype
             item["problems.item.phase"] = self._phase_option(group, "problems.item.phase")
             item["problems.item.setting"] = self._first_setting(group, "problems.item.setting")
-            themes = [o.value for o in _options(group, "problems.item.themes")]
+            themes = self._problem_themes(group, ptype)
             if themes:
-                item["problems.item.themes"] = sorted(
-                    self.rng.sample(themes, 1 + (1 if self.chance(0.3) else 0)),
-                    key=themes.index,
-                )
+                item["problems.item.themes"] = themes
             item["problems.item.harm"] = harm
             if harm != "no":
                 item["problems.item.severity"] = self._severity(group)
             item["problems.item.comment"] = txt.PROBLEM.get(ptype, txt.PROBLEM["other"])
             items.append({"id": f"p{n + 1}", "answers": _known(group, item)})
         self.answers[group.id] = items
+
+    def _problem_themes(self, group: GroupQuestion, ptype: str) -> list[str]:
+        """The problem's theme (by its type), which then records the issue, plus sometimes a
+        theme the review already records an issue under (form order)."""
+        offered = [o.value for o in _options(group, "problems.item.themes")]
+        sections = {s.key: s for s in self.definition.themes if s.key in offered}
+        if not sections:
+            return []
+        if self.case.discharge_date is None:
+            sections.pop("discharge", None)
+            if not sections:
+                return []
+        natural = [t for t in _TYPE_THEMES.get(ptype, ()) if t in sections]
+        chosen = {natural[0] if natural else self.rng.choice(list(sections))}
+        with_issue = [t for t, s in sections.items() if self._theme_says_issue(s)]
+        if with_issue and self.chance(0.3):
+            chosen.add(self.rng.choice(with_issue))
+        tags = [t for t in offered if t in chosen]  # form order, never a set's order
+        for tag in tags:
+            self._record_theme_issue(sections[tag])
+        return tags
+
+    def _theme_says_issue(self, section: Section) -> bool:
+        return self.answers.get(f"{section.id}.issue") == "yes"
+
+    def _record_theme_issue(self, section: Section) -> None:
+        """The theme records the issue a problem is tagged with (details filled afresh)."""
+        issue = next((q for q in section.questions if q.id == f"{section.id}.issue"), None)
+        if issue is None or self._theme_says_issue(section):
+            return
+        self.answers[issue.id] = "yes"
+        self._theme_details(section)
 
     def _severity(self, group: GroupQuestion) -> str:
         offered = {o.value for o in _options(group, "problems.item.severity")}
@@ -303,16 +350,44 @@ class _Filler:
         rcp = self.rng.randint(low, high)
         if rcp <= 3 and not harmed:
             rcp = 4  # "more likely than not" without a harmful problem would only warn
-        if rcp <= 2 and self._worst_severity() == "low":
-            rcp = 3  # definitely or strongly avoidable with only low harm would contradict
-        if rcp >= 5 and self._problem_caused_death():
-            rcp = 4  # a death caused by a problem in care is not "slight or no evidence"
-        scale = "hogan" if self.chance(0.2) else "rcp"
+        if rcp <= 3:
+            # A death more likely than not due to problems in care: one of them led to it.
+            self._worst_problem_led_to_death()
+        if self._problem_caused_death():
+            rcp = min(rcp, 3)  # a death caused by a problem in care was avoidable
+        scale = self._grade_scale()
         self.put(
             "avoidability.grade", {"scale": scale, "grade": rcp if scale == "rcp" else 7 - rcp}
         )
         key = "avoidable" if rcp <= 3 else "possible" if rcp <= 5 else "unavoidable"
         self.put("avoidability.comment", txt.AVOIDABILITY[key])
+
+    def _grade_scale(self) -> str:
+        """The question's default scale (the study's) when the definition requires it
+        (v2); under v1, either scale, as reviewers once did."""
+        ref = self.definition.find("avoidability.grade")
+        question = ref.question if ref is not None else None
+        if not isinstance(question, AvoidabilityQuestion):
+            return "rcp"
+        on_default = any(
+            r.kind == "check" and r.check == "grade_on_default_scale" for r in self.definition.rules
+        )
+        if on_default:
+            return question.default_scale.value
+        return "hogan" if self.chance(0.2) else "rcp"
+
+    def _worst_problem_led_to_death(self) -> None:
+        order = ["no_harm", "low", "moderate", "prolonged_psychological", "severe", "death"]
+        harmed = [
+            i["answers"]
+            for i in self.answers.get("problems.items", [])
+            if i["answers"].get("problems.item.harm") in {"yes", "probably"}
+            and i["answers"].get("problems.item.severity") in order
+        ]
+        if not harmed or self._worst_severity() == "death":
+            return
+        worst = max(harmed, key=lambda a: order.index(a["problems.item.severity"]))
+        worst["problems.item.severity"] = "death"
 
     def _theme_issue(self) -> bool:
         return any(

@@ -7,10 +7,18 @@ Three things are checked:
   breaks it at that entry;
 - the database file: SQLCipher's check of every page's HMAC and SQLite's structure check;
 - every signature's sealed audit head ``(seq, hash)``, the one in the canonical content it
-  signed: it must still be an entry of the chain. With ``contents=True`` (``check``), the
-  canonical content is also rebuilt from what is stored now at the reviewer's sealed head and
-  must hash to what was signed (answers changed under a signature are caught too); a
-  co-signature, which signs that same content, must name the same hash.
+  signed: it must still be an entry of the chain, and the trail must not end before it;
+- every signature's own audit entry, the one its signing wrote after the head it sealed
+  ("signed" for the reviewer's, "co_signed" for the co-reviewer's): it must be in the trail
+  and name the signature's content hash (and, for the reviewer's, its sealed head). The
+  trail cut short after a signature (its last entries deleted) leaves a chain that holds on
+  its own and every sealed head still in it; only the missing entry shows it. The entries
+  are gathered in the same pass that checks the chain.
+
+With ``contents=True`` (``check``), the canonical content is also rebuilt from what is stored
+now at the reviewer's sealed head and must hash to what was signed (answers changed under a
+signature are caught too); a co-signature, which signs that same content, must name the same
+hash.
 
 The quick check (unlock, sign-off, export, return) takes about 35 ms on the demo workspace
 (850 audit entries, 2.6 MB); the full check with contents about 1 s.
@@ -35,6 +43,7 @@ from reviewer_app.errors import DamagedFileError, UserError
 from reviewer_app.storage.audit import (
     GENESIS_HASH,
     UNREADABLE_FILE,
+    AuditEntry,
     AuditHead,
     AuditLog,
     AuditVerification,
@@ -71,13 +80,22 @@ class SealedSignature:
         return f"case {self.case_ref} version {self.version} ({who}'s signature)"
 
 
+SIGNATURE_ACTIONS = {SignatureRole.REVIEWER: "signed", SignatureRole.CO_REVIEWER: "co_signed"}
+"""The audit action of each role's signature (``signoff.py`` writes them, after the head the
+signature seals): every signature row must have its own."""
+
+
 @dataclass(frozen=True)
 class SealedProblem:
     signature: SealedSignature
     problem: str
+    standalone: bool = False
+    """``problem`` names the signature itself (it is the whole text)."""
 
     @property
     def text(self) -> str:
+        if self.standalone:
+            return self.problem
         return f"the signed summary of {self.signature.label}: {self.problem}"
 
 
@@ -171,7 +189,9 @@ def check_workspace(db: Database, *, contents: bool = False) -> IntegrityReport:
     database = database_problems(db)
     try:
         sealed = _sealed_signatures(db)
-        chain, lost = AuditLog(db).verify_sealed([s.head for s, _ in sealed])
+        chain, lost, signing = AuditLog(db).verify_signed(
+            [s.head for s, _ in sealed], SIGNATURE_ACTIONS.values()
+        )
     except DamagedFileError:  # pages the trail or the signatures live on cannot be read
         log.warning("workspace integrity check: the database file cannot be read in full")
         return IntegrityReport(
@@ -188,14 +208,11 @@ def check_workspace(db: Database, *, contents: bool = False) -> IntegrityReport:
     problems: list[SealedProblem] = []
     content_hash = _content_hasher(db) if contents else None
     for signature, record in sealed:
+        entry_problem = _entry_problem(signature, record, signing, chain)
         if signature.head in lost_set:
-            problems.append(
-                SealedProblem(
-                    signature,
-                    f"the audit head it sealed (entry {signature.head.seq}) no longer "
-                    "matches the trail",
-                )
-            )
+            problems.append(SealedProblem(signature, _lost_head(signature, chain)))
+        elif entry_problem is not None:
+            problems.append(SealedProblem(signature, entry_problem, standalone=True))
         elif content_hash is not None and not _content_holds(record, sealed, content_hash):
             problems.append(
                 SealedProblem(
@@ -212,6 +229,56 @@ def check_workspace(db: Database, *, contents: bool = False) -> IntegrityReport:
     if not report.ok:
         log.warning("workspace integrity check failed: %d problem(s)", len(report.problems))
     return report
+
+
+def _lost_head(signature: SealedSignature, chain: AuditVerification) -> str:
+    seq = signature.head.seq
+    if chain.ok and chain.head.seq < seq:
+        return (
+            f"the audit head it sealed (entry {seq}) no longer matches the trail: the trail "
+            f"ends at entry {chain.head.seq}, so it was cut short"
+        )
+    return f"the audit head it sealed (entry {seq}) no longer matches the trail"
+
+
+def _entry_problem(
+    signature: SealedSignature,
+    record: SignatureRecord,
+    signing: tuple[AuditEntry, ...],
+    chain: AuditVerification,
+) -> str | None:
+    """What is wrong with the audit entry the signing of ``record`` wrote; None when it is
+    there and names the signature's content (and, the reviewer's, its sealed head). An entry
+    lost past a break in the chain is the break's to report."""
+    action = SIGNATURE_ACTIONS[record.role]
+    candidates = [
+        e
+        for e in signing
+        if e.review_id == record.review_id and e.action == action and e.seq > record.audit_seq
+    ]
+    if any(_names_signature(e, record) for e in candidates):
+        return None
+    what = "signature" if record.role is SignatureRole.REVIEWER else "co-signature"
+    entry = (
+        f"the audit entry recording the {what} of case {signature.case_ref} "
+        f"version {signature.version}"
+    )
+    if candidates:
+        return f"{entry} does not match the signature (it names other content or another head)"
+    if not chain.ok and chain.first_bad_seq is not None and chain.first_bad_seq > record.audit_seq:
+        return None  # the entry would come after the break, which is reported already
+    return f"{entry} is missing: the trail was cut short"
+
+
+def _names_signature(entry: AuditEntry, record: SignatureRecord) -> bool:
+    new = entry.new_value
+    if not isinstance(new, dict) or new.get("content_sha256") != record.content_sha256:
+        return False
+    if new.get("role", record.role.value) != record.role.value:
+        return False
+    if record.role is SignatureRole.REVIEWER:
+        return new.get("audit_head") == [record.audit_seq, record.audit_hash]
+    return True
 
 
 def _content_holds(
@@ -271,6 +338,7 @@ def refusal(report: IntegrityReport, doing: str) -> str:
 
 
 __all__ = [
+    "SIGNATURE_ACTIONS",
     "WHAT_TO_DO",
     "IntegrityReport",
     "SealedProblem",

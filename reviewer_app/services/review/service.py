@@ -52,6 +52,7 @@ from reviewer_app.services.review.state import (
     evaluate,
     next_status,
 )
+from reviewer_app.services.signing.rules import case_outcome_change_refusal
 from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.cases import CaseStore
@@ -68,6 +69,7 @@ __all__ = [
     "FormRoles",
     "OpenReview",
     "OutcomeIncompleteError",
+    "OutcomeRefusedError",
     "ReasonTooShortError",
     "ReviewService",
     "ReviewState",
@@ -91,6 +93,10 @@ class ReasonTooShortError(UserError):
 
 class OutcomeIncompleteError(UserError):
     """An outcome was asked for while something it needs (the screening) is missing."""
+
+
+class OutcomeRefusedError(UserError):
+    """An amendment may not become another outcome: an earlier signed version holds a finding."""
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -322,7 +328,10 @@ class ReviewService:
 
         Records the outcome and reason as answers (so they are exported and signed like the
         rest), checks that what the outcome needs (the screening) is complete, then moves the
-        status. Nothing is saved when something is missing (``OutcomeIncompleteError``).
+        status. Nothing is saved when something is missing (``OutcomeIncompleteError``), nor
+        when the review is an amendment of a case an earlier signed full review of which holds
+        a finding (``OutcomeRefusedError``: the sign-off's rule
+        ``rules.case_outcome_change_refusal``, said before anything is recorded).
         """
         status = ReviewStatus(outcome)
         if status not in OUTCOME_ACTIONS:
@@ -330,6 +339,9 @@ class ReviewService:
         reason = _checked_reason(reason, f'"{status.label}"')
         review = self._reviews.get(review_id)
         self._refuse_if_locked(review)
+        refusal = case_outcome_change_refusal(self._db, review, self.definition_for)
+        if refusal is not None:  # the sign-off's rule, said now rather than at signing
+            raise OutcomeRefusedError(refusal)
         definition = self.definition_for(review)
         roles = FormRoles.of(definition)
         changes: dict[str, JsonValue | None] = {}
@@ -354,7 +366,9 @@ class ReviewService:
         return self.reload(review_id)
 
     def reopen(self, review_id: int, actor: str, reason: str) -> OpenReview:
-        """Take a review out of an outcome so it can continue (the answers are kept)."""
+        """Take a review out of an outcome so it can continue (the answers are kept): back to
+        in progress (or ready to sign), or to amendment in progress for an amendment. The
+        desktop's Reopen and ``reviewer-app reopen`` both call this."""
         reason = _checked_reason(reason, "reopening")
         review = self._reviews.get(review_id)
         if self._reviews.is_signed(review_id):
@@ -365,8 +379,13 @@ class ReviewService:
         if not review.status.is_outcome:
             return self.reload(review_id)
         definition = self.definition_for(review)
+        back_to = (  # an amendment reopened is still an amendment, never a fresh review
+            ReviewStatus.AMENDMENT_IN_PROGRESS
+            if review.amends_review_id is not None
+            else ReviewStatus.IN_PROGRESS
+        )
         with self._db.transaction():
-            self._reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, actor, reason)
+            self._reviews.set_status(review_id, back_to, actor, reason)
             self._settle(review_id, definition, actor)
         return self.reload(review_id)
 

@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 
 IDENTIFIABLE_FILE_MODE = 0o600
-"""Mode of each exported full summary; a taskforce copy keeps the usual mode."""
+"""Mode of each exported summary, full or taskforce copy: readable by you only (the
+taskforce copy is de-identified, not anonymous, and OFFICIAL-SENSITIVE)."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,8 @@ def export_signed_summaries(
                 log.warning("a signed review has no stored %s summary", each.value)
                 continue
             path = folder / summary_file_name(case_ref, document.version, each)
-            mode = IDENTIFIABLE_FILE_MODE if each is DocumentKind.FULL else None
             try:
-                atomic_write_bytes(path, document.pdf, mode=mode)
+                atomic_write_bytes(path, document.pdf, mode=IDENTIFIABLE_FILE_MODE)
             except OSError as err:
                 raise UserError(
                     f"The summaries could not be written to {folder} ({err.strerror}). "

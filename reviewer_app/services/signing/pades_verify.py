@@ -37,7 +37,7 @@ import io
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -132,6 +132,15 @@ class Coverage(StrEnum):
 class ChangesAfter(StrEnum):
     NONE = "none"
     SIGNATURES_ONLY = "signatures_only"
+    """Every later revision added or filled a signature field: further signatures only."""
+    METADATA_ONLY = "metadata_only"
+    """The last signature; a later revision changed only what a signature may (the
+    /ModDate) but added no signature."""
+    UNSIGNED_REVISION = "unsigned_revision"
+    """The last signature; a later revision added no signature (it changed nothing, or only
+    added an empty signature field)."""
+    SIGNATURES_THEN_UNSIGNED = "signatures_then_unsigned"
+    """Further signatures were added, then a revision without a signature (see the last)."""
     OTHER = "other"
     UNKNOWN = "unknown"
 
@@ -401,8 +410,11 @@ def verify_pdf(
     problems = [] if structure_problem is None else [structure_problem]
     if structure_problem is None and set(structure) != {r.byte_range for r in raws}:
         problems.append("the signatures in the file do not match its form structure")
-    reports = tuple(
-        _report(index, data, raw, structure, roots) for index, raw in enumerate(raws, start=1)
+    reports = _unsigned_tail(
+        tuple(
+            _report(index, data, raw, structure, roots) for index, raw in enumerate(raws, start=1)
+        ),
+        structure,
     )
     return PdfVerification(
         signatures=reports,
@@ -410,6 +422,33 @@ def verify_pdf(
         problems=tuple(problems),
         unsigned_fields=unsigned,
     )
+
+
+def _unsigned_tail(
+    reports: tuple[SignatureReport, ...], structure: dict[tuple[int, ...], _Structure]
+) -> tuple[SignatureReport, ...]:
+    """A revision appended after the last signature adds no signature, however little it
+    changes (a /ModDate only passes the difference analysis as a signature's would): say so,
+    for the last signature and for every earlier one whose later changes it is part of."""
+    if not reports or reports[-1].coverage is not Coverage.REVISION:
+        return reports
+    last = reports[-1]
+    if last.changes_after is not ChangesAfter.SIGNATURES_ONLY:
+        return reports
+    info = None if last.signed_ranges is None else structure.get(last.signed_ranges)
+    level = None if info is None else info.modification
+    tail = (
+        ChangesAfter.METADATA_ONLY
+        if level is ModificationLevel.LTA_UPDATES
+        else ChangesAfter.UNSIGNED_REVISION
+    )
+    earlier = tuple(
+        replace(r, changes_after=ChangesAfter.SIGNATURES_THEN_UNSIGNED)
+        if r.changes_after is ChangesAfter.SIGNATURES_ONLY
+        else r
+        for r in reports[:-1]
+    )
+    return (*earlier, replace(last, changes_after=tail))
 
 
 def _report(

@@ -8,12 +8,12 @@ GUI reads it on its own thread while the app starts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.answers import group_items
-from reviewer_app.domain.definition import GroupQuestion, ReviewDefinition, SectionKind
+from reviewer_app.domain.definition import GroupQuestion, ReviewDefinition, SectionKind, Severity
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.text_substance import is_meaningful
@@ -24,7 +24,7 @@ from reviewer_app.errors import UserError
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.identity_store import StoredIdentity
-from reviewer_app.storage.workspace.reviews import ReviewStore
+from reviewer_app.storage.workspace.reviews import Review, ReviewStore
 from reviewer_app.storage.workspace.signatures import SignatureStore
 
 SIGNABLE_STATUSES = frozenset(
@@ -148,6 +148,103 @@ def outcome_change_refusal(
         "an amendment cannot turn it into another outcome (records missing, handed back or "
         "outside this method): a finding is not withdrawn by changing the outcome. Correct "
         "the review itself, or ask the study coordinator."
+    )
+
+
+FINDING_WITHDRAWN = "A1.finding_withdrawn"
+"""The warning code of an amendment that no longer holds a finding an earlier signed version
+recorded (it must be acknowledged, and is sealed with the signature)."""
+
+
+def finding_parts(definition: ReviewDefinition, answers: Answers) -> tuple[str, ...]:
+    """Every finding the answers hold, one phrase each: each escalation trigger that fired
+    (by its label), an escalation decided or recorded, an immediate safety concern. Words from
+    the definition only, never answers."""
+    view = AnswerView(definition, answers)
+    parts = [
+        f'the escalation trigger "{t.label}"' for t in fired(definition.escalation_triggers, view)
+    ]
+    escalated = False
+    for section in definition.sections_of_kind(SectionKind.ESCALATION):
+        for question in section.questions:
+            value = view.value(question.id)
+            if isinstance(question, GroupQuestion) and group_items(value):
+                escalated = True
+            if question.type == "single_choice" and value == "escalate":
+                escalated = True
+    if escalated:
+        parts.append("the escalation (decided or recorded)")
+    for section in definition.sections_of_kind(SectionKind.IMMEDIATE_SAFETY):
+        for question in section.questions:
+            if question.type == "yes_no" and view.value(question.id) == YES:
+                parts.append("the immediate safety concern")
+                break
+    return tuple(dict.fromkeys(parts))
+
+
+def earlier_signed_versions(db: Database, review: Review) -> list[Review]:
+    """Every version of the case before ``review`` that carries a signature, oldest first."""
+    reviews = ReviewStore(db)
+    return [
+        r
+        for r in reviews.versions(review.case_ref)
+        if r.version < review.version and reviews.is_signed(r.id)
+    ]
+
+
+def case_outcome_change_refusal(
+    db: Database, review: Review, definition_for: Callable[[Review], ReviewDefinition]
+) -> str | None:
+    """Why ``review`` (an amendment) may not become another outcome: EVERY earlier signed full
+    review of the case is checked, so a finding removed in one amendment is not a route out
+    of it in the next. None when no earlier signed full review holds a finding."""
+    if review.amends_review_id is None:
+        return None
+    reviews = ReviewStore(db)
+    for previous in earlier_signed_versions(db, review):
+        if previous.status.is_outcome:
+            continue
+        refusal = outcome_change_refusal(
+            previous.case_ref,
+            previous.version,
+            definition_for(previous),
+            reviews.answers(previous.id),
+            urgent=previous.urgent,
+        )
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def withdrawn_finding_warning(
+    db: Database,
+    review: Review,
+    definition: ReviewDefinition,
+    answers: Answers,
+    definition_for: Callable[[Review], ReviewDefinition],
+) -> Issue | None:
+    """A warning (to acknowledge) when an amendment no longer holds a finding that an earlier
+    signed version of the case recorded, naming each finding withdrawn; None otherwise."""
+    if review.amends_review_id is None:
+        return None
+    now = set(finding_parts(definition, answers))
+    reviews = ReviewStore(db)
+    withdrawn: dict[str, list[int]] = {}
+    for previous in earlier_signed_versions(db, review):
+        for part in finding_parts(definition_for(previous), reviews.answers(previous.id)):
+            if part not in now:
+                withdrawn.setdefault(part, []).append(previous.version)
+    if not withdrawn:
+        return None
+    listed = "; ".join(
+        f"{part} (signed version {', '.join(str(v) for v in versions)})"
+        for part, versions in withdrawn.items()
+    )
+    return Issue(
+        FINDING_WITHDRAWN,
+        Severity.WARNING,
+        "This amendment withdraws a finding an earlier signed version recorded: "
+        f"{listed}. Sign only if the finding was wrong, and say why in the amendment's reason.",
     )
 
 

@@ -87,7 +87,12 @@ class SigningInputs:
         self._audit = AuditLog(db, clock=clock)
 
     def definition_for(self, review: Review) -> ReviewDefinition:
-        return self._load_definition(review.definition_id, int(review.definition_version))
+        """The definition the review was made with, on the study's avoidability scale (what
+        the form showed, and what the rule on the study's scale checks)."""
+        return on_study_scale(
+            self._load_definition(review.definition_id, int(review.definition_version)),
+            StudySettingsStore(self._db).avoidability_scale(),
+        )
 
     def content(
         self,
@@ -153,10 +158,7 @@ class SigningInputs:
         )
         signers = (sealing,) if joint is None else (sealing, _pending_co_reviewer(joint))
         content = self._content(review, case, head, acknowledged)
-        shown = on_study_scale(
-            self.definition_for(review), StudySettingsStore(self._db).avoidability_scale()
-        )
-        return Draft(review, case, shown, content, signers, acknowledged)
+        return Draft(review, case, self.definition_for(review), content, signers, acknowledged)
 
     def summary_input(self, draft: Draft, kind: DocumentKind) -> SummaryInput:
         review = draft.review

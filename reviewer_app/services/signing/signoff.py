@@ -2,9 +2,12 @@
 
 What signing a review version does, in ONE transaction (all or nothing):
 
-1. Checks: validation reports no error; every warning's code is in the acknowledged list;
-   an amendment that turns a signed full review into another outcome carries no finding
-   (escalation trigger, escalation, immediate safety concern) and a reason of substance;
+1. Checks: validation reports no error; every warning's code is in the acknowledged list
+   (an amendment that withdraws a finding an earlier signed version recorded adds the
+   warning ``rules.FINDING_WITHDRAWN``, naming each finding); an amendment that turns a
+   signed full review into another outcome is refused when ANY earlier signed full review of
+   the case holds a finding (escalation trigger, escalation, immediate safety concern), and
+   needs a reason of substance otherwise;
    the workspace has an enrolled identity (key and certificate); the passphrase matches the
    workspace key (``storage.keys.unlock_key`` on the key-check file), checked before anything.
 2. Reads the audit trail's head and builds the canonical content (``services.signing.canonical``)
@@ -61,7 +64,9 @@ from reviewer_app.services.signing.rules import (
     UnacknowledgedWarningsError,
     ValidationBlocksSigningError,
     amendment_reason_problem,
-    outcome_change_refusal,
+    case_outcome_change_refusal,
+    earlier_signed_versions,
+    withdrawn_finding_warning,
 )
 from reviewer_app.services.signing.signed_pdfs import (
     CO_REVIEWER_FIELD,
@@ -196,13 +201,19 @@ class SignoffService:
     def check(self, review_id: int) -> SignoffCheck:
         """Validation as the sign dialog shows it: errors block, warnings need acknowledging."""
         review = self._reviews.get(review_id)
+        definition = self.definition_for(review)
+        answers = self._reviews.answers(review_id)
         report = validate(
-            self.definition_for(review),
-            self._reviews.answers(review_id),
+            definition,
+            answers,
             self._cases.get(review.case_ref),
             ReviewTiming(self._clock(), self._reviews.began(review)),
         )
-        return SignoffCheck(review, report.errors, report.warnings)
+        withdrawn = withdrawn_finding_warning(
+            self._db, review, definition, answers, self.definition_for
+        )
+        warnings = report.warnings if withdrawn is None else (*report.warnings, withdrawn)
+        return SignoffCheck(review, report.errors, warnings)
 
     def taskforce_redactions(self, review_id: int) -> tuple[ShownRedaction, ...]:
         """Every redaction the taskforce copy of this version will make, with its context:
@@ -380,20 +391,16 @@ class SignoffService:
         return check
 
     def _check_outcome_change(self, review: Review) -> None:
-        """An amendment turning a signed full review into another outcome: refused when the
-        earlier version holds a finding, and only with a reason of substance otherwise."""
+        """An amendment turning a signed full review into another outcome: refused when ANY
+        earlier signed full review of the case holds a finding (so removing the finding in
+        one amendment and changing the outcome in the next is no route out), and only with
+        a reason of substance otherwise."""
         if review.amends_review_id is None or not review.status.is_outcome:
             return
-        previous = self._reviews.get(review.amends_review_id)
-        if previous.status.is_outcome:
+        earlier = earlier_signed_versions(self._db, review)
+        if all(previous.status.is_outcome for previous in earlier):
             return
-        refusal = outcome_change_refusal(
-            previous.case_ref,
-            previous.version,
-            self.definition_for(previous),
-            self._reviews.answers(previous.id),
-            urgent=previous.urgent,
-        )
+        refusal = case_outcome_change_refusal(self._db, review, self.definition_for)
         if refusal is not None:
             raise SignoffRefusedError(refusal)
         problem = amendment_reason_problem(review.amendment_reason or "")

@@ -13,6 +13,15 @@ from reviewer_app.services.signing.pades_verify import (
 CHANGES_TEXT = {
     ChangesAfter.NONE: "nothing (it covers the whole file)",
     ChangesAfter.SIGNATURES_ONLY: "only further signatures were added",
+    ChangesAfter.METADATA_ONLY: (
+        "a later revision changed the document's metadata (modification date) without adding "
+        "a signature"
+    ),
+    ChangesAfter.UNSIGNED_REVISION: "a later revision was added without a signature",
+    ChangesAfter.SIGNATURES_THEN_UNSIGNED: (
+        "further signatures were added, then a later revision without a signature (see the "
+        "last signature)"
+    ),
     ChangesAfter.OTHER: "the document was changed after this signature",
     ChangesAfter.UNKNOWN: "could not be determined (the file structure is damaged)",
 }

@@ -2,8 +2,15 @@
 
 Above the signatures, a "Warnings acknowledged at sign-off" box lists every warning the
 reviewer acknowledged (code and text) when the reviewer is an ``AcknowledgingSigner`` (what
-sign-off passes), in both copies; "None" when there was nothing to acknowledge. A co-reviewer
-whose signature is still to come is printed "Awaiting signature".
+sign-off passes), in both copies; "None" when there was nothing to acknowledge.
+
+A joint review's co-reviewer box is drawn at the first signature and never changes: the
+co-signature is an incremental update that only fills the box's signature field. So a
+co-reviewer who has not signed yet is printed in words that stay true after they sign: their
+name as designated in the pack and "Their signature, with their profession and registration
+as their certificate states them, appears in this box when they sign." Nothing beside their
+stamp ("Awaiting signature", a profession "recorded by the study coordinator", "Not
+recorded") can contradict what the stamp later says.
 
 The renderer does not sign. It leaves one empty, outlined area per signer and reports where
 each landed (page and rectangle in PDF points) so that the signing service can put a visible
@@ -35,7 +42,11 @@ __all__ = ["AcknowledgingSigner", "SignatureBox", "signature_block"]
 BOX_HEIGHT = 19 * mm
 ROLE_LABELS = {"reviewer": "Reviewer", "co-reviewer": "Co-reviewer"}
 ACKNOWLEDGED_TITLE = "Warnings acknowledged at sign-off"
-AWAITING_SIGNATURE = "Awaiting signature"
+CO_REVIEWER_DESIGNATED = "designated in the pack"
+CO_REVIEWER_PENDING = (
+    "Their signature, with their profession and registration as their certificate states "
+    "them, appears in this box when they sign."
+)
 NO_WARNINGS = "None: no warning was shown at sign-off."
 
 
@@ -176,20 +187,26 @@ def _panel(
 ) -> Table:
     s = styles()
     role = ROLE_LABELS.get(signer.role, signer.role)
-    if signer.signed_at is not None:
-        when = uk_datetime(signer.signed_at)
-    elif signer.role == "co-reviewer":
-        when = AWAITING_SIGNATURE
-    else:
-        when = "Recorded in the digital signature"
-    lines: list[tuple[str, str]] = [
-        ("Name", signer.name),
-        ("Profession", signer.profession),
-        ("Registration", signer.registration or "Not recorded"),
-        ("Signed (UK time)", when),
-    ]
     rows: list[list[Any]] = [[Paragraph(markup(role), s.cell_bold), ""]]
-    rows += [[para(label, "label"), para(value)] for label, value in lines]
+    spans: list[tuple[Any, ...]] = []
+    if signer.role == "co-reviewer" and signer.signed_at is None:
+        # Drawn once, before they sign, and true after: their certificate fills the stamp.
+        rows.append([para("Name", "label"), para(f"{signer.name} ({CO_REVIEWER_DESIGNATED})")])
+        rows.append([para(CO_REVIEWER_PENDING, "small"), ""])
+        spans.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+    else:
+        when = (
+            uk_datetime(signer.signed_at)
+            if signer.signed_at is not None
+            else "Recorded in the digital signature"
+        )
+        lines: list[tuple[str, str]] = [
+            ("Name", signer.name),
+            ("Profession", signer.profession),
+            ("Registration", signer.registration or "Not recorded"),
+            ("Signed (UK time)", when),
+        ]
+        rows += [[para(label, "label"), para(value)] for label, value in lines]
     space = SignatureSpace(
         width - 8,
         (BOX_HEIGHT * 0.8) if compact else BOX_HEIGHT,
@@ -206,6 +223,7 @@ def _panel(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("SPAN", (0, 0), (-1, 0)),
+                *spans,
                 ("SPAN", (0, last - 1), (-1, last - 1)),
                 ("SPAN", (0, last), (-1, last)),
                 ("BACKGROUND", (0, 0), (-1, 0), PALE_BLUE),

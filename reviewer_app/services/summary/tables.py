@@ -229,9 +229,7 @@ def avoidability_scale(src: AnswerSource, question: AnyQuestion) -> list[Flowabl
         )
     )
     likely = "Yes" if chosen.more_likely_than_not_avoidable else "No"
-    other = chosen.on_scale(
-        AvoidabilityScale.HOGAN if scale is AvoidabilityScale.RCP else AvoidabilityScale.RCP
-    )
+    # The other scale is named only when the grade was entered on it: once, never twice.
     said = (
         f"The study grades on the {scale.label} scale."
         if chosen.scale is scale
@@ -244,8 +242,7 @@ def avoidability_scale(src: AnswerSource, question: AnyQuestion) -> list[Flowabl
         gap(1),
         note(
             f"{said} Death more likely than not due to problems in care (RCP 1–3, Hogan 4–6): "
-            f"{likely}. The same judgement on the {other.scale.label} scale is grade "
-            f"{other.grade}."
+            f"{likely}."
         ),
     ]
 

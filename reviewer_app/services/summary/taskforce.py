@@ -35,6 +35,7 @@ __all__ = [
     "TASKFORCE_FOOTER",
     "TASKFORCE_MARKING",
     "TASKFORCE_NOTICE",
+    "TASKFORCE_REMINDER",
     "ShownRedaction",
     "age_band",
     "month_year",
@@ -59,6 +60,14 @@ TASKFORCE_NOTICE = (
     "reference links it to them, so it is OFFICIAL-SENSITIVE and stays within the taskforce."
 )
 """The notice at the top of the taskforce copy's first page."""
+
+TASKFORCE_REMINDER = (
+    "The taskforce copy is OFFICIAL-SENSITIVE: de-identified, not anonymous. It still "
+    "describes one person's care and its case reference links it to them: it is written "
+    "readable by you only; share it only within the taskforce, through approved routes."
+)
+"""What every front end says when it writes a taskforce copy to a file (written 0600, as
+the full copy is)."""
 
 OVER_90 = "90 or over"
 WITHHELD = "Withheld in the taskforce copy"

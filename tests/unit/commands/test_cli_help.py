@@ -72,6 +72,7 @@ PASSPHRASES: dict[str, tuple[str, ...]] = {
     "answers": (WORKSPACE,),
     "amend": (WORKSPACE,),
     "outcome": (WORKSPACE,),
+    "reopen": (WORKSPACE,),
     "change-passphrase": (WORKSPACE, NEW),
     "coordinator change-passphrase": (STUDY, NEW),
     "coordinator status": (STUDY,),

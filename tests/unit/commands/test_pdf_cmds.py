@@ -269,6 +269,24 @@ def test_pdf_out_writes_the_full_summary_private_even_over_a_readable_file(
 
 
 @posix_modes
+def test_pdf_out_writes_the_taskforce_copy_private_and_says_what_it_is(
+    files: Files, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B12: the taskforce copy is OFFICIAL-SENSITIVE: 0600 like the full copy."""
+    monkeypatch.setenv("REVIEWER_APP_PASSPHRASE", PASSPHRASE)
+    out = write(files.folder / "taskforce.pdf", b"old")
+    out.chmod(0o644)
+    code, printed, err = run(
+        capsys, "pdf", "SIG-0001", "--workspace", files.workspace, "--out", out,
+        "--taskforce-copy",
+    )  # fmt: skip
+    assert code == 0 and "taskforce copy" in printed
+    assert stat.S_IMODE(out.stat().st_mode) == PRIVATE
+    assert "OFFICIAL-SENSITIVE" in err and "not anonymous" in err
+    assert "identifiable clinical document" not in err
+
+
+@posix_modes
 def test_batch_export_writes_every_full_summary_private(files: Files, tmp_path: Path) -> None:
     from reviewer_app.services.signing.export import export_signed_summaries
     from reviewer_app.services.workspace import Workspace
@@ -282,6 +300,9 @@ def test_batch_export_writes_every_full_summary_private(files: Files, tmp_path: 
     full = [f.path for f in report.files if f.kind is DocumentKind.FULL]
     assert full and all(stat.S_IMODE(p.stat().st_mode) == PRIVATE for p in full)
     assert {f.kind for f in report.files} == {DocumentKind.FULL, DocumentKind.TASKFORCE}
+    # B12: the taskforce copies are OFFICIAL-SENSITIVE: private too.
+    taskforce = [f.path for f in report.files if f.kind is DocumentKind.TASKFORCE]
+    assert taskforce and all(stat.S_IMODE(p.stat().st_mode) == PRIVATE for p in taskforce)
 
 
 # --- help on every argument; passphrase variables named ------------------------------------

@@ -20,17 +20,28 @@ from reviewer_app.services.scripted.answers_file import FORMAT, ReviewAnswers
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.reviews import ReviewStore
+from tests.support.review_fixtures import SCREENING
 from tests.support.signoff_fixtures import PASSPHRASE, make_bench
 from tests.support.study_fixtures import snapshot
+from tests.unit.signing.test_signed_record import signed_with_a_finding
+
+RECORDS_MISSING = {"records.reviewed": ["gp"], "records.missing": ["acute"]}
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """SIG-0001 signed; SIG-0002 complete (ready to sign); SIG-0003, SIG-0004 not opened."""
-    bench = make_bench(tmp_path_factory.mktemp("review-cmds") / "ws")
+    """SIG-0001 signed; SIG-0002 complete (ready to sign); SIG-0003, SIG-0004 not opened;
+    SIG-0005 signed with a finding (escalated); SIG-0006 "records missing", not signed."""
+    bench = make_bench(tmp_path_factory.mktemp("review-cmds") / "ws", case_count=6)
     with bench.workspace:
         bench.sign("SIG-0001")
         bench.complete_review("SIG-0002", seed=2)
+        signed_with_a_finding(bench, "SIG-0005")
+        opened = bench.reviews.open("SIG-0006", "R01")
+        bench.reviews.save(opened.review_id, {**SCREENING, **RECORDS_MISSING}, "R01")  # type: ignore[arg-type,dict-item]
+        bench.reviews.set_outcome(
+            opened.review_id, ReviewStatus.RECORDS_MISSING, "The acute notes were lost.", "R01"
+        )
     return bench.workspace.folder
 
 
@@ -322,3 +333,73 @@ def test_outcome_is_recorded_with_the_form_rules(
     code, _, _ = run(capsys, "outcome", "SIG-0002", "lunch", "--workspace", folder, "--reason", "x")
     assert code == 2
     assert state(folder) == before
+
+
+def test_outcome_on_an_amendment_of_a_review_with_a_finding_is_refused(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reason = "The acute notes were the wrong patient's."
+    code, _, err = run(capsys, "amend", "SIG-0005", "--workspace", folder, "--reason", reason)
+    assert code == 0, err
+    before = state(folder)
+    code, out, err = run(
+        capsys,
+        "outcome",
+        "SIG-0005",
+        "records_missing",
+        "--workspace",
+        folder,
+        "--reason",
+        "The acute notes were recalled by the trust.",
+    )
+    assert code == 1 and "Recorded" not in out
+    assert "cannot turn it into another outcome" in err
+    assert state(folder) == before
+    _, status, _ = answers_of(folder, "SIG-0005")
+    assert status is ReviewStatus.AMENDMENT_IN_PROGRESS
+
+
+def test_reopen_takes_a_review_out_of_its_outcome(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = state(folder)
+    code, _, err = run(capsys, "reopen", "SIG-0006", "--workspace", folder, "--reason", "no")
+    assert code == 1 and "reason" in err.lower()
+    code, _, err = run(
+        capsys, "reopen", "SIG-0001", "--workspace", folder, "--reason", "The notes were found."
+    )
+    assert code == 1 and "no recorded outcome" in err  # signed: amend it instead
+    code, _, err = run(
+        capsys, "reopen", "SIG-0002", "--workspace", folder, "--reason", "The notes were found."
+    )
+    assert code == 1 and "no recorded outcome" in err
+    assert state(folder) == before
+    code, out, err = run(
+        capsys, "reopen", "SIG-0006", "--workspace", folder, "--reason", "The notes were found."
+    )
+    assert code == 0, err
+    assert "Reopened case SIG-0006 version 1" in out
+    answers, status, audit = answers_of(folder, "SIG-0006")
+    assert not status.is_outcome
+    assert answers["records.missing"] == ["acute"]  # the answers are kept
+    assert audit[-1].actor == "R01"
+    assert any(e.reason == "The notes were found." for e in audit)
+
+
+def test_reopen_is_the_way_back_for_an_amendment_stuck_in_an_outcome(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reason = "The acute notes were the wrong patient's."
+    code, _, err = run(capsys, "amend", "SIG-0005", "--workspace", folder, "--reason", reason)
+    assert code == 0, err
+    with Workspace.unlock(folder, PASSPHRASE) as workspace:  # recorded before outcome refused
+        store = ReviewStore(workspace.db)
+        review = store.latest("SIG-0005")
+        assert review is not None
+        store.set_status(review.id, ReviewStatus.RECORDS_MISSING, "R01", "Notes recalled.")
+    code, _, err = run(
+        capsys, "reopen", "SIG-0005", "--workspace", folder, "--reason", "The notes were found."
+    )
+    assert code == 0, err
+    _, status, _ = answers_of(folder, "SIG-0005")
+    assert status is ReviewStatus.AMENDMENT_IN_PROGRESS

@@ -8,11 +8,13 @@ from collections import Counter
 import pytest
 
 from reviewer_app.domain.answer_view import AnswerView
+from reviewer_app.domain.avoidability import AvoidabilityScale, to_rcp_grade
 from reviewer_app.domain.definition import (
     ReviewDefinition,
     default_definition,
     load_definition_version,
 )
+from reviewer_app.domain.study_scale import on_study_scale
 from reviewer_app.domain.triggers import escalation_triggers
 from reviewer_app.domain.validation import validate
 from reviewer_app.services.demo.sample_answers import complete_answers
@@ -51,6 +53,7 @@ _AVOIDED_WARNINGS = {
     "R7.family_concerns_no_second_review",
     "R4.death_from_harm_not_avoidable",
     "R6.time_told_before_review",
+    "R7.problem_theme_without_issue",
 }
 
 
@@ -118,8 +121,6 @@ def test_answers_vary_like_real_reviews() -> None:
             assert a.get("screening.leder_reference") or a.get("screening.leder_date")
         if a.get("relatives.outcome") == "spoke":
             seen["relatives spoke"] += 1
-        if a["avoidability.grade"]["scale"] == "hogan":
-            seen["hogan"] += 1
         if any(v == "cannot_tell" for v in a.values()):
             seen["cannot tell"] += 1
     for kind in (
@@ -131,8 +132,57 @@ def test_answers_vary_like_real_reviews() -> None:
         "not escalated",
         "ld",
         "relatives spoke",
-        "hogan",
         "cannot tell",
     ):
         assert seen[kind] >= 5, (kind, seen)
     assert seen["poor score"] < len(CASES) * 0.7  # most care is not poor
+
+
+def test_v1_samples_still_use_either_scale() -> None:
+    v1 = load_definition_version("nhs-mortality-review", 1)
+    scales = Counter(
+        complete_answers(v1, case, random.Random(seed))["avoidability.grade"]["scale"]
+        for seed, case in enumerate(CASES)
+    )
+    assert scales["hogan"] >= 5 and scales["rcp"] >= 5
+
+
+@pytest.mark.parametrize("scale", list(AvoidabilityScale))
+def test_v2_samples_grade_on_the_studys_scale(scale: AvoidabilityScale) -> None:
+    study = on_study_scale(default_definition(), scale)
+    for seed, case in enumerate(CASES[:120]):
+        answers = complete_answers(study, case, random.Random(seed))
+        assert answers["avoidability.grade"]["scale"] == scale.value, seed
+        report = validate(study, answers, case)
+        assert report.errors == (), (seed, [(i.code, i.location) for i in report.errors])
+
+
+def test_v2_samples_are_clinically_coherent() -> None:
+    """A problem is tagged only with themes that record the issue; a death judged more
+    likely than not avoidable (RCP 1-3) has a problem that led to death, and a problem that
+    led to death makes the death more likely than not avoidable; no harm is "no harm"."""
+    v2 = default_definition()
+    avoidable = 0
+    for seed, case in enumerate(CASES):
+        answers = complete_answers(v2, case, random.Random(seed))
+        items = [i["answers"] for i in answers.get("problems.items", [])]
+        for item in items:
+            for theme in item.get("problems.item.themes", []):
+                assert answers[f"theme.{theme}.issue"] == "yes", (seed, theme)
+            if item["problems.item.harm"] != "no":
+                assert item["problems.item.severity"] != "no_harm", seed
+        if case.discharge_date is None:  # died in the index admission
+            assert answers.get("theme.discharge.issue") in {None, "not_applicable"}, seed
+        rcp = to_rcp_grade(answers["avoidability.grade"])
+        assert rcp is not None
+        led_to_death = [
+            i
+            for i in items
+            if i["problems.item.harm"] != "no" and i.get("problems.item.severity") == "death"
+        ]
+        if rcp <= 3:
+            avoidable += 1
+            assert led_to_death, seed
+        if any(i["problems.item.harm"] == "yes" for i in led_to_death):
+            assert rcp <= 3, seed
+    assert avoidable >= 5

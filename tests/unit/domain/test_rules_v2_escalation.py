@@ -184,7 +184,6 @@ def test_not_escalating_harm_with_a_reason_is_allowed(
 @pytest.mark.parametrize(
     ("severity", "needs_reason"),
     [
-        ("no_harm", False),
         ("low", False),
         ("moderate", True),
         ("prolonged_psychological", True),

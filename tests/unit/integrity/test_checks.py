@@ -15,6 +15,7 @@ import pytest
 from reviewer_app.domain.definition import default_definition
 from reviewer_app.errors import UserError
 from reviewer_app.services.integrity.checks import (
+    SIGNATURE_ACTIONS,
     WHAT_TO_DO,
     WorkspaceIntegrityError,
     check_workspace,
@@ -122,6 +123,85 @@ def test_a_break_after_a_signature_keeps_that_signature_matched(bench: Bench) ->
     assert report.sealed == (), "the signature's head comes before the break: still matched"
 
 
+def _signature_entries(bench: Bench) -> tuple[int, int]:
+    """The sealed head's seq of SIG-0001's signature, and the seq of its own "signed" entry."""
+    db = bench.workspace.db
+    (signed,) = [e for e in AuditLog(db).entries() if e.action == SIGNATURE_ACTIONS["reviewer"]]
+    return signed.new_value["audit_head"][0], signed.seq
+
+
+CUT_SHORT = (
+    "the audit entry recording the signature of case SIG-0001 version 1 is missing: "
+    "the trail was cut short"
+)
+
+
+@pytest.mark.parametrize("cut", ["the signed entry onwards", "everything after the head"])
+def test_a_trail_cut_short_after_a_signature_is_caught_by_the_quick_check(
+    bench: Bench, cut: str
+) -> None:
+    """B7: deleting the tail (the signature's own "signed" entry, or its status entry and
+    "signed" entry) leaves a chain that holds and the sealed head still in it."""
+    db = bench.workspace.db
+    head_seq, signed_seq = _signature_entries(bench)
+    assert signed_seq > head_seq + 1  # its status entry comes between
+    audit_tampering.truncate(db, signed_seq if cut.startswith("the signed") else head_seq + 1)
+    assert AuditLog(db).verify().ok, "the chain that is left holds on its own"
+    for contents in (False, True):
+        report = check_workspace(db, contents=contents)
+        assert not report.ok and report.chain_ok
+        assert report.problems == (CUT_SHORT,), "named once, not as a content mismatch too"
+        assert CUT_SHORT in report.lines()[3]
+    for doing in ("signing", "co-signing", "exporting the signed summaries"):
+        with pytest.raises(WorkspaceIntegrityError) as refused:
+            require_intact(db, doing)
+        assert f"so {doing} is refused" in str(refused.value) and CUT_SHORT in str(refused.value)
+        assert not any(word in str(refused.value) for word in patient_words(bench))
+    review_id = bench.complete_review("SIG-0002")  # signing anything else seals nothing
+    with pytest.raises(WorkspaceIntegrityError, match="the trail was cut short"):
+        bench.signoff.sign(review_id, PASSPHRASE, bench.acknowledged(review_id))
+    assert bench.signoff.signatures(review_id) == []
+
+
+def test_unlock_refuses_a_trail_cut_short(bench: Bench) -> None:
+    folder, key = bench.workspace.folder, bench.workspace.key
+    _, signed_seq = _signature_entries(bench)
+    bench.workspace.close()
+    audit_tampering.tamper_file(Workspace.db_path_in(folder), key, "truncate", signed_seq)
+    with pytest.raises(WorkspaceIntegrityError, match="opening the workspace is refused") as no:
+        Workspace.unlock(folder, PASSPHRASE)
+    assert CUT_SHORT in str(no.value)
+
+
+def test_a_trail_cut_short_before_a_sealed_head_says_so(bench: Bench) -> None:
+    db = bench.workspace.db
+    head_seq, _ = _signature_entries(bench)
+    audit_tampering.truncate(db, head_seq)
+    (problem,) = check_workspace(db).sealed
+    assert f"the audit head it sealed (entry {head_seq}) no longer matches the trail" in (
+        problem.text
+    )
+    assert f"the trail ends at entry {head_seq - 1}, so it was cut short" in problem.text
+
+
+def test_every_signature_has_its_entry_and_later_entries_keep_it_intact(bench: Bench) -> None:
+    """The coherent side: the signature's own entry is there, whatever follows it."""
+    db = bench.workspace.db
+    bench.sign("SIG-0002")
+    report = check_workspace(db)
+    assert report.ok and len(report.signatures) == 2, report.problems
+    signed = [e for e in AuditLog(db).entries() if e.action == "signed"]
+    assert len(signed) == 2 and AuditLog(db).head().seq == signed[-1].seq
+    assert check_workspace(db, contents=True).ok
+
+
+def test_the_actions_checked_are_those_sign_off_writes() -> None:
+    from reviewer_app.services.signing.signing_inputs import SIGNED_ACTION
+
+    assert SIGNATURE_ACTIONS["reviewer"] == SIGNED_ACTION
+    assert SIGNATURE_ACTIONS["co_reviewer"] == "co_signed"
+
+
 def test_answers_changed_under_a_signature_are_caught_by_the_full_check(bench: Bench) -> None:
     db = bench.workspace.db
     review_id = bench.reviews.open("SIG-0001", "R01").review_id
@@ -192,6 +272,7 @@ def test_a_co_signed_review_is_intact_and_its_co_signature_must_name_the_same_co
         report = check_workspace(db, contents=True)
         assert report.ok, report.problems
         assert [s.role for s in report.signatures] == ["reviewer", "co_reviewer"]
+        assert AuditLog(db).entries()[-1].action == "co_signed"
         with db.transaction():
             db.execute("DROP TRIGGER IF EXISTS signatures_no_update")
             db.execute(
@@ -200,7 +281,32 @@ def test_a_co_signed_review_is_intact_and_its_co_signature_must_name_the_same_co
             )
         (problem,) = check_workspace(db, contents=True).sealed
         assert problem.signature.role == "co_reviewer"
-        assert "co-reviewer's signature" in problem.text
+        # its own audit entry names the content it signed: the quick check sees it too
+        assert "the audit entry recording the co-signature of case SIG-0001 version 1" in (
+            problem.text
+        )
+        assert "does not match the signature" in problem.text
+        assert check_workspace(db).sealed == (problem,)
+    finally:
+        bench.workspace.close()
+
+
+def test_a_co_signature_whose_entry_was_cut_off_is_caught(tmp_path: Path) -> None:
+    from tests.support.signoff_fixtures import COSIGNER_PASSPHRASE, bob_pkcs12
+
+    bench = make_bench(tmp_path / "ws", case_count=1)
+    try:
+        bench.joint("SIG-0001")
+        review_id = bench.sign("SIG-0001")
+        slot = bench.signoff.add_cosigner(bob_pkcs12(), COSIGNER_PASSPHRASE)
+        bench.signoff.cosign(review_id, slot.id, COSIGNER_PASSPHRASE)
+        db = bench.workspace.db
+        audit_tampering.truncate(db, AuditLog(db).head().seq)  # the "co_signed" entry
+        report = check_workspace(db)
+        assert report.chain_ok and report.problems == (
+            "the audit entry recording the co-signature of case SIG-0001 version 1 is "
+            "missing: the trail was cut short",
+        )
     finally:
         bench.workspace.close()
 

@@ -178,3 +178,45 @@ def test_init_takes_the_scale_and_set_scale_changes_it_until_packs_are_made(
     assert "can no longer change" in err and "Nothing was changed" in err
     with w.study() as opened:
         assert study_scale(opened) is R
+
+
+def test_a_hogan_study_signs_hogan_grades_refuses_rcp_ones_and_collects_them(w: World) -> None:
+    """In a Hogan study a v2 review graded on Hogan signs and is collected; the same review
+    graded on RCP SJR is refused at sign-off (the grade must be on the study's scale)."""
+    import random
+
+    from reviewer_app.services.collection.collector import collect
+    from reviewer_app.services.review.service import ReviewService
+    from reviewer_app.services.signing.rules import ValidationBlocksSigningError
+    from reviewer_app.services.signing.signoff import SignoffService
+    from tests.support.study_fixtures import WORKSPACE_PASSPHRASE
+    from tests.unit.collection.collect_support import complete_answers
+
+    with w.study() as study:
+        set_study_scale(study, H)
+    made = w.make_packs()
+    with w.session("R01") as session:
+        session.import_pack(made["R01"].read_bytes(), trust_fingerprint=w.fingerprint())
+        reviews = ReviewService(session.workspace.db)
+        signoff = SignoffService(session.workspace, synthetic=True)
+        first, second = sorted(c.case_ref for c in session.list_cases())[:2]
+        for ref, scale in ((first, H), (second, R)):
+            opened = reviews.open(ref, "reviewer")
+            answers = complete_answers(opened.definition, opened.case, random.Random(3))
+            grade = answers["avoidability.grade"]
+            answers["avoidability.grade"] = {"scale": scale.value, "grade": grade["grade"]}
+            reviews.save(opened.review_id, answers, "reviewer")
+            check = signoff.check(opened.review_id)
+            codes = {e.code for e in check.errors}
+            if scale is H:
+                assert not codes, codes
+                signoff.sign(opened.review_id, WORKSPACE_PASSPHRASE, check.warning_codes)
+            else:
+                assert "R10.grade_not_on_study_scale" in codes
+                with pytest.raises(ValidationBlocksSigningError):
+                    signoff.sign(opened.review_id, WORKSPACE_PASSPHRASE, check.warning_codes)
+        session.return_reviews(w.packs_dir)
+    with w.study() as study:
+        report = collect(study, w.packs_dir)
+    assert report.quarantined == [] and report.files_collected == 1
+    assert report.counts("R01").new == 1

@@ -16,6 +16,7 @@ from reviewer_app.errors import ReadOnlyError, UserError
 from reviewer_app.services.review.service import (
     FormRoles,
     OutcomeIncompleteError,
+    OutcomeRefusedError,
     ReasonTooShortError,
     ReviewService,
     UiPosition,
@@ -218,6 +219,40 @@ def test_outcome_is_read_only_until_reopened(service: ReviewService) -> None:
     service.save(review_id, {"screening.autism": "yes"}, ACTOR)
 
 
+def _signed_then_amended(workspace: Workspace, answers: dict[str, object]) -> int:
+    """Version 1 with ``answers``, marked signed; returns the amendment (version 2) id."""
+    store = ReviewStore(workspace.db)
+    service = ReviewService(workspace.db)
+    v1 = service.open("C-0001", ACTOR).review_id
+    service.save(v1, answers, ACTOR)  # type: ignore[arg-type]
+    store.set_status(v1, ReviewStatus.SIGNED, ACTOR)
+    return store.start_amendment(v1, ACTOR, "The records were the wrong patient's").id
+
+
+def test_an_amendment_of_a_review_with_a_finding_cannot_record_an_outcome(
+    service: ReviewService, workspace: Workspace
+) -> None:
+    v2 = _signed_then_amended(workspace, {"immediate.concern": "yes"})
+    store = ReviewStore(workspace.db)
+    before = (store.answers(v2), store.get(v2).status)
+    with pytest.raises(OutcomeRefusedError, match="escalation trigger fired") as refused:
+        service.set_outcome(v2, "records_missing", "The acute notes were recalled.", ACTOR)
+    assert "cannot turn it into another outcome" in str(refused.value)
+    assert (store.answers(v2), store.get(v2).status) == before  # nothing recorded
+
+
+def test_a_reopened_amendment_is_still_an_amendment(
+    service: ReviewService, workspace: Workspace
+) -> None:
+    v2 = _signed_then_amended(workspace, {"screening.autism": "no"})  # no finding
+    service.save(v2, records_missing(), ACTOR)  # type: ignore[arg-type]
+    done = service.set_outcome(v2, "records_missing", "The acute notes were recalled.", ACTOR)
+    assert done.status is ReviewStatus.RECORDS_MISSING
+    reopened = service.reopen(v2, ACTOR, "The acute notes were found after all.")
+    assert reopened.status is ReviewStatus.AMENDMENT_IN_PROGRESS
+    assert not reopened.read_only
+
+
 def test_signed_review_surfaces_read_only(service: ReviewService, workspace: Workspace) -> None:
     review_id = service.open("C-0001", ACTOR).review_id
     service.save(review_id, complete_answers(default_definition()), ACTOR)
@@ -254,7 +289,10 @@ def test_escalation_trigger_on_both_scales(service: ReviewService) -> None:
         state = evaluate(definition, {**base, "avoidability.grade": value}, case)
         assert bool(state.escalation_triggers) is fires, value
         assert state.needs_escalation_decision is fires
-        assert (not state.can_sign) is fires
+        # a Hogan grade in a study on the RCP scale is an error of its own (issue 10, B4):
+        # what matters here is that the missing escalation decision blocks signing
+        blocking = {e.code for e in state.report.errors} - {"R10.grade_not_on_study_scale"}
+        assert bool(blocking) is fires, blocking
 
 
 def test_immediate_concern_flags_urgent(service: ReviewService, workspace: Workspace) -> None:

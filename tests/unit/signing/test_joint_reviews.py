@@ -1,7 +1,7 @@
 """Joint reviews say what they are: awaiting co-signature until the designated co-reviewer
-signs, "Awaiting signature" in the empty box, the co-reviewer's certified profession and
-registration, both signatures again after an amendment, and no second signature on a
-review that is not joint."""
+signs, the empty co-reviewer box worded to stay true after co-signing, the co-reviewer's
+certified profession and registration, both signatures again after an amendment, and no
+second signature on a review that is not joint."""
 
 from __future__ import annotations
 
@@ -42,6 +42,17 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
     made.workspace.close()
 
 
+CO_REVIEWER_WORDS = (
+    "Their signature, with their profession and registration as their certificate states "
+    "them, appears in this box when they sign."
+)
+"""B5: the pending co-reviewer box's words, true before and after co-signing."""
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def text_of(pdf: bytes) -> str:
     pages = PdfReader(io.BytesIO(pdf)).pages
     return " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
@@ -69,7 +80,8 @@ def test_a_joint_review_awaits_co_signature_until_the_co_reviewer_signs(bench: B
     assert listed["SIG-0001"].progress == 1.0
     full = bench.signoff.document("SIG-0001").pdf
     text = text_of(full)
-    assert "Co-reviewer" in text and "Awaiting signature" in text
+    assert "Co-reviewer" in text and CO_REVIEWER_WORDS in _flat(text)
+    assert "Awaiting signature" not in text and "Recorded by the study coordinator" not in text
     cosign(bench, review_id)
     assert listed_status(bench, "SIG-0001") is ReviewStatus.SIGNED
     assert not case_signing(bench.workspace.db, "SIG-0001").awaiting_cosignature
@@ -83,12 +95,18 @@ def test_a_joint_review_awaits_co_signature_until_the_co_reviewer_signs(bench: B
     stamp = _stamp_text(cosigned, CO_REVIEWER_FIELD).replace(b"\\072", b":")  # octal escape
     assert b"Profession: Doctor" in stamp
     assert b"not recorded in the certificate" not in stamp.lower()
+    # B5: the box text beside the stamp (drawn at the first signature) says nothing the
+    # stamp contradicts.
+    after = text_of(cosigned)
+    assert CO_REVIEWER_WORDS in _flat(after)
+    assert "Awaiting signature" not in after and "Recorded by the study coordinator" not in after
 
 
 def test_a_single_review_is_signed_not_awaiting(bench: Bench) -> None:
     bench.sign("SIG-0002")
     assert listed_status(bench, "SIG-0002") is ReviewStatus.SIGNED
-    assert "Awaiting signature" not in text_of(bench.signoff.document("SIG-0002").pdf)
+    text = text_of(bench.signoff.document("SIG-0002").pdf)
+    assert CO_REVIEWER_WORDS not in _flat(text) and "Awaiting signature" not in text
 
 
 def test_an_amended_joint_review_needs_both_signatures_again(bench: Bench) -> None:
@@ -99,7 +117,7 @@ def test_an_amended_joint_review_needs_both_signatures_again(bench: Bench) -> No
     assert listed_status(bench, "SIG-0001") is ReviewStatus.AMENDMENT_IN_PROGRESS
     bench.signoff.sign(v2.id, PASSPHRASE, bench.acknowledged(v2.id))
     assert listed_status(bench, "SIG-0001") is ReviewStatus.AWAITING_COSIGNATURE
-    assert "Awaiting signature" in text_of(bench.signoff.document("SIG-0001").pdf)
+    assert CO_REVIEWER_WORDS in _flat(text_of(bench.signoff.document("SIG-0001").pdf))
     cosign(bench, v2.id)
     assert listed_status(bench, "SIG-0001") is ReviewStatus.SIGNED
 

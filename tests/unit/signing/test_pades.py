@@ -21,7 +21,13 @@ from reviewer_app.services.signing.pades_verify import (
 )
 from reviewer_app.services.signing.verification_text import SIGNER_UNREADABLE, describe
 from tests.support.crypto_fixtures import alice, bob, carol_in_b, study_a, study_b
-from tests.support.pdf_edits import catalog_entry, content_change, info_change, xmp_metadata
+from tests.support.pdf_edits import (
+    catalog_entry,
+    content_change,
+    info_change,
+    moddate_change,
+    xmp_metadata,
+)
 from tests.support.signoff_fixtures import identity_of, needs_pdfsig, pdfsig, tiny_pdf
 
 REVIEWER_BOX = SignaturePlace("Signature1-reviewer", 0, (72, 500, 272, 560))
@@ -403,6 +409,47 @@ def test_a_real_cosignature_is_still_only_a_further_signature(cosigned: bytes) -
     assert result.ok, result.failures
     assert result.signatures[0].changes_after is ChangesAfter.SIGNATURES_ONLY
     assert not verify_pdf(info_change(cosigned, "/Producer", "someone else")).ok
+
+
+METADATA_ONLY_TEXT = (
+    "a later revision changed the document's metadata (modification date) without adding a "
+    "signature"
+)
+
+
+def test_a_later_revision_changing_only_the_modification_date_is_not_a_further_signature(
+    signed: bytes, cosigned: bytes
+) -> None:
+    """B10: a /ModDate-only revision passes the difference analysis as a signature's would,
+    but it adds no signature: it is said for what it is, never "only further signatures"."""
+    result = verify_pdf(moddate_change(signed), study_a().root)
+    (only,) = result.signatures
+    assert only.intact and only.changes_after is ChangesAfter.METADATA_ONLY
+    lines = describe(result)
+    assert f"  Changed after: {METADATA_ONLY_TEXT}" in lines
+    assert not any("only further signatures" in line for line in lines)
+    assert not result.ok and lines[-1].startswith("NOT VERIFIED")
+    assert "the last signature (1) does not cover the whole file" in result.failures
+
+    result = verify_pdf(moddate_change(cosigned), study_a().root)
+    first, second = result.signatures
+    assert first.changes_after is ChangesAfter.SIGNATURES_THEN_UNSIGNED
+    assert second.changes_after is ChangesAfter.METADATA_ONLY
+    lines = describe(result)
+    assert not any("only further signatures" in line for line in lines)
+    assert "further signatures were added, then a later revision without a signature" in (
+        "\n".join(lines)
+    )
+    assert not result.ok and lines[-1].startswith("NOT VERIFIED")
+
+
+def test_a_co_signature_is_still_only_further_signatures_in_words(cosigned: bytes) -> None:
+    """The coherent side of B10: a real co-signature (it too sets /ModDate)."""
+    result = verify_pdf(cosigned, study_a().root)
+    lines = describe(result)
+    assert result.signatures[0].changes_after is ChangesAfter.SIGNATURES_ONLY
+    assert "  Changed after: only further signatures were added" in lines
+    assert lines[-1].startswith("VERIFIED")
 
 
 # --- a reserved field not yet signed is reported, never a bare VERIFIED ----------------------

@@ -4,25 +4,38 @@ recomputed for a version signed before version 2."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
-from reviewer_app.domain.definition import load_definition_version
+from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
 from reviewer_app.domain.identifiers import format_nhs_number
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.services.demo.sample_answers import complete_answers
+from reviewer_app.services.review.service import OutcomeRefusedError
 from reviewer_app.services.review.state import FormRoles
 from reviewer_app.services.signing import signing_inputs
-from reviewer_app.services.signing.rules import SignoffRefusedError
+from reviewer_app.services.signing.amendment_changes import (
+    ITEM_REMOVED,
+    WITHDRAWN,
+    withdrawn_aware_changes,
+)
+from reviewer_app.services.signing.rules import (
+    FINDING_WITHDRAWN,
+    SignoffRefusedError,
+    UnacknowledgedWarningsError,
+    finding_in,
+)
 from reviewer_app.services.signing.signing_inputs import SigningInputs
 from reviewer_app.services.summary.input import Signer
 from reviewer_app.storage.audit import AuditHead, AuditLog
@@ -135,15 +148,157 @@ def amend_to_records_missing(bench: Bench, review_id: int, reason: str) -> int:
     return new.id
 
 
+def signed_with_a_finding(bench: Bench, case_ref: str) -> int:
+    """A complete, signed full review in which an escalation trigger fired and the decision
+    was to escalate (the first sample seed that gives one, whatever the sample answers do)."""
+    opened = bench.reviews.open(case_ref, "R01")
+    for seed in (ESCALATED_SEED, *range(3, 60)):
+        answers = complete_answers(opened.definition, opened.case, random.Random(seed))
+        if (
+            finding_in(opened.definition, answers) == "an escalation trigger fired"
+            and answers.get("escalation.decision") == "escalate"
+            and any(
+                i["answers"].get("problems.item.harm") == "yes"
+                for i in answers.get("problems.items") or []
+            )
+        ):
+            bench.reviews.save(opened.review_id, answers, "R01")
+            check = bench.signoff.check(opened.review_id)
+            if not check.errors:
+                bench.signoff.sign(opened.review_id, PASSPHRASE, check.warning_codes)
+                return opened.review_id
+    raise AssertionError("no sample seed gives an escalated review")
+
+
+def force_records_missing(bench: Bench, review_id: int) -> None:
+    """The outcome stored as a workspace recorded it before ``set_outcome`` refused it."""
+    store = ReviewStore(bench.workspace.db)
+    store.save_answers(
+        review_id,
+        {
+            "records.reviewed": ["gp"],
+            "records.missing": ["acute"],
+            "outcome.type": "records_missing",
+            "outcome.reason": "The acute notes were recalled by the trust.",
+        },
+        "R01",
+    )
+    store.set_status(
+        review_id, ReviewStatus.RECORDS_MISSING, "R01", "The acute notes were recalled."
+    )
+
+
 def test_a_full_review_with_a_finding_cannot_be_amended_into_another_outcome(
     bench: Bench,
 ) -> None:
-    review_id = bench.sign("SIG-0001", ESCALATED_SEED)
-    new_id = amend_to_records_missing(bench, review_id, "The acute notes were the wrong patient's")
+    review_id = signed_with_a_finding(bench, "SIG-0001")
+    new = bench.signoff.amend(review_id, "The acute notes were the wrong patient's", "R01")
+    before = ReviewStore(bench.workspace.db).answers(new.id)
+    with pytest.raises(OutcomeRefusedError, match="escalation trigger fired") as refused:
+        bench.reviews.set_outcome(
+            new.id, ReviewStatus.RECORDS_MISSING, "The acute notes were recalled.", "R01"
+        )
+    assert "cannot turn it into another outcome" in str(refused.value)
+    after = ReviewStore(bench.workspace.db).get(new.id)
+    assert after.status is ReviewStatus.AMENDMENT_IN_PROGRESS  # nothing recorded
+    assert ReviewStore(bench.workspace.db).answers(new.id) == before
+    force_records_missing(bench, new.id)  # recorded before set_outcome refused: signing refuses
     with pytest.raises(SignoffRefusedError, match="escalation trigger fired") as caught:
-        bench.signoff.sign(new_id, PASSPHRASE, bench.acknowledged(new_id))
+        bench.signoff.sign(new.id, PASSPHRASE, bench.acknowledged(new.id))
     assert "cannot turn it into another outcome" in str(caught.value)
-    assert not SignatureStore(bench.workspace.db).signatures(new_id)
+    assert not SignatureStore(bench.workspace.db).signatures(new.id)
+
+
+def without_the_finding(bench: Bench, review_id: int) -> None:
+    """Remove every finding: RCP 5, no problem led to harm, no escalation, no concern."""
+    answers = ReviewStore(bench.workspace.db).answers(review_id)
+    items = [
+        {
+            "id": item["id"],
+            "answers": {
+                **{k: v for k, v in item["answers"].items() if k != "problems.item.severity"},
+                "problems.item.harm": "no",
+            },
+        }
+        for item in answers["problems.items"]
+    ]
+    definition = bench.reviews.reload(review_id).definition
+    very_poor = {  # a score of 1 is a trigger too: make it 3 (no comment needed)
+        qid: 3
+        for qid, value in answers.items()
+        if value == 1
+        and (ref := definition.find(qid)) is not None
+        and ref.question.type == "care_score"
+    }
+    bench.reviews.save(
+        review_id,
+        {
+            **very_poor,
+            "avoidability.grade": {"scale": "rcp", "grade": 5},
+            "problems.items": items,  # type: ignore[dict-item]
+            "immediate.concern": "no",
+            "escalation.safeguarding_concern": "no",
+            "escalation.conduct_concern": "no",
+            "escalation.decision": None,
+            "escalation.items": None,
+        },
+        "R01",
+    )
+    assert finding_in(definition, ReviewStore(bench.workspace.db).answers(review_id)) is None
+
+
+def test_a_finding_removed_in_one_amendment_is_no_route_out_in_the_next(bench: Bench) -> None:
+    v1 = signed_with_a_finding(bench, "SIG-0001")
+    v2 = bench.signoff.amend(v1, "The avoidability grade was entered on the wrong case", "R01")
+    without_the_finding(bench, v2.id)
+    check = bench.signoff.check(v2.id)
+    assert not check.errors, [e.code for e in check.errors]
+    bench.signoff.sign(v2.id, PASSPHRASE, check.warning_codes)
+    v3 = bench.signoff.amend(v2.id, "The acute notes were the wrong patient's", "R01")
+    with pytest.raises(OutcomeRefusedError, match="version 1 is a signed full review"):
+        bench.reviews.set_outcome(
+            v3.id, ReviewStatus.RECORDS_MISSING, "The acute notes were recalled.", "R01"
+        )
+    force_records_missing(bench, v3.id)
+    with pytest.raises(SignoffRefusedError, match="version 1 is a signed full review"):
+        bench.signoff.sign(v3.id, PASSPHRASE, bench.acknowledged(v3.id))
+    assert not SignatureStore(bench.workspace.db).signatures(v3.id)
+
+
+def test_removing_a_finding_in_an_amendment_is_a_warning_naming_what_is_withdrawn(
+    bench: Bench,
+) -> None:
+    v1 = signed_with_a_finding(bench, "SIG-0001")
+    v2 = bench.signoff.amend(v1, "The avoidability grade was entered on the wrong case", "R01")
+    without_the_finding(bench, v2.id)
+    check = bench.signoff.check(v2.id)
+    assert FINDING_WITHDRAWN in check.warning_codes
+    warning = next(w for w in check.warnings if w.code == FINDING_WITHDRAWN)
+    assert 'the escalation trigger "' in warning.message
+    assert "the escalation (decided or recorded)" in warning.message
+    assert "signed version 1" in warning.message
+    others = tuple(c for c in check.warning_codes if c != FINDING_WITHDRAWN)
+    with pytest.raises(UnacknowledgedWarningsError, match=FINDING_WITHDRAWN):
+        bench.signoff.sign(v2.id, PASSPHRASE, others)
+    bench.signoff.sign(v2.id, PASSPHRASE, check.warning_codes)
+    sealed = signed_entry(bench, v2.id)["acknowledged_warnings"]
+    assert FINDING_WITHDRAWN in {w["code"] for w in sealed}  # type: ignore[attr-defined]
+    store = ReviewStore(bench.workspace.db)
+    rows = withdrawn_aware_changes(
+        bench.signoff.definition_for(store.get(v2.id)), store.answers(v1), store.answers(v2.id)
+    )
+    escalation = [r for r in rows if r.label.startswith("Escalations: escalation 1: ")]
+    assert escalation and all(r.new in {WITHDRAWN, ITEM_REMOVED} for r in escalation)
+
+
+def test_an_amendment_keeping_its_findings_shows_no_withdrawal_warning(bench: Bench) -> None:
+    v1 = signed_with_a_finding(bench, "SIG-0001")
+    assert FINDING_WITHDRAWN not in bench.acknowledged(v1)  # a first version withdraws nothing
+    v2 = bench.signoff.amend(v1, "The avoidability comment was reworded", "R01")
+    comment = ReviewStore(bench.workspace.db).answers(v2.id)["avoidability.comment"]
+    bench.reviews.save(v2.id, {"avoidability.comment": comment + " Reworded."}, "R01")
+    assert FINDING_WITHDRAWN not in bench.acknowledged(v2.id)
+    bench.signoff.sign(v2.id, PASSPHRASE, bench.acknowledged(v2.id))
 
 
 def test_an_immediate_safety_concern_alone_also_blocks_the_change(bench: Bench) -> None:
@@ -163,7 +318,10 @@ def test_an_immediate_safety_concern_alone_also_blocks_the_change(bench: Bench) 
     check = bench.signoff.check(review_id)
     assert not check.errors, [e.code for e in check.errors]
     bench.signoff.sign(review_id, PASSPHRASE, check.warning_codes)
-    new_id = amend_to_records_missing(bench, review_id, "The acute notes were the wrong patient's")
+    with pytest.raises(OutcomeRefusedError, match=r"escalation trigger|immediate safety|urgent"):
+        amend_to_records_missing(bench, review_id, "The acute notes were the wrong patient's")
+    new_id = ReviewStore(bench.workspace.db).versions("SIG-0002")[-1].id
+    force_records_missing(bench, new_id)
     with pytest.raises(SignoffRefusedError, match=r"escalation trigger|immediate safety|urgent"):
         bench.signoff.sign(new_id, PASSPHRASE, bench.acknowledged(new_id))
 
@@ -208,3 +366,77 @@ def test_a_full_review_amended_within_the_review_keeps_its_answers_listed(bench:
     text = text_of(result.full.pdf)
     assert "Withdrawn" not in text
     assert "More." in text
+
+
+# --- what changed, item by item -----------------------------------------------------------------
+
+
+def harmful_problems(bench: Bench) -> tuple[ReviewDefinition, dict[str, Any]]:
+    """A complete review's answers with at least two problems in care, the first led to harm."""
+    opened = bench.reviews.open("SIG-0003", "R01")
+    for seed in range(1, 80):
+        answers = complete_answers(opened.definition, opened.case, random.Random(seed))
+        items = answers.get("problems.items") or []
+        if len(items) >= 2:
+            first = items[0]["answers"]
+            first["problems.item.harm"] = "yes"
+            first["problems.item.severity"] = "moderate"
+            return opened.definition, answers
+    raise AssertionError("no sample seed gives two problems in care")
+
+
+def test_what_changed_lists_each_problem_answer_not_the_count(bench: Bench) -> None:
+    definition, old = harmful_problems(bench)
+    new = copy.deepcopy(old)
+    first = new["problems.items"][0]["answers"]
+    first["problems.item.harm"] = "no"
+    del first["problems.item.severity"]  # hidden by harm "no": withdrawn, not left out
+    count = len(old["problems.items"])
+    rows = withdrawn_aware_changes(definition, old, new)
+    shown = {(r.label, r.old, r.new) for r in rows}
+    assert ("Problems in care: problem 1: Did it lead to harm?", "Yes", "No") in shown
+    assert (
+        "Problems in care: problem 1: Harm severity",
+        "Moderate harm",
+        WITHDRAWN,
+    ) in shown
+    assert not any(r.old == r.new for r in rows)  # "3 × problem → 3 × problem" is gone
+    assert not any(f"{count} × problem" in r.old for r in rows)
+    assert not any("problem 2" in r.label for r in rows)  # an unchanged problem is not listed
+
+
+def test_what_changed_lists_a_removed_problem_and_the_new_count(bench: Bench) -> None:
+    definition, old = harmful_problems(bench)
+    new = copy.deepcopy(old)
+    removed = new["problems.items"].pop(0)
+    count = len(old["problems.items"])
+    rows = withdrawn_aware_changes(definition, old, new)
+    assert ("Problems in care", f"{count} × problem", f"{count - 1} × problem") in {
+        (r.label, r.old, r.new) for r in rows
+    }
+    gone = [r for r in rows if r.label.startswith("Problems in care: problem 1:")]
+    assert len(gone) == len(removed["answers"])
+    assert all(r.new == ITEM_REMOVED for r in gone)
+    assert withdrawn_aware_changes(definition, old, copy.deepcopy(old)) == ()
+
+
+def test_an_amendment_summary_prints_the_changed_problem_answer(bench: Bench) -> None:
+    review_id = signed_with_a_finding(bench, "SIG-0001")
+    new = bench.signoff.amend(review_id, "The harm of a problem in care was re-judged", "R01")
+    items = copy.deepcopy(ReviewStore(bench.workspace.db).answers(new.id)["problems.items"])
+    harmed = next(i for i in items if i["answers"].get("problems.item.harm") == "yes")
+    wanted = "moderate" if harmed["answers"].get("problems.item.severity") == "severe" else "severe"
+    harmed["answers"]["problems.item.severity"] = wanted
+    bench.reviews.save(new.id, {"problems.items": items}, "R01")
+    check = bench.signoff.check(new.id)
+    assert not check.errors, [e.code for e in check.errors]
+    result = bench.signoff.sign(new.id, PASSPHRASE, check.warning_codes)
+    inp = inputs(bench)
+    signer = Signer(name="A", profession="Doctor", signed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    draft = inp.draft(result.review, AuditLog(bench.workspace.db).head(), signer)
+    changes = inp.summary_input(draft, DocumentKind.FULL).changes
+    severity = [c for c in changes if c.label.endswith(": Harm severity")]
+    assert len(severity) == 1
+    assert severity[0].new == {"severe": "Severe harm", "moderate": "Moderate harm"}[wanted]
+    assert severity[0].label.startswith("Problems in care: problem ")
+    assert "What changed" in text_of(result.full.pdf)

@@ -237,3 +237,24 @@ def test_sealed_heads_are_checked_in_one_pass(db: Database) -> None:
     result, lost = log.verify_sealed(real)
     assert not result.ok and result.first_bad_seq == 3
     assert lost == (real[1],), "a head before the break still matches; one after it is lost"
+
+
+def test_the_signatures_entries_come_from_the_same_pass_and_stop_at_a_break(db: Database) -> None:
+    log = AuditLog(db)
+    with db.transaction():
+        log.append(actor="R01 Dr Test", action="signed", review_id=1, new={"role": "reviewer"})
+        log.append(actor="R01 Dr Test", action="answer", review_id=2, field="q", new=1)
+        log.append(actor="R02", action="co_signed", review_id=1, new={"role": "co_reviewer"})
+    checked = log.verify_signed([audit_head(db)], ("signed", "co_signed"))
+    assert checked.chain.ok and checked.lost == ()
+    assert [(e.seq, e.action) for e in checked.entries] == [
+        (ENTRIES + 1, "signed"),
+        (ENTRIES + 3, "co_signed"),
+    ]
+    assert log.verify_signed([], ()).entries == ()
+    _untrigger(db)
+    with db.transaction():
+        db.execute("UPDATE audit SET reason = 'x' WHERE seq = ?", (ENTRIES + 2,))
+    checked = log.verify_signed([], ("signed", "co_signed"))
+    assert not checked.chain.ok and checked.chain.first_bad_seq == ENTRIES + 2
+    assert [e.seq for e in checked.entries] == [ENTRIES + 1], "none past the break"

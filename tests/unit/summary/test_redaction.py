@@ -76,6 +76,13 @@ def test_the_relatives_concern_survives_with_only_the_name_replaced() -> None:
         ("DOB 20/05/19, 1919-05-20", "DOB [date of birth], [date of birth]"),
         ("wife born 13/Sep/1922", "wife born [date]"),
         ("born in 1920", "born in [date]"),
+        # B8: the forms that leaked
+        ("Wristband DOB 20MAY1919 checked.", "Wristband DOB [date of birth] checked."),
+        ("Label 20May19.", "Label [date of birth]."),
+        ("Sister-in-charge Jones agreed.", "Sister-in-charge [name] agreed."),
+        ("Nurse in charge Smith was told.", "Nurse in charge [name] was told."),
+        ("the daughter (Jane) asked twice", "the daughter ([name]) asked twice"),
+        ("her son: Tom rang", "her son: [name] rang"),
     ],
 )
 def test_each_identifier_becomes_its_marker(text: str, expected: str) -> None:
@@ -91,6 +98,10 @@ def test_each_identifier_becomes_its_marker(text: str, expected: str) -> None:
         "BP 90/50, HR 120, lactate 4.1, 2 l/min O2, GCS 14/15, phone 07700 900123.",
         "Seen 12/03/2017 at 10.15; repeated 13.03.2017.",
         "Her daughter was told; her son visited on Monday.",
+        # B8's coherent side: the role, the bracket and the date with no name or birth date
+        "Sister-in-charge agreed; Sister in charge of the ward was told.",
+        "Her daughter (who visited daily) was told; her son: unreachable.",
+        "NEWS2 charted 3May2017 and 5MAY17.",
     ],
 )
 def test_clinical_text_is_left_exactly_as_written(text: str) -> None:

@@ -145,9 +145,23 @@ def test_not_applicable_unknown_and_cannot_tell_print_as_such(d: ReviewDefinitio
     for key in ("setting", "phase", "comment"):
         answers.pop(f"theme.fluids.{key}", None)
     text = pypdf_text(render_summary(sample_input(answers=answers)))
-    assert "Perioperative care Not applicable Not answered" in text
+    # The judgement of a phase marked not applicable is not a question left unanswered.
+    assert (
+        "Perioperative care Not applicable Not applicable: phase not part of this patient's care"
+        in text
+    )
+    assert "Perioperative care Not applicable Not answered" not in text
     assert "Did the patient have autism? (adults) Unknown" in text
     assert "Fluid management Cannot tell from the records Not applicable Not asked" in text
+
+
+def test_a_scored_phase_with_no_judgement_still_prints_not_answered(d: ReviewDefinition) -> None:
+    answers = complete_answers(d, identified_case(), random.Random(4))
+    answers["phase.perioperative.score"] = 3
+    answers.pop("phase.perioperative.comment", None)
+    text = pypdf_text(render_summary(sample_input(answers=answers)))
+    assert "Perioperative care 3 – Adequate Not answered" in normalise(text)
+    assert "Perioperative care 3 – Adequate Not applicable" not in normalise(text)
 
 
 def test_questions_hidden_by_earlier_answers_are_not_printed(d: ReviewDefinition) -> None:
@@ -191,6 +205,43 @@ def test_item_questions_an_item_did_not_ask_are_not_printed(d: ReviewDefinition)
     assert severity is not None
     card = text[text.index("Observations were not repeated") - 600 :]
     assert severity.question.label not in card[:1200]
+
+
+def test_the_worst_harm_prints_in_words_with_its_severity(d: ReviewDefinition) -> None:
+    answers = complete_answers(d, identified_case(), random.Random(_seed_with(d, "escalation")))
+    answers["problems.any"] = "yes"
+    answers["problems.items"] = [
+        {
+            "id": f"p{n}",
+            "answers": {
+                "problems.item.type": "monitoring",
+                "problems.item.harm": harm,
+                **({"problems.item.severity": severity} if severity else {}),
+                "problems.item.comment": "Observations were not repeated overnight as planned.",
+            },
+        }
+        for n, (harm, severity) in enumerate([("probably", "low"), ("yes", "severe"), ("no", "")])
+    ]
+    text = normalise(pypdf_text(render_summary(sample_input(answers=answers))))
+    assert "Worst harm among the problems in care Severe harm (a problem in care led to it)" in (
+        text
+    )
+    assert "Worst harm among the problems in care Yes" not in text
+    assert "Worst harm severity" not in text  # stated once, with the harm
+
+
+def test_worst_harm_in_words_on_every_side() -> None:
+    from reviewer_app.services.summary.story import worst_harm_in_words
+
+    assert worst_harm_in_words("Yes", "Death") == "Death (a problem in care led to it)"
+    assert worst_harm_in_words("Probably", "Moderate harm") == (
+        "Moderate harm (a problem in care probably led to it)"
+    )
+    assert worst_harm_in_words("Yes", "Not answered") == (
+        "Harm, severity not answered (a problem in care led to it)"
+    )
+    assert worst_harm_in_words("No", "Not applicable") == "No problem in care led to harm"
+    assert worst_harm_in_words("None recorded", "Not applicable") == "None recorded"
 
 
 # --- names, escaping ------------------------------------------------------------------------
@@ -278,6 +329,8 @@ def test_avoidability_shows_label_and_scale(d: ReviewDefinition) -> None:
     assert "PRISM / Hogan grade 1" not in text
     assert "Entered as PRISM / Hogan grade 4" in text
     assert "where the same judgement is grade 3" in text
+    # said once: the caption does not name the entry's scale a second time
+    assert "The same judgement on the" not in text
 
 
 def _grid_headers(text: str) -> list[str]:
@@ -295,12 +348,14 @@ def test_every_summary_of_a_study_draws_the_studys_orientation(
     grid = [g for g in _grid_headers(text) if g[0] == "PRISM / Hogan"]
     assert [int(g) for _, g in grid][-6:] == [1, 2, 3, 4, 5, 6]
     assert "RCP SJR grade 1" not in text and "RCP SJR grade 6" not in text
-    assert "The same judgement on the RCP SJR scale is grade 3" in text
+    # The other scale is named only when the grade was entered on it, and only once.
+    assert "The same judgement on the" not in text
     if entered["scale"] == "rcp":
         assert "Entered as RCP SJR grade 3" in text
         assert "where the same judgement is grade 4" in text
     else:
         assert "The study grades on the PRISM / Hogan scale" in text
+        assert "Entered as" not in text and "RCP SJR scale" not in text
 
 
 def test_the_study_scale_changes_only_the_default_never_what_is_accepted(
@@ -379,13 +434,41 @@ def test_an_outcome_summary_also_carries_the_acknowledged_box() -> None:
     assert "Warnings acknowledged at sign-off" in text and "R6.outside_cohort" in text
 
 
-def test_an_empty_co_reviewer_box_says_awaiting_signature() -> None:
-    pending = CO_REVIEWER.model_copy(update={"signed_at": None})
-    page = pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER, pending))).pdf)[-1]
-    assert "Awaiting signature" in page
-    assert "Recorded in the digital signature" not in page
-    signed = pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER, CO_REVIEWER))).pdf)
-    assert "Awaiting signature" not in signed[-1]
+CO_REVIEWER_WORDS = (
+    "Their signature, with their profession and registration as their certificate states "
+    "them, appears in this box when they sign."
+)
+
+
+def test_an_empty_co_reviewer_box_says_what_stays_true_after_co_signing() -> None:
+    """B5: the box is drawn at the first signature and cannot change: it names the
+    designated co-reviewer and says where their certified profession will appear, never
+    "Awaiting signature" or a profession beside a stamp that will say otherwise."""
+    pending = CO_REVIEWER.model_copy(
+        update={"signed_at": None, "profession": "Recorded by the study coordinator"}
+    )
+    page = normalise(
+        pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER, pending))).pdf)[-1]
+    )
+    assert f"{pending.name} (designated in the pack)" in page
+    assert CO_REVIEWER_WORDS in page
+    for contradiction in (
+        "Awaiting signature",
+        "Recorded by the study coordinator",
+        "Recorded in the digital signature",
+    ):
+        assert contradiction not in page
+    assert page.count("Not recorded") == normalise(
+        pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER,))).pdf)[-1]
+    ).count("Not recorded")  # the co-reviewer's box adds no "Not recorded"
+
+
+def test_a_signed_co_reviewer_box_shows_their_profession_and_time() -> None:
+    signed = normalise(
+        pypdf_pages(render_summary_layout(sample_input(signers=(REVIEWER, CO_REVIEWER))).pdf)[-1]
+    )
+    assert CO_REVIEWER.profession in signed
+    assert CO_REVIEWER_WORDS not in signed and "Awaiting signature" not in signed
 
 
 def test_pending_signer_and_no_signer_still_leave_room() -> None:

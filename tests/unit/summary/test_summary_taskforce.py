@@ -355,3 +355,66 @@ def test_case_facts_hold_no_identifier_and_no_exact_date() -> None:
         assert f"{day.day} {month_year(day)}" not in text
         assert month_year(day) in text
     assert "Leicester Royal Infirmary" in text and "Acute medicine" in text
+
+
+# --- B9: date answers print as month and year in the taskforce copy ------------------------
+
+
+def test_taskforce_copy_prints_date_answers_as_month_and_year() -> None:
+    answers = {
+        **ANSWERS,
+        "relatives.contact_attempted": "yes",
+        "relatives.contact_date": "2024-02-08",
+    }
+
+    def text(taskforce: bool) -> str:
+        data = sample_input(case=CASE, answers=answers, taskforce_copy=taskforce)
+        return normalise(pdftotext(render_summary(data)))
+
+    taskforce, full = text(taskforce=True), text(taskforce=False)
+    assert "8 February 2024" in full  # the identifiable copy keeps the exact date
+    assert "8 February 2024" not in taskforce
+    assert "February 2024" in taskforce
+
+
+def test_every_date_and_date_time_answer_is_coarsened_in_the_taskforce_copy_only() -> None:
+    from reviewer_app.domain.definition import GroupQuestion
+    from reviewer_app.services.summary.answers import AnswerSource, Item
+
+    d = default_definition()
+    answers = dict(ANSWERS)
+    answers["relatives.contact_date"] = "2024-02-08"
+    answers["screening.leder_date"] = "2024-01-22"
+    answers["immediate.told_at"] = "2024-01-19T14:05"
+    item = {
+        "escalation.item.care_date": "2024-01-17",
+        "escalation.item.duty_of_candour_notified_date": "2024-01-25",
+    }
+    questions = {q.id: q for s in d.sections for q in s.questions}
+    group = questions["escalation.items"]
+    assert isinstance(group, GroupQuestion)
+    item_questions = {q.id: q for q in group.item_questions}
+    top_ids = ("relatives.contact_date", "screening.leder_date", "immediate.told_at")
+
+    def shown(taskforce: bool) -> list[str]:
+        src = AnswerSource(sample_input(case=CASE, answers=answers, taskforce_copy=taskforce))
+        top = [src.show(questions[i]) for i in top_ids]
+        items = [src.show_item(item_questions[i], Item(1, item, None)) for i in item]
+        return [*top, *items, src.safe("19 January 2024, 14:05 (UK time)")]
+
+    assert shown(taskforce=True) == [
+        "February 2024",
+        "January 2024",
+        "January 2024",
+        "January 2024",
+        "January 2024",
+        "January 2024",
+    ]
+    assert shown(taskforce=False) == [
+        "8 February 2024",
+        "22 January 2024",
+        "19 January 2024, 14:05 (UK time)",
+        "17 January 2024",
+        "25 January 2024",
+        "19 January 2024, 14:05 (UK time)",
+    ]
