@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,18 @@ if TYPE_CHECKING:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Some machines forbid bytecode caches (PYTHONDONTWRITEBYTECODE=1, as this project's CI image
+# does): then every xdist worker and every child process the tests start (the kill tests, the
+# CLI and GUI start-up probes) compiles the whole app from source again, seconds each. The
+# tests keep a bytecode cache of their own under .pytest_cache/ (ignored by git), never beside
+# the sources; what the app does for its users is unchanged.
+_PYCACHE = REPO / ".pytest_cache" / "pycache"
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ.setdefault("PYTHONPYCACHEPREFIX", str(_PYCACHE))
+sys.dont_write_bytecode = False
+if sys.pycache_prefix is None:
+    sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -51,7 +51,7 @@ from tests.support.practice_fixtures import Practice, practice_copy
 from tests.support.study_fixtures import snapshot
 
 FLIPS = 200
-KILLS = 50
+KILLS = 25
 BOOKKEEPING = ("collection_runs", "bundle_files", "quarantine")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork and SIGKILL")
@@ -277,7 +277,7 @@ def test_sigkill_during_collect_leaves_the_database_intact_and_a_rerun_completes
     pristine: Practice, tmp_path: Path
 ) -> None:
     # One reviewer's returns (version 1 of an amended case, then version 2): a short run,
-    # so that 50 kills land at every stage of it in a few seconds.
+    # so that 25 kills land at every stage of it in a few seconds.
     shared = tmp_path / "shared"
     shared.mkdir()
     _, first, second = _amending_reviewer(pristine)
