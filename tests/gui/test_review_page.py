@@ -219,9 +219,9 @@ def test_immediate_safety_concern_flags_urgent(qtbot: Any, env: Env) -> None:
     wait_saved(qtbot, env, "immediate.told_at", "2017-07-01T14:30")
     wait_saved(qtbot, env, "immediate.who_told", "Duty patient-safety manager")
     assert env.review().urgent
-    # before the review began: a warning on the row, and the form says so
+    # before the review began: an error on the row, and the form says so
     page._refresh()
-    assert "before this review began" in when.shown_messages[1]
+    assert "before this review began" in when.shown_messages[0]
 
 
 def test_outcome_action_needs_a_reason(qtbot: Any, env: Env) -> None:

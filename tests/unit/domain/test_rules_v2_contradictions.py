@@ -83,10 +83,10 @@ def test_immediate_safety_time_in_the_future_is_an_error(
     assert [i.code for i in report.errors] == ["R6.time_told_in_future"]
     full2["immediate.told_at"] = "2026-03-02T15:00"
     assert validate(v2, full2, CASE, timing).issues == ()
-    full2["immediate.told_at"] = "2026-03-02T08:59"  # before the review began: warns
+    full2["immediate.told_at"] = "2026-03-02T08:59"  # before the review began: an error
     report = validate(v2, full2, CASE, timing)
-    assert report.can_sign
-    assert [i.code for i in report.warnings] == ["R6.time_told_before_review"]
+    assert not report.can_sign
+    assert [i.code for i in report.errors] == ["R6.time_told_before_review"]
 
 
 def test_time_told_is_compared_in_uk_time(v2: ReviewDefinition, full2: dict[str, Any]) -> None:
