@@ -90,9 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["REVIEWER_APP_HOME"] = home
         from reviewer_app.app import ReviewForm, build_main_window
         from reviewer_app.gui.launch import application
-        from reviewer_app.gui.settings import AppSettings, settings_path
+        from reviewer_app.gui.settings import AppSettings
         from reviewer_app.gui.tasks import SyncTaskRunner
         from reviewer_app.gui.theme import apply_theme
+        from reviewer_app.paths import AppPaths
         from reviewer_app.services.demo.build import DEMO_PASSPHRASE, build_demo_workspace
         from reviewer_app.services.session import ReviewerSession
         from reviewer_app.storage.keys import TEST_KDF
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         apply_theme(app, args.theme)
         folder = Path(home) / "demo"
         build_demo_workspace(folder, kdf=TEST_KDF)
-        settings = AppSettings(settings_path())
+        settings = AppSettings(AppPaths.from_environment().settings_file)
         with ReviewerSession.unlock(folder, DEMO_PASSPHRASE) as session:
             form = ReviewForm(session, "screenshots")
             window = build_main_window(
