@@ -20,6 +20,10 @@ APP_DISPLAY_NAME = "Case review"
 TITLE_SEPARATOR = " — "
 
 
+SYNTHETIC_MARK = "SYNTHETIC DATA"
+"""On every window of the demo workspace and the practice study (title and banner)."""
+
+
 def window_title(*parts: str) -> str:
     """A window title naming the app once, at the end: "NSR-0004 — SYNTHETIC DATA — Case review".
 

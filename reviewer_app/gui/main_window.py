@@ -42,7 +42,7 @@ from reviewer_app.gui.case_list_page import CaseListPage
 from reviewer_app.gui.case_menu import CaseMenu
 from reviewer_app.gui.case_table_model import CaseRow
 from reviewer_app.gui.form.page_protocol import ReviewPageView
-from reviewer_app.gui.launch import window_title
+from reviewer_app.gui.launch import SYNTHETIC_MARK, window_title
 from reviewer_app.gui.lock import LockTriggers, Place
 from reviewer_app.gui.quit_guard import QuitGuard
 from reviewer_app.gui.returns_action import install_return_action
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SYNTHETIC_MARK = "SYNTHETIC DATA"
 CLOSE_CASE_TIMEOUT_S = 5.0
 """How long taking a case off the screen (locking, closing) waits for its typing to be saved."""
 

@@ -130,13 +130,12 @@ class EscalationsSection(Section):
     # -- reading
 
     def refresh(self) -> None:
-        from reviewer_app.services.records.escalation_log import escalation_entries
+        from reviewer_app.services.records.escalation_log import by_urgency, escalation_entries
 
         entries = self.attempt(lambda: escalation_entries(self.desk.study))
         self.entries = entries if isinstance(entries, list) else []
         today = _today()
-        # urgency, then age: overdue acknowledgements, not yet sent, open, closed; oldest first
-        ordered = sorted(self.entries, key=lambda e: (_urgency(e, today), e.signed_at))
+        ordered = by_urgency(self.entries, today)
         kept = self.log.current_key()
         self.log.set_rows([_row(e, today) for e in ordered])
         self.log.table.setSortingEnabled(False)  # the order above is the point
@@ -159,7 +158,9 @@ class EscalationsSection(Section):
             self.log.clear_filter()
 
     def overdue_count(self) -> int:
-        return sum(1 for e in self.entries if e.overdue(_today()))
+        from reviewer_app.services.records.escalation_log import overdue_acknowledgements
+
+        return len(overdue_acknowledgements(self.entries, _today()))
 
     # -- acting
 
@@ -282,18 +283,6 @@ def _date(text: str, what: str) -> dt.date | None:
         return parse_date(text.strip())
     except ValueError as err:
         raise InvalidInputError(f"{what} {err}.") from None
-
-
-def _urgency(entry: Any, today: dt.date) -> int:
-    from reviewer_app.domain.records import EscalationStatus
-
-    if entry.overdue(today):
-        return 0
-    if entry.status is EscalationStatus.TO_SEND:
-        return 1
-    if entry.status is EscalationStatus.CLOSED:
-        return 3
-    return 2
 
 
 def _row(entry: Any, today: dt.date) -> Row:

@@ -36,7 +36,7 @@ from reviewer_app.gui.coordinator.section import Section
 from reviewer_app.gui.coordinator.sections import later_sections
 from reviewer_app.gui.coordinator.shortcuts import shortcuts_text
 from reviewer_app.gui.coordinator.widgets import named
-from reviewer_app.gui.launch import window_title
+from reviewer_app.gui.launch import SYNTHETIC_MARK, window_title
 from reviewer_app.gui.lock import LockTriggers
 from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES
 from reviewer_app.gui.tasks import Runner
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SYNTHETIC_MARK = "SYNTHETIC DATA"
 COORDINATOR = "Coordinator"
 SECTION_KEYS: tuple[str, ...] = (
     "overview",

@@ -230,6 +230,22 @@ def overdue_acknowledgements(
     return [e for e in entries if e.overdue(today, working_days)]
 
 
+def by_urgency(
+    entries: list[EscalationEntry], today: dt.date, working_days: int = ACK_WORKING_DAYS
+) -> list[EscalationEntry]:
+    """The log in the order it is worked through: overdue acknowledgements, then not yet
+    sent, then open, then closed; the oldest first within each."""
+
+    def urgency(entry: EscalationEntry) -> int:
+        if entry.overdue(today, working_days):
+            return 0
+        if entry.status is EscalationStatus.TO_SEND:
+            return 1
+        return 3 if entry.status is EscalationStatus.CLOSED else 2
+
+    return sorted(entries, key=lambda e: (urgency(e), e.signed_at))
+
+
 def _entry(
     state: ReturnedState,
     document: dict[str, Any],

@@ -171,3 +171,32 @@ def test_an_update_built_on_a_stale_state_is_refused_by_the_store(study: Study) 
     assert len(store.history_of(esc)) == 1
     store.append(esc, expected_seq=2, **fields)  # type: ignore[arg-type]
     assert escalation_entry(study, esc).status is S.ACKNOWLEDGED
+
+
+def test_the_log_is_worked_through_by_urgency_then_age(study: Study) -> None:
+    """Overdue acknowledgements first, then not yet sent, then open, then closed: the order the
+    coordinator's window shows (a service's, never the window's own)."""
+    from reviewer_app.services.records.escalation_log import by_urgency, escalation_entries
+
+    case = case_refs(study)[0]
+    put_review(study, "R01", content(case, [escalation_item(f"e{n}") for n in range(1, 5)]))
+    clock = fixed_clock()
+    ids = [f"{case}/R01/e{n}" for n in range(1, 5)]
+    closed, to_send, overdue, open_ = ids
+    update_escalation(study, closed, status=S.SENT, clock=clock)
+    update_escalation(study, closed, status=S.CLOSED, status_date=TODAY, clock=clock)
+    long_ago = TODAY - timedelta(days=14)
+    update_escalation(study, overdue, status=S.SENT, status_date=long_ago, clock=clock)
+    update_escalation(study, open_, status=S.SENT, clock=clock)
+    update_escalation(study, open_, status=S.ACKNOWLEDGED, clock=clock)
+    entries = escalation_entries(study)
+    assert [e.esc_id for e in by_urgency(entries, TODAY)] == [
+        overdue,
+        to_send,
+        open_,
+        closed,
+    ]
+    # within one level, the oldest first; and nothing is overdue a day after sending
+    assert [e.esc_id for e in by_urgency(entries, long_ago + timedelta(days=1))][:1] == [
+        to_send
+    ]
