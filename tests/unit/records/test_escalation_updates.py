@@ -197,6 +197,4 @@ def test_the_log_is_worked_through_by_urgency_then_age(study: Study) -> None:
         closed,
     ]
     # within one level, the oldest first; and nothing is overdue a day after sending
-    assert [e.esc_id for e in by_urgency(entries, long_ago + timedelta(days=1))][:1] == [
-        to_send
-    ]
+    assert [e.esc_id for e in by_urgency(entries, long_ago + timedelta(days=1))][:1] == [to_send]
