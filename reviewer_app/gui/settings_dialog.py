@@ -1,9 +1,11 @@
-"""Settings: the shared folder, minutes before the workspace locks itself, the colours, and
-the reviewer's enrolled identity (read-only: it comes from the enrolment, not from typing)."""
+"""Settings: the shared folder, minutes before the workspace locks itself, the colours, the
+reviewer's enrolled identity (read-only: it comes from the enrolment, not from typing) and,
+given a spell checker, the words of their own spelling dictionary (gui/spelling_words.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +30,11 @@ from reviewer_app.gui.settings import (
     MIN_IDLE_LOCK_MINUTES,
     AppSettings,
 )
+from reviewer_app.gui.spelling_words import OwnWordsBox
 from reviewer_app.gui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from reviewer_app.services.spelling.checker import SpellChecker
 
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
@@ -40,6 +46,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         identity: EnrolledDetails | None = None,
+        spelling: SpellChecker | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -88,6 +95,10 @@ class SettingsDialog(QDialog):
         self.identity_rows = EnrolledRows.add_to(self, rform, identity)
         layout.addWidget(reviewer)
 
+        self.own_words = OwnWordsBox(spelling, self) if spelling is not None else None
+        if self.own_words is not None:
+            layout.addWidget(self.own_words)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -107,6 +118,8 @@ class SettingsDialog(QDialog):
         self.settings.shared_folder = Path(text) if text else None
         self.settings.idle_lock_minutes = self.idle_minutes.value()
         self.settings.theme = str(self.theme.currentData())
+        if self.own_words is not None:
+            self.own_words.apply()
         super().accept()
 
 
@@ -115,12 +128,14 @@ def edit_settings(
     parent: QWidget | None = None,
     *,
     identity: EnrolledDetails | None = None,
+    spelling: SpellChecker | None = None,
 ) -> bool:
     """Show the dialog; on OK the settings are saved and the theme applied. True on OK.
 
-    ``identity`` is the workspace's enrolled identity (``EnrolledDetails.of(session.identity())``).
+    ``identity`` is the workspace's enrolled identity (``EnrolledDetails.of(session.identity())``);
+    ``spelling`` the workspace's spell checker, whose own words Settings lists for removal.
     """
-    dialog = SettingsDialog(settings, parent, identity=identity)
+    dialog = SettingsDialog(settings, parent, identity=identity, spelling=spelling)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     app = QApplication.instance()

@@ -18,6 +18,7 @@ from reviewer_app.storage.workspace import (
     schema_returns,
     schema_settings,
     schema_signing,
+    schema_user_dictionary,
     scratch_notes,
 )
 from reviewer_app.storage.workspace.triggers import append_only, refusing_trigger
@@ -159,5 +160,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     schema_returns.migrate_to_v4,
     schema_settings.migrate_to_v5,
     scratch_notes.migrate_to_v6,  # the reviewer's private scratch notes (never returned)
+    schema_user_dictionary.migrate_to_v7,  # the reviewer's own spelling dictionary
 )
 LATEST_VERSION = len(MIGRATIONS)

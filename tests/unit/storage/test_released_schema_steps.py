@@ -22,6 +22,7 @@ from reviewer_app.storage.workspace import (
     schema_returns,
     schema_settings,
     schema_signing,
+    schema_user_dictionary,
     scratch_notes,
 )
 
@@ -49,6 +50,10 @@ RELEASED = {
     "workspace v6": (
         scratch_notes.SCHEMA_V6,
         "7ac7d8e48f7111169041fc3209b69e0cdb6585810d8231c59803b3cd4ea30917",
+    ),
+    "workspace v7": (
+        schema_user_dictionary.SCHEMA_V7,
+        "9f9769334ad1f80803adcb448dd06eabb80480e268d3006c5a795fc728cce653",
     ),
     "study v6": (
         study_settings.SETTINGS_DDL,

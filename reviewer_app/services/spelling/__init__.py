@@ -1,0 +1,1 @@
+"""Spell checking of free text in British English with a clinical word list (checker.py)."""
