@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.definition import ReviewDefinition, default_definition
 from reviewer_app.domain.study_scale import on_study_scale
+from reviewer_app.gui.form.avoidability_field import AvoidabilityField
 from reviewer_app.gui.form.factory import make_field
-from reviewer_app.gui.form.fields import AvoidabilityField
 
 
 def build(qtbot: Any, scale: AvoidabilityScale) -> AvoidabilityField:

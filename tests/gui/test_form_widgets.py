@@ -15,14 +15,10 @@ from PySide6.QtWidgets import QWidget
 
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.typed_dates import parse_uk_date
+from reviewer_app.gui.form.avoidability_field import AvoidabilityField
 from reviewer_app.gui.form.datetime_field import DateTimeField
 from reviewer_app.gui.form.factory import make_field, make_row
-from reviewer_app.gui.form.fields import (
-    AvoidabilityField,
-    CheckboxField,
-    ComboField,
-    RadioField,
-)
+from reviewer_app.gui.form.fields import CheckboxField, ComboField, RadioField
 from reviewer_app.gui.form.group_field import GroupField
 from reviewer_app.gui.form.text_fields import DateField, TextField
 

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.gui.autosave import AutosaveWriter, SaveIndicator
+from reviewer_app.gui.autosave import AutosaveWriter
+from reviewer_app.gui.form.buttons import push_button
 from reviewer_app.gui.form.outcomes import OutcomeButtons
+from reviewer_app.gui.form.save_status import CaseSaveIndicator
 from reviewer_app.services.review.service import OpenReview, ReviewState
 
 SIGNABLE = (ReviewStatus.READY_TO_SIGN, ReviewStatus.AMENDMENT_IN_PROGRESS)
-
-
-def _button(text: str, name: str, parent: QWidget, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setAccessibleName(name)
-    button.setAutoDefault(False)
-    button.clicked.connect(lambda _=False: slot())
-    return button
 
 
 class ActionBar(QHBoxLayout):
@@ -42,16 +36,16 @@ class ActionBar(QHBoxLayout):
         self.outcomes = OutcomeButtons(parent, request_outcome)
         for button in self.outcomes.buttons.values():
             self.addWidget(button)
-        self.reopen_button = _button("Reopen…", "Reopen this review", parent, reopen)
+        self.reopen_button = push_button("Reopen…", "Reopen this review", parent, reopen)
         self.addWidget(self.reopen_button)
         self.addStretch(1)
-        self.sign_button = _button("Sign…", "Sign this review", parent, sign)
+        self.sign_button = push_button("Sign…", "Sign this review", parent, sign)
         self.sign_button.setObjectName("primary")
         self.sign_button.setToolTip("Nothing is missing: sign the review")
         self.addWidget(self.sign_button)
-        self.indicator = SaveIndicator(writer, parent)
+        self.indicator = CaseSaveIndicator(writer, parent)
         self.addWidget(self.indicator)
-        self.back_button = _button("Back to case list", "Back to case list", parent, back)
+        self.back_button = push_button("Back to case list", "Back to case list", parent, back)
         self.addWidget(self.back_button)
 
     def tab_chain(self) -> tuple[QWidget, ...]:
@@ -63,6 +57,8 @@ class ActionBar(QHBoxLayout):
         self, opened: OpenReview | None, status: ReviewStatus, state: ReviewState | None
     ) -> None:
         shown = status if opened is not None else None
+        if opened is not None and opened.review_id != self.indicator.review_id:
+            self.indicator.show_case(opened.review_id)  # closed: still the case just left
         editable = opened is not None and not opened.read_only
         for button in self.outcomes.buttons.values():
             button.setVisible(editable)

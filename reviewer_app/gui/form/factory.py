@@ -19,10 +19,10 @@ from reviewer_app.domain.definition import (
     TextQuestion,
     YesNoQuestion,
 )
+from reviewer_app.gui.form.avoidability_field import AvoidabilityField
 from reviewer_app.gui.form.datetime_field import DateTimeField
 from reviewer_app.gui.form.fields import (
     MAX_RADIO_OPTIONS,
-    AvoidabilityField,
     CheckboxField,
     ComboField,
     FieldWidget,

@@ -3,8 +3,9 @@
 Every field has the same small interface (``FieldWidget``): ``value()`` returns the answer in
 its stored shape (``None`` = unanswered), ``set_value`` shows a stored answer without
 reporting an edit, and ``edited`` fires when the reviewer changes it. Unanswered is always
-visible as such ("Not answered"), and every choice field has an explicit "Clear answer"
-button, so that clearing never looks like, or is stored as, "No" (rule 10).
+visible as such ("Not answered"), and every choice field can be cleared explicitly (Delete,
+or the "Clear answer" button for the mouse), so that clearing never looks like, or is stored
+as, "No" (rule 10). The keys that choose are in choice_keys.py.
 
 Whether an answer is complete or consistent is the domain's business (validation). The
 choice fields are here; the fields typed into (dates, text) are in text_fields.py.
@@ -12,9 +13,11 @@ choice fields are here; the fields typed into (dates, text) are in text_fields.p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -23,37 +26,35 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QRadioButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer_app.domain.avoidability import (
-    RCP_GRADE_LABELS,
-    Avoidability,
-    AvoidabilityScale,
-    parse_avoidability,
-)
 from reviewer_app.domain.definition import (
-    AvoidabilityQuestion,
     CareScoreQuestion,
     MultipleChoiceQuestion,
     SingleChoiceQuestion,
     YesNoQuestion,
 )
+from reviewer_app.domain.setting_suggestions import Suggestion
 from reviewer_app.domain.values import (
     NOT_ANSWERED_LABEL,
     NOT_APPLICABLE,
     YES_NO_LABELS,
     JsonValue,
 )
+from reviewer_app.gui.form.choice_keys import (
+    CLEAR_KEYS,
+    OptionButton,
+    option_keys,
+    plain,
+    roving,
+    step_focus,
+)
+from reviewer_app.gui.form.suggestion_hint import ACCEPT_KEY, SuggestionHint
 
 MAX_RADIO_OPTIONS = 6  # more options than this: a combo box keeps the page short
-SCALE_HINTS = {
-    AvoidabilityScale.RCP: "RCP SJR scale (1 = definitely avoidable, 6 = definitely not)",
-    AvoidabilityScale.HOGAN: "PRISM / Hogan scale (6 = definitely avoidable, 1 = definitely not)",
-}
 
 
 class FieldWidget(QWidget):
@@ -94,6 +95,9 @@ class FieldWidget(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         self.setEnabled(not read_only)
 
+    def offer(self, suggestions: Sequence[Suggestion]) -> None:
+        """What the case suggests (setting questions): shown, accepted with Insert."""
+
     def _changed(self, *_: Any) -> None:
         if not self._loading:
             self.edited.emit()
@@ -103,10 +107,16 @@ def _clear_button(label: str, parent: QWidget) -> QPushButton:
     button = QPushButton("Clear answer", parent)
     button.setObjectName("clearAnswer")
     button.setAccessibleName(f"Clear answer: {label}")
-    button.setToolTip("Make this question unanswered again (not the same as No)")
+    button.setToolTip("Make this question unanswered again, not the same as No (Delete)")
     button.setAutoDefault(False)
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # for the mouse: Delete on the options
     return button
+
+
+def _key_press(event: QEvent) -> QKeyEvent | None:
+    if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and plain(event):
+        return event
+    return None
 
 
 def _state_label(parent: QWidget) -> QLabel:
@@ -116,7 +126,10 @@ def _state_label(parent: QWidget) -> QLabel:
 
 
 class RadioField(FieldWidget):
-    """Labelled radio buttons for one value, "Not answered" shown, and "Clear answer"."""
+    """Labelled radio buttons for one value, "Not answered" shown, and "Clear answer".
+
+    One Tab stop; a key per option (underlined), arrows that choose, Delete that clears.
+    """
 
     def __init__(
         self,
@@ -134,16 +147,18 @@ class RadioField(FieldWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.buttons: list[QRadioButton] = []
+        self.keys = option_keys(options)
+        self.buttons: list[OptionButton] = []
         row: QHBoxLayout | None = None
         for index, (_, text) in enumerate(options):
             if columns > 1 and index % columns == 0:
                 row = QHBoxLayout()
                 row.setSpacing(18)
                 layout.addLayout(row)
-            button = QRadioButton(text, self)
+            button = OptionButton(text, self.keys[index], self)
             button.setAccessibleName(text)
             button.setAccessibleDescription(label)
+            button.installEventFilter(self)
             self.group.addButton(button, index)
             self.buttons.append(button)
             if row is not None:
@@ -169,9 +184,38 @@ class RadioField(FieldWidget):
             self._changed()
 
     def _update_state(self) -> None:
-        answered = self.group.checkedId() >= 0
-        self.state.setVisible(not answered)
-        self.clear_button.setVisible(answered)
+        checked = self.group.checkedId()
+        self.state.setVisible(checked < 0)
+        self.clear_button.setVisible(checked >= 0 and self.clear_button.isEnabled())
+        focused = next((i for i, b in enumerate(self.buttons) if b.hasFocus()), 0)
+        roving(self.buttons, checked if checked >= 0 else focused)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        key = _key_press(event)
+        if key is not None and watched in self.buttons:
+            return self._key(key)
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        """Delete clears; an arrow or an option's own key chooses (and focuses) it."""
+        if event.key() in CLEAR_KEYS:
+            if self.value() is not None and self.clear_button.isEnabled():
+                self.clear_button.click()
+            return True
+        if step_focus(self.buttons, event, self._choose):
+            return True
+        text = event.text().upper()
+        if text and text in self.keys:
+            index = self.keys.index(text)
+            self.buttons[index].setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self._choose(index)
+            return True
+        return False
+
+    def _choose(self, index: int) -> None:
+        if self.buttons[index].isEnabled():
+            self.buttons[index].setChecked(True)
+        roving(self.buttons, index)
 
     def value(self) -> JsonValue | None:
         index = self.group.checkedId()
@@ -188,12 +232,6 @@ class RadioField(FieldWidget):
             self.buttons[index].setChecked(True)
         self._update_state()
 
-    def clear_value(self) -> None:
-        had_focus = self.clear_button.hasFocus()
-        super().clear_value()
-        if had_focus:  # the button hides itself: keep the keyboard in this question
-            self.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
-
     def focus_target(self) -> QWidget:
         index = self.group.checkedId()
         return self.buttons[index if index >= 0 else 0]
@@ -201,7 +239,8 @@ class RadioField(FieldWidget):
     def set_read_only(self, read_only: bool) -> None:
         for button in self.buttons:
             button.setEnabled(not read_only)
-        self.clear_button.setEnabled(not read_only)
+        self.clear_button.setEnabled(not read_only)  # and hidden: nothing to clear when signed
+        self._update_state()
 
 
 def _index_of(values: list[JsonValue], value: JsonValue | None) -> int | None:
@@ -231,12 +270,39 @@ class ComboField(FieldWidget):
             self.combo.addItem(text)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo)
-        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.combo)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.combo.currentIndexChanged.connect(self._changed)
+        self.combo.installEventFilter(self)
         self.setFocusProxy(self.combo)
+        self.suggestion = SuggestionHint("choose it", self)
+        self.suggestion.accepted.connect(self.accept_suggestion)
+        layout.addWidget(self.suggestion)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        key = _key_press(event)
+        if key is not None and watched is self.combo and key.key() in CLEAR_KEYS:
+            self.combo.setCurrentIndex(0)  # Delete: unanswered again
+            return True
+        if key is not None and watched is self.combo and key.key() == ACCEPT_KEY:
+            self.accept_suggestion()
+            return True
+        return super().eventFilter(watched, event)
+
+    def offer(self, suggestions: Sequence[Suggestion]) -> None:
+        self.suggestion.show_for(suggestions[:1], self.value())  # one value: the first
+
+    def _changed(self, *_: Any) -> None:
+        self.suggestion.follow(self.value())
+        super()._changed()
+
+    def accept_suggestion(self) -> None:
+        if self.suggestion.values and self.combo.isEnabled():
+            self._show(self.suggestion.values[0])
 
     def value(self) -> JsonValue | None:
         return self._values[self.combo.currentIndex()]
@@ -250,7 +316,11 @@ class ComboField(FieldWidget):
 
 
 class CheckboxField(FieldWidget):
-    """Multiple choice: a check box per option; nothing ticked is unanswered."""
+    """Multiple choice: a check box per option; nothing ticked is unanswered.
+
+    One Tab stop: arrows (or an option's initial) move between the boxes, Space ticks,
+    Delete unticks them all.
+    """
 
     def __init__(self, question: MultipleChoiceQuestion, parent: QWidget | None = None) -> None:
         super().__init__(question.id, question.label, parent)
@@ -265,11 +335,76 @@ class CheckboxField(FieldWidget):
             box.setAccessibleName(option.label)
             box.setAccessibleDescription(question.label)
             box.toggled.connect(lambda checked, v=option.value: self._toggled(v, checked))
+            box.installEventFilter(self)
             self.boxes.append(box)
             layout.addWidget(box)
         self.state = _state_label(self)
-        self.state.setText(f"{NOT_ANSWERED_LABEL} (tick all that apply)")
+        self.state.setText(f"{NOT_ANSWERED_LABEL} (tick all that apply; Space ticks)")
         layout.addWidget(self.state)
+        self.suggestion = SuggestionHint("tick them", self)
+        self.suggestion.accepted.connect(self.accept_suggestion)
+        layout.addWidget(self.suggestion)
+        self._current = 0
+        roving(self.boxes, 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and watched in self.boxes:
+            self._move(self.boxes.index(watched))  # type: ignore[arg-type]
+        key = _key_press(event)
+        if key is not None and watched in self.boxes:
+            return self._key(key)
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        if event.key() in CLEAR_KEYS:
+            if self.value() is not None:
+                self.set_value(None)
+                self.edited.emit()
+            return True
+        if event.key() == ACCEPT_KEY:
+            self.accept_suggestion()
+            return True
+        if step_focus(self.boxes, event, self._move):
+            return True
+        text = event.text().upper()
+        if text.isalnum():  # the next option whose label starts with the letter
+            count = len(self.boxes)
+            for step in range(1, count + 1):
+                index = (self._current + step) % count
+                if self.boxes[index].text()[:1].upper() == text:
+                    self.boxes[index].setFocus(Qt.FocusReason.ShortcutFocusReason)
+                    self._move(index)
+                    return True
+        return False
+
+    def _move(self, index: int) -> None:
+        self._current = index
+        roving(self.boxes, index)
+
+    def offer(self, suggestions: Sequence[Suggestion]) -> None:
+        self.suggestion.show_for(suggestions, self.value())
+
+    def _changed(self, *_: Any) -> None:
+        self.suggestion.follow(self.value())
+        super()._changed()
+
+    def accept_suggestion(self) -> None:
+        """Tick what the case suggests (added to what is ticked; one edit)."""
+        wanted = set(self.suggestion.values)
+        boxes = [b for v, b in zip(self._values, self.boxes, strict=True) if v in wanted]
+        if not boxes or not all(b.isEnabled() for b in boxes):
+            return
+        self._loading = True
+        try:
+            for value, box in zip(self._values, self.boxes, strict=True):
+                if value in self._exclusive:  # "none" and a setting cannot both be ticked
+                    box.setChecked(False)
+            for box in boxes:
+                box.setChecked(True)
+        finally:
+            self._loading = False
+        self.state.setVisible(self.value() is None)
+        self._changed()
 
     def _toggled(self, option: str, checked: bool) -> None:
         if self._loading:
@@ -298,114 +433,10 @@ class CheckboxField(FieldWidget):
         for option, box in zip(self._values, self.boxes, strict=True):
             box.setChecked(option in chosen)
         self.state.setVisible(not chosen)
+        self.suggestion.follow(self.value())
 
     def focus_target(self) -> QWidget:
-        return self.boxes[0]
-
-
-class AvoidabilityField(FieldWidget):
-    """The avoidability judgement on the study's scale, with the other orientation read-only.
-
-    The study fixes one scale (the question's default scale is the study's: see
-    ``domain.study_scale``), so the form offers only that scale's six labelled
-    grades; under them, the same judgement on the other scale is shown, read-only, for a
-    reviewer used to the other orientation. The stored value always carries its scale. A
-    grade entered on the other scale (before the study fixed its scale) is shown where the
-    same judgement sits and kept as entered until the reviewer chooses a grade.
-    """
-
-    def __init__(self, question: AvoidabilityQuestion, parent: QWidget | None = None) -> None:
-        super().__init__(question.id, question.label, parent)
-        self.study_scale = question.default_scale
-        self.other_scale = (
-            AvoidabilityScale.HOGAN
-            if self.study_scale is AvoidabilityScale.RCP
-            else AvoidabilityScale.RCP
-        )
-        self._entered: Avoidability | None = None  # a stored grade on the other scale
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        self.scale = QLabel(f"Scale: {SCALE_HINTS[self.study_scale]}, the study's scale", self)
-        self.scale.setAccessibleName(f"Scale for: {question.label}")
-        self.scale.setWordWrap(True)
-        layout.addWidget(self.scale)
-        self.grades = RadioField(question.id, question.label, self._options(self.study_scale), self)
-        self.grades.edited.connect(self._grade_chosen)
-        self.grades.clear_button.clicked.disconnect()
-        self.grades.clear_button.clicked.connect(self.clear_value)
-        layout.addWidget(self.grades)
-        self.other = QLabel("", self)
-        self.other.setWordWrap(True)
-        self.other.setAccessibleName(f"The same judgement on the {self.other_scale.label} scale")
-        self.other.setProperty("role", "hint")
-        layout.addWidget(self.other)
-        self._show_other()
-
-    def _options(self, scale: AvoidabilityScale) -> list[tuple[JsonValue, str]]:
-        options: list[tuple[JsonValue, str]] = []
-        for grade in range(1, 7):
-            judgement = Avoidability(scale=scale, grade=grade)
-            options.append((grade, f"{grade} – {RCP_GRADE_LABELS[judgement.rcp_grade]}"))
-        return options
-
-    def _judgement(self) -> Avoidability | None:
-        grade = self.grades.value()
-        if not isinstance(grade, int):
-            return None
-        return Avoidability(scale=self.study_scale, grade=grade)
-
-    def _show_other(self) -> None:
-        judgement = self._judgement()
-        if judgement is None:
-            self.other.setText(
-                f"On the {self.other_scale.label} scale the grades run the other way "
-                f"({SCALE_HINTS[self.other_scale]}); shown here once a grade is chosen."
-            )
-            return
-        same = judgement.on_scale(self.other_scale)
-        text = (
-            f"The same judgement on the {self.other_scale.label} scale: grade {same.grade} – "
-            f"{RCP_GRADE_LABELS[same.rcp_grade]} (read-only)."
-        )
-        if self._entered is not None:
-            text = (
-                f"Entered as {self._entered.scale.label} grade {self._entered.grade}, before "
-                f"the study fixed its scale; it is kept as entered. {text}"
-            )
-        self.other.setText(text)
-
-    def _grade_chosen(self) -> None:
-        self._entered = None  # a grade chosen now is on the study's scale
-        self._show_other()
-        self._changed()
-
-    def value(self) -> JsonValue | None:
-        judgement = self._judgement()
-        if judgement is None:
-            return None
-        if self._entered is not None and self._entered.on_scale(self.study_scale) == judgement:
-            return self._entered.to_value()
-        return judgement.to_value()
-
-    def _show(self, value: JsonValue | None) -> None:
-        parsed = parse_avoidability(value)
-        self._entered = (
-            parsed if parsed is not None and parsed.scale is not self.study_scale else None
-        )
-        self.grades.set_value(None if parsed is None else parsed.on_scale(self.study_scale).grade)
-        self._show_other()
-
-    def clear_value(self) -> None:
-        self.set_value(None)
-        self.grades.focus_target().setFocus()
-        self.edited.emit()
-
-    def focus_target(self) -> QWidget:
-        return self.grades.focus_target()
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.grades.set_read_only(read_only)
+        return self.boxes[self._current]
 
 
 def choice_options(question: SingleChoiceQuestion) -> list[tuple[JsonValue, str]]:

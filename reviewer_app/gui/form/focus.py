@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea, QWidget
 
 from reviewer_app.gui.form.fields import FieldWidget
 from reviewer_app.gui.form.question_row import QuestionRow
@@ -81,3 +82,71 @@ def tab_before(page: QScrollArea, chain: Sequence[QWidget], window: QWidget) -> 
     for button in chain:
         QWidget.setTabOrder(previous, button)
         previous = button
+
+
+PRESS_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+TAB_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+CHOSEN = (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason)
+KEPT = (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
+REACHED = "reachedDeliberately"
+
+
+class TypingGuard(QObject):
+    """Typing never presses a button: Space and Enter only after Tab (or a click) reached it.
+
+    Watched are the text boxes and the form's push buttons. When the focus leaves a text box
+    other than by Tab or Shift+Tab (the box was hidden or disabled while the reviewer typed)
+    and lands on a button, that button ignores Space and Enter until the reviewer moves the
+    focus on purpose (Tab away and back, or a click): the next typed space is not a click.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_text_key: int | None = None
+        self._from_typing = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if isinstance(watched, QPushButton):
+            if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+                self._button_focused(watched, event.reason())
+            elif kind in KEY_EVENTS and isinstance(event, QKeyEvent) and event.key() in PRESS_KEYS:
+                return watched.property(REACHED) is False  # press and release
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            self._last_text_key = event.key()
+        elif kind == QEvent.Type.FocusOut:
+            self._from_typing = self._last_text_key not in (None, *TAB_KEYS)
+            self._last_text_key = None
+        return False
+
+    def _button_focused(self, button: QPushButton, reason: Qt.FocusReason) -> None:
+        if reason in CHOSEN:
+            button.setProperty(REACHED, True)
+        elif reason not in KEPT:
+            button.setProperty(REACHED, not self._from_typing)
+        self._from_typing = False
+
+    def moved_on_purpose(self) -> None:
+        """The form itself moves the focus (a section, a question): not typing's accident."""
+        self._from_typing = False
+
+    def watch(self, widget: QWidget) -> None:
+        """Watch a text box or a push button (once each)."""
+        if widget.property("typingGuard") is None:
+            widget.setProperty("typingGuard", True)
+            widget.installEventFilter(self)
+
+    def watch_buttons(self, root: QWidget) -> None:
+        for button in root.findChildren(QPushButton):
+            self.watch(button)
+
+
+_GUARD: list[TypingGuard] = []
+
+
+def typing_guard() -> TypingGuard:
+    """The one guard of the application (created on first use, on the GUI thread)."""
+    if not _GUARD:
+        _GUARD.append(TypingGuard())
+    return _GUARD[0]

@@ -11,7 +11,7 @@ import html
 import uuid
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -29,6 +29,7 @@ from reviewer_app.domain.answers import display_value, group_items
 from reviewer_app.domain.definition import GroupQuestion, ItemQuestion
 from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.values import JsonValue
+from reviewer_app.gui.form.buttons import push_button
 from reviewer_app.gui.form.fields import FieldWidget
 from reviewer_app.gui.form.question_row import QuestionRow
 
@@ -73,24 +74,17 @@ class GroupField(FieldWidget):
         self.list.setAccessibleName(f"{question.label}: list of {noun}s")
         self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.list.setFixedHeight(self.list.fontMetrics().lineSpacing() * 4 + 12)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)  # in full: the tooltip, below
         self.list.currentRowChanged.connect(self._select)
         layout.addWidget(self.list)
         self.empty = QLabel(f"No {noun}s recorded yet. Press “Add {noun}” to record one.", self)
         self.empty.setObjectName("notAnswered")
         layout.addWidget(self.empty)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton(f"Add {noun}", self)
-        self.add_button.setAccessibleName(f"Add {noun}")
-        self.add_button.setAutoDefault(False)
-        self.add_button.clicked.connect(self.add_item)
-        self.remove_button = QPushButton(f"Remove this {noun}", self)
-        self.remove_button.setAccessibleName(f"Remove the selected {noun}")
-        self.remove_button.setAutoDefault(False)
-        self.remove_button.clicked.connect(self.remove_current)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.add_button = push_button(f"Add {noun}", f"Add {noun}", self, self.add_item)
+        self.remove_button = push_button(
+            f"Remove this {noun}", f"Remove the selected {noun}", self, self.remove_current
+        )
 
         self.editor = QGroupBox(self)
         self.editor.setObjectName("itemEditor")
@@ -111,6 +105,11 @@ class GroupField(FieldWidget):
             editor_layout.addWidget(row)
             self.rows.append(row)
         layout.addWidget(self.editor)
+        buttons = QHBoxLayout()  # at the foot: after the item just written, "Add another"
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self._refresh_list()
 
     # -- items
@@ -124,12 +123,29 @@ class GroupField(FieldWidget):
         return self._items[row][0] if 0 <= row < len(self._items) else None
 
     def add_item(self) -> None:
+        """A new, empty item: selected, scrolled into view, its first question focused."""
         self._items.append((uuid.uuid4().hex[:12], {}))
         self._refresh_list()
         self.list.setCurrentRow(len(self._items) - 1)
         self._changed()
         if self.rows:
-            self.rows[0].field.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+            target = self.rows[0].field.focus_target()
+            target.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+            target.setFocus(
+                Qt.FocusReason.ShortcutFocusReason
+            )  # a keyboard move: the focus frame shows
+            QTimer.singleShot(0, self, lambda: self._scroll_to(target))
+
+    def _scroll_to(self, target: QWidget) -> None:
+        """Once laid out: the item's title and first question in view in the page."""
+        widget = self.parentWidget()
+        while widget is not None and not isinstance(widget, QScrollArea):
+            widget = widget.parentWidget()
+        body = None if widget is None else widget.widget()
+        if widget is not None and body is not None:
+            top = self.editor.mapTo(body, QPoint(0, 0)).y()
+            widget.verticalScrollBar().setValue(top - 30)  # the item's title at the top
+            widget.ensureWidgetVisible(target, 20, 60)  # the question wins over the frame
 
     def remove_current(self) -> None:
         row = self.list.currentRow()
@@ -174,6 +190,7 @@ class GroupField(FieldWidget):
             if self._item_issues.get(item_id):
                 text += "  ✖ needs attention"
             entry = QListWidgetItem(text)
+            entry.setToolTip(text)
             entry.setData(Qt.ItemDataRole.UserRole, item_id)
             self.list.addItem(entry)
         self.list.setCurrentRow(min(max(current, 0), len(self._items) - 1))
@@ -181,7 +198,11 @@ class GroupField(FieldWidget):
         has_items = bool(self._items)
         self.list.setVisible(has_items)
         self.empty.setVisible(not has_items)
-        self.remove_button.setEnabled(has_items and self.isEnabled())
+        self.remove_button.setEnabled(has_items and self.add_button.isEnabled())
+        self.remove_button.setVisible(has_items)
+        noun = self.question.item_label.lower()
+        self.add_button.setText(f"Add another {noun}" if has_items else f"Add {noun}")
+        self.add_button.setAccessibleName(self.add_button.text())
         self._select(self.list.currentRow())
 
     def _select(self, row: int) -> None:
@@ -214,6 +235,7 @@ class GroupField(FieldWidget):
         entry = self.list.item(index)
         if entry is not None:
             entry.setText(self._summary(index + 1, answers))
+            entry.setToolTip(entry.text())
         self._changed()
 
     # -- binding interface

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -19,14 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.case import Case
-from reviewer_app.domain.definition import ReviewDefinition, SectionKind
 from reviewer_app.domain.identifiers import format_nhs_number
-from reviewer_app.domain.progress import ReadinessItem, SectionState
+from reviewer_app.domain.progress import ReadinessItem
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.gui.form.style import is_dark, state_icon
 from reviewer_app.gui.form.text_fields import long_date
 
-SECTION_ROLE = Qt.ItemDataRole.UserRole
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -105,83 +102,6 @@ class CaseHeader(QFrame):
         self.urgent.setVisible(False)
 
 
-class SectionNav(QListWidget):
-    """Every section of the definition with its state, in text and icon (not colour alone)."""
-
-    section_chosen = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("sectionNav")
-        self.setAccessibleName("Sections of the review")
-        self.setWordWrap(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setIconSize(QSize(16, 16))
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        self.setFixedWidth(max(250, self.fontMetrics().horizontalAdvance("M") * 20))
-        self._titles: dict[str, str] = {}
-        self._states: dict[str, SectionState] = {}
-        self._labels: dict[str, str] = {}
-        self._readiness: set[str] = set()
-        self.currentItemChanged.connect(self._current_changed)
-
-    def set_definition(self, definition: ReviewDefinition) -> None:
-        self.blockSignals(True)
-        self.clear()
-        self._titles = {s.id: s.title for s in definition.sections}
-        self._readiness = {s.id for s in definition.sections if s.kind == SectionKind.READINESS}
-        self._states = {}
-        self._labels = {}
-        for section in definition.sections:
-            item = QListWidgetItem(section.title)
-            item.setData(SECTION_ROLE, section.id)
-            self.addItem(item)
-        self.blockSignals(False)
-
-    def show_states(self, states: dict[str, SectionState], missing: int = 0) -> None:
-        """Each section's state; the readiness section says how much is still needed."""
-        dark = is_dark(self)
-        for row in range(self.count()):
-            item = self.item(row)
-            section_id = item.data(SECTION_ROLE)
-            state = states.get(section_id, SectionState.NOT_STARTED)
-            label = state.label
-            if section_id in self._readiness:
-                state = SectionState.IN_PROGRESS if missing else SectionState.COMPLETE
-                label = f"{missing} still needed" if missing else "Nothing missing"
-            if self._states.get(section_id) == state and self._labels.get(section_id) == label:
-                continue
-            self._states[section_id] = state
-            self._labels[section_id] = label
-            title = self._titles.get(section_id, section_id)
-            item.setText(f"{title}\n{label}")
-            item.setIcon(state_icon(state, dark))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {label}")
-            item.setToolTip(f"{title}: {label}")
-            dim = state is SectionState.NOT_NEEDED
-            font = item.font()
-            font.setItalic(dim)
-            item.setFont(font)
-
-    def state_text(self, section_id: str) -> str:
-        return self._labels.get(section_id, "")
-
-    def select_section(self, section_id: str) -> None:
-        for row in range(self.count()):
-            if self.item(row).data(SECTION_ROLE) == section_id:
-                if self.currentRow() != row:
-                    self.blockSignals(True)
-                    self.setCurrentRow(row)
-                    self.blockSignals(False)
-                return
-
-    def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
-        if current is not None:
-            self.section_chosen.emit(current.data(SECTION_ROLE))
-
-
 class ReadinessView(QWidget):
     """Everything still missing before sign-off; each entry jumps to its field."""
 
@@ -199,6 +119,8 @@ class ReadinessView(QWidget):
         self.list.setObjectName("readinessList")
         self.list.setAccessibleName("Still needed before signing: press Enter to go to the field")
         self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # wraps
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         self.list.itemActivated.connect(self._activated)
@@ -214,12 +136,14 @@ class ReadinessView(QWidget):
         self._shown = (items, status)
         self._items = items
         self.list.clear()
-        if not items:
+        signed = status is ReviewStatus.SIGNED
+        if not items or signed:  # signed: what it was signed with, not what a rule asks now
             self.summary.setText(
-                "✓ Nothing is missing: this review is ready to sign."
-                if status is not ReviewStatus.SIGNED
-                else "✓ This review is signed."
+                "✓ This review is signed."
+                if signed
+                else "✓ Nothing is missing: this review is ready to sign."
             )
+            self._items = []
             self.list.setVisible(False)
             return
         self.summary.setText(

@@ -9,10 +9,10 @@ waiting for the disk. Widgets show; the controller (review_controller.py) holds 
 its answers and talks to the service and the writer; the service and the domain decide. The
 main window sees this page only as ``ReviewPageView`` (page_protocol.py).
 
-Keyboard: Tab / Shift+Tab move between controls (no auto-advance), arrows choose within a
-group of options, Space ticks, Ctrl+S saves now, Ctrl+Page Down / Ctrl+Page Up go to the
-next / previous section, F1 shows the help of the question being answered. Alt+N accepts the
-offer to mark discharge phases not applicable when the patient died in the index admission.
+Keyboard (the option keys are in choice_keys.py): Tab / Shift+Tab move between questions (no
+auto-advance), Ctrl+S saves now, Ctrl+Page Down / Up go to the next / previous section, F1
+shows the question's help, Alt+N accepts the offer of "not applicable" for the discharge
+phases of a patient who died in the index admission.
 """
 
 from __future__ import annotations
@@ -25,42 +25,49 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer_app.domain.definition import SectionKind
 from reviewer_app.domain.progress import ReadinessItem
+from reviewer_app.domain.section_groups import answered_counts
 from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.domain.values import NOT_APPLICABLE, Answers, JsonValue
+from reviewer_app.domain.values import NOT_APPLICABLE, JsonValue
 from reviewer_app.errors import UserError
 from reviewer_app.gui.autosave import AutosaveWriter
 from reviewer_app.gui.form.action_bar import ActionBar
 from reviewer_app.gui.form.dialogs import ReasonDialog
-from reviewer_app.gui.form.focus import field_of, follow_focus, row_of, tab_before
-from reviewer_app.gui.form.group_field import GroupField
-from reviewer_app.gui.form.offers import NOT_APPLICABLE_KEY, not_applicable_offer
+from reviewer_app.gui.form.focus import (
+    field_of,
+    follow_focus,
+    row_of,
+    tab_before,
+    typing_guard,
+)
+from reviewer_app.gui.form.nav import SectionNav
+from reviewer_app.gui.form.notices import FormNotices
+from reviewer_app.gui.form.offers import NOT_APPLICABLE_KEY
 from reviewer_app.gui.form.outcomes import reopen_dialog
-from reviewer_app.gui.form.panels import CaseHeader, NoticeBar, SectionNav
+from reviewer_app.gui.form.page_state import PageState
+from reviewer_app.gui.form.panels import CaseHeader
 from reviewer_app.gui.form.question_row import QuestionRow
 from reviewer_app.gui.form.review_controller import FLUSH_TIMEOUT_S, ReviewController
 from reviewer_app.gui.form.section_page import SectionPage
-from reviewer_app.gui.form.section_pages import SectionPages, escalation_text, first_focus
+from reviewer_app.gui.form.section_pages import SectionPages, first_focus
 from reviewer_app.gui.form.style import form_stylesheet, is_dark
 from reviewer_app.gui.notes_panel import NotesBackend, NotesPanel
-from reviewer_app.services.review.autosave_core import SaveFailure
-from reviewer_app.services.review.service import OpenReview, ReviewService, ReviewState
+from reviewer_app.services.review.service import OpenReview, ReviewService
 
 log = logging.getLogger(__name__)
 
 TEXT_REFRESH_MS = 250  # typing: recompute the form's state when the typist pauses
 
 
-class ReviewPage(QWidget):
+class ReviewPage(PageState, QWidget):
     """The review form. Signals: ``status_changed(case_ref, status)``, ``close_requested()``."""
 
     status_changed = Signal(str, str)
@@ -97,16 +104,8 @@ class ReviewPage(QWidget):
         self._shortcuts()
         self.review.status_changed.connect(self.status_changed)
         self.review.save_landed.connect(self._saved)
-        self.review.save_failed.connect(self._save_failed)
+        self.review.save_failed.connect(self.notices.save_failed)
         follow_focus(self, lambda page, old, new: page._focus_changed(old, new))
-
-    @property
-    def actor(self) -> str:
-        return self.review.actor
-
-    @property
-    def _open(self) -> OpenReview | None:
-        return self.review.opened
 
     # -- layout
 
@@ -117,15 +116,16 @@ class ReviewPage(QWidget):
         layout.setSpacing(6)
         self.header = CaseHeader(self)
         layout.addWidget(self.header)
-        self.escalation_bar = NoticeBar("Escalation decision needed", self)
-        self.escalation_bar.action.connect(self._goto_escalation_decision)
-        layout.addWidget(self.escalation_bar)
-        self.not_applicable_bar = NoticeBar("Phases after a death in the admission", self)
-        self.not_applicable_bar.action.connect(self.mark_offered_not_applicable)
-        layout.addWidget(self.not_applicable_bar)
-        self.save_problem = NoticeBar("Save problem", self)
-        self.save_problem.action.connect(self.review.save_now)
-        layout.addWidget(self.save_problem)
+        self.notices = FormNotices(
+            self,
+            layout,
+            escalation=self._goto_escalation_decision,
+            not_applicable=self.mark_offered_not_applicable,
+            retry=self.review.save_now,
+        )
+        self.escalation_bar = self.notices.escalation
+        self.not_applicable_bar = self.notices.not_applicable
+        self.save_problem = self.notices.save_problem
 
         self.nav = SectionNav(self)
         self.nav.section_chosen.connect(lambda section_id: self.goto_section(section_id, False))
@@ -133,17 +133,22 @@ class ReviewPage(QWidget):
         self.empty = QLabel("No case is open.", self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.forms.addWidget(self.empty)
-        middle = QHBoxLayout()
-        middle.setSpacing(6)
+        middle = QSplitter(Qt.Orientation.Horizontal, self)  # the list can be widened
+        middle.setObjectName("formSplitter")
+        middle.setChildrenCollapsible(False)
         middle.addWidget(self.nav)
-        middle.addWidget(self.forms, 1)
+        middle.addWidget(self.forms)
+        middle.setStretchFactor(1, 1)
+        middle.setSizes([self.nav.sizeHint().width(), 4 * self.nav.sizeHint().width()])
         if self._notes_backend is not None:  # private notes, beside the form (Ctrl+Shift+N)
             self.notes = NotesPanel(self._notes_backend, self)
-            self.notes.setFixedWidth(250)
+            self.notes.setMinimumWidth(200)
             self.notes.install_shortcut(self)
             middle.addWidget(self.notes)
-        layout.addLayout(middle, 1)
+        self.splitter = middle
+        layout.addWidget(middle, 1)
         layout.addLayout(self._bottom_bar())
+        typing_guard().watch_buttons(self)
         self._show_actions()
 
     def _bottom_bar(self) -> ActionBar:
@@ -175,38 +180,6 @@ class ReviewPage(QWidget):
             shortcut.activated.connect(slot)
 
     # -- public API
-
-    @property
-    def current_case_ref(self) -> str | None:
-        return None if self._open is None else self._open.case.case_ref
-
-    @property
-    def current_section_id(self) -> str | None:
-        return self._section_id
-
-    @property
-    def current_question_id(self) -> str | None:
-        return self._last_field
-
-    @property
-    def review_id(self) -> int | None:
-        return None if self._open is None else self._open.review_id
-
-    @property
-    def status(self) -> ReviewStatus:
-        return self.review.status
-
-    @property
-    def urgent(self) -> bool:
-        return self.review.urgent
-
-    @property
-    def state(self) -> ReviewState | None:
-        return self.review.state
-
-    @property
-    def answers(self) -> Answers:
-        return dict(self.review.answers)
 
     def open_case(
         self, case_ref: str, section_id: str | None = None, question_id: str | None = None
@@ -276,8 +249,8 @@ class ReviewPage(QWidget):
         if focus:
             target = first_focus(page)
             if target is not None:
-                target.setFocus(Qt.FocusReason.OtherFocusReason)
                 page.verticalScrollBar().setValue(0)
+                self._focus(target)
         self._remember_position()
 
     def goto_question(
@@ -292,22 +265,21 @@ class ReviewPage(QWidget):
             return False
         self.goto_section(ref.section.id, focus=False)
         page = self._page(ref.section.id)
-        row = page.rows.get(group_id or question_id)
-        if row is None:
+        target_row = page.row_to_show(question_id, group_id, item_id)
+        if target_row is None:
             return False
-        target_row = row
-        if group_id is not None and isinstance(row.field, GroupField):
-            if item_id is not None:
-                row.field.select_item(item_id)
-            inner = row.field.row_for(question_id)
-            if inner is not None and inner.isVisibleTo(row.field):
-                target_row = inner
-        target = target_row.field.focus_target()
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus(target_row.field.focus_target())
         page.scroll_to(target_row)
         self._last_field = question_id
         self._remember_position()
         return True
+
+    def _focus(self, target: QWidget) -> None:
+        """Focus put somewhere on purpose, as a keyboard move: its frame is drawn (the style
+        draws it only after a keyboard focus change, which the window records)."""
+        typing_guard().moved_on_purpose()
+        target.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def jump_to(self, item: ReadinessItem) -> None:
         if item.question_id is not None:
@@ -372,6 +344,7 @@ class ReviewPage(QWidget):
         self.forms.setCurrentWidget(form.stack)
         self.header.show_case(opened.case)
         form.fill_all(self.review.answers, self.review.read_only)
+        form.offer_all(None if self.review.read_only else opened.case)
         self._refresh()
         self._show_actions()
 
@@ -382,6 +355,7 @@ class ReviewPage(QWidget):
         self.review.forget()
         if self._form is not None:
             self._form.clear()
+            self._form.offer_all(None)
         self.header.clear()
         self.forms.setCurrentWidget(self.empty)
         self.escalation_bar.setVisible(False)
@@ -395,7 +369,7 @@ class ReviewPage(QWidget):
             section_id,
             self.review.answers,
             self.review.read_only,
-            None if state is None else (state, self.review.status),
+            None if state is None else (state, self._shown_status),
         )
 
     def _wire(self, page: SectionPage) -> None:
@@ -407,6 +381,7 @@ class ReviewPage(QWidget):
         for row in page.rows.values():
             row.field.edited.connect(lambda r=row: self._edited(r))
         tab_before(page, self.bar.tab_chain(), self.window())
+        typing_guard().watch_buttons(page)
 
     def _edited(self, row: QuestionRow) -> None:
         question_id = row.question_id
@@ -428,8 +403,12 @@ class ReviewPage(QWidget):
         state = self.review.refresh()
         if state is None:
             return
-        self.nav.show_states(state.sections, len(state.readiness))
-        self._form.show_state_all(state, self.review.status)
+        counts = answered_counts(
+            self._form.definition, self.review.answers, state.relevant_questions
+        )
+        signed = self._open.signed
+        self.nav.show_states(state.sections, len(state.readiness), counts, signed=signed)
+        self._form.show_state_all(state, self._shown_status)
         self._show_actions()
         self._update_notices()
 
@@ -443,28 +422,11 @@ class ReviewPage(QWidget):
                 self.row(question_id).field.set_value(NOT_APPLICABLE)
         self._refresh()
 
-    def _show_not_applicable_offer(self, state: ReviewState) -> None:
-        offers = state.not_applicable_offers
-        if not offers or self.review.read_only or self._form is None:
-            self.not_applicable_bar.setVisible(False)
-            return
-        titles = [self._form.definition.section_of(q).title for q in offers]
-        self.not_applicable_bar.show_notice(*not_applicable_offer(titles))
-
     def _update_notices(self) -> None:
-        state = self.review.state
-        if state is None or self._form is None:
-            self.escalation_bar.setVisible(False)
-            self.not_applicable_bar.setVisible(False)
-            return
-        self._show_not_applicable_offer(state)
-        section = self._form.definition.section(self._section_id) if self._section_id else None
-        in_escalation = section is not None and section.kind == SectionKind.ESCALATION
-        text = escalation_text(state, in_section=False)
-        if text and not in_escalation:
-            self.escalation_bar.show_notice(text, "Go to the escalation decision")
-        else:
-            self.escalation_bar.setVisible(False)
+        definition = None if self._form is None else self._form.definition
+        self.notices.show_for(
+            self.review.state, definition, self._section_id, self.review.read_only
+        )
 
     def _goto_escalation_decision(self) -> None:
         if self._open is None:
@@ -482,22 +444,12 @@ class ReviewPage(QWidget):
 
     def _saved(self, changed: bool) -> None:
         """A save landed: the problem notice goes; a status it moved is shown at once."""
-        self.save_problem.setVisible(False)
+        self.notices.saved()
         if self._open is not None:
             self.header.show_status(self.review.header_status(), self.review.urgent)
             if changed:
                 self._show_actions()
                 self._refresh()
-
-    def _save_failed(self, failure: SaveFailure) -> None:
-        if failure.retrying:
-            text = (
-                f"✖ Your latest changes are NOT saved yet: {failure.message} They stay on "
-                f"screen and will be tried again in {failure.retry_in:.0f} s."
-            )
-            self.save_problem.show_notice(text, "Try again now")
-        else:
-            self.save_problem.show_notice(f"✖ Not saved: {failure.message}", None)
 
     def _leave_case(self, timeout: float = FLUSH_TIMEOUT_S) -> bool:
         self._refresh_timer.stop()
@@ -521,6 +473,9 @@ class ReviewPage(QWidget):
         new_field = field_of(new, self)
         if old_field is not None and old_field is not new_field:
             self.review.save_now()  # leaving a field: save it now
+        current = None if self._form is None else self._form.stack.currentWidget()
+        if new is not None and isinstance(current, SectionPage) and current.isAncestorOf(new):
+            current.scroll_to(new)  # focus put anywhere is in sight, not only after Tab
         if new_field is not None and new_field.question_id != self._last_field:
             self._last_field = new_field.question_id
             self._remember_position()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.definition import GroupQuestion, Section, SectionKind
+from reviewer_app.domain.escalation_words import fact_rows_in_words
 from reviewer_app.domain.issues import Issue
 from reviewer_app.gui.form.factory import make_row
 from reviewer_app.gui.form.group_field import GroupField
@@ -133,7 +134,7 @@ class SectionPage(QScrollArea):
                 row.field.show_item_state(items, relevance)
                 if self.section.kind == SectionKind.ESCALATION:
                     facts = state.escalation_facts
-                    row.field.show_facts(None if facts is None else facts.rows())
+                    row.field.show_facts(None if facts is None else fact_rows_in_words(facts))
             if isinstance(row.field, TextField):
                 target = state.comment_targets.get(question_id)
                 row.field.set_target(*((target.min_length, target.min_words) if target else (0, 0)))
@@ -142,6 +143,18 @@ class SectionPage(QScrollArea):
         self.notice.setVisible(bool(text))
         if text:
             self.notice.setText(text)
+
+    def row_to_show(
+        self, question_id: str, group_id: str | None = None, item_id: str | None = None
+    ) -> QuestionRow | None:
+        """The row of a question; inside a group's item (selected first) when it shows there."""
+        row = self.rows.get(group_id or question_id)
+        if row is None or group_id is None or not isinstance(row.field, GroupField):
+            return row
+        if item_id is not None:
+            row.field.select_item(item_id)
+        inner = row.field.row_for(question_id)
+        return inner if inner is not None and inner.isVisibleTo(row.field) else row
 
     def scroll_to(self, widget: QWidget) -> None:
         self.ensureWidgetVisible(widget, 20, 40)

@@ -14,10 +14,18 @@ from collections.abc import Callable, Collection
 
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from reviewer_app.domain.definition import ReviewDefinition, SectionKind
+from reviewer_app.domain.case import Case
+from reviewer_app.domain.definition import (
+    MultipleChoiceQuestion,
+    ReviewDefinition,
+    SectionKind,
+    SingleChoiceQuestion,
+)
 from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.setting_suggestions import setting_suggestions
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.values import Answers
+from reviewer_app.gui.form.group_field import GroupField
 from reviewer_app.gui.form.section_page import SectionPage
 from reviewer_app.services.review.service import ReviewState
 
@@ -69,6 +77,7 @@ class SectionPages:
         self.definition = definition
         self.stack = stack
         self.pages: dict[str, SectionPage] = {}
+        self._case: Case | None = None  # what the setting questions are offered from
         self._wire = weakref.WeakMethod(wire)  # type: ignore[arg-type]
 
     def section_ids(self) -> list[str]:
@@ -101,6 +110,7 @@ class SectionPages:
             if wire is not None:
                 wire(page)
             self.fill(page, answers, read_only)
+            self._offer(page)
             if state is not None:
                 self.show_state(page, *state)
         return page
@@ -109,6 +119,21 @@ class SectionPages:
         for question_id, row in page.rows.items():
             row.field.set_value(answers.get(question_id))
             row.field.set_read_only(read_only)
+
+    def offer_all(self, case: Case | None) -> None:
+        """The case's setting suggestions in every setting question (``None``: none)."""
+        self._case = case
+        for page in self.pages.values():
+            self._offer(page)
+
+    def _offer(self, page: SectionPage) -> None:
+        for row in page.rows.values():
+            inner = row.field.rows if isinstance(row.field, GroupField) else []
+            for each in (row, *inner):
+                question = each.question
+                if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
+                    case = self._case
+                    each.field.offer([] if case is None else setting_suggestions(question, case))
 
     def clear(self) -> None:
         """Every field unanswered (no case on screen)."""

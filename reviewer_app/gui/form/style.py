@@ -91,6 +91,11 @@ QLabel#saveIndicator[saveState="saving"] {{ color: {c["muted"]}; }}
 QLabel#saveIndicator[saveState="saved"] {{ color: {c["ok"]}; }}
 QToolButton#helpButton {{ font-weight: bold; min-width: 1.6em; }}
 QPushButton#clearAnswer {{ padding: 1px 8px; }}
+QRadioButton, QCheckBox {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 3px; }}
+QRadioButton:focus, QCheckBox:focus {{ border: 1px solid {c["accent"]};
+                                       background: {c["help_bg"]}; }}
+QPlainTextEdit[readOnly="true"], QLineEdit[readOnly="true"] {{
+    background: palette(window); color: {c["muted"]}; border: 1px dashed palette(mid); }}
 QGroupBox#itemEditor {{ font-weight: bold; border: 1px solid palette(mid); border-radius: 4px;
                         margin-top: 1.2em; padding: 8px; }}
 QGroupBox#itemEditor::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}

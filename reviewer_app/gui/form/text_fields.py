@@ -16,6 +16,8 @@ from reviewer_app.domain.text_substance import distinct_words
 from reviewer_app.domain.typed_dates import parse_uk_date
 from reviewer_app.domain.values import MONTHS, NOT_ANSWERED_LABEL, JsonValue
 from reviewer_app.gui.form.fields import FieldWidget
+from reviewer_app.gui.form.focus import typing_guard
+from reviewer_app.gui.spelling import install_spell_check
 
 DATE_HINT = "Write the date as 1/6/2017, 1/6/17, 1 Jun 2017 or 2017-06-01"
 NOT_A_DATE = "✖ Not a date, NOT saved. " + DATE_HINT + "."
@@ -45,6 +47,7 @@ class DateField(FieldWidget):
         self.edit.setAccessibleName(question.label)
         self.edit.setAccessibleDescription(DATE_HINT + ". Leave empty if unknown.")
         self.edit.setMaxLength(20)
+        typing_guard().watch(self.edit)
         widest = self.edit.fontMetrics().horizontalAdvance("00 September 0000")
         self.edit.setMaximumWidth(widest + 24)
         self.shown = QLabel(self)
@@ -123,6 +126,7 @@ class DateField(FieldWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+        show_read_only(self.edit)
 
 
 class PlainTextEdit(QPlainTextEdit):
@@ -131,6 +135,22 @@ class PlainTextEdit(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTabChangesFocus(True)
+
+
+def show_read_only(box: QWidget) -> None:
+    """Restyle after ``setReadOnly``: the style sheet greys read-only boxes (style.py)."""
+    box.style().unpolish(box)
+    box.style().polish(box)
+
+
+def text_box(multiline: bool, label: str, parent: QWidget) -> QPlainTextEdit | QLineEdit:
+    """The one place the form's free-text boxes are made (hooks for every box go here)."""
+    box: QPlainTextEdit | QLineEdit = PlainTextEdit(parent) if multiline else QLineEdit(parent)
+    box.setAccessibleName(label)
+    typing_guard().watch(box)
+    if isinstance(box, QPlainTextEdit):
+        install_spell_check(box)  # follows the open workspace's checker (gui/spelling.py)
+    return box
 
 
 class TextField(FieldWidget):
@@ -150,9 +170,9 @@ class TextField(FieldWidget):
         layout.setSpacing(2)
         self.line: QLineEdit | None = None
         self.text: PlainTextEdit | None = None
-        if question.multiline:
-            self.text = PlainTextEdit(self)
-            self.text.setAccessibleName(question.label)
+        box = text_box(question.multiline, question.label, self)
+        if isinstance(box, PlainTextEdit):
+            self.text = box
             lines = 5 if self._min >= 50 else 3
             height = self.text.fontMetrics().lineSpacing() * lines + 14
             self.text.setMinimumHeight(height)
@@ -160,9 +180,8 @@ class TextField(FieldWidget):
             self.text.textChanged.connect(self._changed_text)
             layout.addWidget(self.text)
             self.setFocusProxy(self.text)
-        else:
-            self.line = QLineEdit(self)
-            self.line.setAccessibleName(question.label)
+        elif isinstance(box, QLineEdit):
+            self.line = box
             if self._max:
                 self.line.setMaxLength(self._max)
             self.line.textChanged.connect(self._changed_text)
@@ -242,7 +261,7 @@ class TextField(FieldWidget):
         return widget
 
     def set_read_only(self, read_only: bool) -> None:
-        if self.text is not None:
-            self.text.setReadOnly(read_only)
-        if self.line is not None:
-            self.line.setReadOnly(read_only)
+        box = self.focus_target()
+        if isinstance(box, QPlainTextEdit | QLineEdit):
+            box.setReadOnly(read_only)
+            show_read_only(box)
