@@ -29,19 +29,14 @@ from reviewer_app.commands.common import (
     read_passphrase,
     written_or_refused,
 )
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import UserError
 from reviewer_app.paths import AppPaths
+from reviewer_app.user_files import read_user_file
 
 # existing_study_folder now lives in common; named here still for the commands that import it
 # from this module (passphrase_cmds, report_cmds).
-__all__ = ["existing_study_folder", "read_input_file", "register"]
-
-
-def read_input_file(path: Path, what: str) -> bytes:
-    """The bytes of a file the user named, or one clear line saying why not."""
-    from reviewer_app.user_files import read_user_file
-
-    return read_user_file(path, what)
+__all__ = ["existing_study_folder", "register"]
 
 
 def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -110,7 +105,7 @@ def cmd_add_cohort(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.intake.study_intake import add_cohort
 
     path = Path(args.file).expanduser()
-    data = read_input_file(path, "cohort file")
+    data = read_user_file(path, "cohort file")
     with open_study(args) as study:
         return _print_lines(add_cohort(study, data, path.name).summary_lines())
 
@@ -119,7 +114,7 @@ def cmd_add_reviewers(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.intake.study_intake import add_reviewers
 
     path = Path(args.file).expanduser()
-    data = read_input_file(path, "reviewers file")
+    data = read_user_file(path, "reviewers file")
     with open_study(args) as study:
         return _print_lines(add_reviewers(study, data, path.name).summary_lines())
 
@@ -127,7 +122,7 @@ def cmd_add_reviewers(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_enrol(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.trust.enrolment_desk import enrol
 
-    data = read_input_file(Path(args.request).expanduser(), "enrolment request")
+    data = read_user_file(Path(args.request).expanduser(), "enrolment request")
     with open_study(args) as study:
         result = enrol(study, data, args.reviewer, replace=args.replace)
     action = "Re-enrolled" if result.replaced_fingerprint else "Enrolled"
@@ -242,7 +237,7 @@ def cmd_revoke(args: argparse.Namespace, paths: AppPaths) -> int:
 
 # --- the arguments of each subcommand (beside the STUDY folder every one takes) -------------
 
-_MODES = ("independent", "joint")
+_MODES = tuple(mode.value for mode in ReviewMode)
 _SCALES = ("rcp", "hogan")
 _SCALE_HELP = (
     "the avoidability scale every reviewer grades on: rcp (RCP SJR, 1 = definitely avoidable) "
@@ -255,7 +250,7 @@ def _init_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mode",
         choices=_MODES,
-        default="independent",
+        default=ReviewMode.INDEPENDENT.value,
         help="review mode: independent (two separate reviews) or joint; default independent",
     )
     parser.add_argument(

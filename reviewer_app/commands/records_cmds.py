@@ -238,11 +238,11 @@ def cmd_action_list(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_action_import(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.commands.coordinator_cmds import read_input_file
     from reviewer_app.services.records.action_csv import import_actions
+    from reviewer_app.user_files import read_user_file
 
     path = Path(args.file).expanduser()
-    data = read_input_file(path, "action plan file")
+    data = read_user_file(path, "action plan file")
     with open_study(args) as study:
         report = import_actions(study, data, path.name, recorded_by=args.by)
     for line in report.lines():
@@ -289,8 +289,6 @@ def _ack(parser: argparse.ArgumentParser) -> None:
 
 
 def _escalation(sub: Any) -> None:
-    from reviewer_app.domain.records import EscalationStatus
-
     listing = add_study_command(
         sub, "list", cmd_escalation_list, "every returned escalation and its status"
     )
@@ -299,6 +297,33 @@ def _escalation(sub: Any) -> None:
         "--overdue", action="store_true", help="only those whose acknowledgement is overdue"
     )
     _ack(listing)
+
+    _escalation_update(sub)
+
+    referral = add_study_command(
+        sub,
+        "referral",
+        cmd_escalation_referral,
+        "the identifiable referral PDF for the responsible provider (secure route only)",
+    )
+    referral.add_argument(
+        "esc_id", metavar="ESC_ID", help="the escalation, as escalation list shows"
+    )
+    referral.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+
+    log = add_study_command(
+        sub,
+        "log",
+        cmd_escalation_log,
+        "the de-identified escalation log for the taskforce (PDF and/or CSV)",
+    )
+    log.add_argument("--pdf", metavar="FILE.pdf", help="write the log as a PDF")
+    log.add_argument("--csv", metavar="FILE.csv", help="write the log as CSV (UTF-8 with BOM)")
+    _ack(log)
+
+
+def _escalation_update(sub: Any) -> None:
+    from reviewer_app.domain.records import EscalationStatus
 
     update = add_study_command(
         sub,
@@ -328,27 +353,6 @@ def _escalation(sub: Any) -> None:
     )
     update.add_argument("--note", metavar="TEXT", help="why (required when going back a stage)")
     _by(update)
-
-    referral = add_study_command(
-        sub,
-        "referral",
-        cmd_escalation_referral,
-        "the identifiable referral PDF for the responsible provider (secure route only)",
-    )
-    referral.add_argument(
-        "esc_id", metavar="ESC_ID", help="the escalation, as escalation list shows"
-    )
-    referral.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
-
-    log = add_study_command(
-        sub,
-        "log",
-        cmd_escalation_log,
-        "the de-identified escalation log for the taskforce (PDF and/or CSV)",
-    )
-    log.add_argument("--pdf", metavar="FILE.pdf", help="write the log as a PDF")
-    log.add_argument("--csv", metavar="FILE.csv", help="write the log as CSV (UTF-8 with BOM)")
-    _ack(log)
 
 
 def _action_fields(parser: argparse.ArgumentParser, *, new: bool) -> None:

@@ -10,7 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands.common import STUDY_PASSPHRASE_ENV, add_command, read_passphrase
+from reviewer_app.commands.common import (
+    STUDY_PASSPHRASE_ENV,
+    add_study_command,
+    read_passphrase,
+)
 from reviewer_app.errors import UsageError
 from reviewer_app.paths import AppPaths
 
@@ -91,8 +95,7 @@ def cmd_export(args: argparse.Namespace, paths: AppPaths) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("study", metavar="STUDY", help="the study folder (a local folder)")
+def _figure_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--publication",
         action="store_true",
@@ -135,22 +138,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def register_coordinator(sub: Any) -> None:
     """``coordinator report STUDY --out report.pdf`` and ``coordinator export STUDY --out DIR``."""
-    report = add_command(
-        sub,
-        "report",
-        cmd_report,
-        "the taskforce report: a board-ready PDF and its figures as JSON",
-        passphrases=(STUDY_PASSPHRASE_ENV,),
+    report = add_study_command(
+        sub, "report", cmd_report, "the taskforce report: a board-ready PDF and its figures as JSON"
     )
-    _common(report)
+    _figure_options(report)
     report.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
     report.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    export = add_command(
+    export = add_study_command(
         sub,
         "export",
         cmd_export,
         "the analysts' exports: coded CSV files, the report's tables, codebook",
-        passphrases=(STUDY_PASSPHRASE_ENV,),
     )
-    _common(export)
+    _figure_options(export)
     export.add_argument("--out", required=True, metavar="DIR", help="the folder to write in")

@@ -175,27 +175,7 @@ def cmd_reopen(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def register(subparsers: Any) -> None:
     """Add this module's top-level commands."""
-    answers = add_case_command(
-        subparsers,
-        "answers",
-        cmd_answers,
-        "print a case's answers as JSON (--json), or set them from such a file (--set), "
-        "through the same checks and audit trail as the form",
-        [PASSPHRASE_ENV],
-    )
-    answers.epilog = (
-        "The JSON shape is schema/review-answers.schema.json: every question with its value "
-        '("answered") or its state ("unanswered", "not_asked"). --set changes only what the '
-        "file changes (a file printed by --json changes nothing), as you, with the reason "
-        f'"entered from FILE". {answers.epilog or ""}'
-    ).strip()
-    what = answers.add_mutually_exclusive_group(required=True)
-    what.add_argument(
-        "--json", action="store_true", help="print the case's answers (with patient details)"
-    )
-    what.add_argument(
-        "--set", metavar="FILE.json", help="set answers from FILE.json (the shape --json prints)"
-    )
+    _add_answers(subparsers)
     amend = add_case_command(
         subparsers,
         "amend",
@@ -234,6 +214,30 @@ def register(subparsers: Any) -> None:
         required=True,
         metavar="TEXT",
         help="why the review continues (in words; kept in the audit trail)",
+    )
+
+
+def _add_answers(subparsers: Any) -> None:
+    answers = add_case_command(
+        subparsers,
+        "answers",
+        cmd_answers,
+        "print a case's answers as JSON (--json), or set them from such a file (--set), "
+        "through the same checks and audit trail as the form",
+        [PASSPHRASE_ENV],
+    )
+    answers.epilog = (
+        "The JSON shape is schema/review-answers.schema.json: every question with its value "
+        '("answered") or its state ("unanswered", "not_asked"). --set changes only what the '
+        "file changes (a file printed by --json changes nothing), as you, with the reason "
+        f'"entered from FILE". {answers.epilog or ""}'
+    ).strip()
+    what = answers.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--json", action="store_true", help="print the case's answers (with patient details)"
+    )
+    what.add_argument(
+        "--set", metavar="FILE.json", help="set answers from FILE.json (the shape --json prints)"
     )
 
 

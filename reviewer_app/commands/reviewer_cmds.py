@@ -21,9 +21,9 @@ from reviewer_app.commands.common import (
     require_workspace,
     workspace_dir,
 )
-from reviewer_app.commands.coordinator_cmds import read_input_file
 from reviewer_app.errors import UsageError, UserError
 from reviewer_app.paths import AppPaths
+from reviewer_app.user_files import read_user_file
 
 __all__ = ["EXPORT_PASSPHRASE_ENV", "register"]
 
@@ -89,7 +89,7 @@ def _ask_trust(fingerprint: str, study_name: str) -> bool:
 
 
 def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
-    data = read_input_file(Path(args.pack).expanduser(), "assignment pack")
+    data = read_user_file(Path(args.pack).expanduser(), "assignment pack")
     with _unlock(args, paths) as session:
         preview = session.preview_pack(data)
         trust = args.trust_fingerprint
@@ -201,6 +201,10 @@ def register(subparsers: Any) -> None:
     export.add_argument(
         "--out", required=True, metavar="FILE.p12", help="where to write the PKCS#12 file"
     )
+    _register_import_and_return(subparsers)
+
+
+def _register_import_and_return(subparsers: Any) -> None:
     imp = add_command(
         subparsers,
         "import",

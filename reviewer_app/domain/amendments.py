@@ -142,24 +142,13 @@ def item_changes(
     order = [q.id for q in group.item_questions]
     old_items = _asked_items(definition, group_id, old_answers)
     new_items = _asked_items(definition, group_id, new_answers)
-    new_ids = list(new_items)
-    old_ids = list(old_items)
     hidden_now = _hidden_items(definition, group_id, new_answers)
     changes: list[ItemChange] = []
-    for item_id in new_ids:
-        number = new_ids.index(item_id) + 1
-        new_asked = new_items[item_id]
+    for number, (item_id, new_asked) in enumerate(new_items.items(), start=1):
         if item_id not in old_items:
-            for qid in order:
-                if qid in new_asked:
-                    changes.append(
-                        ItemChange(
-                            group_id, item_id, number, qid, ChangeKind.ADDED, None, new_asked[qid]
-                        )
-                    )
+            changes += _whole_item(group_id, item_id, number, order, new_asked, ChangeKind.ADDED)
             continue
-        old_asked = old_items[item_id]
-        for change in changed_fields(old_asked, new_asked):
+        for change in changed_fields(old_items[item_id], new_asked):
             kind = change.kind
             if kind is ChangeKind.REMOVED and change.question_id in hidden_now.get(item_id, ()):
                 kind = ChangeKind.WITHDRAWN
@@ -168,23 +157,11 @@ def item_changes(
                     group_id, item_id, number, change.question_id, kind, change.old, change.new
                 )
             )
-    for item_id in old_ids:
-        if item_id in new_items:
-            continue
-        number = old_ids.index(item_id) + 1
-        for qid in order:
-            if qid in old_items[item_id]:
-                changes.append(
-                    ItemChange(
-                        group_id,
-                        item_id,
-                        number,
-                        qid,
-                        ChangeKind.WITHDRAWN,
-                        old_items[item_id][qid],
-                        None,
-                    )
-                )
+    for number, (item_id, old_asked) in enumerate(old_items.items(), start=1):
+        if item_id not in new_items:
+            changes += _whole_item(
+                group_id, item_id, number, order, old_asked, ChangeKind.WITHDRAWN
+            )
     rank = {qid: i for i, qid in enumerate(order)}
     changes.sort(
         key=lambda c: (
@@ -194,6 +171,32 @@ def item_changes(
         )
     )
     return changes
+
+
+def _whole_item(  # noqa: PLR0917
+    group_id: str,
+    item_id: str,
+    number: int,
+    order: list[str],
+    asked: dict[str, JsonValue],
+    kind: ChangeKind,
+) -> list[ItemChange]:
+    """Each answer of an item added (``ADDED``: new values) or removed (``WITHDRAWN``: old
+    values), in the item's question order."""
+    added = kind is ChangeKind.ADDED
+    return [
+        ItemChange(
+            group_id,
+            item_id,
+            number,
+            qid,
+            kind,
+            None if added else asked[qid],
+            asked[qid] if added else None,
+        )
+        for qid in order
+        if qid in asked
+    ]
 
 
 def _asked_items(

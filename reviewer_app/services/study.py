@@ -68,9 +68,8 @@ def parse_review_mode(value: str) -> ReviewMode:
     try:
         return ReviewMode(value)
     except ValueError:
-        raise InvalidInputError(
-            f'The review mode must be "independent" or "joint", not "{value[:20]}".'
-        ) from None
+        modes = " or ".join(f'"{mode.value}"' for mode in ReviewMode)
+        raise InvalidInputError(f'The review mode must be {modes}, not "{value[:20]}".') from None
 
 
 class Study(ClosesOnExit):

@@ -5,7 +5,7 @@ Case and reviewer references only: no patient identifier is ever printed.
 
 from __future__ import annotations
 
-from reviewer_app.domain.vocabulary import CaseState, ReviewerCaseState
+from reviewer_app.domain.vocabulary import CaseState, ReviewerCaseState, ReviewMode
 from reviewer_app.services.collection.status import CaseStatus, ReviewerOnCase, StudyStatus
 
 _STATE_WORDS = {
@@ -92,6 +92,7 @@ def _reviewer_word(row: ReviewerOnCase) -> str:
 def case_line(case: CaseStatus) -> str:
     if case.state is CaseState.NOT_ALLOCATED:
         return f"  {case.case_ref}: not allocated"
-    mode = f"joint with {case.co_reviewer_ref}" if case.co_reviewer_ref else "independent"
+    joint, alone = ReviewMode.JOINT.value, ReviewMode.INDEPENDENT.value
+    mode = f"{joint} with {case.co_reviewer_ref}" if case.co_reviewer_ref else alone
     who = "; ".join(_reviewer_word(r) for r in case.reviewers)
     return f"  {case.case_ref}: {case.state.label} ({mode}): {who}"

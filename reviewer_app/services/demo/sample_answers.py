@@ -26,15 +26,13 @@ from reviewer_app.domain.definition import (
     Section,
     SectionKind,
 )
-from reviewer_app.domain.review_timing import uk_wall_clock
-from reviewer_app.domain.triggers import escalation_triggers
 from reviewer_app.domain.validation import validate
 from reviewer_app.services.demo import sample_texts as txt
+from reviewer_app.services.demo.sample_escalation import EscalationFiller
+from reviewer_app.services.demo.sample_filler import Answers, known_answers, options_of
 
 __all__ = ["complete_answers", "records_missing_answers", "told_at"]
 
-Answers = dict[str, Any]
-_PROFILES = ("good", "adequate", "poor")
 _OPTIONAL_PHASES = {"procedure": 0.2, "perioperative": 0.15, "before_admission": 0.7}
 _MAX_REPAIRS = 6
 _DOC_REASON_SEVERITIES = {"moderate", "prolonged_psychological", "severe", "death"}
@@ -91,42 +89,8 @@ def told_at(definition: ReviewDefinition, case: Case) -> datetime:
     return datetime.combine(case.date_of_death + timedelta(days=9), time(12, 0))
 
 
-class _Filler:
-    def __init__(
-        self,
-        definition: ReviewDefinition,
-        case: Case,
-        rng: random.Random,
-        told_at: datetime | None = None,
-    ) -> None:
-        self.definition = definition
-        # When an immediate concern was telephoned through (UK time): after the review began.
-        self.told_at = f"{told_at or uk_wall_clock(datetime.now(UTC)):%Y-%m-%dT%H:%M}"
-        self.case = case
-        self.rng = rng
-        self.answers: Answers = {}
-        self.profile = rng.choices(_PROFILES, weights=(4, 3, 3))[0]
-        self.scored_phases: list[str] = []
-        self.worst_score = 5
-
-    # --- helpers ------------------------------------------------------------------------------
-
-    def has(self, question_id: str) -> bool:
-        return self.definition.find(question_id) is not None
-
-    def put(self, question_id: str, value: Any) -> None:
-        if self.has(question_id):
-            self.answers[question_id] = value
-
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
-    def day_after_death(self, low: int, high: int) -> str:
-        return (self.case.date_of_death + timedelta(days=self.rng.randint(low, high))).isoformat()
-
-    def day_in_stay(self) -> str:
-        start, end = self.case.admission_date, self.case.date_of_death
-        return (start + timedelta(days=self.rng.randint(0, (end - start).days))).isoformat()
+class _Filler(EscalationFiller):
+    """The whole review, section by section in form order (escalation: ``sample_escalation``)."""
 
     # --- the review, in form order --------------------------------------------------------------
 
@@ -248,13 +212,13 @@ class _Filler:
         """Where and when, and the comment, of a theme with an issue or good practice."""
         for q in section.questions:
             if q.type == "multiple_choice":
-                self.answers[q.id] = self._some_options(q)
+                self.answers[q.id] = self._someoptions_of(q)
             elif q.type == "text":
                 issue = self.answers.get(f"{section.id}.issue") == "yes"
                 bank = txt.THEME_ISSUE if issue else txt.THEME_GOOD
                 self.answers[q.id] = _long_enough(q, txt.pick(self.rng, bank))
 
-    def _some_options(self, question: Any) -> list[str]:
+    def _someoptions_of(self, question: Any) -> list[str]:
         values = [o.value for o in question.options if o.value not in question.exclusive]
         preferred = [v for v in values if v in self.scored_phases]
         pool = preferred or values
@@ -276,7 +240,7 @@ class _Filler:
         items = []
         for n in range(count):
             item: Answers = {}
-            ptype = self.rng.choice([o.value for o in _options(group, "problems.item.type")])
+            ptype = self.rng.choice([o.value for o in options_of(group, "problems.item.type")])
             harm = self.rng.choices(["no", "probably", "yes"], _harm_weights(self.profile))[0]
             item["problems.item.type"] = ptype
             item["problems.item.phase"] = self._phase_option(group, "problems.item.phase")
@@ -288,13 +252,13 @@ class _Filler:
             if harm != "no":
                 item["problems.item.severity"] = self._severity(group)
             item["problems.item.comment"] = txt.PROBLEM.get(ptype, txt.PROBLEM["other"])
-            items.append({"id": f"p{n + 1}", "answers": _known(group, item)})
+            items.append({"id": f"p{n + 1}", "answers": known_answers(group, item)})
         self.answers[group.id] = items
 
     def _problem_themes(self, group: GroupQuestion, ptype: str) -> list[str]:
         """The problem's theme (by its type), which then records the issue, plus sometimes a
         theme the review already records an issue under (form order)."""
-        offered = [o.value for o in _options(group, "problems.item.themes")]
+        offered = [o.value for o in options_of(group, "problems.item.themes")]
         sections = {s.key: s for s in self.definition.themes if s.key in offered}
         if not sections:
             return []
@@ -324,22 +288,11 @@ class _Filler:
         self._theme_details(section)
 
     def _severity(self, group: GroupQuestion) -> str:
-        offered = {o.value for o in _options(group, "problems.item.severity")}
+        offered = {o.value for o in options_of(group, "problems.item.severity")}
         weights = {"low": 30, "moderate": 40, "prolonged_psychological": 4, "severe": 20}
         weights["death"] = 10
         choices = [v for v in weights if v in offered]
         return self.rng.choices(choices, [weights[v] for v in choices])[0]
-
-    def _phase_option(self, group: GroupQuestion, question_id: str) -> str:
-        """A phase that was scored: a problem is never placed in a phase marked n/a."""
-        values = [o.value for o in _options(group, question_id)]
-        preferred = [v for v in values if v in self.scored_phases and v != "overall"]
-        scored = [v for v in values if v in self.scored_phases]
-        return str(self.rng.choice(preferred or scored or values))
-
-    def _first_setting(self, group: GroupQuestion, question_id: str) -> str:
-        values = [o.value for o in _options(group, question_id)]
-        return "acute_hospital" if "acute_hospital" in values and self.chance(0.7) else values[0]
 
     def _avoidability(self) -> None:
         harmed = any(
@@ -434,138 +387,12 @@ class _Filler:
         elif self.chance(0.5):
             self.put("second_review.requested", "no")
 
-    def _immediate(self) -> None:
-        if self.chance(0.03):
-            self.put("immediate.concern", "yes")
-            self.put(
-                "immediate.who_told", "Patient-safety team duty manager, Synthetic Acute Trust"
-            )
-            self.put("immediate.date_told", self.day_after_death(7, 30))
-            if self.has("immediate.told_at"):
-                self.answers["immediate.told_at"] = self.told_at
-        else:
-            self.put("immediate.concern", "no")
-
-    def _escalation(self) -> None:
-        self.put("escalation.safeguarding_concern", "yes" if self.chance(0.04) else "no")
-        self.put("escalation.conduct_concern", "yes" if self.chance(0.02) else "no")
-        fired = {t.id for t in escalation_triggers(self.definition, self.answers)}
-        if not fired:
-            return
-        group = self._group("escalation.items")
-        if group is None or (self._may_not_escalate(fired) and self.chance(0.25)):
-            self.put("escalation.decision", "not_escalating")
-            self.put("escalation.not_escalating_reason", txt.pick(self.rng, txt.NOT_ESCALATING))
-            return
-        self.put("escalation.decision", "escalate")
-        self.answers[group.id] = [
-            {"id": "e1", "answers": _known(group, self._escalation_item(group, fired))}
-        ]
-
-    def _may_not_escalate(self, fired: set[str]) -> bool:
-        """Not escalating is coherent only without an avoidable death or safeguarding concern
-        (the definition makes those an error unless already under investigation)."""
-        if self.has("escalation.item.triggers"):
-            return True  # definition v1: the decision was free
-        return not fired & {"avoidability", "safeguarding", "immediate_safety"}
-
-    def _destinations(self, group: GroupQuestion, fired: set[str]) -> list[str]:
-        """What the triggers require (v2: ``destinations`` of each trigger), then extras."""
-        needed = [
-            d
-            for spec in self.definition.escalation_triggers
-            if spec.id in fired
-            for d in spec.destinations
-        ]
-        if not self.has("escalation.item.triggers"):
-            ld = self.answers.get("screening.learning_disability") == "yes"
-            if ld or self.answers.get("screening.autism") == "yes":
-                needed.append("leder")
-        chosen = ["provider_patient_safety", *needed]
-        if self.chance(0.3):
-            chosen.append("medical_director")
-        options = [o.value for o in _options(group, "escalation.item.destination")]
-        return [o for o in options if o in chosen]
-
-    def _escalation_item(self, group: GroupQuestion, fired: set[str]) -> Answers:
-        trigger_options = [o.value for o in _options(group, "escalation.item.triggers")]
-        triggers = [t for t in trigger_options if t in fired] or trigger_options[-1:]
-        harm = self._worst_harm()
-        severe = self._worst_severity() in {
-            "moderate",
-            "prolonged_psychological",
-            "severe",
-            "death",
-        }
-        duty = self.rng.choices(["yes", "no", "unsure"], (60, 25, 15))[0]
-        item: Answers = {
-            # definition v1 asked these again; v2 takes them from the review (_known drops them)
-            "escalation.item.triggers": triggers,
-            "escalation.item.harm": harm,
-            "escalation.item.avoidability": self.answers.get("avoidability.grade"),
-            "escalation.item.scores": self._scores_text(),
-            "escalation.item.date_sent": self.day_after_death(20, 40),
-            "escalation.item.external_reference": f"PSE-{self.rng.randint(100000, 999999)}",
-            "escalation.item.status": self.rng.choice(["sent", "acknowledged", "investigating"]),
-            # what only the reviewer knows
-            "escalation.item.destination": self._destinations(group, fired),
-            "escalation.item.organisations": txt.ORGANISATIONS[0],
-            "escalation.item.lead_organisation": txt.ORGANISATIONS[0],
-            "escalation.item.phase": self._phase_option(group, "escalation.item.phase"),
-            "escalation.item.care_date": self.day_in_stay(),
-            "escalation.item.description": txt.pick(self.rng, txt.ESCALATION_DESCRIPTION),
-            "escalation.item.family_aware": self.rng.choice(["yes", "no", "unknown"]),
-            "escalation.item.duty_of_candour": duty,
-        }
-        if harm != "no":
-            item["escalation.item.harm_severity"] = self.rng.choice(["moderate", "severe"])
-        if duty in {"yes", "unsure"}:
-            item["escalation.item.duty_of_candour_provider"] = txt.ORGANISATIONS[0]
-        if duty == "yes" and self.chance(0.5):
-            item["escalation.item.duty_of_candour_notified_date"] = self.day_after_death(10, 20)
-            item["escalation.item.duty_of_candour_notified_by"] = txt.DOC_NOTIFIED_BY
-        if duty == "no" and severe:
-            item["escalation.item.duty_of_candour_no_reason"] = txt.DOC_NO_REASON
-        if item["escalation.item.avoidability"] is None:
-            del item["escalation.item.avoidability"]
-        return item
-
-    def _worst_severity(self) -> str | None:
-        order = ["no_harm", "low", "moderate", "prolonged_psychological", "severe", "death"]
-        found = [
-            s
-            for i in self.answers.get("problems.items", [])
-            if i["answers"].get("problems.item.harm") in {"yes", "probably"}
-            and (s := i["answers"].get("problems.item.severity")) in order
-        ]
-        return max(found, key=order.index) if found else None
-
-    def _worst_harm(self) -> str:
-        harms = {
-            i["answers"].get("problems.item.harm") for i in self.answers.get("problems.items", [])
-        }
-        return "yes" if "yes" in harms else "probably" if "probably" in harms else "no"
-
-    def _scores_text(self) -> str:
-        parts = []
-        for section in self.definition.phases:
-            for q in section.questions:
-                value = self.answers.get(q.id)
-                if q.type == "care_score" and isinstance(value, int):
-                    parts.append(f"{section.title} {value}")
-        return "; ".join(parts) or "No phase scored"
-
     def _learning(self) -> None:
         if self.profile != "good" or self.chance(0.3):
             self.put("learning.poor_care", txt.pick(self.rng, txt.LEARNING_POOR))
         self.put("learning.good_practice", txt.pick(self.rng, txt.LEARNING_GOOD))
         if self.chance(0.2):
             self.put("readiness.note", txt.pick(self.rng, txt.COORDINATOR_NOTE))
-
-    def _group(self, question_id: str) -> GroupQuestion | None:
-        ref = self.definition.find(question_id)
-        question = ref.question if ref is not None else None
-        return question if isinstance(question, GroupQuestion) else None
 
     # --- whatever a definition requires beyond the default -----------------------------------
 
@@ -619,19 +446,6 @@ def _long_enough(question: Any, text: str) -> str:
         text += " The reasoning is set out in the judgement comments of each phase."
     maximum = getattr(question, "max_length", None)
     return text[:maximum].rstrip() if maximum else text
-
-
-def _options(group: GroupQuestion, question_id: str) -> list[Any]:
-    for q in group.item_questions:
-        if q.id == question_id:
-            return list(getattr(q, "options", ()))
-    return []
-
-
-def _known(group: GroupQuestion, item: Answers) -> Answers:
-    """Only answers to questions this group has (a definition may have dropped one)."""
-    ids = {q.id for q in group.item_questions}
-    return {k: v for k, v in item.items() if k in ids}
 
 
 def _harm_weights(profile: str) -> tuple[int, int, int]:

@@ -32,14 +32,68 @@ from pathlib import Path
 from typing import Any
 
 from reviewer_app.atomic_file import atomic_write_bytes
+from reviewer_app.domain.questions import AnyQuestion
 from reviewer_app.services.exports.coding import NOT_ANSWERED, code_answer, codebook_rows
 from reviewer_app.services.intake.csv_export import write_csv
 from reviewer_app.services.report.figures import ReportFigures
 from reviewer_app.services.report.tables import TOTAL, Published
+from reviewer_app.storage.study.actions import ACTION_FIELDS
 
 BOM = "\ufeff"
 FILE_MODE = 0o600
 PAIR_ITEMS_KINDS = ("care_score", "avoidability", "yes_no", "single_choice")
+CODEBOOK_HEADER = ("variable", "label", "type", "codes")
+REVIEWS_LEAD = (
+    "case_id",
+    "reviewer",
+    "profession",
+    "review_mode",
+    "stage",
+    "version",
+    "outcome",
+    "month_of_death",
+    "place_of_death",
+    "avoidability.scale",
+)
+PAIRS_HEADER = (
+    "case_id",
+    "item",
+    "first_value",
+    "second_value",
+    "consensus_value",
+    "value_used",
+    "value_source",
+    "unreconciled",
+)
+CONSENSUS_HEADER = (
+    "case_ref",
+    "item",
+    "version",
+    "first_value",
+    "second_value",
+    "agreed_value",
+    "method",
+    "reason",
+)
+ESCALATIONS_HEADER = (
+    "esc_id",
+    "case_id",
+    "reviewer",
+    "triggers",
+    "destinations",
+    "organisations",
+    "lead_organisation",
+    "harm",
+    "harm_severity",
+    "avoidability_rcp",
+    "status",
+    "sent_month",
+    "duty_of_candour_required",
+    "duty_of_candour_provider",
+    "duty_of_candour_notified",
+)
+_ACTION_TEXT = ("reference", *(f for f in ACTION_FIELDS if f != "due_date"))
+ACTIONS_HEADER = (*_ACTION_TEXT, "due_month", "status", "status_label", "overdue")
 
 
 @dataclass(frozen=True)
@@ -83,31 +137,62 @@ def export_study(
     """Write every export file into ``folder`` (created if needed, 0700)."""
     inp = figures.input
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    gate_for = figures.gate
-    cohort = inp.cohort_by_ref()
-    definition = inp.definition
-    questions = list(definition.top_questions())
-    written: list[str] = []
-
-    def gate(case_ref: str) -> Callable[[str], str]:
-        return lambda text: gate_for(case_ref, text)
-
-    header = [
-        "case_id",
-        "reviewer",
-        "profession",
-        "review_mode",
-        "stage",
-        "version",
-        "outcome",
-        "month_of_death",
-        "place_of_death",
-        "avoidability.scale",
-        *[q.id for _, q in questions],
+    questions = [q for _, q in inp.definition.top_questions()]
+    gate = figures.gate
+    files = [
+        (
+            "reviews.csv",
+            [*REVIEWS_LEAD, *[q.id for q in questions]],
+            _review_rows(figures, questions, professions, modes),
+        ),
+        ("pairs.csv", PAIRS_HEADER, _pair_rows(figures, questions)),
+        (
+            "consensus.csv",
+            list(consensus[0].keys()) if consensus else CONSENSUS_HEADER,
+            _consensus_rows(gate, consensus),
+        ),
+        ("escalations.csv", ESCALATIONS_HEADER, _escalation_rows(gate, inp.escalation_log)),
+        ("actions.csv", ACTIONS_HEADER, _action_rows(inp.actions)),
     ]
+    written = [_write(folder, name, header, rows) for name, header, rows in files]
+    for key, pub in sorted(figures.published.tables.items()):
+        h, r = table_rows(pub)
+        written.append(_write(folder, f"tables/{key}.csv", h, r))
+        if pub.shares is not None:
+            h, r = table_rows(pub, shares=True)
+            written.append(_write(folder, f"tables/{key}_share.csv", h, r))
+    codebook = codebook_rows(inp.definition)
+    written.append(_write(folder, "codebook.csv", CODEBOOK_HEADER, codebook))
+    return ExportWritten(folder, tuple(written))
+
+
+def _case_gate(figures: ReportFigures, case_ref: str) -> Callable[[str], str]:
+    return lambda text: figures.gate(case_ref, text)
+
+
+def _scale_code(answers: Mapping[str, Any]) -> str:
+    scale = answers.get("avoidability.grade", {})
+    if (
+        isinstance(scale, dict)
+        and scale.get("state") == "answered"
+        and isinstance(scale.get("value"), dict)
+    ):
+        return str(scale.get("value", {}).get("scale", NOT_ANSWERED))
+    return NOT_ANSWERED
+
+
+def _review_rows(
+    figures: ReportFigures,
+    questions: Sequence[AnyQuestion],
+    professions: Mapping[str, str],
+    modes: Mapping[str, str],
+) -> list[list[str]]:
+    """``reviews.csv``: one row per review version in force, first stage then second."""
+    cohort = figures.input.cohort_by_ref()
     rows: list[list[str]] = []
-    for case in inp.cases:
+    for case in figures.input.cases:
         record = cohort.get(case.case_ref)
+        gate = _case_gate(figures, case.case_ref)
         contents = [(r, "first") for r in case.reviews] + [
             (r, "second_stage") for r in getattr(case, "second_stage_reviews", ())
         ]
@@ -115,14 +200,6 @@ def export_study(
         for (content, stage), reviewer in zip(contents, refs, strict=False):
             answers = content.get("answers", {})
             review = content.get("review", {})
-            scale = answers.get("avoidability.grade", {})
-            scale_code = (
-                str(scale.get("value", {}).get("scale", NOT_ANSWERED))
-                if isinstance(scale, dict)
-                and scale.get("state") == "answered"
-                and isinstance(scale.get("value"), dict)
-                else NOT_ANSWERED
-            )
             rows.append(
                 [
                     case.case_ref,
@@ -134,162 +211,89 @@ def export_study(
                     str(review.get("outcome", case.outcome)),
                     "" if record is None else record.date_of_death.isoformat()[:7],
                     "" if record is None else record.place_of_death.value,
-                    scale_code,
-                    *[
-                        code_answer(q.type, answers.get(q.id), gate(case.case_ref))
-                        for _, q in questions
-                    ],
+                    _scale_code(answers),
+                    *[code_answer(q.type, answers.get(q.id), gate) for q in questions],
                 ]
             )
-    written.append(_write(folder, "reviews.csv", header, rows))
+    return rows
 
-    pair_rows: list[list[str]] = []
-    compared = [q for _, q in questions if q.type in PAIR_ITEMS_KINDS]
-    for case in inp.cases:
+
+def _pair_rows(figures: ReportFigures, questions: Sequence[AnyQuestion]) -> list[list[str]]:
+    """``pairs.csv``: each double-reviewed case's compared items, both sides and the use."""
+    rows: list[list[str]] = []
+    compared = [q for q in questions if q.type in PAIR_ITEMS_KINDS]
+    for case in figures.input.cases:
         if not case.double_reviewed:
             continue
+        gate = _case_gate(figures, case.case_ref)
         first, second = case.reviews[0].get("answers", {}), case.reviews[1].get("answers", {})
         for q in compared:
             source = case.sources.get(q.id)
-            used = code_answer(q.type, case.answers.get(q.id), gate(case.case_ref))
-            pair_rows.append(
+            used = code_answer(q.type, case.answers.get(q.id), gate)
+            rows.append(
                 [
                     case.case_ref,
                     q.id,
-                    code_answer(q.type, first.get(q.id), gate(case.case_ref)),
-                    code_answer(q.type, second.get(q.id), gate(case.case_ref)),
+                    code_answer(q.type, first.get(q.id), gate),
+                    code_answer(q.type, second.get(q.id), gate),
                     used if q.id in case.consensus_items else "",
                     used,
                     "" if source is None else source.value,
                     "yes" if q.id in case.unreconciled else "no",
                 ]
             )
-    written.append(
-        _write(
-            folder,
-            "pairs.csv",
-            [
-                "case_id",
-                "item",
-                "first_value",
-                "second_value",
-                "consensus_value",
-                "value_used",
-                "value_source",
-                "unreconciled",
-            ],
-            pair_rows,
-        )
-    )
+    return rows
 
-    consensus_header = (
-        list(consensus[0].keys())
-        if consensus
-        else [
-            "case_ref",
-            "item",
-            "version",
-            "first_value",
-            "second_value",
-            "agreed_value",
-            "method",
-            "reason",
-        ]
-    )
-    consensus_rows = [
-        [gate_for(r.get("case_ref", ""), v) if k == "reason" else v for k, v in r.items()]
+
+def _consensus_rows(
+    gate: Callable[[str, str], str], consensus: Sequence[Mapping[str, str]]
+) -> list[list[str]]:
+    return [
+        [gate(r.get("case_ref", ""), v) if k == "reason" else v for k, v in r.items()]
         for r in consensus
     ]
-    written.append(_write(folder, "consensus.csv", consensus_header, consensus_rows))
 
-    esc_header = [
-        "esc_id",
-        "case_id",
-        "reviewer",
-        "triggers",
-        "destinations",
-        "organisations",
-        "lead_organisation",
-        "harm",
-        "harm_severity",
-        "avoidability_rcp",
-        "status",
-        "sent_month",
-        "duty_of_candour_required",
-        "duty_of_candour_provider",
-        "duty_of_candour_notified",
-    ]
-    esc_rows = []
-    for e in inp.escalation_log:
+
+def _escalation_rows(
+    gate: Callable[[str, str], str], log: Sequence[Mapping[str, Any]]
+) -> list[list[str]]:
+    rows = []
+    for e in log:
         ref = str(e.get("case_ref", ""))
         doc = e.get("duty_of_candour") or {}
-        esc_rows.append(
+        rows.append(
             [
                 str(e.get("esc_id", "")),
                 ref,
                 str(e.get("reviewer_ref", "")),
                 "|".join(e.get("triggers") or ()),
                 "|".join(e.get("destinations") or ()),
-                _text(gate_for, ref, e.get("organisations")),
-                _text(gate_for, ref, e.get("lead_organisation")),
+                _text(gate, ref, e.get("organisations")),
+                _text(gate, ref, e.get("lead_organisation")),
                 _or(e.get("harm")),
                 _or(e.get("harm_severity")),
                 _or(e.get("avoidability_rcp")),
                 _or(e.get("status")),
                 str(e.get("sent_date") or "")[:7] or NOT_ANSWERED,
                 _or(doc.get("required")),
-                _text(gate_for, ref, doc.get("provider")),
+                _text(gate, ref, doc.get("provider")),
                 _or(doc.get("notified")),
             ]
         )
-    written.append(_write(folder, "escalations.csv", esc_header, esc_rows))
+    return rows
 
-    act_header = [
-        "reference",
-        "theme",
-        "work_stream",
-        "committee",
-        "action",
-        "lead",
-        "organisation",
-        "due_month",
-        "status",
-        "status_label",
-        "overdue",
-    ]
-    act_rows = [
+
+def _action_rows(actions: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    return [
         [
-            str(a.get("reference", "")),
-            str(a.get("theme", "")),
-            str(a.get("work_stream", "")),
-            str(a.get("committee", "")),
-            str(a.get("action", "")),
-            str(a.get("lead", "")),
-            str(a.get("organisation", "")),
+            *[str(a.get(name, "")) for name in _ACTION_TEXT],
             str(a.get("due_date", ""))[:7],
             str(a.get("status", "")),
             str(a.get("status_label", "")),
             "yes" if a.get("overdue") else "no",
         ]
-        for a in inp.actions
+        for a in actions
     ]
-    written.append(_write(folder, "actions.csv", act_header, act_rows))
-
-    for key, pub in sorted(figures.published.tables.items()):
-        h, r = table_rows(pub)
-        written.append(_write(folder, f"tables/{key}.csv", h, r))
-        if pub.shares is not None:
-            h, r = table_rows(pub, shares=True)
-            written.append(_write(folder, f"tables/{key}_share.csv", h, r))
-    written.append(
-        _write(
-            folder,
-            "codebook.csv",
-            ["variable", "label", "type", "codes"],
-            codebook_rows(definition),
-        )
-    )
-    return ExportWritten(folder, tuple(written))
 
 
 def _or(value: Any) -> str:

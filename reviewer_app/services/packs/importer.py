@@ -19,7 +19,7 @@ adds the workspace's rules and applies the pack in ONE transaction:
   scale) leaves the workspace as it was.
 
 Finding the certificate to decrypt with: the reviewer's certificate travels inside the
-pack, so before the first pack the workspace holds only the key. ``_certificate_in`` decrypts
+pack, so before the first pack the workspace holds only the key. ``pack_certificate`` decrypts
 the envelope with the key alone to read the certificate the pack names (unverified), checks
 that it holds our key, and then ``open_pack`` does every real check with it.
 """
@@ -27,17 +27,11 @@ that it holds our key, and then ``open_pack`` does every real check with it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 
-from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import padding as sym_padding
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.case import Case
@@ -48,13 +42,12 @@ from reviewer_app.services.packs.format import (
     UNCHANGED,
     OpenedPack,
     PackRefusal,
-    check_pack_document,
     check_pack_file,
     refuse,
 )
 from reviewer_app.services.packs.opening import open_pack
+from reviewer_app.services.packs.pack_certificate import certificate_in, not_an_envelope
 from reviewer_app.services.returns.format import is_collection_certificate
-from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import (
     certificate_pem,
     fingerprint,
@@ -159,89 +152,17 @@ class ImportReport:
         return lines
 
 
-# --- finding our certificate ---------------------------------------------------------------
-
-
-def _decrypt_with_key(data: bytes, key: rsa.RSAPrivateKey) -> bytes | None:
-    """Decrypt a single-recipient envelope with the key alone; None if it will not open.
-
-    Only used to read which certificate the pack names; nothing read here is trusted.
-    """
-    info = asn1_cms.ContentInfo.load(data, strict=True)
-    if info["content_type"].native != "enveloped_data":
-        return None
-    envelope = info["content"]
-    encrypted = envelope["encrypted_content_info"]
-    algorithm = encrypted["content_encryption_algorithm"]
-    if algorithm["algorithm"].native != "aes256_cbc":
-        return None
-    iv = algorithm["parameters"].native
-    ciphertext = encrypted["encrypted_content"].native
-    for recipient in envelope["recipient_infos"]:
-        if recipient.name != "ktri":
-            continue
-        try:
-            content_key = key.decrypt(recipient.chosen["encrypted_key"].native, padding.PKCS1v15())
-        except ValueError:
-            continue
-        if len(content_key) != 32:
-            continue
-        decryptor = Cipher(algorithms.AES256(content_key), modes.CBC(iv)).decryptor()
-        padded = decryptor.update(ciphertext) + decryptor.finalize()
-        unpadder = sym_padding.PKCS7(128).unpadder()
-        try:
-            return unpadder.update(padded) + unpadder.finalize()
-        except ValueError:
-            continue
-    return None
-
-
-def _same_key(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> bool:
-    spki = serialization.PublicFormat.SubjectPublicKeyInfo
-    der = serialization.Encoding.DER
-    return cert.public_key().public_bytes(der, spki) == key.public_key().public_bytes(der, spki)
-
-
-def _certificate_in(data: bytes, key: rsa.RSAPrivateKey) -> x509.Certificate | None:
-    """The reviewer certificate the pack names, if the pack opens with our key and names ours.
-
-    A document beyond the pack bounds is refused here already, with the bound it broke.
-    """
-    try:
-        signed = _decrypt_with_key(data, key)
-        if signed is None:
-            return None
-        claimed = cms.unverified_content(signed)
-    except Exception:  # any failure: the real checks in open_pack will say what is wrong
-        return None
-    check_pack_document(claimed)
-    try:
-        doc = json.loads(claimed.decode("utf-8"))
-        cert = load_certificate(str(doc["reviewer_cert_pem"]))
-    except Exception:  # any failure: the real checks in open_pack will say what is wrong
-        return None
-    return cert if _same_key(cert, key) else None
-
-
-def _not_an_envelope(data: bytes) -> bool:
-    try:
-        info = asn1_cms.ContentInfo.load(data, strict=True)
-        return bool(info["content_type"].native != "enveloped_data")
-    except Exception:  # asn1crypto raises many types on garbage
-        return True
-
-
 def _open(workspace: Workspace, data: bytes) -> tuple[OpenedPack, x509.Certificate]:
     check_pack_file(data)
     stored = require_identity(workspace)
     key = load_private_key(stored)
     pinned = AssignmentStore(workspace.db).pinned_root()
     pinned_cert = None if pinned is None else load_certificate(pinned.cert_pem)
-    cert = _certificate_in(data, key)
+    cert = certificate_in(data, key)
     if cert is None and stored.cert_pem is not None:
         cert = x509.load_pem_x509_certificate(stored.cert_pem)
     if cert is None:
-        if _not_an_envelope(data):
+        if not_an_envelope(data):
             raise refuse(
                 PackRefusal.NOT_A_PACK,
                 "This file is not an assignment pack (it is not an encrypted pack file).",

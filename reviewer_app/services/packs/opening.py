@@ -40,34 +40,33 @@ from reviewer_app.services.trust.authority import (
 
 def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
     check_pack_file(data)
-    try:
-        recipients = cms.recipient_count(data)
-        signed = cms.open_envelope(data, key, cert)
-    except cms.NotARecipientError:
-        raise refuse(
+    return cms.open_single_envelope(data, key, cert, _envelope_refusal)
+
+
+def _envelope_refusal(problem: cms.EnvelopeProblem, recipients: int) -> Exception:
+    if problem is cms.EnvelopeProblem.NOT_A_RECIPIENT:
+        return refuse(
             PackRefusal.NOT_FOR_YOU,
             "This assignment pack was not made for you: it is encrypted for another "
             "reviewer. Check that you picked your own pack, or ask the coordinator.",
-        ) from None
-    except cms.DamagedEnvelopeError:
-        raise refuse(
+        )
+    if problem is cms.EnvelopeProblem.DAMAGED:
+        return refuse(
             PackRefusal.DAMAGED,
             "This assignment pack is addressed to you but is damaged and cannot be "
             "decrypted. Ask the coordinator to send it again.",
-        ) from None
-    except cms.EnvelopeError:
-        raise refuse(
+        )
+    if problem is cms.EnvelopeProblem.NOT_AN_ENVELOPE:
+        return refuse(
             PackRefusal.NOT_A_PACK,
             "This file is not an assignment pack (it is not an encrypted pack file).",
-        ) from None
-    if recipients != 1:
-        raise refuse(
-            PackRefusal.SEVERAL_RECIPIENTS,
-            f"This assignment pack is encrypted for {recipients} people, but a pack is "
-            "always for exactly one reviewer, so it is not opened: others may be able to "
-            "read it. Tell the coordinator.",
         )
-    return signed
+    return refuse(
+        PackRefusal.SEVERAL_RECIPIENTS,
+        f"This assignment pack is encrypted for {recipients} people, but a pack is "
+        "always for exactly one reviewer, so it is not opened: others may be able to "
+        "read it. Tell the coordinator.",
+    )
 
 
 def _header(content: bytes) -> PackHeader | None:

@@ -73,7 +73,6 @@ class ItemAgreement:
 
     def to_json(self) -> dict[str, Any]:
         s = self.stats
-        interval = s.kappa_interval
         return {
             "item": self.item,
             "label": self.label,
@@ -89,14 +88,7 @@ class ItemAgreement:
                 {"first": _key(a), "second": _key(b), "pairs": n}
                 for (a, b), n in sorted(s.excluded.items(), key=lambda kv: repr(kv[0]))
             ],
-            "percent_agreement": s.percent_agreement,
-            "kappa": s.kappa,
-            "kappa_ci95": None if interval is None else [interval.lower, interval.upper],
-            "kappa_linear": s.kappa_linear,
-            "kappa_quadratic": s.kappa_quadratic,
-            "pabak": s.pabak,
-            "positive_agreement": s.positive_agreement,
-            "negative_agreement": s.negative_agreement,
+            **s.statistics_json(),
         }
 
 

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from reviewer_app.domain.definition import ReviewDefinition
@@ -160,6 +160,28 @@ def resolve_case(
     return _pair(case_ref, definition, first, second, consensus=consensus, extra=extra)
 
 
+@dataclass
+class _Consensus:
+    """The pair's consensus records as they are used: applied where still current (both
+    reviews as they were when it was agreed), stale otherwise."""
+
+    records: Mapping[str, ConsensusIn]
+    first: ReviewIn
+    second: ReviewIn
+    applied: set[str] = field(default_factory=set)
+    stale: set[str] = field(default_factory=set)
+
+    def agreed(self, qid: str, a: Any, b: Any) -> Mapping[str, Any] | None:
+        record = self.records.get(qid)
+        if record is None:
+            return None
+        if _current(record, self.first, self.second, a, b):
+            self.applied.add(qid)
+            return record.agreed_value
+        self.stale.add(qid)
+        return None
+
+
 def _pair(
     case_ref: str,
     definition: ReviewDefinition,
@@ -176,60 +198,16 @@ def _pair(
         first_outcome=first.outcome,
         second_outcome=second.outcome,
     )
-    applied: set[str] = set()
-    stale: set[str] = set()
-
-    def consensus_for(qid: str, a: Any, b: Any) -> Mapping[str, Any] | None:
-        record = consensus.get(qid)
-        if record is None:
-            return None
-        if _current(record, first, second, a, b):
-            applied.add(qid)
-            return record.agreed_value
-        stale.add(qid)
-        return None
-
+    used = _Consensus(consensus, first, second)
     base: dict[str, Any] = {
         "reviews": (first.content, second.content),
         "reviewer_refs": (first.reviewer_ref, second.reviewer_ref),
         "discordances": tuple(found),
     }
     if first.outcome != second.outcome:
-        agreed = consensus_for(OUTCOME_ITEM, answered(first.outcome), answered(second.outcome))
-        if agreed is not None:
-            outcome = str(agreed.get("value"))
-        else:
-            outcome = (
-                FULL_REVIEW if FULL_REVIEW in (first.outcome, second.outcome) else first.outcome
-            )
-        chosen = first if first.outcome == outcome else second
-        single = _one_review(case_ref, definition, chosen, ValueSource.SINGLE, **extra)
-        open_items = frozenset() if applied else frozenset({OUTCOME_ITEM})
-        return replace(
-            single,
-            **base,
-            outcome=outcome,
-            unreconciled=open_items,
-            open_discordances=open_items,
-            consensus_items=frozenset(applied),
-            stale_consensus=frozenset(stale),
-        )
-    answers: dict[str, Mapping[str, Any]] = {}
-    sources: dict[str, ValueSource] = {}
-    for qid in _ids(definition, [first, second]):
-        a: Mapping[str, Any]
-        b: Mapping[str, Any]
-        a, b = state_of(first.answers, qid), state_of(second.answers, qid)
-        question = _question(definition, qid)
-        agreed = consensus_for(qid, a, b) if a != b else None
-        if agreed is not None:
-            answers[qid], sources[qid] = agreed, ValueSource.CONSENSUS
-        elif a == b:
-            answers[qid], sources[qid] = a, ValueSource.AGREED
-        else:
-            answers[qid] = rule_value(question, a, b, first.reviewer_ref, second.reviewer_ref)
-            sources[qid] = ValueSource.COMBINED if combines(question) else ValueSource.RULE
-    open_items = frozenset(d.item for d in found if d.item not in applied)
+        return _outcomes_differ(case_ref, definition, used, base, extra)
+    answers, sources = _merged_answers(definition, used)
+    open_items = frozenset(d.item for d in found if d.item not in used.applied)
     ruled = {qid for qid, s in sources.items() if s is ValueSource.RULE}
     return ResolvedCase(
         case_ref=case_ref,
@@ -241,8 +219,61 @@ def _pair(
         texts=_texts(definition, [first, second]),
         unreconciled=frozenset(ruled | open_items),
         open_discordances=open_items,
-        consensus_items=frozenset(applied),
-        stale_consensus=frozenset(stale),
+        consensus_items=frozenset(used.applied),
+        stale_consensus=frozenset(used.stale),
         **base,
         **extra,
     )
+
+
+def _outcomes_differ(
+    case_ref: str,
+    definition: ReviewDefinition,
+    used: _Consensus,
+    base: dict[str, Any],
+    extra: dict[str, Any],
+) -> ResolvedCase:
+    """The two reviews chose different outcomes: the agreed one, else a full review if
+    either is one; the answers are the chosen review's alone."""
+    first, second = used.first, used.second
+    agreed = used.agreed(OUTCOME_ITEM, answered(first.outcome), answered(second.outcome))
+    if agreed is not None:
+        outcome = str(agreed.get("value"))
+    else:
+        outcome = FULL_REVIEW if FULL_REVIEW in (first.outcome, second.outcome) else first.outcome
+    chosen = first if first.outcome == outcome else second
+    single = _one_review(case_ref, definition, chosen, ValueSource.SINGLE, **extra)
+    open_items = frozenset() if used.applied else frozenset({OUTCOME_ITEM})
+    return replace(
+        single,
+        **base,
+        outcome=outcome,
+        unreconciled=open_items,
+        open_discordances=open_items,
+        consensus_items=frozenset(used.applied),
+        stale_consensus=frozenset(used.stale),
+    )
+
+
+def _merged_answers(
+    definition: ReviewDefinition, used: _Consensus
+) -> tuple[dict[str, Mapping[str, Any]], dict[str, ValueSource]]:
+    """Each item's value in use and where it came from: the consensus, the agreed answer,
+    or the default rule (combined for lists)."""
+    first, second = used.first, used.second
+    answers: dict[str, Mapping[str, Any]] = {}
+    sources: dict[str, ValueSource] = {}
+    for qid in _ids(definition, [first, second]):
+        a: Mapping[str, Any]
+        b: Mapping[str, Any]
+        a, b = state_of(first.answers, qid), state_of(second.answers, qid)
+        question = _question(definition, qid)
+        agreed = used.agreed(qid, a, b) if a != b else None
+        if agreed is not None:
+            answers[qid], sources[qid] = agreed, ValueSource.CONSENSUS
+        elif a == b:
+            answers[qid], sources[qid] = a, ValueSource.AGREED
+        else:
+            answers[qid] = rule_value(question, a, b, first.reviewer_ref, second.reviewer_ref)
+            sources[qid] = ValueSource.COMBINED if combines(question) else ValueSource.RULE
+    return answers, sources

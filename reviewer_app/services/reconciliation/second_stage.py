@@ -199,46 +199,12 @@ def allocate_second(
     if reviewer_ref is not None and case_ref is None:
         raise InvalidInputError("Name the case (--case) to give to that reviewer.")
     reviews = read_reviews(study)
-    queue = {e.case_ref: e for e in queue_from(reviews)}
-    if case_ref is not None:
-        entry = queue.get(case_ref)
-        if entry is None:
-            if not CohortStore(study.db).exists(case_ref):
-                raise NotFoundError(f"There is no case {case_ref} in this study's cohort.")
-            raise SecondStageRefusedError(
-                f"Case {case_ref} is not in the second-stage queue: no returned review of it "
-                "fires a second-review trigger."
-            )
-        if (
-            entry.reviewer_ref is not None
-            and entry.state != HANDED_BACK_STATE
-            and reviewer_ref in (None, entry.reviewer_ref)
-        ):
-            raise SecondStageRefusedError(
-                f"Case {case_ref} is already with {entry.reviewer_ref} for second-stage review; "
-                "name another reviewer (--reviewer) to give it to them instead."
-            )
-        todo = [entry]
-    else:
-        todo = [e for e in queue.values() if e.reviewer_ref is None or e.state == HANDED_BACK_STATE]
+    todo = _to_allocate(study, reviews, case_ref, reviewer_ref)
     panel = _panel(study, reviews)
     report = SecondStageReport()
     chosen: list[tuple[SecondStageEntry, str]] = []
     for entry in todo:
-        if reviewer_ref is not None:
-            why = _why_not(panel, reviews, entry.case_ref, reviewer_ref)
-            if why is not None:
-                raise SecondStageRefusedError(
-                    f"Case {entry.case_ref} cannot go to {reviewer_ref}: {why}."
-                )
-            ref: str | None = reviewer_ref
-        else:
-            eligible = [
-                r
-                for r in sorted(panel.reviewers)
-                if r != entry.reviewer_ref and _why_not(panel, reviews, entry.case_ref, r) is None
-            ]
-            ref = min(eligible, key=lambda r: (panel.loads.get(r, 0), r)) if eligible else None
+        ref = _reviewer_for(panel, reviews, entry, reviewer_ref)
         if ref is None:
             report.not_allocated.append(
                 (entry.case_ref, "no reviewer outside the pair is free of conflicts")
@@ -259,3 +225,50 @@ def allocate_second(
     )
     report.not_enrolled = sorted({a.reviewer_ref for a in report.allocated} - panel.enrolled)
     return report
+
+
+def _to_allocate(
+    study: Study, reviews: StudyReviews, case_ref: str | None, reviewer_ref: str | None
+) -> list[SecondStageEntry]:
+    """The queued cases to give out: the one named (refused if it cannot be), or every case
+    not yet with a reviewer or handed back."""
+    queue = {e.case_ref: e for e in queue_from(reviews)}
+    if case_ref is None:
+        return [e for e in queue.values() if e.reviewer_ref is None or e.state == HANDED_BACK_STATE]
+    entry = queue.get(case_ref)
+    if entry is None:
+        if not CohortStore(study.db).exists(case_ref):
+            raise NotFoundError(f"There is no case {case_ref} in this study's cohort.")
+        raise SecondStageRefusedError(
+            f"Case {case_ref} is not in the second-stage queue: no returned review of it "
+            "fires a second-review trigger."
+        )
+    if (
+        entry.reviewer_ref is not None
+        and entry.state != HANDED_BACK_STATE
+        and reviewer_ref in (None, entry.reviewer_ref)
+    ):
+        raise SecondStageRefusedError(
+            f"Case {case_ref} is already with {entry.reviewer_ref} for second-stage review; "
+            "name another reviewer (--reviewer) to give it to them instead."
+        )
+    return [entry]
+
+
+def _reviewer_for(
+    panel: _Panel, reviews: StudyReviews, entry: SecondStageEntry, reviewer_ref: str | None
+) -> str | None:
+    """The reviewer named (refused if not eligible), else the least loaded eligible one."""
+    if reviewer_ref is not None:
+        why = _why_not(panel, reviews, entry.case_ref, reviewer_ref)
+        if why is not None:
+            raise SecondStageRefusedError(
+                f"Case {entry.case_ref} cannot go to {reviewer_ref}: {why}."
+            )
+        return reviewer_ref
+    eligible = [
+        r
+        for r in sorted(panel.reviewers)
+        if r != entry.reviewer_ref and _why_not(panel, reviews, entry.case_ref, r) is None
+    ]
+    return min(eligible, key=lambda r: (panel.loads.get(r, 0), r)) if eligible else None

@@ -270,18 +270,7 @@ def update_action(
         values["due_date"] = due_date.isoformat()
     progress = None
     if status is not None or note is not None or progress_date is not None:
-        today = clock().date()
-        day = progress_date or today
-        _check_progress_date(day, today)
-        note_text = _text(
-            "note", note or "", required=False, max_length=fields.MAX_NOTE, one_line=False
-        )
-        if status is None and not note_text:
-            raise UserError(
-                "A progress update needs a new status (--status) or a note (--note). "
-                "Nothing was changed."
-            )
-        progress = NewProgress((status or current.status).value, day, note_text)
+        progress = _progress_update(status or current.status, status, progress_date, note, clock)
     if progress is None and not values:
         raise UserError(
             f"Nothing to change for action {current.reference}: give a new status, a note or "
@@ -291,6 +280,29 @@ def update_action(
         [ActionWrite(current.reference, values, progress)], recorded_by=recorded_by
     )
     return _one(study, current.reference, definition)
+
+
+def _progress_update(
+    carried: ActionStatus,
+    status: ActionStatus | None,
+    progress_date: date | None,
+    note: str | None,
+    clock: Callable[[], datetime],
+) -> NewProgress:
+    """A progress update: dated today unless told, with a new status or a note (else refused);
+    without a new status the current one is carried."""
+    today = clock().date()
+    day = progress_date or today
+    _check_progress_date(day, today)
+    note_text = _text(
+        "note", note or "", required=False, max_length=fields.MAX_NOTE, one_line=False
+    )
+    if status is None and not note_text:
+        raise UserError(
+            "A progress update needs a new status (--status) or a note (--note). "
+            "Nothing was changed."
+        )
+    return NewProgress(carried.value, day, note_text)
 
 
 def _text(

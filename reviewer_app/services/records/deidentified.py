@@ -257,9 +257,9 @@ def render_log(
 ) -> bytes:
     from reportlab.lib.units import mm
 
-    from reviewer_app.services.pdf.blocks import header_table, note, para
+    from reviewer_app.services.pdf.blocks import header_table, note
     from reviewer_app.services.pdf.fonts import ensure_fonts
-    from reviewer_app.services.pdf.styles import PALE_RED, uk_date
+    from reviewer_app.services.pdf.styles import uk_date
     from reviewer_app.services.records import pdf_pages
 
     ensure_fonts()
@@ -277,37 +277,7 @@ def render_log(
         )
     )
     if rows:
-        body: list[list[Any]] = []
-        extra: list[tuple[Any, ...]] = []
-        for r in rows:
-            doc = f"Required: {r.duty_of_candour_required}"
-            if r.doc_notified != NOT_RECORDED_TEXT:
-                doc += f"\nNotified: {r.doc_notified} {r.doc_notified_on}".rstrip()
-                doc += f"\nIn writing: {r.doc_in_writing}"
-            status = f"{r.status} ({r.status_date})"
-            if r.reference != NOT_RECORDED_TEXT:
-                status += f"\nRef {r.reference}"
-            if r.acknowledgement_overdue:
-                status += f"\nAcknowledgement overdue (due {r.acknowledgement_due})"
-                extra.append(("BACKGROUND", (7, len(body) + 1), (7, len(body) + 1), PALE_RED))
-            harm = (
-                r.harm
-                if r.harm_severity in (NOT_ANSWERED_TEXT,)
-                else (f"{r.harm} ({r.harm_severity})")
-            )
-            body.append(
-                [
-                    para(f"{r.esc_id}\n{r.phase}, {r.care_month}", "cell_bold"),
-                    para("; ".join(r.triggers) or NOT_ANSWERED_TEXT),
-                    para("; ".join(r.destinations) or NOT_ANSWERED_TEXT),
-                    para(f"{r.organisations}\nLead: {r.lead_organisation}"),
-                    para(harm),
-                    para(r.avoidability_rcp),
-                    para(doc),
-                    para(status),
-                    para(r.description),
-                ]
-            )
+        body, extra = _log_table(rows)
         story.append(header_table(_HEADER, body, widths, extra))
 
     furniture = pdf_pages.page_furniture(
@@ -322,3 +292,52 @@ def render_log(
 
     frame = pdf_pages.Frame(size, top=24 * mm, bottom=20 * mm)
     return pdf_pages.render(story, frame=frame, furniture=furniture, title="Escalation log")
+
+
+def _log_table(
+    rows: Sequence[TaskforceEscalation],
+) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    """The log's table body, a row an escalation, and the red background of each row whose
+    acknowledgement is overdue."""
+    from reviewer_app.services.pdf.blocks import para
+    from reviewer_app.services.pdf.styles import PALE_RED
+
+    body: list[list[Any]] = []
+    extra: list[tuple[Any, ...]] = []
+    for r in rows:
+        if r.acknowledgement_overdue:
+            extra.append(("BACKGROUND", (7, len(body) + 1), (7, len(body) + 1), PALE_RED))
+        harm = (
+            r.harm if r.harm_severity in (NOT_ANSWERED_TEXT,) else (f"{r.harm} ({r.harm_severity})")
+        )
+        body.append(
+            [
+                para(f"{r.esc_id}\n{r.phase}, {r.care_month}", "cell_bold"),
+                para("; ".join(r.triggers) or NOT_ANSWERED_TEXT),
+                para("; ".join(r.destinations) or NOT_ANSWERED_TEXT),
+                para(f"{r.organisations}\nLead: {r.lead_organisation}"),
+                para(harm),
+                para(r.avoidability_rcp),
+                para(_doc_text(r)),
+                para(_status_text(r)),
+                para(r.description),
+            ]
+        )
+    return body, extra
+
+
+def _doc_text(r: TaskforceEscalation) -> str:
+    doc = f"Required: {r.duty_of_candour_required}"
+    if r.doc_notified != NOT_RECORDED_TEXT:
+        doc += f"\nNotified: {r.doc_notified} {r.doc_notified_on}".rstrip()
+        doc += f"\nIn writing: {r.doc_in_writing}"
+    return doc
+
+
+def _status_text(r: TaskforceEscalation) -> str:
+    status = f"{r.status} ({r.status_date})"
+    if r.reference != NOT_RECORDED_TEXT:
+        status += f"\nRef {r.reference}"
+    if r.acknowledgement_overdue:
+        status += f"\nAcknowledgement overdue (due {r.acknowledgement_due})"
+    return status

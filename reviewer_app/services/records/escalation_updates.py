@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from reviewer_app.domain.identifiers import nfc
 from reviewer_app.domain.records import EscalationStatus, transition_refusal
@@ -85,9 +86,71 @@ def update_escalation(
     """
     entry = escalation_entry(study, esc_id)
     today = clock().date()
+    note_text = _note(note)
+    status_date = _status_date(entry, status, status_date, doc_date, today, note_text)
+    doc = _doc_follow_up(entry.duty_of_candour, doc_notified, doc_date, doc_by, doc_in_writing)
+    new_reference = _one_line("reference", reference, MAX_REFERENCE) or entry.reference
+    new_lead = _one_line("lead organisation", lead_organisation, MAX_ORG)
+    latest_lead = entry.history[-1].lead_organisation if entry.history else None
+    lead = new_lead or latest_lead
+    current = (entry.status, entry.status_date, entry.reference, latest_lead)
+    unchanged = (status, status_date, new_reference, lead) == current and (
+        doc == _doc_tuple(entry.duty_of_candour) and note_text is None
+    )
+    if unchanged:
+        raise UserError(
+            f"Nothing to record for escalation {entry.esc_id}: it is already "
+            f'"{entry.status.label}" with these details. Give what changed, or a note.'
+        )
+    _append(
+        study,
+        entry,
+        clock,
+        status=status.value,
+        status_date=status_date,
+        reference=new_reference,
+        doc_notified=doc[0],
+        doc_date=doc[1],
+        doc_by=doc[2],
+        doc_in_writing=doc[3],
+        lead_org=lead,
+        note=note_text,
+        recorded_by=recorded_by,
+    )
+    return escalation_entry(study, entry.esc_id)
+
+
+def _append(
+    study: Study, entry: EscalationEntry, clock: Callable[[], dt.datetime], **values: Any
+) -> None:
+    try:
+        EscalationLogStore(study.db, clock=clock).append(
+            entry.esc_id, expected_seq=len(entry.history) + 1, **values
+        )
+    except StaleUpdateError:
+        raise UserError(
+            f"Escalation {entry.esc_id} was updated by someone else just now. Look at it "
+            "again (coordinator escalation list) and repeat your update if still needed."
+        ) from None
+
+
+def _note(note: str | None) -> str | None:
     note_text = None if note is None else nfc(note).strip() or None
     if note_text is not None and len(note_text) > MAX_NOTE:
         raise _refuse(f"The note is longer than {MAX_NOTE} characters")
+    return note_text
+
+
+def _status_date(  # noqa: PLR0917
+    entry: EscalationEntry,
+    status: EscalationStatus,
+    status_date: dt.date | None,
+    doc_date: dt.date | None,
+    today: dt.date,
+    note_text: str | None,
+) -> dt.date | None:
+    """The update's status date, once the transition and its dates are allowed: today when
+    moving on undated, the current status's date when staying."""
     reason = transition_refusal(
         entry.status, status, dated=status_date is not None, noted=note_text is not None
     )
@@ -98,8 +161,8 @@ def update_escalation(
             raise _refuse(f"The {what} is in the future")
     moving = status is not entry.status
     if status_date is None:
-        status_date = today if moving else entry.status_date
-    elif (
+        return today if moving else entry.status_date
+    if (
         moving
         and status.rank > entry.status.rank
         and entry.status_date is not None
@@ -108,45 +171,7 @@ def update_escalation(
         raise _refuse(
             f"The date is before the date of the current status ({entry.status_date.isoformat()})"
         )
-    doc = _doc_follow_up(entry.duty_of_candour, doc_notified, doc_date, doc_by, doc_in_writing)
-    new_reference = _one_line("reference", reference, MAX_REFERENCE) or entry.reference
-    new_lead = _one_line("lead organisation", lead_organisation, MAX_ORG)
-    latest_lead = entry.history[-1].lead_organisation if entry.history else None
-    lead = new_lead or latest_lead
-    unchanged = (
-        not moving
-        and status_date == entry.status_date
-        and new_reference == entry.reference
-        and doc == _doc_tuple(entry.duty_of_candour)
-        and lead == latest_lead
-        and note_text is None
-    )
-    if unchanged:
-        raise UserError(
-            f"Nothing to record for escalation {entry.esc_id}: it is already "
-            f'"{entry.status.label}" with these details. Give what changed, or a note.'
-        )
-    try:
-        EscalationLogStore(study.db, clock=clock).append(
-            entry.esc_id,
-            expected_seq=len(entry.history) + 1,
-            status=status.value,
-            status_date=status_date,
-            reference=new_reference,
-            doc_notified=doc[0],
-            doc_date=doc[1],
-            doc_by=doc[2],
-            doc_in_writing=doc[3],
-            lead_org=lead,
-            note=note_text,
-            recorded_by=recorded_by,
-        )
-    except StaleUpdateError:
-        raise UserError(
-            f"Escalation {entry.esc_id} was updated by someone else just now. Look at it "
-            "again (coordinator escalation list) and repeat your update if still needed."
-        ) from None
-    return escalation_entry(study, entry.esc_id)
+    return status_date
 
 
 DocTuple = tuple[str | None, dt.date | None, str | None, str | None]

@@ -54,7 +54,7 @@ from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from statistics import NormalDist
-from typing import Literal
+from typing import Any, Literal
 
 Weights = Literal["linear", "quadratic"] | None
 Table = tuple[tuple[int, ...], ...]
@@ -106,6 +106,20 @@ class Agreement:
     positive_agreement: float | None = None
     negative_agreement: float | None = None
     discordant: tuple[int, ...] = field(default=())
+
+    def statistics_json(self) -> dict[str, Any]:
+        """The statistics as the report's JSON and the agreement statement both write them."""
+        interval = self.kappa_interval
+        return {
+            "percent_agreement": self.percent_agreement,
+            "kappa": self.kappa,
+            "kappa_ci95": None if interval is None else [interval.lower, interval.upper],
+            "kappa_linear": self.kappa_linear,
+            "kappa_quadratic": self.kappa_quadratic,
+            "pabak": self.pabak,
+            "positive_agreement": self.positive_agreement,
+            "negative_agreement": self.negative_agreement,
+        }
 
     @property
     def percent_agreement(self) -> float | None:
@@ -243,43 +257,11 @@ def agreement(
     specific agreements are ``None``. ``discordant`` lists the indices of the pairs (in the
     input order) whose two categories differ.
     """
-    if len(first) != len(second):
-        raise ValueError(f"paired ratings differ in length: {len(first)} and {len(second)}")
-    index = _label_index(labels)
-    special_set = set(special)
-    if overlap := [label for label in labels if label in special_set]:
-        raise ValueError(f"a category cannot also be a special state: {overlap!r}")
-    if positive is not None:
-        if len(labels) != 2:
-            raise ValueError("a positive category needs an item with exactly two categories")
-        if positive not in index:
-            raise ValueError(f"positive category {positive!r} is not one of {list(labels)!r}")
-
-    def is_special(value: Hashable) -> bool:
-        return value is None or value in special_set
-
-    unknown = sorted({repr(v) for v in (*first, *second) if v not in index and not is_special(v)})
-    if unknown:
-        raise ValueError(f"values neither a category nor a special state: {', '.join(unknown)}")
-
-    kept_first: list[Hashable] = []
-    kept_second: list[Hashable] = []
-    excluded: Counter[tuple[Hashable, Hashable]] = Counter()
-    special_first: Counter[Hashable] = Counter()
-    special_second: Counter[Hashable] = Counter()
-    discordant: list[int] = []
-    for position, (a, b) in enumerate(zip(first, second, strict=True)):
-        if is_special(a):
-            special_first[a] += 1
-        if is_special(b):
-            special_second[b] += 1
-        if is_special(a) or is_special(b):
-            excluded[(a, b)] += 1
-            continue
-        kept_first.append(a)
-        kept_second.append(b)
-        if a != b:
-            discordant.append(position)
+    index = _check_ratings(first, second, labels, special, positive)
+    split = _split_pairs(first, second, set(special))
+    kept_first, kept_second = split.kept_first, split.kept_second
+    excluded, discordant = split.excluded, split.discordant
+    special_first, special_second = split.special_first, split.special_second
 
     table = confusion_table(kept_first, kept_second, labels)
     n = _total(table)
@@ -314,6 +296,68 @@ def agreement(
         negative_agreement=neg_agree,
         discordant=tuple(discordant),
     )
+
+
+@dataclass
+class _Split:
+    """Pairs with a category from both reviewers, and the rest counted apart."""
+
+    kept_first: list[Hashable] = field(default_factory=list)
+    kept_second: list[Hashable] = field(default_factory=list)
+    excluded: Counter[tuple[Hashable, Hashable]] = field(default_factory=Counter)
+    special_first: Counter[Hashable] = field(default_factory=Counter)
+    special_second: Counter[Hashable] = field(default_factory=Counter)
+    discordant: list[int] = field(default_factory=list)
+
+
+def _check_ratings(
+    first: Sequence[Hashable],
+    second: Sequence[Hashable],
+    labels: Sequence[Hashable],
+    special: Collection[Hashable],
+    positive: Hashable | None,
+) -> dict[Hashable, int]:
+    """Refuse ratings :func:`agreement` cannot count; the labels' positions."""
+    if len(first) != len(second):
+        raise ValueError(f"paired ratings differ in length: {len(first)} and {len(second)}")
+    index = _label_index(labels)
+    special_set = set(special)
+    if overlap := [label for label in labels if label in special_set]:
+        raise ValueError(f"a category cannot also be a special state: {overlap!r}")
+    if positive is not None:
+        if len(labels) != 2:
+            raise ValueError("a positive category needs an item with exactly two categories")
+        if positive not in index:
+            raise ValueError(f"positive category {positive!r} is not one of {list(labels)!r}")
+    unknown = sorted(
+        {repr(v) for v in (*first, *second) if v not in index and not _is_special(v, special_set)}
+    )
+    if unknown:
+        raise ValueError(f"values neither a category nor a special state: {', '.join(unknown)}")
+    return index
+
+
+def _is_special(value: Hashable, special: Collection[Hashable]) -> bool:
+    return value is None or value in special
+
+
+def _split_pairs(
+    first: Sequence[Hashable], second: Sequence[Hashable], special: Collection[Hashable]
+) -> _Split:
+    split = _Split()
+    for position, (a, b) in enumerate(zip(first, second, strict=True)):
+        if _is_special(a, special):
+            split.special_first[a] += 1
+        if _is_special(b, special):
+            split.special_second[b] += 1
+        if _is_special(a, special) or _is_special(b, special):
+            split.excluded[(a, b)] += 1
+            continue
+        split.kept_first.append(a)
+        split.kept_second.append(b)
+        if a != b:
+            split.discordant.append(position)
+    return split
 
 
 def _label_index(labels: Sequence[Hashable]) -> dict[Hashable, int]:

@@ -51,12 +51,6 @@ def study_figures(study: Study, options: ReportOptions) -> ReportFigures:
     return compute_figures(replace(inp, agreement=statement))
 
 
-def study_report_input(study: Study, options: ReportOptions) -> ReportInput:
-    """The report's input without the agreement statement (see :func:`study_figures`)."""
-    reviews = read_reviews(study)
-    return _report_input(study, options, _definition(reviews), resolve_from(reviews))
-
-
 def _definition(reviews: StudyReviews) -> ReviewDefinition:
     """The definition the study's reviews were made with (as the agreement statement takes
     it), or the shipped one before any review is in."""

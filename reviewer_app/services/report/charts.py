@@ -10,6 +10,7 @@ total less the shown counts, which a reader can work out anyway) or no bar at al
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
@@ -49,6 +50,88 @@ def _colour(index: int, palette: Sequence[Any]) -> Any:
     return palette[index] if index < len(palette) else SPECIAL_COLOURS[index % 3]
 
 
+def _row_label(d: Drawing, y: float, text: str, label_width: float, **colour: Any) -> None:
+    d.add(
+        String(
+            0, y + 2, fit(text, label_width - 4, 7), fontName=FONTS.regular, fontSize=7, **colour
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where a stacked-bar chart draws: labels to the left, the bars' width, the palette."""
+
+    label_width: float
+    plot_w: float
+    palette: Sequence[Any]
+
+
+def _stacked_row(d: Drawing, published: Published, i: int, y: float, plot: _Plot) -> bool:
+    """Row ``i``'s 100% bar at ``y``; whether any of its segments was suppressed."""
+    t = published.table
+    columns = len(t.column_labels)
+    bar_h = 11.0
+    total = t.counts[i][columns]
+    if is_hidden(published.cells[i][columns]) or total == 0:
+        d.add(
+            String(
+                plot.label_width,
+                y + 2,
+                "suppressed" if total else "no cases",
+                fontName=FONTS.italic,
+                fontSize=7,
+                fillColor=TEXT,
+            )
+        )
+        return False
+    x = plot.label_width
+    hidden = 0
+    for j in range(columns):
+        value = t.counts[i][j]
+        if is_hidden(published.cells[i][j]):
+            hidden += value
+            continue
+        w = plot.plot_w * value / total
+        if w > 0:
+            d.add(Rect(x, y, w, bar_h, fillColor=_colour(j, plot.palette), strokeColor=None))
+        x += w
+    if hidden:
+        d.add(
+            Rect(
+                x,
+                y,
+                plot.plot_w * hidden / total,
+                bar_h,
+                fillColor=SUPPRESSED,
+                strokeColor=colors.white,
+                strokeWidth=0.3,
+            )
+        )
+    return bool(hidden)
+
+
+def _legend(d: Drawing, entries: list[tuple[str, Any]], legend_h: float, plot: _Plot) -> None:
+    """The 0-100% axis below the bars, then a legend entry per column, four a line."""
+    for k in range(0, 5):
+        x = plot.label_width + plot.plot_w * k / 4
+        d.add(Line(x, legend_h, x, legend_h - 3, strokeColor=TEXT, strokeWidth=0.4))
+        d.add(String(x - 6, legend_h - 11, f"{25 * k}%", fontName=FONTS.regular, fontSize=6))
+    for n, (label, colour) in enumerate(entries):
+        x = plot.label_width + (n % 4) * (plot.plot_w / 4)
+        y = legend_h - 24 - 12 * (n // 4)
+        d.add(Rect(x, y, 7, 7, fillColor=colour, strokeColor=None))
+        d.add(
+            String(
+                x + 10,
+                y + 1,
+                fit(label, plot.plot_w / 4 - 12, 6.5),
+                fontName=FONTS.regular,
+                fontSize=6.5,
+            )
+        )
+
+
 def stacked_bars(
     published: Published,
     width: float,
@@ -66,78 +149,16 @@ def stacked_bars(
     )  # a legend entry per column, and one for suppressed
     height = rows * (bar_h + gap) + legend_h + 6
     d = Drawing(width, height)
-    plot_w = width - label_width - 10
-    counts = t.counts
+    plot = _Plot(label_width, width - label_width - 10, palette)
     suppressed_any = False
     for i in range(rows):
         y = height - (i + 1) * (bar_h + gap)
-        d.add(
-            String(
-                0,
-                y + 2,
-                fit(t.row_labels[i], label_width - 4, 7),
-                fontName=FONTS.regular,
-                fontSize=7,
-                fillColor=TEXT,
-            )
-        )
-        total = counts[i][columns]
-        if is_hidden(published.cells[i][columns]) or total == 0:
-            d.add(
-                String(
-                    label_width,
-                    y + 2,
-                    "suppressed" if total else "no cases",
-                    fontName=FONTS.italic,
-                    fontSize=7,
-                    fillColor=TEXT,
-                )
-            )
-            continue
-        x = label_width
-        hidden = 0
-        for j in range(columns):
-            value = counts[i][j]
-            if is_hidden(published.cells[i][j]):
-                hidden += value
-                continue
-            w = plot_w * value / total
-            if w > 0:
-                d.add(Rect(x, y, w, bar_h, fillColor=_colour(j, palette), strokeColor=None))
-            x += w
-        if hidden:
-            suppressed_any = True
-            d.add(
-                Rect(
-                    x,
-                    y,
-                    plot_w * hidden / total,
-                    bar_h,
-                    fillColor=SUPPRESSED,
-                    strokeColor=colors.white,
-                    strokeWidth=0.3,
-                )
-            )
-    for k in range(0, 5):
-        x = label_width + plot_w * k / 4
-        d.add(Line(x, legend_h, x, legend_h - 3, strokeColor=TEXT, strokeWidth=0.4))
-        d.add(String(x - 6, legend_h - 11, f"{25 * k}%", fontName=FONTS.regular, fontSize=6))
+        _row_label(d, y, t.row_labels[i], label_width, fillColor=TEXT)
+        suppressed_any |= _stacked_row(d, published, i, y, plot)
     entries = [(t.column_labels[j], _colour(j, palette)) for j in range(columns)]
     if suppressed_any:
         entries.append(("Suppressed (publication)", SUPPRESSED))
-    for n, (label, colour) in enumerate(entries):
-        x = label_width + (n % 4) * (plot_w / 4)
-        y = legend_h - 24 - 12 * (n // 4)
-        d.add(Rect(x, y, 7, 7, fillColor=colour, strokeColor=None))
-        d.add(
-            String(
-                x + 10,
-                y + 1,
-                fit(label, plot_w / 4 - 12, 6.5),
-                fontName=FONTS.regular,
-                fontSize=6.5,
-            )
-        )
+    _legend(d, entries, legend_h, plot)
     return d
 
 
@@ -154,15 +175,7 @@ def bars(published: Published, width: float, column: int = 0, label_width: float
     plot_w = width - label_width - 40
     for i in range(rows):
         y = height - (i + 1) * (bar_h + gap)
-        d.add(
-            String(
-                0,
-                y + 2,
-                fit(t.row_labels[i], label_width - 4, 7),
-                fontName=FONTS.regular,
-                fontSize=7,
-            )
-        )
+        _row_label(d, y, t.row_labels[i], label_width)
         text = published.cells[i][column]
         if not is_hidden(text) and values[i]:
             d.add(

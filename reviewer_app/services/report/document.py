@@ -99,16 +99,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.restoreState()
 
 
-def _summary(f: ReportFigures) -> list[Flowable]:
-    pub = f.published
-    opts = f.input.options
-    s = styles()
-    place = pub["place_split"]
-    mltn_text = mltn_sentence(f)
-    by_month = pub["cohort_by_month"]
-    status_cells = by_month.cells[-1]
-    labels = by_month.table.column_labels
-    summary = pub["care_summary"]
+def _care_levels(f: ReportFigures) -> str:
+    summary = f.published["care_summary"]
     levels = [
         f"{summary.table.row_labels[i]}: {summary.cells[i][0]}"
         + (
@@ -121,44 +113,59 @@ def _summary(f: ReportFigures) -> list[Flowable]:
         for i in range(len(summary.table.row_labels))
         if summary.table.body[i][0] or i < 3
     ]
-    issue = pub["themes_issue"]
+    return "; ".join(levels)
+
+
+def _top_themes(f: ReportFigures) -> str:
+    issue = f.published["themes_issue"]
     top = sorted(range(len(issue.table.row_labels)), key=lambda i: -issue.table.body[i][0])[:3]
-    themes_text = "; ".join(f"{issue.table.row_labels[i]} ({issue.cells[i][0]})" for i in top)
+    return "; ".join(f"{issue.table.row_labels[i]} ({issue.cells[i][0]})" for i in top)
+
+
+def _place_text(f: ReportFigures) -> str:
+    place = f.published["place_split"]
+    return (
+        f"hospital {place.cells[0][0]}"
+        + (
+            f" ({place.shares[0][0]}%)"
+            if place.shares and not is_hidden(place.shares[0][0])
+            else ""
+        )
+        + f"; community hospital or community {place.cells[1][0]} (expected "
+        "about 72/28)"
+    )
+
+
+def _summary_facts(f: ReportFigures) -> list[tuple[str, str]]:
+    """The executive summary's figures, one (label, text) a row."""
+    publication = f.input.options.publication
+    by_month = f.published["cohort_by_month"]
+    status_cells = by_month.cells[-1]
+    labels = by_month.table.column_labels
     esc = f.escalations
-    kappa = agreement_sentence(f)
     unreconciled = sum(1 for c in f.input.cases if c.unreconciled)
-    facts = [
+    return [
         ("Deaths identified", status_cells[-1]),
         ("Review status", "; ".join(f"{labels[j]}: {status_cells[j]}" for j in range(len(labels)))),
-        (
-            "Place of death",
-            f"hospital {place.cells[0][0]}"
-            + (
-                f" ({place.shares[0][0]}%)"
-                if place.shares and not is_hidden(place.shares[0][0])
-                else ""
-            )
-            + f"; community hospital or community {place.cells[1][0]} (expected "
-            "about 72/28)",
-        ),
-        ("Summary of care", "; ".join(levels)),
-        ("Death more likely than not due to problems in care", mltn_text),
-        ("Themes with most issues", themes_text or "none"),
+        ("Place of death", _place_text(f)),
+        ("Summary of care", _care_levels(f)),
+        ("Death more likely than not due to problems in care", mltn_sentence(f)),
+        ("Themes with most issues", _top_themes(f) or "none"),
         (
             "Escalations",
-            f"{count_text(esc.referrals, opts.publication)} referral(s) for "
-            f"{count_text(esc.cases_escalated, opts.publication)} case(s); "
-            f"immediate safety concerns: {count_text(esc.immediate_concerns, opts.publication)}",
+            f"{count_text(esc.referrals, publication)} referral(s) for "
+            f"{count_text(esc.cases_escalated, publication)} case(s); "
+            f"immediate safety concerns: {count_text(esc.immediate_concerns, publication)}",
         ),
+        ("Relatives", relatives_sentence(f)),
         (
-            "Relatives",
-            relatives_sentence(f),
+            "Agreement on avoidability",
+            f"{agreement_sentence(f)} (single-review avoidability is unreliable)",
         ),
-        ("Agreement on avoidability", f"{kappa} (single-review avoidability is unreliable)"),
         (
             "Reconciliation",
-            f"{count_text(f.agreement.pairs, opts.publication)} double-reviewed pairs; "
-            f"{count_text(unreconciled, opts.publication)} case(s) with an item still decided by "
+            f"{count_text(f.agreement.pairs, publication)} double-reviewed pairs; "
+            f"{count_text(unreconciled, publication)} case(s) with an item still decided by "
             "the default rule (the worse care score, the more avoidable grade)",
         ),
         (
@@ -167,8 +174,13 @@ def _summary(f: ReportFigures) -> list[Flowable]:
             f"{sum(1 for r in f.actions.rows if r.overdue)} overdue",
         ),
     ]
-    rows = [[para(k, "label"), para(v)] for k, v in facts]
-    flow: list[Flowable] = [
+
+
+def _summary(f: ReportFigures) -> list[Flowable]:
+    opts = f.input.options
+    s = styles()
+    rows = [[para(k, "label"), para(v)] for k, v in _summary_facts(f)]
+    return [
         Paragraph(markup(opts.study_name), s.title),
         Paragraph(
             markup(f"Taskforce report, made {opts.made_on.strftime('%d %B %Y')}"), s.subtitle
@@ -191,7 +203,6 @@ def _summary(f: ReportFigures) -> list[Flowable]:
         text_para("Sections: " + "; ".join(f"{i}. {t}" for i, t in enumerate(SECTIONS, 1)) + "."),
         PageBreak(),
     ]
-    return flow
 
 
 def report_story(f: ReportFigures) -> list[Flowable]:

@@ -13,7 +13,7 @@ as it is in the JSON.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,6 @@ class AgreementRow:
 
     def to_json(self) -> dict[str, Any]:
         r = self.result
-        interval = r.kappa_interval
         return {
             "item": self.item,
             "label": self.label,
@@ -49,14 +48,7 @@ class AgreementRow:
             "pairs": r.pairs,
             "n": r.n,
             "excluded": sum(r.excluded.values()),
-            "percent_agreement": r.percent_agreement,
-            "kappa": r.kappa,
-            "kappa_ci95": None if interval is None else [interval.lower, interval.upper],
-            "kappa_linear": r.kappa_linear,
-            "kappa_quadratic": r.kappa_quadratic,
-            "pabak": r.pabak,
-            "positive_agreement": r.positive_agreement,
-            "negative_agreement": r.negative_agreement,
+            **r.statistics_json(),
             "marginal_first": {str(k): v for k, v in r.marginal_first.items()},
             "marginal_second": {str(k): v for k, v in r.marginal_second.items()},
             "discordant_pairs": len(r.discordant),
@@ -159,63 +151,72 @@ def _dichotomy(value: Any) -> Any:
     return grade
 
 
+def _row(  # noqa: PLR0917
+    item: str,
+    label: str,
+    kind: str,
+    reviews: tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]],
+    code: Callable[[Any], Any],
+    categories: list[Any],
+    positive: Any = None,
+) -> AgreementRow:
+    """One item's agreement over the pairs, each review's answer coded into ``categories``."""
+    firsts, seconds = reviews
+    return AgreementRow(
+        item,
+        label,
+        kind,
+        agreement(
+            [code(_value(r, item)) for r in firsts],
+            [code(_value(r, item)) for r in seconds],
+            categories,
+            special=SPECIAL,
+            positive=positive,
+            item=item,
+        ),
+    )
+
+
 def agreement_figures(inp: ReportInput) -> AgreementFigures:
     pairs = [
         c
         for c in inp.cases
         if c.double_reviewed and getattr(c, "pair_complete", True) and c.outcome == "full_review"
     ]
-    firsts = [c.reviews[0] for c in pairs]
-    seconds = [c.reviews[1] for c in pairs]
-    rows: list[AgreementRow] = []
+    reviews = ([c.reviews[0] for c in pairs], [c.reviews[1] for c in pairs])
     q = "avoidability.grade"
-    rows.append(
-        AgreementRow(
+    rows = [
+        _row(
             q,
             "Avoidability: more likely than not vs not",
             "dichotomy",
-            agreement(
-                [_dichotomy(_value(r, q)) for r in firsts],
-                [_dichotomy(_value(r, q)) for r in seconds],
-                [MLTN, NOT_MLTN],
-                special=SPECIAL,
-                positive=MLTN,
-                item=q,
-            ),
-        )
-    )
-    rows.append(
-        AgreementRow(
+            reviews,
+            _dichotomy,
+            [MLTN, NOT_MLTN],
+            positive=MLTN,
+        ),
+        _row(
             q,
             "Avoidability grade (6 points, RCP orientation)",
             "grade",
-            agreement(
-                [_grade(_value(r, q)) for r in firsts],
-                [_grade(_value(r, q)) for r in seconds],
-                [1, 2, 3, 4, 5, 6],
-                special=SPECIAL,
-                item=q,
-            ),
-        )
-    )
+            reviews,
+            _grade,
+            [1, 2, 3, 4, 5, 6],
+        ),
+    ]
     for phase in inp.definition.phases:
         for question in phase.questions:
-            if question.type != "care_score":
-                continue
-            rows.append(
-                AgreementRow(
-                    question.id,
-                    f"Care score: {phase.title}",
-                    "score",
-                    agreement(
-                        [_score(_value(r, question.id)) for r in firsts],
-                        [_score(_value(r, question.id)) for r in seconds],
+            if question.type == "care_score":
+                rows.append(
+                    _row(
+                        question.id,
+                        f"Care score: {phase.title}",
+                        "score",
+                        reviews,
+                        _score,
                         [1, 2, 3, 4, 5],
-                        special=SPECIAL,
-                        item=question.id,
-                    ),
+                    )
                 )
-            )
     discordant = sum(1 for c in pairs if getattr(c, "discordances", ()))
     unreconciled = sum(1 for c in pairs if c.unreconciled)
     if inp.agreement is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from reviewer_app.domain.avoidability import RCP_GRADE_LABELS, AvoidabilityScale
 from reviewer_app.domain.report import AnswerCode
+from reviewer_app.services.reconciliation.resolved import ResolvedCase
 from reviewer_app.services.report.proportions import Proportion, proportion
 from reviewer_app.services.report.source import ReportInput, rcp_grade
 from reviewer_app.services.report.tables import CountTable, Derived, make_table, num
@@ -84,8 +85,8 @@ def grade_order(scale: AvoidabilityScale) -> list[int]:
     return [1, 2, 3, 4, 5, 6] if scale is AvoidabilityScale.RCP else [6, 5, 4, 3, 2, 1]
 
 
-def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
-    reviewed = inp.full_reviews()
+def _tally(reviewed: list[ResolvedCase]) -> tuple[dict[int, int], int]:
+    """Cases by RCP grade 1-6, and those not graded."""
     tally: Counter[int] = Counter()
     not_graded = 0
     for case in reviewed:
@@ -94,8 +95,10 @@ def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
             not_graded += 1
         else:
             tally[grade] += 1
-    by_rcp = {g: tally.get(g, 0) for g in range(1, 7)}
-    n = len(reviewed)
+    return {g: tally.get(g, 0) for g in range(1, 7)}, not_graded
+
+
+def _structure(by_rcp: dict[int, int], not_graded: int, n: int) -> CountTable:
     body = {
         (MLTN, STRUCTURE_COLUMNS[0]): by_rcp[1],
         (MLTN, STRUCTURE_COLUMNS[1]): by_rcp[2],
@@ -105,7 +108,7 @@ def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
         (NOT_MLTN, STRUCTURE_COLUMNS[2]): by_rcp[6],
         (NOT_GRADED, STRUCTURE_COLUMNS[0]): not_graded,
     }
-    structure = make_table(
+    return make_table(
         "avoidability_structure",
         "Avoidability: more likely than not (RCP 1-3) or not (RCP 4-6), by grade",
         "Judgement",
@@ -117,11 +120,15 @@ def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
         share=None,
         known=frozenset({(3, 3)}),
     )
-    scale = inp.options.scale
+
+
+def _grades(
+    scale: AvoidabilityScale, by_rcp: dict[int, int], not_graded: int, n: int, structure: str
+) -> Derived:
+    """The grades in the study's orientation, each cell derived from the structure table's."""
     where = {1: (0, 0), 2: (0, 1), 3: (0, 2), 4: (1, 0), 5: (1, 1), 6: (1, 2)}
     order = grade_order(scale)
     rows = [grade_label(g, scale) for g in order] + [AnswerCode.NOT_ANSWERED.label]
-    graded = sum(by_rcp.values())
     counts = {(grade_label(g, scale), "Cases"): by_rcp[g] for g in order}
     counts[(AnswerCode.NOT_ANSWERED.label, "Cases")] = not_graded
     table = make_table(
@@ -142,13 +149,21 @@ def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
     parts[(6, 0)] = ((2, 0),)
     parts.update({(i, 1): parts[(i, 0)] for i in range(7)})
     parts[(7, 0)] = parts[(7, 1)] = ((3, 3),)
-    derived = Derived(table, structure.key, parts)
+    return Derived(table, structure, parts)
+
+
+def avoidability_figures(inp: ReportInput) -> AvoidabilityFigures:
+    reviewed = inp.full_reviews()
+    by_rcp, not_graded = _tally(reviewed)
+    n = len(reviewed)
+    structure = _structure(by_rcp, not_graded, n)
+    scale = inp.options.scale
     return AvoidabilityFigures(
         n,
         by_rcp,
         not_graded,
         structure,
-        derived,
-        proportion(by_rcp[1] + by_rcp[2] + by_rcp[3], graded),
+        _grades(scale, by_rcp, not_graded, n, structure.key),
+        proportion(by_rcp[1] + by_rcp[2] + by_rcp[3], sum(by_rcp.values())),
         scale,
     )

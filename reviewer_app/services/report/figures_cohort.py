@@ -9,10 +9,12 @@ together in publication mode.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from reviewer_app.domain.case import Case
 from reviewer_app.domain.report import (
     EXPECTED_HOSPITAL_SHARE,
     PLACE_GROUPS,
@@ -123,71 +125,80 @@ def periods_of(months: list[str]) -> tuple[Period, ...]:
     return tuple(found)
 
 
+def _by_status(  # noqa: PLR0917
+    inp: ReportInput,
+    status_of: dict[str, CohortStatus],
+    key: str,
+    title: str,
+    header: str,
+    group: Callable[[Case], str],
+    order: list[str] | None = None,
+) -> CountTable:
+    """The cohort by ``group`` (a row each) and review status (a column each)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for case in inp.cohort:
+        counts[(group(case), status_of[case.case_ref].label)] += 1
+    rows = order if order is not None else sorted({r for r, _ in counts})
+    return make_table(
+        key,
+        title,
+        header,
+        rows,
+        [s.label for s in STATUSES],
+        dict(counts),
+        "deaths",
+        "Denominator: the deaths identified (the cohort: the Total row); each death counted "
+        "once, in its review status.",
+        share="row",
+    )
+
+
 def cohort_figures(inp: ReportInput) -> CohortFigures:
     outcome_of = {c.case_ref: c.outcome for c in inp.cases}
     cohort_refs = {c.case_ref for c in inp.cohort}
-    labels = [s.label for s in STATUSES]
     status_of: dict[str, CohortStatus] = {
         c.case_ref: case_status(outcome_of.get(c.case_ref)) for c in inp.cohort
     }
-
-    def by(
-        key: str, title: str, header: str, group: Any, order: list[str] | None = None
-    ) -> CountTable:
-        counts: Counter[tuple[str, str]] = Counter()
-        for case in inp.cohort:
-            counts[(group(case), status_of[case.case_ref].label)] += 1
-        rows = order if order is not None else sorted({r for r, _ in counts})
-        return make_table(
-            key,
-            title,
-            header,
-            rows,
-            labels,
-            dict(counts),
-            "deaths",
-            "Denominator: the deaths identified (the cohort: the Total row); each death counted "
-            "once, in its review status.",
-            share="row",
-        )
-
-    places = [g.label for g in PlaceGroup]
-    by_place = by(
-        "cohort_by_place",
-        "Deaths by place of death and review status",
-        "Place of death",
-        lambda c: PLACE_GROUPS[c.place_of_death].label,
-        places,
-    )
-    by_org = by(
-        "cohort_by_organisation",
-        "Deaths by organisation (site) and review status",
-        "Organisation",
-        lambda c: c.site or NOT_RECORDED,
-    )
-    by_spec = by(
-        "cohort_by_specialty",
-        "Deaths by specialty and review status",
-        "Specialty",
-        lambda c: (c.specialty or NOT_RECORDED).capitalize(),
-    )
     month_keys = sorted({month_key(c.date_of_death) for c in inp.cohort})
-    by_month = by(
-        "cohort_by_month",
-        "Deaths by month of death and review status",
-        "Month",
-        lambda c: month_label(month_key(c.date_of_death)),
-        [month_label(m) for m in month_keys],
-    )
     statuses = Counter(status_of.values())
     hospital = sum(1 for c in inp.cohort if PLACE_GROUPS[c.place_of_death] is PlaceGroup.HOSPITAL)
     return CohortFigures(
         identified=len(inp.cohort),
         statuses={s: statuses.get(s, 0) for s in STATUSES},
-        by_place=by_place,
-        by_organisation=by_org,
-        by_specialty=by_spec,
-        by_month=by_month,
+        by_place=_by_status(
+            inp,
+            status_of,
+            "cohort_by_place",
+            "Deaths by place of death and review status",
+            "Place of death",
+            lambda c: PLACE_GROUPS[c.place_of_death].label,
+            [g.label for g in PlaceGroup],
+        ),
+        by_organisation=_by_status(
+            inp,
+            status_of,
+            "cohort_by_organisation",
+            "Deaths by organisation (site) and review status",
+            "Organisation",
+            lambda c: c.site or NOT_RECORDED,
+        ),
+        by_specialty=_by_status(
+            inp,
+            status_of,
+            "cohort_by_specialty",
+            "Deaths by specialty and review status",
+            "Specialty",
+            lambda c: (c.specialty or NOT_RECORDED).capitalize(),
+        ),
+        by_month=_by_status(
+            inp,
+            status_of,
+            "cohort_by_month",
+            "Deaths by month of death and review status",
+            "Month",
+            lambda c: month_label(month_key(c.date_of_death)),
+            [month_label(m) for m in month_keys],
+        ),
         periods=periods_of(month_keys),
         hospital=hospital,
         outside_hospital=len(inp.cohort) - hospital,

@@ -11,10 +11,11 @@ recorded (a case may record several); the severity table shares the harm table's
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer_app.domain.report import AnswerCode
+from reviewer_app.services.reconciliation.resolved import ResolvedCase
 from reviewer_app.services.report.source import (
     ReportInput,
     answer,
@@ -83,116 +84,131 @@ def _columns_used(
     return [*always, *[c for c in optional if c in used]]
 
 
-def theme_figures(inp: ReportInput) -> ThemeFigures:  # noqa: PLR0915
-    reviewed = inp.full_reviews()
-    n = len(reviewed)
-    themes = inp.definition.themes
-    titles = [t.title for t in themes]
+@dataclass(frozen=True)
+class _Themes:
+    """What every theme table reads: the fully reviewed cases and the definition's themes."""
 
-    def answered_table(key: str, title: str, suffix: str) -> CountTable:
-        counts: Counter[tuple[str, str]] = Counter()
-        for theme in themes:
-            for case in reviewed:
-                counts[(theme.title, yes_no_column(answer(case, f"{theme.id}.{suffix}")))] += 1
-        columns = _columns_used(
-            counts,
-            ["Yes", "No", AnswerCode.NOT_APPLICABLE.label, AnswerCode.CANNOT_TELL.label],
-            [AnswerCode.UNKNOWN.label, AnswerCode.NOT_ANSWERED.label, AnswerCode.NOT_ASKED.label],
-        )
-        return make_table(
-            key,
-            title,
-            "Theme",
-            titles,
-            columns,
-            dict(counts),
-            "cases",
-            f'Denominator: the {num(n)} fully reviewed cases in every row. "No", not applicable, '
-            "cannot tell and not answered are distinct answers, never pooled.",
-            share="row",
-            totals=False,
-            known=frozenset((i, len(columns)) for i in range(len(titles) + 1)),
-        )
+    inp: ReportInput
+    reviewed: list[ResolvedCase]
 
-    issue = answered_table("themes_issue", "Cases with an issue identified, per theme", "issue")
-    good = answered_table(
-        "themes_good_practice", "Cases with good practice identified, per theme", "good_practice"
+    @property
+    def titles(self) -> list[str]:
+        return [t.title for t in self.inp.definition.themes]
+
+
+def _answered_table(t: _Themes, key: str, title: str, suffix: str) -> CountTable:
+    counts: Counter[tuple[str, str]] = Counter()
+    for theme in t.inp.definition.themes:
+        for case in t.reviewed:
+            counts[(theme.title, yes_no_column(answer(case, f"{theme.id}.{suffix}")))] += 1
+    columns = _columns_used(
+        counts,
+        ["Yes", "No", AnswerCode.NOT_APPLICABLE.label, AnswerCode.CANNOT_TELL.label],
+        [AnswerCode.UNKNOWN.label, AnswerCode.NOT_ANSWERED.label, AnswerCode.NOT_ASKED.label],
+    )
+    titles = t.titles
+    return make_table(
+        key,
+        title,
+        "Theme",
+        titles,
+        columns,
+        dict(counts),
+        "cases",
+        f'Denominator: the {num(len(t.reviewed))} fully reviewed cases in every row. "No", not '
+        "applicable, cannot tell and not answered are distinct answers, never pooled.",
+        share="row",
+        totals=False,
+        known=frozenset((i, len(columns)) for i in range(len(titles) + 1)),
     )
 
-    def named(key: str, title: str, field: str, header: str, which: str = "issue") -> CountTable:
-        labels: dict[str, str] = {}
-        counts: Counter[tuple[str, str]] = Counter()
-        for theme in themes:
-            labels.update(option_labels(inp.definition, f"{theme.id}.{field}"))
-        for theme in themes:
-            for case in reviewed:
-                if answer(case, f"{theme.id}.{which}") != "yes":
-                    continue
-                chosen = answer(case, f"{theme.id}.{field}")
-                if isinstance(chosen, list):
-                    for value in dict.fromkeys(str(v) for v in chosen):
-                        counts[(theme.title, labels.get(value, value))] += 1
-                else:
-                    counts[(theme.title, "None recorded")] += 1
-        columns = [lab for lab in labels.values() if any(c == lab for _, c in counts)]
-        if any(c == "None recorded" for _, c in counts):
-            columns.append("None recorded")
-        return make_table(
-            key,
-            title,
-            "Theme",
-            titles,
-            columns,
-            dict(counts),
-            "mentions",
-            f"Cases with {'an issue' if which == 'issue' else 'good practice'} in the theme, by "
-            f"each {header} named (a case may name "
-            f"several, so rows do not add up to cases and no totals are shown).",
-            totals=False,
-            share=None,
-        )
 
-    by_setting = named("themes_by_setting", "Issues by theme and setting", "setting", "setting")
-    by_phase = named("themes_by_phase", "Issues by theme and phase of care", "phase", "phase")
-    good_by_setting = named(
-        "themes_good_by_setting",
-        "Good practice by theme and setting",
-        "setting",
-        "setting",
-        "good_practice",
-    )
-    good_by_phase = named(
-        "themes_good_by_phase",
-        "Good practice by theme and phase of care",
-        "phase",
-        "phase",
-        "good_practice",
+def _named_counts(
+    t: _Themes, field: str, which: str
+) -> tuple[dict[str, str], Counter[tuple[str, str]]]:
+    labels: dict[str, str] = {}
+    counts: Counter[tuple[str, str]] = Counter()
+    themes = t.inp.definition.themes
+    for theme in themes:
+        labels.update(option_labels(t.inp.definition, f"{theme.id}.{field}"))
+    for theme in themes:
+        for case in t.reviewed:
+            if answer(case, f"{theme.id}.{which}") != "yes":
+                continue
+            chosen = answer(case, f"{theme.id}.{field}")
+            if isinstance(chosen, list):
+                for value in dict.fromkeys(str(v) for v in chosen):
+                    counts[(theme.title, labels.get(value, value))] += 1
+            else:
+                counts[(theme.title, "None recorded")] += 1
+    return labels, counts
+
+
+def _named_table(  # noqa: PLR0917
+    t: _Themes, key: str, title: str, field: str, header: str, which: str = "issue"
+) -> CountTable:
+    labels, counts = _named_counts(t, field, which)
+    columns = [lab for lab in labels.values() if any(c == lab for _, c in counts)]
+    if any(c == "None recorded" for _, c in counts):
+        columns.append("None recorded")
+    return make_table(
+        key,
+        title,
+        "Theme",
+        t.titles,
+        columns,
+        dict(counts),
+        "mentions",
+        f"Cases with {'an issue' if which == 'issue' else 'good practice'} in the theme, by "
+        f"each {header} named (a case may name "
+        f"several, so rows do not add up to cases and no totals are shown).",
+        totals=False,
+        share=None,
     )
 
-    types = option_labels(inp.definition, "problems.item.type")
-    severities = option_labels(inp.definition, "problems.item.severity")
-    harm: Counter[tuple[str, str]] = Counter()
-    severity: Counter[tuple[str, str]] = Counter()
-    problems = 0
-    with_problems = 0
+
+@dataclass
+class _Problems:
+    harm: Counter[tuple[str, str]] = field(default_factory=Counter)
+    severity: Counter[tuple[str, str]] = field(default_factory=Counter)
+    problems: int = 0
+    with_problems: int = 0
+
+
+def _count_problems(
+    reviewed: list[ResolvedCase], types: dict[str, str], severities: dict[str, str]
+) -> _Problems:
+    p = _Problems()
     for case in reviewed:
         found = items(case, "problems.items")
-        with_problems += bool(found)
+        p.with_problems += bool(found)
         for item in found:
-            problems += 1
+            p.problems += 1
             kind = item_value(item, "problems.item.type")
             row = types.get(str(kind), AnswerCode.NOT_ANSWERED.label)
             h = item_value(item, "problems.item.harm")
             column = HARM_COLUMNS.get(str(h), AnswerCode.NOT_ANSWERED.label)
-            harm[(row, column)] += 1
+            p.harm[(row, column)] += 1
             if h == "no":
-                severity[(NO_HARM_SEVERITY, column)] += 1
+                p.severity[(NO_HARM_SEVERITY, column)] += 1
             else:
                 s = item_value(item, "problems.item.severity")
-                severity[(severities.get(str(s), AnswerCode.NOT_ANSWERED.label), column)] += 1
-    harm_columns = _columns_used(harm, list(HARM_COLUMNS.values()), [AnswerCode.NOT_ANSWERED.label])
+                p.severity[(severities.get(str(s), AnswerCode.NOT_ANSWERED.label), column)] += 1
+    return p
+
+
+def _problem_tables(
+    inp: ReportInput, reviewed: list[ResolvedCase]
+) -> tuple[CountTable, CountTable, _Problems]:
+    """Problems in care by type and harm, and the harm severity (sharing its columns)."""
+    types = option_labels(inp.definition, "problems.item.type")
+    severities = option_labels(inp.definition, "problems.item.severity")
+    p = _count_problems(reviewed, types, severities)
+    harm_columns = _columns_used(
+        p.harm, list(HARM_COLUMNS.values()), [AnswerCode.NOT_ANSWERED.label]
+    )
     type_rows = [*types.values()]
-    if any(r == AnswerCode.NOT_ANSWERED.label for r, _ in harm):
+    if any(r == AnswerCode.NOT_ANSWERED.label for r, _ in p.harm):
         type_rows.append(AnswerCode.NOT_ANSWERED.label)
     problem_harm = make_table(
         "problems_by_harm",
@@ -200,10 +216,10 @@ def theme_figures(inp: ReportInput) -> ThemeFigures:  # noqa: PLR0915
         "Type of problem",
         type_rows,
         harm_columns,
-        dict(harm),
+        dict(p.harm),
         "problems",
-        f"Denominator: the {num(problems)} problems recorded in {num(with_problems)} of the "
-        f"{num(n)} fully "
+        f"Denominator: the {num(p.problems)} problems recorded in {num(p.with_problems)} of the "
+        f"{num(len(reviewed))} fully "
         "reviewed cases (a case may record several).",
         share="column",
     )
@@ -214,22 +230,48 @@ def theme_figures(inp: ReportInput) -> ThemeFigures:  # noqa: PLR0915
         "Severity",
         severity_rows,
         harm_columns,
-        dict(severity),
+        dict(p.severity),
         "problems",
-        f"Denominator: the {num(problems)} problems recorded; severity is graded where harm was "
-        "yes or probably.",
+        f"Denominator: the {num(p.problems)} problems recorded; severity is graded where harm "
+        "was yes or probably.",
         share="column",
     )
+    return problem_harm, severity_table, p
+
+
+def theme_figures(inp: ReportInput) -> ThemeFigures:
+    reviewed = inp.full_reviews()
+    t = _Themes(inp, reviewed)
+    problem_harm, severity_table, p = _problem_tables(inp, reviewed)
     return ThemeFigures(
-        n,
-        issue,
-        good,
-        by_setting,
-        by_phase,
-        good_by_setting,
-        good_by_phase,
+        len(reviewed),
+        _answered_table(t, "themes_issue", "Cases with an issue identified, per theme", "issue"),
+        _answered_table(
+            t,
+            "themes_good_practice",
+            "Cases with good practice identified, per theme",
+            "good_practice",
+        ),
+        _named_table(t, "themes_by_setting", "Issues by theme and setting", "setting", "setting"),
+        _named_table(t, "themes_by_phase", "Issues by theme and phase of care", "phase", "phase"),
+        _named_table(
+            t,
+            "themes_good_by_setting",
+            "Good practice by theme and setting",
+            "setting",
+            "setting",
+            "good_practice",
+        ),
+        _named_table(
+            t,
+            "themes_good_by_phase",
+            "Good practice by theme and phase of care",
+            "phase",
+            "phase",
+            "good_practice",
+        ),
         problem_harm,
         severity_table,
-        problems,
-        with_problems,
+        p.problems,
+        p.with_problems,
     )

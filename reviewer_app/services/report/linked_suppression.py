@@ -44,6 +44,7 @@ added up from the published base (``tables.publish_derived``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from reviewer_app.services.report.suppression import (
@@ -51,13 +52,11 @@ from reviewer_app.services.report.suppression import (
     Node,
     Position,
     SuppressedTable,
-    _cheapest_path,
-    _Network,
-    _reaches,
     _render,
     _run,
     augment,
 )
+from reviewer_app.services.report.suppression_network import _cheapest_path, _Network, _reaches
 
 __all__ = ["suppress_linked"]
 
@@ -82,72 +81,121 @@ def suppress_linked(
     if any(m != margins[0] for m in margins[1:]):
         raise ValueError(f"the tables do not share their {shared} totals")
     margin = margins[0]
-    grand = len(margin) - 1
-    fixed_margin = {i for i in margin_known if not 1 <= margin[i] < threshold}
-    own_known = [list(k) for k in known] if known is not None else [[] for _ in tables]
-    hidden: set[int] = set()
-    extra: list[set[Position]] = [set() for _ in tables]
-    virtual: list[list[tuple[Node, Node]]] = [[] for _ in tables]
+    joint = _Joint(
+        tables=tables,
+        augmented=augmented,
+        shared=shared,
+        threshold=threshold,
+        margin=margin,
+        fixed_margin={i for i in margin_known if not 1 <= margin[i] < threshold},
+        own_known=[list(k) for k in known] if known is not None else [[] for _ in tables],
+        extra=[set() for _ in tables],
+        virtual=[[] for _ in tables],
+    )
     while True:
-        pattern = _margin_pattern(margin, hidden, threshold, fixed_margin)
-        if pattern is None:
-            return [_withheld(a, threshold) for a in augmented]
-        hidden = pattern
-        nets = [
+        done = joint.step()
+        if done is not None:
+            return done
+
+
+@dataclass
+class _Joint:
+    """The joint audit of linked tables as it goes: the shared-margin entries hidden, each
+    table's own choices kept (``extra``) and the margin moves the others allow (``virtual``).
+    The patterns only grow, so the rounds end."""
+
+    tables: Sequence[Sequence[Sequence[int]]]
+    augmented: list[tuple[tuple[int, ...], ...]]
+    shared: Literal["rows", "columns"]
+    threshold: int
+    margin: tuple[int, ...]
+    fixed_margin: set[int]
+    own_known: list[list[Position]]
+    extra: list[set[Position]]
+    virtual: list[list[tuple[Node, Node]]]
+    hidden: set[int] = field(default_factory=set)
+
+    def withheld(self) -> list[SuppressedTable]:
+        return [_withheld(a, self.threshold) for a in self.augmented]
+
+    def nets(self) -> list[_Network]:
+        return [
             _run(
                 table,
-                threshold,
-                {*_margin_positions(a, shared, hidden), *more},
+                self.threshold,
+                {*_margin_positions(a, self.shared, self.hidden), *more},
                 own,
-                _margin_positions(a, shared, None),
+                _margin_positions(a, self.shared, None),
                 arcs,
             )[0]
             for table, a, more, own, arcs in zip(
-                tables, augmented, extra, own_known, virtual, strict=True
+                self.tables, self.augmented, self.extra, self.own_known, self.virtual, strict=True
             )
         ]
+
+    def step(self) -> list[SuppressedTable] | None:
+        """One round: the tables as suppressed (or withheld), or ``None`` to go round again."""
+        pattern = _margin_pattern(self.margin, self.hidden, self.threshold, self.fixed_margin)
+        if pattern is None:
+            return self.withheld()
+        self.hidden = pattern
+        nets = self.nets()
         requested = {
             index
-            for net, a in zip(nets, augmented, strict=True)
-            for index, position in enumerate(_margin_positions(a, shared, None))
+            for net, a in zip(nets, self.augmented, strict=True)
+            for index, position in enumerate(_margin_positions(a, self.shared, None))
             if position in net.requests
         }
-        if requested & fixed_margin:
+        if requested & self.fixed_margin:
             # a line can only be protected by hiding a total the reader knows: it cannot be
-            return [_withheld(a, threshold) for a in augmented]
-        if requested - hidden:
-            hidden |= requested
-            continue
+            return self.withheld()
+        if requested - self.hidden:
+            self.hidden |= requested
+            return None
         # keep every choice (the patterns only grow, so this ends), then the moves they allow
         grown = False
         for k, net in enumerate(nets):
             mine = {p for p in net.suppressed if p not in net.fixed}
-            if mine - extra[k]:
-                extra[k] |= mine
+            if mine - self.extra[k]:
+                self.extra[k] |= mine
                 grown = True
-        moves = _virtual_arcs(nets, shared, margin, hidden)
-        if moves != virtual:
-            virtual = moves
-            continue
+        moves = _virtual_arcs(nets, self.shared, self.margin, self.hidden)
+        if moves != self.virtual:
+            self.virtual = moves
+            return None
         if grown and any(net.unresolved for net in nets):
-            continue
+            return None
+        return self.settle(nets)
+
+    def settle(self, nets: list[_Network]) -> list[SuppressedTable] | None:
+        """Every request met: done, or repair a hidden entry that cannot change, or hide
+        one more margin entry (the smallest)."""
+        margin, hidden = self.margin, self.hidden
         stuck = next(
-            (i for i in sorted(hidden) if not _jointly_changeable(nets, shared, margin, hidden, i)),
+            (
+                i
+                for i in sorted(hidden)
+                if not _jointly_changeable(nets, self.shared, margin, hidden, i)
+            ),
             None,
         )
         if stuck is None and not any(net.unresolved for net in nets):
             return [_render(net.counts, net, False) for net in nets]
-        repair = None if stuck is None else _joint_repair(nets, shared, margin, hidden, stuck)
+        repair = None if stuck is None else _joint_repair(nets, self.shared, margin, hidden, stuck)
         if repair is not None:
             for k, positions in enumerate(repair):
-                extra[k] |= positions
-            continue
+                self.extra[k] |= positions
+            return None
         candidates = [
-            i for i in range(len(margin)) if i not in hidden and i not in fixed_margin and margin[i]
+            i
+            for i in range(len(margin))
+            if i not in hidden and i not in self.fixed_margin and margin[i]
         ]
         if not candidates:
-            return [_withheld(a, threshold) for a in augmented]
+            return self.withheld()
+        grand = len(margin) - 1
         hidden.add(min(candidates, key=lambda i: (margin[i], i == grand, i)))
+        return None
 
 
 def _virtual_arcs(

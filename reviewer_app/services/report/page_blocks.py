@@ -103,24 +103,9 @@ def table_block(
     header = [t.row_header, *columns, *([TOTAL] if show_total_col else [])]
     rest = FRAME_WIDTH - first_width
     widths = [first_width, *[rest / (len(header) - 1)] * (len(header) - 1)]
-    body: list[list[Any]] = []
+    wanted = list(range(len(columns))) + ([len(t.column_labels)] if show_total_col else [])
     n_rows = len(t.row_labels) + (1 if show_total_row else 0)
-    for i in range(n_rows):
-        label = t.row_labels[i] if i < len(t.row_labels) else TOTAL
-        idx = i if i < len(t.row_labels) else len(t.row_labels)
-        row: list[Any] = [para(label, "cell_bold" if label == TOTAL else "cell")]
-        wanted = list(range(len(columns))) + ([len(t.column_labels)] if show_total_col else [])
-        for j in wanted:
-            text = pub.cells[idx][j]
-            if shares and pub.shares is not None and t.share is not None:
-                share = pub.shares[idx][j]
-                if is_hidden(share):
-                    if not is_hidden(text):
-                        text = f"{text} ({share})"
-                elif share != "-" and not is_hidden(text):
-                    text = f"{text} ({share}%)"
-            row.append(para(text))
-        body.append(row)
+    body = [_table_row(pub, i, wanted, shares) for i in range(n_rows)]
     extra = []
     if show_total_row:
         extra.append(("BACKGROUND", (0, len(body)), (-1, len(body)), PALE_BLUE))
@@ -142,6 +127,25 @@ def table_block(
     share_note = f" Percentages {basis}." if shares and t.share and basis else ""
     flow.append(note(pub.denominator + share_note + (f" {t.note}" if t.note else "")))
     return [*keep(flow), gap(3)]
+
+
+def _table_row(pub: Published, i: int, wanted: list[int], shares: bool) -> list[Any]:
+    """Row ``i`` of a published table (the last past its rows: Total), count and share."""
+    t = pub.table
+    label = t.row_labels[i] if i < len(t.row_labels) else TOTAL
+    idx = i if i < len(t.row_labels) else len(t.row_labels)
+    row: list[Any] = [para(label, "cell_bold" if label == TOTAL else "cell")]
+    for j in wanted:
+        text = pub.cells[idx][j]
+        if shares and pub.shares is not None and t.share is not None:
+            share = pub.shares[idx][j]
+            if is_hidden(share):
+                if not is_hidden(text):
+                    text = f"{text} ({share})"
+            elif share != "-" and not is_hidden(text):
+                text = f"{text} ({share}%)"
+        row.append(para(text))
+    return row
 
 
 def count_text(value: int, publication: bool) -> str:

@@ -29,6 +29,11 @@ from reviewer_app.services.report.tables import TOTAL, is_hidden
 from reviewer_app.services.report.views import CHART_TITLES, report_charts
 
 
+def _chart(f: ReportFigures, key: str) -> Flowable:
+    """A chart under its title, kept on one page."""
+    return KeepTogether([subheading(CHART_TITLES[key]), report_charts(f)[key]])
+
+
 def section_cohort(f: ReportFigures) -> list[Flowable]:
     pub = f.published
     flow: list[Flowable] = [
@@ -70,14 +75,7 @@ def section_care(f: ReportFigures) -> list[Flowable]:
             "and never counted as a score."
         ),
     ]
-    flow.append(
-        KeepTogether(
-            [
-                subheading(CHART_TITLES["care_scores"]),
-                report_charts(f)["care_scores"],
-            ]
-        )
-    )
+    flow.append(_chart(f, "care_scores"))
     flow += table_block(dist, shares=False, first_width=52 * mm)
     flow += table_block(pub["care_summary"], first_width=90 * mm)
     return flow
@@ -137,14 +135,7 @@ def section_themes(f: ReportFigures) -> list[Flowable]:
             "the problems in care by type and harm, and their severity."
         ),
     ]
-    flow.append(
-        KeepTogether(
-            [
-                subheading(CHART_TITLES["themes_issue"]),
-                report_charts(f)["themes_issue"],
-            ]
-        )
-    )
+    flow.append(_chart(f, "themes_issue"))
     for key in ("themes_issue", "themes_good_practice"):
         flow += table_block(pub[key], shares=True, first_width=62 * mm)
     for key in (

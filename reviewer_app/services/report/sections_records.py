@@ -3,6 +3,7 @@ actions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -17,7 +18,7 @@ from reviewer_app.services.pdf.styles import (
     RED,
 )
 from reviewer_app.services.report.figures import ReportFigures
-from reviewer_app.services.report.figures_agreement import CAVEAT
+from reviewer_app.services.report.figures_agreement import CAVEAT, AgreementFigures
 from reviewer_app.services.report.page_blocks import (
     SECTIONS,
     count_text,
@@ -69,63 +70,76 @@ def section_relatives(f: ReportFigures) -> list[Flowable]:
 def section_agreement(f: ReportFigures) -> list[Flowable]:
     a = f.agreement
     pub = f.input.options.publication
+    items = a.items()
     flow: list[Flowable] = [
         *section_heading(7, SECTIONS[6]),
         boxed([[para(CAVEAT, "cell_bold")]], [FRAME_WIDTH], background=PALE_AMBER, border=RED),
         gap(2),
+        _agreement_intro(a, pub),
+        *_agreement_table(items, pub),
     ]
-    flow.append(
-        text_para(
-            f"{count_text(a.pairs, pub)} cases were reviewed independently by both reviewers of "
-            f"a pair; {count_text(a.discordant_cases, pub)} were discordant on at least one item, "
-            f"{count_text(a.unreconciled_cases, pub)} "
-            "still have an item decided by the default rule (the worse care score, the more "
-            "avoidable grade) rather than a consensus. Statistics use each reviewer's original "
-            "answers; pairs where either answer is not applicable or not answered are left out of "
-            "an item and counted apart."
-        )
+    dich = next((r for r in items if r["kind"] == "dichotomy"), None)
+    if dich is not None:
+        flow.append(_specific_agreement(dich))
+    discordant = a.discordant_list()
+    if discordant and not pub:
+        flow += _discordant_cases(f, discordant)
+    rates = a.reviewer_rates()
+    if rates and not pub:
+        flow += _reviewer_rates(rates)
+    elif rates:
+        flow.append(text_para("Each reviewer's own rates are in the taskforce copy only."))
+    return flow
+
+
+def _agreement_intro(a: AgreementFigures, pub: bool) -> Flowable:
+    return text_para(
+        f"{count_text(a.pairs, pub)} cases were reviewed independently by both reviewers of "
+        f"a pair; {count_text(a.discordant_cases, pub)} were discordant on at least one item, "
+        f"{count_text(a.unreconciled_cases, pub)} "
+        "still have an item decided by the default rule (the worse care score, the more "
+        "avoidable grade) rather than a consensus. Statistics use each reviewer's original "
+        "answers; pairs where either answer is not applicable or not answered are left out of "
+        "an item and counted apart."
     )
+
+
+def _agreement_row(r: Mapping[str, Any], pub: bool) -> list[Flowable]:
+    n = int(r.get("n") or 0)
+    left_out = int(r.get("excluded") or 0)
+    if pub and 1 <= n <= 4:
+        # statistics from fewer than five pairs would give the pairs' answers away
+        return [
+            para(r["label"]),
+            para("<5"),
+            *[para("suppressed") for _ in range(4)],
+            para(count_text(left_out, pub)),
+        ]
+    ci = r.get("kappa_ci95")
+    kappa = number_text(r.get("kappa")) + ("" if not ci else f" ({ci[0]:.2f} to {ci[1]:.2f})")
+    weighted = (
+        "-"
+        if r["kind"] in ("dichotomy", "theme")
+        else (f"q {number_text(r.get('kappa_quadratic'))}, l {number_text(r.get('kappa_linear'))}")
+    )
+    pct = r.get("percent_agreement")
+    agree = "-" if pct is None else f"{pct:.0f}%"
+    return [
+        para(r["label"]),
+        para(str(n)),
+        para(agree),
+        para(kappa),
+        para(weighted),
+        para(number_text(r.get("pabak"))),
+        para(count_text(left_out, pub)),
+    ]
+
+
+def _agreement_table(items: Sequence[Mapping[str, Any]], pub: bool) -> list[Flowable]:
     header = ["Item", "Pairs", "Agree", "Kappa (95% CI)", "Weighted kappa", "PABAK", "Left out"]
-    rows = []
-    items = a.items()
-    for r in items:
-        n = int(r.get("n") or 0)
-        left_out = int(r.get("excluded") or 0)
-        if pub and 1 <= n <= 4:
-            # statistics from fewer than five pairs would give the pairs' answers away
-            rows.append(
-                [
-                    para(r["label"]),
-                    para("<5"),
-                    *[para("suppressed") for _ in range(4)],
-                    para(count_text(left_out, pub)),
-                ]
-            )
-            continue
-        ci = r.get("kappa_ci95")
-        kappa = number_text(r.get("kappa")) + ("" if not ci else f" ({ci[0]:.2f} to {ci[1]:.2f})")
-        weighted = (
-            "-"
-            if r["kind"] in ("dichotomy", "theme")
-            else (
-                f"q {number_text(r.get('kappa_quadratic'))}, l {number_text(r.get('kappa_linear'))}"
-            )
-        )
-        pct = r.get("percent_agreement")
-        agree = "-" if pct is None else f"{pct:.0f}%"
-        rows.append(
-            [
-                para(r["label"]),
-                para(str(n)),
-                para(agree),
-                para(kappa),
-                para(weighted),
-                para(number_text(r.get("pabak"))),
-                para(count_text(left_out, pub)),
-            ]
-        )
+    rows = [_agreement_row(r, pub) for r in items]
     widths = [52 * mm, 13 * mm, 14 * mm, 34 * mm, 32 * mm, 14 * mm, 15 * mm]
-    flow += [
+    return [
         fitted_table(header, rows, widths),
         note(
             "Pairs: cases with a category from both reviewers. Kappa: Cohen's, unweighted "
@@ -138,65 +152,60 @@ def section_agreement(f: ReportFigures) -> list[Flowable]:
         ),
         gap(2),
     ]
-    dich = next((r for r in items if r["kind"] == "dichotomy"), None)
-    if dich is not None:
-        flow.append(
-            text_para(
-                "Avoidability, specific agreement: positive "
-                f"{number_text(dich.get('positive_agreement'))}, negative "
-                f"{number_text(dich.get('negative_agreement'))} (more likely than not is rare, so "
-                "kappa alone understates or overstates agreement: PABAK and the specific "
-                "agreements are shown beside it)."
-            )
-        )
-    publication = f.input.options.publication
-    discordant = a.discordant_list()
-    if discordant and not publication:
-        rows = [
+
+
+def _specific_agreement(dich: Mapping[str, Any]) -> Flowable:
+    return text_para(
+        "Avoidability, specific agreement: positive "
+        f"{number_text(dich.get('positive_agreement'))}, negative "
+        f"{number_text(dich.get('negative_agreement'))} (more likely than not is rare, so "
+        "kappa alone understates or overstates agreement: PABAK and the specific "
+        "agreements are shown beside it)."
+    )
+
+
+def _discordant_cases(f: ReportFigures, discordant: Sequence[Mapping[str, Any]]) -> list[Flowable]:
+    rows = [
+        [
+            para(str(d.get("case_ref", ""))),
+            para("; ".join(_item_label(f, str(i)) for i in d.get("items") or ())),
+        ]
+        for d in discordant
+    ]
+    return [
+        subheading("Discordant cases (taskforce copy only)"),
+        fitted_table(["Case", "Discordant items"], rows, [30 * mm, FRAME_WIDTH - 30 * mm]),
+        gap(2),
+    ]
+
+
+def _reviewer_rates(rates: Sequence[Mapping[str, Any]]) -> list[Flowable]:
+    rows = []
+    for rate in rates:
+        mltn = rate.get("more_likely_than_not") or {}
+        poor = rate.get("overall_poor_1_2") or {}
+        mean = rate.get("overall_mean")
+        rows.append(
             [
-                para(str(d.get("case_ref", ""))),
-                para("; ".join(_item_label(f, str(i)) for i in d.get("items") or ())),
+                para(str(rate.get("reviewer_ref", ""))),
+                para(str(rate.get("reviews", 0))),
+                para(rate_text(mltn)),
+                para("-" if mean is None else f"{mean:.2f} (n {rate.get('overall_scored', 0)})"),
+                para(rate_text(poor)),
             ]
-            for d in discordant
-        ]
-        flow += [
-            subheading("Discordant cases (taskforce copy only)"),
-            fitted_table(["Case", "Discordant items"], rows, [30 * mm, FRAME_WIDTH - 30 * mm]),
-            gap(2),
-        ]
-    rates = a.reviewer_rates()
-    if rates and not publication:
-        rows = []
-        for rate in rates:
-            mltn = rate.get("more_likely_than_not") or {}
-            poor = rate.get("overall_poor_1_2") or {}
-            mean = rate.get("overall_mean")
-            rows.append(
-                [
-                    para(str(rate.get("reviewer_ref", ""))),
-                    para(str(rate.get("reviews", 0))),
-                    para(rate_text(mltn)),
-                    para(
-                        "-" if mean is None else f"{mean:.2f} (n {rate.get('overall_scored', 0)})"
-                    ),
-                    para(rate_text(poor)),
-                ]
-            )
-        flow += [
-            subheading("Each reviewer's own rates (to spot an outlying rater)"),
-            fitted_table(
-                ["Reviewer", "Reviews", "RCP 1-3", "Mean overall score", "Overall 1-2"],
-                rows,
-                [26 * mm, 20 * mm, 46 * mm, 38 * mm, FRAME_WIDTH - 130 * mm],
-            ),
-            note(
-                "Over each reviewer's full reviews in force in independent review; shares with "
-                "their 95% Wilson interval."
-            ),
-        ]
-    elif rates:
-        flow.append(text_para("Each reviewer's own rates are in the taskforce copy only."))
-    return flow
+        )
+    return [
+        subheading("Each reviewer's own rates (to spot an outlying rater)"),
+        fitted_table(
+            ["Reviewer", "Reviews", "RCP 1-3", "Mean overall score", "Overall 1-2"],
+            rows,
+            [26 * mm, 20 * mm, 46 * mm, 38 * mm, FRAME_WIDTH - 130 * mm],
+        ),
+        note(
+            "Over each reviewer's full reviews in force in independent review; shares with "
+            "their 95% Wilson interval."
+        ),
+    ]
 
 
 def _item_label(f: ReportFigures, item: str) -> str:

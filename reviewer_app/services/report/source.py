@@ -121,15 +121,6 @@ def text_answer(case: ResolvedCase, question_id: str) -> str | None:
     return value
 
 
-def code_of(value: Any) -> str:
-    """A categorical answer as its stored code (special states by their own code)."""
-    if isinstance(value, AnswerCode):
-        return value.value
-    if value is None:
-        return AnswerCode.NOT_ANSWERED.value
-    return str(value)
-
-
 def items(case: ResolvedCase, group_id: str) -> list[Mapping[str, Any]]:
     """The answers of each item of a group question (empty if none or not answered)."""
     value = answer(case, group_id)

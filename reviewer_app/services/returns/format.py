@@ -201,24 +201,23 @@ def _refuse(reason: QuarantineReason, message: str) -> BundleRefusedError:
 def _decrypt(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:
     if len(data) > MAX_BUNDLE_BYTES:
         raise _refuse(QuarantineReason.TOO_LARGE, f"larger than {MAX_BUNDLE_BYTES // _MB} MB")
-    try:
-        recipients = cms.recipient_count(data)
-        signed = cms.open_envelope(data, key, cert)
-    except cms.NotARecipientError:
-        raise _refuse(
+    return cms.open_single_envelope(data, key, cert, _envelope_refusal)
+
+
+def _envelope_refusal(problem: cms.EnvelopeProblem, recipients: int) -> Exception:
+    if problem is cms.EnvelopeProblem.NOT_A_RECIPIENT:
+        return _refuse(
             QuarantineReason.NOT_FOR_THIS_STUDY,
             "not encrypted for this study's collection key (another study, or not a return)",
-        ) from None
-    except cms.DamagedEnvelopeError:
-        raise _refuse(QuarantineReason.DAMAGED, "encrypted for this study but damaged") from None
-    except cms.EnvelopeError:
-        raise _refuse(QuarantineReason.NOT_A_BUNDLE, "not an encrypted return bundle") from None
-    if recipients != 1:
-        raise _refuse(
-            QuarantineReason.SEVERAL_RECIPIENTS,
-            f"encrypted for {recipients} recipients; a return is for the collection key only",
         )
-    return signed
+    if problem is cms.EnvelopeProblem.DAMAGED:
+        return _refuse(QuarantineReason.DAMAGED, "encrypted for this study but damaged")
+    if problem is cms.EnvelopeProblem.NOT_AN_ENVELOPE:
+        return _refuse(QuarantineReason.NOT_A_BUNDLE, "not an encrypted return bundle")
+    return _refuse(
+        QuarantineReason.SEVERAL_RECIPIENTS,
+        f"encrypted for {recipients} recipients; a return is for the collection key only",
+    )
 
 
 def _nesting_depth(document: bytes, limit: int) -> int:

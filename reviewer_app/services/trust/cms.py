@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
@@ -319,6 +320,37 @@ def is_recipient(data: bytes, cert: x509.Certificate) -> bool:
     except Exception:  # asn1crypto raises many types on garbage
         raise NotAnEnvelopeError("This is not an encrypted file (CMS EnvelopedData).") from None
     return (issuer, cert.serial_number) in recipients
+
+
+class EnvelopeProblem(Enum):
+    """Why an envelope that must be for us alone was not opened."""
+
+    NOT_A_RECIPIENT = "not_a_recipient"
+    DAMAGED = "damaged"
+    NOT_AN_ENVELOPE = "not_an_envelope"
+    SEVERAL_RECIPIENTS = "several_recipients"
+
+
+def open_single_envelope(
+    data: bytes,
+    key: rsa.RSAPrivateKey,
+    cert: x509.Certificate,
+    refusal: Callable[[EnvelopeProblem, int], Exception],
+) -> bytes:
+    """The content of an envelope encrypted for exactly one recipient, ``cert``. Each
+    failure is raised as the caller words it: ``refusal(problem, recipients)``."""
+    try:
+        recipients = recipient_count(data)
+        signed = open_envelope(data, key, cert)
+    except NotARecipientError:
+        raise refusal(EnvelopeProblem.NOT_A_RECIPIENT, 0) from None
+    except DamagedEnvelopeError:
+        raise refusal(EnvelopeProblem.DAMAGED, 0) from None
+    except EnvelopeError:
+        raise refusal(EnvelopeProblem.NOT_AN_ENVELOPE, 0) from None
+    if recipients != 1:
+        raise refusal(EnvelopeProblem.SEVERAL_RECIPIENTS, recipients)
+    return signed
 
 
 def open_envelope(data: bytes, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> bytes:

@@ -54,6 +54,7 @@ def record_hash(fields: dict[str, Any], prev_sha256: str) -> str:
 
 
 _COLUMNS = columns_of(StoredConsensus)
+_JSON = ("first_value", "second_value", "agreed_value")
 
 
 def _row(row: tuple[Any, ...]) -> StoredConsensus:
@@ -131,23 +132,7 @@ class ConsensusStore(Repository):
             cursor = self._db.execute(
                 f"INSERT INTO consensus_records ({_COLUMNS.removeprefix('id, ')}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case_ref,
-                    item,
-                    fields["version"],
-                    fields["supersedes"],
-                    first_reviewer,
-                    _dumps(first_value),
-                    second_reviewer,
-                    _dumps(second_value),
-                    _dumps(agreed_value),
-                    method,
-                    reason,
-                    recorded_by,
-                    fields["recorded_at"],
-                    prev,
-                    digest,
-                ),
+                (*[_dumps(v) if k in _JSON else v for k, v in fields.items()], prev, digest),
             )
             row_id = cursor.lastrowid
         stored = self._db.query_one(
