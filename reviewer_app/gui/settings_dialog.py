@@ -55,6 +55,27 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
 
+        layout.addWidget(self._workspace_group(settings))
+
+        reviewer = QGroupBox("Your details (as the study coordinator enrolled you)", self)
+        reviewer.setAccessibleName("Your details")
+        rform = QFormLayout(reviewer)
+        self.identity_rows = EnrolledRows.add_to(self, rform, identity)
+        layout.addWidget(reviewer)
+
+        self.own_words = OwnWordsBox(spelling, self) if spelling is not None else None
+        if self.own_words is not None:
+            layout.addWidget(self.own_words)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _workspace_group(self, settings: AppSettings) -> QGroupBox:
+        """The workspace's own settings: shared folder, idle lock, colours."""
         general = QGroupBox("Workspace", self)
         form = QFormLayout(general)
         folder_row = QHBoxLayout()
@@ -87,24 +108,7 @@ class SettingsDialog(QDialog):
         theme_label = QLabel("&Colours:", general)
         theme_label.setBuddy(self.theme)
         form.addRow(theme_label, self.theme)
-        layout.addWidget(general)
-
-        reviewer = QGroupBox("Your details (as the study coordinator enrolled you)", self)
-        reviewer.setAccessibleName("Your details")
-        rform = QFormLayout(reviewer)
-        self.identity_rows = EnrolledRows.add_to(self, rform, identity)
-        layout.addWidget(reviewer)
-
-        self.own_words = OwnWordsBox(spelling, self) if spelling is not None else None
-        if self.own_words is not None:
-            layout.addWidget(self.own_words)
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        return general
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
