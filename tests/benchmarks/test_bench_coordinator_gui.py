@@ -8,8 +8,11 @@ derivation; ``REVIEWER_APP_BENCH_COORDINATOR_CASES`` changes the size):
   is shown with its overview filled and painted once; against a bare PySide6 window's
   launch-to-painted and the study's key derivation, timed in the same run. Target: under
   2x bare + key derivation.
-* each section's open time: switching to it (its services read, its tables filled) and one
-  paint, in this process. Target: every section under 200 ms.
+* each section's open time, with the app's own task runner: switching to it (built the first
+  time, filled from the one shared read of the study, or "Loading…" while that is read on a
+  worker thread) and one paint, in this process. Target: every section under 200 ms, first
+  visit and later. Also reported: how long the shared read takes off the GUI thread and the
+  GUI thread's longest stall meanwhile (a 2 ms heartbeat timer).
 * a 10,000-row table: search-as-you-type filter steps and a page of scrolling, each on the GUI
   thread. Target: none over 50 ms. (The rows are synthetic case rows in the window's own
   model and proxy; a 10,000-version study is not built here.)
@@ -104,6 +107,12 @@ def _launch(code: str, *args: str) -> dict:
 
 @pytest.fixture(scope="session")
 def collected_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built and collected here, or one built so before (``REVIEWER_APP_BENCH_COORDINATOR_STUDY``:
+    the study folder of a collected practice study of CASES cases, production key derivation;
+    building one takes minutes)."""
+    given = os.environ.get("REVIEWER_APP_BENCH_COORDINATOR_STUDY")
+    if given:
+        return Path(given)
     root = tmp_path_factory.mktemp("coordinator-bench") / "practice"
     built = build_practice_study(root, cases=CASES, kdf=PRODUCTION_KDF, variety=False)
     with Study.open(built.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
@@ -136,34 +145,86 @@ def test_unlock_to_overview_painted(benchmark, collected_study: Path) -> None:
     assert unlock_s < 2 * bare_s + kdf_s, figures
 
 
+class _Heartbeat:
+    """The GUI thread's longest stall: a 2 ms timer, and the longest gap between its ticks."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return self.longest * 1000
+
+
 def test_every_section_opens_in_under_200_ms(benchmark, collected_study: Path, qtbot) -> None:
+    """The app's own runner (a worker thread reads the study): opening a section is building it
+    the first time, filling it from the shared read (or showing "Loading…" while it is read)
+    and one paint. Also timed: the read itself (off the GUI thread) and the GUI thread's
+    longest stall while it ran and the sections filled in."""
     from reviewer_app.app import study_desk, unlock_study_in_worker
     from reviewer_app.gui.coordinator.window import CoordinatorWindow
-    from reviewer_app.gui.tasks import SyncTaskRunner
+    from reviewer_app.gui.tasks import TaskRunner
 
     desk = study_desk(unlock_study_in_worker(collected_study, PRACTICE_STUDY_PASSPHRASE))
-    window = CoordinatorWindow(desk, SyncTaskRunner(), listen_to_system=False)
+    runner = TaskRunner()
+    beat = _Heartbeat()
+    t0 = time.perf_counter()
+    window = CoordinatorWindow(desk, runner, listen_to_system=False)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    opened: dict[str, float] = {}
+    window.grab()
+    built_ms = (time.perf_counter() - t0) * 1000
+    overview = window.section("overview")
+    beat.start()
+    qtbot.waitUntil(lambda: overview.loaded, timeout=120_000)
+    read_s = time.perf_counter() - t0
+    cold: dict[str, float] = {"overview": built_ms}
+    warm: dict[str, float] = {}
     try:
-        for _ in range(2):  # the second round is the one a coordinator moving about sees
+        for opened in (cold, warm):  # first visits (each built), then moving about
             for i, key in enumerate(window.sections):
-                window.sections[key].loaded = False
-                t0 = time.perf_counter()
+                if key in opened:
+                    continue
+                if opened is warm:  # (a first visit builds it, inside the time)
+                    window.sections[key].loaded = False
+                t1 = time.perf_counter()
                 window.show_section(i)
                 window.grab()
-                opened[key] = (time.perf_counter() - t0) * 1000
+                opened[key] = (time.perf_counter() - t1) * 1000
+                qtbot.waitUntil(lambda k=key: window.sections[k].loaded, timeout=120_000)
             window.show_section(0)
+        stall_ms = beat.stop()
     finally:
+        runner.wait()
         window.triggers.disarm()
         desk.close()
-    figures = {f"{k}_ms": round(v, 1) for k, v in opened.items()}
+    figures = {
+        "cases": CASES,
+        "study_read_off_gui_thread_s": round(read_s, 2),
+        "gui_longest_stall_while_read_ms": round(stall_ms, 1),
+        **{f"{k}_first_open_ms": round(v, 1) for k, v in cold.items()},
+        **{f"{k}_open_ms": round(v, 1) for k, v in warm.items()},
+    }
     benchmark.extra_info.update(figures)
     print(figures)
     benchmark.pedantic(lambda: None, rounds=1)
-    assert max(opened.values()) < 200, figures
+    assert max([*cold.values(), *warm.values()]) < 200, figures
 
 
 def test_a_10000_row_table_filters_and_scrolls_without_a_stall(benchmark, qtbot) -> None:

@@ -231,6 +231,10 @@ SEAMS: dict[str, set[str]] = {
         # the agreement statement uses the tested pure statistics (kappa, PABAK, Wilson)
         "report.agreement",
         "report.proportions",
+        # the coordinator window's one read of the study gives the status and the escalation
+        # log from the same decrypted reviews (study_snapshot.py)
+        "collection.status",
+        "records.escalation_log",
     },
     "records": {
         # the escalation log starts from the escalations in the versions in force

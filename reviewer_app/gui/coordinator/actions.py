@@ -32,7 +32,14 @@ from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row, RowsModel
 from reviewer_app.gui.coordinator.reconciliation import recorder
 from reviewer_app.gui.coordinator.section import Section
-from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, combo, named
+from reviewer_app.gui.coordinator.widgets import (
+    ReportBox,
+    TablePanel,
+    button,
+    caption_grid,
+    combo,
+    named,
+)
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
@@ -88,7 +95,7 @@ class ActionsModel(RowsModel):
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() not in EDITABLE:
             return False
-        row = self.rows[index.row()]
+        row = self.row_at(index.row())
         text = str(value).strip()
         if text == str(row.values[index.column()]):
             return False
@@ -111,7 +118,7 @@ class ActionsSection(Section):
         for text, name, slot in (
             ("&Import CSV…", "Import the action plan CSV", self.choose_import),
             ("E&xport CSV…", "Export the action plan CSV", self.choose_export),
-            ("Save &appendix PDF…", "Save the action-plan appendix PDF", self.choose_appendix),
+            ("Sa&ve appendix PDF…", "Save the action-plan appendix PDF", self.choose_appendix),
         ):
             actions.addWidget(button(text, self, name, slot))
         actions.addStretch(1)
@@ -122,8 +129,7 @@ class ActionsSection(Section):
         self.key.setWordWrap(True)
         self.body.addWidget(self.key)
         self.plan = TablePanel("actions", COLUMNS, self)
-        self.plan.model = ActionsModel(self.edit_cell, self.plan)
-        self.plan.proxy.setSourceModel(self.plan.model)
+        self.plan.use_model(ActionsModel(self.edit_cell, self.plan))
         from PySide6.QtWidgets import QAbstractItemView
 
         self.plan.table.setEditTriggers(
@@ -162,20 +168,16 @@ class ActionsSection(Section):
         self.progress_date = named(QLineEdit(tab), "Date of the update", "e.g. 2026-03-14")
         self.progress_note = named(QLineEdit(tab), "Progress note")
         self.progress_note.returnPressed.connect(self.record_progress)
-        for i, (text, widget) in enumerate(
-            (
-                ("S&tatus:", self.new_status),
-                ("&Date:", self.progress_date),
-                ("&Note:", self.progress_note),
-            )
-        ):
-            label = QLabel(text, tab)
-            label.setBuddy(widget)
-            grid.addWidget(label, 0, i * 2)
-            grid.addWidget(widget, 0, i * 2 + 1)
+        cells = (
+            ("Stat&us:", self.new_status),
+            ("&Date:", self.progress_date),
+            ("Note:", self.progress_note),
+        )
+        caption_grid(grid, tab, cells, per_row=3)
+        grid.setRowStretch(2, 1)  # the fields at the top of the tab, not in its middle
         grid.setColumnStretch(5, 1)
         grid.addWidget(
-            button("Record &progress", tab, "Record the progress update", self.record_progress),
+            button("Record progre&ss", tab, "Record the progress update", self.record_progress),
             0,
             6,
         )
@@ -191,18 +193,15 @@ class ActionsSection(Section):
         self.new_org = named(QLineEdit(tab), "New action organisation")
         self.new_due = named(QLineEdit(tab), "New action due date")
         cells = (
-            ("&Reference:", self.new_ref),
-            ("T&heme:", self.new_theme),
-            ("Ac&tion:", self.new_text),
+            ("Reference:", self.new_ref),
+            ("The&me:", self.new_theme),
+            ("Action:", self.new_text),
             ("&Lead:", self.new_lead),
-            ("Or&ganisation:", self.new_org),
+            ("Organi&sation:", self.new_org),
             ("D&ue:", self.new_due),
         )
-        for i, (text, widget) in enumerate(cells):
-            label = QLabel(text, tab)
-            label.setBuddy(widget)
-            grid.addWidget(label, i // 3, (i % 3) * 2)
-            grid.addWidget(widget, i // 3, (i % 3) * 2 + 1)
+        caption_grid(grid, tab, cells, per_row=3)
+        grid.setRowStretch(2, 1)  # the fields at the top of the tab, not in its middle
         grid.addWidget(button("A&dd action", tab, "Add the action", self.add), 1, 6)
         return tab
 
@@ -344,32 +343,24 @@ class ActionsSection(Section):
 
         self.problems.clear()
         self.report.clear()
-        try:
+
+        def run() -> Any:
             data = read_user_file(path, "action plan file")
-            report = import_actions(self.desk.study, data, path.name, recorded_by=recorder())
-        except ActionsRejectedError as err:
-            self.message.say(str(err).splitlines()[0], "error")
-            self.problems.set_rows(
-                [
-                    Row(f"{i}", (p.line, p.column or "(whole row)", p.reason, p.action), "error")
-                    for i, p in enumerate(
-                        sorted(err.problems, key=lambda p: (p.line, p.column or ""))
-                    )
-                ]
-            )
-            self.tabs.setCurrentWidget(self.problems)
-            return False
-        except UserError as err:
-            self.message.say(str(err), "error")
-            return False
-        except Exception as err:
-            self.on_bug(err, self)
-            return False
-        self.report.show_lines(report.lines())
-        self.message.say(f"{path.name} imported.")
-        self.refresh()
-        self.changed.emit()
-        return True
+            return import_actions(self.desk.study, data, path.name, recorded_by=recorder())
+
+        return self.import_with(
+            run, ActionsRejectedError, self._show_rejection, lambda r: r.lines(), path.name
+        )
+
+    def _show_rejection(self, err: Any) -> None:
+        self.message.say(str(err).splitlines()[0], "error")
+        self.problems.set_rows(
+            [
+                Row(f"{i}", (p.line, p.column or "(whole row)", p.reason, p.action), "error")
+                for i, p in enumerate(sorted(err.problems, key=lambda p: (p.line, p.column or "")))
+            ]
+        )
+        self.tabs.setCurrentWidget(self.problems)
 
     def choose_export(self) -> None:
         out = self.chooser.save_file(self, "Export the action plan", "CSV (*.csv)", "actions.csv")

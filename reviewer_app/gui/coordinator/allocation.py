@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QWidget
 from reviewer_app.gui.coordinator.enrolment import EnrolmentPanel
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
-from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.section import STOPPED, Section
 from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, combo, named
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class AllocationSection(Section):
         super().__init__(desk, runner, parent)
         self.chooser: Chooser = CHOOSER
         actions = QHBoxLayout()
-        self.allocate_button = button("&Allocate", self, "Allocate cases", self.allocate)
+        self.allocate_button = button("A&llocate", self, "Allocate cases", self.allocate)
         self.packs_button = button("Make pac&ks…", self, "Make packs", self.choose_pack_folder)
         actions.addWidget(self.allocate_button)
         actions.addWidget(self.packs_button)
@@ -73,7 +73,7 @@ class AllocationSection(Section):
         self.second = combo(tab, "Second reviewer of the hand-made pair")
         edit.addWidget(self.first)
         edit.addWidget(self.second)
-        edit.addWidget(button("Pair by &hand", tab, "Pair the selected case by hand", self.pair))
+        edit.addWidget(button("Pair b&y hand", tab, "Pair the selected case by hand", self.pair))
         edit.addWidget(
             button(
                 "Clear hand-made pair", tab, "Clear the selected case's hand-made pair", self.unpair
@@ -171,27 +171,25 @@ class AllocationSection(Section):
         return ref
 
     def pair(self) -> None:
-        from reviewer_app.services.allocation.study_allocation import set_override
-
-        ref = self._selected_case()
-        if ref is None:
-            return
-        pair = (self.first.currentText(), self.second.currentText())
-        if self.attempt(
-            lambda: set_override(self.desk.study, ref, pair),
-            f"Hand-made pair for {ref} saved ({pair[0]} and {pair[1]}); allocate to apply it.",
-        ):
-            self.changed.emit()
+        first, second = self.first.currentText(), self.second.currentText()
+        self._override(
+            (first, second),
+            "Hand-made pair for {ref} saved (" + f"{first} and {second}); allocate to apply it.",
+        )
 
     def unpair(self) -> None:
+        self._override(None, "Hand-made pair for {ref} removed; allocate to apply it.")
+
+    def _override(self, pair: tuple[str, str] | None, said: str) -> None:
+        """Set (or clear, with None) the selected case's hand-made pair; ``said`` names it
+        ``{ref}``."""
         from reviewer_app.services.allocation.study_allocation import set_override
 
         ref = self._selected_case()
         if ref is None:
             return
         if self.attempt(
-            lambda: set_override(self.desk.study, ref, None),
-            f"Hand-made pair for {ref} removed; allocate to apply it.",
+            lambda: set_override(self.desk.study, ref, pair), said.replace("{ref}", ref)
         ):
             self.changed.emit()
 
@@ -233,13 +231,20 @@ class AllocationSection(Section):
     def make_packs(self, folder: Path) -> None:
         from reviewer_app.services.packs.maker import make_packs
 
-        def work(study: Study, progress: Progress) -> Any:
-            return make_packs(study, folder, progress=progress)
+        bar = self.work
 
-        self.run_long("Making the packs…", work, self._packs_made, cancellable=False)
+        def work(study: Study, progress: Progress) -> Any:
+            # Cancel is asked between two packs; each pack is made and recorded whole
+            return make_packs(study, folder, progress=progress, cancelled=lambda: bar.cancelled)
+
+        self.run_long("Making the packs…", work, self._packs_made, cancellable=True)
 
     def _packs_made(self, report: Any) -> None:
         lines = report.summary_lines()
         self.report.show_lines(lines)
-        self.message.say(f"{len(report.made)} pack(s) written into the shared folder.")
+        made = f"{len(report.made)} pack(s) written into the shared folder."
+        if report.stopped:
+            self.message.say(f"{made} {STOPPED}", "warning")
+        else:
+            self.message.say(made)
         self.refresh()

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 
-from reviewer_app.errors import UserError
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.section import Section
@@ -45,10 +44,10 @@ class CohortSection(Section):
         self.chooser: Chooser = CHOOSER
         row = QHBoxLayout()
         self.import_cohort = button(
-            "Import &cohort CSV…", self, "Import cohort CSV", self.choose_cohort
+            "&Import cohort CSV…", self, "Import cohort CSV", self.choose_cohort
         )
         self.import_panel = button(
-            "Import &panel CSV…", self, "Import review panel CSV", self.choose_panel
+            "Import pane&l CSV…", self, "Import review panel CSV", self.choose_panel
         )
         row.addWidget(self.import_cohort)
         row.addWidget(self.import_panel)
@@ -99,22 +98,9 @@ class CohortSection(Section):
                 return add_cohort(self.desk.study, data, path.name)
             return add_reviewers(self.desk.study, data, path.name)
 
-        try:
-            result = run()
-        except CohortRejectedError as err:
-            self._show_rejection(err)
-            return False
-        except UserError as err:
-            self.message.say(str(err), "error")
-            return False
-        except Exception as err:
-            self.on_bug(err, self)
-            return False
-        self.report.show_lines(result.summary_lines())
-        self.message.say(f"{path.name} imported.")
-        self.refresh()
-        self.changed.emit()
-        return True
+        return self.import_with(
+            run, CohortRejectedError, self._show_rejection, lambda r: r.summary_lines(), path.name
+        )
 
     def _show_rejection(self, err: Any) -> None:
         lines = str(err).splitlines()

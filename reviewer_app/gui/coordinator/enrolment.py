@@ -47,7 +47,7 @@ class EnrolmentPanel(QWidget):
         )
         enrol_row.addWidget(
             button(
-                "&Enrol from request…",
+                "Enrol from req&uest…",
                 self,
                 "Enrol the selected reviewer from a request",
                 self.choose_request,
@@ -72,7 +72,7 @@ class EnrolmentPanel(QWidget):
         revoke_row.addWidget(self.reason, 1)
         revoke_row.addWidget(
             button(
-                "&Revoke certificate…",
+                "Re&voke certificate…",
                 self,
                 "Revoke the selected reviewer's certificate",
                 self.revoke,

@@ -2,7 +2,8 @@
 status updates, references and Duty of Candour follow-up; the identifiable referral (with the
 reminder that it goes by a secure route only) and the de-identified log for the taskforce.
 
-The services are ``records.escalation_log.escalation_entries`` (and ``overdue``),
+The services are ``records.escalation_log.escalation_entries`` (and ``overdue``: read in the
+window's one shared read of the study, ``reconciliation.study_snapshot``, off the GUI thread),
 ``records.escalation_updates.update_escalation`` (every refusal in words, nothing written),
 ``records.referral.write_referral`` and ``records.deidentified.write_log_pdf`` /
 ``write_log_csv``; dates are read with the CLI's parser (``intake.csv_reader.parse_date``).
@@ -21,12 +22,13 @@ from reviewer_app.errors import InvalidInputError
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.reconciliation import recorder
-from reviewer_app.gui.coordinator.section import Section
-from reviewer_app.gui.coordinator.widgets import TablePanel, button, combo, named
+from reviewer_app.gui.coordinator.section import SnapshotSection
+from reviewer_app.gui.coordinator.widgets import TablePanel, button, caption_grid, combo, named
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.gui.tasks import Runner
+    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
 
 COLUMNS = (
     "Escalation",
@@ -57,7 +59,7 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-class EscalationsSection(Section):
+class EscalationsSection(SnapshotSection):
     title = "Escalations"
     intro = (
         "Every returned escalation, overdue acknowledgements first. Record each response, "
@@ -70,7 +72,7 @@ class EscalationsSection(Section):
         self.confirm = self._ask
         actions = QHBoxLayout()
         actions.addWidget(
-            button("Save &referral…", self, "Save the identifiable referral", self.save_referral)
+            button("Sa&ve referral…", self, "Save the identifiable referral", self.save_referral)
         )
         actions.addWidget(
             button("Save de-identified &log…", self, "Save the de-identified log", self.save_log)
@@ -104,21 +106,17 @@ class EscalationsSection(Section):
         self.note = named(QLineEdit(self), "Note (no names)")
         self.note.returnPressed.connect(self.update_selected)
         cells = (
-            ("S&tatus:", self.status),
+            ("&Status:", self.status),
             ("&Date:", self.status_date),
-            ("R&eference:", self.reference),
-            ("Lead &organisation:", self.lead),
+            ("Reference:", self.reference),
+            ("Lead organisation:", self.lead),
             ("DoC notif&ied:", self.doc_notified),
             ("DoC date:", self.doc_date),
             ("DoC &by (role):", self.doc_by),
             ("In &writing:", self.doc_writing),
         )
-        for i, (text, widget) in enumerate(cells):
-            caption = QLabel(text, self)
-            caption.setBuddy(widget)
-            grid.addWidget(caption, i // 4, (i % 4) * 2)
-            grid.addWidget(widget, i // 4, (i % 4) * 2 + 1)
-        note_label = QLabel("&Note:", self)
+        caption_grid(grid, self, cells, per_row=4)
+        note_label = QLabel("Note:", self)
         note_label.setBuddy(self.note)
         grid.addWidget(note_label, 2, 0)
         grid.addWidget(self.note, 2, 1, 1, 5)
@@ -129,11 +127,10 @@ class EscalationsSection(Section):
 
     # -- reading
 
-    def refresh(self) -> None:
-        from reviewer_app.services.records.escalation_log import by_urgency, escalation_entries
+    def show_snapshot(self, snapshot: StudySnapshot) -> None:
+        from reviewer_app.services.records.escalation_log import by_urgency
 
-        entries = self.attempt(lambda: escalation_entries(self.desk.study))
-        self.entries = entries if isinstance(entries, list) else []
+        self.entries = list(snapshot.escalations)
         today = _today()
         ordered = by_urgency(self.entries, today)
         kept = self.log.current_key()
@@ -141,7 +138,6 @@ class EscalationsSection(Section):
         self.log.table.setSortingEnabled(False)  # the order above is the point
         if kept:
             self.log.select_key(kept)
-        super().refresh()
 
     def clear(self) -> None:
         self.log.clear()

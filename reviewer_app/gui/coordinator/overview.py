@@ -4,9 +4,11 @@ Cases by state are ``reconciliation.stages.case_stages`` counted by its ``stage_
 ``coordinator stages`` prints: awaiting returns, one of two, both returned, in consensus,
 second stage, closed, records missing, handed back...); overdue returns, escalations and
 immediate safety concerns returned and quarantined files are ``collection.status.study_status``
-(what ``coordinator status`` prints); escalations awaiting acknowledgement are
-``records.escalation_log.overdue_acknowledgements``; returns over time are the collection runs
-(``collection.records.collection_runs``), one row per collection.
+(what ``coordinator status`` prints; its ``overdue_total`` is the overdue figure);
+escalations awaiting acknowledgement are ``records.escalation_log.overdue_acknowledgements``;
+returns over time are the collection runs (``collection.records.collection_runs``), one row
+per collection. All of them come from the one shared read of the study
+(``reconciliation.study_snapshot``, loaded off the GUI thread: see snapshot.py).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from reviewer_app.domain.reconciliation import CaseStage
 from reviewer_app.gui.coordinator.models import Row
-from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.section import SnapshotSection
 from reviewer_app.gui.coordinator.widgets import TablePanel, heading, named
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.gui.tasks import Runner
     from reviewer_app.services.collection.status import StudyStatus
+    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
     from reviewer_app.storage.study.returns import RunRow
 
 LINK_STATE = "state:"
@@ -69,7 +72,7 @@ class Figure(QPushButton):
         self.setToolTip(note or "Show the list behind this figure")
 
 
-class OverviewSection(Section):
+class OverviewSection(SnapshotSection):
     title = "Overview"
     intro = "Where every case stands. Press a figure to see the cases or files behind it."
 
@@ -127,44 +130,31 @@ class OverviewSection(Section):
             self.quarantined,
         ]
 
-    def refresh(self) -> None:
-        from reviewer_app.services.collection.records import collection_runs
-        from reviewer_app.services.collection.status import study_status
-        from reviewer_app.services.reconciliation.stages import case_stages, stage_counts
-        from reviewer_app.services.records.escalation_log import (
-            escalation_entries,
-            overdue_acknowledgements,
-        )
+    def show_snapshot(self, snapshot: StudySnapshot) -> None:
+        from reviewer_app.services.reconciliation.stages import stage_counts
+        from reviewer_app.services.records.escalation_log import overdue_acknowledgements
 
-        study = self.desk.study
-        rows = self.attempt(lambda: case_stages(study))
-        counts = stage_counts(rows) if isinstance(rows, list) else {}
+        counts = stage_counts(snapshot.stages)
         for state, figure in self.state_figures.items():
-            figure.show_value(counts.get(state) if counts else None)
+            figure.show_value(counts.get(state))
         today = dt.datetime.now(dt.UTC).date()
-        waiting = self.attempt(lambda: overdue_acknowledgements(escalation_entries(study), today))
         self.awaiting_ack.show_value(
-            len(waiting) if isinstance(waiting, list) else None,
+            len(overdue_acknowledgements(snapshot.escalations, today)),
             "Sent, and not acknowledged within the expected working days",
         )
-        status = self.attempt(lambda: study_status(study))
-        if status is None or status is True:
-            return
-        self.status = status
+        status = self.status = snapshot.status
         self.overdue.show_value(
-            sum(r.overdue for r in status.reviewers),
+            status.overdue_total,
             f"Pack sent more than {status.overdue_days} days ago and not returned",
         )
         self.escalations.show_value(status.concerns.escalation_cases)
         self.immediate.show_value(status.concerns.immediate_cases)
         self.quarantined.show_value(status.quarantined_files)
-        runs = self.attempt(lambda: collection_runs(self.desk.study))
-        self.runs.set_rows(_run_rows(runs if isinstance(runs, list) else []))
+        self.runs.set_rows(_run_rows(snapshot.runs))
         self.summary.setText(
             f"{len(status.cases)} cases, {len(status.reviewers)} reviewers with cases; "
             f"status as of {status.now:%Y-%m-%d %H:%M} UTC."
         )
-        super().refresh()
 
     def clear(self) -> None:
         for figure in self.figures():

@@ -3,10 +3,11 @@ item by item, the differences marked; the consensus recorded from the keyboard (
 method, reason, then Enter); the second-stage queue and its allocation.
 
 Every figure and row is a reconciliation service's: ``resolved_cases`` (discordances, open
-items, consensus recorded), ``compare_case`` (the rows, blind until both reviews are in; free
-text is never shown), ``consensus.differing_items`` and ``record_consensus`` (who records it:
-the coordinator's login name, as the CLI's default), ``second_stage_queue`` and
-``allocate_second``.
+items, consensus recorded), ``compare_case``'s ``comparison`` of the resolved case (the rows,
+blind until both reviews are in; free text is never shown), ``consensus.differing_items``
+and ``record_consensus`` (who records it: the coordinator's login name, as the CLI's
+default), ``second_stage_queue`` and ``allocate_second``. The cases and the queue come from
+the window's one shared read of the study (``reconciliation.study_snapshot``).
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.gui.coordinator.models import Row
-from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.section import SnapshotSection
 from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, combo, named
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.gui.tasks import Runner
+    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
 
 CASE_COLUMNS = ("Case", "Pair", "Discordant items", "Awaiting consensus", "Consensus recorded")
 COMPARE_COLUMNS = ("", "Item", "Question", "First", "Second", "Rule", "In use", "Source")
@@ -46,6 +48,9 @@ VALUE_HINT = (
 )
 
 
+NARROW_COMPARE_COLUMNS = {1: 170, 2: 200}  # item id, question: whole text in the tooltip
+
+
 def recorder() -> str:
     """Who records a consensus or a second-stage allocation: the login name (as the CLI)."""
     try:
@@ -54,7 +59,7 @@ def recorder() -> str:
         return "coordinator"
 
 
-class ReconciliationSection(Section):
+class ReconciliationSection(SnapshotSection):
     title = "Reconciliation"
     intro = (
         "Double reviews are compared once both are in. Record the agreed value of each "
@@ -79,7 +84,7 @@ class ReconciliationSection(Section):
         self.compared = TablePanel("items compared", COMPARE_COLUMNS, split)
         split.addWidget(self.discordant)
         split.addWidget(self.compared)
-        split.setSizes([380, 700])
+        split.setSizes([470, 610])
         layout.addWidget(split, 1)
         note_row = QHBoxLayout()
         self.compare_note = named(QLabel("", tab), "Comparison")
@@ -120,7 +125,7 @@ class ReconciliationSection(Section):
         reason_label.setBuddy(self.reason)
         form.addWidget(reason_label, 1, 0)
         form.addWidget(self.reason, 1, 1, 1, 4)
-        form.addWidget(button("&Record consensus", tab, "Record the consensus", self.record), 1, 5)
+        form.addWidget(button("Record consens&us", tab, "Record the consensus", self.record), 1, 5)
         form.setColumnStretch(3, 1)
         layout.addLayout(form)
         self.discordant.table.selectionModel().currentChanged.connect(lambda *_: self.show_case())
@@ -134,7 +139,7 @@ class ReconciliationSection(Section):
         layout.addWidget(self.queue, 1)
         row = QHBoxLayout()
         row.addWidget(
-            button("Allocate &all queued", tab, "Allocate every queued case", self.allocate_all)
+            button("Allocate a&ll queued", tab, "Allocate every queued case", self.allocate_all)
         )
         row.addWidget(QLabel("Selected case to:", tab))
         self.second_reviewer = combo(tab, "Second-stage reviewer for the selected case")
@@ -150,17 +155,11 @@ class ReconciliationSection(Section):
 
     # -- reading
 
-    def refresh(self) -> None:
-        from reviewer_app.services.reconciliation.resolved import resolved_cases
-        from reviewer_app.services.reconciliation.second_stage import second_stage_queue
-
-        study = self.desk.study
-        cases = self.attempt(lambda: resolved_cases(study))
-        self.cases = [c for c in cases if c.discordances] if isinstance(cases, list) else []
+    def show_snapshot(self, snapshot: StudySnapshot) -> None:
+        self.cases = snapshot.discordant
         kept = self.discordant.current_key()
         self.discordant.set_rows([_case_row(c) for c in self.cases])
-        queue = self.attempt(lambda: second_stage_queue(study))
-        self.queue.set_rows([_queue_row(e) for e in queue] if isinstance(queue, list) else [])
+        self.queue.set_rows([_queue_row(e) for e in snapshot.second_stage])
         refs = [r.reviewer_ref for r in (self.attempt(self.desk.panel_reviewers) or [])]
         self.second_reviewer.clear()
         self.second_reviewer.addItem("The least loaded eligible reviewer", None)
@@ -169,7 +168,6 @@ class ReconciliationSection(Section):
         if not (kept and self.discordant.select_key(kept)) and self.cases:
             self.discordant.table.selectRow(0)
         self.show_case()
-        super().refresh()
 
     def clear(self) -> None:
         for panel in (self.discordant, self.compared, self.queue):
@@ -190,8 +188,9 @@ class ReconciliationSection(Section):
 
     def show_case(self) -> None:
         """The selected case's two reviews side by side, and the items a consensus may take."""
-        from reviewer_app.services.reconciliation.compare import compare_case
+        from reviewer_app.services.reconciliation.compare import comparison
         from reviewer_app.services.reconciliation.consensus import differing_items
+        from reviewer_app.services.reconciliation.study_reviews import definition_of
 
         ref = self.discordant.current_key()
         self.item.clear()
@@ -200,7 +199,13 @@ class ReconciliationSection(Section):
             self.compare_note.setText("Select a discordant case to compare its two reviews.")
             self.comparison = None
             return
-        found = self.attempt(lambda: compare_case(self.desk.study, ref))
+        case = next((c for c in self.cases if c.case_ref == ref), None)
+        # compare_case's own comparison, of the case as the shared read resolved it
+        found = (
+            self.attempt(lambda: comparison(definition_of(case.reviews[0]), case))
+            if case is not None and case.reviews
+            else None
+        )
         if found is None or found is True:
             self.compared.set_rows([])
             return
@@ -209,12 +214,14 @@ class ReconciliationSection(Section):
         self.compared.model.columns = ("", "Item", "Question", first, second, *COMPARE_COLUMNS[5:])
         shown = [i for i in found.items if i.differs or not self.only_differences.isChecked()]
         self.compared.set_rows([_compared_row(i) for i in shown])
+        header = self.compared.table.horizontalHeader()
+        for column, width in NARROW_COMPARE_COLUMNS.items():  # the two reviews' values in view
+            header.resizeSection(column, min(header.sectionSize(column), width))
         self.compare_note.setText(
             f"Case {ref}: {first} ({found.outcomes[0]}) and {second} ({found.outcomes[1]}). "
             f"{MARK_DISCORDANT} discordant (needs a consensus), {MARK_DIFFERS} differs; free "
             "text is never shown here."
         )
-        case = next((c for c in self.cases if c.case_ref == ref), None)
         items = differing_items(case) if case is not None else []
         open_first = (
             sorted(items, key=lambda i: (i not in case.open_discordances, i)) if case else []

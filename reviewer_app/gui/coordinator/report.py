@@ -105,7 +105,7 @@ class ReportSection(Section):
         self.make_button = button("&Make the report", self, "Make the report", self.make)
         self.save_button = button("&Save report…", self, "Save the report PDF", self.choose_save)
         self.publication_button = button(
-            "Save &publication version…",
+            "Save p&ublication version…",
             self,
             "Save the publication version",
             self.choose_publication,

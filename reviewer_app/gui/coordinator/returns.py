@@ -5,8 +5,9 @@ the chase list with a plain-text reminder to copy into an email.
 The services are ``collection.collector.collect`` (each file verified and stored, or
 quarantined, whole: cancelling between two files keeps what was collected, and collecting
 again goes on where it stopped), ``collection.status.study_status`` and
-``collection.records.quarantine`` / ``conflicts``. The reminder names case references only,
-never a patient identifier.
+``collection.records.quarantine`` / ``conflicts``, all from the window's one shared read of
+the study (``reconciliation.study_snapshot``, off the GUI thread). The reminder names case
+references only, never a patient identifier.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout
 
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
-from reviewer_app.gui.coordinator.section import Section
+from reviewer_app.gui.coordinator.section import SnapshotSection
 from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, named
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from reviewer_app.progress import Progress
     from reviewer_app.services.collection.report import CollectionReport
     from reviewer_app.services.collection.status import CaseStatus, ReviewerOnCase, StudyStatus
+    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
     from reviewer_app.services.study import Study
 
 CASE_COLUMNS = ("Case", "Stage", "Returns", "Mode", "Reviewers")
@@ -39,7 +41,7 @@ CHASE_COLUMNS = ("Reviewer", "Owed", "Overdue", "Cases owed (overdue marked *)")
 STAGE_COLUMN = 1
 
 
-class ReturnsSection(Section):
+class ReturnsSection(SnapshotSection):
     title = "Returns"
     intro = (
         "Collect the reviewers' signed returns from the shared folder. Files that fail a "
@@ -51,10 +53,10 @@ class ReturnsSection(Section):
         self.chooser: Chooser = CHOOSER
         actions = QHBoxLayout()
         self.collect_button = button(
-            "&Collect from the shared folder", self, "Collect returns", self.collect_default
+            "Co&llect from the shared folder", self, "Collect returns", self.collect_default
         )
         self.collect_from = button(
-            "Collect from an&other folder…",
+            "Collect from another fol&der…",
             self,
             "Collect returns from another folder",
             self.choose_folder,
@@ -96,7 +98,7 @@ class ReturnsSection(Section):
         row = QHBoxLayout()
         row.addWidget(
             button(
-                "Copy &reminder",
+                "Cop&y reminder",
                 tab,
                 "Copy a reminder for the selected reviewer",
                 self.copy_reminder,
@@ -111,19 +113,9 @@ class ReturnsSection(Section):
 
     # -- reading
 
-    def refresh(self) -> None:
-        from reviewer_app.services.collection.records import conflicts, quarantine
-        from reviewer_app.services.collection.status import study_status
-
-        study = self.desk.study
-        status = self.attempt(lambda: study_status(study))
-        if status is None or status is True:
-            return
-        self.status = status
-        from reviewer_app.services.reconciliation.stages import case_stages
-
-        rows = self.attempt(lambda: case_stages(study))
-        stages = {r.case_ref: r.stage.label for r in rows} if isinstance(rows, list) else {}
+    def show_snapshot(self, snapshot: StudySnapshot) -> None:
+        status = self.status = snapshot.status
+        stages = {r.case_ref: r.stage.label for r in snapshot.stages}
         self.cases.set_rows([_case_row(c, stages.get(c.case_ref, "")) for c in status.cases])
         self.chase.set_rows(
             [
@@ -141,9 +133,7 @@ class ReturnsSection(Section):
                 if r.owed
             ]
         )
-        held = self.attempt(lambda: quarantine(study))
-        self.quarantine.set_rows(_quarantine_rows(held if isinstance(held, list) else []))
-        found = self.attempt(lambda: conflicts(study))
+        self.quarantine.set_rows(_quarantine_rows(snapshot.quarantine))
         self.conflicts.set_rows(
             [
                 Row(
@@ -157,10 +147,9 @@ class ReturnsSection(Section):
                     ),
                     emphasis="conflict",
                 )
-                for c in (found if isinstance(found, list) else [])
+                for c in snapshot.conflicts
             ]
         )
-        super().refresh()
 
     def clear(self) -> None:
         for panel in (self.cases, self.quarantine, self.conflicts, self.chase, self.counts):

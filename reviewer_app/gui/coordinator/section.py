@@ -11,19 +11,28 @@ are said in words on the section's message line, with what to do; anything else 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from reviewer_app.errors import UserError
-from reviewer_app.gui.coordinator.widgets import Cancelled, MessageLine, WorkBar, heading, hint
+from reviewer_app.gui.coordinator.snapshot import LOADING, SnapshotCache
+from reviewer_app.gui.coordinator.widgets import (
+    Cancelled,
+    MessageLine,
+    WorkBar,
+    heading,
+    hint,
+    named,
+)
 from reviewer_app.gui.tasks import Runner
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.progress import Progress
+    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
     from reviewer_app.services.study import Study
 
 log = logging.getLogger(__name__)
@@ -49,6 +58,7 @@ class Section(QWidget):
         super().__init__(parent)
         self.desk = desk
         self.runner = runner
+        self.snapshots = SnapshotCache(desk, runner, self)  # the window gives its shared one
         self.on_bug: Callable[[BaseException, QWidget], None] = report_bug
         self.setAccessibleName(self.title)
         self.body = QVBoxLayout(self)
@@ -57,9 +67,14 @@ class Section(QWidget):
         self.body.addWidget(heading(self.title, self))
         if self.intro:
             self.body.addWidget(hint(self.intro, self))
+        self.loading = named(QLabel(LOADING, self), f"{self.title}: loading")
+        self.loading.setObjectName("hint")
+        self.loading.hide()
+        self.body.addWidget(self.loading)
         self.message = MessageLine(self, f"{self.title} message")
         self.work = WorkBar(self, self.title)
         self.loaded = False
+        self.waiting = False  # asked for the shared snapshot, not yet filled from it
 
     def add_status_rows(self) -> None:
         """The message line and the progress bar, where the section wants them."""
@@ -68,6 +83,15 @@ class Section(QWidget):
 
     # -- what the window calls
 
+    def use_snapshots(self, cache: SnapshotCache) -> None:
+        """Share the window's snapshot of the study (sections that show it: SnapshotSection)."""
+        self.snapshots = cache
+
+    def open(self) -> None:
+        """The section is shown and not filled: fill it (from what is read already, if the
+        section uses the shared snapshot)."""
+        self.refresh()
+
     def refresh(self) -> None:
         """Read the study again and show it."""
         self.loaded = True
@@ -75,6 +99,8 @@ class Section(QWidget):
     def clear(self) -> None:
         """Take every row off the screen (the study is locking)."""
         self.loaded = False
+        self.waiting = False
+        self.loading.hide()
         self.message.clear_message()
 
     def apply_link(self, value: str) -> None:
@@ -101,6 +127,40 @@ class Section(QWidget):
         if text:
             self.message.say(text)
         return result if result is not None else True
+
+    def import_with(
+        self,
+        run: Callable[[], Any],
+        rejected: type[Exception],
+        show_rejection: Callable[[Any], None],
+        imported: Callable[[Any], Sequence[str]],
+        name: str,
+    ) -> bool:
+        """An import on the GUI thread: ``run()``'s result shown as ``imported(result)`` lines;
+        a ``rejected`` error (every problem, with line and column) by ``show_rejection``, any
+        other refusal in words; nothing imported then. True when imported."""
+        try:
+            result = run()
+        except rejected as err:
+            show_rejection(err)
+            return False
+        except UserError as err:
+            self.message.say(str(err), "error")
+            return False
+        except Exception as err:
+            self.on_bug(err, self)
+            return False
+        self.show_report(imported(result))
+        self.message.say(f"{name} imported.")
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def show_report(self, lines: Sequence[str]) -> None:
+        """A service's report lines (the sections with a report box show them there)."""
+        report = getattr(self, "report", None)
+        if report is not None:
+            report.show_lines(lines)
 
     def run_long(
         self,
@@ -141,4 +201,74 @@ class Section(QWidget):
             self.changed.emit()
         else:
             log.error("coordinator work failed: %s", type(err).__name__)
+            self.on_bug(err, self)
+
+
+class SnapshotSection(Section):
+    """A section that shows the study's returns from the shared snapshot (snapshot.py): filled
+    at once when it is read already, otherwise "Loading…" until the worker thread has read it.
+    Subclasses say how to show one (``show_snapshot``) and how to empty themselves
+    (``clear``)."""
+
+    def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(desk, runner, parent)
+        self.use_snapshots(self.snapshots)
+
+    def use_snapshots(self, cache: SnapshotCache) -> None:
+        if cache is not self.snapshots:
+            self.snapshots.ready.disconnect(self._on_ready)
+            self.snapshots.failed.disconnect(self._on_failed)
+        self.snapshots = cache
+        cache.ready.connect(self._on_ready)
+        cache.failed.connect(self._on_failed)
+
+    def show_snapshot(self, snapshot: StudySnapshot) -> None:
+        raise NotImplementedError
+
+    def open(self) -> None:
+        snapshot = self.snapshots.request()
+        if snapshot is None:
+            self._wait()
+        else:
+            self.fill(snapshot)
+
+    def refresh(self) -> None:
+        """Read the study again (on the worker thread) and show it."""
+        self.snapshots.invalidate()
+        self._wait()
+        snapshot = self.snapshots.request()  # at once with the tests' synchronous runner
+        if snapshot is not None and self.waiting:
+            self.fill(snapshot)
+
+    def _wait(self) -> None:
+        self.waiting = True
+        self.loaded = False
+        self.loading.show()
+
+    def fill(self, snapshot: StudySnapshot) -> None:
+        self.waiting = False
+        self.loading.hide()
+        try:
+            self.show_snapshot(snapshot)
+        except Exception as err:
+            log.exception("a coordinator section could not show the study")
+            self.on_bug(err, self)
+            return
+        self.loaded = True
+
+    def _on_ready(self, snapshot: StudySnapshot) -> None:
+        if self.waiting or (self.loaded and self.isVisible()):
+            self.fill(snapshot)
+        else:
+            self.loaded = False  # filled from the new snapshot when next shown
+
+    def _on_failed(self, err: BaseException) -> None:
+        if not self.waiting:
+            return
+        self.waiting = False
+        self.loading.hide()
+        if isinstance(err, UserError):
+            self.message.say(str(err), "error")
+        else:
+            log.error("reading the study failed: %s", type(err).__name__)
             self.on_bug(err, self)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-SECTION_KEYS = "Ctrl+{n}"
+from collections.abc import Sequence
+
+from reviewer_app.gui.coordinator.sections import SectionSpec
+
+SECTION_KEYS = "Ctrl+{n} or {alt}"
 
 GENERAL = (
     ("F1 or Ctrl+/", "This list of shortcuts"),
@@ -19,9 +23,15 @@ GENERAL = (
 )
 
 
-def shortcuts_text(sections: tuple[str, ...]) -> str:
+def shortcut_rows(sections: Sequence[SectionSpec]) -> list[tuple[str, str]]:
+    """(keys, what they do), the sections' keys after the first two general rows."""
     rows = list(GENERAL)
     rows[2:2] = [
-        (SECTION_KEYS.format(n=i + 1), f"Go to {title}") for i, title in enumerate(sections)
+        (SECTION_KEYS.format(n=i + 1, alt=spec.alt_key), f"Go to {spec.title}")
+        for i, spec in enumerate(sections)
     ]
-    return "\n".join(f"{keys}\t{what}" for keys, what in rows)
+    return rows
+
+
+def shortcuts_text(sections: Sequence[SectionSpec]) -> str:
+    return "\n".join(f"{keys}\t{what}" for keys, what in shortcut_rows(sections))

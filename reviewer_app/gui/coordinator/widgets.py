@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,17 +23,22 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer_app.gui.coordinator.models import KEY_ROLE, Row, RowsModel, SearchProxy
+from reviewer_app.gui.coordinator.models import Index, Row, RowsModel, cell_text
 from reviewer_app.progress import Progress
 
 W = TypeVar("W", bound=QWidget)
 RESIZE_SAMPLE_ROWS = 200  # columns sized from this many rows, not every one of 10,000
+CELL_PADDING = 14  # a cell's margins either side of its text
+HEADER_PADDING = 18  # and a heading's, with room for the sort arrow
 MAX_COLUMN_WIDTH = 320  # a long cell is elided, its whole text in the tooltip
 
 
@@ -56,6 +63,18 @@ def button(text: str, parent: QWidget, name: str, slot: Callable[[], object]) ->
     return made
 
 
+def caption_grid(
+    grid: QGridLayout, parent: QWidget, cells: Sequence[tuple[str, QWidget]], per_row: int
+) -> None:
+    """Each field after its caption (the caption's Alt+letter reaches the field), ``per_row``
+    fields to a row of ``grid``."""
+    for i, (text, widget) in enumerate(cells):
+        caption = QLabel(text, parent)
+        caption.setBuddy(widget)
+        grid.addWidget(caption, i // per_row, (i % per_row) * 2)
+        grid.addWidget(widget, i // per_row, (i % per_row) * 2 + 1)
+
+
 def heading(text: str, parent: QWidget, *, object_name: str = "sectionTitle") -> QLabel:
     """A title (larger than the text, by the system's own size) or a sub-title (bold)."""
     label = named(QLabel(text, parent), text)
@@ -73,6 +92,28 @@ def hint(text: str, parent: QWidget) -> QLabel:
     label.setObjectName("hint")
     label.setWordWrap(True)
     return label
+
+
+KEY_HINT_ROLE = Qt.ItemDataRole.UserRole + 2  # a list item's shortcut, drawn at its right
+
+
+class KeyHintDelegate(QStyledItemDelegate):
+    """List items with their shortcut (``KEY_HINT_ROLE``) drawn right-aligned beside them."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        key = index.data(KEY_HINT_ROLE)
+        if not key:
+            return
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.save()
+        painter.setPen(option.palette.color(role))
+        rect = option.rect.adjusted(0, 0, -6, 0)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, key)
+        painter.restore()
 
 
 class MessageLine(QLabel):
@@ -128,7 +169,6 @@ class TablePanel(QWidget):
         super().__init__(parent)
         self.what = what
         self.model = RowsModel(columns, self)
-        self.proxy = SearchProxy(self.model, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -150,16 +190,15 @@ class TablePanel(QWidget):
         top.addWidget(self.count)
         layout.addLayout(top)
         self.table = named(QTableView(self), what.capitalize())
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        # Rows come in the service's order (by reference); a click on a heading sorts them.
-        # No sort column until then: re-sorting 10,000 rows through Python on every reset or
-        # search stalled the GUI thread.
+        # Rows come in the service's order (by reference); a click on a heading sorts them
+        # (in the model, from keys made once: see models.py).
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
@@ -175,14 +214,33 @@ class TablePanel(QWidget):
         layout.addWidget(self.table, 1)
         self._update_count()
 
+    def use_model(self, model: RowsModel) -> None:
+        """Show ``model`` (a RowsModel of the section's own, e.g. an editable one)."""
+        self.model = model
+        self.table.setModel(model)
+
     def set_rows(self, rows: Sequence[Row]) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount() - 1):
-            if header.sectionSize(column) > MAX_COLUMN_WIDTH:
-                header.resizeSection(column, MAX_COLUMN_WIDTH)
+        self._fit_columns()
         self._update_count()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its heading and the first rows' text (up to a limit), measured
+        from the rows' own text: asking the view to measure every cell through the model cost
+        a tenth of a second a table."""
+        header = self.table.horizontalHeader()
+        plain = self.table.fontMetrics()
+        bold_font = QFont(self.table.font())
+        bold_font.setBold(True)
+        bold, heading = QFontMetrics(bold_font), header.fontMetrics()
+        sample = self.model.rows[:RESIZE_SAMPLE_ROWS]
+        for column, title in enumerate(self.model.columns[:-1]):  # the last one stretches
+            widths = [heading.horizontalAdvance(title) + HEADER_PADDING]
+            widths += [
+                (bold if row.emphasis else plain).horizontalAdvance(cell_text(row, column))
+                for row in sample
+            ]
+            header.resizeSection(column, min(max(widths) + CELL_PADDING, MAX_COLUMN_WIDTH))
 
     def clear(self) -> None:
         """Every row and the search text off the screen (locking)."""
@@ -191,34 +249,35 @@ class TablePanel(QWidget):
         self.clear_filter()
 
     def filter_exact(self, column: int, value: str, note: str) -> None:
-        self.proxy.set_exact(column, value)
+        self.model.set_exact(column, value)
         self.filter_note.setText(note)
         self.filter_note.show()
         self.show_all.show()
         self._update_count()
 
     def clear_filter(self) -> None:
-        self.proxy.set_exact(None)
+        self.model.set_exact(None)
         self.filter_note.hide()
         self.show_all.hide()
         self._update_count()
 
     def shown_keys(self) -> list[str]:
-        return [str(self.proxy.index(r, 0).data(KEY_ROLE)) for r in range(self.proxy.rowCount())]
+        return self.model.shown_keys()
 
     def current_key(self) -> str | None:
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        key = index.siblingAtColumn(0).data(KEY_ROLE)
-        return None if key is None else str(key)
+        if index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row()).key
 
     def select_key(self, key: str) -> bool:
-        for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(KEY_ROLE) == key:
-                self.table.selectRow(r)
-                return True
-        return False
+        shown = self.model.shown_keys()
+        if key not in shown:
+            return False
+        self.table.selectRow(shown.index(key))
+        return True
 
     def _activate(self) -> None:
         key = self.current_key()
@@ -226,11 +285,11 @@ class TablePanel(QWidget):
             self.activated.emit(key)
 
     def _on_search(self, text: str) -> None:
-        self.proxy.set_text(text)
+        self.model.set_text(text)
         self._update_count()
 
     def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = len(self.model.rows), self.model.rowCount()
         self.count.setText(f"{shown} of {total}" if shown != total else f"{total}")
 
 

@@ -1,7 +1,12 @@
 """The coordinator's window: the study's sections down the side, one page each.
 
-    sections list ──select / Ctrl+1..8──▶ section page (refreshed from its services when shown)
+    sections list ──select / Ctrl+1..8 / Alt+letter──▶ section page (built the first time it
+         │                                              is shown, then filled from its services)
          └──── lock (idle, Ctrl+L, sleep) ──▶ lock screen ──study passphrase──▶ same section
+
+The sections that show the study's returns share one read of it (``snapshot.SnapshotCache``,
+read off the GUI thread); a section that changes the study says so (``changed``) and the read
+is made again when next needed.
 
 Locking takes every detail off the screen (every section's rows are cleared and the pages
 hidden) and asks for the study passphrase; the section shown before comes back. The window
@@ -21,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -28,19 +34,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.gui.coordinator.allocation import AllocationSection
-from reviewer_app.gui.coordinator.cohort import CohortSection
-from reviewer_app.gui.coordinator.overview import OverviewSection
-from reviewer_app.gui.coordinator.returns import ReturnsSection
-from reviewer_app.gui.coordinator.section import Section
-from reviewer_app.gui.coordinator.sections import later_sections
+from reviewer_app.gui.coordinator.section import Section, report_bug
+from reviewer_app.gui.coordinator.sections import (
+    SECTION_KEYS,
+    SPECS,
+    LazySections,
+    section_class,
+)
 from reviewer_app.gui.coordinator.shortcuts import shortcuts_text
-from reviewer_app.gui.coordinator.widgets import named
+from reviewer_app.gui.coordinator.snapshot import SnapshotCache
+from reviewer_app.gui.coordinator.widgets import KEY_HINT_ROLE, KeyHintDelegate, named
 from reviewer_app.gui.launch import SYNTHETIC_MARK, window_title
-from reviewer_app.gui.lock import LockTriggers
-from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES
 from reviewer_app.gui.tasks import Runner
 from reviewer_app.gui.unlock_screen import UnlockScreen
+from reviewer_app.gui.window_menus import window_action
+from reviewer_app.gui.window_shell import idle_minutes, lock_triggers, synthetic_banner
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
@@ -49,21 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COORDINATOR = "Coordinator"
-SECTION_KEYS: tuple[str, ...] = (
-    "overview",
-    "cohort",
-    "allocation",
-    "returns",
-    "reconciliation",
-    "escalations",
-    "report",
-    "actions",
-)
-
-
-def section_classes() -> list[tuple[str, type[Section]]]:
-    first: list[type[Section]] = [OverviewSection, CohortSection, AllocationSection, ReturnsSection]
-    return list(zip(SECTION_KEYS, [*first, *later_sections()], strict=True))
+__all__ = ["SECTION_KEYS", "SYNTHETIC_MARK", "CoordinatorWindow"]
 
 
 class CoordinatorWindow(QMainWindow):
@@ -91,13 +85,10 @@ class CoordinatorWindow(QMainWindow):
         self.resize(1366, 740)
         self._build(desk)
         self._build_actions()
-        minutes = settings.idle_lock_minutes if settings else DEFAULT_IDLE_LOCK_MINUTES
-        self.triggers = LockTriggers(
-            idle_ms if idle_ms is not None else minutes * 60_000,
-            self,
-            listen_to_system=listen_to_system,
+        minutes = idle_minutes(settings)
+        self.triggers = lock_triggers(
+            self, settings, idle_ms, self.lock, listen_to_system=listen_to_system
         )
-        self.triggers.lock_requested.connect(self.lock)
         hint = named(
             QLabel(f"Locks after {max(1, minutes)} min idle · Ctrl+L locks now", self), "Lock hint"
         )
@@ -113,11 +104,12 @@ class CoordinatorWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         if desk.synthetic:
-            text = f"{SYNTHETIC_MARK}: an invented practice study, for training only."
-            if desk.public_passphrase:
-                text += f"   Practice study passphrase: {desk.public_passphrase}"
-            self.banner = named(QLabel(text, central), "Synthetic data notice")
-            self.banner.setObjectName("bannerSynthetic")
+            self.banner = synthetic_banner(
+                central,
+                "an invented practice study, for training only.",
+                desk.public_passphrase,
+                "Practice study",
+            )
             outer.addWidget(self.banner)
         self.page = QWidget(central)
         row = QHBoxLayout(self.page)
@@ -130,7 +122,9 @@ class CoordinatorWindow(QMainWindow):
         self.study_label.setWordWrap(True)
         side_layout.addWidget(self.study_label)
         self.nav = named(QListWidget(side), "Sections", "Up and Down choose a section")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(210)
+        self.nav.setItemDelegate(KeyHintDelegate(self.nav))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side_layout.addWidget(self.nav, 1)
         row.addWidget(side)
         self.stack = QStackedWidget(self.page)
@@ -140,17 +134,41 @@ class CoordinatorWindow(QMainWindow):
         self.locked_stack.hide()
         outer.addWidget(self.locked_stack, 1)
         self.setCentralWidget(central)
-        self.sections: dict[str, Section] = {}
-        for i, (key, cls) in enumerate(section_classes()):
-            section = cls(desk, self.runner, self.stack)
-            section.setObjectName(f"section-{key}")
-            section.link.connect(self.follow_link)
-            section.changed.connect(lambda s=section: self._study_changed(s))
-            self.sections[key] = section
-            self.stack.addWidget(section)
-            self.nav.addItem(f"{i + 1}  {section.title}")
+        self.snapshots = SnapshotCache(desk, self.runner, self)
+        self.on_bug: Callable[[BaseException, QWidget], None] = report_bug
+        self.sections = LazySections(self._make_section)
+        for i, spec in enumerate(SPECS):
+            placeholder = QWidget(self.stack)
+            placeholder.setObjectName(f"placeholder-{spec.key}")
+            self.stack.addWidget(placeholder)
+            item = QListWidgetItem(f"{i + 1}  {spec.title}", self.nav)
+            keys = f"Ctrl+{i + 1} or {spec.alt_key}"
+            item.setData(KEY_HINT_ROLE, spec.alt_key)
+            item.setToolTip(keys)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, keys)
         self.nav.currentRowChanged.connect(self._on_nav)
         self._show_study_label()
+
+    def _make_section(self, key: str) -> Section:
+        """Build one section in its place in the stack (the first time it is needed)."""
+        index = SECTION_KEYS.index(key)
+        section = section_class(key)(self.desk, self.runner, self.stack)
+        section.setObjectName(f"section-{key}")
+        section.on_bug = self.on_bug
+        section.use_snapshots(self.snapshots)
+        section.link.connect(self.follow_link)
+        section.changed.connect(lambda s=section: self._study_changed(s))
+        placeholder = self.stack.widget(index)
+        showing = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, section)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        if showing:
+            self.stack.setCurrentIndex(index)
+        if self.locked:
+            section.clear()
+        return section
 
     def _show_study_label(self) -> None:
         try:
@@ -162,13 +180,7 @@ class CoordinatorWindow(QMainWindow):
     def _action(
         self, text: str, shortcut: str | QKeySequence | None, slot: Callable[[], object]
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return window_action(self, text, shortcut, slot)
 
     def _build_actions(self) -> None:
         menu = self.menuBar()
@@ -186,8 +198,9 @@ class CoordinatorWindow(QMainWindow):
         file_menu.addAction(self.close_action)
         go_menu = menu.addMenu("&Go")
         self.go_actions: list[QAction] = []
-        for i, section in enumerate(self.sections.values()):
-            action = self._action(section.title, f"Ctrl+{i + 1}", self._goer(i))
+        for i, spec in enumerate(SPECS):
+            action = self._action(spec.title, f"Ctrl+{i + 1}", self._goer(i))
+            action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}"), QKeySequence(spec.alt_key)])
             go_menu.addAction(action)
             self.go_actions.append(action)
         self.find_action = self._action(
@@ -207,9 +220,7 @@ class CoordinatorWindow(QMainWindow):
 
     @property
     def current(self) -> Section:
-        widget = self.stack.currentWidget()
-        assert isinstance(widget, Section)
-        return widget
+        return self.sections[SECTION_KEYS[self.stack.currentIndex()]]
 
     def section(self, key: str) -> Section:
         return self.sections[key]
@@ -225,10 +236,10 @@ class CoordinatorWindow(QMainWindow):
     def _on_nav(self, index: int) -> None:
         if self.locked or index < 0:
             return
+        section = self.sections[SECTION_KEYS[index]]  # built the first time
         self.stack.setCurrentIndex(index)
-        section = self.current
-        if not section.loaded:
-            section.refresh()
+        if not section.loaded and not section.waiting:
+            section.open()
         self.setWindowTitle(self._title())
 
     def follow_link(self, key: str, value: str) -> None:
@@ -239,14 +250,17 @@ class CoordinatorWindow(QMainWindow):
         self.sections[key].setFocus()
 
     def _study_changed(self, source: Section) -> None:
-        for section in self.sections.values():
+        if not source.waiting:  # a section reading the study again has read after its change
+            self.snapshots.invalidate()
+        for section in self.sections.built():
             if section is not source:
                 section.loaded = False
 
     def refresh_all(self) -> None:
         if self.locked:
             return
-        for section in self.sections.values():
+        self.snapshots.invalidate()
+        for section in self.sections.built():
             section.loaded = False
         self.current.refresh()
         self.statusBar().showMessage("Read the study again.", 5000)
@@ -271,7 +285,7 @@ class CoordinatorWindow(QMainWindow):
         QMessageBox.information(
             self,
             "Keyboard shortcuts",
-            shortcuts_text(tuple(s.title for s in self.sections.values())),
+            shortcuts_text(SPECS),
         )
 
     # -- locking
@@ -284,8 +298,9 @@ class CoordinatorWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
-        for section in self.sections.values():
+        for section in self.sections.built():
             section.clear()
+        self.snapshots.drop()  # nothing read is kept, or read, while locked
         self.page.hide()
         self.locked = True
         self.triggers.disarm()
@@ -329,7 +344,7 @@ class CoordinatorWindow(QMainWindow):
     # -- closing
 
     def busy_sections(self) -> Sequence[Section]:
-        return [s for s in self.sections.values() if s.busy]
+        return [s for s in self.sections.built() if s.busy]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.busy_sections():

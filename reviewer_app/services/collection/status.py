@@ -23,7 +23,7 @@ revocations). Nothing here writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -36,6 +36,7 @@ from reviewer_app.storage.study.allocation import AllocationStore
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.packs import PackLedger
 
+InForce = tuple[ReturnedState, dict[str, Any]]
 DEFAULT_OVERDUE_DAYS: Final = 28
 ESCALATION_QUESTION: Final = "escalation.decision"
 ESCALATE: Final = "escalate"
@@ -164,6 +165,11 @@ class StudyStatus:
             counts[case.state] += 1
         return counts
 
+    @property
+    def overdue_total(self) -> int:
+        """Reviewer assignments overdue across the study (the overview's figure)."""
+        return sum(r.overdue for r in self.reviewers)
+
     def chase_list(self) -> dict[str, list[str]]:
         """reviewer ref -> case refs still owed (overdue first), for reviewers owing any."""
         return {r.reviewer_ref: list(r.owed) for r in self.reviewers if r.owed}
@@ -172,6 +178,7 @@ class StudyStatus:
         return {
             "now": _iso(self.now),
             "overdue_days": self.overdue_days,
+            "overdue_total": self.overdue_total,
             "case_counts": {k.value: v for k, v in self.case_counts().items()},
             "concerns": self.concerns.to_json(),
             "quarantined_files": self.quarantined_files,
@@ -204,7 +211,7 @@ class _Inputs:
     revoked: set[str]
 
 
-def _read(study: Study) -> _Inputs:
+def _read(study: Study, contents: Sequence[InForce] | None) -> _Inputs:
     allocation = AllocationStore(study.db).get()
     stored_modes = AllocationStore(study.db).case_modes()
     study_mode = study.review_mode
@@ -220,20 +227,30 @@ def _read(study: Study) -> _Inputs:
         pairs=dict(allocation.pairs),
         modes=modes,
         sent=sent,
-        returned=records.returned_states(study),
+        returned=(
+            records.returned_states(study)
+            if contents is None
+            else {(state.case_ref, state.reviewer_ref): state for state, _ in contents}
+        ),
         quarantined=records.quarantined_by_reviewer(study),
         revoked=set(records.revoked_reviewers(study)),
     )
 
 
 def study_status(
-    study: Study, *, overdue_days: int = DEFAULT_OVERDUE_DAYS, now: dt.datetime | None = None
+    study: Study,
+    *,
+    overdue_days: int = DEFAULT_OVERDUE_DAYS,
+    now: dt.datetime | None = None,
+    contents: Sequence[InForce] | None = None,
 ) -> StudyStatus:
-    """The status of every case and reviewer (see the module docstring)."""
+    """The status of every case and reviewer (see the module docstring). ``contents``: the
+    versions in force as ``records.in_force_contents`` gives them, when the caller has read
+    them already (then neither they nor the returned states are read again)."""
     if overdue_days < 0:
         raise ValueError("overdue_days must not be negative")
     now = now or utc_now()
-    inputs = _read(study)
+    inputs = _read(study, contents)
     cutoff = now - dt.timedelta(days=overdue_days)
     cases = tuple(_case_status(inputs, ref, cutoff) for ref in inputs.case_refs)
     reviewers = _reviewer_statuses(inputs, cases)
@@ -242,7 +259,10 @@ def study_status(
         overdue_days=overdue_days,
         cases=cases,
         reviewers=reviewers,
-        concerns=concern_counts(content for _, content in records.in_force_contents(study)),
+        concerns=concern_counts(
+            content
+            for _, content in (records.in_force_contents(study) if contents is None else contents)
+        ),
         quarantined_files=sum(inputs.quarantined.values()),
         unattributed_quarantine=inputs.quarantined.get(None, 0),
     )

@@ -78,6 +78,7 @@ class PacksReport:
     revoked: list[str] = field(default_factory=list)  # revoked: no pack until re-enrolled
     allocated: int = 0  # cases in the allocation
     joint: int = 0  # of those, reviewed jointly
+    stopped: int = 0  # packs not made because the run was cancelled (made again: the rest)
 
     def summary_lines(self) -> list[str]:
         lines = [
@@ -90,7 +91,12 @@ class PacksReport:
             f"No changes since pack {sequence} for {ref}: no new pack written."
             for ref, sequence in self.unchanged.items()
         )
-        if not self.made and self.unchanged:
+        if self.stopped:
+            lines.append(
+                f"Stopped before {self.stopped} more pack(s): the packs above are made and "
+                "recorded; make the packs again to make the rest."
+            )
+        elif not self.made and self.unchanged:
             lines.append("No packs made: nothing has changed since the last packs.")
         elif not self.made:
             lines.append("No packs made: no enrolled reviewer has allocated cases.")
@@ -308,8 +314,14 @@ def make_packs(
     *,
     progress: Progress = no_progress,
     now: Callable[[], dt.datetime] = _utc_now,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> PacksReport:
     """One pack per enrolled reviewer with allocated cases (or cases to withdraw).
+
+    Each pack is written and recorded in a transaction of its own, and ``cancelled()`` is
+    asked between two packs: when it says True the run stops there (``report.stopped`` says
+    how many were left), every pack made so far stays made and recorded, and making the packs
+    again makes only the rest (the others are unchanged), ending as an uninterrupted run does.
 
     A reviewer whose pack would say exactly what their last pack said (same cases and
     case details, withdrawals, modes, certificate, review definition, the study's
@@ -345,9 +357,13 @@ def make_packs(
     if not todo:
         return report
     signer = study.signing_authority()
-    with study.db.transaction():
-        for done, pack in enumerate(todo):
-            progress(done, len(todo), f"Making the pack for {pack.content.addressee_reviewer_ref}")
+    for done, pack in enumerate(todo):
+        if cancelled():
+            report.stopped = len(todo) - done
+            log.info("making packs stopped with %d to make", report.stopped)
+            return report
+        progress(done, len(todo), f"Making the pack for {pack.content.addressee_reviewer_ref}")
+        with study.db.transaction():
             report.made.append(_write_pack(study, out, pack, study_mode, signer))
     progress(len(todo), len(todo), "Packs written")
     log.info("made %d assignment packs", len(report.made))

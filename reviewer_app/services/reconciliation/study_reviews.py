@@ -5,13 +5,13 @@ by reviewers no longer on the case), the consensus records and the second-stage 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
 from reviewer_app.domain.vocabulary import ReviewMode
-from reviewer_app.services.collection.records import in_force_contents
+from reviewer_app.services.collection.records import ReturnedState, in_force_contents
 from reviewer_app.services.reconciliation.merge import ConsensusIn, ReviewIn
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.allocation import AllocationStore
@@ -60,7 +60,12 @@ def definition_of(
     return definition
 
 
-def read_reviews(study: Study) -> StudyReviews:
+def read_reviews(
+    study: Study, contents: Iterable[tuple[ReturnedState, dict[str, Any]]] | None = None
+) -> StudyReviews:
+    """What reconciliation needs, read once. ``contents``: the versions in force as
+    ``in_force_contents`` gives them, when the caller has read them already (one decryption
+    of the reviews for every figure: see ``study_snapshot``)."""
     store = AllocationStore(study.db)
     allocation = store.get()
     stored_modes = store.case_modes()
@@ -74,7 +79,7 @@ def read_reviews(study: Study) -> StudyReviews:
     for row in history:
         second_refs.setdefault(row.case_ref, set()).add(row.reviewer_ref)
     by_case: dict[str, dict[str, ReviewIn]] = {}
-    for state, content in in_force_contents(study):
+    for state, content in in_force_contents(study) if contents is None else contents:
         by_case.setdefault(state.case_ref, {})[state.reviewer_ref] = ReviewIn(
             state.reviewer_ref, state.version, state.outcome, content
         )

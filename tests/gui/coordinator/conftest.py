@@ -63,8 +63,9 @@ def open_window(qtbot) -> Iterator[WindowFactory]:
     ) -> CoordinatorWindow:
         desk = study_desk(unlock_study_in_worker(folder, passphrase, synthetic=synthetic))
         window = CoordinatorWindow(desk, SyncTaskRunner(), listen_to_system=False)
-        for section in window.sections.values():
-            section.on_bug = _raise  # a bug fails the test instead of opening a dialog
+        window.on_bug = _raise  # a bug fails the test instead of opening a dialog
+        for section in window.sections.built():  # the rest are built with the window's
+            section.on_bug = _raise
         qtbot.addWidget(window)
         opened.append(window)
         return window

@@ -10,7 +10,9 @@ import pytest
 from reviewer_app.services.allocation.study_allocation import allocation
 from reviewer_app.services.intake.study_intake import add_cohort, add_reviewers
 from reviewer_app.services.study import Study
+from reviewer_app.storage.study.packs import PackLedger
 from tests.support.study_fixtures import (
+    ENROLLED,
     STUDY_PASSPHRASE,
     cohort_bytes,
     new_workspace,
@@ -122,6 +124,41 @@ def test_packs_are_made_into_the_shared_folder(open_window, enrolled_world, tmp_
     assert "4 pack(s) written" in section.message.text()
     assert all(name in section.report.toPlainText() for name in packs)
     assert section.default_pack_folder() == str(shared.resolve())
+
+
+def test_cancel_stops_between_packs_and_making_again_makes_the_rest(
+    open_window, enrolled_world, tmp_path
+):
+    window = open_window(enrolled_world.study_dir)
+    window.show_section(2)
+    section = window.section("allocation")
+    start = section.work.start
+
+    def start_then_cancel(text, *, cancellable):
+        assert cancellable  # the Cancel button is offered
+        progress = start(text, cancellable=cancellable)
+
+        def cancelling(done, total, label):
+            progress(done, total, label)
+            if done == 1:  # the first pack is made; Cancel pressed while the second is
+                section.work.request_cancel()
+
+        return cancelling
+
+    section.work.start = start_then_cancel
+    shared = tmp_path / "shared"
+    section.make_packs(shared)
+    assert "Stopped" in section.message.text() and section.message.property("severity") == "warning"
+    first = sorted(p.name for p in shared.glob("assignment-*.p7m"))
+    assert len(first) == 2  # the pack being made when Cancel was pressed is finished whole
+    assert "make the packs again" in section.report.toPlainText()
+    assert not section.busy
+    section.work.start = start
+    section.make_packs(shared)
+    assert "2 pack(s) written" in section.message.text()
+    assert len(list(shared.glob("assignment-*.p7m"))) == 4
+    with enrolled_world.study() as study:
+        assert sorted(p.reviewer_ref for p in PackLedger(study.db).all()) == list(ENROLLED)
 
 
 def test_enrolling_twice_is_refused_and_revoking_needs_a_reason(

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.gui.coordinator.sections import SPECS
 from reviewer_app.gui.coordinator.shortcuts import shortcuts_text
+from reviewer_app.gui.coordinator.widgets import KEY_HINT_ROLE
 from reviewer_app.gui.coordinator.window import SECTION_KEYS, SYNTHETIC_MARK
 from reviewer_app.gui.unlock_screen import STUDY_WRONG_PASSPHRASE_HINT
 from reviewer_app.services.intake.study_intake import add_cohort, add_reviewers
@@ -71,9 +73,9 @@ def test_the_shortcut_list_names_every_section_and_opens_on_f1_and_ctrl_slash(
     open_window, loaded_study
 ):
     window = open_window(loaded_study)
-    text = shortcuts_text(tuple(s.title for s in window.sections.values()))
+    text = shortcuts_text(SPECS)
     for i, section in enumerate(window.sections.values()):
-        assert f"Ctrl+{i + 1}\tGo to {section.title}" in text
+        assert f"Ctrl+{i + 1} or {SPECS[i].alt_key}\tGo to {section.title}" in text
     keys = {s.toString() for s in window.shortcuts_action.shortcuts()}
     assert keys == {"F1", "Ctrl+/"}
     bound = {a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
@@ -191,3 +193,37 @@ def test_a_bug_in_a_service_goes_to_the_crash_dialog_not_the_message_line(
     section.refresh()
     assert len(seen) == 1 and isinstance(seen[0], RuntimeError)
     assert "boom" not in section.message.text()
+
+
+def test_alt_and_a_letter_goes_to_each_section_from_every_section(open_window, loaded_study, qtbot):
+    window = open_window(loaded_study)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for start in range(len(SPECS)):
+        for spec in SPECS:
+            window.show_section(start)
+            qtbot.keyClick(
+                window.current, Qt.Key(ord(spec.letter)), Qt.KeyboardModifier.AltModifier
+            )
+            assert window.current is window.section(spec.key), (SPECS[start].key, spec.alt_key)
+
+
+def test_the_side_list_and_the_shortcut_list_show_each_sections_alt_key(open_window, empty_study):
+    window = open_window(empty_study)
+    text = shortcuts_text(SPECS)
+    for i, spec in enumerate(SPECS):
+        item = window.nav.item(i)
+        assert item.data(KEY_HINT_ROLE) == spec.alt_key and spec.alt_key in item.toolTip()
+        assert f"{spec.alt_key}\tGo to {spec.title}" in text
+        assert window.section(spec.key).title == spec.title
+    assert len({spec.letter for spec in SPECS}) == len(SPECS)
+
+
+def test_sections_are_built_when_first_shown(open_window, empty_study):
+    window = open_window(empty_study)
+    assert [s.title for s in window.sections.built()] == ["Overview"]
+    window.show_section(6)
+    assert [s.title for s in window.sections.built()] == ["Overview", "Report"]
+    assert window.current is window.section("report")
+    assert window.stack.currentWidget() is window.section("report")

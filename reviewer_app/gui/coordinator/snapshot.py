@@ -1,0 +1,97 @@
+"""The study's returns read once, off the GUI thread, for every section that shows them.
+
+    section opened ──request()──▶ cached? ──yes──▶ filled at once
+                                     └─no──▶ "Loading…"; read_snapshot on a worker thread
+                                             (its own connection) ──ready──▶ sections fill in
+    the study changed (a section wrote, F5) ──invalidate()──▶ the next request reads again
+
+A read that finishes after the study changed is thrown away and read again, so a section never
+shows figures older than the last change it was told of. The figures are the services' own
+(``reconciliation.study_snapshot``); nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from reviewer_app.gui.coordinator.desk import StudyDesk
+    from reviewer_app.gui.tasks import Runner
+    from reviewer_app.progress import Progress
+    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
+
+LOADING = "Loading the study's returns…"
+
+
+class SnapshotCache(QObject):
+    """One ``StudySnapshot`` at a time, shared by the window's sections."""
+
+    ready = Signal(object)  # the new StudySnapshot
+    failed = Signal(object)  # the exception the read raised
+
+    def __init__(self, desk: StudyDesk, runner: Runner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.runner = runner
+        self.value: StudySnapshot | None = None
+        self.generation = 0  # bumped by every change to the study the window is told of
+        self.reads = 0  # reads started (tests count them: one read serves every section)
+        self._reading: int | None = None  # the generation being read, if a read is running
+        self._wanted = False  # a section asked and has not been given a snapshot yet
+
+    def invalidate(self) -> None:
+        """The study changed: what was read is out of date."""
+        self.generation += 1
+        self.value = None
+
+    def drop(self) -> None:
+        """The study locked: forget what was read, and read nothing until asked again."""
+        self.invalidate()
+        self._wanted = False
+
+    def request(self) -> StudySnapshot | None:
+        """The snapshot if it is read already; otherwise start reading it (``ready`` says when)
+        and None."""
+        if self.value is None and self._reading != self.generation:
+            self._wanted = True
+            self._read()
+        return self.value
+
+    def _read(self) -> None:
+        from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
+
+        generation = self._reading = self.generation
+        self.reads += 1
+        opener = self.desk.worker_study
+
+        def work(_progress: Progress) -> StudySnapshot:
+            with opener() as study:
+                return read_snapshot(study)
+
+        self.runner.run(
+            work,
+            lambda snapshot: self._done(generation, snapshot),
+            lambda err: self._failed(generation, err),
+            label=LOADING,
+            show_progress=False,
+        )
+
+    def _done(self, generation: int, snapshot: StudySnapshot) -> None:
+        if generation != self.generation:  # the study changed while it was read
+            if self._reading == generation:
+                self._reading = None
+                if self._wanted:
+                    self.request()
+            return
+        self._reading = None
+        self._wanted = False
+        self.value = snapshot
+        self.ready.emit(snapshot)
+
+    def _failed(self, generation: int, err: BaseException) -> None:
+        if self._reading == generation:
+            self._reading = None
+        if generation == self.generation:
+            self.failed.emit(err)

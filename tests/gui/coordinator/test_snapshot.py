@@ -1,0 +1,132 @@
+"""The window's one read of the study (snapshot.py): one read serves every section, a read
+that finishes after the study changed is thrown away and read again, nothing is read or kept
+while locked, and sections show "Loading…" until the read is in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from reviewer_app.gui.coordinator import snapshot as snapshot_module
+from reviewer_app.gui.coordinator.snapshot import SnapshotCache
+from reviewer_app.gui.tasks import Runner
+from reviewer_app.services.reconciliation import study_snapshot
+
+
+class HeldRunner(Runner):
+    """Keeps each piece of work until the test lets it finish (a worker thread, by hand)."""
+
+    def __init__(self) -> None:
+        self.held: list[Any] = []
+
+    def _start(self, request: Any) -> None:
+        self.held.append(request)
+
+    def finish(self, index: int = 0) -> None:
+        request = self.held.pop(index)
+        try:
+            result = request.fn(lambda *_: None)
+        except Exception as err:
+            request.on_error(err)
+            return
+        request.on_done(result)
+
+
+class Desk:
+    @contextmanager
+    def worker_study(self) -> Iterator[str]:
+        yield "worker connection"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    made: list[int] = []
+
+    def fake_read(study: Any) -> dict[str, int]:
+        assert study == "worker connection"  # on the worker's own connection
+        made.append(1)
+        return {"read": len(made)}
+
+    monkeypatch.setattr(study_snapshot, "read_snapshot", fake_read)
+    return made
+
+
+def _cache(qtbot) -> tuple[SnapshotCache, HeldRunner, list[object]]:  # type: ignore[no-untyped-def]
+    runner = HeldRunner()
+    cache = SnapshotCache(Desk(), runner)  # type: ignore[arg-type]
+    seen: list[object] = []
+    cache.ready.connect(seen.append)
+    return cache, runner, seen
+
+
+def test_one_read_serves_every_request(qtbot, reads) -> None:
+    cache, runner, seen = _cache(qtbot)
+    assert cache.request() is None and cache.request() is None  # two sections ask
+    assert len(runner.held) == 1
+    runner.finish()
+    assert seen == [{"read": 1}] and cache.request() == {"read": 1}
+    assert reads == [1] and runner.held == []
+
+
+def test_a_read_finishing_after_a_change_is_thrown_away_and_read_again(qtbot, reads) -> None:
+    cache, runner, seen = _cache(qtbot)
+    cache.request()
+    cache.invalidate()  # a section wrote while the study was being read
+    runner.finish()
+    assert seen == [] and cache.value is None
+    assert len(runner.held) == 1  # read again, for the section still waiting
+    runner.finish()
+    assert seen == [{"read": 2}]
+
+
+def test_locking_drops_the_read_and_reads_nothing_more(qtbot, reads) -> None:
+    cache, runner, seen = _cache(qtbot)
+    cache.request()
+    runner.finish()
+    assert cache.value is not None
+    cache.request()
+    cache.drop()
+    assert cache.value is None
+    cache.invalidate()
+    cache.request()
+    cache.drop()  # locked while a read was running
+    runner.finish()
+    assert runner.held == [] and cache.value is None and len(seen) == 1
+
+
+def test_a_failed_read_is_said_and_asking_again_reads_again(qtbot, monkeypatch) -> None:
+    cache, runner, _seen = _cache(qtbot)
+    failed: list[BaseException] = []
+    cache.failed.connect(failed.append)
+
+    def broken(_study: Any) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(study_snapshot, "read_snapshot", broken)
+    cache.request()
+    runner.finish()
+    assert len(failed) == 1 and cache.value is None
+    cache.request()
+    assert len(runner.held) == 1
+
+
+def test_a_section_says_loading_until_the_read_is_in(open_window, empty_study, monkeypatch):
+    runner = HeldRunner()
+    window = open_window(empty_study)
+    window.snapshots.runner = runner
+    window.snapshots.invalidate()
+    window.show()
+    overview = window.section("overview")
+    overview.refresh()
+    assert overview.waiting and not overview.loaded
+    assert not overview.loading.isHidden()
+    assert overview.loading.text() == snapshot_module.LOADING
+    window.show_section(3)  # Returns, built now: it waits for the same read
+    returns = window.section("returns")
+    assert returns.waiting and len(runner.held) == 1
+    runner.finish()
+    assert returns.loaded and not returns.waiting and returns.loading.isHidden()
+    assert overview.loaded and not overview.waiting

@@ -1,0 +1,88 @@
+"""The window's one read of the study (``reconciliation.study_snapshot``) says exactly what
+each service says on its own (what the CLI prints), from one decryption of the reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from reviewer_app.services.collection import records
+from reviewer_app.services.collection.collector import collect
+from reviewer_app.services.collection.records import collection_runs, conflicts, quarantine
+from reviewer_app.services.collection.status import study_status
+from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
+from reviewer_app.services.reconciliation import study_snapshot
+from reviewer_app.services.reconciliation.resolved import resolved_cases
+from reviewer_app.services.reconciliation.second_stage import second_stage_queue
+from reviewer_app.services.reconciliation.stages import case_stages
+from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
+from reviewer_app.services.records.escalation_log import escalation_entries
+from reviewer_app.services.study import Study
+from tests.support.practice_fixtures import Practice, practice_copy
+
+NOW = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> Practice:
+    practice = practice_copy(
+        tmp_path_factory.mktemp("snapshot") / "p", tmp_path_factory.getbasetemp()
+    )
+    with Study.open(practice.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
+        collect(study, practice.layout.shared)
+    return practice
+
+
+@pytest.fixture
+def study(collected: Practice) -> Iterator[Study]:
+    with Study.open(collected.layout.study, PRACTICE_STUDY_PASSPHRASE) as opened:
+        yield opened
+
+
+def test_the_snapshot_is_what_each_service_says_on_its_own(study: Study) -> None:
+    snapshot = read_snapshot(study, now=NOW)
+    assert snapshot.status.to_json() == study_status(study, now=NOW).to_json()
+    assert snapshot.stages == case_stages(study)
+    assert snapshot.resolved == resolved_cases(study)
+    assert snapshot.discordant == [c for c in resolved_cases(study) if c.discordances]
+    assert snapshot.second_stage == second_stage_queue(study)
+    assert snapshot.escalations == escalation_entries(study)
+    assert snapshot.runs == collection_runs(study)
+    assert snapshot.quarantine == quarantine(study)
+    assert snapshot.conflicts == conflicts(study)
+    assert snapshot.stages and snapshot.status.cases  # a study with something in it
+
+
+def test_the_snapshot_decrypts_the_reviews_in_force_once(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = records.in_force_contents
+
+    def counted(opened: Study):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(opened)
+
+    monkeypatch.setattr(study_snapshot, "in_force_contents", counted)
+    monkeypatch.setattr(records, "in_force_contents", counted)
+    read_snapshot(study, now=NOW)
+    # once, for the status, the stages, the resolved cases and the second-stage queue alike
+    assert len(calls) == 1
+
+
+def test_status_from_contents_read_already_is_the_same_status(study: Study) -> None:
+    contents = list(records.in_force_contents(study))
+    assert contents
+    given = study_status(study, now=NOW, contents=contents)
+    assert given.to_json() == study_status(study, now=NOW).to_json()
+
+
+def test_the_overdue_total_is_every_reviewers_overdue_count(study: Study) -> None:
+    late = study_status(study, now=NOW + dt.timedelta(days=400), overdue_days=28)
+    assert late.overdue_total == sum(r.overdue for r in late.reviewers)
+    assert late.overdue_total > 0  # a year on, whatever is still owed is overdue
+    assert late.to_json()["overdue_total"] == late.overdue_total
+    early = study_status(study, now=NOW, overdue_days=100_000)
+    assert early.overdue_total == 0
