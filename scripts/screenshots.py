@@ -4,8 +4,9 @@
     uv run python scripts/screenshots.py --theme dark --size 1093x614 --out /tmp/shots
 
 It builds a throwaway demo workspace (synthetic patients only), opens the real main window on
-it and saves: the case list, a theme section, the escalation section, the readiness view and
-the lock screen. Nothing touches the real profile:
+it and saves: the case list, the case list filtered (urgent cases), the sign dialog's preview
+of a case ready to sign, a theme section, the escalation section, the readiness view and the
+lock screen. Nothing touches the real profile:
 the app home is a temporary folder.
 
     uv run python scripts/screenshots.py --coordinator   # docs/screenshots/coordinator-*.png
@@ -64,6 +65,45 @@ def _form_shots(window: Any, app: Any, out: Path, suffix: str, *, form: Any, ref
         _save(window, app, out, name, suffix)
 
 
+def _list_filter_shot(window: Any, app: Any, out: Path, suffix: str) -> None:
+    """The case list filtered to the urgent cases (Ctrl+3), the filter list open beside."""
+    page = window.case_list
+    labels = [page.status_filter.itemText(i) for i in range(page.status_filter.count())]
+    urgent = next((i for i, text in enumerate(labels) if "rgent" in text), None)
+    if urgent is None:
+        print("no urgent filter: case-list-filters skipped")
+        return
+    page.status_filter.setCurrentIndex(urgent)
+    _save(window, app, out, "case-list-filters", suffix)
+    page.status_filter.setCurrentIndex(0)
+
+
+def _sign_preview_shot(
+    window: Any, app: Any, out: Path, suffix: str, *, rows: Any, size: tuple[int, int]
+) -> None:
+    """The sign dialog of a case ready to sign: the key judgements and the summary itself."""
+    from reviewer_app.domain.status import ReviewStatus
+
+    desk = window.signing
+    ready = next(
+        (r.case_ref for r in rows if ReviewStatus(r.status) is ReviewStatus.READY_TO_SIGN), None
+    )
+    if ready is None or desk is None:
+        print("no case ready to sign: sign-preview skipped")
+        return
+
+    def shoot(dialog: Any) -> int:
+        dialog.resize(min(1240, size[0] - 24), min(760, size[1] - 48))  # as on that screen
+        dialog.show()
+        _settle(app, 20)
+        _save(dialog, app, out, "sign-preview", suffix)
+        dialog.reject()
+        return 0
+
+    desk.exec_dialog = shoot
+    desk.sign(ready, window, lambda _ref: None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
@@ -88,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="reviewer-shots-") as home:
         os.environ["REVIEWER_APP_HOME"] = home
+        from PySide6.QtCore import Qt
+
         from reviewer_app.app import ReviewForm, build_main_window
         from reviewer_app.gui.launch import application
         from reviewer_app.gui.settings import AppSettings
@@ -106,11 +148,21 @@ def main(argv: list[str] | None = None) -> int:
         with ReviewerSession.unlock(folder, DEMO_PASSPHRASE) as session:
             form = ReviewForm(session, "screenshots")
             window = build_main_window(
-                session, settings, demo=True, runner=SyncTaskRunner(), form=form
+                session,
+                settings,
+                demo=True,
+                runner=SyncTaskRunner(),
+                form=form,
+                temp_dir=Path(home) / "tmp",  # with the signing desk: the sign dialog's shot
             )
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMaximized)
             window.resize(width, height)
             window.show()
             _save(window, app, args.out, "case-list", args.suffix)
+            _list_filter_shot(window, app, args.out, args.suffix)
+            _sign_preview_shot(
+                window, app, args.out, args.suffix, rows=session.list_cases(), size=(width, height)
+            )
             first = window.case_list.current_case_ref()
             if first:
                 window.open_case(first)
@@ -147,8 +199,8 @@ def coordinator_shots(
         unlocked = open_practice_in_worker(root, lambda *_: None, kdf=TEST_KDF, workers=1)
         desk = study_desk(unlocked)
         window = CoordinatorWindow(desk, SyncTaskRunner(), listen_to_system=False)
-        for section in window.sections.values():
-            section.on_bug = _print_bug  # no modal dialog offscreen: say it and go on
+        window.on_bug = _print_bug  # no modal dialog offscreen: say it and go on
+        window.triggers.disarm()  # a slow build must not lock it mid-way: locked at the end
         window.resize(*size)
         window.show()
         window.section("returns").collect(root / "shared")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -39,20 +39,23 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.case_list_page import CaseListPage
-from reviewer_app.gui.case_menu import CaseMenu
 from reviewer_app.gui.case_table_model import CaseRow
 from reviewer_app.gui.form.page_protocol import ReviewPageView
 from reviewer_app.gui.launch import SYNTHETIC_MARK, window_title
-from reviewer_app.gui.lock import LockTriggers, Place
+from reviewer_app.gui.lock import Place
 from reviewer_app.gui.quit_guard import QuitGuard
-from reviewer_app.gui.returns_action import install_return_action
-from reviewer_app.gui.settings import DEFAULT_IDLE_LOCK_MINUTES, AppSettings
+from reviewer_app.gui.settings import AppSettings
 from reviewer_app.gui.shortcuts_help import SHORTCUTS_TEXT
 from reviewer_app.gui.tasks import Runner, TaskRunner
 from reviewer_app.gui.unlock_screen import UnlockScreen
+from reviewer_app.gui.window_geometry import WindowGeometry
+from reviewer_app.gui.window_menus import build_menus
+from reviewer_app.gui.window_shell import lock_triggers
 
 if TYPE_CHECKING:
     from reviewer_app.gui.autosave import AutosaveWriter
+    from reviewer_app.gui.case_menu import CaseMenu
+    from reviewer_app.gui.pack_import import PackImportAction, PackSession
     from reviewer_app.gui.reviewer_fields import EnrolledDetails
     from reviewer_app.gui.signing.menu_actions import SigningDesk
 
@@ -75,6 +78,13 @@ class MainWindow(QMainWindow):
     locked_changed = Signal(bool)
     new_study_requested = Signal()  # File > New study… (the coordinator's window: app.py)
     open_study_requested = Signal()  # File > Open study…
+    # Made by build_menus (gui/window_menus.py), which names every action on the window.
+    lock_action: QAction
+    export_action: QAction
+    case_actions: list[QAction]
+    cases: CaseMenu
+    packs: PackImportAction
+    _unlocked_only: list[QAction]
 
     def __init__(
         self,
@@ -95,9 +105,11 @@ class MainWindow(QMainWindow):
         flush_edits: Callable[[], bool] | None = None,
         autosave: AutosaveWriter | None = None,
         identity: Callable[[], EnrolledDetails | None] | None = None,
+        packs: PackSession | None = None,
     ) -> None:
         super().__init__()
         self._identity = identity
+        self._packs = packs
         self.signing = signing
         self._flush_edits = flush_edits
         self._synthetic = synthetic
@@ -114,16 +126,14 @@ class MainWindow(QMainWindow):
         self.locked = False
         self.setWindowTitle(self._title())
         self.resize(1093, 614)
+        self.geometry_memory = WindowGeometry(settings.path if settings else None)
+        self.geometry_memory.restore(self)  # maximised on a laptop, else where it was left
         self._build_central(rows, demo_passphrase if synthetic else None)
-        self._build_actions()
+        build_menus(self)
         self._follow_current_case()
-        minutes = settings.idle_lock_minutes if settings else DEFAULT_IDLE_LOCK_MINUTES
-        self.triggers = LockTriggers(
-            idle_ms if idle_ms is not None else minutes * 60_000,
-            self,
-            listen_to_system=listen_to_system,
+        self.triggers = lock_triggers(
+            self, settings, idle_ms, self.lock, listen_to_system=listen_to_system
         )
-        self.triggers.lock_requested.connect(self.lock)
         self._lock_hint = QLabel(self)
         self.statusBar().addPermanentWidget(self._lock_hint)
         self._update_lock_hint()
@@ -172,68 +182,6 @@ class MainWindow(QMainWindow):
         if self._synthetic:
             parts.append(SYNTHETIC_MARK)
         return window_title(*parts)
-
-    def _action(
-        self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], object]
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.lock_action = self._action("&Lock workspace", "Ctrl+L", lambda: self.lock("shortcut"))
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        self.settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
-        self.list_action = self._action("&Case list", "Ctrl+Shift+L", self.show_case_list)
-        self.find_action = self._action("&Find a case", None, self.find_case)
-        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-        self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        # Shift+F1: F1 alone belongs to the form (help for the question being answered).
-        self.shortcuts_action = self._action("&Keyboard shortcuts", "Shift+F1", self.show_shortcuts)
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.new_study_action = self._action("&New study…", None, self.new_study_requested.emit)
-        self.open_study_action = self._action("Open stud&y…", None, self.open_study_requested.emit)
-        file_menu.addAction(self.new_study_action)
-        file_menu.addAction(self.open_study_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.lock_action)
-        file_menu.addAction(self.quit_action)
-        go_menu = menu.addMenu("&Go")
-        go_menu.addAction(self.list_action)
-        go_menu.addAction(self.find_action)
-        help_menu = menu.addMenu("&Help")
-        # F1 itself belongs to the page on screen (the list: the topics; the form: the
-        # question's help and its topic); the menu item shows the key without taking it.
-        self.help_action = self._action("Help &topics\tF1", None, self.show_help)
-        self.about_action = self._action("&About reviewer-app", None, self.show_about)
-        help_menu.addAction(self.help_action)
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addSeparator()
-        help_menu.addAction(self.about_action)
-        self._unlocked_only = [self.settings_action, self.list_action, self.find_action]
-        self._build_case_actions(file_menu, help_menu)
-
-    def _build_case_actions(self, file_menu: Any, help_menu: Any) -> None:
-        """The Case menu (before Help) and File ▸ Export signed summaries…"""
-        self.cases = CaseMenu(self, self, self.signing, self._action)
-        self.cases.install(self.menuBar(), file_menu, help_menu, before=self.lock_action)
-        actions = self.cases.actions
-        self.case_actions = actions.on_case
-        (self.sign_action, self.cosign_action, self.amend_action) = self.case_actions[:3]
-        (self.print_action, self.open_summary_action, self.save_summary_action) = self.case_actions[
-            3:
-        ]
-        self.export_action = actions.export
-        self.case_menu = actions.menu
-        self.returns = install_return_action(self, self._runner, self._settings, self._reload)
-        file_menu.insertAction(self.export_action, self.returns.action)
 
     def _watch_quitting(self, autosave: AutosaveWriter | None) -> None:
         self._quit = QuitGuard(
@@ -522,4 +470,5 @@ class MainWindow(QMainWindow):
         self.triggers.disarm()
         if self.signing is not None:
             self.signing.close()
+        self.geometry_memory.save(self)
         super().closeEvent(event)

@@ -1,6 +1,8 @@
 """Import an assignment pack: choose it, see what it is, confirm the study, import it.
 
-Used as the first-run assistant's last page and on its own for later packs. Which packs are
+Used as the first-run assistant's last page and, for later packs, in the main window's
+File ▸ Import assignment pack… (``PackImportAction``: the dialog, and how many new packs wait
+in the shared folder). Which packs are
 waiting in the shared folder is the shared-drive service's answer
 (``services.shared_drive.folder.waiting_packs``); checking and importing is the session's
 (``preview_pack``, ``import_pack``). This panel only shows and asks.
@@ -8,15 +10,18 @@ waiting in the shared folder is the shared-drive service's answer
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontDatabase
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -28,10 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.errors import UserError
 from reviewer_app.gui.page_messages import error_label, intro, show_failure, show_text
 from reviewer_app.gui.settings import AppSettings
 from reviewer_app.gui.tasks import Runner
 from reviewer_app.services.shared_drive.folder import waiting_packs
+
+if TYPE_CHECKING:
+    from reviewer_app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ACTION_TEXT = "&Import assignment pack…"
+SHORTCUT = "Ctrl+Shift+I"
 
 
 class PackSession(Protocol):
@@ -145,7 +159,11 @@ class PackImportPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.waiting.addItem(item)
         if not packs:
-            item = QListWidgetItem("No packs yet. They arrive once the coordinator approves you.")
+            item = QListWidgetItem(
+                "No packs yet. They arrive once the coordinator approves you."
+                if self._settings.shared_folder is not None
+                else "No shared folder is set (File ▸ Settings…): choose a pack file instead."
+            )
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.waiting.addItem(item)
 
@@ -259,3 +277,207 @@ class PackImportPanel(QWidget):
             label="Importing the pack…",
             parent=self,
         )
+
+
+# --- File ▸ Import assignment pack… in the main window -------------------------------------------
+
+
+class WorkspacePacks:
+    """``PackSession`` for work on a pool thread: each call on its own workspace connection
+    (SQLite connections belong to the thread that opened them)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._workspace = workspace
+
+    def preview_pack(self, data: bytes) -> Any:
+        from reviewer_app.services.session import ReviewerSession
+        from reviewer_app.services.signing.background import own_connection
+
+        with own_connection(self._workspace) as ws:
+            return ReviewerSession(ws).preview_pack(data)
+
+    def import_pack(
+        self, data: bytes, trust_fingerprint: str | None = None, progress: Any = None
+    ) -> Any:
+        from reviewer_app.progress import no_progress
+        from reviewer_app.services.session import ReviewerSession
+        from reviewer_app.services.signing.background import own_connection
+
+        with own_connection(self._workspace) as ws:
+            return ReviewerSession(ws).import_pack(
+                data, trust_fingerprint=trust_fingerprint, progress=progress or no_progress
+            )
+
+
+def packs_to_import(session: PackSession, folder: Path | None) -> list[Path]:
+    """The packs in the shared folder that this workspace opens and has not imported yet
+    (another reviewer's pack, or a damaged file, is not counted: choosing it says why)."""
+    found = []
+    for path in waiting_packs(folder):
+        try:
+            preview = session.preview_pack(path.read_bytes())
+        except (OSError, UserError):
+            continue
+        if not getattr(preview, "already_imported", False):
+            found.append(path)
+    return found
+
+
+def waiting_text(count: int) -> str:
+    if count == 1:
+        return "1 new assignment pack is waiting in the shared folder"
+    return f"{count} new assignment packs are waiting in the shared folder"
+
+
+class PackImportDialog(QDialog):
+    """The import panel on its own, with Close (Escape)."""
+
+    def __init__(
+        self,
+        session: PackSession,
+        settings: AppSettings,
+        runner: Runner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import an assignment pack")
+        self.setAccessibleName("Import an assignment pack")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            intro(
+                "Choose the pack the coordinator left for you in the shared folder (or any "
+                "pack file). The app checks it and shows what it holds before importing.",
+                self,
+            )
+        )
+        self.panel = PackImportPanel(lambda: session, settings, runner, self)
+        layout.addWidget(self.panel, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.panel.imported.connect(lambda _report: buttons.setFocus())
+        first = self.panel.waiting.item(0)
+        if first is not None and first.data(Qt.ItemDataRole.UserRole):
+            self.panel.waiting.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.panel.choose_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class PackImportAction:
+    """File ▸ Import assignment pack…, and how many new packs wait in the shared folder.
+
+    The count is worked out off the GUI thread (the shared folder is a network drive) when
+    the window opens, when it is unlocked, when the File menu opens and after an import;
+    the menu item and a status-bar button say it, and either opens the import dialog.
+    """
+
+    def __init__(
+        self,
+        window: QWidget,
+        runner: Runner,
+        settings: AppSettings | None,
+        session: PackSession | None,
+        *,
+        after: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._window = window
+        self._runner = runner
+        self._settings = settings
+        self._session = session
+        self._after = after
+        self.waiting: int | None = None
+        self._counting = False
+        self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
+        self.action = QAction(ACTION_TEXT, window)
+        self.action.setShortcut(QKeySequence(SHORTCUT))
+        self.action.setStatusTip("Check and import a pack of cases the coordinator sent you")
+        self.action.triggered.connect(lambda _checked=False: self.trigger())
+        self.button = QPushButton("", window)
+        self.button.setFlat(True)
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # File ▸ Import… is the key path
+        self.button.setAccessibleName("New assignment packs waiting: import them")
+        self.button.clicked.connect(self.trigger)
+        self.button.hide()
+        self.set_enabled(True)
+
+    def set_enabled(self, enabled: bool) -> None:
+        on = enabled and self._session is not None and self._settings is not None
+        self.action.setEnabled(on)
+        if not on:
+            self.button.hide()
+
+    def count(self) -> None:
+        """Look again, off the GUI thread, how many new packs wait."""
+        session, settings = self._session, self._settings
+        if session is None or settings is None or self._counting or not self.action.isEnabled():
+            return
+        folder = settings.shared_folder
+        self._counting = True
+
+        def work(_progress: Any) -> int:
+            return len(packs_to_import(session, folder))
+
+        self._runner.run(work, self._counted, self._count_failed, show_progress=False)
+
+    def _counted(self, count: Any) -> None:
+        self._counting = False
+        from shiboken6 import isValid
+
+        if not isValid(self.action) or not isValid(self.button):  # the window has gone
+            return
+        self.waiting = int(count)
+        enabled = self.action.isEnabled()
+        self.action.setText(ACTION_TEXT if not count else f"{ACTION_TEXT} ({count} new)")
+        self.button.setText(f"{waiting_text(int(count))}: import…")
+        self.button.setVisible(bool(count) and enabled)
+
+    def _count_failed(self, err: BaseException) -> None:
+        self._counting = False
+        log.info("counting waiting packs failed: %s", type(err).__name__)
+
+    def trigger(self) -> None:
+        if self._session is None or self._settings is None or not self.action.isEnabled():
+            return
+        dialog = PackImportDialog(self._session, self._settings, self._runner, self._window)
+        self.last_dialog = dialog
+        imported: list[object] = []
+        dialog.panel.imported.connect(imported.append)
+        try:
+            self.exec_dialog(dialog)
+        finally:
+            dialog.deleteLater()
+        if imported:
+            self._after()
+        self.count()
+
+
+def install_pack_action(
+    window: Any,
+    runner: Runner,
+    settings: AppSettings | None,
+    reload_rows: Callable[[], Any] | None,
+    session: PackSession | None = None,
+) -> PackImportAction:
+    """The action for the main window: on while unlocked; the import runs on the signing
+    desk's workspace (each step on its own connection) unless a session is given; the case
+    list is reloaded after an import; the count is looked at now and at each unlock."""
+    if session is None and getattr(window, "signing", None) is not None:
+        session = WorkspacePacks(window.signing.workspace)
+
+    def after() -> None:
+        if reload_rows is not None and not window.locked:
+            window.case_list.set_rows(reload_rows())
+
+    packs = PackImportAction(window, runner, settings, session, after=after)
+
+    def locked_changed(locked: bool) -> None:
+        packs.set_enabled(not locked)
+        if not locked:
+            packs.count()
+
+    window.locked_changed.connect(locked_changed)
+    window.addAction(packs.action)  # its shortcut works wherever focus is
+    window.statusBar().addPermanentWidget(packs.button)
+    packs.count()
+    return packs

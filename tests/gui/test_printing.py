@@ -202,7 +202,7 @@ def test_open_writes_a_private_temp_copy_of_the_stored_bytes(
     assert len(opened) == 1
     path = opened[0]
     assert path.parent == tmp_path / "app-tmp" / "open"
-    assert path.name == f"{CASE}-v1.pdf"
+    assert path.name == f"{CASE}-v1-identifiable.pdf"
     assert path.read_bytes() == bench.signoff.document(CASE).pdf
     if os.name == "posix":
         assert path.stat().st_mode & 0o777 == 0o600
@@ -357,7 +357,7 @@ def test_save_as_writes_exactly_the_stored_bytes_of_the_chosen_copy(
         desk.save_summary(CASE, None)
         saved = target / "chosen-name.pdf"
         assert saved.read_bytes() == bench.signoff.document(CASE, kind).pdf
-    assert [p.name for p in suggested] == [f"{CASE}-v1.pdf", f"{CASE}-v1-taskforce.pdf"]
+    assert [p.name for p in suggested] == [f"{CASE}-v1-identifiable.pdf", f"{CASE}-v1-taskforce.pdf"]
     assert sorted(p.name for p in target.iterdir()) == ["chosen-name.pdf"]
 
 

@@ -7,30 +7,31 @@ services stored: status, signatures, and a stored PDF that verifies.
 
 from __future__ import annotations
 
-import gc
 import io
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.main_window import MainWindow
-from reviewer_app.gui.signing import common, summary_actions
 from reviewer_app.gui.signing.amend_dialog import AmendDialog
 from reviewer_app.gui.signing.cosign_dialog import CosignDialog
 from reviewer_app.gui.signing.menu_actions import SigningDesk
 from reviewer_app.gui.signing.sign_dialog import WRONG_PASSPHRASE, SignDialog
-from reviewer_app.gui.tasks import SyncTaskRunner
+from reviewer_app.gui.signing.summary_actions import CopyChoiceDialog
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.services.signing.pades_verify import verify_pdf
+from reviewer_app.services.summary.answers import AnswerSource
 from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from reviewer_app.storage.workspace.signatures import DocumentKind, SignatureStore
+from tests.gui.signing_helpers import driving, new_desk, record_bugs, settle
 from tests.support.crypto_fixtures import study_a
 from tests.support.signoff_fixtures import (
     COSIGNER_PASSPHRASE,
@@ -52,46 +53,17 @@ def bench(tmp_path: Path) -> Iterator[Bench]:
 
 @pytest.fixture
 def unexpected(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    """Bugs would open the (modal) crash dialog: record them instead, and fail the test."""
-    seen: list[BaseException] = []
-    for module in (summary_actions, common):
-        monkeypatch.setattr(module, "report_exception", lambda err, _p=None: seen.append(err))
-    from reviewer_app.gui.signing import menu_actions
-
-    monkeypatch.setattr(menu_actions, "report_exception", lambda err, _p=None: seen.append(err))
-    return seen
+    return record_bugs(monkeypatch)
 
 
 @pytest.fixture
 def desk(
     qapp: Any, bench: Bench, tmp_path: Path, unexpected: list[BaseException]
 ) -> Iterator[SigningDesk]:
-    made = SigningDesk(
-        bench.workspace, SyncTaskRunner(), tmp_path / "app-tmp", actor="R01", synthetic=True
-    )
+    made = new_desk(bench, tmp_path)
     yield made
     settle()
     assert unexpected == [], [type(e).__name__ for e in unexpected]
-
-
-def settle() -> None:
-    """Delete the dialogs the desk closed (``deleteLater``) now, on this thread: no event
-    loop runs in these tests, and leftovers would otherwise be destroyed at random later."""
-    gc.collect()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-def driving(desk: SigningDesk, drive: Callable[[Any], None]) -> list[QDialog]:
-    """Make the desk's dialogs run ``drive(dialog)`` instead of a modal event loop."""
-    shown: list[QDialog] = []
-
-    def exec_dialog(dialog: QDialog) -> int:
-        shown.append(dialog)
-        drive(dialog)
-        return dialog.result()
-
-    desk.exec_dialog = exec_dialog
-    return shown
 
 
 def with_two_warnings(bench: Bench) -> int:
@@ -314,22 +286,38 @@ def test_cosign_with_a_pkcs12_file_then_remove_the_slot(
 
 
 def test_cosign_can_keep_the_slot_and_use_it_from_the_list(bench: Bench, desk: SigningDesk) -> None:
+    """The co-signer previews the STORED signed file (the bytes their signature is added
+    to), with the key judgements; afterwards the co-signed file, with Save and Print."""
     bench.joint(CASE, co_ref="R02", co_name="Bob Example")
-    bench.sign(CASE)
+    review_id = bench.sign(CASE)
     slot = bench.signoff.add_cosigner(bob_pkcs12(), COSIGNER_PASSPHRASE)
+    signed = SignatureStore(bench.workspace.db).latest_document(review_id, DocumentKind.FULL)
+    assert signed is not None
+    seen: dict[str, Any] = {}
 
     def drive(dialog: Any) -> None:
+        assert isinstance(dialog, CosignDialog) and dialog.preview is not None
+        panel = dialog.preview
+        seen["before"] = (panel.preview.pdfs[DocumentKind.FULL], panel.preview.stored)
+        seen["labels"] = [label.text() for label, _v in _form_rows(panel.judgements_box)]
         assert dialog.slot_id == slot.id  # the held identity is offered first
         assert dialog.choose_button.isHidden()
         dialog.passphrase.setText(COSIGNER_PASSPHRASE)
         dialog.submit()
         assert dialog.outcome is not None
+        seen["after"] = panel.preview.pdfs[DocumentKind.FULL]
+        seen["buttons"] = (dialog.save_button.text(), dialog.print_button.text())
         dialog.cancel_button.click()  # "Keep it for now"
 
     driving(desk, drive)
     desk.cosign(CASE, None, lambda _ref: None)
     assert [s.id for s in bench.signoff.cosigners()] == [slot.id]
-    assert bench.signoff.document(CASE).signature_count == 2
+    cosigned = bench.signoff.document(CASE)
+    assert cosigned.signature_count == 2
+    assert seen["before"] == (signed.pdf, True)
+    assert seen["after"] == cosigned.pdf != signed.pdf
+    assert "Overall care score:" in seen["labels"]
+    assert seen["buttons"] == ("Save a &copy…", "&Print…")
 
 
 def test_cosign_is_refused_for_a_case_that_is_not_joint(bench: Bench, desk: SigningDesk) -> None:
@@ -533,3 +521,135 @@ def test_the_case_list_row_is_fresh_at_once_after_signing(
     assert row.status is ReviewStatus.SIGNED
     assert row.progress == 1.0
     assert CaseFlag.URGENT in row.flags
+
+
+# --- signing what you have seen: the key judgements and the summary itself ----------------
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(
+        " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+
+
+def pdfs_under(*folders: Path) -> set[Path]:
+    return {p for folder in folders if folder.exists() for p in folder.rglob("*.pdf")}
+
+
+def test_the_signer_sees_what_is_signed_then_saves_it_from_the_result(
+    bench: Bench, desk: SigningDesk, tmp_path: Path
+) -> None:
+    review_id = bench.complete_review(CASE)
+    case = bench.reviews.case(CASE)
+    bench.reviews.save(
+        review_id, {"avoidability.comment": f"Discussed with {case.family_name}'s GP."}, "R01"
+    )
+    warnings = bench.signoff.check(review_id).warnings
+    assert warnings  # the identifier in free text: a warning to acknowledge
+    before = pdfs_under(bench.workspace.folder, desk.temp_dir, tmp_path)
+    saved_to = tmp_path / "out" / "chosen.pdf"
+    saved_to.parent.mkdir()
+    suggested: list[Path] = []
+
+    def ask_save_path(_parent: Any, suggestion: Path) -> Path:
+        suggested.append(suggestion)
+        return saved_to
+
+    desk.summaries.ask_save_path = ask_save_path
+    seen: dict[str, Any] = {}
+
+    def drive(dialog: Any) -> None:
+        if isinstance(dialog, CopyChoiceDialog):  # Save a copy… asks which copy first
+            seen["copy_dialog"] = dialog.windowTitle()
+            dialog.accept()  # the full summary is offered first
+            return
+        assert isinstance(dialog, SignDialog) and dialog.preview is not None
+        panel = dialog.preview
+        seen["preparing_at_start"] = panel.preparing
+        seen["judgements"] = [
+            (label.text(), value.text()) for label, value in _form_rows(panel.judgements_box)
+        ]
+        seen["pages"] = panel.page_count()
+        seen["full"] = panel.preview.pdfs[DocumentKind.FULL]
+        panel.choice.taskforce.setChecked(True)  # rendered when asked for
+        seen["taskforce"] = panel.preview.pdfs[DocumentKind.TASKFORCE]
+        seen["shown"] = panel.shown_kind
+        seen["no_file"] = pdfs_under(bench.workspace.folder, desk.temp_dir, tmp_path) == before
+        for row in dialog.rows:
+            row.box.setChecked(True)
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.sign_button.click()
+        assert dialog.outcome is not None
+        seen["hash"] = dialog.outcome.content_sha256
+        seen["after"] = (panel.isHidden(), panel.preview.stored, panel.shown_kind)
+        seen["after_bytes"] = panel.preview.pdfs[DocumentKind.TASKFORCE]
+        dialog.save_button.click()
+        dialog.accept()
+
+    driving(desk, drive)
+    desk.sign(CASE, None, lambda _ref: None)
+
+    assert seen["preparing_at_start"] is False  # the sync runner rendered it at once
+    assert seen["pages"] >= 1 and seen["shown"] is DocumentKind.TASKFORCE
+    assert seen["no_file"], "the preview wrote a PDF to disk"
+    # After signing, the panel shows the stored signed file (the copy chosen).
+    assert seen["after"] == (False, True, DocumentKind.TASKFORCE)
+    # The key judgements are the summary's printed answers of this review.
+    src = AnswerSource(_full_input(bench, review_id))
+    definition = src.definition
+    overall = definition.find("phase.overall.score")
+    grade = definition.find("avoidability.grade")
+    assert overall is not None and grade is not None
+    shown = dict(seen["judgements"])
+    assert shown["Overall care score:"] == src.show(overall.question)
+    assert shown[f"{grade.question.label}:"] == src.show(grade.question)
+    assert "grade" in shown[f"{grade.question.label}:"]  # with its scale, as printed
+    assert "Escalation decision:" in shown and "Do you request a second review?" in shown
+    # Exactly what was signed: the same content hash and the same words as the stored PDFs.
+    store = SignatureStore(bench.workspace.db)
+    previewed = {DocumentKind.FULL: text_of(seen["full"])}
+    previewed[DocumentKind.TASKFORCE] = text_of(seen["taskforce"])
+    for kind, text in previewed.items():
+        stored = store.latest_document(review_id, kind)
+        assert stored is not None
+        assert seen["hash"] in text
+        assert _without_signature_lines(text) == _without_signature_lines(text_of(stored.pdf))
+    taskforce = store.latest_document(review_id, DocumentKind.TASKFORCE)
+    assert taskforce is not None and seen["after_bytes"] == taskforce.pdf
+    assert case.family_name.upper() not in previewed[DocumentKind.TASKFORCE].upper()
+    assert case.family_name.upper() in previewed[DocumentKind.FULL].upper()
+    # Saved from the result page: which copy was asked, the name says identifiable, 0600.
+    assert "case SIG-0001" in seen["copy_dialog"]
+    assert [p.name for p in suggested] == ["SIG-0001-v1-identifiable.pdf"]
+    assert saved_to.read_bytes() == store.latest_document(review_id, DocumentKind.FULL).pdf  # type: ignore[union-attr]
+    if os.name == "posix":
+        assert saved_to.stat().st_mode & 0o777 == 0o600
+
+
+def _form_rows(box: Any) -> list[tuple[Any, Any]]:
+    from PySide6.QtWidgets import QFormLayout
+
+    form = box.findChild(QFormLayout)
+    assert form is not None
+    return [
+        (
+            form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget(),
+            form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget(),
+        )
+        for row in range(form.rowCount())
+    ]
+
+
+def _full_input(bench: Bench, review_id: int) -> Any:
+    from reviewer_app.services.summary.input import Signer
+
+    inputs = bench.signoff._inputs
+    review = bench.signoff.check(review_id).review
+    draft = inputs.draft(review, bench.signoff._audit.head(), Signer(name="R", profession="R"))
+    return inputs.summary_input(draft, DocumentKind.FULL)
+
+
+def _without_signature_lines(text: str) -> str:
+    """The words a signature adds (its date and time in the signer's box) aside."""
+    cut = text.find("Signatures")
+    return text if cut < 0 else text[:cut]

@@ -67,7 +67,8 @@ class ExportDialog(BusyDialog):
             paragraph(
                 f"{_plural(signed_cases, 'signed case')}. Each case's latest signed summary "
                 "is written exactly as it was signed (co-signed where it was), named by case "
-                "reference and version, for example NSR-0001-v1.pdf.",
+                "reference, version and copy: NSR-0001-v1-identifiable.pdf for the full "
+                "summary, NSR-0001-v1-taskforce.pdf for the taskforce copy.",
                 self,
                 name="What is exported",
             )

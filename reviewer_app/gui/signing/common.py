@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -214,12 +215,24 @@ class SigningDialog(BusyDialog):
     cancel_button: QPushButton
     message: MessageLine
 
-    def stack_pages(self, form: Callable[[], QWidget]) -> QVBoxLayout:
-        """The stack of pages, starting at the form page ``form`` builds; the dialog's layout."""
+    def stack_pages(
+        self, form: Callable[[], QWidget], beside: Callable[[], QWidget | None] = lambda: None
+    ) -> QVBoxLayout:
+        """The stack of pages, starting at the form page ``form`` builds, with what ``beside``
+        builds (the preview of what is signed) to its right, after it in the Tab order; the
+        dialog's layout."""
         self.pages = QStackedWidget(self)
         self.pages.addWidget(form())
+        side = beside()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.pages)
+        if side is None:
+            layout.addWidget(self.pages)
+            return layout
+        row = QHBoxLayout()
+        row.addWidget(self.pages, 2)
+        row.addWidget(side, 3)
+        layout.addLayout(row, 1)
+        fit_to_screen(self)
         return layout
 
     def add_buttons(
@@ -268,6 +281,17 @@ class SigningDialog(BusyDialog):
         return True
 
 
+def fit_to_screen(dialog: QWidget, width: int = 1240, height: int = 760) -> None:
+    """As large as ``width`` x ``height``, never larger than the screen's free area (a
+    1366 x 768 laptop shows the whole dialog, its buttons included)."""
+    screen = dialog.screen()
+    if screen is None:
+        dialog.resize(width, height)
+        return
+    free = screen.availableGeometry()
+    dialog.resize(min(width, free.width() - 24), min(height, free.height() - 48))
+
+
 def chooser_row(
     layout: QVBoxLayout,
     label: QLabel,
@@ -290,6 +314,37 @@ def chooser_row(
     return chooser
 
 
+@dataclass(frozen=True)
+class SummaryButtons:
+    """Save and Print for the summary just signed, each given the dialog as parent."""
+
+    save: Callable[[QWidget], None]
+    print_summary: Callable[[QWidget], None]
+
+
+def add_summary_buttons(
+    layout: QVBoxLayout, page: QWidget, dialog: QWidget, actions: SummaryButtons
+) -> tuple[QPushButton, QPushButton]:
+    """ "Save a copy…" and "Print…" right on the page that says what was signed."""
+    row = QHBoxLayout()
+    save = QPushButton("Save a &copy…", page)
+    save.setAccessibleName("Save a copy of the signed summary")
+    printing = QPushButton("&Print…", page)
+    printing.setAccessibleName("Print the signed summary")
+    for button, act in ((save, actions.save), (printing, actions.print_summary)):
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False, act=act: act(dialog))
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    hint = paragraph(
+        "Each asks which copy: the full summary (identifiable) or the taskforce copy.", page
+    )
+    hint.setObjectName("hint")
+    layout.addWidget(hint)
+    return save, printing
+
+
 def done_page(parent: QWidget, title: str, text: str, name: str) -> tuple[QWidget, QVBoxLayout]:
     """The page a dialog turns to once its work is done: a heading and the green box saying
     what was done; the caller adds what else there is to say."""
@@ -303,9 +358,9 @@ def done_page(parent: QWidget, title: str, text: str, name: str) -> tuple[QWidge
 class CopyChoice(QWidget):
     """Full signed summary or taskforce copy (radio buttons; arrow keys move between them)."""
 
-    def __init__(self, parent: QWidget, *, both: bool = False) -> None:
+    def __init__(self, parent: QWidget, *, both: bool = False, in_a_row: bool = False) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        layout: QVBoxLayout | QHBoxLayout = QHBoxLayout(self) if in_a_row else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
         self.full = QRadioButton("&Full signed summary (identifiable)", self)
@@ -322,6 +377,11 @@ class CopyChoice(QWidget):
             self.both.setAccessibleName("Both copies")
             self.group.addButton(self.both)
             layout.addWidget(self.both)
+        if in_a_row:  # beside a form that has its own Alt+F: Alt+U; the note as a tip
+            self.full.setText("F&ull signed summary (identifiable)")
+            self.taskforce.setToolTip(TASKFORCE_NOTE)
+            layout.addStretch(1)
+            return
         note = paragraph(TASKFORCE_NOTE, self)
         note.setObjectName("hint")
         layout.addWidget(note)

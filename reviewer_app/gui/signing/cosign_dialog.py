@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from reviewer_app.gui.signing.common import (
     MessageLine,
     SigningDialog,
+    SummaryButtons,
+    add_summary_buttons,
     chooser_row,
     done_page,
     headed_page,
@@ -36,6 +38,7 @@ from reviewer_app.gui.signing.common import (
     paragraph,
     primary_button,
 )
+from reviewer_app.gui.signing.pdf_preview import PreviewWork, SummaryPreviewPanel, preview_panel
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import CosignedOutcome, HeldCosigner
 from reviewer_app.services.signing.rules import CaseSigning
@@ -61,17 +64,27 @@ class CosignDialog(SigningDialog):
         *,
         parent: QWidget | None = None,
         start_folder: str = "",
+        preview: PreviewWork | None = None,
+        summary_buttons: SummaryButtons | None = None,
     ) -> None:
         super().__init__(runner, parent)
         self.state = state
         self._cosign = cosign
         self._remove = remove
         self._start_folder = start_folder
+        self._summary_buttons = summary_buttons
+        self._preview_work = preview
         self.outcome: CosignedOutcome | None = None
         self.removed = False
         self.titled(f"Co-sign case {state.case_ref}")
+        self.preview: SummaryPreviewPanel | None = None
 
-        layout = self.stack_pages(lambda: self._form_page(held))
+        def beside() -> QWidget | None:
+            if preview is not None:
+                self.preview = preview_panel(self, runner, preview, title="What you co-sign")
+            return self.preview
+
+        layout = self.stack_pages(lambda: self._form_page(held), beside)
         self.cosign_button = primary_button("&Co-sign", "Co-sign this review", self)
         self.add_buttons(layout, self.cosign_button)
         self._source_changed()
@@ -225,7 +238,13 @@ class CosignDialog(SigningDialog):
         layout.addWidget(self.keep_note)
         self.done_message = MessageLine("Removal problem", page)
         layout.addWidget(self.done_message)
+        if self._summary_buttons is not None:
+            self.save_button, self.print_button = add_summary_buttons(
+                layout, page, self, self._summary_buttons
+            )
         layout.addStretch(1)
+        if self.preview is not None and self._preview_work is not None:
+            self.preview.show_stored(self._preview_work, "What you co-signed (as stored)")
         self.show_page(page)
 
         self.cosign_button.hide()

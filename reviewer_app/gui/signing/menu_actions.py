@@ -21,9 +21,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.gui.crash_dialog import report_exception
+from reviewer_app.gui.signing import preview_source
 from reviewer_app.gui.signing.amend_dialog import AmendDialog
 from reviewer_app.gui.signing.batch_export import ExportDialog
+from reviewer_app.gui.signing.common import SummaryButtons
 from reviewer_app.gui.signing.cosign_dialog import CosignDialog
+from reviewer_app.gui.signing.pdf_preview import PreviewWork
 from reviewer_app.gui.signing.sign_dialog import SignDialog
 from reviewer_app.gui.signing.summary_actions import SummaryActions, clear_open_copies
 from reviewer_app.gui.tasks import Progress, Runner
@@ -127,6 +130,27 @@ class SigningDesk:
 
         return work
 
+    def _sign_preview(self, review_id: int) -> PreviewWork:
+        def work(kinds: tuple[DocumentKind, ...]) -> preview_source.SummaryPreview:
+            return preview_source.sign_preview(
+                self.workspace, review_id, kinds, synthetic=self.synthetic
+            )
+
+        return work
+
+    def _stored_preview(self, case_ref: str, review_id: int) -> PreviewWork:
+        def work(kinds: tuple[DocumentKind, ...]) -> preview_source.SummaryPreview:
+            return preview_source.stored_preview(self.workspace, case_ref, review_id, kinds)
+
+        return work
+
+    def _summary_buttons(self, case_ref: str) -> SummaryButtons:
+        """Save and Print on the page that says the case is signed (each asks which copy)."""
+        return SummaryButtons(
+            save=lambda parent: self.save_summary(case_ref, parent),
+            print_summary=lambda parent: self.print_summary(case_ref, parent),
+        )
+
     def _remove_work(self, slot_id: int) -> None:
         background.remove_cosigner(self.workspace, slot_id)
 
@@ -179,7 +203,15 @@ class SigningDesk:
 
         def prepared(result: Any) -> None:
             assert isinstance(result, SignPreparation)
-            dialog = SignDialog(result, self._sign_work(result.review_id), self.runner, parent)
+            dialog = SignDialog(
+                result,
+                self._sign_work(result.review_id),
+                self.runner,
+                parent,
+                preview=self._sign_preview(result.review_id),
+                signed_preview=self._stored_preview(case_ref, result.review_id),
+                summary_buttons=self._summary_buttons(case_ref),
+            )
             self._exec(dialog)
             if dialog.outcome is not None:
                 self.notify(
@@ -213,6 +245,8 @@ class SigningDesk:
                 self.runner,
                 parent=parent,
                 start_folder=self.identity_folder,
+                preview=self._stored_preview(case_ref, review_id),
+                summary_buttons=self._summary_buttons(case_ref),
             )
             self._exec(dialog)
             if dialog.outcome is not None:

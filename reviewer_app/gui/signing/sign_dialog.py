@@ -37,6 +37,8 @@ from reviewer_app.domain.issues import Issue
 from reviewer_app.gui.signing.common import (
     MessageLine,
     SigningDialog,
+    SummaryButtons,
+    add_summary_buttons,
     done_page,
     headed_page,
     make_close_button,
@@ -44,6 +46,7 @@ from reviewer_app.gui.signing.common import (
     primary_button,
     section,
 )
+from reviewer_app.gui.signing.pdf_preview import PreviewWork, SummaryPreviewPanel, preview_panel
 from reviewer_app.gui.signing.redaction_preview import RedactionPreview
 from reviewer_app.gui.tasks import Progress, Runner
 from reviewer_app.services.signing.background import SignedOutcome, SignPreparation
@@ -103,16 +106,23 @@ class SignDialog(SigningDialog):
         sign: SignWork,
         runner: Runner,
         parent: QWidget | None = None,
+        *,
+        preview: PreviewWork | None = None,
+        signed_preview: PreviewWork | None = None,
+        summary_buttons: SummaryButtons | None = None,
     ) -> None:
         super().__init__(runner, parent)
         self.prep = prep
         self._sign = sign
+        self._signed_preview = signed_preview
+        self._summary_buttons = summary_buttons
         self.outcome: SignedOutcome | None = None
         self.titled(f"Sign case {prep.case_ref}")
         self.rows: list[WarningRow] = []
         self.passphrase: QLineEdit | None = None
         self.sign_button = primary_button("&Sign", "Sign this review", self)
-        layout = self.stack_pages(self._form_page)
+        self.preview: SummaryPreviewPanel | None = None
+        layout = self.stack_pages(self._form_page, lambda: self._preview_panel(preview))
         self.add_buttons(layout, self.sign_button, offered=prep.can_sign)
         if not prep.can_sign:
             self.sign_button.hide()
@@ -120,6 +130,13 @@ class SignDialog(SigningDialog):
         self._focus_first()
 
     # -- layout
+
+    def _preview_panel(self, work: PreviewWork | None) -> QWidget | None:
+        """What will be signed, beside the form (only for a review that can be signed)."""
+        if work is None or not self.prep.can_sign:
+            return None
+        self.preview = preview_panel(self, self._runner, work, title="What you sign")
+        return self.preview
 
     def _form_page(self) -> QWidget:
         prep = self.prep
@@ -302,7 +319,7 @@ class SignDialog(SigningDialog):
             f"Case {outcome.case_ref}, version {outcome.version} is signed",
             f"Signed by {outcome.signer_name}. This version is now locked; a correction needs "
             "an amendment. The signed PDF summary and its taskforce copy are stored in the "
-            "workspace: print, open or save them from the Case menu.",
+            "workspace: save or print them here, or later from the Case menu.",
             "Signed",
         )
         if self.prep.co_reviewer_name:
@@ -318,7 +335,16 @@ class SignDialog(SigningDialog):
         )
         fingerprint.setObjectName("hint")
         layout.addWidget(fingerprint)
+        if self._summary_buttons is not None:
+            self.save_button, self.print_button = add_summary_buttons(
+                layout, page, self, self._summary_buttons
+            )
         layout.addStretch(1)
+        if self.preview is not None:  # it showed the summary before its signature
+            if self._signed_preview is None:
+                self.preview.hide()
+            else:
+                self.preview.show_stored(self._signed_preview, "What you signed (as stored)")
         self.show_page(page)
         self.sign_button.hide()
         make_close_button(self.cancel_button)

@@ -287,9 +287,10 @@ class StoredSummary:
 
 
 def summary_file_name(case_ref: str, version: int, kind: DocumentKind) -> str:
-    """``NSR-0001-v2.pdf`` / ``NSR-0001-v2-taskforce.pdf`` (case ref made file-name safe)."""
+    """``NSR-0001-v2-identifiable.pdf`` / ``NSR-0001-v2-taskforce.pdf`` (case ref made
+    file-name safe): the name says which copy it is."""
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in case_ref)
-    suffix = "-taskforce" if kind is DocumentKind.TASKFORCE else ""
+    suffix = "-taskforce" if kind is DocumentKind.TASKFORCE else "-identifiable"
     return f"{safe.strip('.') or 'case'}-v{version}{suffix}.pdf"
 
 

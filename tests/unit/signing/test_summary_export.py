@@ -47,17 +47,19 @@ def test_writes_exactly_the_stored_bytes_of_every_signed_case(
 ) -> None:
     report = export_signed_summaries(signed.workspace, tmp_path)
     names = {p.name for p in tmp_path.iterdir()}
-    assert names == {f"{ref}-v{v}.pdf" for ref, (v, _n) in EXPECTED.items()}
+    assert names == {f"{ref}-v{v}-identifiable.pdf" for ref, (v, _n) in EXPECTED.items()}
     for ref in EXPECTED:
-        assert (tmp_path / f"{ref}-v1.pdf").read_bytes() == stored(signed, ref, DocumentKind.FULL)
+        assert (tmp_path / f"{ref}-v1-identifiable.pdf").read_bytes() == stored(
+            signed, ref, DocumentKind.FULL
+        )
     assert {(f.case_ref, f.version, f.signature_count) for f in report.files} == {
         (ref, v, n) for ref, (v, n) in EXPECTED.items()
     }
     assert report.case_count == 4 and report.identifiable
     # The co-signed file is the one exported, and an amendment in progress exports v1.
-    cosigned = (tmp_path / "SIG-0003-v1.pdf").read_bytes()
+    cosigned = (tmp_path / "SIG-0003-v1-identifiable.pdf").read_bytes()
     assert cosigned.count(b"/ByteRange") == 2
-    assert not (tmp_path / "SIG-0004-v2.pdf").exists()
+    assert not (tmp_path / "SIG-0004-v2-identifiable.pdf").exists()
 
 
 def test_taskforce_copy_and_both(signed: Bench, tmp_path: Path) -> None:
@@ -99,7 +101,7 @@ def test_every_file_is_written_atomically(
         atomic_write_bytes(path, data, mode)
 
     monkeypatch.setattr(summary_export, "atomic_write_bytes", spy)
-    old = tmp_path / "SIG-0001-v1.pdf"
+    old = tmp_path / "SIG-0001-v1-identifiable.pdf"
     old.write_bytes(b"an older export")  # replaced whole
     report = export_signed_summaries(signed.workspace, tmp_path)
     assert written == [f.path for f in report.files]
@@ -122,7 +124,7 @@ def test_a_failed_write_stops_with_a_plain_error_and_leaves_no_half_file(
     with pytest.raises(UserError) as info:
         export_signed_summaries(signed.workspace, tmp_path)
     assert "No space left on device" in str(info.value) and "1 file(s)" in str(info.value)
-    assert [p.name for p in tmp_path.iterdir()] == ["SIG-0001-v1.pdf"]
+    assert [p.name for p in tmp_path.iterdir()] == ["SIG-0001-v1-identifiable.pdf"]
 
 
 def test_refuses_a_missing_folder(signed: Bench, tmp_path: Path) -> None:
@@ -148,9 +150,9 @@ def test_works_on_a_connection_of_its_own_thread(signed: Bench, tmp_path: Path) 
 
 
 def test_file_names_are_safe_whatever_the_case_ref() -> None:
-    assert summary_file_name("NSR-0001", 2, DocumentKind.FULL) == "NSR-0001-v2.pdf"
+    assert summary_file_name("NSR-0001", 2, DocumentKind.FULL) == "NSR-0001-v2-identifiable.pdf"
     assert summary_file_name("../x/..", 1, DocumentKind.TASKFORCE) == "_x_-v1-taskforce.pdf"
-    assert summary_file_name("..", 1, DocumentKind.FULL) == "case-v1.pdf"
+    assert summary_file_name("..", 1, DocumentKind.FULL) == "case-v1-identifiable.pdf"
 
 
 def test_only_signed_versions_are_listed(signed: Bench) -> None:
