@@ -196,12 +196,37 @@ def add_group(
 
 
 def add_study_command(
-    subparsers: Any, name: str, handler: Handler, help_text: str
+    subparsers: Any, name: str, handler: Handler, help_text: str, *, also: Sequence[str] = ()
 ) -> argparse.ArgumentParser:
-    """A command on an existing study: ``STUDY``, and the study passphrase (shown in help)."""
-    parser = add_command(subparsers, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV,))
+    """A command on an existing study: ``STUDY``, and the study passphrase (shown in help)
+    with the passphrases it ``also`` reads."""
+    parser = add_command(
+        subparsers, name, handler, help_text, passphrases=(STUDY_PASSPHRASE_ENV, *also)
+    )
     parser.add_argument("study", metavar="STUDY", help=STUDY_HELP)
     return parser
+
+
+StudyCommand = tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]]
+"""One row of a table of study commands: name, handler, help, and what adds its arguments."""
+
+
+def add_study_commands(subparsers: Any, commands: Iterable[StudyCommand]) -> None:
+    """Each command of the table on ``subparsers``, its arguments beside ``STUDY``."""
+    for name, handler, help_text, arguments in commands:
+        arguments(add_study_command(subparsers, name, handler, help_text))
+
+
+def add_json_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--json``: print ``what`` as JSON instead of lines of text."""
+    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+
+
+def add_out_file(parser: argparse.ArgumentParser, kind: str) -> None:
+    """``--out FILE.pdf`` (``kind`` "pdf") or ``--out FILE.csv``: the file the command writes."""
+    parser.add_argument(
+        "--out", required=True, metavar=f"FILE.{kind}", help=f"the {kind.upper()} to write"
+    )
 
 
 def add_case_command(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,10 @@ from reviewer_app.commands import (
 )
 from reviewer_app.commands.common import (
     STUDY_PASSPHRASE_ENV,
-    Handler,
+    StudyCommand,
     add_group,
-    add_study_command,
-    existing_study_folder,
+    add_json_flag,
+    add_study_commands,
     open_study,
     read_passphrase,
     written_or_refused,
@@ -34,9 +34,7 @@ from reviewer_app.errors import UserError
 from reviewer_app.paths import AppPaths
 from reviewer_app.user_files import read_user_file
 
-# existing_study_folder now lives in common; named here still for the commands that import it
-# from this module (passphrase_cmds, report_cmds).
-__all__ = ["existing_study_folder", "register"]
+__all__ = ["register"]
 
 
 def cmd_init(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -323,7 +321,7 @@ def _collect_args(parser: argparse.ArgumentParser) -> None:
         help="the folder holding the return bundles (default: the study's shared folder, "
         "where packs were last made)",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_json_flag(parser, "the report")
     parser.add_argument(
         "--move-collected",
         action="store_true",
@@ -338,7 +336,7 @@ def _revoke_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", required=True, help='why, e.g. "laptop lost"')
 
 
-_SUBCOMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+_SUBCOMMANDS: tuple[StudyCommand, ...] = (
     ("init", cmd_init, "create a study folder and its study authority", _init_args),
     (
         "set-scale",
@@ -388,8 +386,7 @@ def register(subparsers: Any) -> None:
         "Coordinator tools. Every command opens the study folder; the study passphrase is read "
         f"from {STUDY_PASSPHRASE_ENV} or asked for (never on the command line).",
     )
-    for name, handler, help_text, arguments in _SUBCOMMANDS:
-        arguments(add_study_command(sub, name, handler, help_text))
+    add_study_commands(sub, _SUBCOMMANDS)
     passphrase_cmds.register_coordinator(sub)
     practice_cmds.register_coordinator(sub)
     reconcile_cmds.register_coordinator(sub)

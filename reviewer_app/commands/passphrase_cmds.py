@@ -16,7 +16,9 @@ from reviewer_app.commands.common import (
     PASSPHRASE_ENV,
     STUDY_PASSPHRASE_ENV,
     add_command,
+    add_study_command,
     add_workspace_option,
+    existing_study_folder,
     read_passphrase,
     require_workspace,
     workspace_dir,
@@ -54,7 +56,6 @@ def cmd_change_passphrase(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_coordinator_change_passphrase(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.commands.coordinator_cmds import existing_study_folder
     from reviewer_app.services.study import change_study_passphrase
     from reviewer_app.storage import keys
 
@@ -81,11 +82,10 @@ def register(subparsers: Any) -> None:
 def register_coordinator(coordinator_subparsers: Any) -> None:
     """``reviewer-app coordinator change-passphrase STUDY`` (the coordinator group's
     subparsers, as ``coordinator_cmds.register`` makes them)."""
-    parser = add_command(
+    add_study_command(
         coordinator_subparsers,
         "change-passphrase",
         cmd_coordinator_change_passphrase,
         "re-encrypt the study (and its authority key) under a new passphrase",
-        passphrases=(STUDY_PASSPHRASE_ENV, NEW_PASSPHRASE_ENV),
+        also=(NEW_PASSPHRASE_ENV,),
     )
-    parser.add_argument("study", metavar="STUDY", help="the study folder (a local folder)")

@@ -11,7 +11,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands.common import add_command, add_study_command, show_from_study
+from reviewer_app.commands.common import (
+    add_command,
+    add_json_flag,
+    add_study_command,
+    show_from_study,
+)
 from reviewer_app.errors import UsageError
 from reviewer_app.paths import AppPaths
 
@@ -49,7 +54,7 @@ def cmd_practice(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _status_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+    add_json_flag(parser, "the status")
     parser.add_argument(
         "--overdue-days",
         type=int,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from collections.abc import Callable
 from typing import Any
 
 from reviewer_app.commands.common import (
-    Handler,
-    add_study_command,
+    StudyCommand,
+    add_json_flag,
+    add_study_commands,
     open_study,
     show_from_study,
 )
@@ -130,7 +130,7 @@ def cmd_stages(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json_flag(parser, "the result")
 
 
 def _by(parser: argparse.ArgumentParser) -> None:
@@ -183,7 +183,7 @@ def _allocate_second_args(p: argparse.ArgumentParser) -> None:
     _by(p)
 
 
-_COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+_COMMANDS: tuple[StudyCommand, ...] = (
     (
         "discordant",
         cmd_discordant,
@@ -226,5 +226,4 @@ _COMMANDS: tuple[tuple[str, Handler, str, Callable[[argparse.ArgumentParser], No
 
 def register_coordinator(sub: Any) -> None:
     """Add this module's commands to the `coordinator` group."""
-    for name, handler, help_text, arguments in _COMMANDS:
-        arguments(add_study_command(sub, name, handler, help_text))
+    add_study_commands(sub, _COMMANDS)

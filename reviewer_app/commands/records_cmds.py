@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reviewer_app.commands.common import (
+    StudyCommand,
     add_group,
-    add_study_command,
+    add_json_flag,
+    add_out_file,
+    add_study_commands,
     open_study,
     print_result,
     written_or_refused,
@@ -31,15 +34,20 @@ _T = TypeVar("_T")
 DATE_HELP = "as 2026-03-31 or 31/03/2026"
 
 
-def _date(text: str | None, option: str) -> date | None:
-    from reviewer_app.services.intake.csv_reader import parse_date
-
+def _parsed(text: str | None, option: str, parse: Callable[[str], _T]) -> _T | None:
+    """``text`` as ``parse`` reads it (None if not given); a usage error naming ``option``."""
     if text is None:
         return None
     try:
-        return parse_date(text)
+        return parse(text)
     except ValueError as err:
         raise UsageError(f"{option} {err}.") from None
+
+
+def _date(text: str | None, option: str) -> date | None:
+    from reviewer_app.services.intake.csv_reader import parse_date
+
+    return _parsed(text, option, parse_date)
 
 
 def _out_file(text: str, suffix: str) -> Path:
@@ -159,12 +167,7 @@ def cmd_escalation_log(args: argparse.Namespace, paths: AppPaths) -> int:
 def _status(text: str | None) -> Any:
     from reviewer_app.services.records.action_fields import parse_status
 
-    if text is None:
-        return None
-    try:
-        return parse_status(text)
-    except ValueError as err:
-        raise UsageError(f"--status {err}.") from None
+    return _parsed(text, "--status", parse_status)
 
 
 def cmd_action_add(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -288,71 +291,82 @@ def _ack(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _escalation(sub: Any) -> None:
-    listing = add_study_command(
-        sub, "list", cmd_escalation_list, "every returned escalation and its status"
-    )
-    listing.add_argument("--json", action="store_true", help="print the log as JSON")
-    listing.add_argument(
+def _esc_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("esc_id", metavar="ESC_ID", help="the escalation, as escalation list shows")
+
+
+def _escalation_list_args(parser: argparse.ArgumentParser) -> None:
+    add_json_flag(parser, "the log")
+    parser.add_argument(
         "--overdue", action="store_true", help="only those whose acknowledgement is overdue"
     )
-    _ack(listing)
-
-    _escalation_update(sub)
-
-    referral = add_study_command(
-        sub,
-        "referral",
-        cmd_escalation_referral,
-        "the identifiable referral PDF for the responsible provider (secure route only)",
-    )
-    referral.add_argument(
-        "esc_id", metavar="ESC_ID", help="the escalation, as escalation list shows"
-    )
-    referral.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
-
-    log = add_study_command(
-        sub,
-        "log",
-        cmd_escalation_log,
-        "the de-identified escalation log for the taskforce (PDF and/or CSV)",
-    )
-    log.add_argument("--pdf", metavar="FILE.pdf", help="write the log as a PDF")
-    log.add_argument("--csv", metavar="FILE.csv", help="write the log as CSV (UTF-8 with BOM)")
-    _ack(log)
+    _ack(parser)
 
 
-def _escalation_update(sub: Any) -> None:
+def _escalation_update_args(parser: argparse.ArgumentParser) -> None:
     from reviewer_app.domain.records import EscalationStatus
 
-    update = add_study_command(
-        sub,
-        "update",
-        cmd_escalation_update,
-        "record what happened to an escalation (appended to its history)",
-    )
-    update.add_argument("esc_id", metavar="ESC_ID", help="the escalation, as escalation list shows")
-    update.add_argument(
+    _esc_id(parser)
+    parser.add_argument(
         "--status",
         required=True,
         choices=[s.value for s in EscalationStatus],
         help="its status now (the same status to record only other details)",
     )
-    update.add_argument("--date", metavar="D", help=f"when the status took effect, {DATE_HELP}")
-    update.add_argument("--reference", metavar="R", help="the receiving system's reference")
-    update.add_argument(
+    parser.add_argument("--date", metavar="D", help=f"when the status took effect, {DATE_HELP}")
+    parser.add_argument("--reference", metavar="R", help="the receiving system's reference")
+    parser.add_argument(
         "--doc-notified", choices=("yes", "no"), help="has the family been told (Duty of Candour)"
     )
-    update.add_argument("--doc-date", metavar="D", help=f"when the family was told, {DATE_HELP}")
-    update.add_argument("--doc-by", metavar="ROLE", help="who told the family, as a role")
-    update.add_argument(
+    parser.add_argument("--doc-date", metavar="D", help=f"when the family was told, {DATE_HELP}")
+    parser.add_argument("--doc-by", metavar="ROLE", help="who told the family, as a role")
+    parser.add_argument(
         "--doc-in-writing", choices=("yes", "no"), help="was it followed up in writing"
     )
-    update.add_argument(
+    parser.add_argument(
         "--lead-org", metavar="ORG", help="the lead organisation for a cross-system case"
     )
-    update.add_argument("--note", metavar="TEXT", help="why (required when going back a stage)")
-    _by(update)
+    parser.add_argument("--note", metavar="TEXT", help="why (required when going back a stage)")
+    _by(parser)
+
+
+def _referral_args(parser: argparse.ArgumentParser) -> None:
+    _esc_id(parser)
+    add_out_file(parser, "pdf")
+
+
+def _log_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf", metavar="FILE.pdf", help="write the log as a PDF")
+    parser.add_argument("--csv", metavar="FILE.csv", help="write the log as CSV (UTF-8 with BOM)")
+    _ack(parser)
+
+
+_ESCALATION_COMMANDS: tuple[StudyCommand, ...] = (
+    (
+        "list",
+        cmd_escalation_list,
+        "every returned escalation and its status",
+        _escalation_list_args,
+    ),
+    (
+        "update",
+        cmd_escalation_update,
+        "record what happened to an escalation (appended to its history)",
+        _escalation_update_args,
+    ),
+    (
+        "referral",
+        cmd_escalation_referral,
+        "the identifiable referral PDF for the responsible provider (secure route only)",
+        _referral_args,
+    ),
+    (
+        "log",
+        cmd_escalation_log,
+        "the de-identified escalation log for the taskforce (PDF and/or CSV)",
+        _log_args,
+    ),
+)
 
 
 def _action_fields(parser: argparse.ArgumentParser, *, new: bool) -> None:
@@ -378,45 +392,56 @@ def _action_fields(parser: argparse.ArgumentParser, *, new: bool) -> None:
     _by(parser)
 
 
-def _action(sub: Any) -> None:
-    add = add_study_command(sub, "add", cmd_action_add, "add an action to the plan")
-    add.add_argument("--ref", dest="reference", required=True, metavar="REF", help="its reference")
-    _action_fields(add, new=True)
+def _action_add_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ref", dest="reference", required=True, metavar="REF", help="its reference"
+    )
+    _action_fields(parser, new=True)
 
-    update = add_study_command(
-        sub,
+
+def _action_update_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", metavar="REF", help="the action's reference")
+    _action_fields(parser, new=False)
+
+
+def _action_list_args(parser: argparse.ArgumentParser) -> None:
+    add_json_flag(parser, "the plan")
+    parser.add_argument("--overdue", action="store_true", help="only open actions past due")
+
+
+def _action_import_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE.csv", help="the action plan CSV")
+    _by(parser)
+
+
+_ACTION_COMMANDS: tuple[StudyCommand, ...] = (
+    ("add", cmd_action_add, "add an action to the plan", _action_add_args),
+    (
         "update",
         cmd_action_update,
         "record progress on an action or change its fields (all kept in its history)",
-    )
-    update.add_argument("reference", metavar="REF", help="the action's reference")
-    _action_fields(update, new=False)
-
-    listing = add_study_command(sub, "list", cmd_action_list, "the action plan")
-    listing.add_argument("--json", action="store_true", help="print the plan as JSON")
-    listing.add_argument("--overdue", action="store_true", help="only open actions past due")
-
-    intake = add_study_command(
-        sub,
+        _action_update_args,
+    ),
+    ("list", cmd_action_list, "the action plan", _action_list_args),
+    (
         "import",
         cmd_action_import,
         "import an action-plan CSV (all or nothing; importing it again changes nothing)",
-    )
-    intake.add_argument("file", metavar="FILE.csv", help="the action plan CSV")
-    _by(intake)
-
-    export = add_study_command(
-        sub, "export", cmd_action_export, "write the plan as CSV (same columns)"
-    )
-    export.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write")
-
-    appendix = add_study_command(
-        sub,
+        _action_import_args,
+    ),
+    (
+        "export",
+        cmd_action_export,
+        "write the plan as CSV (same columns)",
+        lambda parser: add_out_file(parser, "csv"),
+    ),
+    (
         "appendix",
         cmd_action_appendix,
         "the board paper's appendix: the plan as a landscape PDF table",
-    )
-    appendix.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+        lambda parser: add_out_file(parser, "pdf"),
+    ),
+)
 
 
 def register_coordinator(sub: Any) -> None:
@@ -428,7 +453,7 @@ def register_coordinator(sub: Any) -> None:
         "The coordinator's log of every returned escalation: status, references, Duty of "
         "Candour follow-up; the de-identified log and each identifiable referral.",
     )
-    _escalation(escalation)
+    add_study_commands(escalation, _ESCALATION_COMMANDS)
     _, action = add_group(
         sub,
         "action",
@@ -436,4 +461,4 @@ def register_coordinator(sub: Any) -> None:
         "Actions by theme with a lead, due date and dated progress on the 0-5 scale; CSV in "
         "and out; the board paper's appendix.",
     )
-    _action(action)
+    add_study_commands(action, _ACTION_COMMANDS)

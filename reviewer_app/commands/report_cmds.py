@@ -10,11 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reviewer_app.commands.common import (
-    STUDY_PASSPHRASE_ENV,
-    add_study_command,
-    read_passphrase,
-)
+from reviewer_app.commands.common import add_study_command, open_study
 from reviewer_app.errors import UsageError
 from reviewer_app.paths import AppPaths
 
@@ -44,19 +40,10 @@ def _options(args: argparse.Namespace, name: str, study_scale: Any) -> Any:
     )
 
 
-def _open_study(args: argparse.Namespace) -> tuple[Any, Path]:
-    from reviewer_app.commands.coordinator_cmds import existing_study_folder
-    from reviewer_app.services.study import Study
-
-    folder = existing_study_folder(args)
-    passphrase = read_passphrase(STUDY_PASSPHRASE_ENV, "Study passphrase")
-    return Study.open(folder, passphrase), folder
-
-
-def _study_options(args: argparse.Namespace, study: Any, folder: Path) -> Any:
+def _study_options(args: argparse.Namespace, study: Any) -> Any:
     from reviewer_app.services.report.build import study_scale
 
-    name = getattr(study.info, "name", None) or folder.name
+    name = getattr(study.info, "name", None) or Path(args.study).expanduser().name
     return _options(args, str(name), study_scale(study))
 
 
@@ -68,9 +55,8 @@ def cmd_report(args: argparse.Namespace, paths: AppPaths) -> int:
     for target in (out, json_out):
         if target is not None and not target.parent.is_dir():
             raise UsageError(f"There is no folder {target.parent} to write {target.name} in.")
-    opened, folder = _open_study(args)
-    with opened as study:
-        figures = study_figures(study, _study_options(args, study, folder))
+    with open_study(args) as study:
+        figures = study_figures(study, _study_options(args, study))
     written = write_report(figures, out, json_out)
     copy = "publication copy" if args.publication else "taskforce copy (not for publication)"
     print(f"Report written: {written.pdf} ({copy})")
@@ -87,9 +73,8 @@ def cmd_export(args: argparse.Namespace, paths: AppPaths) -> int:
         raise UsageError(f"{out} is a file: give a folder for the exports.")
     if not out.parent.is_dir():
         raise UsageError(f"There is no folder {out.parent} to make {out.name} in.")
-    opened, folder = _open_study(args)
-    with opened as study:
-        written = export_open_study(study, out, _study_options(args, study, folder))
+    with open_study(args) as study:
+        written = export_open_study(study, out, _study_options(args, study))
     copy = " (publication copy)" if args.publication else " (taskforce copy)"
     print(f"{len(written.files)} files written in {written.folder}{copy}")
     return 0

@@ -15,7 +15,12 @@ from typing import Any
 from reviewer_app.domain.report import AnswerCode, CareLevel
 from reviewer_app.services.reconciliation.resolved import ResolvedCase
 from reviewer_app.services.report.source import ReportInput, SummaryRule, answer, items
-from reviewer_app.services.report.tables import CountTable, make_table, num
+from reviewer_app.services.report.tables import (
+    CountTable,
+    every_case_per_row,
+    make_table,
+    num,
+)
 
 SCORE_LABELS = {1: "1 Very poor", 2: "2 Poor", 3: "3 Adequate", 4: "4 Good", 5: "5 Excellent"}
 NOT_APPLICABLE = "not_applicable"
@@ -101,9 +106,7 @@ def care_figures(inp: ReportInput) -> CareFigures:
         "cases",
         f"Denominator: the {num(n)} fully reviewed cases in every row; not applicable and not "
         "answered are shown apart, never counted as a score.",
-        share="row",
-        totals=False,
-        known=frozenset((i, len(columns)) for i in range(len(rows) + 1)),
+        **every_case_per_row(rows, columns),
     )
     rule = inp.options.summary_rule
     levels = {c.case_ref: care_level(inp, c, rule) for c in reviewed}

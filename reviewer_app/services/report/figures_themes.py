@@ -23,7 +23,12 @@ from reviewer_app.services.report.source import (
     items,
     option_labels,
 )
-from reviewer_app.services.report.tables import CountTable, make_table, num
+from reviewer_app.services.report.tables import (
+    CountTable,
+    every_case_per_row,
+    make_table,
+    num,
+)
 
 YES_NO_COLUMNS = {
     "yes": "Yes",
@@ -117,9 +122,7 @@ def _answered_table(t: _Themes, key: str, title: str, suffix: str) -> CountTable
         "cases",
         f'Denominator: the {num(len(t.reviewed))} fully reviewed cases in every row. "No", not '
         "applicable, cannot tell and not answered are distinct answers, never pooled.",
-        share="row",
-        totals=False,
-        known=frozenset((i, len(columns)) for i in range(len(titles) + 1)),
+        **every_case_per_row(titles, columns),
     )
 
 

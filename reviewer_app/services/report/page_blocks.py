@@ -48,9 +48,16 @@ def text_para(text: str, style: str = "body") -> Paragraph:
     return Paragraph(markup(text), getattr(styles(), style))
 
 
-def section_heading(number: int, title: str) -> list[Flowable]:
-    """A numbered section's heading, on a new page unless most of this one is free."""
+def section_heading(number: int) -> list[Flowable]:
+    """Section ``number``'s heading (its title from ``SECTIONS``), on a new page unless most
+    of this one is free."""
+    title = SECTIONS[number - 1]
     return [CondPageBreak(110 * mm), Paragraph(markup(f"{number}. {title}"), styles().h1)]
+
+
+def section_opening(number: int, intro: str) -> list[Flowable]:
+    """Section ``number``'s heading and the paragraph that says what the section shows."""
+    return [*section_heading(number), text_para(intro)]
 
 
 def fitted_table(

@@ -17,10 +17,9 @@ from reviewer_app.services.report.figures import ReportFigures
 from reviewer_app.services.report.figures_avoidability import NATIONAL_CAVEAT
 from reviewer_app.services.report.headline import mltn_sentence, mltn_shown
 from reviewer_app.services.report.page_blocks import (
-    SECTIONS,
     dashboard_table,
     fitted_table,
-    section_heading,
+    section_opening,
     table_block,
     text_para,
     wide_table,
@@ -36,14 +35,12 @@ def _chart(f: ReportFigures, key: str) -> Flowable:
 
 def section_cohort(f: ReportFigures) -> list[Flowable]:
     pub = f.published
-    flow: list[Flowable] = [
-        *section_heading(1, SECTIONS[0]),
-        text_para(
-            "Every death identified for the review, once, in its review status: reviewed, "
-            "excluded because records were missing, handed back for a conflict of interest, "
-            "outside this method, or not yet reviewed."
-        ),
-    ]
+    flow = section_opening(
+        1,
+        "Every death identified for the review, once, in its review status: reviewed, "
+        "excluded because records were missing, handed back for a conflict of interest, "
+        "outside this method, or not yet reviewed.",
+    )
     flow += table_block(pub["place_split"])
     for key in (
         "cohort_by_place",
@@ -66,15 +63,12 @@ def section_cohort(f: ReportFigures) -> list[Flowable]:
 def section_care(f: ReportFigures) -> list[Flowable]:
     pub = f.published
     dist = pub["care_scores"]
-    flow: list[Flowable] = [
-        *section_heading(2, SECTIONS[1]),
-        text_para(
-            "Care scored 1 (very poor) to 5 (excellent) per phase of care and overall, as the "
-            "Structured Judgement Review scores it. Not applicable and not answered are shown "
-            "apart "
-            "and never counted as a score."
-        ),
-    ]
+    flow = section_opening(
+        2,
+        "Care scored 1 (very poor) to 5 (excellent) per phase of care and overall, as the "
+        "Structured Judgement Review scores it. Not applicable and not answered are shown "
+        "apart and never counted as a score.",
+    )
     flow.append(_chart(f, "care_scores"))
     flow += table_block(dist, shares=False, first_width=52 * mm)
     flow += table_block(pub["care_summary"], first_width=90 * mm)
@@ -85,13 +79,11 @@ def section_avoidability(f: ReportFigures) -> list[Flowable]:
     pub = f.published
     a = f.avoidability
     grades = pub["avoidability_grades"]
-    flow: list[Flowable] = [
-        *section_heading(3, SECTIONS[2]),
-        text_para(
-            f"Grades in the study's orientation ({a.scale.label} scale), with their meaning. "
-            '"More likely than not due to problems in care" is RCP 1-3 (Hogan 4-6).'
-        ),
-    ]
+    flow = section_opening(
+        3,
+        f"Grades in the study's orientation ({a.scale.label} scale), with their meaning. "
+        '"More likely than not due to problems in care" is RCP 1-3 (Hogan 4-6).',
+    )
     rows = []
     graded = a.graded
     for i, label in enumerate(grades.table.row_labels):
@@ -127,14 +119,12 @@ def section_avoidability(f: ReportFigures) -> list[Flowable]:
 
 def section_themes(f: ReportFigures) -> list[Flowable]:
     pub = f.published
-    flow: list[Flowable] = [
-        *section_heading(4, SECTIONS[3]),
-        text_para(
-            "For each theme, the fully reviewed cases where the reviewers identified an issue and "
-            "where they identified good practice; then the settings and phases named for an issue, "
-            "the problems in care by type and harm, and their severity."
-        ),
-    ]
+    flow = section_opening(
+        4,
+        "For each theme, the fully reviewed cases where the reviewers identified an issue and "
+        "where they identified good practice; then the settings and phases named for an issue, "
+        "the problems in care by type and harm, and their severity.",
+    )
     flow.append(_chart(f, "themes_issue"))
     for key in ("themes_issue", "themes_good_practice"):
         flow += table_block(pub[key], shares=True, first_width=62 * mm)

@@ -20,11 +20,11 @@ from reviewer_app.services.pdf.styles import (
 from reviewer_app.services.report.figures import ReportFigures
 from reviewer_app.services.report.figures_agreement import CAVEAT, AgreementFigures
 from reviewer_app.services.report.page_blocks import (
-    SECTIONS,
     count_text,
     fitted_table,
     number_text,
     section_heading,
+    section_opening,
     table_block,
     text_para,
 )
@@ -34,17 +34,15 @@ def section_escalations(f: ReportFigures) -> list[Flowable]:
     pub = f.published
     e = f.escalations
     pubmode = f.input.options.publication
-    flow: list[Flowable] = [
-        *section_heading(5, SECTIONS[4]),
-        text_para(
-            f"{count_text(e.referrals, pubmode)} referral(s) in the escalation log, for "
-            f"{count_text(e.cases_escalated, pubmode)} case(s). "
-            f"Immediate safety concerns: {count_text(e.immediate_concerns, pubmode)}. LeDeR: "
-            f"{count_text(e.leder_needed, pubmode)} deaths of people with a learning disability or "
-            f"autism, {count_text(e.leder_notified, pubmode)} with a LeDeR notification recorded. "
-            f"Acknowledgements overdue: {count_text(e.overdue_acknowledgements, pubmode)}."
-        ),
-    ]
+    flow = section_opening(
+        5,
+        f"{count_text(e.referrals, pubmode)} referral(s) in the escalation log, for "
+        f"{count_text(e.cases_escalated, pubmode)} case(s). "
+        f"Immediate safety concerns: {count_text(e.immediate_concerns, pubmode)}. LeDeR: "
+        f"{count_text(e.leder_needed, pubmode)} deaths of people with a learning disability or "
+        f"autism, {count_text(e.leder_notified, pubmode)} with a LeDeR notification recorded. "
+        f"Acknowledgements overdue: {count_text(e.overdue_acknowledgements, pubmode)}.",
+    )
     for key in ("escalations_by_trigger", "escalations_by_destination", "escalations_by_status"):
         flow += table_block(pub[key], shares=False, first_width=100 * mm)
     flow += table_block(pub["escalations_by_organisation"], shares=False, first_width=100 * mm)
@@ -55,13 +53,11 @@ def section_escalations(f: ReportFigures) -> list[Flowable]:
 
 def section_relatives(f: ReportFigures) -> list[Flowable]:
     pub = f.published
-    flow: list[Flowable] = [
-        *section_heading(6, SECTIONS[5]),
-        text_para(
-            "Contact with relatives: attempted, reached, declined, no answer, no contact details; "
-            "the concerns they raised, and those concerns against the reviewers' own findings."
-        ),
-    ]
+    flow = section_opening(
+        6,
+        "Contact with relatives: attempted, reached, declined, no answer, no contact details; "
+        "the concerns they raised, and those concerns against the reviewers' own findings.",
+    )
     flow += table_block(pub["relatives_contact"], first_width=62 * mm)
     flow += table_block(pub["relatives_concerns_findings"], first_width=62 * mm)
     return flow
@@ -72,7 +68,7 @@ def section_agreement(f: ReportFigures) -> list[Flowable]:
     pub = f.input.options.publication
     items = a.items()
     flow: list[Flowable] = [
-        *section_heading(7, SECTIONS[6]),
+        *section_heading(7),
         boxed([[para(CAVEAT, "cell_bold")]], [FRAME_WIDTH], background=PALE_AMBER, border=RED),
         gap(2),
         _agreement_intro(a, pub),
@@ -228,15 +224,13 @@ def rate_text(share: Any) -> str:
 def section_learning(f: ReportFigures) -> list[Flowable]:
     per = f.input.options.learning_per_theme
     pubmode = f.input.options.publication
-    flow: list[Flowable] = [
-        *section_heading(8, SECTIONS[7]),
-        text_para(
-            '"Characteristics of poor care" and "good practice" as the reviewers wrote them, '
-            "grouped by theme, after the identifier gate (anything that may identify a patient is "
-            f"redacted). The {per} most frequent comments of each kind are shown per theme; the "
-            "exports hold them all."
-        ),
-    ]
+    flow = section_opening(
+        8,
+        '"Characteristics of poor care" and "good practice" as the reviewers wrote them, '
+        "grouped by theme, after the identifier gate (anything that may identify a patient is "
+        f"redacted). The {per} most frequent comments of each kind are shown per theme; the "
+        "exports hold them all.",
+    )
     for group in f.learning.groups:
         if not group.poor_care and not group.good_practice:
             continue
@@ -265,15 +259,13 @@ def section_actions(f: ReportFigures) -> list[Flowable]:
     a = f.actions
     pub = f.published
     issue = pub["themes_issue"]
-    flow: list[Flowable] = [
-        *section_heading(9, SECTIONS[8]),
-        text_para(
-            "The action plan against the themes: how often each theme had an issue in this review, "
-            "and the plan's actions for it by status (the board paper's 0-5 scale: 5 complete, "
-            "4 on track, 3 some delay, 2 significant delay, 1 not yet commenced, 0 objective "
-            "revised). Counts of actions are not suppressed."
-        ),
-    ]
+    flow = section_opening(
+        9,
+        "The action plan against the themes: how often each theme had an issue in this review, "
+        "and the plan's actions for it by status (the board paper's 0-5 scale: 5 complete, "
+        "4 on track, 3 some delay, 2 significant delay, 1 not yet commenced, 0 objective "
+        "revised). Counts of actions are not suppressed.",
+    )
     t = a.by_theme
     header = ["Theme", "Cases with an issue", *t.column_labels]
     rows = []

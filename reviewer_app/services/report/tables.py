@@ -119,6 +119,17 @@ def make_table(  # noqa: PLR0917
     )
 
 
+def every_case_per_row(rows: Sequence[str], columns: Sequence[str]) -> dict[str, Any]:
+    """The options of a table each of whose rows counts every fully reviewed case once (a
+    question per row): shares by row, no totals row, and every row's total known (it is the
+    number of cases), so never suppressed nor used to protect another cell."""
+    return {
+        "share": "row",
+        "totals": False,
+        "known": frozenset((i, len(columns)) for i in range(len(rows) + 1)),
+    }
+
+
 @dataclass(frozen=True)
 class Published:
     """A table as printed. ``cells`` and ``shares`` are the augmented table's strings."""
