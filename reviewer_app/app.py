@@ -31,22 +31,56 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.paths import AppPaths
+from reviewer_app.startup_imports import import_storage_lightly
+from reviewer_app.study_opening import (
+    PRACTICE_FOLDER,
+    StudyOpener,
+    UnlockedStudy,
+    connect_study,
+    coordinator_shell,
+    create_study_in_worker,
+    has_study,
+    open_practice_in_worker,
+    study_desk,
+    study_passphrase_checker,
+    unlock_study_in_worker,
+)
 
 if TYPE_CHECKING:
-    from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.gui.main_window import MainWindow
     from reviewer_app.gui.settings import AppSettings
     from reviewer_app.gui.tasks import Progress
     from reviewer_app.services.session import ReviewerSession
-    from reviewer_app.services.study import Study
     from reviewer_app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "PRACTICE_FOLDER",
+    "ReviewForm",
+    "Shell",
+    "StudyOpener",
+    "UnlockedStudy",
+    "adopt_workspace",
+    "audit_actor",
+    "build_main_window",
+    "connect_study",
+    "create_study_in_worker",
+    "has_study",
+    "has_workspace",
+    "open_practice_in_worker",
+    "passphrase_checker",
+    "run_gui",
+    "study_desk",
+    "study_passphrase_checker",
+    "sweep_open_copies",
+    "unlock_in_worker",
+    "unlock_study_in_worker",
+]
 
 OPEN_COPIES_FOLDER = "open"
 """Must equal ``gui.signing.summary_actions.OPEN_FOLDER`` (a test checks); not imported from
@@ -81,6 +115,7 @@ def unlock_in_worker(folder: Path, passphrase: str) -> Workspace:
     SQLite connections belong to the thread that opened them, so the workspace returned holds
     the key but no connection; ``adopt_workspace`` opens the GUI thread's own.
     """
+    import_storage_lightly()
     from reviewer_app.services.workspace import Workspace
 
     return Workspace.unlock(folder, passphrase, connect=False)
@@ -97,6 +132,7 @@ def adopt_workspace(workspace: Workspace) -> ReviewerSession:
 
 
 def open_demo_in_worker(folder: Path, progress: Progress) -> Workspace:
+    import_storage_lightly()
     from reviewer_app.services.demo.build import DEMO_PASSPHRASE, build_demo_workspace, demo_exists
 
     if not demo_exists(folder):
@@ -104,11 +140,32 @@ def open_demo_in_worker(folder: Path, progress: Progress) -> Workspace:
     return unlock_in_worker(folder, DEMO_PASSPHRASE)
 
 
+PRELOADED = (
+    "reviewer_app.services.session",
+    "reviewer_app.services.workspace",
+    # what the main window needs once unlocked: ~100 modules (the review form, the case
+    # list, the menus), a second or more after Enter if imported only then
+    "reviewer_app.services.review.service",
+    "reviewer_app.services.notes.scratch",
+    "reviewer_app.services.demo.build",
+    "reviewer_app.gui.autosave",
+    "reviewer_app.gui.main_window",
+    "reviewer_app.gui.form.review_page",
+    "reviewer_app.gui.signing.menu_actions",
+)
+"""Imported while the passphrase is typed. The gui modules among them only define classes:
+none makes a Qt object at import, so importing them off the GUI thread is safe."""
+
+
 def preload_services(_progress: object = None) -> None:
-    """Import the services while the reviewer types the passphrase (on a worker thread), so
-    the time after pressing Enter is only the key derivation and building the case list."""
-    import reviewer_app.services.session
-    import reviewer_app.services.workspace  # noqa: F401
+    """Import what opening the workspace needs while the reviewer types the passphrase (on a
+    worker thread), so the time after pressing Enter is only the key derivation and building
+    the case list."""
+    import importlib
+
+    import_storage_lightly()
+    for name in PRELOADED:
+        importlib.import_module(name)
 
 
 def has_workspace(folder: Path) -> bool:
@@ -321,6 +378,8 @@ class Shell:
     def _show_first_run(self) -> None:
         from reviewer_app.gui.first_run import FirstRunWizard
         from reviewer_app.gui.tasks import BusyRunner
+
+        import_storage_lightly()
         from reviewer_app.services.session import ReviewerSession
 
         # The assistant's work uses the workspace's GUI-thread connection: BusyRunner.
@@ -375,133 +434,6 @@ class Shell:
         if self.session is not None:
             self.session.close()
             self.session = None
-
-
-# --- the coordinator's study (gui/coordinator/) ------------------------------------------------
-
-PRACTICE_FOLDER = "practice"
-
-
-@dataclass(frozen=True)
-class UnlockedStudy:
-    """A study's folder with its key derived (on a worker thread) and its passphrase (the
-    study authority's key is encrypted under it): every thread opens its own connection."""
-
-    folder: Path
-    key: Any = field(repr=False)
-    passphrase: str = field(repr=False)
-    synthetic: bool = False
-
-
-def has_study(folder: Path) -> bool:
-    """Whether ``folder`` holds a study, without importing storage; must agree with
-    ``Study.exists_in`` (a test checks)."""
-    return (folder / "study.key.json").exists() or (folder / "study.db").exists()
-
-
-def unlock_study_in_worker(
-    folder: Path, passphrase: str, *, synthetic: bool = False
-) -> UnlockedStudy:
-    """The slow part of opening a study (key derivation, any migration), for a worker thread."""
-    from reviewer_app.services.study import STUDY_FOLDER
-    from reviewer_app.storage import encrypted_folder
-
-    folder, key = encrypted_folder.unlock_folder(folder, passphrase, STUDY_FOLDER)
-    encrypted_folder.open_database(folder, STUDY_FOLDER, key).db.close()  # migrated if older
-    return UnlockedStudy(folder, key, passphrase, synthetic)
-
-
-def connect_study(unlocked: UnlockedStudy) -> Study:
-    """The study on a connection of the calling thread (the caller closes it there)."""
-    from reviewer_app.services.study import STUDY_FOLDER, Study
-    from reviewer_app.storage import encrypted_folder
-    from reviewer_app.storage.database import Database
-
-    encrypted_folder.check_key(unlocked.folder, STUDY_FOLDER, unlocked.key)
-    db = Database(STUDY_FOLDER.db_path(unlocked.folder), unlocked.key)
-    return Study(unlocked.folder, db, unlocked.passphrase)
-
-
-def study_passphrase_checker(folder: Path) -> Callable[[str], object]:
-    from reviewer_app.services.study import STUDY_FOLDER
-    from reviewer_app.storage.keys import unlock_key
-
-    def verify(passphrase: str) -> object:
-        unlock_key(STUDY_FOLDER.key_path(folder), passphrase, what="study")
-        return True
-
-    return verify
-
-
-def study_desk(unlocked: UnlockedStudy) -> StudyDesk:
-    """What the coordinator's window is given. The cohort, panel and enrolment lists are read
-    here, the composition root, until intake and trust offer them as service functions."""
-    from reviewer_app.gui.coordinator.desk import StudyDesk
-    from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
-    from reviewer_app.storage.study.cohort import CohortStore
-    from reviewer_app.storage.study.enrolments import EnrolmentStore
-    from reviewer_app.storage.study.panel import PanelStore
-
-    study = connect_study(unlocked)
-    return StudyDesk(
-        study=study,
-        label=str(unlocked.folder),
-        worker_study=lambda: connect_study(unlocked),
-        cohort_cases=lambda: CohortStore(study.db).cases(),
-        panel_reviewers=lambda: PanelStore(study.db).all(),
-        enrolled=lambda: EnrolmentStore(study.db).all_active(),
-        verify_passphrase=study_passphrase_checker(unlocked.folder),
-        synthetic=unlocked.synthetic,
-        public_passphrase=PRACTICE_STUDY_PASSPHRASE if unlocked.synthetic else None,
-    )
-
-
-def open_practice_in_worker(root: Path, progress: Progress, **build: Any) -> UnlockedStudy:
-    """The practice study in ``root`` (built there the first time), unlocked."""
-    import shutil
-
-    from reviewer_app.services.demo.practice import (
-        PRACTICE_STUDY_PASSPHRASE,
-        PracticeLayout,
-        build_practice_study,
-    )
-
-    layout = PracticeLayout(root)
-    if not has_study(layout.study):
-        if root.exists():  # a build that was stopped half way: synthetic, made by us
-            shutil.rmtree(root)
-        build_practice_study(root, progress=progress, **build)
-    return unlock_study_in_worker(layout.study, PRACTICE_STUDY_PASSPHRASE, synthetic=True)
-
-
-def create_study_in_worker(new: Any) -> tuple[UnlockedStudy, str]:
-    """``coordinator init`` for File > New study…: the study, unlocked, and its fingerprint."""
-    from reviewer_app.services.study import Study
-
-    with Study.create(new.folder, new.passphrase, name=new.name, mode=new.mode) as study:
-        fingerprint = study.fingerprint()
-    return unlock_study_in_worker(new.folder, new.passphrase), fingerprint
-
-
-class StudyOpener:
-    """What the coordinator's windows (gui/coordinator/shell.py) need from the layers below."""
-
-    def __init__(self, paths: AppPaths) -> None:
-        self.practice_root = paths.data_dir / PRACTICE_FOLDER
-
-    has_study = staticmethod(has_study)
-    unlock = staticmethod(unlock_study_in_worker)
-    create = staticmethod(create_study_in_worker)
-    desk = staticmethod(study_desk)
-
-    def practice(self, progress: Progress) -> UnlockedStudy:
-        return open_practice_in_worker(self.practice_root, progress)
-
-
-def coordinator_shell(app: Any, paths: AppPaths, runner: Any, settings: AppSettings) -> Any:
-    from reviewer_app.gui.coordinator.shell import CoordinatorShell
-
-    return CoordinatorShell(runner, settings, StudyOpener(paths))
 
 
 def run_gui(

@@ -21,7 +21,7 @@ from reviewer_app.storage.keys import unlock_key
 from tests.benchmarks.conftest import PASSPHRASE
 
 REPO = Path(__file__).resolve().parents[2]
-ROUNDS = 3
+ROUNDS = 5
 
 # Each child's own peak: VmHWM of its own address space. (getrusage's ru_maxrss is not it: Linux
 # carries the parent's high-water mark across fork + exec, so every child reported pytest's.)
@@ -118,20 +118,33 @@ def _launch(code: str, *args: str) -> dict:
     return out
 
 
+AFTER_PASSPHRASE_TARGET = 2.0
+UNLOCK_SCREEN_TARGET = 1.5
+PEAK_MEMORY_TARGET = 1.5
+"""Issue 15, each against a bare PySide6 window's launch measured in the same run."""
+
+
 def test_start_to_usable_case_list_10k(benchmark, workspace_10k: Path) -> None:
     """Times, on a 10,000-case workspace with production key derivation, against a bare PySide6
-    window's launch-to-painted measured in the same run:
+    window's launch-to-painted measured in the same run, the launches alternated round by
+    round (bare, app typed, app instant) so that a load spike hits all three, after one
+    unmeasured launch of each (the bytecode cache the tests keep is then written):
 
     * after the passphrase: Enter pressed -> case list shown, filled and painted (the person
-      took 1.5 s to type; the services load meanwhile). Target: < 2 s; and, without the
-      deliberate Argon2id key derivation (timed separately), <= 4x bare.
-    * launch -> unlock screen painted (what a person waits before typing). Target: <= 4x bare.
-    * launch -> case list with no typing time at all (reported, must be < 2 s... see below).
-    * peak memory (max RSS) of both.
+      took 1.5 s to type; the services load meanwhile), minus the deliberate Argon2id key
+      derivation (timed separately). Target (issue 15): <= 2x bare.
+    * launch -> unlock screen painted (what a person waits before typing). Target: <= 1.5x.
+    * launch -> case list with no typing time at all (reported).
+    * peak memory, each child's own (VmHWM): the app with 10,000 cases listed against the
+      bare window. Target: <= 1.5x.
     """
-    bare = [_launch(BARE) for _ in range(ROUNDS)]
-    typed = [_launch(APP, str(workspace_10k), PASSPHRASE, "1.5") for _ in range(ROUNDS)]
-    instant = [_launch(APP, str(workspace_10k), PASSPHRASE, "0") for _ in range(ROUNDS)]
+    _launch(BARE)
+    _launch(APP, str(workspace_10k), PASSPHRASE, "0")
+    bare, typed, instant = [], [], []
+    for _ in range(ROUNDS):
+        bare.append(_launch(BARE))
+        typed.append(_launch(APP, str(workspace_10k), PASSPHRASE, "1.5"))
+        instant.append(_launch(APP, str(workspace_10k), PASSPHRASE, "0"))
     assert all(r["rows"] == 10_000 for r in typed + instant)
     bare_s = statistics.median(r["seconds"] for r in bare)
     after_pass_s = statistics.median(r["ready"] - r["enter_pressed"] for r in typed)
@@ -146,22 +159,25 @@ def test_start_to_usable_case_list_10k(benchmark, workspace_10k: Path) -> None:
     kdf_s = statistics.median(kdf_runs)
     to_unlock_s = statistics.median(r["unlock_screen"] - r["started"] for r in typed)
     instant_s = statistics.median(r["seconds"] for r in instant)
+    bare_peak = statistics.median(r["peak_kib"] for r in bare)
+    app_peak = statistics.median(r["peak_kib"] for r in typed + instant)
     figures = {
         "bare_window_s": round(bare_s, 3),
         "launch_to_unlock_screen_s": round(to_unlock_s, 3),
         "enter_to_case_list_s": round(after_pass_s, 3),
         "launch_to_case_list_no_typing_s": round(instant_s, 3),
-        "ratio_after_passphrase_to_bare": round(after_pass_s / bare_s, 2),
         "kdf_s": round(kdf_s, 3),
         "ratio_after_passphrase_without_kdf_to_bare": round((after_pass_s - kdf_s) / bare_s, 2),
         "ratio_unlock_screen_to_bare": round(to_unlock_s / bare_s, 2),
-        "bare_peak_mib": round(max(r["peak_kib"] for r in bare) / 1024, 1),
-        "app_peak_mib": round(max(r["peak_kib"] for r in typed + instant) / 1024, 1),
+        "bare_peak_mib": round(bare_peak / 1024, 1),
+        "app_peak_mib": round(app_peak / 1024, 1),
+        "ratio_peak_memory_to_bare": round(app_peak / bare_peak, 2),
     }
     benchmark.extra_info.update(figures)
     print(figures)
     benchmark.pedantic(lambda: _launch(APP, str(workspace_10k), PASSPHRASE, "0"), rounds=1)
     assert after_pass_s < 2.0, figures
-    assert after_pass_s - kdf_s <= 4 * bare_s, figures
-    assert to_unlock_s <= 4 * bare_s, figures
+    assert after_pass_s - kdf_s <= AFTER_PASSPHRASE_TARGET * bare_s, figures
+    assert to_unlock_s <= UNLOCK_SCREEN_TARGET * bare_s, figures
+    assert app_peak <= PEAK_MEMORY_TARGET * bare_peak, figures
     assert instant_s < 2.0, figures

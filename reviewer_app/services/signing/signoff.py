@@ -33,12 +33,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-
-from cryptography import x509
 
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
-from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.review_timing import ReviewTiming
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.validation import validate
@@ -55,11 +51,8 @@ from reviewer_app.services.signing.cosigner_slots import CosignerSlots
 from reviewer_app.services.signing.pades_sign import SigningIdentity, sign_pdf
 from reviewer_app.services.signing.rules import (
     NO_DESIGNATED_CO_REVIEWER,
-    NO_IDENTITY,
-    NOT_ENROLLED,
     NOT_JOINT_NO_COSIGNATURE,
     SIGNABLE_STATUSES,
-    NotEnrolledError,
     SignoffRefusedError,
     UnacknowledgedWarningsError,
     ValidationBlocksSigningError,
@@ -67,6 +60,14 @@ from reviewer_app.services.signing.rules import (
     case_outcome_change_refusal,
     earlier_signed_versions,
     withdrawn_finding_warning,
+)
+from reviewer_app.services.signing.session import (
+    SignerDetails,
+    SigningSession,
+    SignoffCheck,
+    SignResult,
+    open_signing_session,
+    record_signature,
 )
 from reviewer_app.services.signing.signed_pdfs import (
     CO_REVIEWER_FIELD,
@@ -84,16 +85,13 @@ from reviewer_app.services.signing.signing_inputs import (
 )
 from reviewer_app.services.summary.input import Signer
 from reviewer_app.services.summary.taskforce import ShownRedaction, redaction_preview
-from reviewer_app.services.trust.authority import certificate_pem, load_certificate, reviewer_ref_of
+from reviewer_app.services.trust.authority import reviewer_ref_of
 from reviewer_app.services.trust.enrolment import import_pkcs12
-from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.audit import AuditHead, AuditLog
 from reviewer_app.storage.clock import utc_now
-from reviewer_app.storage.keys import unlock_key
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.cases import CaseStore
-from reviewer_app.storage.workspace.identity_store import IdentityStore, StoredIdentity
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
 from reviewer_app.storage.workspace.signatures import (
     CosignerSlot,
@@ -103,70 +101,9 @@ from reviewer_app.storage.workspace.signatures import (
     SignedDocument,
 )
 
+__all__ = ["SignResult", "SigningSession", "SignoffCheck", "SignoffService"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SignoffCheck:
-    """What stands between a review version and its signature."""
-
-    review: Review
-    errors: tuple[Issue, ...]
-    warnings: tuple[Issue, ...]
-
-    @property
-    def can_sign(self) -> bool:
-        return not self.errors
-
-    @property
-    def warning_codes(self) -> tuple[str, ...]:
-        return tuple(sorted({w.code for w in self.warnings}))
-
-
-@dataclass(frozen=True, repr=False)
-class SigningSession:
-    """An unlocked signer: the passphrase was checked once; the key is held in memory."""
-
-    identity: SigningIdentity
-    stored: StoredIdentity
-
-    @property
-    def actor(self) -> str:
-        return self.stored.reviewer_ref or "reviewer"
-
-    def __repr__(self) -> str:
-        return f"SigningSession(reviewer={self.stored.reviewer_ref!r})"
-
-
-@dataclass(frozen=True)
-class _SignerDetails:
-    """Who a signature row records as the signer, and the certificate they signed with."""
-
-    reviewer_ref: str | None
-    name: str
-    profession: str
-    registration: str | None
-    cert: x509.Certificate
-
-    @classmethod
-    def of(cls, session: SigningSession) -> _SignerDetails:
-        stored = session.stored
-        return cls(
-            stored.reviewer_ref,
-            stored.name,
-            stored.profession,
-            stored.registration or None,
-            session.identity.cert,
-        )
-
-
-@dataclass(frozen=True)
-class SignResult:
-    review: Review
-    signature: SignatureRecord
-    full: SignedDocument
-    taskforce: SignedDocument
-    content_sha256: str
 
 
 class SignoffService:
@@ -225,25 +162,7 @@ class SignoffService:
 
     def open_session(self, passphrase: str) -> SigningSession:
         """Check the passphrase (the workspace key) and load the enrolled identity once."""
-        stored = IdentityStore(self._db).get()
-        if stored is None:
-            raise NotEnrolledError(NO_IDENTITY)
-        if stored.cert_pem is None:
-            raise NotEnrolledError(NOT_ENROLLED)
-        unlock_key(Workspace.key_check_path_in(self._workspace.folder), passphrase)
-        cert = load_certificate(stored.cert_pem)
-        chain = tuple(load_certificate(p) for p in stored.chain_pems)
-        key = load_private_key(stored)
-        if key.public_key().public_numbers() != cert.public_key().public_numbers():  # type: ignore[union-attr]
-            raise NotEnrolledError(
-                "The certificate in this workspace does not belong to your key. Ask the "
-                "coordinator to re-issue it."
-            )
-        if cert.not_valid_after_utc <= self._clock():
-            raise NotEnrolledError(
-                "Your signing certificate has expired. Ask the coordinator to re-issue it."
-            )
-        return SigningSession(SigningIdentity(key, cert, chain), stored)
+        return open_signing_session(self._db, self._workspace.folder, passphrase, self._clock())
 
     # -- signing -----------------------------------------------------------------------------
 
@@ -258,7 +177,8 @@ class SignoffService:
         """Sign with an already unlocked session: everything in one transaction."""
         with self._db.transaction():
             require_intact(self._db, "signing")
-            job = self._prepare(session, review_id, acknowledged, self._audit.head())
+            check = self._precheck(review_id, acknowledged)
+            job = self._job(session, check, self._audit.head())
             pdfs = produce_signed_pdfs(job, session.identity)
             return self._commit(session, job, pdfs, acknowledged)
 
@@ -272,41 +192,37 @@ class SignoffService:
     ) -> list[SignResult]:
         """Sign many review versions ((review id, acknowledged warning codes) each).
 
-        Rendering and signing run in ``workers`` processes (default: one per CPU, at most 4);
-        storing runs here, one transaction per review. Every signature in the batch seals the
+        Every version is checked first: one that cannot be signed refuses the batch before
+        anything is signed. Rendering and signing then run in ``workers`` processes (default:
+        one per CPU, at most 4) while this process prepares the next jobs and stores the
+        finished ones, one transaction per review. Every signature in the batch seals the
         audit head as it was when the batch started (each signature row records which head it
         sealed), which is what lets the summaries be made in parallel. A review that changed
         while the batch ran is refused, not signed.
         """
         require_intact(self._db, "signing")
         head = self._audit.head()
-        jobs = [self._prepare(session, rid, ack, head) for rid, ack in items]
+        checks = [self._precheck(rid, ack) for rid, ack in items]
         acknowledged = {rid: ack for rid, ack in items}
+        jobs = (self._job(session, check, head) for check in checks)
         results: list[SignResult] = []
-        with produced(jobs, session.identity, workers) as pdfs_of_each:
-            for done, (job, pdfs) in enumerate(zip(jobs, pdfs_of_each, strict=True), start=1):
+        with produced(jobs, session.identity, workers, count=len(checks)) as signed:
+            for done, (job, pdfs) in enumerate(signed, start=1):
                 with self._db.transaction():
                     results.append(self._commit(session, job, pdfs, acknowledged[job.review_id]))
                 if progress is not None:
-                    progress(done, len(jobs))
+                    progress(done, len(checks))
         return results
 
-    def _prepare(
-        self,
-        session: SigningSession,
-        review_id: int,
-        acknowledged: Collection[str],
-        head: AuditHead,
-    ) -> SignJob:
-        """Everything the two summaries show, read from storage (no writes)."""
-        check = self._precheck(review_id, acknowledged)
+    def _job(self, session: SigningSession, check: SignoffCheck, head: AuditHead) -> SignJob:
+        """Everything the two summaries of a checked version show, read from storage."""
         review = check.review
         signed_at = self._clock()
         sealed = sealed_warnings(check.warnings)
         me = reviewer_signer(session.stored, signed_at)
         draft = self._inputs.draft(review, head, me, sealed)
         return SignJob(
-            review_id=review_id,
+            review_id=review.id,
             version=review.version,
             signed_at=signed_at,
             content=draft.content,
@@ -337,10 +253,11 @@ class SignoffService:
             )
         if not review.status.is_outcome:
             review = self._reviews.set_status(job.review_id, ReviewStatus.SIGNED, session.actor)
-        record = self._record(
+        record = record_signature(
+            self._store,
             job.review_id,
             SignatureRole.REVIEWER,
-            _SignerDetails.of(session),
+            SignerDetails.of(session),
             signed_at=job.signed_at,
             content_sha256=job.content.sha256,
             head=head,
@@ -407,34 +324,6 @@ class SignoffService:
         if problem is not None:
             raise SignoffRefusedError(problem)
 
-    def _record(
-        self,
-        review_id: int,
-        role: SignatureRole,
-        signer: _SignerDetails,
-        *,
-        signed_at: dt.datetime,
-        content_sha256: str,
-        head: AuditHead,
-    ) -> SignatureRecord:
-        """Store the signature row: who signed, when, what content and audit head it seals."""
-        record = SignatureRecord(
-            review_id=review_id,
-            seq=1 if role is SignatureRole.REVIEWER else 2,
-            role=role,
-            signer_ref=signer.reviewer_ref,
-            signer_name=signer.name,
-            signer_profession=signer.profession,
-            signer_registration=signer.registration,
-            signed_at=signed_at,
-            content_sha256=content_sha256,
-            audit_seq=head.seq,
-            audit_hash=head.hash,
-            cert_pem=certificate_pem(signer.cert),
-        )
-        self._store.add_signature(record)
-        return record
-
     # -- co-signing --------------------------------------------------------------------------
 
     def add_cosigner(self, pkcs12: bytes, passphrase: str) -> CosignerSlot:
@@ -468,10 +357,11 @@ class SignoffService:
             signed_at = self._clock()
             details = signer_details_of(opened.cert)
             docs = self._cosigned_documents(review, identity, sealed, details.stamp_lines())
-            signer = _SignerDetails(
+            signer = SignerDetails(
                 co_ref, slot.name, details.profession, details.registration, opened.cert
             )
-            record = self._record(
+            record = record_signature(
+                self._store,
                 review_id,
                 SignatureRole.CO_REVIEWER,
                 signer,
@@ -578,7 +468,3 @@ class SignoffService:
         if found is None:
             raise NotFoundError(f"The signed summary of case {case_ref} is missing.")
         return found
-
-
-def _both(docs: Mapping[DocumentKind, SignedDocument]) -> tuple[SignedDocument, SignedDocument]:
-    return docs[DocumentKind.FULL], docs[DocumentKind.TASKFORCE]

@@ -1,24 +1,25 @@
 """The cases table: the cohort, and the one-query summary the case list is drawn from.
 
 ``list_summaries`` must stay fast for a whole cohort (10,000 cases in well under 100 ms), so it
-is a single SQL query (latest review version and answer count per case) and builds the models
-without re-validating values that the schema already constrains.
+is a single SQL query (latest review version and answer count per case) whose rows are decoded
+in one pass into ``CaseSummary`` named tuples, without re-validating values that the schema
+already constrains.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.case import Case, PlaceOfDeath
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
-from reviewer_app.errors import NotFoundError
+from reviewer_app.errors import DamagedFileError, NotFoundError
 from reviewer_app.storage.audit import canonical_json
 from reviewer_app.storage.clock import iso_utc, utc_now
 from reviewer_app.storage.database import Database
@@ -43,10 +44,14 @@ class CaseRecord(BaseModel):
     imported_at: datetime
 
 
-class CaseSummary(BaseModel):
-    """One row of the case list (fits gui.case_table_model.CaseRow)."""
+class CaseSummary(NamedTuple):
+    """One row of the case list (fits gui.case_table_model.CaseRow).
 
-    model_config = ConfigDict(frozen=True)
+    A typed, immutable named tuple rather than a pydantic model: the list is built for a
+    whole cohort on every unlock and refresh, and 10,000 models cost more than the query.
+    Its values come from columns the schema constrains; ``list_summaries`` decodes them
+    (enums, dates) and refuses a row it cannot decode.
+    """
 
     case_ref: str
     display_name: str
@@ -72,6 +77,11 @@ class CaseSummary(BaseModel):
     def returned(self) -> bool:
         """Whether the case's latest version is the one returned (an amendment is not)."""
         return self.returned_version is not None and self.returned_version == self.review_version
+
+    def model_copy(self, *, update: Mapping[str, Any]) -> CaseSummary:
+        """A copy with ``update`` applied, as pydantic models offer it (the case list model
+        changes a row's status in place this way)."""
+        return self._replace(**update)
 
 
 def _display_name(family_name: str, given_names: str) -> str:
@@ -122,7 +132,25 @@ _FINISHED_VALUES = frozenset(
         *OUTCOMES,
     )
 )
-_SUMMARIES = TypeAdapter(list[CaseSummary])
+_STATUSES = {s.value: s for s in ReviewStatus}
+_PLACES = {p.value: p for p in PlaceOfDeath}
+_FLAGS = {
+    (urgent, withdrawn, corrected, amended): tuple(
+        flag
+        for flag, on in (
+            (CaseFlag.URGENT, urgent),
+            (CaseFlag.WITHDRAWN, withdrawn),
+            (CaseFlag.IDENTIFIERS_CORRECTED, corrected),
+            (CaseFlag.AMENDED, amended),
+        )
+        if on
+    )
+    for urgent in (False, True)
+    for withdrawn in (False, True)
+    for corrected in (False, True)
+    for amended in (False, True)
+}
+"""Every combination of the list's flags, made once (rows share the tuples)."""
 _AWAITING = ReviewStatus.AWAITING_COSIGNATURE.value
 _JOINT = "joint"
 
@@ -223,8 +251,9 @@ class CaseStore:
 
         ``total_questions`` (from the review definition, which storage does not know) turns
         the answered count into a progress fraction; a signed or closed review counts as done.
-        Validation runs once over the whole list in pydantic's core, which is several times
-        faster than building 10,000 models one by one. ``escalation_question`` is the
+        The rows are decoded in one pass into named tuples (no model validation: the schema
+        constrains the columns; a row that cannot be decoded refuses the list with
+        ``DamagedFileError``). ``escalation_question`` is the
         definition's escalation decision (None: no case shows as escalated).
         """
         with _collector_paused():
@@ -256,67 +285,71 @@ class CaseStore:
     def _summaries(
         self, total_questions: int, escalation_question: str | None, only: str | None = None
     ) -> list[CaseSummary]:
-        finished = _FINISHED_VALUES
-        rows: list[dict[str, object]] = []
-        append = rows.append
         found = self._summary_rows(only, escalation_question)
-        for (
+        try:
+            return _decoded(found, total_questions)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise DamagedFileError(
+                "The workspace's case list holds a value this version cannot read, so the "
+                "cases cannot be listed. Restore the workspace from a backup, or ask the "
+                "study coordinator for help."
+            ) from exc
+
+
+def _decoded(rows: list[tuple[Any, ...]], total_questions: int) -> list[CaseSummary]:
+    """The case list's rows decoded: one pass, lookups for the enums and flags."""
+    finished, statuses, places, flags_of = _FINISHED_VALUES, _STATUSES, _PLACES, _FLAGS
+    parse_date, parse_moment, make = date.fromisoformat, datetime.fromisoformat, tuple.__new__
+    summaries: list[CaseSummary] = []
+    append = summaries.append
+    for (
+        case_ref,
+        family,
+        given,
+        nhs_number,
+        age,
+        died,
+        place,
+        withdrawn,
+        corrected,
+        review_id,
+        version,
+        stored_status,
+        urgent,
+        answered,
+        returned_version,
+        returned_at,
+        signatures,
+        mode,
+        co_reviewer_name,
+        escalated,
+    ) in rows:
+        status = _AWAITING if mode == _JOINT and signatures == 1 else stored_status
+        if status in finished:
+            progress = 1.0
+        elif total_questions > 0:
+            # An estimate: only "ready to sign" (validated) shows as complete.
+            progress = min(answered / total_questions, 0.95)
+        else:
+            progress = 0.0
+        amended = version is not None and version > 1
+        values = (
             case_ref,
-            family,
-            given,
+            _display_name(family, given),
             nhs_number,
-            age,
-            died,
-            place,
-            withdrawn,
-            corrected,
+            int(age),
+            parse_date(died),
+            places[place],
+            statuses[status],
             review_id,
             version,
-            stored_status,
-            urgent,
             answered,
+            progress,
+            flags_of[bool(urgent), bool(withdrawn), bool(corrected), amended],
             returned_version,
-            returned_at,
-            signatures,
-            mode,
+            None if returned_at is None else parse_moment(returned_at),
+            bool(escalated),
             co_reviewer_name,
-            escalated,
-        ) in found:
-            status = shown_status(stored_status, mode, signatures)
-            if status in finished:
-                progress = 1.0
-            elif total_questions > 0:
-                # An estimate: only "ready to sign" (validated) shows as complete.
-                progress = min(answered / total_questions, 0.95)
-            else:
-                progress = 0.0
-            flags: list[CaseFlag] = []
-            if urgent:
-                flags.append(CaseFlag.URGENT)
-            if withdrawn:
-                flags.append(CaseFlag.WITHDRAWN)
-            if corrected:
-                flags.append(CaseFlag.IDENTIFIERS_CORRECTED)
-            if version is not None and version > 1:
-                flags.append(CaseFlag.AMENDED)
-            append(
-                {
-                    "case_ref": case_ref,
-                    "display_name": _display_name(family, given),
-                    "nhs_number": nhs_number,
-                    "age_at_death": age,
-                    "date_of_death": died,
-                    "place_of_death": place,
-                    "status": status,
-                    "review_id": review_id,
-                    "review_version": version,
-                    "answered": answered,
-                    "progress": progress,
-                    "flags": flags,
-                    "returned_version": returned_version,
-                    "returned_at": returned_at,
-                    "escalated": bool(escalated),
-                    "co_reviewer_name": co_reviewer_name,
-                }
-            )
-        return _SUMMARIES.validate_python(rows)
+        )
+        append(make(CaseSummary, values))
+    return summaries

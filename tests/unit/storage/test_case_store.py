@@ -9,7 +9,7 @@ import pytest
 from reviewer_app.domain.case import Case, PlaceOfDeath, Sex, Tristate
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
-from reviewer_app.errors import NotFoundError
+from reviewer_app.errors import DamagedFileError, NotFoundError
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.workspace.cases import CaseStore, CaseSummary
 from reviewer_app.storage.workspace.reviews import ReviewStore
@@ -245,3 +245,58 @@ def test_escalated_follows_the_latest_answer_and_the_co_reviewer_is_listed(
     assert not any(s.escalated for s in store.list_summaries(escalation_question=None))
     reviews.save_answers(third.id, {"esc.q": "escalate"}, "R01")
     assert store.summary("NSR-00003", escalation_question="esc.q").escalated  # type: ignore[union-attr]
+
+
+def test_every_flag_at_once_in_the_list_s_order(workspace_db: Database, store: CaseStore) -> None:
+    store.upsert_many([make_case(1), make_case(2)])
+    reviews = ReviewStore(workspace_db)
+    review = reviews.open_review("NSR-00001", "sjr", "1", "R01")
+    reviews.set_urgent(review.id, True, "R01", "immediate safety concern")
+    reviews.set_status(review.id, ReviewStatus.SIGNED, "R01")
+    amendment = reviews.start_amendment(review.id, "R01", "typo in q2")
+    reviews.set_urgent(amendment.id, True, "R01", "still urgent")
+    store.set_withdrawn("NSR-00001", True)
+    store.set_identifiers_corrected("NSR-00001", True)
+    first, second = store.list_summaries()
+    assert first.flags == (
+        CaseFlag.URGENT,
+        CaseFlag.WITHDRAWN,
+        CaseFlag.IDENTIFIERS_CORRECTED,
+        CaseFlag.AMENDED,
+    )
+    assert second.flags == ()
+
+
+def test_a_summary_cannot_be_changed_only_copied_with_changes(store: CaseStore) -> None:
+    store.upsert_many([make_case(1)])
+    (summary,) = store.list_summaries()
+    with pytest.raises(AttributeError):
+        summary.status = ReviewStatus.SIGNED  # type: ignore[misc]
+    signed = summary.model_copy(update={"status": ReviewStatus.SIGNED})
+    assert signed.status is ReviewStatus.SIGNED and signed.case_ref == summary.case_ref
+    assert summary.status is ReviewStatus.NOT_STARTED
+    with pytest.raises(ValueError):
+        summary.model_copy(update={"no_such_field": 1})
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("place_of_death", "on_the_moon"), ("date_of_death", "24/06/2017")],
+)
+def test_a_row_the_list_cannot_read_refuses_it_naming_no_patient(
+    workspace_db: Database, store: CaseStore, column: str, value: str
+) -> None:
+    case = make_case(7)
+    store.upsert_many([case, make_case(8)])
+    workspace_db.execute("PRAGMA ignore_check_constraints = ON")  # as a damaged file would
+    with workspace_db.transaction():
+        workspace_db.execute(
+            f"UPDATE cases SET {column} = ? WHERE case_ref = ?", (value, case.case_ref)
+        )
+    workspace_db.execute("PRAGMA ignore_check_constraints = OFF")
+    with pytest.raises(DamagedFileError) as refused:
+        store.list_summaries()
+    message = str(refused.value)
+    assert "cannot be listed" in message
+    for identifier in (case.family_name, case.nhs_number, value):
+        assert identifier not in message
