@@ -416,10 +416,31 @@ class Shell:
             screenshot_when_painted(self.app, self.window, Path(os.environ[SMOKE_SCREENSHOT_ENV]))
         if self.form.service.last_position() is not None:
             self.window.resume()  # the case, section and field of the last session
+        self._start_spell_checking(session)
         if self.start_window is not None:
             self.start_window.close()
             self.start_window.deleteLater()
             self.start_window = None
+
+    def _start_spell_checking(self, session: ReviewerSession) -> None:
+        """Load the British dictionary off the GUI thread (about 0.2 s), then give every
+        free-text box the workspace's checker (gui/spelling.py); until then boxes are
+        simply not underlined."""
+        from reviewer_app.gui.spelling import set_workspace_checker
+        from reviewer_app.services.spelling.checker import SpellChecker
+        from reviewer_app.services.spelling.dictionary import BritishDictionary, british_dictionary
+
+        def ready(dictionary: object) -> None:
+            assert isinstance(dictionary, BritishDictionary)
+            if self.session is session:  # not closed meanwhile
+                set_workspace_checker(SpellChecker(session.workspace.db, dictionary=dictionary))
+
+        def failed(exc: BaseException) -> None:
+            log.error(
+                "spell checking is off: the dictionary could not be loaded (%s)", type(exc).__name__
+            )
+
+        self.runner.run(lambda _progress: british_dictionary(), ready, failed, show_progress=False)
 
     def close(self) -> None:
         self.runner.wait()
@@ -432,6 +453,9 @@ class Shell:
                 log.error("some typing may not have been saved before closing")
             self.form = None
         if self.session is not None:
+            from reviewer_app.gui.spelling import set_workspace_checker
+
+            set_workspace_checker(None)
             self.session.close()
             self.session = None
 

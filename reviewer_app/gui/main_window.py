@@ -46,6 +46,7 @@ from reviewer_app.gui.lock import Place
 from reviewer_app.gui.quit_guard import QuitGuard
 from reviewer_app.gui.settings import AppSettings
 from reviewer_app.gui.shortcuts_help import SHORTCUTS_TEXT
+from reviewer_app.gui.spelling import forget_ignored_words, workspace_checker
 from reviewer_app.gui.tasks import Runner, TaskRunner
 from reviewer_app.gui.unlock_screen import UnlockScreen
 from reviewer_app.gui.window_geometry import WindowGeometry
@@ -359,6 +360,7 @@ class MainWindow(QMainWindow):
             return
         self.place = self._capture_place()
         self._close_review_case()
+        forget_ignored_words()  # ignored words may be names
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
@@ -434,7 +436,7 @@ class MainWindow(QMainWindow):
         from reviewer_app.gui.settings_dialog import edit_settings
 
         identity = self._identity() if self._identity is not None else None
-        if edit_settings(self._settings, self, identity=identity):
+        if edit_settings(self._settings, self, identity=identity, spelling=workspace_checker()):
             self.triggers.set_idle_ms(self._settings.idle_lock_minutes * 60_000)
             self._update_lock_hint()
 

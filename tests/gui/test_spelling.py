@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -248,3 +249,30 @@ def test_a_box_without_its_own_checker_follows_the_open_workspace(qtbot, checker
     box.setPlainText("Seen by the registar, the registarr")
     assert _underlined(box) == []
     assert highlighter.checker is None
+
+
+def test_the_app_turns_spell_checking_on_for_the_open_workspace_and_off_at_close(
+    qtbot: Any, tmp_path: Path, isolated_home: Path
+) -> None:
+    """The app, built as app.py builds it, loads the dictionary off the GUI thread and gives
+    the workspace's checker to every free-text box; closing takes it away."""
+    from reviewer_app.app import Shell
+    from reviewer_app.gui.spelling import workspace_checker
+    from reviewer_app.paths import AppPaths
+    from reviewer_app.services.session import ReviewerSession
+    from tests.gui.review_helpers import dispose, make_workspace
+
+    workspace, _refs = make_workspace(tmp_path / "ws", 1)
+    shell = Shell(None, AppPaths.from_environment(), tmp_path / "ws", demo=False)
+    try:
+        shell.show_main(ReviewerSession(workspace))
+        qtbot.waitUntil(lambda: workspace_checker() is not None, timeout=10_000)
+        checker = workspace_checker()
+        assert checker is not None
+        assert [w.word for w in checker.misspelt("Seen by the registar")] == ["registar"]
+    finally:
+        window = shell.window
+        shell.close()
+        if window is not None:
+            dispose(window)
+    assert workspace_checker() is None

@@ -27,13 +27,13 @@ from reviewer_app.domain.definition import (
     SectionKind,
 )
 from reviewer_app.domain.escalation_facts import (
-    EscalationFacts,
     escalation_facts,
     facts_are_derived,
 )
+from reviewer_app.domain.escalation_words import fact_rows_in_words
 from reviewer_app.domain.identifiers import format_nhs_number
 from reviewer_app.domain.triggers import fired
-from reviewer_app.domain.values import NOT_ANSWERED_LABEL, YES
+from reviewer_app.domain.values import YES
 from reviewer_app.services.pdf.blocks import (
     Grid,
     KeepStart,
@@ -367,39 +367,11 @@ class SummaryStory:
         ):
             return []
         facts = escalation_facts(self.definition, self.src.answers)
-        rows = [(label, self.src.safe(text), len(text) > 70) for label, text in _fact_rows(facts)]
+        pairs = fact_rows_in_words(facts)
+        rows = [(label, self.src.safe(text), len(text) > 70) for label, text in pairs]
         table = question_table(rows)
         heading = subheading("Carried by each escalation, from this review (not typed again)")
         return [KeepStart([heading, table]), gap(1.5)] if table is not None else []
-
-
-WORST_HARM_LABEL = "Worst harm among the problems in care"
-_SEVERITY_LABEL = "Worst harm severity"
-_LED_TO = {"Yes": "a problem in care led to it", "Probably": "a problem in care probably led to it"}
-
-
-def worst_harm_in_words(harm: str, severity: str) -> str:
-    """The worst harm and its severity as one statement in words ("Severe harm (a problem in
-    care led to it)"), never a bare "Yes" under a label that asks for a harm."""
-    led_to = _LED_TO.get(harm)
-    if led_to is None:
-        return "No problem in care led to harm" if harm == "No" else harm
-    if severity == NOT_ANSWERED_LABEL:
-        return f"Harm, severity not answered ({led_to})"
-    return f"{severity} ({led_to})"
-
-
-def _fact_rows(facts: EscalationFacts) -> list[tuple[str, str]]:
-    """The escalation facts as printed: worst harm and severity stated once, in words."""
-    rows = []
-    for label, text in facts.rows():
-        if label == _SEVERITY_LABEL:
-            continue
-        if label == WORST_HARM_LABEL:
-            rows.append((label, worst_harm_in_words(facts.worst_harm, facts.worst_severity)))
-        else:
-            rows.append((label, text))
-    return rows
 
 
 def _flat(items: list[Flowable]) -> list[Flowable]:

@@ -231,7 +231,7 @@ def test_the_worst_harm_prints_in_words_with_its_severity(d: ReviewDefinition) -
 
 
 def test_worst_harm_in_words_on_every_side() -> None:
-    from reviewer_app.services.summary.story import worst_harm_in_words
+    from reviewer_app.domain.escalation_words import worst_harm_in_words
 
     assert worst_harm_in_words("Yes", "Death") == "Death (a problem in care led to it)"
     assert worst_harm_in_words("Probably", "Moderate harm") == (
