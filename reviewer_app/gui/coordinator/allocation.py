@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QWidget
 
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.gui.coordinator.enrolment import EnrolmentPanel
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
@@ -29,7 +30,11 @@ if TYPE_CHECKING:
 
 PAIR_COLUMNS = ("Case", "Reviewer 1", "Reviewer 2", "Mode", "Pair made")
 UNALLOCATED_COLUMNS = ("Case", "Why it could not be allocated safely")
-MODE_CHOICES = (("The study's mode", None), ("Independent", "independent"), ("Joint", "joint"))
+MODE_CHOICES = (
+    ("The study's mode", None),
+    ("Independent", ReviewMode.INDEPENDENT.value),
+    ("Joint", ReviewMode.JOINT.value),
+)
 
 
 class AllocationSection(Section):
@@ -116,7 +121,7 @@ class AllocationSection(Section):
                         ref,
                         pair[0],
                         pair[1],
-                        ("joint" if ref in joint else "independent")
+                        (ReviewMode.JOINT if ref in joint else ReviewMode.INDEPENDENT).value
                         + (" (set for this case)" if ref in modes else ""),
                         "by hand" if ref in result.overridden else "allocated",
                     ),

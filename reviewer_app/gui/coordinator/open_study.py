@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.widgets import MessageLine, button, combo, named
 from reviewer_app.gui.passphrase_field import add_passphrase_field
@@ -66,8 +67,8 @@ class NewStudyDialog(QDialog):
         layout.addWidget(self.name)
         mode_label = QLabel("Review &mode:", self)
         self.mode = combo(self, "Review mode")
-        self.mode.addItem("Independent double review", "independent")
-        self.mode.addItem("Joint review", "joint")
+        self.mode.addItem("Independent double review", ReviewMode.INDEPENDENT.value)
+        self.mode.addItem("Joint review", ReviewMode.JOINT.value)
         mode_label.setBuddy(self.mode)
         layout.addWidget(mode_label)
         layout.addWidget(self.mode)

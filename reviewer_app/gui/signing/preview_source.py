@@ -3,7 +3,7 @@
 Run off the GUI thread (``gui.tasks``), each call on its own connection
 (``services.signing.background.own_connection``). No Qt here, and nothing rendered a second
 way: the summary is rendered by the sign-off's own code from the sign-off's own input —
-``SigningInputs.draft`` and ``summary_input``, sealing the warnings the sign-off will seal,
+``SignoffService.summary_inputs``, sealing the warnings the sign-off will seal,
 signed by the enrolled reviewer now — through ``render_summary_layout``, the renderer
 ``signed_pdfs.produce_signed_pdfs`` signs. The co-signer previews the STORED signed file, the
 very bytes their signature is added to. The key judgements are the summary's own printed
@@ -11,9 +11,6 @@ answers (``services.summary.answers.AnswerSource``), so the dialog and the PDF s
 
 The bytes stay in memory: the dialog shows them from a ``QBuffer`` (``pdf_preview``), and
 nothing here writes a file.
-
-(Until ``services.signing`` offers ``preview_summary`` publicly, this reads the sign-off
-service's inputs and audit head through its attributes: see the lead's note in the report.)
 """
 
 from __future__ import annotations
@@ -149,14 +146,12 @@ def sign_preview(
     each one acknowledged), the audit head as it stands."""
     from reviewer_app.services.session import ReviewerSession
     from reviewer_app.services.signing.background import own_connection
-    from reviewer_app.services.signing.canonical import sealed_warnings
     from reviewer_app.services.signing.signing_inputs import reviewer_signer
     from reviewer_app.services.summary.input import Signer
     from reviewer_app.services.summary.pdf import render_summary_layout
 
     with own_connection(workspace) as ws:
         service = _service(ws, synthetic)
-        check = service.check(review_id)
         stored = ReviewerSession(ws).identity()
         now = dt.datetime.now(dt.UTC)
         me = (
@@ -164,14 +159,10 @@ def sign_preview(
             if stored is None
             else reviewer_signer(stored, now)
         )
-        inputs = service._inputs  # see the module docstring
-        head = service._audit.head()
-        draft = inputs.draft(check.review, head, me, sealed_warnings(check.warnings))
-        data = {kind: inputs.summary_input(draft, kind) for kind in DocumentKind}
+        data = service.summary_inputs(review_id, me)
         pdfs = {kind: render_summary_layout(data[kind]).pdf for kind in kinds}
-    return SummaryPreview(
-        check.review.case_ref, check.review.version, key_judgements(data[DocumentKind.FULL]), pdfs
-    )
+    full = data[DocumentKind.FULL]
+    return SummaryPreview(full.case.case_ref, full.version, key_judgements(full), pdfs)
 
 
 def stored_preview(
@@ -187,10 +178,8 @@ def stored_preview(
 
     with own_connection(workspace) as ws:
         service = _service(ws, synthetic=False)
-        review = service.check(review_id).review
-        inputs = service._inputs  # see the module docstring
         me = Signer(name="Reviewer", profession="Reviewer")  # not shown: answers only
-        draft = inputs.draft(review, service._audit.head(), me)
-        judgements = key_judgements(inputs.summary_input(draft, DocumentKind.FULL))
+        full = service.summary_inputs(review_id, me, sealing=False)[DocumentKind.FULL]
+        judgements = key_judgements(full)
     pdfs = {kind: stored_summary(workspace, case_ref, kind).pdf for kind in kinds}
-    return SummaryPreview(case_ref, review.version, judgements, pdfs, stored=True)
+    return SummaryPreview(case_ref, full.version, judgements, pdfs, stored=True)

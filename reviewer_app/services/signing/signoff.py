@@ -83,7 +83,7 @@ from reviewer_app.services.signing.signing_inputs import (
     SigningInputs,
     reviewer_signer,
 )
-from reviewer_app.services.summary.input import Signer
+from reviewer_app.services.summary.input import Signer, SummaryInput
 from reviewer_app.services.summary.taskforce import ShownRedaction, redaction_preview
 from reviewer_app.services.trust.authority import reviewer_ref_of
 from reviewer_app.services.trust.enrolment import import_pkcs12
@@ -155,10 +155,24 @@ class SignoffService:
     def taskforce_redactions(self, review_id: int) -> tuple[ShownRedaction, ...]:
         """Every redaction the taskforce copy of this version will make, with its context:
         the same input the signed taskforce copy is rendered from (no writes)."""
-        review = self._reviews.get(review_id)
         me = Signer(name="Reviewer", profession="Reviewer")  # not shown: only the text is read
-        draft = self._inputs.draft(review, self._audit.head(), me)
-        return redaction_preview(self._inputs.summary_input(draft, DocumentKind.TASKFORCE))
+        inputs = self.summary_inputs(review_id, me, sealing=False)
+        return redaction_preview(inputs[DocumentKind.TASKFORCE])
+
+    def summary_inputs(
+        self, review_id: int, signer: Signer, *, sealing: bool = True
+    ) -> dict[DocumentKind, SummaryInput]:
+        """Both summaries' inputs as signing would make them now (no writes): ``signer``
+        signs; with ``sealing`` every warning the check finds is sealed, as signing seals
+        them (each must be acknowledged); the audit head as it stands. What the sign dialog
+        previews is rendered from exactly this."""
+        if sealing:
+            check = self.check(review_id)
+            review, sealed = check.review, sealed_warnings(check.warnings)
+        else:
+            review, sealed = self._reviews.get(review_id), ()
+        draft = self._inputs.draft(review, self._audit.head(), signer, sealed)
+        return {kind: self._inputs.summary_input(draft, kind) for kind in DocumentKind}
 
     def open_session(self, passphrase: str) -> SigningSession:
         """Check the passphrase (the workspace key) and load the enrolled identity once."""
