@@ -1,8 +1,8 @@
 """A small practice study for the collection tests, built once per test run and copied.
 
 Building one signs every review for real (the PDFs, the bundles); only the key derivation is
-the cheap test one. The template is built once per run (per size and seed) and each test
-module copies the closed folders.
+the cheap test one. The template is built once per run (per size and seed, shared by the xdist
+workers: ``run_once``) and each test module copies the closed folders.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from reviewer_app.services.demo.practice import (
 )
 from reviewer_app.services.demo.practice_plan import PracticePlan
 from reviewer_app.storage.keys import TEST_KDF
+from tests.support.run_once import built_once_per_run
 
 SMALL_CASES = 16
 SMALL_REVIEWERS = 4
@@ -34,9 +35,13 @@ class Practice:
 
 @cache
 def _template(root: str, cases: int, reviewers: int, seed: int) -> PracticeStudy:
-    folder = Path(root) / f"practice-{cases}-{reviewers}-{seed}"
-    return build_practice_study(
-        folder, cases=cases, reviewers=reviewers, seed=seed, kdf=TEST_KDF, workers=1
+    """Built once per run for all xdist workers (``run_once``); ``root`` is a basetemp."""
+    return built_once_per_run(
+        Path(root),
+        f"practice-{cases}-{reviewers}-{seed}",
+        lambda folder: build_practice_study(
+            folder, cases=cases, reviewers=reviewers, seed=seed, kdf=TEST_KDF, workers=1
+        ),
     )
 
 

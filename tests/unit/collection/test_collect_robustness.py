@@ -142,6 +142,7 @@ def _name(ref: str, seq: int) -> str:
     return f"return-{ref}-{seq:04d}.p7m"
 
 
+@pytest.mark.slow
 def test_a_byte_flipped_anywhere_is_quarantined_or_changes_nothing(
     collected: Practice, study: Study
 ) -> None:
@@ -273,6 +274,7 @@ def _whole_files_only(study: Study) -> None:
     assert all(count > 0 for _, count in rows), rows
 
 
+@pytest.mark.slow
 def test_sigkill_during_collect_leaves_the_database_intact_and_a_rerun_completes(
     pristine: Practice, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ pure planners at full size, which costs no signing.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections import Counter
@@ -263,8 +264,14 @@ def test_a_folder_in_use_or_a_bad_size_is_refused_and_left_alone(tmp_path: Path)
 
 
 def test_the_cli_builds_one_and_prints_the_public_passphrases(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The real command, with the cheap test key derivation (the production Argon2 cost adds
+    # ~0.4 s of CPU per workspace created or opened, and is not what this test checks).
+    monkeypatch.setattr(
+        "reviewer_app.services.demo.practice.build_practice_study",
+        functools.partial(build_practice_study, kdf=TEST_KDF),
+    )
     folder = tmp_path / "practice"
     assert main(["coordinator", "practice", str(folder), "--cases", "3", "--reviewers", "2"]) == 0
     out = capsys.readouterr().out

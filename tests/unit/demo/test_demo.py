@@ -2,13 +2,14 @@
 state, and every stored PDF (both copies, every version, every signature count) passing our
 verifier against the demo study's root, poppler's ``pdfsig``, and the ``verify`` CLI.
 
-The demo is built once for the module (cheap test KDF; the signing itself is real).
+The demo is the session's one (built once per run by ``reviewer-app demo`` with the cheap test
+KDF; the signing itself is real), copied for this module.
 """
 
 from __future__ import annotations
 
 import io
-import time
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,6 @@ from reviewer_app.services.demo.build import (
     DEMO_PASSPHRASE,
     DEMO_REVIEWER,
     DEMO_STUDY_PASSPHRASE,
-    build_demo_workspace,
     demo_co_reviewer_file,
     demo_study_folder,
 )
@@ -41,7 +41,6 @@ from reviewer_app.services.signing.pades_verify import Coverage, verify_pdf
 from reviewer_app.services.study import Study
 from reviewer_app.services.trust.authority import certificate_pem
 from reviewer_app.services.trust.enrolment import import_pkcs12
-from reviewer_app.storage.keys import TEST_KDF
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.cases import CaseSummary
 from reviewer_app.storage.workspace.reviews import Review, ReviewStore
@@ -50,6 +49,7 @@ from reviewer_app.storage.workspace.signatures import (
     SignatureStore,
     SignedDocument,
 )
+from tests.support.demo_fixtures import DemoBuild
 from tests.support.signoff_fixtures import needs_pdfsig, pdfsig
 
 Progress = tuple[int, int, str]
@@ -77,14 +77,13 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_build: DemoBuild) -> Iterator[Demo]:
+    # The session's demo (tests/conftest.py: built once by `reviewer-app demo`, cheap test KDF,
+    # its progress and build time kept), copied: the `pdf` exports below write to the workspace.
     folder = tmp_path_factory.mktemp("demo") / "demo"
-    seen: list[Progress] = []
-    started = time.perf_counter()
-    build_demo_workspace(
-        folder, kdf=TEST_KDF, progress=lambda done, total, label: seen.append((done, total, label))
-    )
-    seconds = time.perf_counter() - started
+    shutil.copytree(demo_build.folder, folder)
+    seen: list[Progress] = list(demo_build.progress)
+    seconds = demo_build.seconds
     with Study.open(demo_study_folder(folder), DEMO_STUDY_PASSPHRASE) as study:
         root = study.root_certificate()
     with ReviewerSession.unlock(folder, DEMO_PASSPHRASE) as session:
