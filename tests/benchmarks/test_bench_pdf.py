@@ -4,18 +4,10 @@ by the signing service's own benchmark; targets there are render+sign 300 ms for
 
 from __future__ import annotations
 
-import hashlib
-import random
 import time
-from datetime import UTC, datetime
 
-from reviewer_app.domain.definition import default_definition
-from reviewer_app.services.demo.sample_answers import complete_answers
-from reviewer_app.services.demo.synthetic import synthetic_cases
 from reviewer_app.services.pdf.fonts import ensure_fonts
 from reviewer_app.services.summary.pdf import (
-    Signer,
-    SummaryInput,
     render_summary,
     render_summary_layout,
 )
@@ -27,61 +19,23 @@ from tests.benchmarks.conftest import (
     plain_story_parts,
     time_calls,
 )
+from tests.benchmarks.summary_inputs import heaviest, heaviest_input, summary_inputs
 
 RENDER_TARGET = 3.0
 """Issue 15: one summary renders in at most 3x a plain reportlab document of the same pages,
 tables and words in the same fonts, timed in the same run."""
-
-SIGNERS = (
-    Signer(
-        name="Dr Amrit Kowalczyk",
-        profession="Consultant physician",
-        registration="GMC 7012345",
-        signed_at=datetime(2017, 7, 14, 14, 5, tzinfo=UTC),
-    ),
-    Signer(name="Siân Roberts", profession="Senior nurse", role="co-reviewer"),
-)
-
-
-def _inputs(count: int) -> list[SummaryInput]:
-    d = default_definition()
-    out = []
-    for seed, case in enumerate(synthetic_cases(count, prefix="BEN")):
-        answers = complete_answers(d, case, random.Random(seed))
-        out.append(
-            SummaryInput(
-                study_name="Benchmark study",
-                study_id="BEN-1",
-                case=case,
-                definition=d,
-                answers=answers,
-                content_hash=hashlib.sha256(case.case_ref.encode()).hexdigest(),
-                signers=SIGNERS,
-                synthetic=True,
-            )
-        )
-    return out
-
-
-def _heaviest(inputs: list[SummaryInput]) -> SummaryInput:
-    """A fully answered poor-care case: problems, an escalation, long comments."""
-    return max(inputs, key=lambda i: len(str(i.answers)))
 
 
 def test_render_one_fully_answered_case(benchmark) -> None:
     """Times: render_summary of one complete review (the heaviest of 40 samples), after a
     warm-up render (fonts registered once per process). Target for render alone: well under
     the 300 ms render+sign budget."""
-    data = _heaviest(_inputs(40))
+    data = heaviest(summary_inputs(40))
     pages = render_summary_layout(data).page_count
     figures = time_calls(lambda: render_summary(data), 30)
     benchmark.extra_info.update(figures | {"pages": pages})
     benchmark.pedantic(render_summary, args=(data,), rounds=10, iterations=1)
     assert figures["p95_ms"] < 200, figures
-
-
-def heaviest_input() -> SummaryInput:
-    return _heaviest(_inputs(40))
 
 
 def test_render_one_summary_against_plain_reportlab(benchmark) -> None:
@@ -111,7 +65,7 @@ def test_render_one_summary_against_plain_reportlab(benchmark) -> None:
 
 def test_render_400_cases_in_a_batch(benchmark) -> None:
     """Times: rendering 400 different complete reviews one after another (no signing)."""
-    inputs = _inputs(400)
+    inputs = summary_inputs(400)
     pages: list[int] = []
 
     def batch() -> None:

@@ -56,7 +56,7 @@ from tests.benchmarks.conftest import (
     plain_story_parts,
     time_calls,
 )
-from tests.benchmarks.test_bench_pdf import heaviest_input
+from tests.benchmarks.summary_inputs import heaviest_input
 from tests.support.crypto_fixtures import alice, study_a
 from tests.support.signoff_fixtures import enrol, identity_of
 

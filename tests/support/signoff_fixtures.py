@@ -26,6 +26,7 @@ from reviewer_app.services.demo.sample_answers import complete_answers
 from reviewer_app.services.demo.synthetic import synthetic_cases
 from reviewer_app.services.review.service import ReviewService
 from reviewer_app.services.signing.pades_sign import SigningIdentity
+from reviewer_app.services.signing.rules import finding_in
 from reviewer_app.services.signing.signoff import SignoffService
 from reviewer_app.services.trust.authority import certificate_pem, fingerprint
 from reviewer_app.services.trust.enrolment import export_pkcs12
@@ -37,6 +38,7 @@ from reviewer_app.storage.workspace.identity_store import IdentityStore
 from tests.support.crypto_fixtures import Reviewer, alice, bob, study_a
 
 PASSPHRASE = "correct horse battery staple"
+ESCALATED_SEED = 2  # avoidability and harm triggers, decision "escalate"
 COSIGNER_PASSPHRASE = "bob's own export passphrase"
 PDFSIG = shutil.which("pdfsig")
 needs_pdfsig = pytest.mark.skipif(
@@ -189,3 +191,25 @@ def pdfsig(data: bytes) -> list[PdfsigSignature]:
             )
         )
     return found
+
+
+def signed_with_a_finding(bench: Bench, case_ref: str) -> int:
+    """A complete, signed full review in which an escalation trigger fired and the decision
+    was to escalate (the first sample seed that gives one, whatever the sample answers do)."""
+    opened = bench.reviews.open(case_ref, "R01")
+    for seed in (ESCALATED_SEED, *range(3, 60)):
+        answers = complete_answers(opened.definition, opened.case, random.Random(seed))
+        if (
+            finding_in(opened.definition, answers) == "an escalation trigger fired"
+            and answers.get("escalation.decision") == "escalate"
+            and any(
+                i["answers"].get("problems.item.harm") == "yes"
+                for i in answers.get("problems.items") or []
+            )
+        ):
+            bench.reviews.save(opened.review_id, answers, "R01")
+            check = bench.signoff.check(opened.review_id)
+            if not check.errors:
+                bench.signoff.sign(opened.review_id, PASSPHRASE, check.warning_codes)
+                return opened.review_id
+    raise AssertionError("no sample seed gives an escalated review")

@@ -21,9 +21,8 @@ from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.audit import AuditLog
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from tests.support.review_fixtures import SCREENING
-from tests.support.signoff_fixtures import PASSPHRASE, make_bench
+from tests.support.signoff_fixtures import PASSPHRASE, make_bench, signed_with_a_finding
 from tests.support.study_fixtures import snapshot
-from tests.unit.signing.test_signed_record import signed_with_a_finding
 
 RECORDS_MISSING = {"records.reviewed": ["gp"], "records.missing": ["acute"]}
 

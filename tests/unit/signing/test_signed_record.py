@@ -41,10 +41,14 @@ from reviewer_app.services.summary.input import Signer
 from reviewer_app.storage.audit import AuditHead, AuditLog
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from reviewer_app.storage.workspace.signatures import SignatureStore
-from tests.support.signoff_fixtures import PASSPHRASE, Bench, make_bench
+from tests.support.signoff_fixtures import (
+    PASSPHRASE,
+    Bench,
+    make_bench,
+    signed_with_a_finding,
+)
 
 NO_TRIGGER_SEED = 1  # a complete review in which no escalation trigger fires
-ESCALATED_SEED = 2  # avoidability and harm triggers, decision "escalate"
 
 
 @pytest.fixture
@@ -146,28 +150,6 @@ def amend_to_records_missing(bench: Bench, review_id: int, reason: str) -> int:
         new.id, ReviewStatus.RECORDS_MISSING, "The acute notes were recalled by the trust.", "R01"
     )
     return new.id
-
-
-def signed_with_a_finding(bench: Bench, case_ref: str) -> int:
-    """A complete, signed full review in which an escalation trigger fired and the decision
-    was to escalate (the first sample seed that gives one, whatever the sample answers do)."""
-    opened = bench.reviews.open(case_ref, "R01")
-    for seed in (ESCALATED_SEED, *range(3, 60)):
-        answers = complete_answers(opened.definition, opened.case, random.Random(seed))
-        if (
-            finding_in(opened.definition, answers) == "an escalation trigger fired"
-            and answers.get("escalation.decision") == "escalate"
-            and any(
-                i["answers"].get("problems.item.harm") == "yes"
-                for i in answers.get("problems.items") or []
-            )
-        ):
-            bench.reviews.save(opened.review_id, answers, "R01")
-            check = bench.signoff.check(opened.review_id)
-            if not check.errors:
-                bench.signoff.sign(opened.review_id, PASSPHRASE, check.warning_codes)
-                return opened.review_id
-    raise AssertionError("no sample seed gives an escalated review")
 
 
 def force_records_missing(bench: Bench, review_id: int) -> None:
