@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("pyhanko", "reportlab", "pypdf", "qrcode", "PySide6.QtPdf", "cryptography.x509")
+HEAVY = (
+    "pyhanko",
+    "reportlab",
+    "pypdf",
+    "qrcode",
+    "PySide6.QtPdf",
+    "cryptography.x509",
+    "pandas",  # sqlite_utils imports these when installed (startup_imports.py keeps them out)
+    "numpy",
+)
 
 SCRIPT = r"""
 import importlib, json, sys
