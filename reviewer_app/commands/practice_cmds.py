@@ -17,6 +17,7 @@ from reviewer_app.commands.common import (
     add_study_command,
     show_from_study,
 )
+from reviewer_app.domain.review_timing import RETURN_WINDOW_DAYS
 from reviewer_app.errors import UsageError
 from reviewer_app.paths import AppPaths
 
@@ -58,9 +59,10 @@ def _status_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--overdue-days",
         type=int,
-        default=28,
+        default=RETURN_WINDOW_DAYS,
         metavar="N",
-        help="a case is overdue when its pack was sent more than N days ago (default 28)",
+        help="a case is overdue when its pack was sent more than N days ago "
+        f"(default {RETURN_WINDOW_DAYS})",
     )
     parser.add_argument(
         "--no-cases", action="store_true", help="leave out the per-case lines (text only)"

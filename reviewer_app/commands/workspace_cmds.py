@@ -89,6 +89,7 @@ def _print_return_and_collect(folder: Path) -> None:
 
 def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.session import ReviewerSession
+    from reviewer_app.storage.workspace.assignments import AssignmentStore
 
     folder = workspace_dir(args, paths)
     require_workspace(folder)
@@ -96,6 +97,7 @@ def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
     with ReviewerSession.unlock(folder, passphrase) as session:
         summaries = session.list_cases()
         cases = [session.cases.get(s.case_ref) for s in summaries] if args.json else []
+        due = AssignmentStore(session.workspace.db).due_dates() if args.json else {}
     if args.json:
         out: list[dict[str, Any]] = [
             {
@@ -108,6 +110,7 @@ def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
                 "place_of_death": c.place_of_death.value,
                 "status": s.status.value,
                 "version": s.review_version,
+                "due_date": due[s.case_ref].isoformat() if s.case_ref in due else None,
                 **_returned_json(s),
             }
             for s, c in zip(summaries, cases, strict=True)

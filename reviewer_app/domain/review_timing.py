@@ -13,7 +13,11 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-__all__ = ["ReviewTiming", "uk_wall_clock"]
+__all__ = ["RETURN_WINDOW_DAYS", "ReviewTiming", "uk_wall_clock"]
+
+RETURN_WINDOW_DAYS = 28
+"""Days a reviewer has to return a case, from the day it was first sent to them: the pack's
+due date and the coordinator's "overdue" both count from it."""
 
 
 @cache

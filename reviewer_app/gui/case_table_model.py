@@ -23,10 +23,11 @@ from datetime import date
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QFont
 
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
+from reviewer_app.gui.case_due import due_key, due_text, is_overdue, warning_colour
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ class CaseRow(Protocol):
 
     Optional, read with ``getattr``: ``nhs_number`` (shown, and found by search),
     ``escalated`` (the escalated flag and filter), ``co_reviewer_name`` (a joint review's
-    co-reviewer), ``returned_at`` / ``returned_version`` / ``review_version``.
+    co-reviewer), ``due_date`` (``date | None``: when the review is due back, as the
+    assignment pack said), ``returned_at`` / ``returned_version`` / ``review_version``.
     """
 
     @property
@@ -75,6 +77,9 @@ class Column:
     text: Callable[[CaseRow], str]
     sort_key: Callable[[CaseRow], Any]
     tooltip: str = ""
+    on_day: Callable[[CaseRow, date], str] | None = None
+    """The text on a given day, for a column whose text depends on today (``text`` is then
+    the text today)."""
 
 
 def _label(value: Any) -> str:
@@ -148,6 +153,14 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("Status", lambda r: _label(r.status), lambda r: _label(r.status)),
     Column("Progress", lambda r: f"{round(r.progress * 100)}%", lambda r: r.progress),
+    Column(
+        "Due",
+        lambda r: due_text(r, date.today()),
+        due_key,
+        "When the review is due back to the coordinator, as your assignment pack says; "
+        "overdue and not yet signed is marked",
+        on_day=due_text,
+    ),
     Column(
         "Co-reviewer",
         _co_reviewer_text,
@@ -249,8 +262,11 @@ def _haystack(row: CaseRow) -> tuple[str, str]:
 class CaseTableModel(QAbstractTableModel):
     """Read-only, sortable, filterable table of the reviewer's cases."""
 
-    def __init__(self, rows: Sequence[CaseRow] = (), parent=None) -> None:
+    def __init__(
+        self, rows: Sequence[CaseRow] = (), parent=None, *, today: Callable[[], date] = date.today
+    ) -> None:
         super().__init__(parent)
+        self._today = today
         self._rows: list[CaseRow] = list(rows)
         self._haystacks: list[tuple[str, str]] | None = None
         self._keeps: Callable[[CaseRow], bool] | None = None
@@ -419,13 +435,19 @@ class CaseTableModel(QAbstractTableModel):
         row = self._rows[self._visible[index.row()]]
         column = COLUMNS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(row)
+            return column.text(row) if column.on_day is None else column.on_day(row, self._today())
         if role == SORT_ROLE:
             return column.sort_key(row)
         if role == REF_ROLE:
             return row.case_ref
         if role == Qt.ItemDataRole.FontRole and CaseFlag.WITHDRAWN in row.flags:
             return self._italic
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column.on_day is due_text
+            and is_overdue(row, self._today())
+        ):
+            return QBrush(warning_colour())
         if role == Qt.ItemDataRole.TextAlignmentRole and column.header in ("Age", "Progress"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -40,6 +40,7 @@ def test_model_shows_labels_not_codes(qtmodeltester) -> None:
         "0%",
         "",
         "",
+        "",
         "Urgent",
     ]
     flags = model.index(3, COLUMN_INDEX["Flags"]).data()
@@ -317,7 +318,6 @@ def test_nhs_number_and_co_reviewer_columns_show_and_sort() -> None:
     assert refs(model)[0] == "NSR-0002"
     model.sort(nhs, Qt.SortOrder.AscendingOrder)
     assert refs(model) == ["NSR-0004", "NSR-0002", "NSR-0001", "NSR-0003"]
-    assert "Due date" not in COLUMN_INDEX  # packs carry no due date: nothing is invented
 
 
 def test_hidden_matches_are_counted_only_outside_the_filter() -> None:
@@ -408,3 +408,105 @@ def test_no_two_mnemonics_share_a_letter_in_the_window_with_the_case_list(qtbot)
     letters = [m.group(1).lower() for t in texts if (m := re.search(r"&([^&])", t))]
     assert len(letters) == len(set(letters)), sorted(letters)
     assert "h" in letters  # Help keeps Alt+H
+
+
+def _rows_with_due_dates():  # type: ignore[no-untyped-def]
+    """ROWS with due dates, as summaries carry them (``due_date``: date or None)."""
+    from dataclasses import dataclass, fields
+    from datetime import date
+
+    from tests.gui.gui_fixtures import Row
+
+    @dataclass(frozen=True)
+    class DueRow(Row):
+        due_date: date | None = None
+
+    due = {
+        "NSR-0001": date(2027, 1, 12),  # not started: overdue after 12 Jan
+        "NSR-0002": date(2027, 1, 13),  # in progress: due the day after
+        "NSR-0003": date(2027, 1, 2),  # withdrawn: never overdue
+        "NSR-0004": None,  # a pack that gave no due date
+    }
+    return [
+        DueRow(**{f.name: getattr(r, f.name) for f in fields(Row)}, due_date=due[r.case_ref])
+        for r in ROWS
+    ]
+
+
+def test_the_due_column_shows_uk_dates_marks_overdue_and_sorts_by_date(qtmodeltester) -> None:
+    from datetime import date
+
+    from PySide6.QtGui import QBrush
+
+    today = [date(2027, 1, 12)]
+    model = CaseTableModel(_rows_with_due_dates(), today=lambda: today[0])
+    qtmodeltester.check(model)
+    due = COLUMN_INDEX["Due"]
+
+    def shown() -> dict[str, str]:
+        return {model.index(r, 0).data(): model.index(r, due).data() for r in range(4)}
+
+    def coloured() -> set[str]:
+        return {
+            model.index(r, 0).data()
+            for r in range(4)
+            if isinstance(model.index(r, due).data(Qt.ItemDataRole.ForegroundRole), QBrush)
+        }
+
+    assert shown() == {
+        "NSR-0001": "12 Jan 2027",  # due today: not overdue yet
+        "NSR-0002": "13 Jan 2027",
+        "NSR-0003": "02 Jan 2027",  # withdrawn: nothing owed
+        "NSR-0004": "",
+    }
+    assert coloured() == set()
+    today[0] = date(2027, 1, 13)
+    assert shown()["NSR-0001"] == "12 Jan 2027 (overdue)"
+    assert shown()["NSR-0002"] == "13 Jan 2027" and shown()["NSR-0003"] == "02 Jan 2027"
+    assert coloured() == {"NSR-0001"}
+    other = model.index(0, COLUMN_INDEX["Status"]).data(Qt.ItemDataRole.ForegroundRole)
+    assert other is None, "only the due cell takes the warning colour"
+    model.set_status("NSR-0001", ReviewStatus.AWAITING_COSIGNATURE)  # still not returned
+    assert shown()["NSR-0001"].endswith("(overdue)")
+    for done in (ReviewStatus.SIGNED, ReviewStatus.HANDED_BACK):
+        model.set_status("NSR-0001", done)
+        assert shown()["NSR-0001"] == "12 Jan 2027" and coloured() == set()
+    model.sort(due, Qt.SortOrder.AscendingOrder)
+    assert refs(model) == ["NSR-0003", "NSR-0001", "NSR-0002", "NSR-0004"]  # blank last
+    model.sort(due, Qt.SortOrder.DescendingOrder)
+    assert refs(model) == ["NSR-0004", "NSR-0002", "NSR-0001", "NSR-0003"]
+
+
+def test_the_overdue_colour_is_the_warning_colour_of_each_palette() -> None:
+    from datetime import date
+
+    from PySide6.QtGui import QColor
+
+    from reviewer_app.gui.theme import contrast_ratio, palette_for
+
+    model = CaseTableModel(_rows_with_due_dates(), today=lambda: date(2027, 2, 1))
+    app = QApplication.instance()
+    assert app is not None
+    was = app.property("reviewerTheme")
+    colours = {}
+    try:
+        for theme in ("light", "dark"):
+            app.setProperty("reviewerTheme", theme)
+            row = model.visible_row_of("NSR-0002")
+            assert row is not None
+            brush = model.index(row, COLUMN_INDEX["Due"]).data(Qt.ItemDataRole.ForegroundRole)
+            colours[theme] = brush.color()
+            base = palette_for(theme).color(palette_for(theme).ColorRole.Base)
+            assert contrast_ratio(colours[theme], base) >= 4.5, theme
+    finally:
+        app.setProperty("reviewerTheme", was)
+    assert colours == {"light": QColor("#8A4500"), "dark": QColor("#FFB74D")}
+
+
+def test_rows_without_due_dates_show_none_and_are_never_overdue() -> None:
+    from datetime import date
+
+    model = CaseTableModel(ROWS, today=lambda: date(2099, 1, 1))
+    due = COLUMN_INDEX["Due"]
+    assert [model.index(r, due).data() for r in range(4)] == ["", "", "", ""]
+    assert all(model.index(r, due).data(Qt.ItemDataRole.ForegroundRole) is None for r in range(4))

@@ -7,22 +7,31 @@ built once per session and copied (closed databases, plain folder copy) for each
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+
 from reviewer_app.domain.panel import Profession, Reviewer, Sector
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.services.allocation import study_allocation
 from reviewer_app.services.demo.synthetic import cohort_csv, panel_csv, synthetic_cases
 from reviewer_app.services.intake import study_intake
 from reviewer_app.services.packs import maker as pack_maker
+from reviewer_app.services.packs.format import PackCase, PackContent
 from reviewer_app.services.session import ReviewerSession
 from reviewer_app.services.study import Study
 from reviewer_app.services.trust import enrolment_desk
+from reviewer_app.services.trust.authority import certificate_pem, fingerprint
 from reviewer_app.storage.database import Database
 from reviewer_app.storage.keys import TEST_KDF
+from reviewer_app.storage.study.cohort import CohortStore
+from reviewer_app.storage.study.enrolments import EnrolmentStore
 
 STUDY_PASSPHRASE = "coordinator study passphrase"
 WORKSPACE_PASSPHRASE = "reviewer workspace passphrase"
@@ -140,3 +149,33 @@ def world(tmp_path: Path, template_root: Path, mode: str = "independent") -> Wor
     target = tmp_path / "world"
     shutil.copytree(_template(str(template_root), mode), target)
     return World(target)
+
+
+def pack_content_for(w: World, ref: str, **overrides: Any) -> tuple[PackContent, Any, Any, Any]:
+    """Pack content for ``ref`` from the world's study, plus the signing material."""
+    with w.study() as study:
+        key, root = study.signing_authority()
+        enrolment = EnrolmentStore(study.db).active(ref)
+        assert enrolment is not None
+        cert = x509.load_pem_x509_certificate(enrolment.cert_pem.encode())
+        cases = CohortStore(study.db).cases()[:3]
+        info = study.info
+    fields: dict[str, Any] = {
+        "pack_id": str(uuid.uuid4()),
+        "sequence": 50,
+        "study_id": info.study_id,
+        "study_name": info.name,
+        "created_at": dt.datetime.now(dt.UTC),
+        "review_mode": ReviewMode.INDEPENDENT,
+        "addressee_reviewer_ref": ref,
+        "addressee_cert_fingerprint": fingerprint(cert),
+        "study_root_cert_pem": certificate_pem(root),
+        "reviewer_cert_pem": certificate_pem(cert),
+        "definition_id": "test",
+        "definition_version": "1",
+        "definition": {},
+        "cases": [PackCase(case=c) for c in cases],
+        "withdrawn_case_refs": [],
+    }
+    fields.update(overrides)
+    return PackContent.model_validate(fields), key, root, cert

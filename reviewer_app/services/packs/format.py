@@ -49,6 +49,7 @@ from pydantic import (
 
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.case import Case
+from reviewer_app.domain.review_timing import RETURN_WINDOW_DAYS
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import InvalidInputError, NewerVersionError
 from reviewer_app.services.trust import cms
@@ -67,6 +68,11 @@ PACK_FORMAT: Final = "reviewer-app/assignment-pack"
 # byte what earlier versions of the app wrote.
 PACK_FORMAT_VERSION: Final = 2
 PACK_FORMAT_VERSION_WITHOUT_COLLECTION: Final = 1
+# Additions within a version that an app of the same version may read without them: minor 1
+# adds each case's due date. A pack without one (minor 0) leaves ``format_minor`` out of its
+# JSON, byte for byte what earlier versions of the app wrote.
+PACK_FORMAT_MINOR: Final = 1
+PACK_FORMAT_MINOR_DUE_DATES: Final = 1
 _MB = 1024 * 1024
 # Bounds a pack must keep, checked before parsing. A 10,000-case pack (a national study
 # allocated to two reviewers) is about 5 MB of JSON, nested 10 deep; these leave room for
@@ -84,8 +90,9 @@ class PackCase(BaseModel):
     ``review_mode`` is set only for a case whose mode differs from the pack's (the
     coordinator's per-case override); ``None`` means the pack's mode. ``stage`` is
     ``"second"`` for a second-stage review (a reviewer outside the original pair, reviewing
-    alone). Both are left out of the JSON when ``None``, so a pack without them is
-    byte-for-byte what earlier versions of the app wrote and read.
+    alone). ``due_date`` (format minor 1) is the day the review is due back (see
+    :func:`due_date_for`). All three are left out of the JSON when ``None``, so a pack
+    without them is byte-for-byte what earlier versions of the app wrote and read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -95,12 +102,13 @@ class PackCase(BaseModel):
     co_reviewer_name: str | None = None
     review_mode: ReviewMode | None = None
     stage: Literal["second"] | None = None
+    due_date: dt.date | None = None
 
     @model_serializer(mode="wrap")
     def _omit_default_mode(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
         if isinstance(data, dict):
-            for name in ("review_mode", "stage"):
+            for name in ("review_mode", "stage", "due_date"):
                 if data.get(name) is None:
                     data.pop(name, None)
         return data
@@ -108,6 +116,12 @@ class PackCase(BaseModel):
     def mode_in(self, pack_mode: ReviewMode) -> ReviewMode:
         """This case's review mode in a pack of ``pack_mode``."""
         return self.review_mode if self.review_mode is not None else pack_mode
+
+
+def due_date_for(first_sent: dt.datetime, window_days: int = RETURN_WINDOW_DAYS) -> dt.date:
+    """The day a review is due back: the (UTC) day the case was first sent to this reviewer
+    plus the return window. The reviewer's case list calls it overdue from the next day."""
+    return first_sent.astimezone(dt.UTC).date() + dt.timedelta(days=window_days)
 
 
 class PackContent(BaseModel):
@@ -123,12 +137,18 @@ class PackContent(BaseModel):
     without it is version 1 and its JSON leaves the field out, so it is byte-for-byte what
     earlier versions of the app wrote. ``format_version`` follows from the field when not
     given, and a version that contradicts it is refused.
+
+    ``format_minor`` 1 adds each case's due date; it follows from the cases when not given
+    (1 when any case carries a due date) and is left out of the JSON when 0, so a pack
+    without due dates is byte-for-byte what earlier versions wrote. A due date in a minor 0
+    pack is refused.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     format: Literal["reviewer-app/assignment-pack"] = PACK_FORMAT
     format_version: Literal[1, 2] = PACK_FORMAT_VERSION_WITHOUT_COLLECTION
+    format_minor: Literal[0, 1] = 0
     pack_id: str
     sequence: int = Field(ge=1, le=MAX_PACK_SEQUENCE)
     study_id: str
@@ -154,6 +174,9 @@ class PackContent(BaseModel):
             carries = data.get("collection_cert_pem") is not None
             version = PACK_FORMAT_VERSION if carries else PACK_FORMAT_VERSION_WITHOUT_COLLECTION
             data = {**data, "format_version": version}
+        if isinstance(data, dict) and "format_minor" not in data:
+            dated = any(_carries_due_date(c) for c in data.get("cases") or ())
+            data = {**data, "format_minor": PACK_FORMAT_MINOR_DUE_DATES if dated else 0}
         return data
 
     @model_serializer(mode="wrap")
@@ -163,6 +186,8 @@ class PackContent(BaseModel):
             for optional in ("collection_cert_pem", "avoidability_scale"):
                 if data.get(optional) is None:
                     data.pop(optional, None)
+            if data.get("format_minor") == 0:
+                data.pop("format_minor")
         return data
 
     @field_validator("created_at")
@@ -185,6 +210,10 @@ class PackContent(BaseModel):
             raise ValueError(
                 "a version 2 pack carries the collection certificate and a version 1 pack does not"
             )
+        if self.format_minor < PACK_FORMAT_MINOR_DUE_DATES and any(
+            c.due_date is not None for c in self.cases
+        ):
+            raise ValueError("a pack of format minor 0 carries no due dates")
         refs = [c.case.case_ref for c in self.cases]
         if len(set(refs)) != len(refs):
             raise ValueError("a case appears twice")
@@ -216,6 +245,12 @@ class PackContent(BaseModel):
         return hashlib.sha256(_canonical(said)).hexdigest()
 
 
+def _carries_due_date(case: object) -> bool:
+    if isinstance(case, PackCase):
+        return case.due_date is not None
+    return isinstance(case, dict) and case.get("due_date") is not None
+
+
 def _canonical(doc: object) -> bytes:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
@@ -229,6 +264,7 @@ class PackHeader(BaseModel):
 
     format: Literal["reviewer-app/assignment-pack"]
     format_version: int
+    format_minor: int = 0
     study_root_cert_pem: str
     addressee_cert_fingerprint: str
 

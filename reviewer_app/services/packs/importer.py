@@ -13,7 +13,9 @@ adds the workspace's rules and applies the pack in ONE transaction:
 - cases reallocated away are withdrawn: kept read-only when opened, removed otherwise;
 - reviews and answers are never touched;
 - each case's review mode is stored with it: the pack's mode, or the case's own when the
-  coordinator set it per case (a joint case names its co-reviewer);
+  coordinator set it per case (a joint case names its co-reviewer), with the date its review
+  is due back as the latest pack says (a later pack may move it; a pack made before packs
+  carried due dates leaves none);
 - the study's avoidability scale, when the pack carries it, is stored (a later pack's
   replaces an earlier one's); a pack that carries none (made before studies fixed their
   scale) leaves the workspace as it was.
@@ -392,6 +394,7 @@ def _apply_cases(workspace: Workspace, opened: OpenedPack, report: ImportReport)
                 co_reviewer_ref=pack_case.co_reviewer_ref,
                 co_reviewer_name=pack_case.co_reviewer_name,
                 pack_sequence=content.sequence,
+                due_date=pack_case.due_date,
             )
         )
     store.write_cases(writes)

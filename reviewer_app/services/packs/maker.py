@@ -33,7 +33,13 @@ from reviewer_app.services.allocation.study_allocation import (
     joint_cases,
     modes_line,
 )
-from reviewer_app.services.packs.format import MAX_PACK_CASES, PackCase, PackContent, build_pack
+from reviewer_app.services.packs.format import (
+    MAX_PACK_CASES,
+    PackCase,
+    PackContent,
+    build_pack,
+    due_date_for,
+)
 from reviewer_app.services.study import Authority, Study
 from reviewer_app.services.trust import authority
 from reviewer_app.storage.study import info as study_info
@@ -206,6 +212,22 @@ def _unchanged(
     return not current and set(last.withdrawn_case_refs) == set(withdrawn)
 
 
+FirstSent = dict[tuple[str, str], dt.datetime]
+"""(reviewer ref, case ref) -> when a pack first sent the case to that reviewer."""
+
+
+def first_sent(ledger: PackLedger) -> FirstSent:
+    """When each case was first sent to each reviewer, from every pack the study made: the
+    start of the return window, as the coordinator's status counts it."""
+    sent: FirstSent = {}
+    for pack in ledger.all():
+        for case_ref in pack.case_refs:
+            key = (pack.reviewer_ref, case_ref)
+            if key not in sent or pack.created_at < sent[key]:
+                sent[key] = pack.created_at
+    return sent
+
+
 @dataclass(frozen=True)
 class _Making:
     """What every pack of one run shares."""
@@ -219,17 +241,29 @@ class _Making:
     avoidability_scale: AvoidabilityScale = AvoidabilityScale.RCP
 
     def content(
-        self, ledger: PackLedger, enrolment: Enrolment, cases: list[PackCase], withdrawn: list[str]
+        self,
+        ledger: PackLedger,
+        enrolment: Enrolment,
+        cases: list[PackCase],
+        withdrawn: list[str],
+        sent: FirstSent,
     ) -> tuple[PackContent, x509.Certificate]:
         info = self.info
         ref = enrolment.reviewer_ref
         cert = authority.load_certificate(enrolment.cert_pem)
+        created_at = self.now()
+        cases = [
+            pc.model_copy(
+                update={"due_date": due_date_for(sent.get((ref, pc.case.case_ref), created_at))}
+            )
+            for pc in cases
+        ]
         content = PackContent(
             pack_id=str(uuid.uuid4()),
             sequence=ledger.next_sequence(ref),
             study_id=info.study_id,
             study_name=info.name,
-            created_at=self.now(),
+            created_at=created_at,
             review_mode=self.study_mode,
             addressee_reviewer_ref=ref,
             addressee_cert_fingerprint=authority.fingerprint(cert),
@@ -255,6 +289,7 @@ def _packs_to_make(
 ) -> list[_PackToMake]:
     """The packs to write: one per enrolled reviewer with something new to say."""
     ledger = PackLedger(study.db)
+    sent = first_sent(ledger)
     todo: list[_PackToMake] = []
     for ref, enrolment in enrolled.items():
         current = held.get(ref, [])
@@ -262,7 +297,7 @@ def _packs_to_make(
         if not current and not withdrawn:
             continue  # nothing sent yet and nothing to send
         _refuse_oversized(ref, current)
-        content, cert = making.content(ledger, enrolment, current, withdrawn)
+        content, cert = making.content(ledger, enrolment, current, withdrawn, sent)
         digest = content.digest()
         last = ledger.last_pack(ref)
         if _unchanged(last, digest, current, withdrawn):

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.packs.format import (
     MAX_PACK_SEQUENCE,
+    PACK_FORMAT_MINOR,
     PACK_FORMAT_VERSION,
     UNCHANGED,
     NewerPackError,
@@ -169,6 +170,13 @@ def _check_origin(
             f"This assignment pack uses format version {header.format_version}, made by a "
             f"newer version of the app (this one reads up to version {PACK_FORMAT_VERSION})."
             " Update the app, then open the pack again." + UNCHANGED
+        )
+    if header.format_minor > PACK_FORMAT_MINOR:
+        raise NewerPackError(
+            f"This assignment pack uses format version {header.format_version}."
+            f"{header.format_minor}, made by a newer version of the app (this one reads up "
+            f"to version {PACK_FORMAT_VERSION}.{PACK_FORMAT_MINOR}). Update the app, then "
+            "open the pack again." + UNCHANGED
         )
     return header, root
 

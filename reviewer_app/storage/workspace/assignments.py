@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -60,6 +60,8 @@ class Assignment(BaseModel):
     co_reviewer_ref: str | None
     co_reviewer_name: str | None
     pack_sequence: int
+    due_date: date | None = None
+    """When the review is due back, as the latest pack said (None: it did not say)."""
 
 
 _HELD_SQL = f"""
@@ -198,11 +200,11 @@ class AssignmentStore:
         with self._db.transaction():
             self._db.executemany(
                 "INSERT INTO case_assignments (case_ref, review_mode, co_reviewer_ref, "
-                "co_reviewer_name, pack_sequence) VALUES (?, ?, ?, ?, ?) "
+                "co_reviewer_name, pack_sequence, due_date) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (case_ref) DO UPDATE SET review_mode = excluded.review_mode, "
                 "co_reviewer_ref = excluded.co_reviewer_ref, "
                 "co_reviewer_name = excluded.co_reviewer_name, "
-                "pack_sequence = excluded.pack_sequence",
+                "pack_sequence = excluded.pack_sequence, due_date = excluded.due_date",
                 [
                     (
                         a.case_ref,
@@ -210,6 +212,7 @@ class AssignmentStore:
                         a.co_reviewer_ref,
                         a.co_reviewer_name,
                         a.pack_sequence,
+                        None if a.due_date is None else a.due_date.isoformat(),
                     )
                     for a in assignments
                 ],
@@ -217,8 +220,8 @@ class AssignmentStore:
 
     def assignment(self, case_ref: str) -> Assignment | None:
         row = self._db.query_one(
-            "SELECT case_ref, review_mode, co_reviewer_ref, co_reviewer_name, pack_sequence "
-            "FROM case_assignments WHERE case_ref = ?",
+            "SELECT case_ref, review_mode, co_reviewer_ref, co_reviewer_name, pack_sequence, "
+            "due_date FROM case_assignments WHERE case_ref = ?",
             (case_ref,),
         )
         if row is None:
@@ -229,7 +232,15 @@ class AssignmentStore:
             co_reviewer_ref=row[2],
             co_reviewer_name=row[3],
             pack_sequence=row[4],
+            due_date=None if row[5] is None else date.fromisoformat(row[5]),
         )
+
+    def due_dates(self) -> dict[str, date]:
+        """case ref -> when its review is due back, for every case whose pack said."""
+        rows = self._db.query_all(
+            "SELECT case_ref, due_date FROM case_assignments WHERE due_date IS NOT NULL"
+        )
+        return {ref: date.fromisoformat(due) for ref, due in rows}
 
     def latest_review_ids(self, case_refs: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}

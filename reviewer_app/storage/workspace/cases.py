@@ -72,6 +72,8 @@ class CaseSummary(NamedTuple):
     """The latest version records the decision to escalate (from its answers, never set)."""
     co_reviewer_name: str | None = None
     """Who reviews the case jointly with this reviewer (None: an independent review)."""
+    due_date: date | None = None
+    """When the review is due back, as the latest assignment pack said (None: it did not)."""
 
     @property
     def returned(self) -> bool:
@@ -103,7 +105,7 @@ SELECT c.case_ref, c.family_name, c.given_names, c.nhs_number,
        -- a joint review's signatures: awaiting co-signature until there are two
        CASE WHEN ca.review_mode = 'joint'
             THEN (SELECT count(*) FROM signatures s WHERE s.review_id = r.id) END AS signatures,
-       ca.review_mode, ca.co_reviewer_name,
+       ca.review_mode, ca.co_reviewer_name, ca.due_date,
        -- escalated: the latest version's escalation decision is to escalate
        EXISTS (SELECT 1 FROM answers e
                WHERE e.review_id = r.id AND e.question_id = :escalation_question
@@ -322,6 +324,7 @@ def _decoded(rows: list[tuple[Any, ...]], total_questions: int) -> list[CaseSumm
         signatures,
         mode,
         co_reviewer_name,
+        due_date,
         escalated,
     ) in rows:
         status = _AWAITING if mode == _JOINT and signatures == 1 else stored_status
@@ -350,6 +353,7 @@ def _decoded(rows: list[tuple[Any, ...]], total_questions: int) -> list[CaseSumm
             None if returned_at is None else parse_moment(returned_at),
             bool(escalated),
             co_reviewer_name,
+            None if due_date is None else parse_date(due_date),
         )
         append(make(CaseSummary, values))
     return summaries

@@ -14,6 +14,7 @@ from reviewer_app.domain.status import STORED_STATUSES, ReviewStatus
 from reviewer_app.storage.case_columns import case_columns_sql
 from reviewer_app.storage.database import Database, Migration
 from reviewer_app.storage.workspace import (
+    schema_due_dates,
     schema_packs,
     schema_returns,
     schema_settings,
@@ -161,5 +162,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     schema_settings.migrate_to_v5,
     scratch_notes.migrate_to_v6,  # the reviewer's private scratch notes (never returned)
     schema_user_dictionary.migrate_to_v7,  # the reviewer's own spelling dictionary
+    schema_due_dates.migrate_to_v8,  # the date each case's review is due back
 )
 LATEST_VERSION = len(MIGRATIONS)

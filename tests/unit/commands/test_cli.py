@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
@@ -40,8 +41,11 @@ def test_demo_then_cases_json(demo_dir: Path, monkeypatch, capsys) -> None:
         "returned",
         "returned_version",
         "returned_at",
+        "due_date",
     }
     assert first["case_ref"] == "DEMO-0001"
+    # the demo's pack says when each case is due back: an ISO date, 28 days after sending
+    assert dt.date.fromisoformat(first["due_date"]).isoformat() == first["due_date"]
     assert first["status"] == "not_started"
     assert (first["returned"], first["returned_version"], first["returned_at"]) == (
         False,

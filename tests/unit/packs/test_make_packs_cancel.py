@@ -6,17 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reviewer_app.services.packs.maker import make_packs
 from reviewer_app.storage.study.packs import PackLedger
 from tests.support.study_fixtures import ENROLLED, World, world
-
-
-@pytest.fixture
-def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # The same session template world as the other pack tests (each test copies it).
-    return tmp_path_factory.getbasetemp() / "worlds"
 
 
 def _ledger(w: World) -> list[tuple[str, int, tuple[str, ...]]]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +30,11 @@ from reviewer_app.services.trust import cms
 from reviewer_app.services.trust.authority import certificate_pem, fingerprint
 from reviewer_app.services.trust.workspace_identity import load_private_key
 from reviewer_app.storage.audit import AuditLog, verify_audit
-from reviewer_app.storage.study.enrolments import EnrolmentStore
 from reviewer_app.storage.workspace.assignments import AssignmentStore
 from reviewer_app.storage.workspace.reviews import ReviewStore
 from tests.support.crypto_fixtures import study_b
 from tests.support.study_fixtures import World, snapshot, world
-
-
-@pytest.fixture(scope="session")
-def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.getbasetemp() / "worlds"
-
-
-@pytest.fixture
-def w(tmp_path: Path, template_root: Path) -> World:
-    return world(tmp_path, template_root)
+from tests.support.study_fixtures import pack_content_for as _content
 
 
 def _first_import(w: World, ref: str = "R01") -> tuple[dict[str, Path], ReviewerSession]:
@@ -54,38 +42,6 @@ def _first_import(w: World, ref: str = "R01") -> tuple[dict[str, Path], Reviewer
     session = w.session(ref)
     session.import_pack(made[ref].read_bytes(), trust_fingerprint=w.fingerprint())
     return made, session
-
-
-def _content(w: World, ref: str, **overrides: Any) -> tuple[PackContent, Any, Any, Any]:
-    """Pack content for ``ref`` from the world's study, plus the signing material."""
-    with w.study() as study:
-        key, root = study.signing_authority()
-        enrolment = EnrolmentStore(study.db).active(ref)
-        assert enrolment is not None
-        cert = x509.load_pem_x509_certificate(enrolment.cert_pem.encode())
-        from reviewer_app.storage.study.cohort import CohortStore
-
-        cases = CohortStore(study.db).cases()[:3]
-        info = study.info
-    fields: dict[str, Any] = {
-        "pack_id": str(uuid.uuid4()),
-        "sequence": 50,
-        "study_id": info.study_id,
-        "study_name": info.name,
-        "created_at": dt.datetime.now(dt.UTC),
-        "review_mode": ReviewMode.INDEPENDENT,
-        "addressee_reviewer_ref": ref,
-        "addressee_cert_fingerprint": fingerprint(cert),
-        "study_root_cert_pem": certificate_pem(root),
-        "reviewer_cert_pem": certificate_pem(cert),
-        "definition_id": "test",
-        "definition_version": "1",
-        "definition": {},
-        "cases": [PackCase(case=c) for c in cases],
-        "withdrawn_case_refs": [],
-    }
-    fields.update(overrides)
-    return PackContent.model_validate(fields), key, root, cert
 
 
 # --- trust on first use --------------------------------------------------------------------

@@ -25,19 +25,9 @@ from reviewer_app.storage.workspace.study_settings import StudySettingsStore
 from tests.support.cli_runner import run_cli as run
 from tests.support.cli_runner import study_cli_env
 from tests.support.crypto_fixtures import pack_content
-from tests.support.study_fixtures import World, world
+from tests.support.study_fixtures import World
 
 H, R = AvoidabilityScale.HOGAN, AvoidabilityScale.RCP
-
-
-@pytest.fixture(scope="session")
-def template_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.getbasetemp() / "worlds"
-
-
-@pytest.fixture
-def w(tmp_path: Path, template_root: Path) -> World:
-    return world(tmp_path, template_root)
 
 
 # --- the pack format -----------------------------------------------------------------------

@@ -300,3 +300,32 @@ def test_a_row_the_list_cannot_read_refuses_it_naming_no_patient(
     assert "cannot be listed" in message
     for identifier in (case.family_name, case.nhs_number, value):
         assert identifier not in message
+
+
+def test_the_due_date_is_listed_and_a_later_pack_moves_it(
+    workspace_db: Database, store: CaseStore
+) -> None:
+    from reviewer_app.domain.vocabulary import ReviewMode
+    from reviewer_app.storage.workspace.assignments import Assignment, AssignmentStore
+
+    store.upsert_many([make_case(1), make_case(2), make_case(3)])
+    assignments = AssignmentStore(workspace_db)
+
+    def assign(ref: str, due: date | None, sequence: int) -> Assignment:
+        return Assignment(
+            case_ref=ref,
+            review_mode=ReviewMode.INDEPENDENT,
+            co_reviewer_ref=None,
+            co_reviewer_name=None,
+            pack_sequence=sequence,
+            due_date=due,
+        )
+
+    assignments.set_assignments(
+        [assign("NSR-00001", date(2027, 1, 12), 1), assign("NSR-00002", None, 1)]
+    )
+    listed = {s.case_ref: s.due_date for s in store.list_summaries()}
+    assert listed == {"NSR-00001": date(2027, 1, 12), "NSR-00002": None, "NSR-00003": None}
+    assignments.set_assignments([assign("NSR-00001", date(2027, 2, 9), 2)])
+    summary = store.summary("NSR-00001")
+    assert summary is not None and summary.due_date == date(2027, 2, 9)

@@ -15,9 +15,11 @@ from reviewer_app.storage.study import schema as study_schema
 from reviewer_app.storage.study import schema_collection as study_collection
 from reviewer_app.storage.study import schema_reconciliation as study_reconciliation
 from reviewer_app.storage.study import schema_records as study_records
+from reviewer_app.storage.study import schema_returns_index as study_returns_index
 from reviewer_app.storage.study import schema_settings as study_settings
 from reviewer_app.storage.workspace import (
     schema,
+    schema_due_dates,
     schema_packs,
     schema_returns,
     schema_settings,
@@ -55,6 +57,10 @@ RELEASED = {
         schema_user_dictionary.SCHEMA_V7,
         "9f9769334ad1f80803adcb448dd06eabb80480e268d3006c5a795fc728cce653",
     ),
+    "workspace v8": (
+        schema_due_dates.SCHEMA_V8,
+        "7e3a8167ed247f2d01065853bf575c9d97e2ba679b405bc7cab7a80dfbf37033",
+    ),
     "study v6": (
         study_settings.SETTINGS_DDL,
         "6ec666d6a00946bfe9ed9d28a6a788f664be051b0d486e6fb6094ddbd002fc9e",
@@ -74,6 +80,10 @@ RELEASED = {
     "study v5": (
         study_records.RECORDS_DDL,
         "42ae66846e0bca4da6c95891db2b828fa2cee4f8fb07377d97b4e53b42eb34f7",
+    ),
+    "study v7": (
+        study_returns_index.RETURNS_INDEX_DDL,
+        "bb80da1da01ef96672f28fd8d3e52637c285110380f9a2cb14524ba63f512db3",
     ),
 }
 
