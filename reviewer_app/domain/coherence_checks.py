@@ -94,11 +94,16 @@ def problem_in_phase_not_applicable(
 def phases_scored_after_death_in_admission(
     rule: CheckRule, view: AnswerView, case: Case
 ) -> Iterator[Issue]:
-    """Discharge phases scored for a patient who died in the index admission."""
+    """Discharge phases scored, or not yet answered, for a patient who died in the index
+    admission (no discharge date): the form offers to mark them not applicable from the
+    start, not only once a score is given. Answered otherwise (not applicable, unknown),
+    or not asked, they are left alone."""
     if case.discharge_date is not None:
         return
     for question_id in _ids(rule, "scores"):
-        if isinstance(view.value(question_id), int):
+        value = view.value(question_id)
+        unanswered = value is None and view.is_relevant(question_id)
+        if isinstance(value, int) or unanswered:
             title = view.definition.section_of(question_id).title
             yield Issue(rule.code, rule.severity, f"{rule.message} ({title})", question_id)
 

@@ -9,14 +9,15 @@ of the section before it, so a group is always a run of sections in the definiti
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.definition import ReviewDefinition, SectionKind
+from reviewer_app.domain.issues import Issue
 from reviewer_app.domain.values import Answers
 
-__all__ = ["SectionGroup", "answered_counts", "section_groups"]
+__all__ = ["SectionCount", "SectionGroup", "section_counts", "section_groups"]
 
 K = SectionKind
 _GROUP_OF_KIND: dict[SectionKind, str] = {
@@ -61,16 +62,47 @@ def _counted(title: str, ids: list[str]) -> str:
     return f"{title} 1–{len(ids)}" if title == _GROUP_OF_KIND[K.THEME] and len(ids) > 1 else title
 
 
-def answered_counts(
-    definition: ReviewDefinition, answers: Answers, relevant_questions: Collection[str]
-) -> dict[str, tuple[int, int]]:
-    """Per section: (answered, asked) among its questions asked now (the relevant ones).
+@dataclass(frozen=True, slots=True)
+class SectionCount:
+    """How far a section is answered, counted as its state is decided: ``answered`` of
+    ``needed`` (the questions asked now that sign-off needs, or that are answered), and the
+    optional questions asked now and still unanswered."""
 
-    A section with no question asked (the readiness check, a section not needed) has (0, 0).
+    answered: int
+    needed: int
+    optional_left: int = 0
+
+    def __str__(self) -> str:
+        """ "2 of 3 answered"; once all that is needed is answered, what optional is left is
+        said too ("2 of 2 answered (1 optional left)"), so "complete" never reads as short."""
+        optional = f"{self.optional_left} optional left" if self.optional_left else ""
+        if not self.needed:
+            return optional
+        counted = f"{self.answered} of {self.needed} answered"
+        done = self.answered == self.needed
+        return f"{counted} ({optional})" if optional and done else counted
+
+
+def section_counts(
+    definition: ReviewDefinition,
+    answers: Answers,
+    relevant_questions: Collection[str],
+    issues: Iterable[Issue] = (),
+) -> dict[str, SectionCount]:
+    """Per section, among its questions asked now (the relevant ones): how many are answered
+    of those needed, and how many optional ones are left.
+
+    A question still missing something sign-off needs (a "still to answer" finding on it, or
+    on an item of its group) is not answered, whatever it holds: so a section "in progress"
+    never counts as all answered, and a complete one never as short (its unanswered questions
+    are optional, and said so). A section with no question asked has nothing to count.
     """
     view = AnswerView(definition, answers)
-    counts: dict[str, tuple[int, int]] = {}
+    short = {i.group_id or i.question_id for i in issues if i.blocks_sign_off and i.missing}
+    counts: dict[str, SectionCount] = {}
     for section in definition.sections:
         asked = [q.id for q in section.questions if q.id in relevant_questions]
-        counts[section.id] = (sum(1 for q in asked if view.is_answered(q)), len(asked))
+        answered = sum(1 for q in asked if q not in short and view.is_answered(q))
+        optional = sum(1 for q in asked if q not in short and not view.is_answered(q))
+        counts[section.id] = SectionCount(answered, len(asked) - optional, optional)
     return counts

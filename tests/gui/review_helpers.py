@@ -97,3 +97,9 @@ def click(qtbot: Any, button: Any) -> None:
 
 def wait_saved(qtbot: Any, env: Env, question_id: str, value: Any) -> None:
     qtbot.waitUntil(lambda: env.stored().get(question_id) == value, timeout=5000)
+
+
+def activate(qtbot: Any, widget: Any) -> None:
+    """The widget's window active, so that focus changes (and their signals) happen."""
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=2000)

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from reviewer_app.domain.progress import ReadinessItem
 from reviewer_app.domain.status import ReviewStatus
@@ -45,14 +48,34 @@ def test_signed_case_says_signed(qtbot: Any, signed: tuple[Bench, ReviewPage, li
     view = page.page("readiness").readiness
     assert view is not None
     assert view.summary.text() == "✓ This review is signed."
-    assert page.nav.state_text("readiness") == "Signed"
+    assert page.nav.progress_text("readiness") == "Signed", "no count beside it"
     assert page.header.status.text() == "Signed"
+    page_view = page.page("readiness")
+    assert page_view.title.text() == "Signed", "not headed 'Ready to sign'"
+    assert "still needed" not in page_view.help.text() and "reopen" in page_view.help.text()
     # a rule that asks more now than when it was signed: still "signed", no to-do list
     missing = ReadinessItem("R1.required", "Not answered: x", "learning", "Learning", "q")
     view.show_items([missing], ReviewStatus.SIGNED)
     assert view.summary.text() == "✓ This review is signed." and not view.list.isVisibleTo(view)
     view.show_items([missing], ReviewStatus.IN_PROGRESS)
     assert "Still needed" in view.summary.text() and view.list.isVisibleTo(view)
+
+
+def test_a_signed_case_takes_focus_on_arrival_and_steps_by_keys(
+    qtbot: Any, signed: tuple[Bench, ReviewPage, list[str]]
+) -> None:
+    _, page, refs = signed
+    assert page.open_case(refs[0])
+    first = page.current_section_id
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.isEnabled(), "focus is nowhere on a signed case"
+    assert focused is page.nav, "a signed page's options are disabled: the section list"
+    assert page.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange), "no frame"
+    assert page.page(first or "").verticalScrollBar().value() == 0, "the heading is in sight"
+    QTest.keyClick(focused, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert page.current_section_id != first, "Ctrl+PgDown did nothing"
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.isEnabled() and page.isAncestorOf(focused)
 
 
 def background(box: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -258,6 +259,29 @@ def test_date_field_that_is_not_a_date_is_an_error_not_a_silent_drop(
     assert not field.unparsed and field.shown.property("severity") == ""
 
 
+def test_an_unparsed_date_says_which_answer_is_still_saved(
+    qtbot: Any, definition: ReviewDefinition
+) -> None:
+    field = build(qtbot, definition, "relatives.contact_date")
+    flips = []
+    field.unparsed_changed.connect(lambda: flips.append(field.unparsed))
+    field.edit.setFocus()
+    QTest.keyClicks(field.edit, "yesterday")
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)
+    assert "NOT saved. Nothing saved yet." in field.shown.text()
+    assert flips == [True], "the form hears that the box holds text it did not save"
+    field.edit.selectAll()
+    QTest.keyClicks(field.edit, "1/6/17")
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)
+    assert field.value() == "2017-06-01" and flips == [True, False]
+    field.edit.selectAll()
+    QTest.keyClicks(field.edit, "yesterday")
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)
+    assert field.value() == "2017-06-01", "the old date stays stored"
+    assert "NOT saved. The saved answer is still 1 Jun 2017." in field.shown.text()
+    assert flips == [True, False, True]
+
+
 def test_text_field_blank_is_unanswered_and_hint(qtbot: Any, definition: ReviewDefinition) -> None:
     field = build(qtbot, definition, "outcome.reason")
     assert field.value() is None
@@ -394,3 +418,40 @@ def test_group_shows_the_review_facts_read_only(qtbot: Any, definition: ReviewDe
     assert "read-only" in field.facts.text()
     field.show_facts(None)
     assert not field.facts.isVisibleTo(field) and field.fact_text() == ""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_read_only_line_edits_look_read_only_app_wide(qtbot: Any, theme: str) -> None:
+    """The app's own style sheet and theme (as launch applies them, not only the form's
+    rules) show a read-only box as one, in both palettes: Settings' enrolled identity must
+    not look like a box to type in."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout
+
+    from reviewer_app.gui.theme import apply_theme, palette_for
+    from reviewer_app.resources import resource
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    saved = (app.style().name(), app.palette(), app.styleSheet())
+    app.setStyleSheet(resource("style.qss").read_text(encoding="utf-8"))
+    apply_theme(app, theme)
+    try:
+        window = QWidget()
+        qtbot.addWidget(window)
+        layout = QVBoxLayout(window)
+        editable, fixed = QLineEdit("Dr A Reviewer", window), QLineEdit("Dr A Reviewer", window)
+        fixed.setReadOnly(True)
+        layout.addWidget(editable)
+        layout.addWidget(fixed)
+        window.show()
+
+        def colour(box: QLineEdit) -> str:
+            image = box.grab().toImage()
+            return str(image.pixelColor(box.width() - 6, box.height() // 2).name())
+
+        assert colour(editable) == palette_for(theme).base().color().name()
+        assert colour(fixed) == palette_for(theme).window().color().name(), "looks editable"
+    finally:
+        app.setStyleSheet(saved[2])
+        app.setPalette(saved[1])
+        app.setStyle(saved[0])

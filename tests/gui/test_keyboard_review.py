@@ -13,6 +13,8 @@ Every key event that is not free text is counted: the review must take at most
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,9 +22,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QRadioButton, QWidget
 
 from reviewer_app.domain.definition import ReviewDefinition, SectionKind
+from reviewer_app.domain.review_timing import uk_wall_clock
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.gui.form.fields import FieldWidget, RadioField
-from tests.gui.review_helpers import Env, env
+from tests.gui.review_helpers import Env, activate, env
 
 __all__ = ["env"]
 
@@ -193,20 +196,27 @@ def fix_what_readiness_lists(kb: Keyboard, question_id: str, text: str) -> None:
     assert view.items == [] and "ready to sign" in view.summary.text()
 
 
-def test_complete_review_with_keys_only(qtbot: Any, env: Env) -> None:
-    page = env.page
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
-    assert page.open_case(env.case_refs[0])  # the case list's Enter
+def opened_by_keys(
+    qtbot: Any, env: Env, case_ref: str, phases: Callable[[Keyboard, ReviewDefinition], None]
+) -> Keyboard:
+    """The case opened as the case list's Enter does; screening, records, the phases (as
+    ``phases`` answers them), the themes and "no problems in care" answered by keys; on to
+    the avoidability section."""
+    activate(qtbot, env.page)
+    assert env.page.open_case(case_ref)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
     kb = Keyboard(qtbot, env)
     screening_and_records(kb)
-    phases_and_themes(kb, env.service.open(env.case_refs[0], "check").definition)
-
+    phases(kb, env.service.open(case_ref, "check").definition)
     kb.next_section("problems")
     kb.choose("problems.any", "No")
-
     kb.next_section("avoidability")
+    return kb
+
+
+def test_complete_review_with_keys_only(qtbot: Any, env: Env) -> None:
+    page = env.page
+    kb = opened_by_keys(qtbot, env, env.case_refs[0], phases_and_themes)
     kb.choose("avoidability.grade", "5 – Slight evidence of avoidability")  # comment later
     rest_of_the_review(kb)
     fix_what_readiness_lists(kb, "avoidability.comment", "Frail; care was adequate throughout.")
@@ -261,3 +271,135 @@ def test_no_auto_advance_and_f1_help(qtbot: Any, env: Env) -> None:
     kb.press(Qt.Key.Key_Delete)
     assert yes_no.value() is None
     assert kb.field_of(kb.focus()) == "screening.learning_disability"
+
+
+# --- the same review with the safety prompts: an immediate concern and an avoidable death ----
+
+
+def inner_field_of(widget: QWidget | None) -> str | None:
+    """The innermost field holding ``widget`` (a question inside a group's item)."""
+    while widget is not None:
+        if isinstance(widget, FieldWidget):
+            return widget.question_id
+        widget = widget.parentWidget()
+    return None
+
+
+def tab_inside(kb: Keyboard, question_id: str) -> QWidget:
+    for _ in range(MAX_TABS):
+        if inner_field_of(kb.focus()) == question_id:
+            return kb.focus()
+        kb.press(Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {question_id} (focus: {kb.focus()!r})")
+
+
+SCORED_PHASE = "Ongoing care"  # scored "3 – Adequate" here, not "not applicable"
+
+
+def phases_with_ongoing_care_scored(kb: Keyboard, definition: ReviewDefinition) -> None:
+    """As ``phases_and_themes``, but ongoing care is scored (the escalation is placed there)."""
+    ongoing = definition.section("phase.ongoing")
+    scored = definition.model_copy(
+        update={"sections": [s if s.id != ongoing.id else _scored(s) for s in definition.sections]}
+    )
+    phases_and_themes(kb, scored)
+
+
+def _scored(section: Any) -> Any:
+    questions = [
+        q.model_copy(update={"allow_not_applicable": False}) if q.type == "care_score" else q
+        for q in section.questions
+    ]
+    return section.model_copy(update={"questions": questions})
+
+
+def escalate_from_the_keyboard(kb: Keyboard) -> None:
+    """The escalation decision is prompted; "Escalate" then one escalation, all by keys."""
+    page = kb.page
+    kb.next_section("escalation")
+    assert page.page("escalation").notice.isVisible(), "the decision is not prompted"
+    assert "Record your escalation decision" in page.page("escalation").notice.text()
+    kb.choose("escalation.safeguarding_concern", "No")
+    kb.choose("escalation.conduct_concern", "No")
+    kb.choose("escalation.decision", "Escalate")
+    group = page.row("escalation.items").field
+    while kb.focus() is not getattr(group, "add_button", None):  # "Add escalation": Tab, Space
+        kb.press(Qt.Key.Key_Tab)
+        assert kb.keys < KEY_BUDGET
+    kb.press(Qt.Key.Key_Space)
+    assert inner_field_of(kb.focus()) == "escalation.item.destination", "the new item has focus"
+    box = kb.focus()
+    for _ in range(MAX_TABS):  # one Tab stop: arrows to the destination, Space ticks it
+        if isinstance(box, QCheckBox) and "patient-safety" in box.text().lower():
+            break
+        kb.press(Qt.Key.Key_Down)
+        box = kb.focus()
+    assert isinstance(box, QCheckBox)
+    kb.press(Qt.Key.Key_Space)
+    assert box.isChecked()
+    tab_inside(kb, "escalation.item.organisations")
+    kb.type("Glenfield Hospital")
+    phase = tab_inside(kb, "escalation.item.phase")
+    assert isinstance(phase, QComboBox)
+    scored = SCORED_PHASE
+    while not phase.currentText().startswith(scored):  # arrows choose in a list of phases
+        kb.press(Qt.Key.Key_Down)
+        assert kb.keys < KEY_BUDGET
+    tab_inside(kb, "escalation.item.description")
+    kb.type("Observations not repeated overnight; deterioration not escalated.")
+    yes_no = tab_inside(kb, "escalation.item.family_aware")
+    family = yes_no.parentWidget()
+    assert isinstance(family, RadioField)
+    kb.press(Qt.Key(ord(kb.key_of(family, "No"))))
+    candour = tab_inside(kb, "escalation.item.duty_of_candour").parentWidget()
+    assert isinstance(candour, RadioField)
+    kb.press(Qt.Key(ord(kb.key_of(candour, "No"))))
+    tab_inside(kb, "escalation.item.duty_of_candour_no_reason")
+    kb.type("No notifiable safety incident has been identified by the provider yet.")
+
+
+def tell_the_provider_from_the_keyboard(kb: Keyboard) -> None:
+    """Yes to the immediate concern: the alert, then who was told and when, by keys."""
+    page = kb.page
+    kb.next_section("immediate_safety")
+    kb.choose("immediate.concern", "Yes")
+    notice = page.page("immediate_safety").notice
+    assert notice.isVisible() and "Telephone the provider" in notice.text()
+    kb.write("immediate.who_told", "Duty manager, patient-safety team")
+    now = uk_wall_clock(datetime.now(UTC))
+    kb.tab_to("immediate.told_at")
+    kb.type(f"{now.day}/{now.month}/{now.year}")
+    kb.press(Qt.Key.Key_Tab)
+    kb.type(f"{now:%H:%M}")
+    kb.press(Qt.Key.Key_Tab)
+    assert page.row("immediate.told_at").field.value() == f"{now:%Y-%m-%dT%H:%M}"
+    assert page.urgent and page.header.urgent.isVisible()
+
+
+def test_complete_review_with_the_safety_prompts_with_keys_only(qtbot: Any, env: Env) -> None:
+    page = env.page
+    kb = opened_by_keys(qtbot, env, env.case_refs[2], phases_with_ongoing_care_scored)
+    kb.choose("avoidability.grade", "3 – Probably avoidable (more than 50:50)")
+    kb.write(
+        "avoidability.comment", "Deterioration overnight was not acted on; probably avoidable."
+    )
+    assert page.escalation_bar.isVisible(), "the escalation decision is not prompted"
+    kb.next_section("relatives")
+    kb.next_section("second_review")
+    escalate_from_the_keyboard(kb)
+    tell_the_provider_from_the_keyboard(kb)
+    kb.next_section("learning")
+    kb.write("learning.good_practice", "Timely palliative care review.")
+    kb.next_section("readiness")
+    view = page.page("readiness").readiness
+    assert view is not None
+    kb.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(300)
+    assert view.items == [], [i.message for i in view.items]
+    qtbot.waitUntil(lambda: page.state is not None and page.state.can_sign, timeout=3000)
+    qtbot.waitUntil(lambda: env.review().status is ReviewStatus.READY_TO_SIGN, timeout=5000)
+    stored = env.stored()
+    assert stored["immediate.concern"] == "yes" and stored["escalation.decision"] == "escalate"
+    assert env.review().urgent
+    print(f"\nreview with the safety prompts: {kb.keys} key presses besides {kb.text_keys} typed")
+    assert kb.keys <= KEY_BUDGET, f"{kb.keys} key presses: over the budget of {KEY_BUDGET}"

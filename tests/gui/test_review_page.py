@@ -3,15 +3,20 @@ outcomes and autosave, driven through the real widgets, service and writer threa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from reviewer_app.domain.definition import SectionKind
 from reviewer_app.domain.status import ReviewStatus
+from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.gui.autosave import AutosaveWriter, SaveIndicator
 from reviewer_app.gui.form import ReviewPage
+from reviewer_app.gui.form.pairing import pairing_text
 from reviewer_app.services.review.service import ReviewService
 from reviewer_app.storage.database import DatabaseLockedError
 from tests.gui.review_helpers import (
@@ -449,6 +454,72 @@ def test_substantial_comment_counter_follows_the_score(qtbot: Any, env: Env) -> 
     assert comment.counter.text() == "✔ Judgement comment: 4 different words (at least 3)"
 
 
+def test_a_date_not_saved_shows_in_the_section_list_and_blocks_signing(
+    qtbot: Any, env: Env
+) -> None:
+    page = env.page
+    page.open_case(env.case_refs[0])
+    page.goto_section("relatives")
+    click(qtbot, radio(env, "relatives.contact_attempted", "Yes"))
+    box = page.row("relatives.contact_date").field
+    box.edit.setFocus()
+    QTest.keyClicks(box.edit, "1/6/17")
+    QTest.keyClick(box.edit, Qt.Key.Key_Return)
+    wait_saved(qtbot, env, "relatives.contact_date", "2017-06-01")
+    before = page.nav.progress_text("relatives")
+    assert "not saved" not in before
+    box.edit.selectAll()
+    QTest.keyClicks(box.edit, "yesterday")
+    QTest.keyClick(box.edit, Qt.Key.Key_Return)
+    assert page.nav.state_text("relatives") == "✖ 1 date not saved"
+    assert page.nav.progress_text("relatives").endswith(before)
+    assert "The saved answer is still 1 Jun 2017" in box.shown.text()
+    assert page.indicator.text().startswith("✖ 1 date NOT saved"), "the footer says ✓ Saved"
+    shown = page.page("relatives")
+    qtbot.wait(20)
+    assert box.edit.width() == box.edit.minimumWidth(), "the message squeezed the date box"
+    assert shown.widget().width() <= shown.viewport().width(), "the message widened the page"
+    page.goto_section("readiness")
+    view = page.page("readiness").readiness
+    assert view is not None
+    [entry] = [i for i in view.items if i.question_id == "relatives.contact_date"]
+    assert "NOT saved" in entry.message and entry.section_id == "relatives"
+    assert not page.sign_button.isEnabled()
+    asked: list[bool] = []
+    page.sign_requested.connect(lambda: asked.append(True))
+    page.request_sign()  # even if asked (Case ▸ Sign…): back to the box, nothing signed
+    assert QApplication.focusWidget() is box.edit and not asked
+    closed: list[bool] = []
+    page.close_requested.connect(lambda: closed.append(True))
+    page.goto_section("learning")
+    page.back_button.click()  # leaving the case: asked first, and stays unless told to go
+    assert env.dialogs and "NOT saved" in env.dialogs[-1].text()
+    assert "“Date of contact attempt”" in env.dialogs[-1].text()
+    assert not closed and QApplication.focusWidget() is box.edit
+    env.dialogs[-1].close()
+    box.edit.selectAll()
+    QTest.keyClicks(box.edit, "2/6/2017")
+    QTest.keyClick(box.edit, Qt.Key.Key_Return)
+    wait_saved(qtbot, env, "relatives.contact_date", "2017-06-02")
+    assert "not saved" not in page.nav.progress_text("relatives")
+    assert "NOT saved" not in page.indicator.text()
+    assert not [i for i in view.items if i.question_id == "relatives.contact_date"]
+    page.goto_question("relatives.contact_date")
+    box.edit.selectAll()
+    QTest.keyClicks(box.edit, "last week")
+    QTest.keyClick(box.edit, Qt.Key.Key_Return)
+
+    def leave(dialog: Any) -> int:
+        dialog.show()
+        next(b for b in dialog.buttons() if b.text() == "Leave without it").click()
+        return 0
+
+    page.exec_dialog = leave
+    page.back_button.click()
+    assert closed == [True], "told to leave: leaves"
+    assert env.stored()["relatives.contact_date"] == "2017-06-02", "the saved answer is kept"
+
+
 def test_discharge_phases_after_death_in_admission_offer_not_applicable(
     qtbot: Any, env: Env
 ) -> None:
@@ -457,22 +528,95 @@ def test_discharge_phases_after_death_in_admission_offer_not_applicable(
     discharged = next(r for r in env.case_refs if env.service.case(r).discharge_date is not None)
     page.open_case(discharged)
     page.goto_section("phase.discharge")
+    assert not page.not_applicable_bar.isVisible(), "a discharge happened: nothing to offer"
     click(qtbot, radio(env, "phase.discharge.score", "3 – Adequate"))
     assert not page.not_applicable_bar.isVisible(), "a discharge happened: nothing to offer"
     page.open_case(died_in)
     page.goto_section("phase.discharge")
-    click(qtbot, radio(env, "phase.discharge.score", "3 – Adequate"))
-    page.goto_section("phase.after_discharge")
-    click(qtbot, radio(env, "phase.after_discharge.score", "4 – Good"))
     bar = page.not_applicable_bar
-    assert bar.isVisible()
-    assert "“Discharge and transfer” and “Care after discharge (community)” are" in bar.text.text()
+    assert bar.isVisible(), "offered on arrival, before any score is given"
+    assert bar.text.text() == (
+        "Died in the index admission: mark the discharge phases not applicable, unless care "
+        "was transferred? (Alt+N)"
+    )
+    assert bar.toolTip() == (
+        "Marks “Discharge and transfer” and “Care after discharge (community)” not applicable"
+    )
     assert "Alt+N" in bar.button.text()
-    warnings = page.row("phase.after_discharge.score").shown_messages[1]
+    form_top = page.splitter.mapTo(page, page.splitter.rect().topLeft()).y()
+    click(qtbot, radio(env, "phase.discharge.score", "3 – Adequate"))
+    assert bar.isVisible(), "still offered once scored"
+    warnings = page.row("phase.discharge.score").shown_messages[1]
     assert "died during the index admission" in warnings
-    QTest.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # one key accepts
-    assert not bar.isVisible()
+    score = radio(env, "phase.discharge.score", "3 – Adequate")
+    score.setFocus()
+    QTest.keyClick(score, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # one key accepts
+    assert bar.isVisible() and not bar.button.isVisible(), "the bar stays: the form stays"
+    assert bar.text.text() == "Died in the index admission: the discharge phases need no score now."
+    qtbot.wait(20)  # the layout settles
+    assert page.splitter.mapTo(page, page.splitter.rect().topLeft()).y() == form_top, (
+        "the form moved when the offer went: its room is kept"
+    )
+    chosen = radio(env, "phase.discharge.score", "Not applicable")
+    assert QApplication.focusWidget() is chosen, "the frame stays on the replaced score"
+    assert page.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
     for question_id in ("phase.discharge.score", "phase.after_discharge.score"):
         assert page.row(question_id).field.value() == "not_applicable"
         wait_saved(qtbot, env, question_id, "not_applicable")
     assert page.row("phase.after_discharge.score").shown_messages == ("", "")
+    page.row("phase.discharge.score").field.clear_value()  # unanswered again: offered again
+    assert bar.isVisible() and bar.toolTip() == "Marks “Discharge and transfer” not applicable"
+    qtbot.wait(20)
+    assert page.splitter.mapTo(page, page.splitter.rect().topLeft()).y() == form_top
+
+
+# --- the header: review mode, co-reviewer, co-signature ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Pairing:
+    review_mode: ReviewMode
+    co_reviewer_name: str | None = None
+    second_reviewer: bool = False
+    cosigned_by: str | None = None
+    cosigned_at: datetime | None = None
+
+
+def test_the_header_names_the_mode_the_co_reviewer_and_the_co_signature(qtbot: Any) -> None:
+    joint = Pairing(ReviewMode.JOINT, "Dr Rao")
+    assert pairing_text(joint, ReviewStatus.IN_PROGRESS) == (
+        "Joint review with Dr Rao  ·  Dr Rao co-signs after you sign"
+    )
+    assert pairing_text(joint, ReviewStatus.AWAITING_COSIGNATURE) == (
+        "Joint review with Dr Rao  ·  Awaiting co-signature by Dr Rao"
+    )
+    done = Pairing(
+        ReviewMode.JOINT, "Dr Rao", cosigned_by="Dr Rao", cosigned_at=datetime(2026, 3, 4, 9)
+    )
+    assert pairing_text(done, ReviewStatus.SIGNED).endswith("Co-signed by Dr Rao on 4 Mar 2026")
+    second = Pairing(ReviewMode.INDEPENDENT, second_reviewer=True)
+    assert pairing_text(second, ReviewStatus.IN_PROGRESS) == (
+        "Second independent review: their answers are not shown"
+    )
+    assert (
+        pairing_text(Pairing(ReviewMode.INDEPENDENT), ReviewStatus.SIGNED) == "Independent review"
+    )
+
+
+def test_the_page_shows_the_pairing_of_the_case_on_screen(qtbot: Any, env: Env) -> None:
+    asked: list[str] = []
+
+    def pairing(case_ref: str) -> Pairing | None:
+        asked.append(case_ref)
+        return Pairing(ReviewMode.JOINT, "Dr Rao") if case_ref == env.case_refs[0] else None
+
+    page = ReviewPage(env.service, env.writer, pairing=pairing)
+    qtbot.addWidget(page)
+    try:
+        page.open_case(env.case_refs[0])
+        assert page.header.pairing.text().startswith("Joint review with Dr Rao")
+        page.open_case(env.case_refs[1])
+        assert page.header.pairing.text() == "" and asked == env.case_refs[:2]
+    finally:
+        page.close_case()
+        dispose(page)

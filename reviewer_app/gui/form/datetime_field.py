@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from reviewer_app.domain.answers import parse_datetime
 from reviewer_app.domain.definition import DateTimeQuestion
 from reviewer_app.domain.typed_dates import parse_uk_date, parse_uk_time
 from reviewer_app.domain.values import NOT_ANSWERED_LABEL, JsonValue
 from reviewer_app.gui.form.fields import FieldWidget
-from reviewer_app.gui.form.text_fields import DATE_HINT, format_date, long_date
+from reviewer_app.gui.form.text_fields import (
+    DATE_HINT,
+    flag_unparsed,
+    format_date,
+    kept_answer,
+    long_date,
+)
 
 TIME_HINT = "Write the time as 14:30 or 2:30pm (UK time)"
 INCOMPLETE = "✖ Needs both the date and the time, NOT saved. "
@@ -34,22 +40,23 @@ class DateTimeField(FieldWidget):
         self.date_edit.setAccessibleDescription(DATE_HINT + ".")
         self.date_edit.setMaxLength(20)
         widest = self.date_edit.fontMetrics().horizontalAdvance("00 September 0000")
-        self.date_edit.setMaximumWidth(widest + 24)
+        self.date_edit.setFixedWidth(widest + 24)  # never squeezed by a long message beside it
         self.time_edit = QLineEdit(self)
         self.time_edit.setPlaceholderText("hh:mm")
         self.time_edit.setAccessibleName(f"{question.label}: time")
         self.time_edit.setAccessibleDescription(TIME_HINT + ".")
         self.time_edit.setMaxLength(8)
         time_width = self.time_edit.fontMetrics().horizontalAdvance("00:00pm")
-        self.time_edit.setMaximumWidth(time_width + 24)
+        self.time_edit.setFixedWidth(time_width + 24)
         self.shown = QLabel(self)
         self.shown.setObjectName("dateEcho")
+        self.shown.setWordWrap(True)  # a long message wraps, never widens the page
+        self.shown.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.date_edit)
         layout.addWidget(self.time_edit)
-        layout.addWidget(self.shown)
-        layout.addStretch(1)
+        layout.addWidget(self.shown, 1)
         self._value: str | None = None
         for edit in (self.date_edit, self.time_edit):
             edit.editingFinished.connect(self._finished)
@@ -92,22 +99,19 @@ class DateTimeField(FieldWidget):
         bad_time: bool = False,
     ) -> None:
         problem = bad_date or bad_time
+        when = parse_datetime(self._value)
+        saved = None if when is None else f"{long_date(when.date())}, {when:%H:%M} (UK time)"
         if problem:
             wanted = []
             if bad_date:
                 wanted.append(DATE_HINT if date_text else "Write the date")
             if bad_time:
                 wanted.append(TIME_HINT if time_text else "write the time")
-            self.shown.setText(INCOMPLETE + "; ".join(wanted) + ".")
+            self.shown.setText(f"{INCOMPLETE}{kept_answer(saved)} " + "; ".join(wanted) + ".")
         else:
-            when = parse_datetime(self._value)
-            self.shown.setText(
-                NOT_ANSWERED_LABEL
-                if when is None
-                else f"{long_date(when.date())}, {when:%H:%M} (UK time)"
-            )
+            self.shown.setText(saved or NOT_ANSWERED_LABEL)
         self.shown.setProperty("severity", "error" if problem else "")
-        self.date_edit.setProperty("invalid", problem)
+        flag_unparsed(self, self.date_edit, problem)
         for widget in (self.shown, self.date_edit, self.time_edit):
             widget.style().unpolish(widget)
             widget.style().polish(widget)

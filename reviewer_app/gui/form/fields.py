@@ -61,6 +61,7 @@ class FieldWidget(QWidget):
     """The interface every question widget offers to the binding."""
 
     edited = Signal()
+    unparsed_changed = Signal()  # typed text became, or stopped being, unreadable
 
     def __init__(self, question_id: str, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +69,11 @@ class FieldWidget(QWidget):
         self.label = label
         self._loading = False
         self.setAccessibleName(label)
+
+    @property
+    def unparsed(self) -> bool:
+        """The box holds typed text that is not an answer (so it is NOT saved)."""
+        return False
 
     def value(self) -> JsonValue | None:
         raise NotImplementedError

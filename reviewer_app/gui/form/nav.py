@@ -9,14 +9,15 @@ the arrow keys pass over them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
 from reviewer_app.domain.definition import ReviewDefinition, SectionKind
 from reviewer_app.domain.progress import SectionState
-from reviewer_app.domain.section_groups import section_groups
+from reviewer_app.domain.section_groups import SectionCount, section_groups
 from reviewer_app.gui.form.style import is_dark, state_icon
+from reviewer_app.gui.form.unparsed import not_saved_label
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
 
@@ -83,12 +84,14 @@ class SectionNav(QListWidget):
         self,
         states: dict[str, SectionState],
         missing: int = 0,
-        counts: dict[str, tuple[int, int]] | None = None,
+        counts: dict[str, SectionCount] | None = None,
         *,
         signed: bool = False,
+        unparsed: dict[str, int] | None = None,
     ) -> None:
         """Each section's state and "x of y answered"; the readiness section says how much
-        is still needed, or "Signed"."""
+        is still needed, or "Signed"; a section with a date typed but not saved says so
+        first ("✖ 1 date not saved", shown as an error)."""
         dark = is_dark(self)
         changed = False
         for item in self._section_items():
@@ -100,9 +103,12 @@ class SectionNav(QListWidget):
                 label = f"{missing} still needed" if missing else "Nothing missing"
                 if signed:
                     state, label = SectionState.COMPLETE, "Signed"
-            answered, asked = (counts or {}).get(section_id, (0, 0))
-            if asked:
-                label = f"{label} · {answered} of {asked} answered"
+            count = str((counts or {}).get(section_id, ""))
+            if count and section_id not in self._readiness:  # it says what is still needed
+                label = f"{label} · {count}"
+            not_saved = (unparsed or {}).get(section_id, 0)
+            if not_saved:
+                state, label = SectionState.HAS_ERRORS, f"{not_saved_label(not_saved)} · {label}"
             if self._states.get(section_id) == state and self._labels.get(section_id) == label:
                 continue
             changed = True
@@ -137,7 +143,29 @@ class SectionNav(QListWidget):
                     self.blockSignals(True)
                     self.setCurrentItem(item)
                     self.blockSignals(False)
+                self._show_heading_of(item)
                 return
+
+    def _show_heading_of(self, item: QListWidgetItem) -> None:
+        """The first section of a group comes into sight with its group's heading."""
+        row = self.row(item)
+        heading = self.item(row - 1) if row > 0 else None
+        if heading is not None and heading.data(SECTION_ROLE) is None:
+            self.scrollToItem(heading)
+        self.scrollToItem(item)
+        if heading is not None:  # and again once the rows are laid out (a list just filled)
+            section_id = item.data(SECTION_ROLE)
+            QTimer.singleShot(0, self, lambda: self._scroll_heading(section_id))
+
+    def _scroll_heading(self, section_id: str) -> None:
+        current = self.currentItem()
+        row = self.currentRow()
+        if current is None or current.data(SECTION_ROLE) != section_id or row < 1:
+            return
+        heading = self.item(row - 1)
+        if heading.data(SECTION_ROLE) is None:
+            self.scrollToItem(heading)
+            self.scrollToItem(current)
 
     def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         if current is not None and current.data(SECTION_ROLE) is not None:

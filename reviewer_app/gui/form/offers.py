@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 NOT_APPLICABLE_KEY = "Alt+N"
+NOTHING_TO_MARK = "Died in the index admission: the discharge phases need no score now."
 
 
-def not_applicable_offer(phase_titles: Sequence[str]) -> tuple[str, str]:
-    """(notice text, button text) offering to mark these phases not applicable."""
-    several = len(phase_titles) > 1
+def not_applicable_offer(phase_titles: Sequence[str]) -> tuple[str, str, str]:
+    """(notice text, button text, the phases it marks) offering to mark phases not
+    applicable. The text is the same whichever phases are left, so the notice keeps its
+    height (the form under it never moves); the phases are named in its tooltip."""
     phases = " and ".join(f"“{title}”" for title in phase_titles)
     text = (
-        f"The patient died during the index admission, but {phases} "
-        f"{'are' if several else 'is'} scored. Mark {'them' if several else 'it'} not "
-        "applicable unless care was transferred?"
+        "Died in the index admission: mark the discharge phases not applicable, unless care "
+        f"was transferred? ({NOT_APPLICABLE_KEY})"
     )
-    return text, f"Mark not applicable ({NOT_APPLICABLE_KEY})"
+    return text, f"Mark not applicable ({NOT_APPLICABLE_KEY})", f"Marks {phases} not applicable"

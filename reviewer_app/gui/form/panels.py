@@ -54,6 +54,8 @@ class CaseHeader(QFrame):
         self.dates = _value_label(self, "Admission, discharge and death")
         self.place = _value_label(self, "Place of death")
         self.where = _value_label(self, "Site, specialty and GP practice")
+        self.pairing = _value_label(self, "Review mode and co-signature")
+        self.pairing.setObjectName("pairing")
         self.status = QLabel(self)
         self.status.setObjectName("statusBadge")
         self.status.setAccessibleName("Review status")
@@ -71,7 +73,8 @@ class CaseHeader(QFrame):
         grid.addLayout(top, 0, 0, 1, 2)
         grid.addWidget(self.dates, 1, 0)
         grid.addWidget(self.place, 1, 1)
-        grid.addWidget(self.where, 2, 0, 1, 2)
+        grid.addWidget(self.where, 2, 0)
+        grid.addWidget(self.pairing, 2, 1)
         grid.setColumnStretch(0, 1)
 
     def show_case(self, case: Case) -> None:
@@ -90,6 +93,11 @@ class CaseHeader(QFrame):
             f"GP practice: {case.gp_practice_code or '—'}"
         )
 
+    def show_pairing(self, text: str | None) -> None:
+        """The review mode, the co-reviewer and the co-signature (None: not known here)."""
+        self.pairing.setText(text or "")
+        self.pairing.setVisible(bool(text))
+
     def show_status(self, status: ReviewStatus, urgent: bool) -> None:
         self.status.setText(status.label)
         self.urgent.setVisible(urgent)
@@ -98,6 +106,7 @@ class CaseHeader(QFrame):
         for label in (self.name, self.nhs, self.born, self.ref, self.dates, self.place):
             label.clear()
         self.where.clear()
+        self.show_pairing(None)
         self.status.clear()
         self.urgent.setVisible(False)
 

@@ -34,13 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.domain.progress import ReadinessItem
-from reviewer_app.domain.section_groups import answered_counts
-from reviewer_app.domain.status import ReviewStatus
-from reviewer_app.domain.values import NOT_APPLICABLE, JsonValue
+from reviewer_app.domain.section_groups import section_counts
+from reviewer_app.domain.values import JsonValue
 from reviewer_app.errors import UserError
 from reviewer_app.gui.autosave import AutosaveWriter
 from reviewer_app.gui.form.action_bar import ActionBar
-from reviewer_app.gui.form.dialogs import ReasonDialog
 from reviewer_app.gui.form.focus import (
     field_of,
     follow_focus,
@@ -48,17 +46,21 @@ from reviewer_app.gui.form.focus import (
     tab_before,
     typing_guard,
 )
+from reviewer_app.gui.form.group_field import GroupField
 from reviewer_app.gui.form.nav import SectionNav
 from reviewer_app.gui.form.notices import FormNotices
 from reviewer_app.gui.form.offers import NOT_APPLICABLE_KEY
-from reviewer_app.gui.form.outcomes import reopen_dialog
+from reviewer_app.gui.form.page_offers import OfferActions
+from reviewer_app.gui.form.page_outcomes import OutcomeActions
 from reviewer_app.gui.form.page_state import PageState
+from reviewer_app.gui.form.pairing import PairingFacts, pairing_text
 from reviewer_app.gui.form.panels import CaseHeader
 from reviewer_app.gui.form.question_row import QuestionRow
 from reviewer_app.gui.form.review_controller import FLUSH_TIMEOUT_S, ReviewController
 from reviewer_app.gui.form.section_page import SectionPage
 from reviewer_app.gui.form.section_pages import SectionPages, first_focus
 from reviewer_app.gui.form.style import form_stylesheet, is_dark
+from reviewer_app.gui.form.unparsed import may_leave, unparsed_counts
 from reviewer_app.gui.notes_panel import NotesBackend, NotesPanel
 from reviewer_app.services.review.service import OpenReview, ReviewService
 
@@ -67,7 +69,7 @@ log = logging.getLogger(__name__)
 TEXT_REFRESH_MS = 250  # typing: recompute the form's state when the typist pauses
 
 
-class ReviewPage(PageState, QWidget):
+class ReviewPage(PageState, OutcomeActions, OfferActions, QWidget):
     """The review form. Signals: ``status_changed(case_ref, status)``, ``close_requested()``."""
 
     status_changed = Signal(str, str)
@@ -82,9 +84,12 @@ class ReviewPage(PageState, QWidget):
         *,
         actor: str | None = None,
         notes: NotesBackend | None = None,
+        pairing: Callable[[str], PairingFacts | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPage")
+        self._pairing = pairing  # the case's review mode and co-signature, for the header
+        self._pairing_facts: PairingFacts | None = None
         self._notes_backend = notes
         self.notes: NotesPanel | None = None
         self.setAccessibleName("Review form")
@@ -247,10 +252,11 @@ class ReviewPage(PageState, QWidget):
         self.nav.select_section(section_id)
         self._update_notices()
         if focus:
-            target = first_focus(page)
+            target = first_focus(page, self.review.read_only)
+            page.verticalScrollBar().setValue(0)
+            self._focus(target or self.nav)
             if target is not None:
-                page.verticalScrollBar().setValue(0)
-                self._focus(target)
+                page.arrive_at(target)
         self._remember_position()
 
     def goto_question(
@@ -296,32 +302,6 @@ class ReviewPage(PageState, QWidget):
     def page(self, section_id: str) -> SectionPage:
         return self._page(section_id)
 
-    # -- outcomes
-
-    def outcome_dialog(self, status: ReviewStatus) -> ReasonDialog:
-        return self.outcomes.dialog(
-            status, lambda reason: self._reload(self.review.record_outcome(status, reason)), self
-        )
-
-    def request_outcome(self, status: ReviewStatus) -> None:
-        self.exec_dialog(self.outcome_dialog(status))
-
-    def reopen_dialog(self) -> ReasonDialog:
-        return reopen_dialog(lambda reason: self._reload(self.review.reopen(reason)), self)
-
-    def request_reopen(self) -> None:
-        self.exec_dialog(self.reopen_dialog())
-
-    def _reload(self, opened: OpenReview) -> None:
-        section = self._section_id
-        before = self.review.status
-        self.review.take(opened)
-        self._show_review(opened)
-        if section is not None:
-            self.goto_section(section, focus=False)
-        if opened.status != before:
-            self.status_changed.emit(opened.case.case_ref, opened.status.value)
-
     # -- loading and binding
 
     def _sections(self) -> list[str]:
@@ -343,6 +323,7 @@ class ReviewPage(PageState, QWidget):
             self._form = form
         self.forms.setCurrentWidget(form.stack)
         self.header.show_case(opened.case)
+        self._pairing_facts = None if self._pairing is None else self._pairing(opened.case.case_ref)
         form.fill_all(self.review.answers, self.review.read_only)
         form.offer_all(None if self.review.read_only else opened.case)
         self._refresh()
@@ -380,6 +361,9 @@ class ReviewPage(PageState, QWidget):
             page.readiness.jump.connect(self.jump_to)
         for row in page.rows.values():
             row.field.edited.connect(lambda r=row: self._edited(r))
+            inner = row.field.rows if isinstance(row.field, GroupField) else []
+            for each in (row, *inner):
+                each.field.unparsed_changed.connect(self._refresh)
         tab_before(page, self.bar.tab_chain(), self.window())
         typing_guard().watch_buttons(page)
 
@@ -403,42 +387,48 @@ class ReviewPage(PageState, QWidget):
         state = self.review.refresh()
         if state is None:
             return
-        counts = answered_counts(
-            self._form.definition, self.review.answers, state.relevant_questions
+        counts = section_counts(
+            self._form.definition,
+            self.review.answers,
+            state.relevant_questions,
+            state.report.issues,
         )
-        signed = self._open.signed
-        self.nav.show_states(state.sections, len(state.readiness), counts, signed=signed)
         self._form.show_state_all(state, self._shown_status)
+        unparsed = self._form.unparsed
+        missing = len(state.readiness) + len(unparsed)
+        self.nav.show_states(
+            state.sections,
+            missing,
+            counts,
+            signed=self._open.signed,
+            unparsed=unparsed_counts(unparsed),
+        )
         self._show_actions()
         self._update_notices()
 
-    def mark_offered_not_applicable(self) -> None:
-        """Accept the offer: every phase it names becomes "not applicable" (autosaved)."""
-        state = self.review.state
-        if state is None or self.review.read_only or not state.not_applicable_offers:
-            return
-        for question_id in state.not_applicable_offers:
-            if self.review.edit(question_id, NOT_APPLICABLE):
-                self.row(question_id).field.set_value(NOT_APPLICABLE)
-        self._refresh()
-
     def _update_notices(self) -> None:
         definition = None if self._form is None else self._form.definition
+        opened = self._open
+        died_in = opened is not None and opened.case.discharge_date is None
         self.notices.show_for(
-            self.review.state, definition, self._section_id, self.review.read_only
+            self.review.state,
+            definition,
+            self._section_id,
+            self.review.read_only,
+            reserve=died_in and not self.review.read_only,
         )
-
-    def _goto_escalation_decision(self) -> None:
-        if self._open is None:
-            return
-        decision = self._open.roles.escalation_decision
-        if decision is not None:
-            self.goto_question(decision)
 
     def _show_actions(self) -> None:
         self.bar.show_for(self._open, self.review.status, self.review.state)
+        unparsed = [] if self._form is None else self._form.unparsed
+        self.indicator.show_dates_not_saved(len(unparsed))
+        if unparsed:  # a date typed but not saved: never signed past
+            self.sign_button.setEnabled(False)
         if self._open is not None:
-            self.header.show_status(self.review.header_status(), self.review.urgent)
+            status = self.review.header_status()
+            self.header.show_status(status, self.review.urgent)
+            facts = self._pairing_facts
+            self.header.show_pairing(None if facts is None else pairing_text(facts, status))
 
     # -- saving
 
@@ -457,11 +447,22 @@ class ReviewPage(PageState, QWidget):
         notes_saved = self.notes is None or self.notes.flush()
         return self.review.flush(timeout) and notes_saved
 
+    def request_sign(self) -> None:
+        """Sign from elsewhere (a menu): as the Sign… button, refused past an unsaved date."""
+        self._sign()
+
     def _sign(self) -> None:
+        if self._form is not None and self._form.unparsed:  # never sign past an unsaved date
+            self.jump_to(self._form.unparsed[0])
+            return
         self._leave_case()  # what is signed is what is on screen: everything on disk first
         self.sign_requested.emit()
 
     def _back(self) -> None:
+        unparsed = [] if self._form is None else self._form.unparsed
+        if not may_leave(unparsed, self, self.exec_dialog):  # a date typed but not saved
+            self.jump_to(unparsed[0])
+            return
         self._leave_case()
         self.close_requested.emit()
 

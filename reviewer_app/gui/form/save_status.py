@@ -21,13 +21,30 @@ class CaseSaveIndicator(SaveIndicator):
     def __init__(self, writer: AutosaveWriter, parent: QWidget | None = None) -> None:
         self._writer = writer
         self.review_id: int | None = None
+        self._dates_not_saved = 0
+        self._shown: tuple[str, str, str] = ("idle", NOTHING_TO_SAVE, "")
         super().__init__(writer, parent)
+
+    def show_dates_not_saved(self, count: int) -> None:
+        """Date boxes whose text is not saved: said here too, never "✓ Saved" over them."""
+        if count != self._dates_not_saved:
+            self._dates_not_saved = count
+            self._set(*self._shown)
+
+    def _set(self, state: str, text: str, tooltip: str = "") -> None:
+        self._shown = (state, text, tooltip)
+        count = self._dates_not_saved
+        if count and state != "failed":
+            plural = "s" if count != 1 else ""
+            state, text = "failed", f"✖ {count} date{plural} NOT saved (the rest is: {text})"
+        super()._set(state, text, tooltip)
 
     def show_case(self, review_id: int | None) -> None:
         """From now on, the saves of this review (``None``: of none). The form keeps the
         case it closed until it opens another: its last saves still land after closing."""
         self.review_id = review_id
         self._failing = False
+        self._dates_not_saved = 0
         if review_id is not None and self._writer.pending_changes(review_id):
             self._set("saving", "Saving…")
         else:

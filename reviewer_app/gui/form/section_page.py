@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -157,4 +157,16 @@ class SectionPage(QScrollArea):
         return inner if inner is not None and inner.isVisibleTo(row.field) else row
 
     def scroll_to(self, widget: QWidget) -> None:
-        self.ensureWidgetVisible(widget, 20, 40)
+        """Bring a widget into sight; one in the page's first screenful shows the page from
+        its top, so the section's heading and the first question's label are never cut."""
+        body = self.widget()
+        bottom = None if body is None else widget.mapTo(body, QPoint(0, widget.height())).y()
+        if bottom is not None and bottom + 40 <= self.viewport().height():
+            self.verticalScrollBar().setValue(0)
+        else:
+            self.ensureWidgetVisible(widget, 20, 40)
+
+    def arrive_at(self, target: QWidget) -> None:
+        """Once laid out (the page may be built or shown just now), show ``target``."""
+        self.scroll_to(target)
+        QTimer.singleShot(0, self, lambda: self.scroll_to(target))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Collection
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from reviewer_app.domain.case import Case
@@ -22,11 +23,13 @@ from reviewer_app.domain.definition import (
     SingleChoiceQuestion,
 )
 from reviewer_app.domain.issues import Issue
+from reviewer_app.domain.progress import ReadinessItem
 from reviewer_app.domain.setting_suggestions import setting_suggestions
 from reviewer_app.domain.status import ReviewStatus
 from reviewer_app.domain.values import Answers
 from reviewer_app.gui.form.group_field import GroupField
 from reviewer_app.gui.form.section_page import SectionPage
+from reviewer_app.gui.form.unparsed import unparsed_items
 from reviewer_app.services.review.service import ReviewState
 
 IMMEDIATE_SAFETY_TEXT = (
@@ -50,13 +53,29 @@ def escalation_text(state: ReviewState, in_section: bool) -> str | None:
     return f"⚠ Escalation decision needed now. Trigger: {labels}."
 
 
-def first_focus(page: SectionPage) -> QWidget | None:
-    """Where the cursor goes on arriving at a page: what is missing, else the first field."""
+SIGNED_TITLE = "Signed"
+SIGNED_HELP = (
+    "This review is signed: its answers are read-only. To change an answer, reopen it for "
+    "an amendment (the reopened review is signed again as a new version)."
+)
+"""The readiness section's heading and help once the review is signed (not "Ready to
+sign" and its list of what is still needed)."""
+
+
+def first_focus(page: SectionPage, read_only: bool = False) -> QWidget | None:
+    """Where the cursor goes on arriving at a page: what is missing, else the first field
+    that can take focus, else (no question shown) the "Next section" button. On a read-only
+    (signed) case, ``None``: its options are disabled, and the form puts the cursor in the
+    section list instead, where the arrows browse the sections and Ctrl+Page Down steps on."""
+    if read_only:
+        return None
     if page.readiness is not None and page.readiness.list.isVisibleTo(page):
         return page.readiness.list
     for row in page.rows.values():
         if row.isVisibleTo(page):
-            return row.field.focus_target()
+            target = row.field.focus_target()
+            if target.isEnabled() and target.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                return target
     return page.next_button
 
 
@@ -78,6 +97,7 @@ class SectionPages:
         self.stack = stack
         self.pages: dict[str, SectionPage] = {}
         self._case: Case | None = None  # what the setting questions are offered from
+        self.unparsed: list[ReadinessItem] = []  # date boxes whose text is NOT saved
         self._wire = weakref.WeakMethod(wire)  # type: ignore[arg-type]
 
     def section_ids(self) -> list[str]:
@@ -146,6 +166,7 @@ class SectionPages:
             self.fill(page, answers, read_only)
 
     def show_state_all(self, state: ReviewState, status: ReviewStatus) -> None:
+        self.unparsed = [] if status is ReviewStatus.SIGNED else unparsed_items(self.pages.values())
         for page in self.pages.values():
             self.show_state(page, state, status)
 
@@ -158,7 +179,10 @@ class SectionPages:
                 issues.append(issue)
         page.apply_state(state, issues)
         if page.readiness is not None:
-            page.readiness.show_items(state.readiness, status)
+            page.readiness.show_items([*self.unparsed, *state.readiness], status)
+            signed = status is ReviewStatus.SIGNED
+            page.title.setText(SIGNED_TITLE if signed else page.section.title)
+            page.help.setText(SIGNED_HELP if signed else page.section.help)
         kind = page.section.kind
         if kind == SectionKind.IMMEDIATE_SAFETY:
             page.show_notice(IMMEDIATE_SAFETY_TEXT if state.immediate_concern else None)

@@ -100,6 +100,9 @@ QGroupBox#itemEditor {{ font-weight: bold; border: 1px solid palette(mid); borde
                         margin-top: 1.2em; padding: 8px; }}
 QGroupBox#itemEditor::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
 QListWidget#sectionNav::item {{ padding: 3px 4px; }}
+QListWidget#sectionNav:focus {{ border: 2px solid {c["accent"]}; }}
+QPlainTextEdit[readOnly="true"]:focus, QLineEdit[readOnly="true"]:focus {{
+    border: 2px solid {c["accent"]}; }}
 QListWidget#readinessList::item {{ color: palette(link); text-decoration: underline;
                                    padding: 3px 2px; }}
 QListWidget#readinessList::item:selected {{ background: palette(highlight);

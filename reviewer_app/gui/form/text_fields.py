@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reviewer_app.domain.definition import DateQuestion, TextQuestion
 from reviewer_app.domain.text_substance import distinct_words
@@ -20,7 +28,20 @@ from reviewer_app.gui.form.focus import typing_guard
 from reviewer_app.gui.spelling import install_spell_check
 
 DATE_HINT = "Write the date as 1/6/2017, 1/6/17, 1 Jun 2017 or 2017-06-01"
-NOT_A_DATE = "✖ Not a date, NOT saved. " + DATE_HINT + "."
+NOT_A_DATE = "✖ Not a date, NOT saved."
+
+
+def kept_answer(saved: str | None) -> str:
+    """What stays stored while the box holds text that is not a date."""
+    return "Nothing saved yet." if saved is None else f"The saved answer is still {saved}."
+
+
+def flag_unparsed(field: FieldWidget, edit: QWidget, unparsed: bool) -> None:
+    """Put the box in (or out of) its error state; the form hears of a change."""
+    before = edit.property("invalid") is True
+    edit.setProperty("invalid", unparsed)
+    if before != unparsed:
+        field.unparsed_changed.emit()
 
 
 def format_date(day: date) -> str:
@@ -49,14 +70,15 @@ class DateField(FieldWidget):
         self.edit.setMaxLength(20)
         typing_guard().watch(self.edit)
         widest = self.edit.fontMetrics().horizontalAdvance("00 September 0000")
-        self.edit.setMaximumWidth(widest + 24)
+        self.edit.setFixedWidth(widest + 24)  # never squeezed by a long message beside it
         self.shown = QLabel(self)
         self.shown.setObjectName("dateEcho")
+        self.shown.setWordWrap(True)  # a long message wraps, never widens the page
+        self.shown.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
-        layout.addWidget(self.shown)
-        layout.addStretch(1)
+        layout.addWidget(self.shown, 1)
         self._value: str | None = None
         self.edit.textEdited.connect(self._typed)
         self.edit.editingFinished.connect(self._finished)
@@ -93,16 +115,17 @@ class DateField(FieldWidget):
 
     def _echo(self, problem: str = "") -> None:
         """The date as read, or the problem: a hint while typing, an error once left."""
+        saved = None if self._value is None else long_date(date.fromisoformat(self._value))
         if problem == "error":
-            self.shown.setText(NOT_A_DATE)
+            self.shown.setText(f"{NOT_A_DATE} {kept_answer(saved)} {DATE_HINT}.")
         elif problem:
             self.shown.setText(DATE_HINT + " (not saved yet)")
         elif self._value is None:
             self.shown.setText(NOT_ANSWERED_LABEL)
         else:
-            self.shown.setText(long_date(date.fromisoformat(self._value)))
+            self.shown.setText(saved or NOT_ANSWERED_LABEL)
         self.shown.setProperty("severity", problem)
-        self.edit.setProperty("invalid", problem == "error")
+        flag_unparsed(self, self.edit, problem == "error")
         for widget in (self.shown, self.edit):
             widget.style().unpolish(widget)
             widget.style().polish(widget)

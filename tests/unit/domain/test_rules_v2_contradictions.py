@@ -123,6 +123,20 @@ def test_discharge_phases_scored_after_death_in_admission_warn(
     assert not found(v2, full2, "R7.discharge_phase_after_death_in_admission", DISCHARGED)
 
 
+@pytest.mark.parametrize("phase", ["phase.discharge.score", "phase.after_discharge.score"])
+def test_unanswered_discharge_phases_are_offered_on_arrival_after_death_in_admission(
+    v2: ReviewDefinition, full2: dict[str, Any], phase: str
+) -> None:
+    code = "R7.discharge_phase_after_death_in_admission"
+    del full2[phase]
+    [issue] = found(v2, full2, code)
+    assert (issue.question_id, issue.severity) == (phase, Severity.WARNING)
+    assert not found(v2, full2, code, DISCHARGED), "a discharge date: nothing to offer"
+    assert not found(v2, full2 | {phase: "not_applicable"}, code), "settled: left alone"
+    records_missing = full2 | {"outcome.type": "records_missing"}
+    assert not found(v2, records_missing, code), "a phase not asked is not offered"
+
+
 def test_theme_issue_with_no_problems_in_care_warns(
     v2: ReviewDefinition, full2: dict[str, Any]
 ) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from reviewer_app.domain.answer_view import AnswerView
 from reviewer_app.domain.definition import ReviewDefinition, SectionKind
-from reviewer_app.domain.section_groups import answered_counts, section_groups
+from reviewer_app.domain.progress import SectionState, section_states
+from reviewer_app.domain.section_groups import SectionCount, section_counts, section_groups
+from reviewer_app.domain.validation import validate
+from tests.support.review_fixtures import make_case
 
 
 def test_v2_groups_follow_the_kinds_in_form_order(v2: ReviewDefinition) -> None:
@@ -42,10 +46,50 @@ def test_answered_counts_only_what_is_asked_now(
     ids = [q.id for q in screening.questions if q.id in full2]
     asked = set(ids[:3])
     answers = {ids[0]: full2[ids[0]], ids[2]: None, ids[4]: full2[ids[4]]}  # [4]: not asked
-    counts = answered_counts(v2, answers, asked)
-    assert counts["screening"] == (1, 3)  # None is unanswered, not "no"
-    assert counts["readiness"] == (0, 0)
+    counts = section_counts(v2, answers, asked)
+    # no findings given: what is unanswered is not known to be needed (None is not "no")
+    assert counts["screening"] == SectionCount(1, 1, 2)
+    assert counts["readiness"] == SectionCount(0, 0) and str(counts["readiness"]) == ""
     everything = {q.id for s in v2.sections for q in s.questions}
-    full_counts = answered_counts(v2, full2, everything)
-    answered, asked_now = full_counts["screening"]
-    assert answered == len(ids) and asked_now == len(screening.questions)
+    full = section_counts(v2, full2, everything)["screening"]
+    assert full.answered == len(ids)
+    assert full.answered + full.optional_left == len(screening.questions)
+
+
+def _counts_and_states(v2: ReviewDefinition, answers: dict[str, Any]) -> list[Any]:
+    case = make_case()
+    report = validate(v2, answers, case)
+    states = section_states(v2, answers, report)
+    view = AnswerView(v2, answers)
+    relevant = {q.id for s in v2.sections for q in s.questions if view.is_relevant(q.id)}
+    counts = section_counts(v2, answers, relevant, report.issues)
+    return [(sid, states[sid], counts[sid]) for sid in states]
+
+
+def test_the_count_agrees_with_the_state(v2: ReviewDefinition, full2: dict[str, Any]) -> None:
+    incomplete_problem = full2 | {
+        "problems.any": "yes",
+        "problems.items": [{"id": "p1", "answers": {"problems.item.type": "monitoring"}}],
+    }
+    optional_left = {k: v for k, v in full2.items() if k != "records.quality"}
+    seen = set()
+    for answers in ({}, full2, incomplete_problem, optional_left):
+        for section_id, state, count in _counts_and_states(v2, answers):
+            seen.add((section_id, state))
+            if state is SectionState.COMPLETE:
+                assert count.answered == count.needed, (section_id, count)
+            if state is SectionState.IN_PROGRESS:
+                assert count.answered < count.needed, (section_id, count)
+    assert ("problems", SectionState.IN_PROGRESS) in seen
+    problems = dict((s, c) for s, _, c in _counts_and_states(v2, incomplete_problem))["problems"]
+    assert str(problems) == f"{problems.needed - 1} of {problems.needed} answered"
+    records = dict((s, (st, c)) for s, st, c in _counts_and_states(v2, optional_left))["records"]
+    assert records[0] is SectionState.COMPLETE
+    assert str(records[1]).endswith("answered (1 optional left)"), records
+
+
+def test_a_count_in_words() -> None:
+    assert str(SectionCount(2, 3)) == "2 of 3 answered"
+    assert str(SectionCount(0, 1, 1)) == "0 of 1 answered", "optional said once the rest is done"
+    assert str(SectionCount(2, 2, 1)) == "2 of 2 answered (1 optional left)"
+    assert str(SectionCount(0, 0, 2)) == "2 optional left"
