@@ -227,11 +227,20 @@ class ReviewForm:
         self.notes = ScratchNotes(session.workspace.db)
         self.writer = AutosaveWriter(session.workspace.connect, actor=actor)
         self.writer.start()
+        self._db = session.workspace.db
 
     def page(self, parent: Any) -> Any:
         from reviewer_app.gui.form.review_page import ReviewPage
+        from reviewer_app.services.review.pairing import case_pairing
 
-        return ReviewPage(self.service, self.writer, parent, notes=self.notes)
+        db = self._db
+        return ReviewPage(
+            self.service,
+            self.writer,
+            parent,
+            notes=self.notes,
+            pairing=lambda case_ref: case_pairing(db, case_ref),
+        )
 
     def stop(self, timeout: float = 10.0) -> bool:
         return self.writer.stop(timeout)
