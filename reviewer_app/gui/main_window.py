@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
         """Pending typing on disk before signing or amending (what is signed is what is shown)."""
         if self.current_case_ref() is None:
             return True
+        if self.review_page is not None and self.review_page.refuses_signing():
+            return False  # a typed date not saved: the form shows it
         self._save_review_page()
         if self._flush_edits is not None and not self._flush_edits():
             QMessageBox.warning(

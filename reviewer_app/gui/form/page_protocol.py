@@ -52,3 +52,7 @@ class ReviewPageView(Protocol):
     def close_case(self, timeout: float = ...) -> bool:
         """Save everything (waiting at most ``timeout`` s) and take the case off the screen;
         True when all of it is on disk."""
+
+    def refuses_signing(self) -> bool:
+        """True (and the form shows the first such field) while a typed date is not saved:
+        nothing is signed past it."""

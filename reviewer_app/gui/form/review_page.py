@@ -162,7 +162,7 @@ class ReviewPage(PageState, OutcomeActions, OfferActions, QWidget):
             self._writer,
             request_outcome=self.request_outcome,
             reopen=self.request_reopen,
-            sign=self._sign,
+            sign=self.request_sign,
             back=self._back,
         )
         self.bar, self.outcomes = bar, bar.outcomes
@@ -447,16 +447,16 @@ class ReviewPage(PageState, OutcomeActions, OfferActions, QWidget):
         notes_saved = self.notes is None or self.notes.flush()
         return self.review.flush(timeout) and notes_saved
 
-    def request_sign(self) -> None:
-        """Sign from elsewhere (a menu): as the Sign… button, refused past an unsaved date."""
-        self._sign()
-
-    def _sign(self) -> None:
+    def refuses_signing(self) -> bool:
         if self._form is not None and self._form.unparsed:  # never sign past an unsaved date
             self.jump_to(self._form.unparsed[0])
-            return
-        self._leave_case()  # what is signed is what is on screen: everything on disk first
-        self.sign_requested.emit()
+        return self._form is not None and bool(self._form.unparsed)
+
+    def request_sign(self) -> None:
+        """The Sign… button (or a menu): refused past an unsaved date."""
+        if not self.refuses_signing():
+            self._leave_case()  # what is signed is what is on screen: everything on disk first
+            self.sign_requested.emit()
 
     def _back(self) -> None:
         unparsed = [] if self._form is None else self._form.unparsed
