@@ -232,14 +232,14 @@ class CaseListPage(QWidget):
         """Size columns to a sample of rows (sizing to all 10,000 would be slow)."""
         metrics = self.table.fontMetrics()
         sample = [self.model.index(r, 0) for r in range(min(self.model.rowCount(), 200))]
-        padding = metrics.horizontalAdvance("MM")
+        padding = metrics.horizontalAdvance("M") + 4  # every column fits a 1366 px screen
         for column in range(self.model.columnCount()):
             header = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             width = metrics.horizontalAdvance(header) + padding + 16  # room for the sort arrow
             for index in sample:
                 text = str(index.siblingAtColumn(column).data() or "")
                 width = max(width, metrics.horizontalAdvance(text) + padding)
-            self.table.setColumnWidth(column, min(width, 320))
+            self.table.setColumnWidth(column, min(width, 200))
 
     # -- selection and opening
 
