@@ -357,7 +357,10 @@ def test_save_as_writes_exactly_the_stored_bytes_of_the_chosen_copy(
         desk.save_summary(CASE, None)
         saved = target / "chosen-name.pdf"
         assert saved.read_bytes() == bench.signoff.document(CASE, kind).pdf
-    assert [p.name for p in suggested] == [f"{CASE}-v1-identifiable.pdf", f"{CASE}-v1-taskforce.pdf"]
+    assert [p.name for p in suggested] == [
+        f"{CASE}-v1-identifiable.pdf",
+        f"{CASE}-v1-taskforce.pdf",
+    ]
     assert sorted(p.name for p in target.iterdir()) == ["chosen-name.pdf"]
 
 
