@@ -8,10 +8,23 @@
 A read that finishes after the study changed is thrown away and read again, so a section never
 shows figures older than the last change it was told of. The figures are the services' own
 (``reconciliation.study_snapshot``); nothing is computed here.
+
+The GUI thread never waits for the garbage collector on the worker's behalf. A read parses
+every review in force (hundreds of thousands of objects), which set off full collections of
+the whole heap (the app, Qt's wrappers, the definitions): 150-170 ms each with the GIL held,
+the GUI thread's longest stalls. So what is alive when a read starts is frozen (``gc.freeze``:
+still freed by reference counting, only never scanned again for cycles), collection pauses
+while the worker reads and what it read is frozen in turn before collection resumes
+(``_collection_paused``): no full collection has the old heap, or the new snapshot, to scan.
+Locking the study unfreezes it all, so cycles dropped while it was open are collected then.
 """
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -20,9 +33,43 @@ if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
     from reviewer_app.gui.tasks import Runner
     from reviewer_app.progress import Progress
-    from reviewer_app.services.reconciliation.study_snapshot import StudySnapshot
+    from reviewer_app.services.reconciliation.study_snapshot import SnapshotMemo, StudySnapshot
 
 LOADING = "Loading the study's returns…"
+
+
+class _Pauses:
+    """Reads under way with collection paused (a read thrown away may still be running), and
+    whether collection was on when the first of them began."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.resume = True
+
+
+_PAUSES = _Pauses()
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No automatic garbage collection while the worker reads, and what the read made frozen
+    before collection resumes (else the first collection after it scans all of that, 60-70 ms
+    with the GIL held). Collection resumes when the last read under way ends, however it
+    ends, if it was on when the first began."""
+    with _PAUSES.lock:
+        if _PAUSES.running == 0:
+            _PAUSES.resume = gc.isenabled()
+            gc.disable()
+        _PAUSES.running += 1
+    try:
+        yield
+    finally:
+        with _PAUSES.lock:
+            _PAUSES.running -= 1
+            gc.freeze()
+            if _PAUSES.running == 0 and _PAUSES.resume:
+                gc.enable()
 
 
 class SnapshotCache(QObject):
@@ -40,6 +87,7 @@ class SnapshotCache(QObject):
         self.reads = 0  # reads started (tests count them: one read serves every section)
         self._reading: int | None = None  # the generation being read, if a read is running
         self._wanted = False  # a section asked and has not been given a snapshot yet
+        self._memo: SnapshotMemo | None = None  # the last read's, for the next (never changed)
 
     def invalidate(self) -> None:
         """The study changed: what was read is out of date."""
@@ -50,6 +98,8 @@ class SnapshotCache(QObject):
         """The study locked: forget what was read, and read nothing until asked again."""
         self.invalidate()
         self._wanted = False
+        self._memo = None  # nothing of the study is kept while it is locked
+        gc.unfreeze()  # what was frozen is scanned again: cycles dropped since are collected
 
     def request(self) -> StudySnapshot | None:
         """The snapshot if it is read already; otherwise start reading it (``ready`` says when)
@@ -65,10 +115,13 @@ class SnapshotCache(QObject):
         generation = self._reading = self.generation
         self.reads += 1
         opener = self.desk.worker_study
+        memo = self._memo
 
         def work(_progress: Progress) -> StudySnapshot:
-            with opener() as study:
-                return read_snapshot(study)
+            with _collection_paused(), opener() as study:
+                return read_snapshot(study, memo=memo)
+
+        gc.freeze()  # what is alive now lives on: never scanned again (module docstring)
 
         self.runner.run(
             work,
@@ -79,6 +132,7 @@ class SnapshotCache(QObject):
         )
 
     def _done(self, generation: int, snapshot: StudySnapshot) -> None:
+        self._memo = getattr(snapshot, "memo", self._memo)  # even from a read thrown away
         if generation != self.generation:  # the study changed while it was read
             if self._reading == generation:
                 self._reading = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,7 @@ class ReturnedState:
     collected_at: dt.datetime
     versions: tuple[int, ...]  # every version stored, oldest first
     conflict: bool  # a version arrived again with a different hash
+    content_sha256: str  # of the version in force's canonical content (what was signed)
 
     @property
     def amended(self) -> bool:
@@ -82,16 +83,24 @@ def returned_states(study: Study) -> dict[tuple[str, str], ReturnedState]:
             collected_at=newest.collected_at,
             versions=tuple(sorted(v.version for v in versions)),
             conflict=key in conflicted,
+            content_sha256=newest.content_sha256,
         )
     return found
 
 
-def in_force_contents(study: Study) -> Iterator[tuple[ReturnedState, dict[str, Any]]]:
+def in_force_contents(
+    study: Study, known: Mapping[str, dict[str, Any]] | None = None
+) -> Iterator[tuple[ReturnedState, dict[str, Any]]]:
     """Each version in force with its canonical content parsed (answers included), one at a
-    time so a large study is not all in memory."""
+    time so a large study is not all in memory. ``known``: contents parsed before, by their
+    SHA-256 (a stored version never changes, so the same hash is the same content); those
+    are neither read nor parsed again. Callers never modify a content."""
     store = ReturnsStore(study.db)
     for state in returned_states(study).values():
-        content, _, _ = store.content(state.case_ref, state.reviewer_ref, state.version)
+        if known is not None and state.content_sha256 in known:
+            yield state, known[state.content_sha256]
+            continue
+        content = store.content_text(state.case_ref, state.reviewer_ref, state.version)
         yield state, json.loads(content)
 
 

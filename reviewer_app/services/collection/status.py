@@ -223,7 +223,7 @@ def _read(study: Study, contents: Sequence[InForce] | None) -> _Inputs:
             if key not in sent or pack.created_at < sent[key]:
                 sent[key] = pack.created_at
     return _Inputs(
-        case_refs=sorted(c.case_ref for c in CohortStore(study.db).cases()),
+        case_refs=CohortStore(study.db).case_refs(),
         pairs=dict(allocation.pairs),
         modes=modes,
         sent=sent,

@@ -33,6 +33,8 @@ def _totals(status: StudyStatus) -> list[str]:
         f"Returned: {c.escalation_reviews} review(s) escalating ({c.escalation_cases} "
         f"case(s)); {c.immediate_reviews} immediate safety concern(s) "
         f"({c.immediate_cases} case(s)).",
+        f"Overdue: {status.overdue_total} reviewer assignment(s) (pack sent more than "
+        f"{status.overdue_days} days ago, not returned).",
     ]
     if status.quarantined_files:
         lines.append(

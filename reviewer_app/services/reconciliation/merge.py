@@ -42,6 +42,7 @@ class ReviewIn:
     version: int
     outcome: str
     content: Mapping[str, Any]
+    content_sha256: str | None = None  # of the canonical content, when read from the study
 
     @property
     def answers(self) -> Mapping[str, Any]:
@@ -76,12 +77,13 @@ def _texts(
     definition: ReviewDefinition, reviews: Sequence[ReviewIn]
 ) -> dict[str, tuple[tuple[str, str], ...]]:
     found: dict[str, tuple[tuple[str, str], ...]] = {}
+    held = [(r.reviewer_ref, r.answers) for r in reviews]
     for _, question in definition.top_questions():
         if isinstance(question, TextQuestion):
             got = tuple(
-                (r.reviewer_ref, str(state_of(r.answers, question.id)["value"]))
-                for r in reviews
-                if is_answered(state_of(r.answers, question.id))
+                (ref, str(state["value"]))
+                for ref, answers in held
+                if is_answered(state := state_of(answers, question.id))
             )
             if got:
                 found[question.id] = got
@@ -263,10 +265,11 @@ def _merged_answers(
     first, second = used.first, used.second
     answers: dict[str, Mapping[str, Any]] = {}
     sources: dict[str, ValueSource] = {}
+    first_answers, second_answers = first.answers, second.answers
     for qid in _ids(definition, [first, second]):
         a: Mapping[str, Any]
         b: Mapping[str, Any]
-        a, b = state_of(first.answers, qid), state_of(second.answers, qid)
+        a, b = state_of(first_answers, qid), state_of(second_answers, qid)
         question = _question(definition, qid)
         agreed = used.agreed(qid, a, b) if a != b else None
         if agreed is not None:

@@ -15,8 +15,10 @@ in force), untouched, for the agreement statistics.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reviewer_app.services.reconciliation.case_model import ResolvedCase, ValueSource
-from reviewer_app.services.reconciliation.merge import resolve_case
+from reviewer_app.services.reconciliation.merge import ReviewIn, resolve_case
 from reviewer_app.services.reconciliation.study_reviews import StudyReviews, read_reviews
 from reviewer_app.services.study import Study
 
@@ -25,24 +27,48 @@ __all__ = ["ResolvedCase", "ValueSource", "resolve_from", "resolved_cases"]
 
 def resolve_from(reviews: StudyReviews) -> list[ResolvedCase]:
     """Every case with at least one review in force (second-stage reviews alone do not make
-    a case), sorted by case reference."""
+    a case), sorted by case reference. A case whose inputs are what an earlier read resolved
+    (``reviews.known_resolved``: the same versions by content hash, mode, pair, consensus
+    records and second-stage reviews) is that read's result: ``resolve_case`` is pure."""
     found: list[ResolvedCase] = []
+    consensus = reviews.consensus
     for case_ref in sorted(reviews.primary):
         primary = reviews.primary[case_ref]
         if not primary:
             continue
-        found.append(
-            resolve_case(
+        mode, pair = reviews.modes.get(case_ref), reviews.pairs.get(case_ref)
+        records = consensus.get(case_ref, {})
+        second = reviews.second_stage_reviews.get(case_ref, ())
+        inputs = _inputs(primary, second, mode, pair, records)
+        known = reviews.known_resolved.get(case_ref)
+        if inputs is not None and known is not None and known[0] == inputs:
+            case = known[1]
+        else:
+            case = resolve_case(
                 case_ref,
                 reviews.definition_of(primary[0]),
                 primary,
-                mode=reviews.modes.get(case_ref),
-                pair=reviews.pairs.get(case_ref),
-                consensus=reviews.consensus.get(case_ref, {}),
-                second_stage=reviews.second_stage_reviews.get(case_ref, ()),
+                mode=mode,
+                pair=pair,
+                consensus=records,
+                second_stage=second,
             )
-        )
+        if inputs is not None:
+            reviews.found_resolved[case_ref] = (inputs, case)
+        found.append(case)
     return found
+
+
+def _inputs(
+    primary: list[ReviewIn], second: list[ReviewIn] | tuple[()], *rest: Any
+) -> tuple[Any, ...] | None:
+    """Everything ``resolve_case`` reads, comparable across reads (None: a review without
+    a content hash, which is never reused)."""
+    versions = [(r.reviewer_ref, r.version, r.outcome, r.content_sha256) for r in primary]
+    versions += [(r.reviewer_ref, r.version, r.outcome, r.content_sha256) for r in second]
+    if any(v[-1] is None for v in versions):
+        return None
+    return (tuple(versions), len(primary), *rest)
 
 
 def resolved_cases(study: Study) -> list[ResolvedCase]:

@@ -19,10 +19,8 @@ from typing import Any, Final
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.panel import Reviewer, is_conflicted
-from reviewer_app.domain.triggers import second_review_triggers
 from reviewer_app.errors import InvalidInputError, NotFoundError, UserError
 from reviewer_app.services.reconciliation.merge import HANDED_BACK
-from reviewer_app.services.reconciliation.states import raw_answers
 from reviewer_app.services.reconciliation.study_reviews import StudyReviews, read_reviews
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.cohort import CohortStore
@@ -74,8 +72,7 @@ def _triggers(reviews: StudyReviews, case_ref: str) -> tuple[list[tuple[str, str
     for review in reviews.primary.get(case_ref, []):
         if review.outcome != "full_review":
             continue
-        definition = reviews.definition_of(review)
-        found = second_review_triggers(definition, raw_answers(review.answers))
+        found = reviews.second_review_triggers(review)
         if found:
             by.append(review.reviewer_ref)
         for trigger in found:

@@ -81,13 +81,21 @@ def stage_of(
     return CaseStage.CLOSED
 
 
-def stages_from(reviews: StudyReviews, case_refs: list[str]) -> list[CaseStageRow]:
-    resolved = {c.case_ref: c for c in resolve_from(reviews)}
-    queue = {e.case_ref: e for e in queue_from(reviews)}
+def stages_from(
+    reviews: StudyReviews,
+    case_refs: list[str],
+    *,
+    resolved: list[ResolvedCase] | None = None,
+    queue: list[SecondStageEntry] | None = None,
+) -> list[CaseStageRow]:
+    """Every case's row. ``resolved`` / ``queue``: ``resolve_from(reviews)`` and
+    ``queue_from(reviews)`` when the caller has them already (not computed twice)."""
+    by_case = {c.case_ref: c for c in (resolve_from(reviews) if resolved is None else resolved)}
+    entries = {e.case_ref: e for e in (queue_from(reviews) if queue is None else queue)}
     rows: list[CaseStageRow] = []
-    for case_ref in sorted(set(case_refs) | set(resolved)):
-        case = resolved.get(case_ref)
-        entry = queue.get(case_ref)
+    for case_ref in sorted(set(case_refs) | set(by_case)):
+        case = by_case.get(case_ref)
+        entry = entries.get(case_ref)
         rows.append(
             CaseStageRow(
                 case_ref,
@@ -103,7 +111,7 @@ def stages_from(reviews: StudyReviews, case_refs: list[str]) -> list[CaseStageRo
 
 def case_stages(study: Study) -> list[CaseStageRow]:
     """Every case of the cohort (and any other case with a return), by case ref."""
-    return stages_from(read_reviews(study), [c.case_ref for c in CohortStore(study.db).cases()])
+    return stages_from(read_reviews(study), CohortStore(study.db).case_refs())
 
 
 def stage_counts(rows: list[CaseStageRow]) -> dict[CaseStage, int]:

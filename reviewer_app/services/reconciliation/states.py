@@ -21,8 +21,8 @@ UNANSWERED_STATE: Final[Mapping[str, Any]] = {"state": UNANSWERED}
 def state_of(answers: Mapping[str, Any], question_id: str) -> State:
     """The stored state of a question (a question the content does not list is unanswered)."""
     found = answers.get(question_id)
-    if isinstance(found, Mapping) and isinstance(found.get("state"), str):
-        return found
+    if (type(found) is dict or isinstance(found, Mapping)) and isinstance(found.get("state"), str):
+        return found  # (a dict, as parsed, is checked without the ABC's slower isinstance)
     return UNANSWERED_STATE
 
 

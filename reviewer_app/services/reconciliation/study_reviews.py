@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
+from reviewer_app.domain.triggers import Trigger, second_review_triggers
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.services.collection.records import ReturnedState, in_force_contents
+from reviewer_app.services.reconciliation.case_model import ResolvedCase
 from reviewer_app.services.reconciliation.merge import ConsensusIn, ReviewIn
+from reviewer_app.services.reconciliation.states import raw_answers
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.allocation import AllocationStore
 from reviewer_app.storage.study.consensus import ConsensusStore, StoredConsensus
@@ -32,6 +35,12 @@ class StudyReviews:
     others: dict[str, list[ReviewIn]]  # reviewers no longer on the case (e.g. handed back)
     records: dict[tuple[str, str], StoredConsensus]
     _definitions: dict[tuple[str, str], ReviewDefinition] = field(default_factory=dict)
+    # second-review triggers by content SHA-256: known from an earlier read, found in this one
+    known_triggers: Mapping[str, list[Trigger]] = field(default_factory=dict)
+    found_triggers: dict[str, list[Trigger]] = field(default_factory=dict)
+    # each case resolved, with what it was resolved from: known from an earlier read, and now
+    known_resolved: Mapping[str, tuple[Any, ResolvedCase]] = field(default_factory=dict)
+    found_resolved: dict[str, tuple[Any, ResolvedCase]] = field(default_factory=dict)
 
     @property
     def consensus(self) -> dict[str, dict[str, ConsensusIn]]:
@@ -44,6 +53,17 @@ class StudyReviews:
 
     def definition_of(self, review: ReviewIn) -> ReviewDefinition:
         return definition_of(review.content, self._definitions)
+
+    def second_review_triggers(self, review: ReviewIn) -> list[Trigger]:
+        """The second-review triggers a full review fires (worked out once per content: a
+        signed content and the definition it names never change)."""
+        sha = review.content_sha256
+        found = self.known_triggers.get(sha) if sha is not None else None
+        if found is None:
+            found = second_review_triggers(self.definition_of(review), raw_answers(review.answers))
+        if sha is not None:
+            self.found_triggers[sha] = found
+        return found
 
 
 def definition_of(
@@ -81,7 +101,7 @@ def read_reviews(
     by_case: dict[str, dict[str, ReviewIn]] = {}
     for state, content in in_force_contents(study) if contents is None else contents:
         by_case.setdefault(state.case_ref, {})[state.reviewer_ref] = ReviewIn(
-            state.reviewer_ref, state.version, state.outcome, content
+            state.reviewer_ref, state.version, state.outcome, content, state.content_sha256
         )
     primary: dict[str, list[ReviewIn]] = {}
     second: dict[str, list[ReviewIn]] = {}

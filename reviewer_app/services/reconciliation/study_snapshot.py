@@ -10,13 +10,22 @@ what the command line prints (``coordinator status``, ``stages``, ``discordant``
 
 The window reads a snapshot on a worker thread (with that thread's own connection) and keeps
 it until the study changes; every section that shows these figures uses the same snapshot.
+Each snapshot carries a ``SnapshotMemo`` for the next read: every version's parsed content,
+second-review triggers and escalations by the SHA-256 of its canonical content, and each
+case resolved with what it was resolved from (``resolved.resolve_from``). A stored
+version never changes (a new version is a new row with its own hash), so the next read (after
+a consensus, an allocation, a collection) parses and evaluates only the versions it has not
+seen; what is no longer in force is dropped from the memo. Every figure is still worked out
+afresh from those contents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from reviewer_app.domain.triggers import Trigger
 from reviewer_app.services.collection.records import (
     collection_runs,
     conflicts,
@@ -29,10 +38,24 @@ from reviewer_app.services.reconciliation.resolved import resolve_from
 from reviewer_app.services.reconciliation.second_stage import SecondStageEntry, queue_from
 from reviewer_app.services.reconciliation.stages import CaseStageRow, stages_from
 from reviewer_app.services.reconciliation.study_reviews import read_reviews
-from reviewer_app.services.records.escalation_log import EscalationEntry, escalation_entries
+from reviewer_app.services.records.escalation_log import (
+    EscalationEntry,
+    ReviewEscalation,
+    escalation_entries,
+)
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.returns import ConflictRow, QuarantineRow, RunRow
+
+
+@dataclass(frozen=True)
+class SnapshotMemo:
+    """What one read keeps for the next (see the module docstring); never modified."""
+
+    contents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    second_review_triggers: dict[str, list[Trigger]] = field(default_factory=dict)
+    escalations: dict[str, list[ReviewEscalation]] = field(default_factory=dict)
+    resolved: dict[str, tuple[Any, ResolvedCase]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,7 @@ class StudySnapshot:
     runs: list[RunRow]
     quarantine: list[QuarantineRow]
     conflicts: list[ConflictRow]
+    memo: SnapshotMemo = field(default_factory=SnapshotMemo, repr=False, compare=False)
 
     @property
     def discordant(self) -> list[ResolvedCase]:
@@ -54,18 +78,34 @@ class StudySnapshot:
         return [case for case in self.resolved if case.discordances]
 
 
-def read_snapshot(study: Study, *, now: dt.datetime | None = None) -> StudySnapshot:
-    """Read the study once for every figure (see the module docstring)."""
-    contents = list(in_force_contents(study))
+def read_snapshot(
+    study: Study, *, now: dt.datetime | None = None, memo: SnapshotMemo | None = None
+) -> StudySnapshot:
+    """Read the study once for every figure (see the module docstring); ``memo``: the last
+    snapshot's, if any."""
+    memo = memo or SnapshotMemo()
+    contents = list(in_force_contents(study, memo.contents))
     reviews = read_reviews(study, contents)
-    case_refs = [c.case_ref for c in CohortStore(study.db).cases()]
+    reviews.known_triggers = memo.second_review_triggers
+    reviews.known_resolved = memo.resolved
+    case_refs = CohortStore(study.db).case_refs()
+    resolved = resolve_from(reviews)
+    queue = queue_from(reviews)
+    escalations: dict[str, list[ReviewEscalation]] = {}
+    entries = escalation_entries(study, contents, known=memo.escalations, found_in=escalations)
     return StudySnapshot(
         status=study_status(study, now=now, contents=contents),
-        stages=stages_from(reviews, case_refs),
-        resolved=resolve_from(reviews),
-        second_stage=queue_from(reviews),
-        escalations=escalation_entries(study),
+        stages=stages_from(reviews, case_refs, resolved=resolved, queue=queue),
+        resolved=resolved,
+        second_stage=queue,
+        escalations=entries,
         runs=collection_runs(study),
         quarantine=quarantine(study),
         conflicts=conflicts(study),
+        memo=SnapshotMemo(
+            {state.content_sha256: content for state, content in contents},
+            reviews.found_triggers,
+            escalations,
+            reviews.found_resolved,
+        ),
     )

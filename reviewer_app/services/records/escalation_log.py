@@ -15,6 +15,7 @@ said (v1 asked the reviewer; "draft" means not yet sent), else "not yet sent".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,7 @@ __all__ = [
     "DutyOfCandour",
     "EscalationEntry",
     "LogUpdate",
+    "ReviewEscalation",
     "escalation_entries",
     "escalation_entry",
     "overdue_acknowledgements",
@@ -193,13 +195,28 @@ def esc_id_of(case_ref: str, reviewer_ref: str, item_id: str) -> str:
     return f"{case_ref}/{reviewer_ref}/{item_id}"
 
 
-def escalation_entries(study: Study) -> list[EscalationEntry]:
-    """Every escalation in the reviews in force, by case, reviewer and item."""
+def escalation_entries(
+    study: Study,
+    contents: Iterable[tuple[ReturnedState, dict[str, Any]]] | None = None,
+    *,
+    known: Mapping[str, list[ReviewEscalation]] | None = None,
+    found_in: dict[str, list[ReviewEscalation]] | None = None,
+) -> list[EscalationEntry]:
+    """Every escalation in the reviews in force, by case, reviewer and item. ``contents``: the
+    versions in force as ``in_force_contents`` gives them, when the caller has read them.
+    ``known``: each content's escalations as an earlier call found them, by the content's
+    SHA-256 (a signed content and its definition never change), not worked out again;
+    ``found_in``, if given, is filled with every content's, for the next call."""
     history = EscalationLogStore(study.db).history()
     found: list[EscalationEntry] = []
-    for state, document in in_force_contents(study):
+    for state, document in in_force_contents(study) if contents is None else contents:
         definition = load_definition(document)
-        for item in escalations_in(document, definition):
+        items = (known or {}).get(state.content_sha256)
+        if items is None:
+            items = escalations_in(document, definition)
+        if found_in is not None:
+            found_in[state.content_sha256] = items
+        for item in items:
             esc_id = esc_id_of(state.case_ref, state.reviewer_ref, item.item_id)
             found.append(_entry(state, document, definition, item, history.get(esc_id, [])))
     found.sort(key=lambda e: (e.case_ref, e.reviewer_ref, e.item_id))

@@ -83,6 +83,13 @@ class CohortStore(Repository):
             for row in self._db.query_all(f"SELECT {columns} FROM cohort_cases ORDER BY case_ref")
         ]
 
+    def case_refs(self) -> list[str]:
+        """Every case's reference, sorted (no patient detail read or validated)."""
+        return [
+            str(r[0])
+            for r in self._db.query_all("SELECT case_ref FROM cohort_cases ORDER BY case_ref")
+        ]
+
     def case_refs_by_nhs_number(self) -> dict[str, str]:
         """NHS number -> case_ref of every case in the cohort (one death is one case)."""
         return {

@@ -1,6 +1,9 @@
 """Returned reviews in the study database: bundle files read, versions stored, conflicts,
 quarantine and collection runs (study schema v3, schema_collection.py).
 
+Reads that need no PDF never touch one: the summaries come from a covering index (study
+schema v7, schema_returns_index.py) and ``content_text`` reads the canonical content alone.
+
 Each bundle file is recorded once, keyed by its SHA-256, together with everything taken from
 it, in one transaction: killed half way, a file is either wholly collected or not at all.
 """
@@ -156,22 +159,35 @@ class ReturnsStore(Repository):
         return None if row is None or row[0] is None else int(row[0])
 
     def versions(self) -> list[StoredVersion]:
+        """Every version's summary, by case, reviewer and version (read from the covering
+        index ``returned_versions_summary``: no PDF page is touched)."""
         rows = self._db.query_all(
             f"SELECT {_VERSION_COLUMNS} FROM returned_versions "
             "ORDER BY case_ref, reviewer_ref, version"
         )
         return [_stored(r) for r in rows]
 
+    def content_text(self, case_ref: str, reviewer_ref: str, version: int) -> str:
+        """A stored version's canonical content alone (its PDFs, stored after it, are never
+        read: a version's text is a few KB, its two PDFs about 190 KB)."""
+        return str(self._version_row("content", case_ref, reviewer_ref, version)[0])
+
     def content(self, case_ref: str, reviewer_ref: str, version: int) -> tuple[str, bytes, bytes]:
         """A stored version's canonical content and its two signed PDFs (full, taskforce)."""
+        row = self._version_row("content, pdf_full, pdf_taskforce", case_ref, reviewer_ref, version)
+        return str(row[0]), bytes(row[1]), bytes(row[2])
+
+    def _version_row(
+        self, columns: str, case_ref: str, reviewer_ref: str, version: int
+    ) -> tuple[Any, ...]:
         row = self._db.query_one(
-            "SELECT content, pdf_full, pdf_taskforce FROM returned_versions "
+            f"SELECT {columns} FROM returned_versions "
             "WHERE case_ref = ? AND reviewer_ref = ? AND version = ?",
             (case_ref, reviewer_ref, version),
         )
         if row is None:
             raise KeyError((case_ref, reviewer_ref, version))
-        return str(row[0]), bytes(row[1]), bytes(row[2])
+        return tuple(row)
 
     def handed_back(self) -> set[tuple[str, str]]:
         """(case_ref, reviewer_ref) for every case a reviewer has returned handed back."""

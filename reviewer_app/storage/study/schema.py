@@ -19,7 +19,8 @@ from the coordinator's study passphrase through the same Argon2id scheme as a wo
   id, number and time), so making packs again with nothing changed writes no new pack.
 - from version 3, the collection of returned reviews: see schema_collection.py; version 4
   reconciliation (schema_reconciliation.py), 5 the escalation log and action plan
-  (schema_records.py), 6 study settings (schema_settings.py).
+  (schema_records.py), 6 study settings (schema_settings.py), 7 a covering index of the
+  returned versions' summaries (schema_returns_index.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from reviewer_app.storage.database import Database, Migration
 from reviewer_app.storage.study.schema_collection import study_v3
 from reviewer_app.storage.study.schema_reconciliation import study_v4
 from reviewer_app.storage.study.schema_records import study_v5
+from reviewer_app.storage.study.schema_returns_index import study_v7
 from reviewer_app.storage.study.schema_settings import study_v6
 
 _MODES = "'independent', 'joint'"
@@ -143,4 +145,5 @@ STUDY_MIGRATIONS: tuple[Migration, ...] = (
     study_v4,
     study_v5,
     study_v6,
+    study_v7,
 )

@@ -45,7 +45,7 @@ class Desk:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
 
-    def fake_read(study: Any) -> dict[str, int]:
+    def fake_read(study: Any, **_memo: Any) -> dict[str, int]:
         assert study == "worker connection"  # on the worker's own connection
         made.append(1)
         return {"read": len(made)}
@@ -102,7 +102,7 @@ def test_a_failed_read_is_said_and_asking_again_reads_again(qtbot, monkeypatch) 
     failed: list[BaseException] = []
     cache.failed.connect(failed.append)
 
-    def broken(_study: Any) -> None:
+    def broken(_study: Any, **_memo: Any) -> None:
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(study_snapshot, "read_snapshot", broken)
@@ -130,3 +130,50 @@ def test_a_section_says_loading_until_the_read_is_in(open_window, empty_study, m
     runner.finish()
     assert returns.loaded and not returns.waiting and returns.loading.isHidden()
     assert overview.loaded and not overview.waiting
+
+
+def test_no_collection_pauses_the_gui_thread_while_the_worker_reads(qtbot, monkeypatch) -> None:
+    """Automatic garbage collection is off while a read runs (a full collection of the
+    heap held the GIL 150-170 ms) and on again after it, however it ends; what is alive
+    is frozen, so the next collection scans neither the app nor the snapshot."""
+    import gc
+
+    cache, runner, seen = _cache(qtbot)
+    during: list[bool] = []
+
+    def read(_study: Any, **_memo: Any) -> dict[str, int]:
+        during.append(gc.isenabled())
+        return {"read": 1}
+
+    monkeypatch.setattr(study_snapshot, "read_snapshot", read)
+    assert gc.isenabled()
+    cache.request()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0  # the heap alive when the read started
+    runner.finish()
+    assert during == [False] and gc.isenabled() and seen == [{"read": 1}]
+
+    def overlapping(_study: Any, **_memo: Any) -> None:  # the thrown-away read, still running
+        runner.finish()  # meanwhile the next read runs, and ends
+        during.append(gc.isenabled())  # still off: this read has not ended
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(study_snapshot, "read_snapshot", overlapping)
+    cache.invalidate()
+    cache.request()
+    monkeypatch.setattr(study_snapshot, "read_snapshot", read)
+    cache.invalidate()
+    cache.request()
+    assert len(runner.held) == 2
+    runner.finish()
+    assert during == [False, False, False] and gc.isenabled() and runner.held == []
+    gc.disable()  # off before a read: left off after it
+    try:
+        cache.invalidate()
+        cache.request()
+        runner.finish()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    cache.drop()  # locked: everything frozen is scanned for cycles again
+    assert gc.get_freeze_count() == 0

@@ -333,3 +333,68 @@ def test_the_cli_refuses_a_missing_study_and_a_negative_overdue(
         ["coordinator", "status", str(collected.layout.study), "--overdue-days", "-3"], capsys
     )
     assert code == 2 and "--overdue-days" in err
+
+
+def test_the_cli_text_prints_the_overdue_total_the_window_shows(
+    collected: Practice,
+    study: Study,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The overview's overdue figure is ``StudyStatus.overdue_total`` (the window's snapshot
+    reads ``study_status``); the text says the same number, for the same overdue days."""
+    from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
+
+    monkeypatch.setenv("REVIEWER_APP_STUDY_PASSPHRASE", PRACTICE_STUDY_PASSPHRASE)
+    owed = sum(len(refs) for refs in expected_owed(collected.plan).values())
+    assert owed > 0
+    for days in (0, 28):
+        code, out, _ = _run(
+            ["coordinator", "status", str(collected.layout.study), "--overdue-days", str(days)],
+            capsys,
+        )
+        assert code == 0
+        expected = owed if days == 0 else 0  # the packs were all sent today
+        window = read_snapshot(study).status if days == 28 else study_status(study, overdue_days=0)
+        assert window.overdue_total == expected
+        line = (
+            f"Overdue: {expected} reviewer assignment(s) (pack sent more than {days} days ago, "
+            "not returned)."
+        )
+        assert line in out.splitlines()
+
+
+# --- the reads behind it -------------------------------------------------------------------
+
+
+def test_the_contents_in_force_are_the_stored_contents_without_their_pdfs(study: Study) -> None:
+    from reviewer_app.services.collection.records import in_force_contents, returned_states
+    from reviewer_app.storage.study.returns import ReturnsStore
+
+    store = ReturnsStore(study.db)
+    got = list(in_force_contents(study))
+    assert [s for s, _ in got] == list(returned_states(study).values()) and got
+    for state, content in got:
+        text, pdf_full, pdf_taskforce = store.content(
+            state.case_ref, state.reviewer_ref, state.version
+        )
+        assert content == json.loads(text) and pdf_full and pdf_taskforce
+        assert store.content_text(state.case_ref, state.reviewer_ref, state.version) == text
+    with pytest.raises(KeyError):
+        store.content_text(got[0][0].case_ref, got[0][0].reviewer_ref, 99)
+
+
+def test_the_version_summaries_are_read_from_the_covering_index(study: Study) -> None:
+    """Versions, newest versions and hand-backs never read a row of the table (whose PDFs,
+    stored before ``bundle_id`` and the dates, are about 190 KB a version)."""
+    from reviewer_app.storage.study.returns import StoredVersion
+    from reviewer_app.storage.study.rows import columns_of
+
+    for sql in (
+        f"SELECT {columns_of(StoredVersion)} FROM returned_versions "
+        "ORDER BY case_ref, reviewer_ref, version",
+        "SELECT DISTINCT case_ref, reviewer_ref FROM returned_versions "
+        "WHERE outcome = 'handed_back'",
+    ):
+        plan = " ".join(str(r[-1]) for r in study.db.query_all(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "COVERING INDEX returned_versions_summary" in plan, plan

@@ -61,9 +61,9 @@ def test_the_snapshot_decrypts_the_reviews_in_force_once(
     calls: list[int] = []
     real = records.in_force_contents
 
-    def counted(opened: Study):  # type: ignore[no-untyped-def]
+    def counted(opened: Study, known=None):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return real(opened)
+        return real(opened, known)
 
     monkeypatch.setattr(study_snapshot, "in_force_contents", counted)
     monkeypatch.setattr(records, "in_force_contents", counted)
@@ -86,3 +86,65 @@ def test_the_overdue_total_is_every_reviewers_overdue_count(study: Study) -> Non
     assert late.to_json()["overdue_total"] == late.overdue_total
     early = study_status(study, now=NOW, overdue_days=100_000)
     assert early.overdue_total == 0
+
+
+def test_a_read_with_the_last_reads_memo_parses_and_evaluates_only_what_is_new(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewer_app.services.reconciliation import resolved as resolved_module
+    from reviewer_app.services.reconciliation import study_reviews
+    from reviewer_app.services.reconciliation.study_snapshot import SnapshotMemo
+    from reviewer_app.services.records import escalation_log
+    from reviewer_app.storage.study.returns import ReturnsStore
+
+    first = read_snapshot(study, now=NOW)
+    memo = first.memo
+    assert memo.contents and memo.second_review_triggers and memo.escalations and memo.resolved
+    read: list[tuple[str, str, int]] = []
+    evaluated: list[object] = []
+    real_text = ReturnsStore.content_text
+    real_triggers = study_reviews.second_review_triggers
+    real_escalations = escalation_log.escalations_in
+    real_resolve = resolved_module.resolve_case
+
+    def text(self: ReturnsStore, case_ref: str, reviewer_ref: str, version: int) -> str:
+        read.append((case_ref, reviewer_ref, version))
+        return real_text(self, case_ref, reviewer_ref, version)
+
+    def triggers(definition, answers):  # type: ignore[no-untyped-def]
+        evaluated.append(answers)
+        return real_triggers(definition, answers)
+
+    monkeypatch.setattr(ReturnsStore, "content_text", text)
+
+    def escalations(document, definition):  # type: ignore[no-untyped-def]
+        evaluated.append(document)
+        return real_escalations(document, definition)
+
+    def resolve(case_ref, *args, **kwargs):  # type: ignore[no-untyped-def]
+        evaluated.append(case_ref)
+        return real_resolve(case_ref, *args, **kwargs)
+
+    monkeypatch.setattr(resolved_module, "resolve_case", resolve)
+    monkeypatch.setattr(study_reviews, "second_review_triggers", triggers)
+    monkeypatch.setattr(escalation_log, "escalations_in", escalations)
+    again = read_snapshot(study, now=NOW, memo=memo)
+    assert read == [] and evaluated == []  # nothing new: nothing read, parsed or evaluated
+    assert again == first and again.memo.contents.keys() == memo.contents.keys()
+    # a version not in the memo is read and evaluated alone (its case, the same content by
+    # its hash, is not resolved again); a case whose inputs differ from the memo's (as if a
+    # consensus were recorded) is resolved again; a version no longer in force (a made-up
+    # hash) is dropped from the next memo
+    missing = sorted(memo.contents)[0]
+    other = sorted(memo.resolved)[-1]
+    partial = SnapshotMemo(
+        {**{k: v for k, v in memo.contents.items() if k != missing}, "0" * 64: {}},
+        {k: v for k, v in memo.second_review_triggers.items() if k != missing},
+        {k: v for k, v in memo.escalations.items() if k != missing},
+        {**memo.resolved, other: (("changed",), memo.resolved[other][1])},
+    )
+    third = read_snapshot(study, now=NOW, memo=partial)
+    assert len(read) == 1
+    assert [e for e in evaluated if isinstance(e, str)] == [other]  # the cases resolved
+    assert third == first and "0" * 64 not in third.memo.contents
+    assert third.memo.contents.keys() == memo.contents.keys()
