@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from reviewer_app.domain.review_timing import RETURN_WINDOW_DAYS
 from reviewer_app.domain.vocabulary import CaseState, ReviewerCaseState, ReviewMode
 from reviewer_app.services.collection import records
 from reviewer_app.services.collection.records import ReturnedState
@@ -37,7 +38,7 @@ from reviewer_app.storage.study.cohort import CohortStore
 from reviewer_app.storage.study.packs import PackLedger
 
 InForce = tuple[ReturnedState, dict[str, Any]]
-DEFAULT_OVERDUE_DAYS: Final = 28
+DEFAULT_OVERDUE_DAYS: Final = RETURN_WINDOW_DAYS  # the packs' due dates count the same days
 ESCALATION_QUESTION: Final = "escalation.decision"
 ESCALATE: Final = "escalate"
 IMMEDIATE_QUESTION: Final = "immediate.concern"
