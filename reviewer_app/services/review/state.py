@@ -163,26 +163,9 @@ def evaluate(
         for q in section.questions
         if view.is_relevant(q.id)
     )
-    item_relevant: dict[tuple[str, str], frozenset[str]] = {}
-    for _, question in definition.top_questions():
-        if isinstance(question, GroupQuestion):
-            for item in view.items(question.id):
-                item_relevant[(question.id, item.item_id)] = frozenset(
-                    q.id for q in question.item_questions if item.is_relevant(q.id)
-                )
     pending = None if status is not None and status.is_outcome else _pending_outcome(view, roles)
     if pending is not None:
-        section = definition.section_of(roles.outcome or "")
-        ready.append(
-            ReadinessItem(
-                PENDING_OUTCOME_CODE,
-                f'You chose "{pending.label}": record this outcome with its button at the '
-                "bottom of the form, which asks for the reason.",
-                section.id,
-                section.title,
-                roles.outcome,
-            )
-        )
+        ready.append(_record_the_outcome(definition, roles, pending))
     triggers = fired(definition.escalation_triggers, view)
     decision = roles.escalation_decision
     return ReviewState(
@@ -193,7 +176,7 @@ def evaluate(
         second_review_triggers=fired(definition.second_review_triggers, view),
         relevant_sections=relevant_sections,
         relevant_questions=relevant,
-        item_relevant=item_relevant,
+        item_relevant=_item_relevant(definition, view),
         pending_outcome=pending,
         needs_escalation_decision=bool(triggers)
         and decision is not None
@@ -203,6 +186,35 @@ def evaluate(
         escalation_facts=facts_in_view(view) if facts_are_derived(definition) else None,
         comment_targets=_comment_targets(definition, view),
         not_applicable_offers=_not_applicable_offers(definition, report),
+    )
+
+
+def _item_relevant(
+    definition: ReviewDefinition, view: AnswerView
+) -> dict[tuple[str, str], frozenset[str]]:
+    """For each item of each repeating group: the item questions asked of it now."""
+    item_relevant: dict[tuple[str, str], frozenset[str]] = {}
+    for _, question in definition.top_questions():
+        if isinstance(question, GroupQuestion):
+            for item in view.items(question.id):
+                item_relevant[(question.id, item.item_id)] = frozenset(
+                    q.id for q in question.item_questions if item.is_relevant(q.id)
+                )
+    return item_relevant
+
+
+def _record_the_outcome(
+    definition: ReviewDefinition, roles: FormRoles, pending: ReviewStatus
+) -> ReadinessItem:
+    """The readiness entry of an outcome chosen but not yet recorded with its button."""
+    section = definition.section_of(roles.outcome or "")
+    return ReadinessItem(
+        PENDING_OUTCOME_CODE,
+        f'You chose "{pending.label}": record this outcome with its button at the '
+        "bottom of the form, which asks for the reason.",
+        section.id,
+        section.title,
+        roles.outcome,
     )
 
 
