@@ -119,6 +119,14 @@ def _check_round(
     return int(head[0]) if head and head[0] is not None else 0
 
 
+def _confirmation(line: str | None, round_no: int) -> tuple[str, str]:
+    """A confirmed save the child printed: ``ok N question json`` (question, value)."""
+    assert line is not None, "the fork server ended early"
+    word, number, question_id, value_json = line.split(" ", 3)
+    assert word == "ok" and int(number) == round_no, line
+    return question_id, value_json
+
+
 def test_two_hundred_sigkills_against_headless_writer(workspace: tuple[Path, int]) -> None:
     folder, review_id = workspace
     rng = random.Random(4242)
@@ -140,6 +148,7 @@ def test_two_hundred_sigkills_against_headless_writer(workspace: tuple[Path, int
     ws = Workspace.unlock(folder, PASSPHRASE)
     total_confirmed = 0
     killed_after_confirm = 0
+    planned_after_save = 0
     since = 0
     try:
         assert lines.get(30) == "ready"
@@ -149,10 +158,18 @@ def test_two_hundred_sigkills_against_headless_writer(workspace: tuple[Path, int
             line = lines.get(10)
             assert line is not None and line.startswith(f"pid {round_no} ")
             pid = int(line.split()[2])
-            # a random moment: during start-up, mid-commit, between saves
-            time.sleep(rng.choice((0.0, rng.uniform(0, 0.01), *[rng.uniform(0.03, 0.25)] * 3)))
-            os.kill(pid, signal.SIGKILL)
             confirmed: list[tuple[str, str]] = []
+            # The moment of the kill: during start-up or the first commit (2 rounds in 5), or
+            # after the writer has confirmed a save, mid-commit or between saves (3 in 5:
+            # waiting for a confirmation, not for a time, so a loaded machine changes nothing).
+            after_a_save = rng.random() < 0.6
+            if after_a_save:
+                confirmed.append(_confirmation(lines.get(10), round_no))
+                time.sleep(rng.uniform(0, 0.1))
+            else:
+                time.sleep(rng.choice((0.0, rng.uniform(0, 0.01))))
+            planned_after_save += after_a_save
+            os.kill(pid, signal.SIGKILL)
             while True:
                 line = lines.get(10)
                 assert line is not None, "the fork server ended early"
@@ -161,9 +178,7 @@ def test_two_hundred_sigkills_against_headless_writer(workspace: tuple[Path, int
                     status = int(line.split()[2])
                     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
                     break
-                word, number, question_id, value_json = line.split(" ", 3)
-                assert word == "ok" and int(number) == round_no
-                confirmed.append((question_id, value_json))
+                confirmed.append(_confirmation(line, round_no))
             total_confirmed += len(confirmed)
             killed_after_confirm += bool(confirmed)
             since = _check_round(ws, review_id, round_no, confirmed, since)
@@ -183,7 +198,7 @@ def test_two_hundred_sigkills_against_headless_writer(workspace: tuple[Path, int
         f"{killed_after_confirm} kills after at least one confirmation, {elapsed:.1f} s"
     )
     assert total_confirmed > KILLS, "the writer confirmed saves between kills"
-    assert killed_after_confirm > KILLS // 3, "most kills land after some saves"
+    assert killed_after_confirm >= planned_after_save > KILLS // 3, "most kills land after saves"
 
 
 def test_sigkills_against_the_gui(workspace: tuple[Path, int]) -> None:
