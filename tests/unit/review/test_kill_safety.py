@@ -224,12 +224,16 @@ def test_sigkills_against_the_gui(workspace: tuple[Path, int]) -> None:
             assert child.stdout is not None
             lines = Lines(child.stdout)
             assert lines.get(60) == "ready", "the GUI child did not start"
-            time.sleep(rng.uniform(0.4, 1.2))
+            # Killed a random moment after its first confirmed save (waiting for the save,
+            # not for a time: a loaded machine changes nothing), mid-typing or mid-commit.
+            first = lines.get(30)
+            assert first is not None and first.startswith("ok "), f"round {round_no}: no save"
+            confirmed: list[str] = [json.loads(first[3:])]
+            time.sleep(rng.uniform(0.0, 0.8))
             os.kill(child.pid, signal.SIGKILL)
             child.wait(10)
             lines.join()
             child.stdout.close()
-            confirmed: list[str] = []
             while True:
                 line = lines.get(1)
                 if line is None:
