@@ -4,7 +4,6 @@ dictionary (kept in the encrypted workspace, across lock and unlock) and ignored
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,14 +146,11 @@ def test_own_words_persist_encrypted_across_lock_and_unlock(tmp_path: Path) -> N
         assert _misspelt(checker, "Quixotrane given") == []
 
 
-def test_a_long_text_is_checked_quickly_once_warm(reader: SpellChecker) -> None:
+def test_a_long_clinical_text_is_all_known(reader: SpellChecker) -> None:
     paragraph = (
         "The patient was admitted with haemorrhage from the oesophagus and reviewed by the "
         "anaesthetist, who noted diarrhoea, oedema and a NEWS2 of 7; co-amoxiclav was started. "
     )
     text = paragraph * (2000 // len(paragraph.split()) + 1)
     assert len(text.split()) >= 2000
-    reader.misspelt(text)  # warm: every word judged once
-    started = time.perf_counter()
-    assert reader.misspelt(text) == []
-    assert time.perf_counter() - started < 0.05
+    assert reader.misspelt(text) == []  # the time it takes: tests/benchmarks/test_bench_spelling.py
