@@ -257,8 +257,8 @@ class AutosaveCore:
             return self._retry_at
         if self._urgent:
             return self._clock()
-        first = self._pending.first_at or self._clock()
-        last = self._pending.last_at or first
+        first = self._clock() if self._pending.first_at is None else self._pending.first_at
+        last = first if self._pending.last_at is None else self._pending.last_at
         return min(last + self._debounce, first + self._max_delay)
 
     def _take(self) -> _Pending:

@@ -107,21 +107,43 @@ def test_clear_is_saved_as_none() -> None:
     assert sink.saves == [(1, {"q": None})]
 
 
+class ManualClock:
+    """The core's clock, moved by the test: what is due depends on it alone, however slowly
+    the machine runs the threads."""
+
+    def __init__(self, start: float = 0.0) -> None:  # 0.0: a time, not "no time"
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _eventually(condition: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def test_debounce_waits_then_saves_within_max_delay() -> None:
-    rec, sink = Recorder(), FakeSink()
-    core = rec.core(debounce=0.15, max_delay=0.3)
+    rec, sink, clock = Recorder(), FakeSink(), ManualClock()
+    core = rec.core(debounce=0.15, max_delay=0.3, clock=clock)
     with running(core, sink):
-        start = time.monotonic()
+        start = clock.now
         core.put(1, "q", "a")
-        time.sleep(0.05)
+        clock.now = start + 0.10  # within the debounce: the worker wakes, finds nothing due
+        time.sleep(0.3)
         assert sink.saves == [], "not before the debounce"
-        # steady typing: one edit every 50 ms for 0.5 s still saves by max_delay
-        while time.monotonic() - start < 0.5:
-            core.put(1, "q", f"v{time.monotonic()}")
-            time.sleep(0.05)
-        assert sink.saves, "saved at least once while typing continued"
-        first_save_gap = rec.saved[0].saved_at
-        assert first_save_gap is not None
+        # steady typing, one edit every 50 ms: the debounce never runs out, max_delay saves
+        for step in range(3, 12):
+            clock.now = start + step * 0.05
+            core.put(1, "q", f"v{step}")
+            if step * 0.05 < 0.3:
+                assert sink.saves == [], f"saved {step * 0.05:.2f} s in, before max_delay"
+        assert _eventually(lambda: bool(sink.saves)), "saved while typing continued"
+        assert rec.saved[0].saved_at is not None
     assert not core.has_unsaved, "stop saves what is left"
 
 
