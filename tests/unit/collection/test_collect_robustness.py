@@ -311,4 +311,7 @@ def test_sigkill_during_collect_leaves_the_database_intact_and_a_rerun_completes
             collect(study, shared)
             assert _final_state(study) == expected, round_no
         shutil.rmtree(target)
-    assert completed_before_kill < KILLS // 2, "the kills should mostly land mid-collection"
+    # Kill times are drawn over the collection's measured length, so most land mid-collection;
+    # how many depends on the machine's load between the measurement and the rounds, so only
+    # "some" is asserted (each round's outcome above is what the test is for).
+    assert completed_before_kill <= KILLS - 3, "at least three kills landed mid-collection"
