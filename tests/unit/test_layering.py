@@ -205,6 +205,8 @@ SEAMS: dict[str, set[str]] = {
         "trust.enrolment",
         # the signer's private key comes from the identity kept in the workspace
         "trust.workspace_identity",
+        # PAdES signing uses trust's key-holding pyHanko signer, shared with CMS signing
+        "trust.key_signer",
     },
     "summary": {
         # the case summary is laid out with the reportlab building blocks of pdf/

@@ -101,18 +101,18 @@ def _verified(
     """The header and root the pack claims, and its signature checked against the pinned
     root (or, for a first pack, the root it claims); refused if damaged or altered."""
     try:
-        claimed = cms.unverified_content(signed)
+        parsed = cms.AttachedSignature(signed)  # parsed once: read the claim, then verify it
     except cms.NotSignedDataError:
         raise refuse(
             PackRefusal.DAMAGED,
             "This assignment pack is damaged: its signed part cannot be read. "
             "Ask the coordinator to send it again.",
         ) from None
-    header = _header(claimed)
+    header = _header(parsed.unverified_content)
     root = _root_inside(header) if header is not None else None
     anchor = pinned_root if pinned_root is not None else root
     try:
-        verdict, content = cms.verify_attached(signed, [anchor] if anchor is not None else [])
+        verdict, content = parsed.verify([anchor] if anchor is not None else [])
     except cms.NotSignedDataError:
         raise refuse(
             PackRefusal.DAMAGED, "This assignment pack is damaged: its signature cannot be read."

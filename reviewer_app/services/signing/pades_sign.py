@@ -18,11 +18,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
-from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import (
@@ -31,19 +29,32 @@ from pyhanko.sign.fields import (
     SigSeedSubFilter,
     append_signature_field,
 )
-from pyhanko.sign.signers.pdf_cms import SimpleSigner
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from reviewer_app.errors import UserError
 from reviewer_app.services.signing.signer_names import name_attribute
+from reviewer_app.services.trust.key_signer import (
+    DIGEST,
+    KeySigner,
+    UnsupportedDigestError,
+    asn1_cert,
+)
+
+__all__ = [
+    "DIGEST",
+    "STAMP_STYLE",
+    "SignaturePlace",
+    "SigningFailedError",
+    "SigningIdentity",
+    "asn1_cert",
+    "sign_pdf",
+    "stamp_style",
+]
 
 logger = logging.getLogger(__name__)
 # pyHanko logs every untrusted chain as a warning with a traceback; our report says it better.
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-
-DIGEST = "sha256"
 
 
 class SigningFailedError(UserError):
@@ -63,45 +74,6 @@ class SigningIdentity:
 
     def __repr__(self) -> str:
         return f"SigningIdentity(subject={self.cert.subject.rfc4514_string()!r}, key=<hidden>)"
-
-
-def asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-class _KeySigner(SimpleSigner):  # type: ignore[misc]
-    """pyHanko's SimpleSigner, signing with a key object we already hold.
-
-    SimpleSigner re-parses (and so re-checks) the DER private key on every signature, which
-    for a 3072-bit RSA key costs ~90 ms twice per PDF; holding the parsed key avoids that.
-    """
-
-    def __init__(self, identity: SigningIdentity) -> None:
-        der_key = identity.key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
-        store.register_multiple([asn1_cert(c) for c in identity.chain])
-        super().__init__(
-            signing_cert=asn1_cert(identity.cert),
-            signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-            cert_registry=store,
-        )
-        self._key = identity.key
-
-    async def async_sign_raw(
-        self, data: bytes, digest_algorithm: str, dry_run: bool = False
-    ) -> bytes:
-        if dry_run:
-            return bytes(self._key.key_size // 8)
-        return self.sign_raw(data, digest_algorithm)
-
-    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        if digest_algorithm != DIGEST:
-            raise SigningFailedError("Only SHA-256 signatures are made by this app.")
-        return self._key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
 
 def _reserved_bytes(identity: SigningIdentity) -> int:
@@ -193,10 +165,13 @@ def sign_pdf(
         # Fields in signing order (viewers and pdfsig list them in this order).
         for spec in ([] if place is None else [place]) + list(reserve):
             append_signature_field(writer, _field_spec(spec))
-        signer = PdfSigner(meta, _KeySigner(identity), stamp_style=stamp_style(stamp_lines))
+        key_signer = KeySigner(identity.key, identity.cert, identity.chain)
+        signer = PdfSigner(meta, key_signer, stamp_style=stamp_style(stamp_lines))
         output = asyncio.run(
             signer.async_sign_pdf(writer, bytes_reserved=_reserved_bytes(identity))
         )
+    except UnsupportedDigestError:
+        raise SigningFailedError("Only SHA-256 signatures are made by this app.") from None
     except UserError:
         raise
     except Exception as err:  # pyHanko raises many types on odd input; never show them

@@ -25,24 +25,21 @@ from dataclasses import dataclass
 from enum import Enum
 
 from asn1crypto import cms as asn1_cms  # type: ignore[import-untyped]
-from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
-from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.serialization import pkcs7
-from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SimpleSigner
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation.generic_cms import async_validate_cms_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from reviewer_app.errors import InvalidInputError
+from reviewer_app.services.trust.key_signer import DIGEST, KeySigner, asn1_cert
 
 logger = logging.getLogger(__name__)
 
-DIGEST = "sha256"
 MAX_SIGNED_BYTES = 64 * 1024 * 1024
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 """A signing time further in the future than this is treated as a lie and ignored."""
@@ -94,25 +91,11 @@ class CmsVerdict:
 # --- signing --------------------------------------------------------------------------------
 
 
-def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
 def _signer(
     key: rsa.RSAPrivateKey, cert: x509.Certificate, chain: Sequence[x509.Certificate]
-) -> SimpleSigner:
-    der_key = key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
-    store.register_multiple([_asn1_cert(c) for c in chain])
-    return SimpleSigner(
-        signing_cert=_asn1_cert(cert),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=store,
-    )
+) -> KeySigner:
+    """pyHanko's signer for ``cert``, holding the parsed ``key`` (not re-checked per use)."""
+    return KeySigner(key, cert, chain)
 
 
 def _sign(
@@ -196,7 +179,7 @@ def _verify(
     claimed = _signing_time(signed_data)
     moment = claimed if claimed is not None and claimed <= now + FUTURE_TOLERANCE else now
     context = ValidationContext(
-        trust_roots=[_asn1_cert(root) for root in trust_roots],
+        trust_roots=[asn1_cert(root) for root in trust_roots],
         allow_fetching=False,
         revocation_mode="soft-fail",
         moment=moment,
@@ -251,22 +234,38 @@ def _content_of(signed_data: asn1_cms.SignedData) -> bytes:
     return content
 
 
+class AttachedSignature:
+    """An attached signature parsed once: its content (NOT checked) and a way to check it.
+
+    For callers that must read the claimed root before they can verify against it (trust
+    on first use): nothing in :attr:`unverified_content` may be acted on before
+    :meth:`verify` agrees. Raises :class:`NotSignedDataError` on anything unreadable or
+    without content, exactly as :func:`unverified_content` does.
+    """
+
+    def __init__(self, signature: bytes) -> None:
+        self._signed_data = _load_signed_data(signature)
+        self.unverified_content = _content_of(self._signed_data)
+
+    def verify(self, trust_roots: Sequence[x509.Certificate]) -> tuple[CmsVerdict, bytes]:
+        """The verdict against ``trust_roots``, and the content it covers."""
+        return _verify(self._signed_data, None, trust_roots), self.unverified_content
+
+
 def unverified_content(signature: bytes) -> bytes:
     """The content inside an attached signature, NOT checked: only to find which root to use.
 
     Callers need to read the claimed root before they can verify against it (trust on
     first use); nothing read here may be acted on before :func:`verify_attached` agrees.
     """
-    return _content_of(_load_signed_data(signature))
+    return AttachedSignature(signature).unverified_content
 
 
 def verify_attached(
     signature: bytes, trust_roots: Sequence[x509.Certificate]
 ) -> tuple[CmsVerdict, bytes]:
     """Check a signature that carries its content; return the verdict and that content."""
-    signed_data = _load_signed_data(signature)
-    content = _content_of(signed_data)
-    return _verify(signed_data, None, trust_roots), content
+    return AttachedSignature(signature).verify(trust_roots)
 
 
 # --- envelopes ------------------------------------------------------------------------------
@@ -314,7 +313,7 @@ def recipient_count(data: bytes) -> int:
 
 def is_recipient(data: bytes, cert: x509.Certificate) -> bool:
     """Whether the envelope names ``cert`` (issuer + serial) as a recipient."""
-    issuer = _asn1_cert(cert)["tbs_certificate"]["issuer"].dump()
+    issuer = asn1_cert(cert)["tbs_certificate"]["issuer"].dump()
     try:
         recipients = _recipients(data)
     except Exception:  # asn1crypto raises many types on garbage
