@@ -59,6 +59,24 @@ def yes_no(qtbot: Any, definition: ReviewDefinition) -> RadioField:
     return shown(qtbot, field)
 
 
+def test_a_sentence_typed_into_options_chooses_nothing(qtbot: Any, yes_no: RadioField) -> None:
+    """ "Seen by the registrar" holds n, y and a: typed into a yes/no question by someone who
+    thought they were in the text box, it must not answer No, Yes or Not applicable."""
+    yes_no.focus_target().setFocus()
+    qtbot.waitUntil(yes_no.buttons[0].hasFocus, timeout=2000)
+    QTest.keyClicks(QApplication.focusWidget(), "Seen by the registrar")
+    assert yes_no.value() is None, "typing chose an option"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # a pause in typing ends it
+    yes_no.set_value(UNKNOWN)
+    yes_no.focus_target().setFocus()
+    QTest.keyClicks(QApplication.focusWidget(), "any news")  # a, n, y: all option keys
+    assert yes_no.value() == UNKNOWN, "the earlier answer is put back"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    yes_no.focus_target().setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)  # one key still chooses
+    assert yes_no.value() == NO
+
+
 def test_letters_and_arrows_choose_delete_clears(qtbot: Any, yes_no: RadioField) -> None:
     labels = [b.text() for b in yes_no.buttons]
     yes_no.focus_target().setFocus()

@@ -10,6 +10,7 @@ the question unanswered again, so the mouse-only "Clear answer" button needs no 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
@@ -133,3 +134,53 @@ def step_focus(
     buttons[index].setFocus(Qt.FocusReason.ShortcutFocusReason)
     moved(index)
     return True
+
+
+TYPING_GAP_S = 0.35
+"""Printable keys closer together than this at one group are one burst."""
+
+TYPING_NOTICE = (
+    "That looked like typing, so nothing was chosen: this is a question with options "
+    "(press Tab to reach the text box)."
+)
+
+
+class TypingBurst:
+    """Typing meant for a text box that lands on a group of options is not a choice.
+
+    Option keys choose at once, so a sentence typed into an option group ("Seen by the
+    registrar") would pick No, then Yes, then Not applicable. A burst of printable keys (each
+    within ``TYPING_GAP_S`` of the last) becomes typing once it holds a key that is no
+    option's or a third key: the group goes back to its answer before the burst and the rest
+    of the burst is ignored. One or two option keys in a row still choose.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last = -1e9
+        self._count = 0
+        self._text_like = False
+        self._restored = False
+        self.before: JsonValue | None = None
+
+    def key(self, event: QKeyEvent, is_option_key: bool, value: JsonValue | None) -> str:
+        """ "choose" (handle the key as before), "typing" (just seen to be typing: put
+        ``before`` back) or "swallow" (more of the same typing)."""
+        text = event.text()
+        if not text or not text.isprintable():  # an arrow, Tab, Delete: no longer typing
+            self._last = -1e9
+            return "choose"
+        now = self._clock()
+        if now - self._last >= TYPING_GAP_S:
+            self._count, self._restored, self.before = 0, False, value
+        self._last = now
+        self._count += 1
+        if self._count == 1:
+            self._text_like = not is_option_key
+            return "choose"
+        if self._restored:
+            return "swallow"
+        if self._text_like or not is_option_key or self._count >= 3:
+            self._restored = True
+            return "typing"
+        return "choose"

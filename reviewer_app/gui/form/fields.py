@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +47,9 @@ from reviewer_app.domain.values import (
 )
 from reviewer_app.gui.form.choice_keys import (
     CLEAR_KEYS,
+    TYPING_NOTICE,
     OptionButton,
+    TypingBurst,
     option_keys,
     plain,
     roving,
@@ -154,6 +157,7 @@ class RadioField(FieldWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         self.keys = option_keys(options)
+        self._typing = TypingBurst()
         self.buttons: list[OptionButton] = []
         row: QHBoxLayout | None = None
         for index, (_, text) in enumerate(options):
@@ -203,7 +207,16 @@ class RadioField(FieldWidget):
         return super().eventFilter(watched, event)
 
     def _key(self, event: QKeyEvent) -> bool:
-        """Delete clears; an arrow or an option's own key chooses (and focuses) it."""
+        """Delete clears; an arrow or an option's own key chooses (and focuses) it; typing
+        meant for a text box chooses nothing (``TypingBurst``)."""
+        verdict = self._typing.key(event, event.text().upper() in self.keys, self.value())
+        if verdict != "choose":
+            if verdict == "typing" and self._typing.before != self.value():
+                self.set_value(self._typing.before)
+                self.edited.emit()
+            if verdict == "typing":
+                QToolTip.showText(self.mapToGlobal(self.rect().topLeft()), TYPING_NOTICE, self)
+            return True
         if event.key() in CLEAR_KEYS:
             if self.value() is not None and self.clear_button.isEnabled():
                 self.clear_button.click()
