@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QPushButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reviewer_app.domain.definition import ReviewDefinition
 from reviewer_app.domain.values import CANNOT_TELL, NO, NOT_APPLICABLE, UNKNOWN, YES
@@ -75,6 +82,7 @@ def test_a_sentence_typed_into_options_chooses_nothing(qtbot: Any, yes_no: Radio
     yes_no.focus_target().setFocus()
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)  # one key still chooses
     assert yes_no.value() == NO
+    QToolTip.hideText()  # the notice's window goes with the test
 
 
 def test_letters_and_arrows_choose_delete_clears(qtbot: Any, yes_no: RadioField) -> None:
