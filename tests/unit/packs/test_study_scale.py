@@ -4,28 +4,22 @@ by the pack that brought it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
 from pydantic import ValidationError
 
 from reviewer_app.domain.avoidability import AvoidabilityScale
-from reviewer_app.services.packs.format import PackCase, PackContent, build_pack
+from reviewer_app.services.packs.format import build_pack
 from reviewer_app.services.packs.study_scale import ScaleFixedError, set_study_scale, study_scale
-from reviewer_app.services.trust.authority import certificate_pem, fingerprint
 from reviewer_app.storage.study import info
-from reviewer_app.storage.study.cohort import CohortStore
-from reviewer_app.storage.study.enrolments import EnrolmentStore
 from reviewer_app.storage.workspace.study_settings import StudySettingsStore
 from tests.support.cli_runner import run_cli as run
 from tests.support.cli_runner import study_cli_env
 from tests.support.crypto_fixtures import pack_content
-from tests.support.study_fixtures import World
+from tests.support.study_fixtures import World, pack_content_for
 
 H, R = AvoidabilityScale.HOGAN, AvoidabilityScale.RCP
 
@@ -78,31 +72,8 @@ def test_the_scale_is_rcp_by_default_and_fixed_once_a_pack_is_made(w: World) -> 
 
 def _pack(w: World, ref: str, sequence: int, **overrides: Any) -> bytes:
     """A pack for ``ref`` signed by the world's study root (``overrides``: any field)."""
-    with w.study() as study:
-        key, root = study.signing_authority()
-        enrolment = EnrolmentStore(study.db).active(ref)
-        assert enrolment is not None
-        cert = x509.load_pem_x509_certificate(enrolment.cert_pem.encode())
-        cases = CohortStore(study.db).cases()[:2]
-        study_info = study.info
-    fields: dict[str, Any] = {
-        "pack_id": str(uuid.uuid4()),
-        "sequence": sequence,
-        "study_id": study_info.study_id,
-        "study_name": study_info.name,
-        "created_at": dt.datetime.now(dt.UTC),
-        "review_mode": "independent",
-        "addressee_reviewer_ref": ref,
-        "addressee_cert_fingerprint": fingerprint(cert),
-        "study_root_cert_pem": certificate_pem(root),
-        "reviewer_cert_pem": certificate_pem(cert),
-        "definition_id": "test",
-        "definition_version": "1",
-        "definition": {},
-        "cases": [PackCase(case=c) for c in cases],
-        **overrides,
-    }
-    return build_pack(PackContent.model_validate(fields), key, root, cert)
+    content, key, root, cert = pack_content_for(w, ref, sequence=sequence, **overrides)
+    return build_pack(content, key, root, cert)
 
 
 def test_the_workspace_keeps_the_scale_of_the_latest_pack_that_carried_one(w: World) -> None:
