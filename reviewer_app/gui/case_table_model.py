@@ -16,7 +16,6 @@ model says how many (``hidden_matches``), so the page can offer to show them.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, is_dataclass, replace
 from datetime import date
@@ -25,6 +24,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
+from reviewer_app.domain.identifiers import fold_accents
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
 from reviewer_app.gui.case_due import due_key, due_text, is_overdue, warning_colour
@@ -66,9 +66,9 @@ def flag_labels(flags: Iterable[CaseFlag]) -> list[str]:
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching ("Nguyễn" → "nguyen")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Case- and accent-insensitive form for matching ("Nguyễn" → "nguyen", "Łukasz" →
+    "lukasz"): the app's one accent-folding table (domain/identifiers.fold_accents)."""
+    return fold_accents(text).casefold()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.case import Case, PlaceOfDeath
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
-from reviewer_app.domain.vocabulary import CaseFlag
+from reviewer_app.domain.vocabulary import CaseFlag, ReviewMode
 from reviewer_app.errors import DamagedFileError, NotFoundError
 from reviewer_app.storage.audit import canonical_json
 from reviewer_app.storage.clock import iso_utc, utc_now
@@ -154,7 +154,7 @@ _FLAGS = {
 }
 """Every combination of the list's flags, made once (rows share the tuples)."""
 _AWAITING = ReviewStatus.AWAITING_COSIGNATURE.value
-_JOINT = "joint"
+_JOINT = ReviewMode.JOINT.value
 
 ESCALATION_QUESTION = "escalation.decision"
 """The escalation decision in the shipped review definitions (v1 and v2); a caller whose
