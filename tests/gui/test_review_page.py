@@ -329,6 +329,7 @@ def test_position_is_remembered(qtbot: Any, env: Env) -> None:
     assert page.restore_position()
     assert page.current_case_ref == env.case_refs[3]
     assert page.current_section_id == "theme.fluids"
+    assert env.writer.flush(5.0)  # the position is saved by the autosave writer's thread
     position = env.service.last_position()
     assert position is not None and position.question_id == "theme.fluids.good_practice"
     assert page.current_question_id == "theme.fluids.good_practice"
