@@ -129,6 +129,27 @@ def create_study_in_worker(new: Any) -> tuple[UnlockedStudy, str]:
     return unlock_study_in_worker(new.folder, new.passphrase), fingerprint
 
 
+STUDY_WINDOW_MODULES = (
+    "reviewer_app.services.study",
+    "reviewer_app.services.reconciliation.study_snapshot",
+    "reviewer_app.services.demo.practice",
+    "reviewer_app.gui.coordinator.window",
+    "reviewer_app.gui.coordinator.overview",
+)
+"""Imported while the study passphrase is typed (on a worker thread), so the time after Enter
+is the key derivation, the study's first read and the window. The gui modules among them only
+define classes: none makes a Qt object at import, so importing them off the GUI thread is
+safe."""
+
+
+def preload_study_window(_progress: object = None) -> None:
+    import importlib
+
+    import_storage_lightly()
+    for name in STUDY_WINDOW_MODULES:
+        importlib.import_module(name)
+
+
 class StudyOpener:
     """What the coordinator's windows (gui/coordinator/shell.py) need from the layers below."""
 
@@ -139,6 +160,7 @@ class StudyOpener:
     unlock = staticmethod(unlock_study_in_worker)
     create = staticmethod(create_study_in_worker)
     desk = staticmethod(study_desk)
+    preload = staticmethod(preload_study_window)
 
     def practice(self, progress: Progress) -> UnlockedStudy:
         return open_practice_in_worker(self.practice_root, progress)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, cached_property
@@ -53,7 +53,7 @@ from reviewer_app.domain.questions import (
     TextQuestion,
     YesNoQuestion,
 )
-from reviewer_app.errors import InvalidDefinitionError, NotFoundError
+from reviewer_app.errors import InvalidDefinitionError, NotFoundError, UserError
 
 __all__ = [
     "BUILTIN_CHECK_IDS",
@@ -416,6 +416,17 @@ def load_definition_version(
     ``extra_folders`` (a taskforce's or a test's), and returns the first whose id matches.
     """
     return _load_version(definition_id, version, tuple(extra_folders))
+
+
+def definition_named_in(document: Mapping[str, Any]) -> ReviewDefinition | None:
+    """The definition a canonical content names (``{"definition": {"id", "version"}}``),
+    or None when this installation lacks it or the content names none readable."""
+    named = document.get("definition") or {}
+    try:
+        version = int(str(named.get("version")))
+        return load_definition_version(str(named.get("id")), version)
+    except (UserError, TypeError, ValueError):
+        return None
 
 
 @cache

@@ -36,3 +36,21 @@ def escalation_triggers(definition: ReviewDefinition, answers: Answers) -> list[
 def second_review_triggers(definition: ReviewDefinition, answers: Answers) -> list[Trigger]:
     """A second, independent review is expected (scores 1-2, RCP <= 3, harm, relatives, ask)."""
     return fired(definition.second_review_triggers, AnswerView(definition, answers))
+
+
+@dataclass(frozen=True, slots=True)
+class FiredTriggers:
+    """Both kinds of trigger one review's answers fire, each in definition order."""
+
+    second_review: tuple[Trigger, ...]
+    escalation: tuple[Trigger, ...]
+
+
+def all_triggers(definition: ReviewDefinition, answers: Answers) -> FiredTriggers:
+    """``second_review_triggers`` and ``escalation_triggers`` worked out on one view of the
+    answers (building the view is most of the cost)."""
+    view = AnswerView(definition, answers)
+    return FiredTriggers(
+        tuple(fired(definition.second_review_triggers, view)),
+        tuple(fired(definition.escalation_triggers, view)),
+    )

@@ -142,6 +142,9 @@ SEAMS: dict[str, set[str]] = {
         "signing.canonical",
         # and matches signers to the certificates the study authority issued
         "trust.authority",
+        # the triggers it keeps are worked out from the answered values, read as
+        # reconciliation reads a canonical content's answer states
+        "reconciliation.states",
     },
     "demo": {
         # the practice study gets its action plan through the real action-plan service
@@ -237,10 +240,14 @@ SEAMS: dict[str, set[str]] = {
         # log from the same decrypted reviews (study_snapshot.py)
         "collection.status",
         "records.escalation_log",
+        # the triggers each collected review fires, worked out once and kept by collection
+        "collection.triggers",
     },
     "records": {
         # the escalation log starts from the escalations in the versions in force
         "collection.records",
+        # with the escalation triggers each fires, as collection worked them out and kept them
+        "collection.triggers",
         # the action plan CSV is read all-or-nothing with the cohort's decoder, written
         # spreadsheet-safe with intake's writer (as is the de-identified log)
         "intake.csv_reader",

@@ -16,7 +16,7 @@ from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.open_study import NewStudy, NewStudyDialog, tell
 from reviewer_app.gui.coordinator.window import CoordinatorWindow
 from reviewer_app.gui.launch import window_title
-from reviewer_app.gui.tasks import Runner
+from reviewer_app.gui.tasks import Runner, call_later
 from reviewer_app.gui.unlock_screen import UnlockScreen
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class StudyOpener(Protocol):
     def practice(self, progress: Progress) -> Any: ...
     def create(self, new: NewStudy) -> tuple[Any, str]: ...
     def desk(self, unlocked: Any) -> StudyDesk: ...
+    def preload(self, progress: Progress) -> None: ...
 
 
 class CoordinatorShell:
@@ -72,7 +73,22 @@ class CoordinatorShell:
         self.screens.append(screen)
         screen.show()
         screen.passphrase.setFocus()
+        call_later(50, self._prepare_window)
         return True
+
+    def _prepare_window(self) -> None:
+        """While the passphrase is typed: import what the window's first section needs (on a
+        worker thread: ``opener.preload``), then make the Qt enum types that building a table
+        touches first (PySide6 makes them on first use, ~20 ms) by building one table and
+        throwing it away. The time after Enter is then the key derivation, the study's first
+        read and the window."""
+
+        def warm(_modules: object) -> None:
+            from reviewer_app.gui.coordinator.widgets import TablePanel
+
+            TablePanel("rows", ("Row",), None).deleteLater()
+
+        self.runner.run(self.opener.preload, warm, lambda _err: None, show_progress=False)
 
     def open_practice(self, on_error: Callable[[BaseException], None] | None = None) -> None:
         self.runner.run(

@@ -135,6 +135,9 @@ class CoordinatorWindow(QMainWindow):
         outer.addWidget(self.locked_stack, 1)
         self.setCentralWidget(central)
         self.snapshots = SnapshotCache(desk, self.runner, self)
+        # the first section (the overview) shows the study's returns: start reading them now,
+        # on a worker thread, while the rest of the window is built
+        self.snapshots.request()
         self.on_bug: Callable[[BaseException, QWidget], None] = report_bug
         self.sections = LazySections(self._make_section)
         for i, spec in enumerate(SPECS):

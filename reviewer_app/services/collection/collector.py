@@ -25,6 +25,7 @@ from reviewer_app.progress import Progress, no_progress
 from reviewer_app.services.collection.checks import Quarantined
 from reviewer_app.services.collection.report import CollectionReport, Conflict, QuarantinedFile
 from reviewer_app.services.collection.storing import MissingPredecessor, plan_bundle
+from reviewer_app.services.collection.triggers import keep_triggers_of
 from reviewer_app.services.collection.verification import StudyTrust, VerifiedBundle, verify
 from reviewer_app.services.returns.format import MAX_BUNDLE_BYTES
 from reviewer_app.services.study import Study
@@ -133,6 +134,7 @@ class _Run:
             verified.opened.signed_at,
         )
         self.store.accept(self.run_id, row, plan.rows, plan.conflicts)
+        keep_triggers_of(self.study, ((v.content_sha256, v.content) for v in plan.rows))
         counts = self.report.counts(bundle.reviewer_ref)
         for vi, outcome in plan.outcomes:
             counts.add(outcome)

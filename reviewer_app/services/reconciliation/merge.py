@@ -66,11 +66,48 @@ def _question(definition: ReviewDefinition, qid: str) -> AnyQuestion | None:
     return None if found is None else found.question
 
 
-def _ids(definition: ReviewDefinition, reviews: Sequence[ReviewIn]) -> list[str]:
-    order = definition.question_order()
-    ids = {qid for r in reviews for qid in r.answers}
-    ids |= {q.id for _, q in definition.top_questions()}
-    return sorted(ids, key=lambda q: (order.get(q, len(order)), q))
+@dataclass(frozen=True)
+class _Form:
+    """What merging reads of a definition on every case, worked out once per definition."""
+
+    order: dict[str, int]  # every question id (items included) -> its place in form order
+    top_ids: tuple[str, ...]  # the top-level questions, in form order
+    top_set: frozenset[str]
+    text_ids: tuple[str, ...]  # the top-level free-text questions, in form order
+    questions: dict[str, AnyQuestion | None]  # top-level question id -> its question
+
+
+_FORMS: dict[tuple[str, int], _Form] = {}  # a definition's id and version name one content
+
+
+def _form(definition: ReviewDefinition) -> _Form:
+    key = (definition.id, definition.version)
+    found = _FORMS.get(key)
+    if found is None:
+        order = definition.question_order()
+        top = sorted({q.id for _, q in definition.top_questions()}, key=lambda q: _place(order, q))
+        found = _FORMS[key] = _Form(
+            order,
+            tuple(top),
+            frozenset(top),
+            tuple(q.id for _, q in definition.top_questions() if isinstance(q, TextQuestion)),
+            {qid: _question(definition, qid) for qid in top},
+        )
+    return found
+
+
+def _place(order: Mapping[str, int], qid: str) -> tuple[int, str]:
+    return (order.get(qid, len(order)), qid)
+
+
+def _ids(definition: ReviewDefinition, reviews: Sequence[ReviewIn]) -> Sequence[str]:
+    """Every top-level question and every other id a review answers, in form order (ids the
+    definition does not know last, by id)."""
+    form = _form(definition)
+    extra = {qid for r in reviews for qid in r.answers if qid not in form.top_set}
+    if not extra:
+        return form.top_ids
+    return sorted(extra | form.top_set, key=lambda q: _place(form.order, q))
 
 
 def _texts(
@@ -78,15 +115,14 @@ def _texts(
 ) -> dict[str, tuple[tuple[str, str], ...]]:
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     held = [(r.reviewer_ref, r.answers) for r in reviews]
-    for _, question in definition.top_questions():
-        if isinstance(question, TextQuestion):
-            got = tuple(
-                (ref, str(state["value"]))
-                for ref, answers in held
-                if is_answered(state := state_of(answers, question.id))
-            )
-            if got:
-                found[question.id] = got
+    for qid in _form(definition).text_ids:
+        got = tuple(
+            (ref, str(state["value"]))
+            for ref, answers in held
+            if is_answered(state := state_of(answers, qid))
+        )
+        if got:
+            found[qid] = got
     return found
 
 
@@ -266,16 +302,18 @@ def _merged_answers(
     answers: dict[str, Mapping[str, Any]] = {}
     sources: dict[str, ValueSource] = {}
     first_answers, second_answers = first.answers, second.answers
+    questions = _form(definition).questions
     for qid in _ids(definition, [first, second]):
         a: Mapping[str, Any]
         b: Mapping[str, Any]
         a, b = state_of(first_answers, qid), state_of(second_answers, qid)
-        question = _question(definition, qid)
-        agreed = used.agreed(qid, a, b) if a != b else None
+        if a == b:
+            answers[qid], sources[qid] = a, ValueSource.AGREED
+            continue
+        question = questions[qid] if qid in questions else _question(definition, qid)
+        agreed = used.agreed(qid, a, b)
         if agreed is not None:
             answers[qid], sources[qid] = agreed, ValueSource.CONSENSUS
-        elif a == b:
-            answers[qid], sources[qid] = a, ValueSource.AGREED
         else:
             answers[qid] = rule_value(question, a, b, first.reviewer_ref, second.reviewer_ref)
             sources[qid] = ValueSource.COMBINED if combines(question) else ValueSource.RULE

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
-from reviewer_app.domain.triggers import Trigger, second_review_triggers
+from reviewer_app.domain.triggers import FiredTriggers, Trigger, all_triggers
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.services.collection.records import ReturnedState, in_force_contents
+from reviewer_app.services.collection.triggers import kept_triggers
 from reviewer_app.services.reconciliation.case_model import ResolvedCase
 from reviewer_app.services.reconciliation.merge import ConsensusIn, ReviewIn
 from reviewer_app.services.reconciliation.states import raw_answers
@@ -35,9 +36,10 @@ class StudyReviews:
     others: dict[str, list[ReviewIn]]  # reviewers no longer on the case (e.g. handed back)
     records: dict[tuple[str, str], StoredConsensus]
     _definitions: dict[tuple[str, str], ReviewDefinition] = field(default_factory=dict)
-    # second-review triggers by content SHA-256: known from an earlier read, found in this one
-    known_triggers: Mapping[str, list[Trigger]] = field(default_factory=dict)
-    found_triggers: dict[str, list[Trigger]] = field(default_factory=dict)
+    # the triggers each content fires, by its SHA-256: known (kept in the study, or from an
+    # earlier read), and every one this read used (``found_fired``, for the next read)
+    known_fired: Mapping[str, FiredTriggers] = field(default_factory=dict)
+    found_fired: dict[str, FiredTriggers] = field(default_factory=dict)
     # each case resolved, with what it was resolved from: known from an earlier read, and now
     known_resolved: Mapping[str, tuple[Any, ResolvedCase]] = field(default_factory=dict)
     found_resolved: dict[str, tuple[Any, ResolvedCase]] = field(default_factory=dict)
@@ -54,16 +56,20 @@ class StudyReviews:
     def definition_of(self, review: ReviewIn) -> ReviewDefinition:
         return definition_of(review.content, self._definitions)
 
-    def second_review_triggers(self, review: ReviewIn) -> list[Trigger]:
-        """The second-review triggers a full review fires (worked out once per content: a
-        signed content and the definition it names never change)."""
+    def fired_triggers(self, review: ReviewIn) -> FiredTriggers:
+        """The triggers a review fires (worked out once per content: a signed content and the
+        definition it names never change; ``collection.triggers`` keeps them)."""
         sha = review.content_sha256
-        found = self.known_triggers.get(sha) if sha is not None else None
+        found = self.known_fired.get(sha) if sha is not None else None
         if found is None:
-            found = second_review_triggers(self.definition_of(review), raw_answers(review.answers))
+            found = all_triggers(self.definition_of(review), raw_answers(review.answers))
         if sha is not None:
-            self.found_triggers[sha] = found
+            self.found_fired[sha] = found
         return found
+
+    def second_review_triggers(self, review: ReviewIn) -> list[Trigger]:
+        """The second-review triggers a full review fires."""
+        return list(self.fired_triggers(review).second_review)
 
 
 def definition_of(
@@ -81,11 +87,15 @@ def definition_of(
 
 
 def read_reviews(
-    study: Study, contents: Iterable[tuple[ReturnedState, dict[str, Any]]] | None = None
+    study: Study,
+    contents: Iterable[tuple[ReturnedState, dict[str, Any]]] | None = None,
+    *,
+    known_fired: Mapping[str, FiredTriggers] | None = None,
 ) -> StudyReviews:
     """What reconciliation needs, read once. ``contents``: the versions in force as
     ``in_force_contents`` gives them, when the caller has read them already (one decryption
-    of the reviews for every figure: see ``study_snapshot``)."""
+    of the reviews for every figure: see ``study_snapshot``); ``known_fired``: the triggers
+    known by content SHA-256 (by default those the study keeps)."""
     store = AllocationStore(study.db)
     allocation = store.get()
     stored_modes = store.case_modes()
@@ -135,4 +145,5 @@ def read_reviews(
         second_stage_refs=second_refs,
         others=others,
         records=ConsensusStore(study.db).current(),
+        known_fired=kept_triggers(study) if known_fired is None else known_fired,
     )

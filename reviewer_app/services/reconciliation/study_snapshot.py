@@ -6,12 +6,14 @@ and that one list feeds every figure: the status of each case and reviewer
 (``study_reviews.read_reviews``) and from it the case stages, the resolved cases and the
 second-stage queue, and the escalation log. Each figure is the service's own result, exactly
 what the command line prints (``coordinator status``, ``stages``, ``discordant``,
-``second-stage``, ``escalation list``); nothing is recomputed here. Read only.
+``second-stage``, ``escalation list``); nothing is recomputed here. It writes one thing: the
+triggers of a version collected before the study kept them (``collection.triggers``), kept
+once worked out.
 
 The window reads a snapshot on a worker thread (with that thread's own connection) and keeps
 it until the study changes; every section that shows these figures uses the same snapshot.
 Each snapshot carries a ``SnapshotMemo`` for the next read: every version's parsed content,
-second-review triggers and escalations by the SHA-256 of its canonical content, and each
+triggers and escalations by the SHA-256 of its canonical content, and each
 case resolved with what it was resolved from (``resolved.resolve_from``). A stored
 version never changes (a new version is a new row with its own hash), so the next read (after
 a consensus, an allocation, a collection) parses and evaluates only the versions it has not
@@ -25,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewer_app.domain.triggers import Trigger
+from reviewer_app.domain.triggers import FiredTriggers
 from reviewer_app.services.collection.records import (
     collection_runs,
     conflicts,
@@ -33,6 +35,7 @@ from reviewer_app.services.collection.records import (
     quarantine,
 )
 from reviewer_app.services.collection.status import StudyStatus, study_status
+from reviewer_app.services.collection.triggers import keep_triggers, kept_triggers
 from reviewer_app.services.reconciliation.case_model import ResolvedCase
 from reviewer_app.services.reconciliation.resolved import resolve_from
 from reviewer_app.services.reconciliation.second_stage import SecondStageEntry, queue_from
@@ -53,7 +56,7 @@ class SnapshotMemo:
     """What one read keeps for the next (see the module docstring); never modified."""
 
     contents: dict[str, dict[str, Any]] = field(default_factory=dict)
-    second_review_triggers: dict[str, list[Trigger]] = field(default_factory=dict)
+    fired: dict[str, FiredTriggers] = field(default_factory=dict)
     escalations: dict[str, list[ReviewEscalation]] = field(default_factory=dict)
     resolved: dict[str, tuple[Any, ResolvedCase]] = field(default_factory=dict)
 
@@ -84,15 +87,20 @@ def read_snapshot(
     """Read the study once for every figure (see the module docstring); ``memo``: the last
     snapshot's, if any."""
     memo = memo or SnapshotMemo()
+    known = {**memo.fired, **kept_triggers(study)}
     contents = list(in_force_contents(study, memo.contents))
-    reviews = read_reviews(study, contents)
-    reviews.known_triggers = memo.second_review_triggers
+    reviews = read_reviews(study, contents, known_fired=known)
     reviews.known_resolved = memo.resolved
     case_refs = CohortStore(study.db).case_refs()
     resolved = resolve_from(reviews)
     queue = queue_from(reviews)
     escalations: dict[str, list[ReviewEscalation]] = {}
-    entries = escalation_entries(study, contents, known=memo.escalations, found_in=escalations)
+    fired = {**known, **reviews.found_fired}
+    entries = escalation_entries(
+        study, contents, known=memo.escalations, found_in=escalations, fired=fired
+    )
+    keep_triggers(study, ((sha, t) for sha, t in reviews.found_fired.items() if sha not in known))
+    in_force = {state.content_sha256 for state, _ in contents}
     return StudySnapshot(
         status=study_status(study, now=now, contents=contents),
         stages=stages_from(reviews, case_refs, resolved=resolved, queue=queue),
@@ -104,7 +112,7 @@ def read_snapshot(
         conflicts=conflicts(study),
         memo=SnapshotMemo(
             {state.content_sha256: content for state, content in contents},
-            reviews.found_triggers,
+            {sha: t for sha, t in fired.items() if sha in in_force},
             escalations,
             reviews.found_resolved,
         ),

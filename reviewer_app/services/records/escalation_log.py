@@ -28,8 +28,10 @@ from reviewer_app.domain.records import (
     acknowledgement_due,
     acknowledgement_overdue,
 )
+from reviewer_app.domain.triggers import FiredTriggers
 from reviewer_app.errors import NotFoundError
 from reviewer_app.services.collection.records import ReturnedState, in_force_contents
+from reviewer_app.services.collection.triggers import kept_triggers
 from reviewer_app.services.records.review_escalations import (
     NOT_ASKED,
     ReviewEscalation,
@@ -201,19 +203,24 @@ def escalation_entries(
     *,
     known: Mapping[str, list[ReviewEscalation]] | None = None,
     found_in: dict[str, list[ReviewEscalation]] | None = None,
+    fired: Mapping[str, FiredTriggers] | None = None,
 ) -> list[EscalationEntry]:
     """Every escalation in the reviews in force, by case, reviewer and item. ``contents``: the
     versions in force as ``in_force_contents`` gives them, when the caller has read them.
     ``known``: each content's escalations as an earlier call found them, by the content's
     SHA-256 (a signed content and its definition never change), not worked out again;
-    ``found_in``, if given, is filled with every content's, for the next call."""
+    ``found_in``, if given, is filled with every content's, for the next call. ``fired``: the
+    triggers known by content SHA-256 (by default those the study keeps)."""
     history = EscalationLogStore(study.db).history()
+    fired = kept_triggers(study) if fired is None else fired
     found: list[EscalationEntry] = []
     for state, document in in_force_contents(study) if contents is None else contents:
         definition = load_definition(document)
         items = (known or {}).get(state.content_sha256)
         if items is None:
-            items = escalations_in(document, definition)
+            triggers = fired.get(state.content_sha256)
+            ids = None if triggers is None else tuple(t.id for t in triggers.escalation)
+            items = escalations_in(document, definition, ids)
         if found_in is not None:
             found_in[state.content_sha256] = items
         for item in items:

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewer_app.domain.avoidability import Avoidability, parse_avoidability
-from reviewer_app.domain.definition import ReviewDefinition, load_definition_version
+from reviewer_app.domain.definition import ReviewDefinition, definition_named_in
 from reviewer_app.domain.triggers import escalation_triggers
-from reviewer_app.errors import UserError
 
 NOT_ASKED = "not_asked"
 ANSWERED = "answered"
@@ -142,20 +141,17 @@ def plain_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def load_definition(document: Mapping[str, Any]) -> ReviewDefinition | None:
-    """The definition a content was made with, or None when this installation lacks it."""
-    definition = document.get("definition") or {}
-    try:
-        version = int(str(definition.get("version")))
-        return load_definition_version(str(definition.get("id")), version)
-    except (UserError, TypeError, ValueError):
-        return None
+load_definition = definition_named_in  # the definition a content was made with, or None
 
 
 def escalations_in(
-    document: Mapping[str, Any], definition: ReviewDefinition | None
+    document: Mapping[str, Any],
+    definition: ReviewDefinition | None,
+    fired: tuple[str, ...] | None = None,
 ) -> list[ReviewEscalation]:
-    """The escalations a canonical content records, in the order the review lists them."""
+    """The escalations a canonical content records, in the order the review lists them.
+    ``fired``: the ids of the escalation triggers the content fires, if known already (else
+    worked out here)."""
     answers = document.get("answers") or {}
     decision_state, decision = top_answer(answers, DECISION)
     if decision_state == ANSWERED and decision != ESCALATE:
@@ -164,7 +160,7 @@ def escalations_in(
     if state != ANSWERED or not isinstance(items, list):
         return []
     plain = plain_answers(answers)
-    fired = _fired(definition, plain)
+    fired = _fired(definition, plain) if fired is None else fired
     harm, severity = _worst_harm(plain.get(PROBLEMS))
     review_avoidability = parse_avoidability(plain.get(REVIEW_AVOIDABILITY))
     derived_scores = _scores(definition, plain)

@@ -20,7 +20,8 @@ from the coordinator's study passphrase through the same Argon2id scheme as a wo
 - from version 3, the collection of returned reviews: see schema_collection.py; version 4
   reconciliation (schema_reconciliation.py), 5 the escalation log and action plan
   (schema_records.py), 6 study settings (schema_settings.py), 7 a covering index of the
-  returned versions' summaries (schema_returns_index.py).
+  returned versions' summaries (schema_returns_index.py), 8 the triggers each stored
+  review fires (schema_triggers.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from reviewer_app.storage.study.schema_reconciliation import study_v4
 from reviewer_app.storage.study.schema_records import study_v5
 from reviewer_app.storage.study.schema_returns_index import study_v7
 from reviewer_app.storage.study.schema_settings import study_v6
+from reviewer_app.storage.study.schema_triggers import study_v8
 
 _MODES = "'independent', 'joint'"
 
@@ -146,4 +148,5 @@ STUDY_MIGRATIONS: tuple[Migration, ...] = (
     study_v5,
     study_v6,
     study_v7,
+    study_v8,
 )

@@ -22,6 +22,7 @@ from reviewer_app.gui.main_window import MainWindow
 from reviewer_app.gui.tasks import SyncTaskRunner
 from reviewer_app.gui.unlock_screen import STUDY_WRONG_PASSPHRASE_HINT
 from reviewer_app.services.study import Study
+from reviewer_app.study_opening import preload_study_window
 from tests.support.study_fixtures import STUDY_PASSPHRASE
 
 
@@ -106,6 +107,9 @@ class FakeOpener:
 
     def desk(self, unlocked):
         return study_desk(unlocked)
+
+    def preload(self, progress):
+        preload_study_window(progress)
 
 
 @pytest.fixture

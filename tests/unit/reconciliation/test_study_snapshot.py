@@ -99,11 +99,11 @@ def test_a_read_with_the_last_reads_memo_parses_and_evaluates_only_what_is_new(
 
     first = read_snapshot(study, now=NOW)
     memo = first.memo
-    assert memo.contents and memo.second_review_triggers and memo.escalations and memo.resolved
+    assert memo.contents and memo.fired and memo.escalations and memo.resolved
     read: list[tuple[str, str, int]] = []
     evaluated: list[object] = []
     real_text = ReturnsStore.content_text
-    real_triggers = study_reviews.second_review_triggers
+    real_triggers = study_reviews.all_triggers
     real_escalations = escalation_log.escalations_in
     real_resolve = resolved_module.resolve_case
 
@@ -117,16 +117,16 @@ def test_a_read_with_the_last_reads_memo_parses_and_evaluates_only_what_is_new(
 
     monkeypatch.setattr(ReturnsStore, "content_text", text)
 
-    def escalations(document, definition):  # type: ignore[no-untyped-def]
+    def escalations(document, definition, fired=None):  # type: ignore[no-untyped-def]
         evaluated.append(document)
-        return real_escalations(document, definition)
+        return real_escalations(document, definition, fired)
 
     def resolve(case_ref, *args, **kwargs):  # type: ignore[no-untyped-def]
         evaluated.append(case_ref)
         return real_resolve(case_ref, *args, **kwargs)
 
     monkeypatch.setattr(resolved_module, "resolve_case", resolve)
-    monkeypatch.setattr(study_reviews, "second_review_triggers", triggers)
+    monkeypatch.setattr(study_reviews, "all_triggers", triggers)
     monkeypatch.setattr(escalation_log, "escalations_in", escalations)
     again = read_snapshot(study, now=NOW, memo=memo)
     assert read == [] and evaluated == []  # nothing new: nothing read, parsed or evaluated
@@ -139,7 +139,7 @@ def test_a_read_with_the_last_reads_memo_parses_and_evaluates_only_what_is_new(
     other = sorted(memo.resolved)[-1]
     partial = SnapshotMemo(
         {**{k: v for k, v in memo.contents.items() if k != missing}, "0" * 64: {}},
-        {k: v for k, v in memo.second_review_triggers.items() if k != missing},
+        {k: v for k, v in memo.fired.items() if k != missing},
         {k: v for k, v in memo.escalations.items() if k != missing},
         {**memo.resolved, other: (("changed",), memo.resolved[other][1])},
     )

@@ -17,6 +17,7 @@ from reviewer_app.storage.study import schema_reconciliation as study_reconcilia
 from reviewer_app.storage.study import schema_records as study_records
 from reviewer_app.storage.study import schema_returns_index as study_returns_index
 from reviewer_app.storage.study import schema_settings as study_settings
+from reviewer_app.storage.study import schema_triggers as study_triggers
 from reviewer_app.storage.workspace import (
     schema,
     schema_due_dates,
@@ -84,6 +85,10 @@ RELEASED = {
     "study v7": (
         study_returns_index.RETURNS_INDEX_DDL,
         "bb80da1da01ef96672f28fd8d3e52637c285110380f9a2cb14524ba63f512db3",
+    ),
+    "study v8": (
+        study_triggers.TRIGGERS_DDL,
+        "942be248f27b6844075e46bccc4bab1f4dcdee8c4e35d1a5d1257de325a6adfd",
     ),
 }
 

@@ -1,0 +1,164 @@
+"""The triggers each collected review fires are worked out once, when it is collected, and kept
+(``collection.triggers``, study schema v8): what is kept is exactly what the rules say, rows
+kept under other rules are never used, and every reading of the study (the second-stage queue,
+the escalation log, the window's snapshot) says the same with the rows or without them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reviewer_app.domain.definition import definition_named_in
+from reviewer_app.domain.triggers import FiredTriggers, Trigger, all_triggers
+from reviewer_app.services.collection import triggers as kept
+from reviewer_app.services.collection.collector import collect
+from reviewer_app.services.collection.records import in_force_contents
+from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
+from reviewer_app.services.reconciliation import study_reviews
+from reviewer_app.services.reconciliation.second_stage import second_stage_queue
+from reviewer_app.services.reconciliation.states import raw_answers
+from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
+from reviewer_app.services.records.escalation_log import escalation_entries
+from reviewer_app.services.study import Study
+from reviewer_app.storage.study.triggers import TriggerStore
+from tests.support.practice_fixtures import Practice, practice_copy
+
+NOW = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
+REPO = Path(__file__).resolve().parents[3]
+
+# What the kept triggers depend on besides a content itself. Changing any of these may change
+# what a review fires: then TRIGGER_RULES must change too (so every study works them out
+# again), and this digest with it.
+TRIGGER_SOURCES = (
+    "reviewer_app/domain/answer_view.py",
+    "reviewer_app/domain/answers.py",
+    "reviewer_app/domain/conditions.py",
+    "reviewer_app/domain/definition.py",
+    "reviewer_app/domain/questions.py",
+    "reviewer_app/domain/triggers.py",
+    "reviewer_app/domain/values.py",
+    "reviewer_app/services/reconciliation/states.py",
+)
+PINNED = ("1", "ff8b621099f874155b729357b1b65dbbc8e685eae34988ac0ea39f5af2e2e92e")
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> Practice:
+    practice = practice_copy(
+        tmp_path_factory.mktemp("triggers") / "p", tmp_path_factory.getbasetemp()
+    )
+    with Study.open(practice.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
+        collect(study, practice.layout.shared)
+    return practice
+
+
+@pytest.fixture
+def study(collected: Practice) -> Iterator[Study]:
+    with Study.open(collected.layout.study, PRACTICE_STUDY_PASSPHRASE) as opened:
+        yield opened
+
+
+def _fresh(study: Study) -> dict[str, FiredTriggers]:
+    found = {}
+    for state, content in in_force_contents(study):
+        definition = definition_named_in(content)
+        assert definition is not None
+        found[state.content_sha256] = all_triggers(definition, raw_answers(content["answers"]))
+    return found
+
+
+def _forget(study: Study) -> None:
+    with study.db.transaction():
+        study.db.execute("DELETE FROM review_triggers")
+
+
+def test_collection_keeps_exactly_what_the_rules_say_each_review_fires(study: Study) -> None:
+    fresh, stored = _fresh(study), kept.kept_triggers(study)
+    # every version collected is kept (a superseded one too); those in force as worked out now
+    assert stored.keys() >= fresh.keys() and {sha: stored[sha] for sha in fresh} == fresh
+    # the practice study exercises both kinds (else this test would prove little)
+    assert any(t.second_review for t in fresh.values())
+    assert any(t.escalation for t in fresh.values())
+    assert any(not t.second_review and not t.escalation for t in fresh.values())
+
+
+def test_the_queue_and_the_log_are_the_same_with_the_kept_rows_or_without(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_rows = (second_stage_queue(study), escalation_entries(study))
+    evaluated: list[object] = []
+    real = study_reviews.all_triggers
+
+    def counted(definition, answers):  # type: ignore[no-untyped-def]
+        evaluated.append(answers)
+        return real(definition, answers)
+
+    monkeypatch.setattr(study_reviews, "all_triggers", counted)
+    assert second_stage_queue(study) == with_rows[0]
+    assert evaluated == []  # kept: nothing worked out again
+    _forget(study)
+    try:
+        assert (second_stage_queue(study), escalation_entries(study)) == with_rows
+        assert evaluated  # worked out from the answers this time
+    finally:
+        kept.keep_triggers(study, _fresh(study).items())
+
+
+def test_rows_kept_under_other_rules_are_never_used(study: Study) -> None:
+    before = (second_stage_queue(study), escalation_entries(study))
+    lying = FiredTriggers((Trigger("made_up", "Made up"),), (Trigger("made_up", "Made up"),))
+    shas = list(_fresh(study))
+    try:
+        TriggerStore(study.db).keep(
+            "0", [(sha, (kept._encoded(lying.second_review), "[]")) for sha in shas]
+        )
+        assert kept.kept_triggers(study) == {}  # none under today's rules any more
+        assert (second_stage_queue(study), escalation_entries(study)) == before
+    finally:
+        kept.keep_triggers(study, _fresh(study).items())
+    assert {sha: kept.kept_triggers(study)[sha] for sha in shas} == _fresh(study)
+
+
+def test_the_windows_read_keeps_what_a_study_collected_before_the_cache_lacks(
+    study: Study,
+) -> None:
+    first = read_snapshot(study, now=NOW)
+    _forget(study)
+    assert kept.kept_triggers(study) == {}
+    again = read_snapshot(study, now=NOW)
+    assert again == first
+    fired = {sha for sha, t in kept.kept_triggers(study).items()}
+    full = {s.content_sha256 for s, _ in in_force_contents(study) if s.outcome == "full_review"}
+    assert full and full <= fired  # the full reviews' triggers, worked out once, now kept
+    kept.keep_triggers(study, _fresh(study).items())
+
+
+def test_a_study_that_cannot_be_written_keeps_nothing_and_says_so(
+    study: Study, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from reviewer_app.errors import DamagedFileError
+
+    def refuse(*_args: object) -> int:
+        raise DamagedFileError("the study database is locked")
+
+    monkeypatch.setattr(TriggerStore, "keep", refuse)
+    assert kept.keep_triggers(study, _fresh(study).items()) == 0
+    assert "review triggers not kept: DamagedFileError" in caplog.text
+    assert "locked" not in caplog.text  # the type only, never the message
+
+
+def test_the_trigger_rules_are_renamed_when_what_they_depend_on_changes() -> None:
+    digest = hashlib.sha256()
+    for name in TRIGGER_SOURCES:
+        digest.update((REPO / name).read_bytes())
+    for path in sorted((REPO / "schema").glob("review-definition.v*.json")):
+        digest.update(path.read_bytes())
+    assert (kept.TRIGGER_RULES, digest.hexdigest()) == PINNED, (
+        "What the review triggers are worked out from has changed. If what a review fires "
+        "may change, give collection.triggers.TRIGGER_RULES a new value (every study then "
+        "works its triggers out again); then pin the new digest here."
+    )
