@@ -113,17 +113,13 @@ def _ids(definition: ReviewDefinition, reviews: Sequence[ReviewIn]) -> Sequence[
 def _texts(
     definition: ReviewDefinition, reviews: Sequence[ReviewIn]
 ) -> dict[str, tuple[tuple[str, str], ...]]:
-    found: dict[str, tuple[tuple[str, str], ...]] = {}
-    held = [(r.reviewer_ref, r.answers) for r in reviews]
-    for qid in _form(definition).text_ids:
-        got = tuple(
-            (ref, str(state["value"]))
-            for ref, answers in held
-            if is_answered(state := state_of(answers, qid))
-        )
-        if got:
-            found[qid] = got
-    return found
+    found: dict[str, list[tuple[str, str]]] = {}
+    for review in reviews:
+        answers = review.answers
+        for qid in _form(definition).text_ids:
+            if qid in answers and is_answered(state := state_of(answers, qid)):
+                found.setdefault(qid, []).append((review.reviewer_ref, str(state["value"])))
+    return {qid: tuple(found[qid]) for qid in _form(definition).text_ids if qid in found}
 
 
 def _one_review(

@@ -132,13 +132,14 @@ def _choices(value: Any) -> tuple[str, ...] | None:
 
 
 def plain_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answered values only (question id -> value), as the domain's rules read them."""
-    found: dict[str, Any] = {}
-    for question_id in answers:
-        state, value = top_answer(answers, question_id)
-        if state == ANSWERED:
-            found[question_id] = value
-    return found
+    """The answered values only (question id -> value), as the domain's rules read them
+    (each as ``top_answer`` reads it, in one pass)."""
+    return {
+        question_id: entry.get("value")
+        for question_id, entry in answers.items()
+        if (type(entry) is dict or isinstance(entry, Mapping))  # (a parsed dict: no ABC check)
+        and str(entry.get("state", "unanswered")) == ANSWERED
+    }
 
 
 load_definition = definition_named_in  # the definition a content was made with, or None

@@ -148,3 +148,17 @@ def test_a_read_with_the_last_reads_memo_parses_and_evaluates_only_what_is_new(
     assert [e for e in evaluated if isinstance(e, str)] == [other]  # the cases resolved
     assert third == first and "0" * 64 not in third.memo.contents
     assert third.memo.contents.keys() == memo.contents.keys()
+
+
+def test_each_content_is_parsed_to_the_values_the_standard_library_reads(study: Study) -> None:
+    import json
+
+    from reviewer_app.storage.study.returns import ReturnsStore
+
+    store = ReturnsStore(study.db)
+    parsed = list(records.in_force_contents(study))
+    assert parsed
+    for state, content in parsed:
+        text = store.content_text(state.case_ref, state.reviewer_ref, state.version)
+        assert content == json.loads(text)
+        assert type(content["answers"]) is dict  # what the fast paths of the rules expect
