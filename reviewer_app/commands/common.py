@@ -12,10 +12,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from reviewer_app.services.session import ReviewerSession
 
 PASSPHRASE_ENV = "REVIEWER_APP_PASSPHRASE"
 STUDY_PASSPHRASE_ENV = "REVIEWER_APP_STUDY_PASSPHRASE"
@@ -147,6 +150,21 @@ def require_workspace(folder: Path) -> None:
             f"There is no workspace in {folder}. Check the folder, or create one with "
             "reviewer-app identity create."
         )
+
+
+def workspace_and_passphrase(args: argparse.Namespace, paths: AppPaths) -> tuple[Path, str]:
+    """The workspace the command names (said missing before anyone is asked for a
+    passphrase) and its passphrase, from the environment or a prompt."""
+    folder = workspace_dir(args, paths)
+    require_workspace(folder)
+    return folder, read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+
+
+def open_session(args: argparse.Namespace, paths: AppPaths) -> ReviewerSession:
+    """The reviewer's session on the workspace the command names, unlocked."""
+    from reviewer_app.services.session import ReviewerSession
+
+    return ReviewerSession.unlock(*workspace_and_passphrase(args, paths))
 
 
 def passphrase_epilog(env_vars: Sequence[str]) -> str | None:

@@ -29,7 +29,7 @@ from reviewer_app.commands.common import (
     add_command,
     read_passphrase,
     require_workspace,
-    workspace_dir,
+    workspace_and_passphrase,
 )
 from reviewer_app.errors import NotFoundError, UserError
 from reviewer_app.paths import AppPaths
@@ -67,9 +67,7 @@ IDENTIFIABLE_REMINDER = (
 def _open(args: argparse.Namespace, paths: AppPaths) -> tuple[Any, str]:
     from reviewer_app.services.workspace import Workspace
 
-    folder = workspace_dir(args, paths)
-    require_workspace(folder)  # say so before asking for a passphrase
-    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+    folder, passphrase = workspace_and_passphrase(args, paths)
     return Workspace.unlock(folder, passphrase), passphrase
 
 

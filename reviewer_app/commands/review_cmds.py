@@ -23,9 +23,7 @@ from typing import TYPE_CHECKING, Any
 from reviewer_app.commands.common import (
     PASSPHRASE_ENV,
     add_case_command,
-    read_passphrase,
-    require_workspace,
-    workspace_dir,
+    open_session,
 )
 from reviewer_app.errors import NotFoundError
 from reviewer_app.paths import AppPaths
@@ -35,14 +33,6 @@ if TYPE_CHECKING:
     from reviewer_app.services.session import ReviewerSession
 
 OUTCOME_CHOICES = ("records_missing", "handed_back", "outside_method")
-
-
-def _session(args: argparse.Namespace, paths: AppPaths) -> ReviewerSession:
-    from reviewer_app.services.session import ReviewerSession
-
-    folder = workspace_dir(args, paths)
-    require_workspace(folder)  # say so before asking for a passphrase
-    return ReviewerSession.unlock(folder, read_passphrase(PASSPHRASE_ENV, "Workspace passphrase"))
 
 
 def _actor(session: ReviewerSession) -> str:
@@ -70,7 +60,7 @@ def cmd_answers(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.set is not None:
         path = Path(args.set).expanduser()
         data = read_user_file(path, "answers file", max_bytes=MAX_FILE_BYTES)
-    with _session(args, paths) as session:
+    with open_session(args, paths) as session:
         _require_case(session, args.case_ref)
         if data is None:
             sys.stdout.write(_printed(session, args.case_ref))
@@ -108,7 +98,7 @@ def cmd_amend(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.signing import background
     from reviewer_app.services.signing.rules import case_signing
 
-    with _session(args, paths) as session:
+    with open_session(args, paths) as session:
         _require_case(session, args.case_ref)
         state = case_signing(session.workspace.db, args.case_ref)
         if not state.can_amend or state.review_id is None:
@@ -133,7 +123,7 @@ def cmd_outcome(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.review.service import ReviewService
 
     status = ReviewStatus(args.outcome)
-    with _session(args, paths) as session:
+    with open_session(args, paths) as session:
         _require_case(session, args.case_ref)
         db = session.workspace.db
         actor = _actor(session)
@@ -153,7 +143,7 @@ def cmd_reopen(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.review.service import ReviewService
     from reviewer_app.storage.workspace.reviews import ReviewStore
 
-    with _session(args, paths) as session:
+    with open_session(args, paths) as session:
         _require_case(session, args.case_ref)
         db = session.workspace.db
         review = ReviewStore(db).latest(args.case_ref)

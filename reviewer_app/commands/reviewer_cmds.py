@@ -17,8 +17,10 @@ from reviewer_app.commands.common import (
     add_command,
     add_group,
     add_workspace_option,
+    open_session,
     read_passphrase,
     require_workspace,
+    workspace_and_passphrase,
     workspace_dir,
 )
 from reviewer_app.errors import UsageError, UserError
@@ -26,15 +28,6 @@ from reviewer_app.paths import AppPaths
 from reviewer_app.user_files import read_user_file
 
 __all__ = ["EXPORT_PASSPHRASE_ENV", "register"]
-
-
-def _unlock(args: argparse.Namespace, paths: AppPaths) -> Any:
-    from reviewer_app.services.session import ReviewerSession
-
-    folder = workspace_dir(args, paths)
-    require_workspace(folder)
-    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
-    return ReviewerSession.unlock(folder, passphrase)
 
 
 def cmd_identity_create(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -46,7 +39,7 @@ def cmd_identity_create(args: argparse.Namespace, paths: AppPaths) -> int:
     if not args.email.strip():
         raise UsageError("Give your email address with --email: your certificate carries it.")
     if Workspace.exists_in(folder):
-        session = _unlock(args, paths)
+        session = open_session(args, paths)
     else:
         passphrase = read_passphrase(
             PASSPHRASE_ENV, "Choose a passphrase for your new workspace", confirm=True
@@ -69,7 +62,7 @@ def cmd_identity_create(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_identity_export(args: argparse.Namespace, paths: AppPaths) -> int:
-    with _unlock(args, paths) as session:
+    with open_session(args, paths) as session:
         session.check_exportable()
         passphrase = read_passphrase(
             EXPORT_PASSPHRASE_ENV, "Passphrase to protect the exported identity", confirm=True
@@ -90,7 +83,7 @@ def _ask_trust(fingerprint: str, study_name: str) -> bool:
 
 def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
     data = read_user_file(Path(args.pack).expanduser(), "assignment pack")
-    with _unlock(args, paths) as session:
+    with open_session(args, paths) as session:
         preview = session.preview_pack(data)
         trust = args.trust_fingerprint
         if not preview.trusted and trust is None:
@@ -138,7 +131,7 @@ def cmd_return(args: argparse.Namespace, paths: AppPaths) -> int:
         if total > 0 and done > 0:
             print(f"  [{done}/{total}] {label}", file=sys.stderr)
 
-    with _unlock(args, paths) as session:
+    with open_session(args, paths) as session:
         report = session.return_reviews(folder, progress=show)
     for line in report.summary_lines():
         print(line)
@@ -156,9 +149,7 @@ def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
     from reviewer_app.services.integrity.checks import check_workspace
     from reviewer_app.services.workspace import Workspace
 
-    folder = workspace_dir(args, paths)
-    require_workspace(folder)
-    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
+    folder, passphrase = workspace_and_passphrase(args, paths)
     with Workspace.unlock(folder, passphrase, check_integrity=False) as workspace:
         report = check_workspace(workspace.db, contents=True)
     print(f"Workspace {folder}")

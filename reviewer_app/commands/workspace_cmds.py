@@ -13,8 +13,7 @@ from reviewer_app.commands.common import (
     add_command,
     add_workspace_option,
     demo_dir,
-    read_passphrase,
-    require_workspace,
+    open_session,
     workspace_dir,
 )
 from reviewer_app.errors import NotFoundError
@@ -88,13 +87,9 @@ def _print_return_and_collect(folder: Path) -> None:
 
 
 def cmd_cases(args: argparse.Namespace, paths: AppPaths) -> int:
-    from reviewer_app.services.session import ReviewerSession
     from reviewer_app.storage.workspace.assignments import AssignmentStore
 
-    folder = workspace_dir(args, paths)
-    require_workspace(folder)
-    passphrase = read_passphrase(PASSPHRASE_ENV, "Workspace passphrase")
-    with ReviewerSession.unlock(folder, passphrase) as session:
+    with open_session(args, paths) as session:
         summaries = session.list_cases()
         cases = [session.cases.get(s.case_ref) for s in summaries] if args.json else []
         due = AssignmentStore(session.workspace.db).due_dates() if args.json else {}

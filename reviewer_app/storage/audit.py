@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.errors import DamagedFileError
-from reviewer_app.storage.clock import iso_utc, utc_now
+from reviewer_app.storage.clock import iso_utc
 from reviewer_app.storage.database import Database
+from reviewer_app.storage.repository import Repository
 
 GENESIS_HASH = "0" * 64
 _HASH_FORMAT = "reviewer-app/audit/v1"
@@ -126,12 +127,8 @@ def _entry(row: tuple[Any, ...]) -> AuditEntry:
     return AuditEntry(**dict(zip(_COLUMNS.split(", "), row, strict=True)))
 
 
-class AuditLog:
+class AuditLog(Repository):
     """Appends to and checks the audit table of one database connection."""
-
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
 
     def append(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 from reviewer_app.domain.answers import parse_datetime
 from reviewer_app.domain.definition import DateTimeQuestion
@@ -19,10 +19,14 @@ from reviewer_app.domain.values import NOT_ANSWERED_LABEL, JsonValue
 from reviewer_app.gui.form.fields import FieldWidget
 from reviewer_app.gui.form.text_fields import (
     DATE_HINT,
+    date_box,
+    echo_row,
     flag_unparsed,
     format_date,
     kept_answer,
     long_date,
+    restyle,
+    typed_box,
 )
 
 TIME_HINT = "Write the time as 14:30 or 2:30pm (UK time)"
@@ -34,29 +38,16 @@ class DateTimeField(FieldWidget):
 
     def __init__(self, question: DateTimeQuestion, parent: QWidget | None = None) -> None:
         super().__init__(question.id, question.label, parent)
-        self.date_edit = QLineEdit(self)
-        self.date_edit.setPlaceholderText("dd/mm/yyyy")
-        self.date_edit.setAccessibleName(f"{question.label}: date")
-        self.date_edit.setAccessibleDescription(DATE_HINT + ".")
-        self.date_edit.setMaxLength(20)
-        widest = self.date_edit.fontMetrics().horizontalAdvance("00 September 0000")
-        self.date_edit.setFixedWidth(widest + 24)  # never squeezed by a long message beside it
-        self.time_edit = QLineEdit(self)
-        self.time_edit.setPlaceholderText("hh:mm")
-        self.time_edit.setAccessibleName(f"{question.label}: time")
-        self.time_edit.setAccessibleDescription(TIME_HINT + ".")
-        self.time_edit.setMaxLength(8)
-        time_width = self.time_edit.fontMetrics().horizontalAdvance("00:00pm")
-        self.time_edit.setFixedWidth(time_width + 24)
-        self.shown = QLabel(self)
-        self.shown.setObjectName("dateEcho")
-        self.shown.setWordWrap(True)  # a long message wraps, never widens the page
-        self.shown.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.date_edit)
-        layout.addWidget(self.time_edit)
-        layout.addWidget(self.shown, 1)
+        self.date_edit = date_box(self, f"{question.label}: date", DATE_HINT + ".")
+        self.time_edit = typed_box(
+            self,
+            f"{question.label}: time",
+            TIME_HINT + ".",
+            placeholder="hh:mm",
+            longest="00:00pm",
+            max_length=8,
+        )
+        self.shown = echo_row(self, self.date_edit, self.time_edit)
         self._value: str | None = None
         for edit in (self.date_edit, self.time_edit):
             edit.editingFinished.connect(self._finished)
@@ -112,9 +103,7 @@ class DateTimeField(FieldWidget):
             self.shown.setText(saved or NOT_ANSWERED_LABEL)
         self.shown.setProperty("severity", "error" if problem else "")
         flag_unparsed(self, self.date_edit, problem)
-        for widget in (self.shown, self.date_edit, self.time_edit):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        restyle(self.shown, self.date_edit, self.time_edit)
 
     def value(self) -> JsonValue | None:
         return self._value

@@ -44,6 +44,54 @@ def flag_unparsed(field: FieldWidget, edit: QWidget, unparsed: bool) -> None:
         field.unparsed_changed.emit()
 
 
+def typed_box(
+    parent: QWidget, name: str, description: str, *, placeholder: str, longest: str, max_length: int
+) -> QLineEdit:
+    """A box a date or a time is typed into, wide enough for ``longest`` written in full."""
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setAccessibleName(name)
+    edit.setAccessibleDescription(description)
+    edit.setMaxLength(max_length)
+    widest = edit.fontMetrics().horizontalAdvance(longest)
+    edit.setFixedWidth(widest + 24)  # never squeezed by a long message beside it
+    return edit
+
+
+def date_box(parent: QWidget, name: str, description: str) -> QLineEdit:
+    """The box a date is typed into (dd/mm/yyyy), as wide as the longest date in words."""
+    return typed_box(
+        parent,
+        name,
+        description,
+        placeholder="dd/mm/yyyy",
+        longest="00 September 0000",
+        max_length=20,
+    )
+
+
+def echo_row(field: QWidget, *edits: QWidget) -> QLabel:
+    """Lay ``edits`` out in a row on ``field`` with, after them, the label that echoes what
+    was read (or the problem); returns the label."""
+    shown = QLabel(field)
+    shown.setObjectName("dateEcho")
+    shown.setWordWrap(True)  # a long message wraps, never widens the page
+    shown.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    layout = QHBoxLayout(field)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for edit in edits:
+        layout.addWidget(edit)
+    layout.addWidget(shown, 1)
+    return shown
+
+
+def restyle(*widgets: QWidget) -> None:
+    """Apply the style sheet again after a property it reads has changed."""
+    for widget in widgets:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
 def format_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
@@ -63,22 +111,9 @@ class DateField(FieldWidget):
 
     def __init__(self, question: DateQuestion, parent: QWidget | None = None) -> None:
         super().__init__(question.id, question.label, parent)
-        self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText("dd/mm/yyyy")
-        self.edit.setAccessibleName(question.label)
-        self.edit.setAccessibleDescription(DATE_HINT + ". Leave empty if unknown.")
-        self.edit.setMaxLength(20)
+        self.edit = date_box(self, question.label, DATE_HINT + ". Leave empty if unknown.")
         typing_guard().watch(self.edit)
-        widest = self.edit.fontMetrics().horizontalAdvance("00 September 0000")
-        self.edit.setFixedWidth(widest + 24)  # never squeezed by a long message beside it
-        self.shown = QLabel(self)
-        self.shown.setObjectName("dateEcho")
-        self.shown.setWordWrap(True)  # a long message wraps, never widens the page
-        self.shown.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.shown, 1)
+        self.shown = echo_row(self, self.edit)
         self._value: str | None = None
         self.edit.textEdited.connect(self._typed)
         self.edit.editingFinished.connect(self._finished)
@@ -126,9 +161,7 @@ class DateField(FieldWidget):
             self.shown.setText(saved or NOT_ANSWERED_LABEL)
         self.shown.setProperty("severity", problem)
         flag_unparsed(self, self.edit, problem == "error")
-        for widget in (self.shown, self.edit):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        restyle(self.shown, self.edit)
 
     def value(self) -> JsonValue | None:
         return self._value
@@ -162,8 +195,7 @@ class PlainTextEdit(QPlainTextEdit):
 
 def show_read_only(box: QWidget) -> None:
     """Restyle after ``setReadOnly``: the style sheet greys read-only boxes (style.py)."""
-    box.style().unpolish(box)
-    box.style().polish(box)
+    restyle(box)
 
 
 def text_box(multiline: bool, label: str, parent: QWidget) -> QPlainTextEdit | QLineEdit:

@@ -21,6 +21,7 @@ from reviewer_app.domain.validation import validate
 from reviewer_app.services.demo import sample_texts as txt
 from reviewer_app.services.demo.sample_answers import (
     complete_answers,
+    first_escalating_answers,
     records_missing_answers,
     told_at,
 )
@@ -69,15 +70,8 @@ def first_answers(definition: ReviewDefinition, case: Case, seed: int) -> Answer
 
 def escalating_answers(definition: ReviewDefinition, case: Case, seed: int) -> Answers:
     """A complete review that escalates (the first of a fixed run of draws that does)."""
-    first: Answers | None = None
-    for attempt in range(200):
-        rng = _rng(seed, f"urgent{attempt}", case.case_ref)
-        answers = dict(complete_answers(definition, case, rng))
-        first = answers if first is None else first
-        if answers.get("escalation.decision") == "escalate":
-            return answers
-    assert first is not None
-    return first
+    draws = (_rng(seed, f"urgent{attempt}", case.case_ref) for attempt in range(200))
+    return first_escalating_answers(definition, case, draws)
 
 
 def second_answers(definition: ReviewDefinition, case: Case, first: Answers, seed: int) -> Answers:

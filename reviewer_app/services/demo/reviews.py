@@ -32,6 +32,7 @@ from reviewer_app.domain.values import JsonValue
 from reviewer_app.progress import Progress
 from reviewer_app.services.demo.sample_answers import (
     complete_answers,
+    first_escalating_answers,
     records_missing_answers,
     told_at,
 )
@@ -279,16 +280,8 @@ def _escalating_answers(
     definition: ReviewDefinition, case: Case, seed: int
 ) -> dict[str, JsonValue | None]:
     """The first of a fixed run of seeds whose sample review escalates (deterministic)."""
-    first: dict[str, JsonValue | None] | None = None
-    for attempt in range(seed, seed + 200):
-        answers: dict[str, JsonValue | None] = dict(
-            complete_answers(definition, case, random.Random(attempt))  # noqa: S311
-        )
-        first = answers if first is None else first
-        if answers.get("escalation.decision") == "escalate":
-            return answers
-    assert first is not None
-    return first
+    draws = (random.Random(attempt) for attempt in range(seed, seed + 200))  # noqa: S311
+    return first_escalating_answers(definition, case, draws)
 
 
 def populate_demo_reviews(

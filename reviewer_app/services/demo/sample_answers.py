@@ -14,6 +14,7 @@ them is filled generically until validation reports nothing missing.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -65,6 +66,21 @@ def complete_answers(
     filler = _Filler(definition, case, rng, told_at)
     filler.fill()
     return filler.answers
+
+
+def first_escalating_answers(
+    definition: ReviewDefinition, case: Case, draws: Iterable[random.Random]
+) -> Answers:
+    """The first of ``draws`` whose complete review escalates (else the first drawn): a
+    fixed run of draws gives the same review every time."""
+    first: Answers | None = None
+    for rng in draws:
+        answers = dict(complete_answers(definition, case, rng))
+        first = answers if first is None else first
+        if answers.get("escalation.decision") == "escalate":
+            return answers
+    assert first is not None
+    return first
 
 
 def records_missing_answers(definition: ReviewDefinition, answers: Answers) -> Answers:

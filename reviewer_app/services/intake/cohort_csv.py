@@ -26,10 +26,11 @@ from typing import TypeVar
 
 from reviewer_app.domain.case import AdmissionMethod, Case, PlaceOfDeath, Sex, Tristate
 from reviewer_app.domain.identifiers import nhs_number_digits, normalise_postcode
-from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.intake.csv_export import csv_safe
 from reviewer_app.services.intake.csv_reader import (
+    CsvImport,
     CsvRow,
+    RowChecks,
     RowProblem,
     format_problems,
     parse_date,
@@ -122,29 +123,18 @@ class CohortWarning:
 
 
 @dataclass
-class CohortImport:
+class CohortImport(CsvImport):
     """``cases`` is empty whenever ``errors`` is not: the caller imports all or nothing.
 
     ``warnings`` are kept even then, so the coordinator sees everything in one pass.
     """
 
     cases: list[Case] = field(default_factory=list)
-    errors: list[RowProblem] = field(default_factory=list)
     warnings: list[CohortWarning] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def flagged(self, kind: WarningKind) -> set[str]:
         """The case_refs carrying a warning of this kind."""
         return {w.case_ref for w in self.warnings if w.kind is kind}
-
-    def raise_if_errors(self) -> None:
-        """For callers that want the all-errors message as one ``UserError``."""
-        if self.errors:
-            raise InvalidInputError(format_problems(self.errors))
 
 
 def read_cohort(
@@ -236,18 +226,12 @@ def _warnings(source: str, line: int, case: Case) -> list[CohortWarning]:
     return found
 
 
-class _Row:
+class _Row(RowChecks):
     """Validates one row, collecting every problem in it rather than stopping at the first."""
 
     def __init__(self, source: str, row: CsvRow) -> None:
-        self.source = source
-        self.line = row.line
-        self.values = row.values
-        self.problems: list[RowProblem] = []
+        super().__init__(source, row)
         self.unique_keys: dict[str, str] = {}
-
-    def problem(self, column: str, reason: str, action: str) -> None:
-        self.problems.append(RowProblem(self.source, self.line, column, reason, action))
 
     def _shown(self, column: str) -> str:
         value = self.values.get(column, "")

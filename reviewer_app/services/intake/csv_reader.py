@@ -66,11 +66,43 @@ class CsvRow:
     values: dict[str, str]
 
 
+class RowChecks:
+    """One data row being checked: every problem in it is collected (``problem``) rather than
+    stopping at the first, so the coordinator fixes a file in one pass."""
+
+    def __init__(self, source: str, row: CsvRow, values: dict[str, str] | None = None) -> None:
+        self.source = source
+        self.line = row.line
+        self.values = row.values if values is None else values
+        self.problems: list[RowProblem] = []
+
+    def problem(self, column: str, reason: str, action: str) -> None:
+        self.problems.append(RowProblem(self.source, self.line, column, reason, action))
+
+
 @dataclass
 class CsvTable:
     rows: list[CsvRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CsvImport:
+    """What reading one CSV found besides its records: every row problem (``errors``: the
+    caller imports all or nothing) and the notices about the file as a whole."""
+
+    errors: list[RowProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def raise_if_errors(self) -> None:
+        """For callers that want the all-errors message as one ``UserError``."""
+        if self.errors:
+            raise InvalidInputError(format_problems(self.errors))
 
 
 def read_table(

@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from reviewer_app.domain.panel import Profession, Reviewer, Sector, conflict_key
-from reviewer_app.errors import InvalidInputError
-from reviewer_app.services.intake.csv_reader import CsvRow, RowProblem, format_problems, read_table
+from reviewer_app.services.intake.csv_reader import (
+    CsvImport,
+    CsvRow,
+    RowProblem,
+    format_problems,
+    read_table,
+)
 
 __all__ = ["PanelImport", "RowProblem", "format_problems", "read_panel"]
 
@@ -27,18 +32,8 @@ E = TypeVar("E", Profession, Sector)
 
 
 @dataclass
-class PanelImport:
+class PanelImport(CsvImport):
     reviewers: list[Reviewer] = field(default_factory=list)
-    errors: list[RowProblem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def raise_if_errors(self) -> None:
-        if self.errors:
-            raise InvalidInputError(format_problems(self.errors))
 
 
 def read_panel(data: bytes, source_name: str) -> PanelImport:

@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from reviewer_app.services.pdf.fonts import FONTS
+from reviewer_app.services.pdf.numbered_canvas import NumberedCanvas
 from reviewer_app.services.pdf.styles import (
     DARK_BLUE,
     DARK_GREY,
@@ -86,32 +87,15 @@ def _qr_operators(payload: str) -> tuple[int, str]:
     return count, "\n".join([*ops, "f"])
 
 
-class SummaryCanvas(Canvas):  # type: ignore[misc]
+class SummaryCanvas(NumberedCanvas):
     """A canvas that draws the page furniture and stamps "Page X of Y" when saved."""
 
     def __init__(self, *args: Any, decor: PageDecor, pdf_date: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decor = decor
-        self.page_total = 0
-        self._pages: list[dict[str, Any]] = []
         self._qr_defined = False
         # The document date comes from the input, not the clock: equal input, equal bytes.
         self.setDateFormatter(lambda *_: pdf_date)
-
-    # --- page life cycle ----------------------------------------------------------------
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        pages, total = self._pages, len(self._pages)
-        for number, state in enumerate(pages, start=1):
-            self.__dict__.update(state)
-            self._page_number(number, total)
-            super().showPage()
-        super().save()
-        self.page_total = total
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -211,7 +195,7 @@ class SummaryCanvas(Canvas):  # type: ignore[misc]
         self.doForm(_QR_FORM)
         self.restoreState()
 
-    def _page_number(self, number: int, total: int) -> None:
+    def stamp(self, number: int, total: int) -> None:
         self.saveState()
         self.setFillColor(DARK_BLUE)
         self.setFont(FONTS.bold, 8.5)
@@ -236,12 +220,8 @@ def _draw_qr(canvas: Canvas, payload: str, size: float) -> None:
     canvas.restoreState()
 
 
-@lru_cache(maxsize=512)
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten ``text`` with an ellipsis so that it fits ``width`` points.
-
-    Cached: every page of a document fits the same header and footer texts (the study,
-    the classification, the footer note: never patient data, see ``PageDecor``)."""
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten ``text`` with an ellipsis so that it fits ``width`` points."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     if stringWidth(text, font, size) <= width:
@@ -249,3 +229,9 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+# Cached for the summary's furniture: every page of a document fits the same header and
+# footer texts (the study, the classification, the footer note: never patient data, see
+# ``PageDecor``). Other callers use ``fit``, which keeps nothing.
+_fit = lru_cache(maxsize=512)(fit)

@@ -26,6 +26,7 @@ from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.intake.csv_export import csv_unescape, write_csv
 from reviewer_app.services.intake.csv_reader import (
     CsvRow,
+    RowChecks,
     RowProblem,
     format_problems,
     parse_date,
@@ -191,17 +192,11 @@ def _fields_of(action: Action) -> dict[str, str]:
     return {**found, "due_date": action.due_date.isoformat()}
 
 
-class _Row:
+class _Row(RowChecks):
     """One row checked against the contract, every problem collected."""
 
     def __init__(self, source: str, row: CsvRow) -> None:
-        self.source = source
-        self.line = row.line
-        self.values = {k: csv_unescape(v) for k, v in row.values.items()}
-        self.problems: list[RowProblem] = []
-
-    def problem(self, column: str, reason: str, action: str) -> None:
-        self.problems.append(RowProblem(self.source, self.line, column, reason, action))
+        super().__init__(source, row, {k: csv_unescape(v) for k, v in row.values.items()})
 
     def _shown(self, column: str) -> str:
         value = self.values.get(column, "")

@@ -21,6 +21,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from reviewer_app.services.pdf.fonts import FONTS, ensure_fonts
+from reviewer_app.services.pdf.numbered_canvas import NumberedCanvas
+from reviewer_app.services.pdf.page import fit
 from reviewer_app.services.pdf.styles import DARK_BLUE, DARK_GREY, NHS_BLUE, RED, RULE_GREY
 
 Furniture = Callable[[Canvas, int, int], None]
@@ -29,27 +31,17 @@ LANDSCAPE = landscape(A4)
 MARGIN = 14 * mm
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
-    """Keeps each finished page and draws the furniture on all of them when saved."""
+class _FurnishedCanvas(NumberedCanvas):
+    """Draws the furniture on every page once the page count is known."""
 
     def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
-        self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.saveState()
-            self._furniture(self, number, total)
-            self.restoreState()
-            super().showPage()
-        super().save()
+    def stamp(self, number: int, total: int) -> None:
+        self.saveState()
+        self._furniture(self, number, total)
+        self.restoreState()
 
 
 @dataclass(frozen=True)
@@ -75,8 +67,8 @@ def render(story: Sequence[Flowable], *, frame: Frame, furniture: Furniture, tit
         invariant=1,
     )
 
-    def maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, furniture=furniture, **kwargs)
+    def maker(*args: Any, **kwargs: Any) -> _FurnishedCanvas:
+        return _FurnishedCanvas(*args, furniture=furniture, **kwargs)
 
     doc.build(list(story), canvasmaker=maker)
     return out.getvalue()
@@ -166,14 +158,3 @@ def page_furniture(
         draw_footer(canvas, pagesize, number, total, note=note, marking=footer_marking)
 
     return furniture
-
-
-def fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` shortened with an ellipsis to fit ``width`` points."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"

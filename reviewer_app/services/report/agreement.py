@@ -145,10 +145,8 @@ def confusion_table(
 
 def observed_agreement(table: Table) -> float | None:
     """The share of pairs on the diagonal, ``po`` (``None`` for an empty table)."""
-    n = _total(table)
-    if n == 0:
-        return None
-    return float(Fraction(sum(table[i][i] for i in range(len(table))), n))
+    po = _observed_agreement_exact(table)
+    return None if po is None else float(po)
 
 
 def cohen_kappa(table: Table, weights: Weights = None) -> float | None:
@@ -190,10 +188,9 @@ def kappa_standard_error_cohen1960(table: Table) -> float | None:
     n = _total(table)
     if _kappa_exact(table, None) is None:
         return None
-    k = len(table)
-    po = Fraction(sum(table[i][i] for i in range(k)), n)
+    po = _observed_agreement_exact(table)
     pe = _expected_agreement_exact(table)
-    assert pe is not None
+    assert po is not None and pe is not None
     return math.sqrt(float(po * (1 - po) / n)) / float(1 - pe)
 
 
@@ -214,10 +211,9 @@ def pabak(table: Table) -> float | None:
     number of categories (declared, used or not); ``2 po - 1`` for two. ``None`` for fewer
     than two categories or no pair."""
     k = len(table)
-    n = _total(table)
-    if k < 2 or n == 0:
+    po = _observed_agreement_exact(table)
+    if k < 2 or po is None:
         return None
-    po = Fraction(sum(table[i][i] for i in range(k)), n)
     return float((k * po - 1) / (k - 1))
 
 
@@ -373,6 +369,14 @@ def _total(table: Table) -> int:
     if any(len(row) != len(table) for row in table):
         raise ValueError("an agreement table must be square")
     return sum(sum(row) for row in table)
+
+
+def _observed_agreement_exact(table: Table) -> Fraction | None:
+    """``po``, the share of pairs on the diagonal, exactly (``None`` for an empty table)."""
+    n = _total(table)
+    if n == 0:
+        return None
+    return Fraction(sum(table[i][i] for i in range(len(table))), n)
 
 
 def _expected_agreement_exact(table: Table) -> Fraction | None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     PageBreak,
@@ -24,6 +23,7 @@ from reportlab.platypus import (
 
 from reviewer_app.services.pdf.blocks import boxed, gap, header_table, note, para, subheading
 from reviewer_app.services.pdf.fonts import FONTS, ensure_fonts
+from reviewer_app.services.pdf.numbered_canvas import NumberedCanvas
 from reviewer_app.services.pdf.page import FRAME_WIDTH, MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH
 from reviewer_app.services.pdf.styles import (
     DARK_BLUE,
@@ -63,28 +63,15 @@ from reviewer_app.services.report.tables import is_hidden
 from reviewer_app.services.report.views import CHART_TITLES, report_charts
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]
+class _ReportCanvas(NumberedCanvas):
     """Stamps "Page X of Y", the study and the copy's marking on every page."""
 
     def __init__(self, *args: Any, title: str = "", marking: str = "", **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self._pages: list[dict[str, Any]] = []
         self._title = title
         self._marking = marking
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._furniture(total)
-            super().showPage()
-        super().save()
-
-    def _furniture(self, total: int) -> None:
+    def stamp(self, number: int, total: int) -> None:
         self.saveState()
         self.setFillColor(NHS_BLUE)
         self.rect(0, PAGE_HEIGHT - 9 * mm, PAGE_WIDTH, 9 * mm, stroke=0, fill=1)
@@ -95,7 +82,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.setFillColor(DARK_BLUE)
         self.setFont(FONTS.regular, 7.5)
         self.drawString(MARGIN_X, 10 * mm, "Mortality case-note review: taskforce report")
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, 10 * mm, f"Page {self._pageNumber} of {total}")
+        self.drawRightString(PAGE_WIDTH - MARGIN_X, 10 * mm, f"Page {number} of {total}")
         self.restoreState()
 
 
@@ -246,8 +233,8 @@ def render_report(f: ReportFigures) -> bytes:
     )
     story: Sequence[Flowable] = report_story(f)
 
-    def make_canvas(*args: Any, **kw: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, title=opts.study_name, marking=marking, **kw)
+    def make_canvas(*args: Any, **kw: Any) -> _ReportCanvas:
+        return _ReportCanvas(*args, title=opts.study_name, marking=marking, **kw)
 
     doc.build(list(story), canvasmaker=make_canvas)
     return buffer.getvalue()

@@ -24,7 +24,7 @@ from reviewer_app.domain.report import (
 from reviewer_app.domain.values import MONTHS
 from reviewer_app.services.report.proportions import proportion
 from reviewer_app.services.report.source import ReportInput
-from reviewer_app.services.report.tables import CountTable, make_table
+from reviewer_app.services.report.tables import CountTable, SectionTables, make_table
 
 STATUSES = tuple(CohortStatus)
 NOT_RECORDED = "Not recorded"
@@ -41,7 +41,7 @@ class Period:
 
 
 @dataclass(frozen=True)
-class CohortFigures:
+class CohortFigures(SectionTables):
     identified: int
     statuses: dict[CohortStatus, int]
     by_place: CountTable
@@ -52,10 +52,6 @@ class CohortFigures:
     hospital: int
     outside_hospital: int
     unmatched_reviews: tuple[str, ...]  # reviewed case refs not in the cohort (a data error)
-
-    @property
-    def tables(self) -> tuple[CountTable, ...]:
-        return (self.by_place, self.by_organisation, self.by_specialty, self.by_month)
 
     @property
     def hospital_share(self) -> float | None:

@@ -25,7 +25,7 @@ from reviewer_app.services.report.source import (
     rcp_grade,
     text_answer,
 )
-from reviewer_app.services.report.tables import CountTable, make_table, num
+from reviewer_app.services.report.tables import CountTable, SectionTables, make_table, num
 
 DOC_COLUMNS = {"yes": "Required", "no": "Not required", "unsure": "Unsure"}
 NOT_RECORDED = "Not recorded"
@@ -34,7 +34,7 @@ NOT_ESCALATED = "Not escalated"
 
 
 @dataclass(frozen=True)
-class EscalationFigures:
+class EscalationFigures(SectionTables):
     referrals: int
     cases_escalated: int
     by_trigger: CountTable
@@ -47,17 +47,6 @@ class EscalationFigures:
     leder_notified: int
     immediate_concerns: int
     overdue_acknowledgements: int
-
-    @property
-    def tables(self) -> tuple[CountTable, ...]:
-        return (
-            self.by_trigger,
-            self.by_destination,
-            self.by_status,
-            self.by_organisation,
-            self.duty_of_candour,
-            self.mltn_against_escalation,
-        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -16,7 +16,7 @@ from reviewer_app.services.reconciliation.resolved import ResolvedCase
 from reviewer_app.services.report.figures_care import scores
 from reviewer_app.services.report.figures_themes import yes_no_column
 from reviewer_app.services.report.source import ReportInput, answer, option_labels, rcp_grade
-from reviewer_app.services.report.tables import CountTable, make_table, num
+from reviewer_app.services.report.tables import CountTable, SectionTables, make_table, num
 
 NOT_ATTEMPTED = "Contact not attempted"
 POOR_FINDING = "Poor care (score 1-2) or RCP 1-3"
@@ -24,16 +24,12 @@ NO_POOR_FINDING = "Neither"
 
 
 @dataclass(frozen=True)
-class RelativesFigures:
+class RelativesFigures(SectionTables):
     reviewed: int
     contact: CountTable
     concerns_against_findings: CountTable
     attempted: int
     reached: int
-
-    @property
-    def tables(self) -> tuple[CountTable, ...]:
-        return (self.contact, self.concerns_against_findings)
 
     def to_json(self) -> dict[str, Any]:
         return {"reviewed": self.reviewed, "attempted": self.attempted, "reached": self.reached}

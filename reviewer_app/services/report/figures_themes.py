@@ -25,6 +25,7 @@ from reviewer_app.services.report.source import (
 )
 from reviewer_app.services.report.tables import (
     CountTable,
+    SectionTables,
     every_case_per_row,
     make_table,
     num,
@@ -42,7 +43,7 @@ NO_HARM_SEVERITY = "No harm: not applicable"
 
 
 @dataclass(frozen=True)
-class ThemeFigures:
+class ThemeFigures(SectionTables):
     reviewed: int
     issue: CountTable
     good_practice: CountTable
@@ -54,19 +55,6 @@ class ThemeFigures:
     severity: CountTable
     problems: int
     cases_with_problems: int
-
-    @property
-    def tables(self) -> tuple[CountTable, ...]:
-        return (
-            self.issue,
-            self.good_practice,
-            self.by_setting,
-            self.by_phase,
-            self.good_by_setting,
-            self.good_by_phase,
-            self.problem_harm,
-            self.severity,
-        )
 
     def to_json(self) -> dict[str, Any]:
         return {

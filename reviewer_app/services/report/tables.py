@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Literal
 
 from reviewer_app.services.report.suppression import (
     PRIMARY,
@@ -96,6 +96,21 @@ class CountTable:
     @property
     def grand_total(self) -> int:
         return sum(sum(r) for r in self.body)
+
+
+class SectionTables:
+    """A section's figures (a frozen dataclass) whose tables are its ``CountTable`` fields.
+
+    ``tables`` lists them in the order they are declared, so no section keeps a second list
+    of its tables by hand (one a new table could be missing from).
+    """
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def tables(self) -> tuple[CountTable, ...]:
+        values = (getattr(self, f.name) for f in fields(self))
+        return tuple(value for value in values if isinstance(value, CountTable))
 
 
 def make_table(  # noqa: PLR0917

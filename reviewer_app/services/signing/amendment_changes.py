@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from reviewer_app.domain.amendments import ChangeKind, amendment_changes, item_changes
 from reviewer_app.domain.answers import display_value, group_items
-from reviewer_app.domain.definition import GroupQuestion, ReviewDefinition, SectionKind
+from reviewer_app.domain.definition import GroupQuestion, ReviewDefinition
 from reviewer_app.domain.values import Answers
-from reviewer_app.services.summary.input import ChangedField
+from reviewer_app.services.summary.input import ChangedField, change_label
 
 WITHDRAWN = "Withdrawn: not asked in this version"
 NOT_ASKED_BEFORE = "Not asked"
@@ -41,9 +41,7 @@ def withdrawn_aware_changes(
             new = "Not answered" if change.new is None else str(change.new)
         else:
             question = ref.question
-            label = question.label
-            if ref.section.title not in label and ref.section.kind is not SectionKind.SCREENING:
-                label = f"{ref.section.title}: {label}"
+            label = change_label(ref)
             if isinstance(question, GroupQuestion):
                 rows = _item_rows(
                     definition,

@@ -25,7 +25,7 @@ from pydantic import (
 from reviewer_app.domain.amendments import changed_fields
 from reviewer_app.domain.answers import display_value
 from reviewer_app.domain.case import Case
-from reviewer_app.domain.definition import ReviewDefinition, SectionKind
+from reviewer_app.domain.definition import QuestionRef, ReviewDefinition, SectionKind
 from reviewer_app.domain.labelled import LabelledEnum
 from reviewer_app.domain.values import Answers
 
@@ -145,6 +145,15 @@ class SummaryInput(_Frozen):
         return max(times).astimezone(UTC) if times else None
 
 
+def change_label(ref: QuestionRef) -> str:
+    """What a changed question is called in the summary's list of changes: its label, after
+    its section's title unless the label holds it already (screening questions stand alone)."""
+    label = ref.question.label
+    if ref.section.title not in label and ref.section.kind is not SectionKind.SCREENING:
+        label = f"{ref.section.title}: {label}"
+    return label
+
+
 def changes_between(
     definition: ReviewDefinition, old_answers: Answers, new_answers: Answers
 ) -> tuple[ChangedField, ...]:
@@ -156,12 +165,9 @@ def changes_between(
         if ref is None:
             label, old, new = change.question_id, _raw(change.old), _raw(change.new)
         else:
-            question = ref.question
-            label = question.label
-            if ref.section.title not in label and ref.section.kind is not SectionKind.SCREENING:
-                label = f"{ref.section.title}: {label}"
-            old = display_value(question, change.old)
-            new = display_value(question, change.new)
+            label = change_label(ref)
+            old = display_value(ref.question, change.old)
+            new = display_value(ref.question, change.new)
         found.append(
             (order.get(change.question_id, len(order)), ChangedField(label=label, old=old, new=new))
         )

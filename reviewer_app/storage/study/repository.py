@@ -1,19 +1,8 @@
-"""What every repository of the study database holds: its open database and the clock that
-stamps what it writes (``utc_now`` unless a test passes a fixed one). The workspace's
-repositories hold the same two; from ``storage/`` itself this could serve both."""
+"""The study's repositories share the one ``Repository`` base of both databases
+(``storage/repository.py``: the open database and the clock that stamps what it writes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from reviewer_app.storage.repository import Repository
 
-from reviewer_app.storage.clock import utc_now
-from reviewer_app.storage.database import Database
-
-
-class Repository:
-    """A repository on one open database; subclasses add the reads and writes of its tables."""
-
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
+__all__ = ["Repository"]

@@ -7,7 +7,7 @@ every write runs inside the import's one transaction (``Database.transaction`` n
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.vocabulary import ReviewMode
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
+from reviewer_app.storage.rows import columns_of, iso_datetime, optional_date, record_from_row
 from reviewer_app.storage.workspace.cases import CASE_FIELDS, CaseStore, case_from_row
 
 
@@ -71,26 +72,12 @@ FROM cases c
 """
 
 
-class AssignmentStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class AssignmentStore(Repository):
     # -- the trusted study root
 
     def pinned_root(self) -> PinnedRoot | None:
-        row = self._db.query_one(
-            "SELECT cert_pem, fingerprint, study_id, study_name, pinned_at FROM study_root"
-        )
-        if row is None:
-            return None
-        return PinnedRoot(
-            cert_pem=row[0],
-            fingerprint=row[1],
-            study_id=row[2],
-            study_name=row[3],
-            pinned_at=datetime.fromisoformat(row[4]),
-        )
+        row = self._db.query_one(f"SELECT {columns_of(PinnedRoot)} FROM study_root")
+        return None if row is None else record_from_row(PinnedRoot, row, pinned_at=iso_datetime)
 
     def pin_root(self, cert_pem: str, fingerprint: str, study_id: str, study_name: str) -> None:
         """Pin the study root (once; the schema refuses any later change)."""
@@ -105,9 +92,7 @@ class AssignmentStore:
 
     def imported(self, pack_id: str) -> ImportedPack | None:
         row = self._db.query_one(
-            "SELECT pack_id, sequence, imported_at, digest, case_count, withdrawn_count "
-            "FROM imported_packs WHERE pack_id = ?",
-            (pack_id,),
+            f"SELECT {columns_of(ImportedPack)} FROM imported_packs WHERE pack_id = ?", (pack_id,)
         )
         return None if row is None else _imported(row)
 
@@ -220,20 +205,10 @@ class AssignmentStore:
 
     def assignment(self, case_ref: str) -> Assignment | None:
         row = self._db.query_one(
-            "SELECT case_ref, review_mode, co_reviewer_ref, co_reviewer_name, pack_sequence, "
-            "due_date FROM case_assignments WHERE case_ref = ?",
+            f"SELECT {columns_of(Assignment)} FROM case_assignments WHERE case_ref = ?",
             (case_ref,),
         )
-        if row is None:
-            return None
-        return Assignment(
-            case_ref=row[0],
-            review_mode=row[1],
-            co_reviewer_ref=row[2],
-            co_reviewer_name=row[3],
-            pack_sequence=row[4],
-            due_date=None if row[5] is None else date.fromisoformat(row[5]),
-        )
+        return None if row is None else record_from_row(Assignment, row, due_date=optional_date)
 
     def due_dates(self) -> dict[str, date]:
         """case ref -> when its review is due back, for every case whose pack said."""
@@ -254,11 +229,4 @@ class AssignmentStore:
 
 
 def _imported(row: tuple[Any, ...]) -> ImportedPack:
-    return ImportedPack(
-        pack_id=row[0],
-        sequence=row[1],
-        imported_at=datetime.fromisoformat(row[2]),
-        digest=row[3],
-        case_count=row[4],
-        withdrawn_count=row[5],
-    )
+    return record_from_row(ImportedPack, row, imported_at=iso_datetime)

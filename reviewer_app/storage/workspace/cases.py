@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -21,8 +21,8 @@ from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag, ReviewMode
 from reviewer_app.errors import DamagedFileError, NotFoundError
 from reviewer_app.storage.audit import canonical_json
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
 
 CASE_FIELDS: tuple[str, ...] = tuple(Case.model_fields)  # the cases table's leading columns
 
@@ -188,11 +188,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class CaseStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class CaseStore(Repository):
     def upsert_many(self, cases: Iterable[Case]) -> int:
         """Insert new cases and refresh existing ones, in one transaction; returns the count.
 

@@ -8,14 +8,14 @@ Callers load it with ``cryptography`` (``serialization.load_pem_private_key(pem,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.errors import UserError
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
+from reviewer_app.storage.rows import iso_datetime, optional_datetime, record_from_row
 
 
 class StoredIdentity(BaseModel):
@@ -41,27 +41,19 @@ _COLUMNS = (
 )
 
 
-class IdentityStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class IdentityStore(Repository):
     def get(self) -> StoredIdentity | None:
         row = self._db.query_one(f"SELECT {_COLUMNS} FROM identity WHERE id = 1")
         if row is None:
             return None
-        chain = json.loads(row[2])
-        return StoredIdentity(
-            private_key_pem=bytes(row[0]),
-            cert_pem=None if row[1] is None else bytes(row[1]),
-            chain_pems=tuple(str(p).encode("ascii") for p in chain),
-            reviewer_ref=row[3],
-            name=row[4],
-            profession=row[5],
-            registration=row[6],
-            email=row[7],
-            created_at=datetime.fromisoformat(row[8]),
-            enrolled_at=None if row[9] is None else datetime.fromisoformat(row[9]),
+        return record_from_row(
+            StoredIdentity,
+            row,
+            private_key_pem=bytes,
+            cert_pem=lambda pem: None if pem is None else bytes(pem),
+            chain_pems=lambda text: tuple(str(p).encode("ascii") for p in json.loads(text)),
+            created_at=iso_datetime,
+            enrolled_at=optional_datetime,
         )
 
     def exists(self) -> bool:

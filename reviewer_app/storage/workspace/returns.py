@@ -7,14 +7,15 @@ and its review versions in ONE transaction (``record_bundle``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.vocabulary import ReviewMode
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
+from reviewer_app.storage.rows import columns_of, iso_datetime, record_from_row
 
 
 class PinnedCollectionCert(BaseModel):
@@ -62,25 +63,14 @@ ORDER BY r.case_ref, r.version
 """
 
 
-class ReturnStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class ReturnStore(Repository):
     # -- the collection certificate
 
     def collection_cert(self) -> PinnedCollectionCert | None:
-        row = self._db.query_one(
-            "SELECT cert_pem, fingerprint, pack_sequence, pinned_at FROM collection_cert"
-        )
+        row = self._db.query_one(f"SELECT {columns_of(PinnedCollectionCert)} FROM collection_cert")
         if row is None:
             return None
-        return PinnedCollectionCert(
-            cert_pem=row[0],
-            fingerprint=row[1],
-            pack_sequence=row[2],
-            pinned_at=datetime.fromisoformat(row[3]),
-        )
+        return record_from_row(PinnedCollectionCert, row, pinned_at=iso_datetime)
 
     def pin_collection_cert(self, cert_pem: str, fingerprint: str, pack_sequence: int) -> bool:
         """Keep the certificate of the latest pack carrying one; True when it changed."""
@@ -104,14 +94,7 @@ class ReturnStore:
     def unreturned(self) -> list[SignedVersion]:
         """Every signed version not yet returned, by case reference and version."""
         return [
-            SignedVersion(
-                review_id=row[0],
-                case_ref=row[1],
-                version=row[2],
-                withdrawn=bool(row[3]),
-                review_mode=row[4],
-                signature_count=row[5],
-            )
+            record_from_row(SignedVersion, row, withdrawn=bool)
             for row in self._db.query_all(_UNRETURNED_SQL)
         ]
 
@@ -149,19 +132,9 @@ class ReturnStore:
 
     def bundles(self) -> list[ReturnedBundle]:
         rows = self._db.query_all(
-            "SELECT sequence, bundle_id, file_name, item_count, written_at FROM return_bundles "
-            "ORDER BY sequence"
+            f"SELECT {columns_of(ReturnedBundle)} FROM return_bundles ORDER BY sequence"
         )
-        return [
-            ReturnedBundle(
-                sequence=r[0],
-                bundle_id=r[1],
-                file_name=r[2],
-                item_count=r[3],
-                written_at=datetime.fromisoformat(r[4]),
-            )
-            for r in rows
-        ]
+        return [record_from_row(ReturnedBundle, r, written_at=iso_datetime) for r in rows]
 
     def returned_review_ids(self) -> set[int]:
         return {int(r[0]) for r in self._db.query_all("SELECT review_id FROM returned_versions")}

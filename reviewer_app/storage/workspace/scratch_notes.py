@@ -10,14 +10,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.errors import NotFoundError
-from reviewer_app.storage.clock import iso_utc, utc_now
+from reviewer_app.storage.clock import iso_utc
 from reviewer_app.storage.database import Database
+from reviewer_app.storage.repository import Repository
+from reviewer_app.storage.rows import columns_of, iso_datetime, record_from_row
 
 MAX_NOTE_CHARS = 20_000
 """The longest note the schema keeps (the service refuses longer ones in words first)."""
@@ -43,19 +44,12 @@ class ScratchNote(BaseModel):
     updated_at: datetime
 
 
-class ScratchNoteStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class ScratchNoteStore(Repository):
     def get(self, case_ref: str) -> ScratchNote | None:
         row = self._db.query_one(
-            "SELECT case_ref, text, updated_at FROM scratch_notes WHERE case_ref = ?",
-            (case_ref,),
+            f"SELECT {columns_of(ScratchNote)} FROM scratch_notes WHERE case_ref = ?", (case_ref,)
         )
-        if row is None:
-            return None
-        return ScratchNote(case_ref=row[0], text=row[1], updated_at=datetime.fromisoformat(row[2]))
+        return None if row is None else record_from_row(ScratchNote, row, updated_at=iso_datetime)
 
     def put(self, case_ref: str, text: str) -> datetime:
         """Keep ``text`` as the case's note (empty: no note); returns when it was stored."""

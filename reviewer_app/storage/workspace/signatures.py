@@ -8,7 +8,6 @@ first two tables append-only, so a stored signed PDF can never be replaced or re
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -17,8 +16,8 @@ from pydantic import BaseModel, ConfigDict
 
 from reviewer_app.domain.vocabulary import DocumentKind as DocumentKind  # noqa: PLC0414 (re-export: moved to domain)
 from reviewer_app.errors import NotFoundError
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
 
 
 class SignatureRole(StrEnum):
@@ -92,11 +91,7 @@ def _slot(row: tuple[Any, ...]) -> CosignerSlot:
     return CosignerSlot.model_validate(fields)
 
 
-class SignatureStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class SignatureStore(Repository):
     # -- signatures
 
     def add_signature(self, record: SignatureRecord) -> None:

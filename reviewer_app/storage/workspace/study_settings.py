@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from reviewer_app.domain.avoidability import AvoidabilityScale
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
 
 
-class StudySettingsStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class StudySettingsStore(Repository):
     def avoidability_scale(self) -> AvoidabilityScale | None:
         """The study's scale; None when no pack has carried one (older packs)."""
         row = self._db.query_one("SELECT avoidability_scale FROM study_settings WHERE id = 1")

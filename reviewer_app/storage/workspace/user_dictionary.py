@@ -6,21 +6,14 @@ Stores never decide policy: which strings are words is the spelling service's ru
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-from reviewer_app.storage.clock import iso_utc, utc_now
-from reviewer_app.storage.database import Database
+from reviewer_app.storage.clock import iso_utc
+from reviewer_app.storage.repository import Repository
 from reviewer_app.storage.workspace.schema_user_dictionary import MAX_WORD_CHARS
 
 __all__ = ["MAX_WORD_CHARS", "UserDictionaryStore"]
 
 
-class UserDictionaryStore:
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
-        self._db = db
-        self._clock = clock
-
+class UserDictionaryStore(Repository):
     def words(self) -> list[str]:
         """Every word kept, in a stable order for people (case-insensitive, then as spelt)."""
         rows = self._db.query_all("SELECT word FROM user_dictionary")

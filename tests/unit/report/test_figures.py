@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from reviewer_app.domain.report import CareLevel, CohortStatus
 from reviewer_app.services.report.figures import compute_figures
 from reviewer_app.services.report.figures_cohort import financial_quarter, periods_of
 from reviewer_app.services.report.source import ReportInput, ReportOptions, SummaryRule
+from reviewer_app.services.report.tables import CountTable, SectionTables, make_table
 from tests.unit.report.cases import cohort_case, resolved
 
 P = PlaceOfDeath
@@ -304,3 +306,17 @@ def test_escalations_and_actions_from_the_records(definition: ReviewDefinition) 
     assert a.by_theme.cell("Fluid management", "Complete (5)") == 1
     assert a.by_theme.cell("Medicines management", "Open, on time") == 1
     assert a.issues["Fluid management"] == 1
+
+
+def test_a_sections_tables_are_its_count_tables_in_the_order_declared() -> None:
+    @dataclass(frozen=True)
+    class Section(SectionTables):
+        second: CountTable
+        count: int
+        first: CountTable
+
+    def table(key: str) -> CountTable:
+        return make_table(key, key.title(), "Row", ["r"], ["c"], {("r", "c"): 1}, "cases", "all")
+
+    second, first = table("second"), table("first")
+    assert Section(second, 3, first).tables == (second, first)

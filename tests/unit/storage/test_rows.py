@@ -1,4 +1,4 @@
-"""The shared row-to-record converter of the storage repositories (storage/study/rows.py)."""
+"""The shared row-to-record converter of the storage repositories (storage/rows.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from reviewer_app.storage.study.rows import (
+from reviewer_app.storage.rows import (
     columns_of,
     field_names,
     iso_datetime,
