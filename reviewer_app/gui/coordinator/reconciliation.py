@@ -61,6 +61,7 @@ def recorder() -> str:
 
 class ReconciliationSection(SnapshotSection):
     title = "Reconciliation"
+    needs_resolved = True  # the discordant cases, resolved (the snapshot's second step)
     intro = (
         "Double reviews are compared once both are in. Record the agreed value of each "
         "discordant item; the reviews themselves never change."

@@ -208,25 +208,31 @@ class SnapshotSection(Section):
     """A section that shows the study's returns from the shared snapshot (snapshot.py): filled
     at once when it is read already, otherwise "Loading…" until the worker thread has read it.
     Subclasses say how to show one (``show_snapshot``) and how to empty themselves
-    (``clear``)."""
+    (``clear``); one that shows resolved cases says so (``needs_resolved``) and is filled when
+    they are in."""
+
+    needs_resolved: ClassVar[bool] = False
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
         self.use_snapshots(self.snapshots)
 
+    def _signal(self, cache: SnapshotCache) -> Any:
+        return cache.resolved if self.needs_resolved else cache.ready
+
     def use_snapshots(self, cache: SnapshotCache) -> None:
         if cache is not self.snapshots:
-            self.snapshots.ready.disconnect(self._on_ready)
+            self._signal(self.snapshots).disconnect(self._on_ready)
             self.snapshots.failed.disconnect(self._on_failed)
         self.snapshots = cache
-        cache.ready.connect(self._on_ready)
+        self._signal(cache).connect(self._on_ready)
         cache.failed.connect(self._on_failed)
 
     def show_snapshot(self, snapshot: StudySnapshot) -> None:
         raise NotImplementedError
 
     def open(self) -> None:
-        snapshot = self.snapshots.request()
+        snapshot = self.snapshots.request(resolved=self.needs_resolved)
         if snapshot is None:
             self._wait()
         else:
@@ -236,7 +242,8 @@ class SnapshotSection(Section):
         """Read the study again (on the worker thread) and show it."""
         self.snapshots.invalidate()
         self._wait()
-        snapshot = self.snapshots.request()  # at once with the tests' synchronous runner
+        # at once with the tests' synchronous runner
+        snapshot = self.snapshots.request(resolved=self.needs_resolved)
         if snapshot is not None and self.waiting:
             self.fill(snapshot)
 

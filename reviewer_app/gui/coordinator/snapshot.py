@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
@@ -73,9 +73,15 @@ def _collection_paused() -> Iterator[None]:
 
 
 class SnapshotCache(QObject):
-    """One ``StudySnapshot`` at a time, shared by the window's sections."""
+    """One ``StudySnapshot`` at a time, shared by the window's sections.
 
-    ready = Signal(object)  # the new StudySnapshot
+    Read in two steps on worker threads (``study_snapshot``): every figure but the resolved
+    cases first (``ready``: the overview and most sections fill from it), then the cases
+    resolved from what was read (``resolved``: the reconciliation section's discordant cases).
+    """
+
+    ready = Signal(object)  # the new StudySnapshot (its cases perhaps not resolved yet)
+    resolved = Signal(object)  # the same snapshot with its cases resolved
     failed = Signal(object)  # the exception the read raised
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QObject | None = None) -> None:
@@ -101,12 +107,16 @@ class SnapshotCache(QObject):
         self._memo = None  # nothing of the study is kept while it is locked
         gc.unfreeze()  # what was frozen is scanned again: cycles dropped since are collected
 
-    def request(self) -> StudySnapshot | None:
-        """The snapshot if it is read already; otherwise start reading it (``ready`` says when)
-        and None."""
+    def request(self, *, resolved: bool = False) -> StudySnapshot | None:
+        """The snapshot if it is read already (``resolved``: with its cases resolved);
+        otherwise start reading it (``ready``, ``resolved`` say when) and None."""
+        from reviewer_app.services.reconciliation.study_snapshot import needs_resolving
+
         if self.value is None and self._reading != self.generation:
             self._wanted = True
             self._read()
+        if resolved and needs_resolving(self.value):
+            return None
         return self.value
 
     def _read(self) -> None:
@@ -119,7 +129,7 @@ class SnapshotCache(QObject):
 
         def work(_progress: Progress) -> StudySnapshot:
             with _collection_paused(), opener() as study:
-                return read_snapshot(study, memo=memo)
+                return read_snapshot(study, memo=memo, resolve=False)
 
         gc.freeze()  # what is alive now lives on: never scanned again (module docstring)
 
@@ -143,6 +153,41 @@ class SnapshotCache(QObject):
         self._wanted = False
         self.value = snapshot
         self.ready.emit(snapshot)
+        # the second step once what the first filled in is painted (a zero timer fires when
+        # the events waiting, the paints among them, are done): it must not slow that paint
+        QTimer.singleShot(0, lambda: self._resolve(generation, snapshot))
+
+    def _resolve(self, generation: int, snapshot: StudySnapshot) -> None:
+        """The second step, on a worker thread: the cases resolved from what was read."""
+        from reviewer_app.services.reconciliation import study_snapshot
+
+        if generation != self.generation or self.value is not snapshot:
+            return  # the study changed before it began: the next read has its own
+        if not study_snapshot.needs_resolving(snapshot):
+            self.resolved.emit(snapshot)
+            return
+
+        def work(_progress: Progress) -> StudySnapshot:
+            with _collection_paused():
+                return study_snapshot.resolve_snapshot(snapshot)
+
+        self.runner.run(
+            work,
+            lambda whole: self._resolved(generation, snapshot, whole),
+            lambda err: self._failed(generation, err),
+            label=LOADING,
+            show_progress=False,
+        )
+
+    def _resolved(self, generation: int, first: StudySnapshot, whole: StudySnapshot) -> None:
+        self._memo = whole.memo
+        if generation != self.generation or self.value is not first:
+            # the study changed meanwhile: read it again (unless that is under way already)
+            if self.value is None and self._reading != self.generation:
+                self.request()
+            return
+        self.value = whole
+        self.resolved.emit(whole)
 
     def _failed(self, generation: int, err: BaseException) -> None:
         if self._reading == generation:

@@ -18,15 +18,16 @@ of the cohort, in this order of precedence:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reviewer_app.domain.reconciliation import CaseStage
 from reviewer_app.domain.vocabulary import ReviewMode
-from reviewer_app.services.reconciliation.case_model import ResolvedCase
 from reviewer_app.services.reconciliation.merge import HANDED_BACK
-from reviewer_app.services.reconciliation.resolved import resolve_from
+from reviewer_app.services.reconciliation.resolved import standings_from
 from reviewer_app.services.reconciliation.second_stage import SecondStageEntry, queue_from
+from reviewer_app.services.reconciliation.standing import CaseStanding
 from reviewer_app.services.reconciliation.study_reviews import StudyReviews, read_reviews
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.cohort import CohortStore
@@ -55,7 +56,7 @@ class CaseStageRow:
 def stage_of(
     case_ref: str,
     reviews: StudyReviews,
-    resolved: ResolvedCase | None,
+    resolved: CaseStanding | None,
     second: SecondStageEntry | None,
 ) -> CaseStage:
     """One case's stage (see the module docstring)."""
@@ -85,12 +86,13 @@ def stages_from(
     reviews: StudyReviews,
     case_refs: list[str],
     *,
-    resolved: list[ResolvedCase] | None = None,
+    resolved: Sequence[CaseStanding] | None = None,
     queue: list[SecondStageEntry] | None = None,
 ) -> list[CaseStageRow]:
-    """Every case's row. ``resolved`` / ``queue``: ``resolve_from(reviews)`` and
-    ``queue_from(reviews)`` when the caller has them already (not computed twice)."""
-    by_case = {c.case_ref: c for c in (resolve_from(reviews) if resolved is None else resolved)}
+    """Every case's row. ``resolved``: each case's standing (``standings_from(reviews)``,
+    or the resolved cases, which stand the same) and ``queue``: ``queue_from(reviews)``,
+    when the caller has them already (not computed twice)."""
+    by_case = {c.case_ref: c for c in (standings_from(reviews) if resolved is None else resolved)}
     entries = {e.case_ref: e for e in (queue_from(reviews) if queue is None else queue)}
     rows: list[CaseStageRow] = []
     for case_ref in sorted(set(case_refs) | set(by_case)):

@@ -160,8 +160,9 @@ def escalations_in(
     state, items = top_answer(answers, ITEMS)
     if state != ANSWERED or not isinstance(items, list):
         return []
-    plain = plain_answers(answers)
-    fired = _fired(definition, plain) if fired is None else fired
+    if fired is None:
+        fired = _fired(definition, plain_answers(answers))
+    plain = _answered_of(answers, _derived_from(definition))
     harm, severity = _worst_harm(plain.get(PROBLEMS))
     review_avoidability = parse_avoidability(plain.get(REVIEW_AVOIDABILITY))
     derived_scores = _scores(definition, plain)
@@ -207,6 +208,23 @@ def escalations_in(
                 review_status=_text(_item_value(values, Q_STATUS)),
             )
         )
+    return found
+
+
+def _derived_from(definition: ReviewDefinition | None) -> tuple[str, ...]:
+    """The top-level questions an escalation's derived fields are read from (the worst harm,
+    the review's avoidability, the phases' scores)."""
+    phases = definition.phases if definition is not None else ()
+    return (PROBLEMS, REVIEW_AVOIDABILITY, *(f"{section.id}.score" for section in phases))
+
+
+def _answered_of(answers: Mapping[str, Any], question_ids: Sequence[str]) -> dict[str, Any]:
+    """``plain_answers`` of those questions only."""
+    found: dict[str, Any] = {}
+    for question_id in question_ids:
+        state, value = top_answer(answers, question_id)
+        if state == ANSWERED:
+            found[question_id] = value
     return found
 
 

@@ -177,3 +177,49 @@ def test_no_collection_pauses_the_gui_thread_while_the_worker_reads(qtbot, monke
         gc.enable()
     cache.drop()  # locked: everything frozen is scanned for cycles again
     assert gc.get_freeze_count() == 0
+
+
+def test_the_overview_fills_from_the_first_step_and_reconciliation_waits_for_the_second(
+    open_window, empty_study, qtbot
+):
+    runner = HeldRunner()
+    window = open_window(empty_study)
+    window.snapshots.runner = runner
+    window.snapshots.invalidate()
+    window.show()
+    overview = window.section("overview")
+    overview.refresh()
+    window.show_section(4)  # Reconciliation: it shows resolved cases
+    reconciliation = window.section("reconciliation")
+    assert reconciliation.waiting and len(runner.held) == 1  # one read for both
+    runner.finish()  # the first step: every figure but the resolved cases
+    assert overview.loaded and not overview.waiting
+    first = window.snapshots.value
+    assert first is not None and first.resolved is None
+    assert reconciliation.waiting and not reconciliation.loading.isHidden()
+    assert window.snapshots.request(resolved=True) is None
+    assert runner.held == []  # the second step waits until what the first filled is painted
+    qtbot.waitUntil(lambda: len(runner.held) == 1)  # then it starts, from what was read
+    runner.finish()
+    assert reconciliation.loaded and not reconciliation.waiting
+    whole = window.snapshots.value
+    assert whole is not None and whole.resolved is not None
+    assert window.snapshots.request(resolved=True) is whole
+
+
+def test_a_second_step_finishing_after_a_change_is_thrown_away(open_window, empty_study, qtbot):
+    runner = HeldRunner()
+    window = open_window(empty_study)
+    window.snapshots.runner = runner
+    window.snapshots.invalidate()
+    window.show_section(4)
+    runner.finish()  # the first step
+    qtbot.waitUntil(lambda: len(runner.held) == 1)
+    window.snapshots.invalidate()  # the coordinator changed something meanwhile
+    runner.finish()  # the second step of the old read
+    assert window.snapshots.value is None  # not shown: the study is read again instead
+    assert len(runner.held) == 1
+    runner.finish()
+    qtbot.waitUntil(lambda: len(runner.held) == 1)
+    runner.finish()
+    assert window.section("reconciliation").loaded

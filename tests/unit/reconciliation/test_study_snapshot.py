@@ -162,3 +162,34 @@ def test_each_content_is_parsed_to_the_values_the_standard_library_reads(study: 
         text = store.content_text(state.case_ref, state.reviewer_ref, state.version)
         assert content == json.loads(text)
         assert type(content["answers"]) is dict  # what the fast paths of the rules expect
+
+
+def test_the_first_step_is_every_figure_but_the_resolved_cases(study: Study) -> None:
+    from reviewer_app.services.reconciliation.study_snapshot import (
+        needs_resolving,
+        resolve_snapshot,
+    )
+
+    whole = read_snapshot(study, now=NOW)
+    first = read_snapshot(study, now=NOW, resolve=False)
+    assert needs_resolving(first) and not needs_resolving(whole)
+    assert first.resolved is None
+    with pytest.raises(ValueError, match="not resolved yet"):
+        _ = first.discordant
+    for name in ("status", "stages", "second_stage", "escalations", "quarantine", "runs"):
+        assert getattr(first, name) == getattr(whole, name), name
+    assert resolve_snapshot(first) == whole  # resolved from what it read: the same snapshot
+    assert resolve_snapshot(whole) is whole
+
+
+def test_stages_read_from_standings_are_those_read_from_the_resolved_cases(study: Study) -> None:
+    from reviewer_app.services.reconciliation.resolved import resolve_from
+    from reviewer_app.services.reconciliation.stages import stages_from
+    from reviewer_app.services.reconciliation.study_reviews import read_reviews
+    from reviewer_app.storage.study.cohort import CohortStore
+
+    reviews = read_reviews(study)
+    refs = CohortStore(study.db).case_refs()
+    from_resolved = stages_from(reviews, refs, resolved=resolve_from(reviews))
+    assert stages_from(reviews, refs) == from_resolved
+    assert len({row.stage for row in from_resolved}) > 2  # the practice study has variety
