@@ -26,7 +26,6 @@ display server.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sys
@@ -34,21 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer_app.paths import AppPaths
+from reviewer_app.paths import AppPaths, sweep_open_copies
 from reviewer_app.startup_imports import import_storage_lightly
-from reviewer_app.study_opening import (
-    PRACTICE_FOLDER,
-    StudyOpener,
-    UnlockedStudy,
-    connect_study,
-    coordinator_shell,
-    create_study_in_worker,
-    has_study,
-    open_practice_in_worker,
-    study_desk,
-    study_passphrase_checker,
-    unlock_study_in_worker,
-)
 
 if TYPE_CHECKING:
     from reviewer_app.gui.main_window import MainWindow
@@ -56,6 +42,18 @@ if TYPE_CHECKING:
     from reviewer_app.gui.tasks import Progress
     from reviewer_app.services.session import ReviewerSession
     from reviewer_app.services.workspace import Workspace
+    from reviewer_app.study_opening import (
+        PRACTICE_FOLDER,
+        StudyOpener,
+        UnlockedStudy,
+        connect_study,
+        create_study_in_worker,
+        has_study,
+        open_practice_in_worker,
+        study_desk,
+        study_passphrase_checker,
+        unlock_study_in_worker,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -82,28 +80,19 @@ __all__ = [
     "unlock_study_in_worker",
 ]
 
-OPEN_COPIES_FOLDER = "open"
-"""Must equal ``gui.signing.summary_actions.OPEN_FOLDER`` (a test checks); not imported from
-there so that start-up does not load the printing modules."""
+
+def __getattr__(name: str) -> Any:
+    """The names of ``__all__`` not defined here are the coordinator's composition root
+    (study_opening.py), imported on first use: a reviewer's start never needs it (issue 15)."""
+    if name in __all__:
+        from reviewer_app import study_opening
+
+        return getattr(study_opening, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 SMOKE_SCREENSHOT_ENV = "REVIEWER_APP_SMOKE_SCREENSHOT"
-
-
-def sweep_open_copies(temp_dir: Path) -> int:
-    """Delete every file left in the viewer-copy folder by an earlier run. Returns how many.
-
-    Best effort: a file a viewer still holds open (Windows) is left for the next start."""
-    folder = temp_dir / OPEN_COPIES_FOLDER
-    if not folder.is_dir() or folder.is_symlink():
-        return 0
-    removed = 0
-    for path in folder.iterdir():
-        if path.is_file() or path.is_symlink():
-            with contextlib.suppress(OSError):
-                path.unlink()
-                removed += 1
-    if removed:
-        log.info("deleted %d summary copies left by an earlier run", removed)
-    return removed
+SPELLING_AFTER_PAINT_MS = 300  # after the main window's first paint (issue 15)
 
 
 # --- opening a workspace off the GUI thread --------------------------------------------------
@@ -162,10 +151,12 @@ def preload_services(_progress: object = None) -> None:
     worker thread), so the time after pressing Enter is only the key derivation and building
     the case list."""
     import importlib
+    import linecache
 
     import_storage_lightly()
     for name in PRELOADED:
         importlib.import_module(name)
+        linecache.clearcache()  # PySide's import hook reads (and linecache keeps) every source
 
 
 def has_workspace(folder: Path) -> bool:
@@ -323,6 +314,8 @@ class Shell:
         """The coordinator's shell, imported and made on first use (gui/coordinator/ costs
         ~65 ms of imports, a third of a reviewer's launch to the unlock screen)."""
         if self._coordinator is None:
+            from reviewer_app.study_opening import coordinator_shell
+
             self._coordinator = coordinator_shell(self.app, self.paths, self.runner, self.settings)
         return self._coordinator
 
@@ -346,16 +339,10 @@ class Shell:
         self.app.quit()
 
     def _open_demo(self) -> None:
-        from reviewer_app.gui.crash_dialog import report_exception
-
-        def failed(err: BaseException) -> None:
-            report_exception(err)
-            self.app.quit()
-
         self.runner.run(
             lambda progress: open_demo_in_worker(self.folder, progress),
             lambda workspace: self.show_main(adopt_workspace(workspace)),
-            failed,
+            self._failed_to_start,
             label="Opening the demo workspace…",
         )
 
@@ -425,17 +412,18 @@ class Shell:
             screenshot_when_painted(self.app, self.window, Path(os.environ[SMOKE_SCREENSHOT_ENV]))
         if self.form.service.last_position() is not None:
             self.window.resume()  # the case, section and field of the last session
-        self._start_spell_checking(session)
+        self._start_spell_checking(session, self.window)
         if self.start_window is not None:
             self.start_window.close()
             self.start_window.deleteLater()
             self.start_window = None
 
-    def _start_spell_checking(self, session: ReviewerSession) -> None:
-        """Load the British dictionary off the GUI thread (about 0.2 s), then give every
-        free-text box the workspace's checker (gui/spelling.py); until then boxes are
-        simply not underlined."""
+    def _start_spell_checking(self, session: ReviewerSession, window: MainWindow) -> None:
+        """Load the British dictionary off the GUI thread (about 0.2 s, holding the GIL ~70 ms:
+        so only once the window has been painted), then give every free-text box the
+        workspace's checker (gui/spelling.py); until then boxes are simply not underlined."""
         from reviewer_app.gui.spelling import set_workspace_checker
+        from reviewer_app.gui.tasks import after_first_paint
         from reviewer_app.services.spelling.checker import SpellChecker
         from reviewer_app.services.spelling.dictionary import BritishDictionary, british_dictionary
 
@@ -449,7 +437,11 @@ class Shell:
                 "spell checking is off: the dictionary could not be loaded (%s)", type(exc).__name__
             )
 
-        self.runner.run(lambda _progress: british_dictionary(), ready, failed, show_progress=False)
+        def load() -> None:
+            if self.session is session:
+                self.runner.run(lambda _p: british_dictionary(), ready, failed, show_progress=False)
+
+        after_first_paint(window, SPELLING_AFTER_PAINT_MS, load)
 
     def close(self) -> None:
         self.runner.wait()
@@ -479,8 +471,7 @@ def run_gui(
 ) -> int:
     """Open the desktop app on ``folder`` (building the demo workspace first if asked), or
     the coordinator's window on ``study`` or on the practice study."""
-    from reviewer_app.gui.crash_dialog import install_crash_handler
-    from reviewer_app.gui.launch import application
+    from reviewer_app.gui.launch import application, install_crash_handler
     from reviewer_app.gui.theme import apply_theme
     from reviewer_app.logging_setup import LOG_FILE_NAME
 

@@ -8,27 +8,37 @@ copy of patient data the user did not ask for.
 ``ensure_local_folder`` refuses network locations because SQLite's write-ahead log relies on
 shared memory and byte-range locks that network filesystems do not provide faithfully; a
 database used there can be silently corrupted.
+
+``sweep_open_copies`` empties the temp folder's viewer copies at start (see app.py).
 """
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
+import logging
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-
-import platformdirs
+from typing import NamedTuple
 
 from reviewer_app.errors import NetworkDriveError
+
+log = logging.getLogger(__name__)
+
+# platformdirs, subprocess and ctypes are imported where they are used, not here: this module
+# is imported before the unlock screen is painted, and they cost ~7 ms there (issue 15). Only
+# ``from_environment`` without ``$REVIEWER_APP_HOME`` needs platformdirs; only macOS and
+# Windows need the other two. The classes are NamedTuples, not dataclasses, for the same reason.
 
 APP_NAME = "reviewer-app"
 APP_AUTHOR = "NHS"
 HOME_ENV = "REVIEWER_APP_HOME"
 SETTINGS_FILE = "settings.ini"
+OPEN_COPIES_FOLDER = "open"
+"""Under ``temp_dir``: must equal ``gui.signing.summary_actions.OPEN_FOLDER`` (a test checks);
+not imported from there so that start-up does not load the printing modules."""
 
 # Filesystem types (as Linux's mountinfo and macOS's ``mount`` name them) that live on another
 # machine. FUSE filesystems report "fuse.<name>".
@@ -54,8 +64,7 @@ NETWORK_FS_TYPES = frozenset(
 _DRIVE_REMOTE = 4  # GetDriveTypeW's DRIVE_REMOTE
 
 
-@dataclass(frozen=True)
-class AppPaths:
+class AppPaths(NamedTuple):
     """The per-user folders the app writes to. Build with ``from_environment`` or directly."""
 
     data_dir: Path
@@ -78,6 +87,8 @@ class AppPaths:
                 temp_dir=root / "tmp",
                 config_dir=root / "config",
             )
+        import platformdirs
+
         dirs = platformdirs.PlatformDirs(APP_NAME, APP_AUTHOR, roaming=False)
         cache = Path(dirs.user_cache_dir)
         return cls(
@@ -102,11 +113,28 @@ class AppPaths:
         return (self.data_dir, self.log_dir, self.cache_dir, self.temp_dir, self.config_dir)
 
 
+def sweep_open_copies(temp_dir: Path) -> int:
+    """Delete every file left in the viewer-copy folder by an earlier run. Returns how many.
+
+    Best effort: a file a viewer still holds open (Windows) is left for the next start."""
+    folder = temp_dir / OPEN_COPIES_FOLDER
+    if not folder.is_dir() or folder.is_symlink():
+        return 0
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() or path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    if removed:
+        log.info("deleted %d summary copies left by an earlier run", removed)
+    return removed
+
+
 # --- network location detection -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(NamedTuple):
     """One mounted filesystem: where it is mounted and its type."""
 
     mount_point: str
@@ -162,6 +190,8 @@ def read_mount_table() -> list[Mount]:
         except OSError:
             return []
     if sys.platform == "darwin":
+        import subprocess
+
         try:
             result = subprocess.run(
                 ["/sbin/mount"], capture_output=True, text=True, timeout=5, check=False
@@ -186,6 +216,8 @@ def is_unc_path(path: str) -> bool:
 
 
 def _windows_drive_type(root: str) -> int:
+    import ctypes
+
     windll = getattr(ctypes, "windll", None)
     if windll is None:  # not Windows
         return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import platform
-import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -31,10 +30,20 @@ from PySide6.QtWidgets import (
 
 from reviewer_app import __version__
 from reviewer_app.errors import UserError
+from reviewer_app.gui.launch import crash_log_hint, install_crash_handler
 
 log = logging.getLogger(__name__)
 
-_log_hint: str = "the app's log folder"
+__all__ = [
+    "CrashDialog",
+    "crash_report",
+    "install_crash_handler",
+    "report_bug",
+    "report_exception",
+    "report_uncaught",
+    "show_user_error",
+    "user_error_box",
+]
 
 
 def crash_report(kind: type[BaseException], tb: TracebackType | None) -> str:
@@ -110,7 +119,7 @@ def report_bug(
     log.error("unexpected error", exc_info=(kind, value, tb))
     if QGuiApplication.instance() is None:
         return
-    dialog = CrashDialog(crash_report(kind, tb), _log_hint, parent)
+    dialog = CrashDialog(crash_report(kind, tb), crash_log_hint(), parent)
     dialog.exec()
     dialog.deleteLater()  # on the GUI thread, never left to a garbage collection elsewhere
 
@@ -124,16 +133,12 @@ def report_exception(exc: BaseException, parent: QWidget | None = None) -> None:
         report_bug(type(exc), exc, exc.__traceback__, parent)
 
 
-def install_crash_handler(log_hint: str):
-    """Route uncaught exceptions (including those raised in Qt slots) to the dialogs."""
-    global _log_hint  # noqa: PLW0603 - one hint for the process, set once at start
-    _log_hint = log_hint
-
-    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, UserError):
-            show_user_error(value)  # type: ignore[arg-type]
-            return
-        report_bug(kind, value, tb)
-
-    sys.excepthook = hook
-    return hook
+def report_uncaught(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """What the hook ``install_crash_handler`` (gui/launch.py) sets does with an uncaught
+    exception: a plain dialog for a ``UserError``, the crash dialog for anything else."""
+    if isinstance(value, UserError):
+        show_user_error(value)
+        return
+    report_bug(kind, value, tb)

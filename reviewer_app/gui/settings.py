@@ -10,8 +10,8 @@ anything the app trusts: the audit trail's actor comes from the workspace's enro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QSettings
 
@@ -20,8 +20,7 @@ MIN_IDLE_LOCK_MINUTES = 1
 MAX_IDLE_LOCK_MINUTES = 60
 
 
-@dataclass(frozen=True)
-class ReviewerDetailsForm:
+class ReviewerDetailsForm(NamedTuple):
     """The reviewer's own details as typed (not patient data)."""
 
     name: str = ""

@@ -15,13 +15,15 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from reviewer_app.progress import Progress
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,7 @@ def default_error_handler(exc: BaseException) -> None:
     report_exception(exc)
 
 
-@dataclass(frozen=True)
-class _Request:
+class _Request(NamedTuple):
     """One call of ``Runner.run``: the work, where its outcome goes, and how to show it."""
 
     fn: Work
@@ -290,6 +291,36 @@ def call_later(msecs: int, fn: Callable[[], object]) -> None:
     QTimer.singleShot(msecs, fn)
 
 
+class _AfterFirstPaint(QObject):
+    """Calls ``fn`` once, ``msecs`` after ``widget``'s first paint (``after_first_paint``)."""
+
+    def __init__(self, widget: QWidget, msecs: int, fn: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._msecs = msecs
+        self._fn = fn
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent  # here: its enums cost ~2 ms, unneeded at start
+
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(self._msecs, self, self._fire)  # not if deleted meanwhile
+        return False
+
+    def _fire(self) -> None:
+        self.deleteLater()
+        self._fn()
+
+
+def after_first_paint(widget: QWidget, msecs: int, fn: Callable[[], object]) -> None:
+    """Call ``fn`` on the GUI thread ``msecs`` after ``widget`` is first painted: for work the
+    window does not need to be seen and used (it would hold the GIL while the person waits
+    for the window, as loading the dictionary does). Nothing is called if ``widget`` is
+    deleted before it is painted."""
+    _AfterFirstPaint(widget, msecs, fn)
+
+
 class BusyRunner(SyncTaskRunner):
     """Runs on the GUI thread with a busy cursor: for work bound to the GUI thread's database
     connection (SQLite connections belong to the thread that opened them)."""
@@ -310,5 +341,6 @@ __all__ = [
     "SyncTaskRunner",
     "TaskRunner",
     "Work",
+    "after_first_paint",
     "call_later",
 ]

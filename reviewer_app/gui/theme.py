@@ -8,9 +8,12 @@ enlarged their text gets larger text here too.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+STYLE = "Fusion"
+STYLE_PROPERTY = "reviewerStyle"
+"""Set on the application once its style is ``STYLE`` (gui/launch.py starts Qt in it)."""
 
 _Role = QPalette.ColorRole
 _Group = QPalette.ColorGroup
@@ -76,6 +79,10 @@ def palette_for(name: str) -> QPalette:
 
 
 def system_prefers_dark() -> bool:
+    # Imported here: the first touch of the Qt namespace builds all its enums (~13 ms), which
+    # only the "system" theme needs before the unlock screen is painted.
+    from PySide6.QtCore import Qt
+
     app = QGuiApplication.instance()
     if not isinstance(app, QGuiApplication):
         return False
@@ -118,7 +125,9 @@ _SHELL_MARK = "/* app shell (gui/theme.py) */"
 def apply_theme(app: QApplication, name: str = "system") -> str:
     """Apply a palette (and Fusion, which honours it); returns the theme applied."""
     resolved = resolve_theme(name)
-    app.setStyle("Fusion")
+    if app.property(STYLE_PROPERTY) != STYLE:
+        app.setStyle(STYLE)
+        app.setProperty(STYLE_PROPERTY, STYLE)
     app.setPalette(palette_for(resolved))
     app.setProperty("reviewerTheme", resolved)
     base = app.styleSheet().split(_SHELL_MARK)[0].rstrip()
