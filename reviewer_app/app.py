@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.paths import AppPaths, sweep_open_copies
-from reviewer_app.startup_imports import import_storage_lightly
+from reviewer_app.startup_imports import import_storage_lightly, preload
 
 if TYPE_CHECKING:
     from reviewer_app.gui.main_window import MainWindow
@@ -150,13 +150,7 @@ def preload_services(_progress: object = None) -> None:
     """Import what opening the workspace needs while the reviewer types the passphrase (on a
     worker thread), so the time after pressing Enter is only the key derivation and building
     the case list."""
-    import importlib
-    import linecache
-
-    import_storage_lightly()
-    for name in PRELOADED:
-        importlib.import_module(name)
-        linecache.clearcache()  # PySide's import hook reads (and linecache keeps) every source
+    preload(PRELOADED)
 
 
 def has_workspace(folder: Path) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer_app.paths import AppPaths
-from reviewer_app.startup_imports import import_storage_lightly
+from reviewer_app.startup_imports import import_storage_lightly, preload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -143,11 +143,7 @@ safe."""
 
 
 def preload_study_window(_progress: object = None) -> None:
-    import importlib
-
-    import_storage_lightly()
-    for name in STUDY_WINDOW_MODULES:
-        importlib.import_module(name)
+    preload(STUDY_WINDOW_MODULES)
 
 
 class StudyOpener:

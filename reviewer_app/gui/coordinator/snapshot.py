@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
@@ -153,16 +153,13 @@ class SnapshotCache(QObject):
         self._wanted = False
         self.value = snapshot
         self.ready.emit(snapshot)
-        # the second step once what the first filled in is painted (a zero timer fires when
-        # the events waiting, the paints among them, are done): it must not slow that paint
-        QTimer.singleShot(0, lambda: self._resolve(generation, snapshot))
+        self._resolve(generation, snapshot)  # (started from a zero timer instead, it was
+        # seen to hold the GUI thread off for the whole step, 70-110 ms, now and then)
 
     def _resolve(self, generation: int, snapshot: StudySnapshot) -> None:
         """The second step, on a worker thread: the cases resolved from what was read."""
         from reviewer_app.services.reconciliation import study_snapshot
 
-        if generation != self.generation or self.value is not snapshot:
-            return  # the study changed before it began: the next read has its own
         if not study_snapshot.needs_resolving(snapshot):
             self.resolved.emit(snapshot)
             return
