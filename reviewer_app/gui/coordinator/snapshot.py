@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.desk import StudyDesk
@@ -153,12 +154,17 @@ class SnapshotCache(QObject):
         self._wanted = False
         self.value = snapshot
         self.ready.emit(snapshot)
-        self._resolve(generation, snapshot)  # (started from a zero timer instead, it was
-        # seen to hold the GUI thread off for the whole step, 70-110 ms, now and then)
+        # the second step once what the first filled in is painted: run during that paint,
+        # it slowed the paint down to its own length (every Python call the paint makes, a
+        # model's data() for each cell, waits for the worker to hand the GIL over)
+        _AfterNextPaint(self, lambda: self._resolve(generation, snapshot))
 
     def _resolve(self, generation: int, snapshot: StudySnapshot) -> None:
         """The second step, on a worker thread: the cases resolved from what was read."""
         from reviewer_app.services.reconciliation import study_snapshot
+
+        if generation != self.generation or self.value is not snapshot:
+            return  # the study changed before it began: the next read has its own
 
         if not study_snapshot.needs_resolving(snapshot):
             self.resolved.emit(snapshot)
@@ -191,3 +197,36 @@ class SnapshotCache(QObject):
             self._reading = None
         if generation == self.generation:
             self.failed.emit(err)
+
+
+class _AfterNextPaint(QObject):
+    """Calls ``fn`` once, on the GUI thread, when the next paint anywhere in the app is done
+    (a zero timer from the first paint event fires after the rest of that frame), or after
+    ``fallback_ms`` if nothing paints (a hidden window)."""
+
+    def __init__(self, parent: QObject, fn: Callable[[], None], fallback_ms: int = 100) -> None:
+        super().__init__(parent)
+        self._fn: Callable[[], None] | None = fn
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._fn is not None:
+            self._stop_watching()
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _stop_watching(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def _fire(self) -> None:
+        fn, self._fn = self._fn, None
+        if fn is None:
+            return
+        self._stop_watching()
+        self.deleteLater()
+        fn()
