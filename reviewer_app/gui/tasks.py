@@ -58,6 +58,8 @@ class Runner:
     runner says only how it carries the work out (``_start``).
     """
 
+    threaded = True  # the work runs on another thread (so it competes with the GUI for the GIL)
+
     def run(
         self,
         fn: Work,
@@ -267,6 +269,8 @@ class TaskRunner(QObject, Runner):
 
 class SyncTaskRunner(Runner):
     """Same interface, no threads: the work runs at once and the callbacks follow at once."""
+
+    threaded = False
 
     def __init__(self) -> None:
         self.progress_calls: list[tuple[int, int, str]] = []

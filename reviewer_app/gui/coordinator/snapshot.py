@@ -157,7 +157,10 @@ class SnapshotCache(QObject):
         # the second step once what the first filled in is painted: run during that paint,
         # it slowed the paint down to its own length (every Python call the paint makes, a
         # model's data() for each cell, waits for the worker to hand the GIL over)
-        _AfterNextPaint(self, lambda: self._resolve(generation, snapshot))
+        if self.runner.threaded:
+            _AfterNextPaint(self, lambda: self._resolve(generation, snapshot))
+        else:
+            self._resolve(generation, snapshot)  # no other thread to compete with the paint
 
     def _resolve(self, generation: int, snapshot: StudySnapshot) -> None:
         """The second step, on a worker thread: the cases resolved from what was read."""

@@ -180,7 +180,7 @@ def test_no_collection_pauses_the_gui_thread_while_the_worker_reads(qtbot, monke
 
 
 def test_the_overview_fills_from_the_first_step_and_reconciliation_waits_for_the_second(
-    open_window, empty_study
+    open_window, empty_study, qtbot
 ):
     runner = HeldRunner()
     window = open_window(empty_study)
@@ -198,7 +198,8 @@ def test_the_overview_fills_from_the_first_step_and_reconciliation_waits_for_the
     assert first is not None and first.resolved is None
     assert reconciliation.waiting and not reconciliation.loading.isHidden()
     assert window.snapshots.request(resolved=True) is None
-    assert len(runner.held) == 1  # the second step, from what was read
+    assert runner.held == []  # the second step waits until what the first filled is painted
+    qtbot.waitUntil(lambda: len(runner.held) == 1)  # then it starts, from what was read
     runner.finish()
     assert reconciliation.loaded and not reconciliation.waiting
     whole = window.snapshots.value
@@ -206,18 +207,19 @@ def test_the_overview_fills_from_the_first_step_and_reconciliation_waits_for_the
     assert window.snapshots.request(resolved=True) is whole
 
 
-def test_a_second_step_finishing_after_a_change_is_thrown_away(open_window, empty_study):
+def test_a_second_step_finishing_after_a_change_is_thrown_away(open_window, empty_study, qtbot):
     runner = HeldRunner()
     window = open_window(empty_study)
     window.snapshots.runner = runner
     window.snapshots.invalidate()
     window.show_section(4)
     runner.finish()  # the first step
-    assert len(runner.held) == 1  # the second
+    qtbot.waitUntil(lambda: len(runner.held) == 1)  # the second
     window.snapshots.invalidate()  # the coordinator changed something meanwhile
     runner.finish()  # the second step of the old read
     assert window.snapshots.value is None  # not shown: the study is read again instead
     assert len(runner.held) == 1
     runner.finish()
+    qtbot.waitUntil(lambda: len(runner.held) == 1)
     runner.finish()
     assert window.section("reconciliation").loaded
