@@ -244,6 +244,24 @@ class CoordinatorWindow(QMainWindow):
         if not section.loaded and not section.waiting:
             section.open()
         self.setWindowTitle(self._title())
+        if not self.nav.hasFocus():
+            self._focus_into(section)
+
+    def _focus_into(self, section: Section) -> None:
+        """Arrived by a key (Alt+letter, Ctrl+number): the focus goes to the section's search,
+        else its first table, else the side list. Never left where Qt would move it (the
+        section's first button): a person still typing would press it with Space."""
+        from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+        for edit in section.findChildren(QLineEdit):
+            if edit.isVisible() and edit.accessibleName().startswith("Search"):
+                edit.setFocus()
+                return
+        for view in section.findChildren(QAbstractItemView):
+            if view.isVisible() and view.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                view.setFocus()
+                return
+        self.nav.setFocus()
 
     def follow_link(self, key: str, value: str) -> None:
         """An overview figure was pressed: the section behind it, filtered to its rows."""

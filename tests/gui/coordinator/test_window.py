@@ -209,6 +209,40 @@ def test_alt_and_a_letter_goes_to_each_section_from_every_section(open_window, l
             assert window.current is window.section(spec.key), (SPECS[start].key, spec.alt_key)
 
 
+def test_a_section_reached_by_a_key_never_has_a_button_in_focus(open_window, loaded_study, qtbot):
+    """Typing on after Alt+letter (a person who meant a box) must not press a button with
+    Space: the focus goes to the section's search, its first table, or the side list."""
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+    window = open_window(loaded_study)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for start in range(len(SPECS)):
+        for spec in SPECS:
+            window.show_section(start)
+            # as a person filling in a box further down the section would be
+            boxes = [
+                w
+                for w in window.current.findChildren(QWidget)
+                if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ]
+            boxes[-1].setFocus()
+            qtbot.keyClick(
+                QApplication.focusWidget(),
+                Qt.Key(ord(spec.letter)),
+                Qt.KeyboardModifier.AltModifier,
+            )
+            focused = QApplication.focusWidget()
+            assert window.current is window.section(spec.key)
+            assert focused is not None and not isinstance(focused, QAbstractButton), (
+                SPECS[start].key,
+                spec.key,
+                type(focused).__name__,
+            )
+            assert focused is window.nav or window.current.isAncestorOf(focused)
+
+
 def test_the_side_list_and_the_shortcut_list_show_each_sections_alt_key(open_window, empty_study):
     window = open_window(empty_study)
     text = shortcuts_text(SPECS)
