@@ -361,9 +361,17 @@ class Shell:
         call_later(
             50,
             lambda: self.runner.run(
-                preload_services, lambda _r: None, lambda _e: None, show_progress=False
+                preload_services, self._make_types, lambda _e: None, show_progress=False
             ),
         )
+
+    def _make_types(self, _preloaded: object = None) -> None:
+        """After the preload, still while the passphrase is typed: the Python types building
+        the window makes first (gui/warm_up.py: ~20 ms after Enter otherwise)."""
+        from reviewer_app.gui.warm_up import make_common_types
+
+        make_common_types()
+        _ = self.settings.idle_lock_minutes  # (its first read makes types too)
 
     def _show_first_run(self) -> None:
         from reviewer_app.gui.first_run import FirstRunWizard

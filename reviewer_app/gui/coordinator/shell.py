@@ -78,41 +78,17 @@ class CoordinatorShell:
 
     def _prepare_window(self) -> None:
         """While the passphrase is typed: import what the window's first section needs (on a
-        worker thread: ``opener.preload``), then make the Qt enum types that building a table
-        touches first (PySide6 makes them on first use, ~20 ms) by building one table and
-        throwing it away. The time after Enter is then the key derivation, the study's first
-        read and the window."""
+        worker thread: ``opener.preload``), then make the Python types that building the
+        window's tables makes first (``warm_up.make_types``: ~20 ms). The time after Enter is
+        then the key derivation, the study's first read and the window."""
 
         def warm(_modules: object) -> None:
-            from PySide6.QtCore import QObject, Qt
-            from PySide6.QtWidgets import QApplication, QWidget
-
             from reviewer_app.gui.coordinator.widgets import TablePanel
+            from reviewer_app.gui.warm_up import make_types
 
-            # The window's idle-lock watches every event through a Python event filter, so
-            # each object that gets an event reaches Python, and PySide6 makes a Qt class
-            # (with all its enum types) the first time one of its objects does: ~20 ms for
-            # a table's scroll bars and the rest. A table built and shown (never on screen)
-            # under such a filter makes them now.
-            class Watcher(QObject):
-                def eventFilter(self, watched: QObject, event: object) -> bool:
-                    return False
-
-            app, watcher = QApplication.instance(), Watcher()
-            hidden = QWidget()
-            hidden.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-            if app is not None:
-                app.installEventFilter(watcher)
-            try:
-                TablePanel("rows", ("Row",), hidden)
-                hidden.show()
-                if self.settings is not None:
-                    _ = self.settings.idle_lock_minutes  # (its first read makes types too)
-            finally:
-                if app is not None:
-                    app.removeEventFilter(watcher)
-                hidden.deleteLater()
-                watcher.deleteLater()
+            make_types(lambda parent: TablePanel("rows", ("Row",), parent))
+            if self.settings is not None:
+                _ = self.settings.idle_lock_minutes  # (its first read makes types too)
 
         self.runner.run(self.opener.preload, warm, lambda _err: None, show_progress=False)
 
