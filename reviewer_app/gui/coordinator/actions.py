@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.errors import UserError
 from reviewer_app.gui.coordinator.escalations import _date, _writing
-from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row, RowsModel
 from reviewer_app.gui.coordinator.reconciliation import recorder
 from reviewer_app.gui.coordinator.section import Section
@@ -113,7 +112,6 @@ class ActionsSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        self.chooser: Chooser = CHOOSER
         actions = QHBoxLayout()
         for text, name, slot in (
             ("&Import CSV…", "Import the action plan CSV", self.choose_import),

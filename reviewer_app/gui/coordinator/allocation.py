@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QWidget
 
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.gui.coordinator.enrolment import EnrolmentPanel
-from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.section import STOPPED, Section
 from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, combo, named
@@ -46,7 +45,6 @@ class AllocationSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        self.chooser: Chooser = CHOOSER
         actions = QHBoxLayout()
         self.allocate_button = button("A&llocate", self, "Allocate cases", self.allocate)
         self.packs_button = button("Make pac&ks…", self, "Make packs", self.choose_pack_folder)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 
-from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.section import Section
 from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, named
@@ -41,7 +40,6 @@ class CohortSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        self.chooser: Chooser = CHOOSER
         row = QHBoxLayout()
         self.import_cohort = button(
             "&Import cohort CSV…", self, "Import cohort CSV", self.choose_cohort

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QWidget
 
 from reviewer_app.errors import InvalidInputError
-from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.reconciliation import recorder
 from reviewer_app.gui.coordinator.section import SnapshotSection
@@ -68,7 +67,6 @@ class EscalationsSection(SnapshotSection):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        self.chooser: Chooser = CHOOSER
         self.confirm = self._ask
         actions = QHBoxLayout()
         actions.addWidget(

@@ -19,7 +19,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.section import Section
 from reviewer_app.gui.coordinator.widgets import ReportBox, button, named
 
@@ -100,7 +99,6 @@ class ReportSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        self.chooser: Chooser = CHOOSER
         row = QHBoxLayout()
         self.make_button = button("&Make the report", self, "Make the report", self.make)
         self.save_button = button("&Save report…", self, "Save the report PDF", self.choose_save)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
-from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.section import SnapshotSection
 from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, named
@@ -50,7 +49,6 @@ class ReturnsSection(SnapshotSection):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        self.chooser: Chooser = CHOOSER
         actions = QHBoxLayout()
         self.collect_button = button(
             "Co&llect from the shared folder", self, "Collect returns", self.collect_default

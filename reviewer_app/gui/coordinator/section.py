@@ -18,6 +18,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from reviewer_app.errors import UserError
+from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
 from reviewer_app.gui.coordinator.snapshot import LOADING, SnapshotCache
 from reviewer_app.gui.coordinator.widgets import (
     Cancelled,
@@ -60,6 +61,7 @@ class Section(QWidget):
         self.runner = runner
         self.snapshots = SnapshotCache(desk, runner, self)  # the window gives its shared one
         self.on_bug: Callable[[BaseException, QWidget], None] = report_bug
+        self.chooser: Chooser = CHOOSER  # the file dialogs (tests stand another in)
         self.setAccessibleName(self.title)
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(16, 12, 16, 12)
