@@ -92,19 +92,24 @@ class SnapshotCache(QObject):
         self.value: StudySnapshot | None = None
         self.generation = 0  # bumped by every change to the study the window is told of
         self.reads = 0  # reads started (tests count them: one read serves every section)
+        self._locks = 0  # bumped by every lock: what a read started before one brings is dropped
         self._reading: int | None = None  # the generation being read, if a read is running
+        self._resolving = False  # the second step of ``value`` is running
         self._wanted = False  # a section asked and has not been given a snapshot yet
+        self._wanted_resolved = False  # ... and one waits for the resolved cases
         self._memo: SnapshotMemo | None = None  # the last read's, for the next (never changed)
 
     def invalidate(self) -> None:
         """The study changed: what was read is out of date."""
         self.generation += 1
         self.value = None
+        self._resolving = False
 
     def drop(self) -> None:
         """The study locked: forget what was read, and read nothing until asked again."""
         self.invalidate()
-        self._wanted = False
+        self._locks += 1
+        self._wanted = self._wanted_resolved = False
         self._memo = None  # nothing of the study is kept while it is locked
         gc.unfreeze()  # what was frozen is scanned again: cycles dropped since are collected
 
@@ -116,14 +121,18 @@ class SnapshotCache(QObject):
         if self.value is None and self._reading != self.generation:
             self._wanted = True
             self._read()
-        if resolved and needs_resolving(self.value):
+        if resolved and (self.value is None or needs_resolving(self.value)):
+            self._wanted_resolved = True
+            if self.value is not None and not self._resolving:  # (its second step failed)
+                self._resolve(self.generation, self._locks, self.value)
             return None
         return self.value
 
     def _read(self) -> None:
         from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
 
-        generation = self._reading = self.generation
+        generation, locks = self.generation, self._locks
+        self._reading = generation
         self.reads += 1
         opener = self.desk.worker_study
         memo = self._memo
@@ -136,19 +145,28 @@ class SnapshotCache(QObject):
 
         self.runner.run(
             work,
-            lambda snapshot: self._done(generation, snapshot),
-            lambda err: self._failed(generation, err),
+            lambda snapshot: self._done(generation, locks, snapshot),
+            lambda err: self._failed(generation, locks, err),
             label=LOADING,
             show_progress=False,
         )
 
-    def _done(self, generation: int, snapshot: StudySnapshot) -> None:
+    def _locked_since(self, locks: int) -> bool:
+        """A lock came while the work ran: nothing it brings is kept, and what it froze is
+        unfrozen again (the lock's unfreeze came before the work's own freeze)."""
+        if locks == self._locks:
+            return False
+        gc.unfreeze()
+        return True
+
+    def _done(self, generation: int, locks: int, snapshot: StudySnapshot) -> None:
+        if self._locked_since(locks):
+            return
         self._memo = getattr(snapshot, "memo", self._memo)  # even from a read thrown away
         if generation != self.generation:  # the study changed while it was read
             if self._reading == generation:
                 self._reading = None
-                if self._wanted:
-                    self.request()
+                self._ask_again()
             return
         self._reading = None
         self._wanted = False
@@ -157,19 +175,28 @@ class SnapshotCache(QObject):
         # the second step once what the first filled in is painted: run during that paint,
         # it slowed the paint down to its own length (every Python call the paint makes, a
         # model's data() for each cell, waits for the worker to hand the GIL over)
+        self._resolving = True
         if self.runner.threaded:
-            _AfterNextPaint(self, lambda: self._resolve(generation, snapshot))
+            _AfterNextPaint(self, lambda: self._resolve(generation, locks, snapshot))
         else:
-            self._resolve(generation, snapshot)  # no other thread to compete with the paint
+            self._resolve(generation, locks, snapshot)  # no other thread competes with a paint
 
-    def _resolve(self, generation: int, snapshot: StudySnapshot) -> None:
+    def _ask_again(self) -> None:
+        """A read or its second step was thrown away: read again if a section still waits."""
+        if (self._wanted or self._wanted_resolved) and self._reading != self.generation:
+            self.request(resolved=self._wanted_resolved)
+
+    def _resolve(self, generation: int, locks: int, snapshot: StudySnapshot) -> None:
         """The second step, on a worker thread: the cases resolved from what was read."""
         from reviewer_app.services.reconciliation import study_snapshot
 
-        if generation != self.generation or self.value is not snapshot:
-            return  # the study changed before it began: the next read has its own
-
+        if locks != self._locks or generation != self.generation or self.value is not snapshot:
+            self._ask_again()  # the study changed before it began: the next read has its own
+            return
+        self._resolving = True
         if not study_snapshot.needs_resolving(snapshot):
+            self._resolving = False
+            self._wanted_resolved = False
             self.resolved.emit(snapshot)
             return
 
@@ -179,26 +206,33 @@ class SnapshotCache(QObject):
 
         self.runner.run(
             work,
-            lambda whole: self._resolved(generation, snapshot, whole),
-            lambda err: self._failed(generation, err),
+            lambda whole: self._resolved(generation, locks, snapshot, whole),
+            lambda err: self._failed(generation, locks, err),
             label=LOADING,
             show_progress=False,
         )
 
-    def _resolved(self, generation: int, first: StudySnapshot, whole: StudySnapshot) -> None:
+    def _resolved(
+        self, generation: int, locks: int, first: StudySnapshot, whole: StudySnapshot
+    ) -> None:
+        if self._locked_since(locks):
+            return
         self._memo = whole.memo
         if generation != self.generation or self.value is not first:
-            # the study changed meanwhile: read it again (unless that is under way already)
-            if self.value is None and self._reading != self.generation:
-                self.request()
+            self._ask_again()  # the study changed meanwhile
             return
+        self._resolving = False
+        self._wanted_resolved = False
         self.value = whole
         self.resolved.emit(whole)
 
-    def _failed(self, generation: int, err: BaseException) -> None:
+    def _failed(self, generation: int, locks: int, err: BaseException) -> None:
+        if self._locked_since(locks):
+            return
         if self._reading == generation:
             self._reading = None
         if generation == self.generation:
+            self._resolving = False  # a failed second step is tried again when next asked
             self.failed.emit(err)
 
 

@@ -213,23 +213,28 @@ class Form:
     questions: dict[str, AnyQuestion | None]  # top-level question id -> its question
 
 
-_FORMS: dict[tuple[str, int], Form] = {}  # a definition's id and version name one content
+# by the definition object itself (kept alive with its form): two definitions of one id and
+# version may differ (a test's, a taskforce's folder); loaded ones are cached, so few exist
+_FORMS: dict[int, tuple[ReviewDefinition, Form]] = {}
 
 
 def form_of(definition: ReviewDefinition) -> Form:
-    key = (definition.id, definition.version)
-    found = _FORMS.get(key)
-    if found is None:
-        order = definition.question_order()
-        top = sorted({q.id for _, q in definition.top_questions()}, key=lambda q: place(order, q))
-        found = _FORMS[key] = Form(
-            order,
-            tuple(top),
-            frozenset(top),
-            tuple(q.id for _, q in definition.top_questions() if isinstance(q, TextQuestion)),
-            {qid: question_of(definition, qid) for qid in top},
-        )
-    return found
+    kept = _FORMS.get(id(definition))
+    if kept is not None and kept[0] is definition:
+        return kept[1]
+    order = definition.question_order()
+    top = sorted({q.id for _, q in definition.top_questions()}, key=lambda q: place(order, q))
+    form = Form(
+        order,
+        tuple(top),
+        frozenset(top),
+        tuple(q.id for _, q in definition.top_questions() if isinstance(q, TextQuestion)),
+        {qid: question_of(definition, qid) for qid in top},
+    )
+    if len(_FORMS) >= 64:  # (tests make many; the app loads a few)
+        _FORMS.clear()
+    _FORMS[id(definition)] = (definition, form)
+    return form
 
 
 def place(order: Mapping[str, int], qid: str) -> tuple[int, str]:

@@ -223,3 +223,91 @@ def test_a_second_step_finishing_after_a_change_is_thrown_away(open_window, empt
     qtbot.waitUntil(lambda: len(runner.held) == 1)
     runner.finish()
     assert window.section("reconciliation").loaded
+
+
+def _first_step(n: int) -> Any:
+    """A first step as ``read_snapshot(resolve=False)`` gives one (its cases not resolved)."""
+    return study_snapshot.StudySnapshot(
+        status=None,  # type: ignore[arg-type]
+        stages=[],
+        resolved=None,
+        second_stage=[],
+        escalations=[],
+        runs=[],
+        quarantine=[],
+        conflicts=[],
+        reviews=f"reviews {n}",  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def steps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import dataclasses
+
+    made: list[str] = []
+
+    def first(_study: Any, **kwargs: Any) -> Any:
+        assert kwargs.get("resolve") is False
+        made.append("read")
+        return _first_step(len(made))
+
+    def second(snapshot: Any) -> Any:
+        made.append("resolve")
+        return dataclasses.replace(snapshot, resolved=[], reviews=None)
+
+    monkeypatch.setattr(study_snapshot, "read_snapshot", first)
+    monkeypatch.setattr(study_snapshot, "resolve_snapshot", second)
+    return made
+
+
+def _two_step_cache() -> tuple[SnapshotCache, HeldRunner, list[object], list[object]]:
+    runner = HeldRunner()
+    assert runner.threaded  # the second step waits for a paint (or 100 ms)
+    cache = SnapshotCache(Desk(), runner)  # type: ignore[arg-type]
+    ready: list[object] = []
+    resolved: list[object] = []
+    cache.ready.connect(ready.append)
+    cache.resolved.connect(resolved.append)
+    return cache, runner, ready, resolved
+
+
+def test_locking_while_the_second_step_runs_reads_and_keeps_nothing(qtbot, steps) -> None:
+    cache, runner, _ready, resolved = _two_step_cache()
+    cache.request(resolved=True)
+    runner.finish()  # the first step
+    qtbot.waitUntil(lambda: len(runner.held) == 1)  # the second step is under way
+    cache.drop()  # the study locks meanwhile
+    runner.finish()  # the second step ends after the lock
+    assert runner.held == [] and steps == ["read", "resolve"]  # no read while locked
+    assert cache.value is None and cache._memo is None and resolved == []  # nothing kept
+
+
+def test_a_change_before_the_second_step_reads_again_for_the_section_waiting(qtbot, steps):
+    cache, runner, ready, resolved = _two_step_cache()
+    assert cache.request(resolved=True) is None  # Reconciliation waits for resolved cases
+    runner.finish()
+    assert len(ready) == 1 and resolved == []
+    cache.invalidate()  # another section changed the study; nothing asks again at once
+    qtbot.waitUntil(lambda: len(runner.held) == 1)  # read again, for the section waiting
+    runner.finish()
+    qtbot.waitUntil(lambda: len(runner.held) == 1)
+    runner.finish()
+    assert len(resolved) == 1 and steps == ["read", "read", "resolve"]
+
+
+def test_a_failed_second_step_is_tried_again_when_next_asked(qtbot, steps, monkeypatch):
+    cache, runner, _ready, resolved = _two_step_cache()
+    failed: list[BaseException] = []
+    cache.failed.connect(failed.append)
+    monkeypatch.setattr(
+        study_snapshot, "resolve_snapshot", lambda _s: (_ for _ in ()).throw(RuntimeError("x"))
+    )
+    cache.request(resolved=True)
+    runner.finish()
+    qtbot.waitUntil(lambda: len(runner.held) == 1)
+    runner.finish()  # the second step fails
+    assert len(failed) == 1 and resolved == []
+    monkeypatch.undo()  # (fixed)
+    monkeypatch.setattr(study_snapshot, "resolve_snapshot", lambda s: s)
+    assert cache.request(resolved=True) is None  # Reconciliation opened again
+    assert len(runner.held) == 1  # the second step again, from what was read

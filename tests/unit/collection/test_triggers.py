@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,20 +33,20 @@ from tests.support.practice_fixtures import Practice, practice_copy
 NOW = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
 REPO = Path(__file__).resolve().parents[3]
 
-# What the kept triggers depend on besides a content itself. Changing any of these may change
-# what a review fires: then TRIGGER_RULES must change too (so every study works them out
-# again), and this digest with it.
-TRIGGER_SOURCES = (
-    "reviewer_app/domain/answer_view.py",
-    "reviewer_app/domain/answers.py",
-    "reviewer_app/domain/conditions.py",
-    "reviewer_app/domain/definition.py",
-    "reviewer_app/domain/questions.py",
-    "reviewer_app/domain/triggers.py",
-    "reviewer_app/domain/values.py",
-    "reviewer_app/services/reconciliation/states.py",
-)
-PINNED = ("1", "ff8b621099f874155b729357b1b65dbbc8e685eae34988ac0ea39f5af2e2e92e")
+# What the kept triggers depend on besides a content itself: every module of the app that
+# working them out imports (found in a fresh interpreter, so a new dependency is included at
+# once) and the definitions' files. Changing any of these may change what a review fires: then
+# TRIGGER_RULES must change too (so every study works them out again), and this digest with it.
+CLOSURE = r"""
+import json, sys
+import reviewer_app.domain.definition, reviewer_app.domain.triggers
+import reviewer_app.services.reconciliation.states
+print(json.dumps(sorted(
+    module.__file__ for name, module in sys.modules.items()
+    if name.split(".")[0] == "reviewer_app" and getattr(module, "__file__", None)
+)))
+"""
+PINNED = ("1", "84d65fc76cc8943f297e09981b88fe55c411b27a037c2ea50b11cda66bd58392")
 
 
 @pytest.fixture(scope="module")
@@ -151,12 +154,24 @@ def test_a_study_that_cannot_be_written_keeps_nothing_and_says_so(
     assert "locked" not in caplog.text  # the type only, never the message
 
 
+def _trigger_sources() -> list[Path]:
+    out = subprocess.run(
+        [sys.executable, "-c", CLOSURE], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    return [Path(name) for name in json.loads(out.stdout)]
+
+
 def test_the_trigger_rules_are_renamed_when_what_they_depend_on_changes() -> None:
+    sources = _trigger_sources()
+    names = {path.relative_to(REPO / "reviewer_app").as_posix() for path in sources}
+    # what the rules are known to read (the closure finds these and anything they import)
+    assert {"domain/conditions.py", "domain/avoidability.py", "domain/identifiers.py"} <= names
+    assert "services/reconciliation/states.py" in names
     digest = hashlib.sha256()
-    for name in TRIGGER_SOURCES:
-        digest.update((REPO / name).read_bytes())
+    for path in sorted(sources):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     for path in sorted((REPO / "schema").glob("review-definition.v*.json")):
-        digest.update(path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     assert (kept.TRIGGER_RULES, digest.hexdigest()) == PINNED, (
         "What the review triggers are worked out from has changed. If what a review fires "
         "may change, give collection.triggers.TRIGGER_RULES a new value (every study then "

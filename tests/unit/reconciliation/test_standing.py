@@ -125,3 +125,29 @@ def test_the_cases_cover_what_a_stage_is_read_from(d: ReviewDefinition) -> None:
 def test_a_case_without_reviews_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one review"):
         plan_of([], ReviewMode.INDEPENDENT)
+
+
+def test_a_definition_is_read_as_itself_not_as_another_of_its_id_and_version(tmp_path) -> None:
+    import json
+    from pathlib import Path
+
+    from reviewer_app.domain.definition import load_definition, load_definition_version
+
+    bundled = load_definition_version("nhs-mortality-review", 2)
+    folder = Path(__file__).resolve().parents[3] / "schema"
+    raw = json.loads((folder / "review-definition.v2.json").read_text(encoding="utf-8"))
+    raw["sections"][0]["questions"].append(
+        {"id": "screening.extra_note", "type": "text", "label": "Extra", "help": "h"}
+    )
+    (tmp_path / "review-definition.v2.json").write_text(json.dumps(raw), encoding="utf-8")
+    variant = load_definition(tmp_path / "review-definition.v2.json")
+    assert (variant.id, variant.version) == (bundled.id, bundled.version)
+
+    def note(ref: str, text: str) -> ReviewIn:
+        answers = {"screening.extra_note": a(text)}
+        return ReviewIn(ref, 1, "full_review", {"answers": answers})
+
+    pair = [note("R1", "first"), note("R2", "second")]
+    resolve_case("C1", bundled, pair, mode=ReviewMode.INDEPENDENT, pair=PAIR)  # read first
+    case = resolve_case("C1", variant, pair, mode=ReviewMode.INDEPENDENT, pair=PAIR)
+    assert case.texts["screening.extra_note"] == (("R1", "first"), ("R2", "second"))
