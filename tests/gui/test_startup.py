@@ -9,12 +9,10 @@ imported and expects the same probe to name it."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.gui.fresh_interpreter import run_probe
+
 HEAVY = (
     "pyhanko",
     "reportlab",
@@ -81,18 +79,7 @@ def run_start(folder: Path, home: Path, preload: tuple[str, ...] = ()) -> dict:
 
     ``preload`` names modules imported before the app starts (to show the probe sees them).
     """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REVIEWER_APP_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(folder), json.dumps(HEAVY), json.dumps(preload)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_probe(SCRIPT, str(folder), json.dumps(HEAVY), json.dumps(preload), home=home)
 
 
 def test_demo_opens_marked_synthetic_with_its_passphrase(tmp_path: Path, isolated_home) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from reviewer_app.services.demo.practice import (
     PracticeLayout,
     PracticeStudy,
@@ -57,3 +59,15 @@ def practice_copy(
     built = _template(str(basetemp), cases, reviewers, seed)
     shutil.copytree(built.layout.root, target)
     return Practice(PracticeLayout(target), built.plan, built)
+
+
+def collected_copy(tmp_path_factory: pytest.TempPathFactory, name: str) -> Practice:
+    """A private copy of the template practice study, its returns collected into the study."""
+    from reviewer_app.services.collection.collector import collect
+    from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
+    from reviewer_app.services.study import Study
+
+    practice = practice_copy(tmp_path_factory.mktemp(name) / "p", tmp_path_factory.getbasetemp())
+    with Study.open(practice.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
+        collect(study, practice.layout.shared)
+    return practice

@@ -18,7 +18,6 @@ import pytest
 from reviewer_app.domain.definition import definition_named_in
 from reviewer_app.domain.triggers import FiredTriggers, Trigger, all_triggers
 from reviewer_app.services.collection import triggers as kept
-from reviewer_app.services.collection.collector import collect
 from reviewer_app.services.collection.records import in_force_contents
 from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
 from reviewer_app.services.reconciliation import study_reviews
@@ -28,7 +27,7 @@ from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
 from reviewer_app.services.records.escalation_log import escalation_entries
 from reviewer_app.services.study import Study
 from reviewer_app.storage.study.triggers import TriggerStore
-from tests.support.practice_fixtures import Practice, practice_copy
+from tests.support.practice_fixtures import Practice, collected_copy
 
 NOW = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
 REPO = Path(__file__).resolve().parents[3]
@@ -51,12 +50,7 @@ PINNED = ("1", "84d65fc76cc8943f297e09981b88fe55c411b27a037c2ea50b11cda66bd58392
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Practice:
-    practice = practice_copy(
-        tmp_path_factory.mktemp("triggers") / "p", tmp_path_factory.getbasetemp()
-    )
-    with Study.open(practice.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
-        collect(study, practice.layout.shared)
-    return practice
+    return collected_copy(tmp_path_factory, "triggers")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 
 from reviewer_app.services.collection import records
-from reviewer_app.services.collection.collector import collect
 from reviewer_app.services.collection.records import collection_runs, conflicts, quarantine
 from reviewer_app.services.collection.status import study_status
 from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE
@@ -20,19 +19,14 @@ from reviewer_app.services.reconciliation.stages import case_stages
 from reviewer_app.services.reconciliation.study_snapshot import read_snapshot
 from reviewer_app.services.records.escalation_log import escalation_entries
 from reviewer_app.services.study import Study
-from tests.support.practice_fixtures import Practice, practice_copy
+from tests.support.practice_fixtures import Practice, collected_copy
 
 NOW = dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Practice:
-    practice = practice_copy(
-        tmp_path_factory.mktemp("snapshot") / "p", tmp_path_factory.getbasetemp()
-    )
-    with Study.open(practice.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
-        collect(study, practice.layout.shared)
-    return practice
+    return collected_copy(tmp_path_factory, "snapshot")
 
 
 @pytest.fixture
