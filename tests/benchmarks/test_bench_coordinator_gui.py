@@ -24,11 +24,8 @@ derivation; ``REVIEWER_APP_BENCH_COORDINATOR_CASES`` changes the size):
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -38,7 +35,8 @@ from reviewer_app.services.collection.collector import collect
 from reviewer_app.services.demo.practice import PRACTICE_STUDY_PASSPHRASE, build_practice_study
 from reviewer_app.services.study import STUDY_FOLDER, Study
 from reviewer_app.storage.keys import PRODUCTION_KDF, unlock_key
-from tests.benchmarks.test_bench_gui import BARE
+from tests.support.bare_window import BARE
+from tests.support.fresh_interpreter import run_probe
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = int(os.environ.get("REVIEWER_APP_BENCH_COORDINATOR_CASES", "400"))
@@ -108,19 +106,8 @@ shell.close()
 
 
 def _launch(code: str, *args: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     started = time.time()
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out: dict = run_probe(code, *args, timeout=300)
     out["seconds"] = out["ready"] - started
     return out
 

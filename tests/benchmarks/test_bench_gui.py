@@ -8,48 +8,19 @@ all counted, exactly as a person waits for them.
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from reviewer_app.services.workspace import Workspace
 from reviewer_app.storage.keys import PRODUCTION_KDF, unlock_key
 from tests.benchmarks.conftest import PASSPHRASE
+from tests.support.bare_window import BARE, PEAK, REPORT, WINDOW
+from tests.support.fresh_interpreter import run_probe
 
 REPO = Path(__file__).resolve().parents[2]
 ROUNDS = 5
 
-# Each child's own peak: VmHWM of its own address space. (getrusage's ru_maxrss is not it: Linux
-# carries the parent's high-water mark across fork + exec, so every child reported pytest's.)
-PEAK = r"""
-def own_peak_kib():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-"""
-
-WINDOW = r"""
-import json, sys, time
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(["bare"])
-window = QMainWindow()
-window.resize(1093, 614)
-window.show()
-app.processEvents()
-window.grab()
-"""
-REPORT = r"""
-print(json.dumps({"ready": time.time(),
-                  "peak_kib": own_peak_kib()}))
-"""
-BARE = PEAK + WINDOW + REPORT
 
 DERIVE = r"""
 from argon2.low_level import Type, hash_secret_raw
@@ -110,19 +81,8 @@ shell.close()
 
 
 def _launch(code: str, *args: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     started = time.time()
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out: dict = run_probe(code, *args, timeout=120)
     out["started"] = started
     out["seconds"] = out["ready"] - started
     return out

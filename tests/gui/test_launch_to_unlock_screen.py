@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.gui.fresh_interpreter import run_probe
+from tests.support.fresh_interpreter import run_probe
 
 NOT_BEFORE_THE_UNLOCK_SCREEN = (
     "reviewer_app.gui.crash_dialog",  # imported when an exception arrives

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.gui.fresh_interpreter import run_probe
+from tests.support.fresh_interpreter import run_probe
 
 PROBE = r"""
 import json, linecache, sys

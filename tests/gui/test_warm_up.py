@@ -5,7 +5,7 @@ that gets an event does. Checked in a fresh interpreter, where nothing is made y
 
 from __future__ import annotations
 
-from tests.gui.fresh_interpreter import run_probe
+from tests.support.fresh_interpreter import run_probe
 
 PROBE = r"""
 import enum, json, sys

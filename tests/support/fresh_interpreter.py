@@ -13,7 +13,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_probe(code: str, *args: str, home: Path | None = None) -> Any:
+def run_probe(code: str, *args: str, home: Path | None = None, timeout: float = 120) -> Any:
     """The JSON of the probe's last line of output; the probe must exit 0."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     if home is not None:
@@ -22,7 +22,7 @@ def run_probe(code: str, *args: str, home: Path | None = None) -> Any:
         [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         cwd=REPO,
         env=env,
         check=False,
