@@ -113,11 +113,17 @@ def test_a_failed_read_is_said_and_asking_again_reads_again(qtbot, monkeypatch) 
     assert len(runner.held) == 1
 
 
-def test_a_section_says_loading_until_the_read_is_in(open_window, empty_study, monkeypatch):
+def _held_window(open_window, study):  # type: ignore[no-untyped-def]
+    """The window on ``study``, its reads held until the test lets each finish."""
     runner = HeldRunner()
-    window = open_window(empty_study)
+    window = open_window(study)
     window.snapshots.runner = runner
     window.snapshots.invalidate()
+    return window, runner
+
+
+def test_a_section_says_loading_until_the_read_is_in(open_window, empty_study, monkeypatch):
+    window, runner = _held_window(open_window, empty_study)
     window.show()
     overview = window.section("overview")
     overview.refresh()
@@ -182,10 +188,7 @@ def test_no_collection_pauses_the_gui_thread_while_the_worker_reads(qtbot, monke
 def test_the_overview_fills_from_the_first_step_and_reconciliation_waits_for_the_second(
     open_window, empty_study, qtbot
 ):
-    runner = HeldRunner()
-    window = open_window(empty_study)
-    window.snapshots.runner = runner
-    window.snapshots.invalidate()
+    window, runner = _held_window(open_window, empty_study)
     window.show()
     overview = window.section("overview")
     overview.refresh()
@@ -208,10 +211,7 @@ def test_the_overview_fills_from_the_first_step_and_reconciliation_waits_for_the
 
 
 def test_a_second_step_finishing_after_a_change_is_thrown_away(open_window, empty_study, qtbot):
-    runner = HeldRunner()
-    window = open_window(empty_study)
-    window.snapshots.runner = runner
-    window.snapshots.invalidate()
+    window, runner = _held_window(open_window, empty_study)
     window.show_section(4)
     runner.finish()  # the first step
     qtbot.waitUntil(lambda: len(runner.held) == 1)  # the second

@@ -195,18 +195,27 @@ def test_a_bug_in_a_service_goes_to_the_crash_dialog_not_the_message_line(
     assert "boom" not in section.message.text()
 
 
-def test_alt_and_a_letter_goes_to_each_section_from_every_section(open_window, loaded_study, qtbot):
-    window = open_window(loaded_study)
+def _active_window(open_window, study, qtbot):  # type: ignore[no-untyped-def]
+    window = open_window(study)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    for start in range(len(SPECS)):
+    return window
+
+
+def _every_section_key(window):  # type: ignore[no-untyped-def]
+    """(section shown, section whose Alt+letter is pressed next), for every pair."""
+    for start in SPECS:
         for spec in SPECS:
-            window.show_section(start)
-            qtbot.keyClick(
-                window.current, Qt.Key(ord(spec.letter)), Qt.KeyboardModifier.AltModifier
-            )
-            assert window.current is window.section(spec.key), (SPECS[start].key, spec.alt_key)
+            window.show_section(SPECS.index(start))
+            yield start, spec
+
+
+def test_alt_and_a_letter_goes_to_each_section_from_every_section(open_window, loaded_study, qtbot):
+    window = _active_window(open_window, loaded_study, qtbot)
+    for start, spec in _every_section_key(window):
+        qtbot.keyClick(window.current, Qt.Key(ord(spec.letter)), Qt.KeyboardModifier.AltModifier)
+        assert window.current is window.section(spec.key), (start.key, spec.alt_key)
 
 
 def test_a_section_reached_by_a_key_never_has_a_button_in_focus(open_window, loaded_study, qtbot):
@@ -214,33 +223,26 @@ def test_a_section_reached_by_a_key_never_has_a_button_in_focus(open_window, loa
     Space: the focus goes to the section's search, its first table, or the side list."""
     from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-    window = open_window(loaded_study)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    for start in range(len(SPECS)):
-        for spec in SPECS:
-            window.show_section(start)
-            # as a person filling in a box further down the section would be
-            boxes = [
-                w
-                for w in window.current.findChildren(QWidget)
-                if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
-            ]
-            boxes[-1].setFocus()
-            qtbot.keyClick(
-                QApplication.focusWidget(),
-                Qt.Key(ord(spec.letter)),
-                Qt.KeyboardModifier.AltModifier,
-            )
-            focused = QApplication.focusWidget()
-            assert window.current is window.section(spec.key)
-            assert focused is not None and not isinstance(focused, QAbstractButton), (
-                SPECS[start].key,
-                spec.key,
-                type(focused).__name__,
-            )
-            assert focused is window.nav or window.current.isAncestorOf(focused)
+    window = _active_window(open_window, loaded_study, qtbot)
+    for start, spec in _every_section_key(window):
+        # as a person filling in a box further down the section would be
+        boxes = [
+            w
+            for w in window.current.findChildren(QWidget)
+            if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ]
+        boxes[-1].setFocus()
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key(ord(spec.letter)), Qt.KeyboardModifier.AltModifier
+        )
+        focused = QApplication.focusWidget()
+        assert window.current is window.section(spec.key)
+        assert focused is not None and not isinstance(focused, QAbstractButton), (
+            start.key,
+            spec.key,
+            type(focused).__name__,
+        )
+        assert focused is window.nav or window.current.isAncestorOf(focused)
 
 
 def test_the_side_list_and_the_shortcut_list_show_each_sections_alt_key(open_window, empty_study):
