@@ -151,3 +151,36 @@ def test_a_definition_is_read_as_itself_not_as_another_of_its_id_and_version(tmp
     resolve_case("C1", bundled, pair, mode=ReviewMode.INDEPENDENT, pair=PAIR)  # read first
     case = resolve_case("C1", variant, pair, mode=ReviewMode.INDEPENDENT, pair=PAIR)
     assert case.texts["screening.extra_note"] == (("R1", "first"), ("R2", "second"))
+
+
+OUTCOME = "outcome.type"
+EXPECTED = {  # kind: (outcome, pair complete, open, consensus applied, consensus stale)
+    "one of an independent pair": ("full_review", False, set(), set(), set()),
+    "a joint review": ("full_review", True, set(), set(), set()),
+    "a current consensus": ("full_review", True, "without score", {SCORE}, set()),
+    "a stale consensus": ("full_review", True, "with score", set(), {SCORE}),
+    "another pair's consensus": ("full_review", True, "with score", set(), {SCORE}),
+    "a consensus on what now agrees": ("full_review", True, set(), set(), set()),
+    "a consensus on a question no review holds": ("full_review", True, "with score", set(), set()),
+    "different outcomes": ("full_review", True, {OUTCOME}, set(), set()),
+    "different outcomes, agreed": ("records_missing", True, set(), {OUTCOME}, set()),
+    "different outcomes, a stale agreement": ("full_review", True, {OUTCOME}, set(), {OUTCOME}),
+    "one handed back": ("full_review", True, set(), set(), set()),
+    "only a hand-back": ("handed_back", False, set(), set(), set()),  # one of two in
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_a_case_stands_where_the_method_says(d: ReviewDefinition, kind: str) -> None:
+    """Each kind's standing, said outright (the test above only says resolving agrees)."""
+    reviews, mode, consensus = CASES[kind]
+    got = standing_of("C1", d, plan_of(reviews, mode), consensus)
+    outcome, complete, open_items, applied, stale = EXPECTED[kind]
+    assert (got.outcome, got.pair_complete) == (outcome, complete)
+    assert got.consensus_items == applied and got.stale_consensus == stale
+    if isinstance(open_items, set):
+        assert got.open_discordances == open_items
+    else:  # the pair's other discordances stay open; the score is settled or not
+        assert got.open_discordances and (SCORE in got.open_discordances) == (
+            open_items == "with score"
+        )

@@ -187,3 +187,42 @@ def test_stages_read_from_standings_are_those_read_from_the_resolved_cases(study
     from_resolved = stages_from(reviews, refs, resolved=resolve_from(reviews))
     assert stages_from(reviews, refs) == from_resolved
     assert len({row.stage for row in from_resolved}) > 2  # the practice study has variety
+
+
+def test_a_consensus_recorded_between_reads_is_in_the_read_that_uses_the_memo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The memo reuses a resolved case only for the same inputs: a consensus recorded since
+    (a new input) is resolved again, as a fresh read resolves it."""
+    from reviewer_app.services.reconciliation.case_model import ValueSource
+    from reviewer_app.services.reconciliation.consensus import record_consensus
+
+    practice = collected_copy(tmp_path_factory, "memo-consensus")
+    with Study.open(practice.layout.study, PRACTICE_STUDY_PASSPHRASE) as study:
+        first = read_snapshot(study, now=NOW)
+        case = next(
+            c
+            for c in first.discordant
+            if c.open_discordances
+            and len(c.reviews) == 2
+            and c.reviews[0]["review"]["outcome"] == c.reviews[1]["review"]["outcome"]
+        )
+        item = sorted(case.open_discordances)[0]
+        value = case.reviews[0]["answers"][item]["value"]
+        text = f"{value['scale']}:{value['grade']}" if isinstance(value, dict) else str(value)
+        record_consensus(
+            study,
+            case.case_ref,
+            item,
+            value=text,
+            method="pair_discussion",
+            reason="r",
+            recorded_by="c",
+        )
+        again = read_snapshot(study, now=NOW, memo=first.memo)
+        fresh = read_snapshot(study, now=NOW)
+    assert again.resolved is not None and fresh.resolved is not None
+    got = next(c for c in again.resolved if c.case_ref == case.case_ref)
+    want = next(c for c in fresh.resolved if c.case_ref == case.case_ref)
+    assert want.sources[item] is ValueSource.CONSENSUS and item in want.consensus_items
+    assert got == want and again.stages == fresh.stages
