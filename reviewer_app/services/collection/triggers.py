@@ -64,10 +64,17 @@ def keep_triggers(study: Study, found: Iterable[tuple[str, FiredTriggers]]) -> i
 
 
 def keep_triggers_of(study: Study, contents: Iterable[tuple[str, str]]) -> int:
-    """Work out and keep the triggers of canonical contents given as (SHA-256, JSON text)."""
+    """Work out and keep the triggers of canonical contents given as (SHA-256, JSON text).
+    The versions are stored already: a content whose triggers cannot be worked out here is
+    left to the next read (which works them out as it needs them), never stops a collection,
+    and is logged by the error's type only."""
     found = []
     for sha, text in contents:
-        fired = triggers_of(json.loads(text))
+        try:
+            fired = triggers_of(json.loads(text))
+        except Exception as err:  # a cache: the version itself is stored and verified
+            log.warning("review triggers not worked out at collection: %s", type(err).__name__)
+            continue
         if fired is not None:
             found.append((sha, fired))
     return keep_triggers(study, found)

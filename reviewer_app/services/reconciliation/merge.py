@@ -50,16 +50,6 @@ def _ids(definition: ReviewDefinition, reviews: Sequence[ReviewIn]) -> Sequence[
     return sorted(extra | form.top_set, key=lambda q: place(form.order, q))
 
 
-def _states_of(answers: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-    """``state_of`` each of ``ids``, in their order (a parsed state is taken as it is)."""
-    return {
-        qid: found
-        if type(found := answers.get(qid)) is dict and isinstance(found.get("state"), str)
-        else state_of(answers, qid)
-        for qid in ids
-    }
-
-
 def _texts(
     definition: ReviewDefinition, reviews: Sequence[ReviewIn]
 ) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -67,7 +57,7 @@ def _texts(
     found: dict[str, list[tuple[str, str]]] = {}
     for review in reviews:
         answers = review.answers
-        for qid, state in _states_of(answers, [q for q in text_ids if q in answers]).items():
+        for qid, state in ((q, state_of(answers, q)) for q in text_ids if q in answers):
             if is_answered(state):
                 found.setdefault(qid, []).append((review.reviewer_ref, str(state["value"])))
     return {qid: tuple(found[qid]) for qid in text_ids if qid in found}
@@ -180,7 +170,7 @@ def _merged_answers(
     ids = _ids(definition, [first, second])
     # most questions hold the same stored state in both reviews: those are agreed as they are
     # (the same stored entry reads as the same state); only the others go through the rules
-    answers: dict[str, Mapping[str, Any]] = _states_of(first_answers, ids)
+    answers: dict[str, Mapping[str, Any]] = {q: state_of(first_answers, q) for q in ids}
     sources = dict.fromkeys(ids, ValueSource.AGREED)
     for qid in [q for q in ids if first_answers.get(q) != second_answers.get(q)]:
         a, b = answers[qid], state_of(second_answers, qid)

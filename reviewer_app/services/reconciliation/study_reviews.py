@@ -86,6 +86,18 @@ def definition_of(
     return definition
 
 
+def _by_case(
+    contents: Iterable[tuple[ReturnedState, dict[str, Any]]],
+) -> dict[str, dict[str, ReviewIn]]:
+    """case ref -> reviewer ref -> that reviewer's version in force."""
+    found: dict[str, dict[str, ReviewIn]] = {}
+    for state, content in contents:
+        found.setdefault(state.case_ref, {})[state.reviewer_ref] = ReviewIn(
+            state.reviewer_ref, state.version, state.outcome, content, state.content_sha256
+        )
+    return found
+
+
 def read_reviews(
     study: Study,
     contents: Iterable[tuple[ReturnedState, dict[str, Any]]] | None = None,
@@ -108,11 +120,7 @@ def read_reviews(
     second_refs: dict[str, set[str]] = {}
     for row in history:
         second_refs.setdefault(row.case_ref, set()).add(row.reviewer_ref)
-    by_case: dict[str, dict[str, ReviewIn]] = {}
-    for state, content in in_force_contents(study) if contents is None else contents:
-        by_case.setdefault(state.case_ref, {})[state.reviewer_ref] = ReviewIn(
-            state.reviewer_ref, state.version, state.outcome, content, state.content_sha256
-        )
+    by_case = _by_case(in_force_contents(study) if contents is None else contents)
     primary: dict[str, list[ReviewIn]] = {}
     second: dict[str, list[ReviewIn]] = {}
     others: dict[str, list[ReviewIn]] = {}

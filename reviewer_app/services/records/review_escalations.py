@@ -150,9 +150,8 @@ def escalations_in(
     definition: ReviewDefinition | None,
     fired: tuple[str, ...] | None = None,
 ) -> list[ReviewEscalation]:
-    """The escalations a canonical content records, in the order the review lists them.
-    ``fired``: the ids of the escalation triggers the content fires, if known already (else
-    worked out here)."""
+    """The escalations a canonical content records, in the order the review lists them
+    (``fired``: the ids of the escalation triggers it fires, if known)."""
     answers = document.get("answers") or {}
     decision_state, decision = top_answer(answers, DECISION)
     if decision_state == ANSWERED and decision != ESCALATE:
@@ -160,12 +159,9 @@ def escalations_in(
     state, items = top_answer(answers, ITEMS)
     if state != ANSWERED or not isinstance(items, list):
         return []
-    if fired is None:
-        fired = _fired(definition, plain_answers(answers))
-    plain = _answered_of(answers, _derived_from(definition))
-    harm, severity = _worst_harm(plain.get(PROBLEMS))
-    review_avoidability = parse_avoidability(plain.get(REVIEW_AVOIDABILITY))
-    derived_scores = _scores(definition, plain)
+    fired, (harm, severity), review_avoidability, derived_scores = _review_facts(
+        answers, definition, fired
+    )
     found: list[ReviewEscalation] = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, Mapping):
@@ -209,6 +205,19 @@ def escalations_in(
             )
         )
     return found
+
+
+def _review_facts(
+    answers: Mapping[str, Any], definition: ReviewDefinition | None, fired: tuple[str, ...] | None
+) -> tuple[tuple[str, ...], tuple[str | None, str | None], Avoidability | None, str | None]:
+    """What every escalation of a review may take from the review itself: the escalation
+    triggers it fires (worked out here unless known), its worst harm and that harm's
+    severity, its avoidability and its scores."""
+    if fired is None:
+        fired = _fired(definition, plain_answers(answers))
+    plain = _answered_of(answers, _derived_from(definition))
+    avoidability = parse_avoidability(plain.get(REVIEW_AVOIDABILITY))
+    return fired, _worst_harm(plain.get(PROBLEMS)), avoidability, _scores(definition, plain)
 
 
 def _derived_from(definition: ReviewDefinition | None) -> tuple[str, ...]:
