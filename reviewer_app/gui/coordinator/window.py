@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -219,7 +220,14 @@ class CoordinatorWindow(QMainWindow):
     # -- sections
 
     def _goer(self, index: int) -> Callable[[], None]:
-        return lambda: self.show_section(index)
+        return lambda: self.go_to(index)
+
+    def go_to(self, index: int) -> None:
+        """A section's key (Alt+letter, Ctrl+number): the section, with the focus in it
+        (``_focus_into``) wherever the focus was, the side list included."""
+        self.show_section(index)
+        if not self.locked:
+            self._focus_into(self.current)
 
     @property
     def current(self) -> Section:
@@ -248,18 +256,19 @@ class CoordinatorWindow(QMainWindow):
             self._focus_into(section)
 
     def _focus_into(self, section: Section) -> None:
-        """Arrived by a key (Alt+letter, Ctrl+number): the focus goes to the section's search,
-        else its first table, else the side list. Never left where Qt would move it (the
-        section's first button): a person still typing would press it with Space."""
-        from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+        """Arrived by a key: the focus goes to the section's first search box, else its first
+        table, else the side list (first in the order Tab moves through the section). Never
+        left where Qt would move it (the section's first button): a person still typing would
+        press it with Space."""
+        from PySide6.QtWidgets import QAbstractItemView
 
-        for edit in section.findChildren(QLineEdit):
-            if edit.isVisible() and edit.accessibleName().startswith("Search"):
-                edit.setFocus()
-                return
-        for view in section.findChildren(QAbstractItemView):
-            if view.isVisible() and view.focusPolicy() != Qt.FocusPolicy.NoFocus:
-                view.setFocus()
+        searches = _searches(section)
+        if searches:
+            searches[0].setFocus()
+            return
+        for widget in _focus_order(section):
+            if isinstance(widget, QAbstractItemView):
+                widget.setFocus()
                 return
         self.nav.setFocus()
 
@@ -287,13 +296,9 @@ class CoordinatorWindow(QMainWindow):
         self.statusBar().showMessage("Read the study again.", 5000)
 
     def focus_search(self) -> None:
-        from PySide6.QtWidgets import QLineEdit
-
-        for edit in self.current.findChildren(QLineEdit):
-            if edit.isVisible() and edit.accessibleName().startswith("Search"):
-                edit.setFocus()
-                edit.selectAll()
-                return
+        for edit in _searches(self.current)[:1]:
+            edit.setFocus()
+            edit.selectAll()
 
     def _title(self) -> str:
         parts = ["Locked"] if self.locked else [self.current.title]
@@ -381,3 +386,27 @@ class CoordinatorWindow(QMainWindow):
         self.triggers.disarm()
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _focus_order(section: QWidget) -> list[QWidget]:
+    """The section's visible widgets that take the focus, in the order Tab moves through."""
+    found: list[QWidget] = []
+    widget = section.nextInFocusChain()
+    while widget is not None and widget is not section and widget not in found:
+        if (
+            section.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            found.append(widget)
+        widget = widget.nextInFocusChain()
+    return found
+
+
+def _searches(section: QWidget) -> list[QLineEdit]:
+    """The section's visible search boxes, in the order Tab moves through."""
+    return [
+        w
+        for w in _focus_order(section)
+        if isinstance(w, QLineEdit) and w.accessibleName().startswith("Search")
+    ]

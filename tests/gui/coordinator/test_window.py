@@ -263,3 +263,35 @@ def test_sections_are_built_when_first_shown(open_window, empty_study):
     assert [s.title for s in window.sections.built()] == ["Overview", "Report"]
     assert window.current is window.section("report")
     assert window.stack.currentWidget() is window.section("report")
+
+
+def test_a_section_key_puts_the_focus_in_the_sections_first_search_box(
+    open_window, loaded_study, qtbot
+):
+    """From the side list too (where the focus is after unlocking), and after a section with
+    no search box: the first search box in Tab order, else the first table, else the list."""
+    from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+
+    window = _active_window(open_window, loaded_study, qtbot)
+    window.nav.setFocus()
+    seen = {}
+    for spec in [*SPECS, *SPECS]:  # twice: each section reached from the one before it
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key(ord(spec.letter)), Qt.KeyboardModifier.AltModifier
+        )
+        focused = QApplication.focusWidget()
+        assert window.current is window.section(spec.key)
+        boxes = [
+            w
+            for w in window.current.findChildren(QLineEdit)
+            if w.isVisible() and w.accessibleName().startswith("Search")
+        ]
+        if boxes:
+            assert isinstance(focused, QLineEdit) and focused in boxes, (spec.key, focused)
+        elif any(v.isVisible() for v in window.current.findChildren(QAbstractItemView)):
+            assert isinstance(focused, QAbstractItemView), spec.key
+        else:
+            assert focused is window.nav, spec.key
+        seen[spec.key] = focused.accessibleName()
+    assert seen["reconciliation"] == "Search discordant cases"  # the list of cases, first
+    assert seen["cohort"].startswith("Search") and seen["actions"].startswith("Search")
