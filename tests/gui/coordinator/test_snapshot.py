@@ -4,6 +4,7 @@ while locked, and sections show "Loading…" until the read is in."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -95,6 +96,7 @@ def test_locking_drops_the_read_and_reads_nothing_more(qtbot, reads) -> None:
     cache.drop()  # locked while a read was running
     runner.finish()
     assert runner.held == [] and cache.value is None and len(seen) == 1
+    assert gc.get_freeze_count() == 0  # what that read froze is unfrozen: collected if cyclic
 
 
 def test_a_failed_read_is_said_and_asking_again_reads_again(qtbot, monkeypatch) -> None:
@@ -280,6 +282,7 @@ def test_locking_while_the_second_step_runs_reads_and_keeps_nothing(qtbot, steps
     runner.finish()  # the second step ends after the lock
     assert runner.held == [] and steps == ["read", "resolve"]  # no read while locked
     assert cache.value is None and cache._memo is None and resolved == []  # nothing kept
+    assert gc.get_freeze_count() == 0  # what the steps froze is unfrozen after the lock
 
 
 def test_a_change_before_the_second_step_reads_again_for_the_section_waiting(qtbot, steps):
@@ -299,15 +302,19 @@ def test_a_failed_second_step_is_tried_again_when_next_asked(qtbot, steps, monke
     cache, runner, _ready, resolved = _two_step_cache()
     failed: list[BaseException] = []
     cache.failed.connect(failed.append)
-    monkeypatch.setattr(
-        study_snapshot, "resolve_snapshot", lambda _s: (_ for _ in ()).throw(RuntimeError("x"))
-    )
+    working = study_snapshot.resolve_snapshot  # the steps fixture's
+
+    def broken(_snapshot: Any) -> Any:
+        raise RuntimeError("x")
+
+    monkeypatch.setattr(study_snapshot, "resolve_snapshot", broken)
     cache.request(resolved=True)
     runner.finish()
     qtbot.waitUntil(lambda: len(runner.held) == 1)
     runner.finish()  # the second step fails
     assert len(failed) == 1 and resolved == []
-    monkeypatch.undo()  # (fixed)
-    monkeypatch.setattr(study_snapshot, "resolve_snapshot", lambda s: s)
+    monkeypatch.setattr(study_snapshot, "resolve_snapshot", working)  # (fixed)
     assert cache.request(resolved=True) is None  # Reconciliation opened again
     assert len(runner.held) == 1  # the second step again, from what was read
+    runner.finish()
+    assert steps == ["read", "resolve"] and len(resolved) == 1  # not a second read

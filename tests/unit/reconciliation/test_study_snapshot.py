@@ -59,8 +59,12 @@ def test_the_snapshot_decrypts_the_reviews_in_force_once(
         calls.append(1)
         return real(opened, known)
 
-    monkeypatch.setattr(study_snapshot, "in_force_contents", counted)
-    monkeypatch.setattr(records, "in_force_contents", counted)
+    from reviewer_app.services.reconciliation import study_reviews
+    from reviewer_app.services.records import escalation_log
+
+    # every name it is called by: a service given no contents would decrypt them again
+    for module in (study_snapshot, records, study_reviews, escalation_log):
+        monkeypatch.setattr(module, "in_force_contents", counted)
     read_snapshot(study, now=NOW)
     # once, for the status, the stages, the resolved cases and the second-stage queue alike
     assert len(calls) == 1
