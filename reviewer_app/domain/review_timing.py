@@ -9,15 +9,41 @@ both moments are compared in Europe/London time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-__all__ = ["RETURN_WINDOW_DAYS", "ReviewTiming", "uk_wall_clock"]
+__all__ = [
+    "RETURN_WINDOW_DAYS",
+    "ReviewTiming",
+    "due_date_for",
+    "is_past_due",
+    "uk_today",
+    "uk_wall_clock",
+]
 
 RETURN_WINDOW_DAYS = 28
 """Days a reviewer has to return a case, from the day it was first sent to them: the pack's
 due date and the coordinator's "overdue" both count from it."""
+
+
+def due_date_for(first_sent: datetime, window_days: int = RETURN_WINDOW_DAYS) -> date:
+    """The day a review is due back: the (UTC) day the case was first sent to this reviewer
+    plus the return window. The pack carries this date; both sides read "overdue" from it
+    (``is_past_due``)."""
+    return first_sent.astimezone(UTC).date() + timedelta(days=window_days)
+
+
+def is_past_due(due: date, today: date) -> bool:
+    """Overdue from the day after the due date: on the due date itself a review is on time,
+    whatever the hour. The reviewer's case list and the coordinator's status both ask this,
+    so they never disagree on a case."""
+    return due < today
+
+
+def uk_today(now: datetime) -> date:
+    """The UK calendar day at ``now`` (the day a reviewer or coordinator would say it is)."""
+    return uk_wall_clock(now).date()
 
 
 @cache

@@ -145,7 +145,8 @@ class OverviewSection(SnapshotSection):
         status = self.status = snapshot.status
         self.overdue.show_value(
             status.overdue_total,
-            f"Pack sent more than {status.overdue_days} days ago and not returned",
+            f"Not returned, and past the due date (the day first sent + {status.overdue_days} "
+            "days)",
         )
         self.escalations.show_value(status.concerns.escalation_cases)
         self.immediate.show_value(status.concerns.immediate_cases)

@@ -12,8 +12,9 @@ revocations). Nothing here writes.
   it held: "may be in quarantine" is said only of cases still owed).
 - Per case, the ``CaseState``: handed back or records missing (any current reviewer's
   outcome), joint signed, both, one of two, or awaiting returns.
-- Per reviewer: allocated, returned, owed, overdue (sent more than N days ago and not
-  returned), quarantined files, conflicts, revoked.
+- Per reviewer: allocated, returned, owed, overdue (not returned, and past the due date: the
+  UK day after the day first sent + N days, the rule the reviewer's case list uses too),
+  quarantined files, conflicts, revoked.
 - The chase list: per reviewer, the case refs still owed (refs only, never a patient
   identifier), overdue first.
 - Escalations and immediate safety concerns returned, read from the versions in force
@@ -27,7 +28,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from reviewer_app.domain.review_timing import RETURN_WINDOW_DAYS
+from reviewer_app.domain.review_timing import (
+    RETURN_WINDOW_DAYS,
+    due_date_for,
+    is_past_due,
+    uk_today,
+)
 from reviewer_app.domain.vocabulary import CaseState, ReviewerCaseState, ReviewMode
 from reviewer_app.services.collection import records
 from reviewer_app.services.collection.records import ReturnedState
@@ -252,8 +258,8 @@ def study_status(
         raise ValueError("overdue_days must not be negative")
     now = now or utc_now()
     inputs = _read(study, contents)
-    cutoff = now - dt.timedelta(days=overdue_days)
-    cases = tuple(_case_status(inputs, ref, cutoff) for ref in inputs.case_refs)
+    late = _Lateness(uk_today(now), overdue_days)
+    cases = tuple(_case_status(inputs, ref, late) for ref in inputs.case_refs)
     reviewers = _reviewer_statuses(inputs, cases)
     return StudyStatus(
         now=now,
@@ -269,18 +275,30 @@ def study_status(
     )
 
 
-def _case_status(inputs: _Inputs, case_ref: str, cutoff: dt.datetime) -> CaseStatus:
+@dataclass(frozen=True)
+class _Lateness:
+    today: dt.date  # the UK day at ``now``
+    window_days: int
+
+    def overdue(self, first_sent: dt.datetime | None) -> bool:
+        """Not returned and past its due date (never on the due date itself)."""
+        if first_sent is None:
+            return False
+        return is_past_due(due_date_for(first_sent, self.window_days), self.today)
+
+
+def _case_status(inputs: _Inputs, case_ref: str, late: _Lateness) -> CaseStatus:
     pair = inputs.pairs.get(case_ref)
     if pair is None:
         return CaseStatus(case_ref, CaseState.NOT_ALLOCATED, None)
     mode = inputs.modes[case_ref]
     holders = pair if mode is ReviewMode.INDEPENDENT else pair[:1]
-    rows = tuple(_on_case(inputs, case_ref, ref, cutoff) for ref in holders)
+    rows = tuple(_on_case(inputs, case_ref, ref, late) for ref in holders)
     co = pair[1] if mode is ReviewMode.JOINT else None
     return CaseStatus(case_ref, _case_state(mode, rows), mode, rows, co)
 
 
-def _on_case(inputs: _Inputs, case_ref: str, ref: str, cutoff: dt.datetime) -> ReviewerOnCase:
+def _on_case(inputs: _Inputs, case_ref: str, ref: str, late: _Lateness) -> ReviewerOnCase:
     sent = inputs.sent.get((case_ref, ref))
     got = inputs.returned.get((case_ref, ref))
     if got is None:
@@ -290,7 +308,7 @@ def _on_case(inputs: _Inputs, case_ref: str, ref: str, cutoff: dt.datetime) -> R
             state,
             pack_sent_at=sent,
             may_be_in_quarantine=inputs.quarantined.get(ref, 0) > 0,
-            overdue=sent is not None and sent < cutoff,
+            overdue=late.overdue(sent),
         )
     return ReviewerOnCase(
         ref,

@@ -33,8 +33,8 @@ def _totals(status: StudyStatus) -> list[str]:
         f"Returned: {c.escalation_reviews} review(s) escalating ({c.escalation_cases} "
         f"case(s)); {c.immediate_reviews} immediate safety concern(s) "
         f"({c.immediate_cases} case(s)).",
-        f"Overdue: {status.overdue_total} reviewer assignment(s) (pack sent more than "
-        f"{status.overdue_days} days ago, not returned).",
+        f"Overdue: {status.overdue_total} reviewer assignment(s) (not returned, past the due "
+        f"date: the day first sent + {status.overdue_days} days).",
     ]
     if status.quarantined_files:
         lines.append(
@@ -46,7 +46,7 @@ def _totals(status: StudyStatus) -> list[str]:
 
 def _reviewers(status: StudyStatus) -> list[str]:
     lines = [
-        f"Reviewers (overdue: pack sent more than {status.overdue_days} days ago, not returned):",
+        f"Reviewers (overdue: not returned, past the day first sent + {status.overdue_days} days):",
         f"  {'ref':<8} {'allocated':>9} {'returned':>8} {'owed':>5} {'overdue':>7}  notes",
     ]
     for r in status.reviewers:

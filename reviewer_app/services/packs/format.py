@@ -49,7 +49,6 @@ from pydantic import (
 
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.case import Case
-from reviewer_app.domain.review_timing import RETURN_WINDOW_DAYS
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import InvalidInputError, NewerVersionError
 from reviewer_app.services.trust import cms
@@ -91,8 +90,9 @@ class PackCase(BaseModel):
     coordinator's per-case override); ``None`` means the pack's mode. ``stage`` is
     ``"second"`` for a second-stage review (a reviewer outside the original pair, reviewing
     alone). ``due_date`` (format minor 1) is the day the review is due back (see
-    :func:`due_date_for`). All three are left out of the JSON when ``None``, so a pack
-    without them is byte-for-byte what earlier versions of the app wrote and read.
+    ``domain.review_timing.due_date_for``). All three are left out of the JSON when
+    ``None``, so a pack without them is byte-for-byte what earlier versions of the app wrote
+    and read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -116,12 +116,6 @@ class PackCase(BaseModel):
     def mode_in(self, pack_mode: ReviewMode) -> ReviewMode:
         """This case's review mode in a pack of ``pack_mode``."""
         return self.review_mode if self.review_mode is not None else pack_mode
-
-
-def due_date_for(first_sent: dt.datetime, window_days: int = RETURN_WINDOW_DAYS) -> dt.date:
-    """The day a review is due back: the (UTC) day the case was first sent to this reviewer
-    plus the return window. The reviewer's case list calls it overdue from the next day."""
-    return first_sent.astimezone(dt.UTC).date() + dt.timedelta(days=window_days)
 
 
 class PackContent(BaseModel):

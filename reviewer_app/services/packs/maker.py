@@ -23,6 +23,7 @@ from reviewer_app.atomic_file import atomic_write_bytes
 from reviewer_app.domain.avoidability import AvoidabilityScale
 from reviewer_app.domain.case import Case
 from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.review_timing import due_date_for
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.errors import UserError
 from reviewer_app.progress import Progress, no_progress
@@ -38,7 +39,6 @@ from reviewer_app.services.packs.format import (
     PackCase,
     PackContent,
     build_pack,
-    due_date_for,
 )
 from reviewer_app.services.study import Authority, Study
 from reviewer_app.services.trust import authority

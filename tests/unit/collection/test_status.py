@@ -17,6 +17,7 @@ import pytest
 from reviewer_app.cli import main
 from reviewer_app.domain.definition import default_definition
 from reviewer_app.domain.vocabulary import CaseState, ReviewerCaseState, ReviewMode
+from reviewer_app.services.collection import status as status_module
 from reviewer_app.services.collection.collector import collect
 from reviewer_app.services.collection.status import (
     StudyStatus,
@@ -226,7 +227,7 @@ def test_concern_counting_reads_only_answered_values() -> None:
     assert (counts.immediate_reviews, counts.immediate_cases) == (1, 1)
 
 
-def test_overdue_counts_packs_sent_more_than_n_days_ago(collected: Practice, study: Study) -> None:
+def test_overdue_counts_packs_past_their_due_date(collected: Practice, study: Study) -> None:
     owed = expected_owed(collected.plan)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=29)
     status = study_status(study, now=later)  # default 28 days
@@ -348,18 +349,20 @@ def test_the_cli_text_prints_the_overdue_total_the_window_shows(
     monkeypatch.setenv("REVIEWER_APP_STUDY_PASSPHRASE", PRACTICE_STUDY_PASSPHRASE)
     owed = sum(len(refs) for refs in expected_owed(collected.plan).values())
     assert owed > 0
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    monkeypatch.setattr(status_module, "utc_now", lambda: tomorrow)
     for days in (0, 28):
         code, out, _ = _run(
             ["coordinator", "status", str(collected.layout.study), "--overdue-days", str(days)],
             capsys,
         )
         assert code == 0
-        expected = owed if days == 0 else 0  # the packs were all sent today
+        expected = owed if days == 0 else 0  # the packs were all sent today: due today + days
         window = read_snapshot(study).status if days == 28 else study_status(study, overdue_days=0)
         assert window.overdue_total == expected
         line = (
-            f"Overdue: {expected} reviewer assignment(s) (pack sent more than {days} days ago, "
-            "not returned)."
+            f"Overdue: {expected} reviewer assignment(s) (not returned, past the due date: the "
+            f"day first sent + {days} days)."
         )
         assert line in out.splitlines()
 

@@ -17,17 +17,16 @@ from pydantic import ValidationError
 from sqlcipher3.dbapi2 import IntegrityError
 
 from reviewer_app import cli
+from reviewer_app.domain.review_timing import RETURN_WINDOW_DAYS, due_date_for
 from reviewer_app.errors import InvalidInputError
 from reviewer_app.services.allocation import study_allocation
 from reviewer_app.services.collection.status import DEFAULT_OVERDUE_DAYS, study_status
 from reviewer_app.services.packs import maker as pack_maker
 from reviewer_app.services.packs.format import (
     PACK_FORMAT_MINOR,
-    RETURN_WINDOW_DAYS,
     NewerPackError,
     PackContent,
     build_pack,
-    due_date_for,
 )
 from reviewer_app.services.packs.opening import open_pack
 from reviewer_app.services.trust import cms
@@ -162,9 +161,15 @@ def test_packs_carry_due_dates_that_stay_put_and_move_with_a_reallocation(w: Wor
         held = AssignmentStore(session.workspace.db).assignment(case_ref)
         assert held is not None and held.due_date == dt.date(2027, 2, 11)
     with w.study() as study:  # the coordinator counts it overdue on the same days
-        for day, overdue in ((dt.date(2027, 2, 10), False), (dt.date(2027, 2, 12), True)):
-            noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-            status = study_status(study, now=noon)
+        # Due 11 Feb (first sent to them 14 Jan at 12:15): on time all of the due day, even
+        # after the hour it was sent; overdue from the first minute of the next (UK) day.
+        for moment, overdue in (
+            (dt.datetime(2027, 2, 10, 12, tzinfo=dt.UTC), False),
+            (dt.datetime(2027, 2, 11, 23, 59, tzinfo=dt.UTC), False),
+            (dt.datetime(2027, 2, 12, 0, 0, tzinfo=dt.UTC), True),
+            (dt.datetime(2027, 2, 12, 12, tzinfo=dt.UTC), True),
+        ):
+            status = study_status(study, now=moment)
             row = next(
                 r
                 for c in status.cases
