@@ -27,7 +27,13 @@ from PySide6.QtGui import QBrush, QFont
 from reviewer_app.domain.identifiers import fold_accents
 from reviewer_app.domain.status import OUTCOMES, ReviewStatus
 from reviewer_app.domain.vocabulary import CaseFlag
-from reviewer_app.gui.case_due import due_key, due_text, is_overdue, warning_colour
+from reviewer_app.gui.case_due import (
+    due_key,
+    due_text,
+    is_overdue,
+    today_in_the_uk,
+    warning_colour,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +44,8 @@ class CaseRow(Protocol):
     Optional, read with ``getattr``: ``nhs_number`` (shown, and found by search),
     ``escalated`` (the escalated flag and filter), ``co_reviewer_name`` (a joint review's
     co-reviewer), ``due_date`` (``date | None``: when the review is due back, as the
-    assignment pack said), ``returned_at`` / ``returned_version`` / ``review_version``.
+    assignment pack said), ``returned_at`` / ``returned_version`` / ``review_version``
+    (``returned_version`` also tells the Due column whether an amendment is still owed).
     """
 
     @property
@@ -155,7 +162,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Progress", lambda r: f"{round(r.progress * 100)}%", lambda r: r.progress),
     Column(
         "Due",
-        lambda r: due_text(r, date.today()),
+        lambda r: due_text(r, today_in_the_uk()),
         due_key,
         "When the review is due back to the coordinator, as your assignment pack says; "
         "overdue and not yet signed is marked",
@@ -263,7 +270,11 @@ class CaseTableModel(QAbstractTableModel):
     """Read-only, sortable, filterable table of the reviewer's cases."""
 
     def __init__(
-        self, rows: Sequence[CaseRow] = (), parent=None, *, today: Callable[[], date] = date.today
+        self,
+        rows: Sequence[CaseRow] = (),
+        parent=None,
+        *,
+        today: Callable[[], date] = today_in_the_uk,
     ) -> None:
         super().__init__(parent)
         self._today = today
