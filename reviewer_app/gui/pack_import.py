@@ -2,10 +2,11 @@
 
 Used as the first-run assistant's last page and, for later packs, in the main window's
 File ▸ Import assignment pack… (``PackImportAction``: the dialog, and how many new packs wait
-in the shared folder). Which packs are
-waiting in the shared folder is the shared-drive service's answer
-(``services.shared_drive.folder.waiting_packs``); checking and importing is the session's
-(``preview_pack``, ``import_pack``). This panel only shows and asks.
+in the shared folder). Which pack files are in the shared folder, and which of them are new for
+this workspace, are the shared-drive service's answers (``services.shared_drive.folder.
+waiting_packs``, ``services.shared_drive.waiting.WaitingPacks``, which opens each file once
+while it stays unchanged); checking and importing is the session's (``preview_pack``,
+``import_pack``). This panel only shows and asks.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.errors import UserError
 from reviewer_app.gui.page_messages import error_label, intro, show_failure, show_text
 from reviewer_app.gui.settings import AppSettings
 from reviewer_app.gui.tasks import Runner
 from reviewer_app.services.shared_drive.folder import waiting_packs
+from reviewer_app.services.shared_drive.waiting import WaitingPacks
 
 if TYPE_CHECKING:
     from reviewer_app.services.workspace import Workspace
@@ -309,20 +310,6 @@ class WorkspacePacks:
             )
 
 
-def packs_to_import(session: PackSession, folder: Path | None) -> list[Path]:
-    """The packs in the shared folder that this workspace opens and has not imported yet
-    (another reviewer's pack, or a damaged file, is not counted: choosing it says why)."""
-    found = []
-    for path in waiting_packs(folder):
-        try:
-            preview = session.preview_pack(path.read_bytes())
-        except (OSError, UserError):
-            continue
-        if not getattr(preview, "already_imported", False):
-            found.append(path)
-    return found
-
-
 def waiting_text(count: int) -> str:
     if count == 1:
         return "1 new assignment pack is waiting in the shared folder"
@@ -369,7 +356,9 @@ class PackImportAction:
 
     The count is worked out off the GUI thread (the shared folder is a network drive) when
     the window opens, when it is unlocked, when the File menu opens and after an import;
-    the menu item and a status-bar button say it, and either opens the import dialog.
+    the menu item and a status-bar button say it, and either opens the import dialog. The
+    window's ``WaitingPacks`` remembers each file's verdict, so only new or changed files are
+    opened; one count runs at a time, and one asked for meanwhile runs when it ends.
     """
 
     def __init__(
@@ -387,7 +376,9 @@ class PackImportAction:
         self._session = session
         self._after = after
         self.waiting: int | None = None
+        self._packs = None if session is None else WaitingPacks(session)
         self._counting = False
+        self._count_again = False  # asked while counting: the count may be out of date
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
         self.action = QAction(ACTION_TEXT, window)
         self.action.setShortcut(QKeySequence(SHORTCUT))
@@ -409,14 +400,17 @@ class PackImportAction:
 
     def count(self) -> None:
         """Look again, off the GUI thread, how many new packs wait."""
-        session, settings = self._session, self._settings
-        if session is None or settings is None or self._counting or not self.action.isEnabled():
+        packs, settings = self._packs, self._settings
+        if packs is None or settings is None or not self.action.isEnabled():
+            return
+        if self._counting:
+            self._count_again = True
             return
         folder = settings.shared_folder
-        self._counting = True
+        self._counting, self._count_again = True, False
 
         def work(_progress: Any) -> int:
-            return len(packs_to_import(session, folder))
+            return len(packs.new_packs(folder))
 
         self._runner.run(work, self._counted, self._count_failed, show_progress=False)
 
@@ -431,10 +425,19 @@ class PackImportAction:
         self.action.setText(ACTION_TEXT if not count else f"{ACTION_TEXT} ({count} new)")
         self.button.setText(f"{waiting_text(int(count))}: import…")
         self.button.setVisible(bool(count) and enabled)
+        self._again()
 
     def _count_failed(self, err: BaseException) -> None:
         self._counting = False
         log.info("counting waiting packs failed: %s", type(err).__name__)
+        self._again()
+
+    def _again(self) -> None:
+        from shiboken6 import isValid
+
+        if self._count_again and isValid(self.action):
+            self._count_again = False
+            self.count()
 
     def trigger(self) -> None:
         if self._session is None or self._settings is None or not self.action.isEnabled():
@@ -448,6 +451,8 @@ class PackImportAction:
         finally:
             dialog.deleteLater()
         if imported:
+            if self._packs is not None:
+                self._packs.imported()
             self._after()
         self.count()
 

@@ -14,14 +14,15 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMenu
 
 from reviewer_app.errors import UserError
 from reviewer_app.gui.main_window import MainWindow
-from reviewer_app.gui.pack_import import PackImportDialog, packs_to_import, waiting_text
+from reviewer_app.gui.pack_import import PackImportAction, PackImportDialog, waiting_text
 from reviewer_app.gui.settings import AppSettings
-from reviewer_app.gui.tasks import SyncTaskRunner
+from reviewer_app.gui.tasks import Runner, SyncTaskRunner
 from reviewer_app.gui.window_geometry import GEOMETRY_KEY, opens_maximised
+from reviewer_app.services.shared_drive.waiting import WaitingPacks
 from tests.gui.gui_fixtures import ROWS
 
 FINGERPRINT = "ab12cd34" * 8
@@ -96,9 +97,10 @@ def window_with(qtbot: Any, settings: AppSettings, packs: Packs, **kwargs: Any) 
 
 
 def test_only_new_packs_this_workspace_opens_are_counted(shared: Path) -> None:
-    assert [p.name for p in packs_to_import(Packs(), shared)] == ["assignment-R01-0002.p7m"]
-    assert packs_to_import(Packs(), None) == []
-    assert packs_to_import(Packs(), shared / "gone") == []
+    # the counting itself is the shared-drive service's (tests/unit/shared_drive/test_waiting.py)
+    assert [p.name for p in WaitingPacks(Packs()).new_packs(shared)] == ["assignment-R01-0002.p7m"]
+    assert WaitingPacks(Packs()).new_packs(None) == []
+    assert WaitingPacks(Packs()).new_packs(shared / "gone") == []
     assert waiting_text(1) == "1 new assignment pack is waiting in the shared folder"
     assert waiting_text(3).startswith("3 new assignment packs are waiting")
 
@@ -159,6 +161,55 @@ def test_locked_window_offers_no_import_and_counts_again_on_unlock(
     assert window.lock_screen is not None
     window._on_unlocked(None)
     assert window.packs.action.isEnabled() and window.packs.waiting == 2
+
+
+def test_opening_the_file_menu_again_opens_no_pack_again(
+    qtbot: Any, settings: AppSettings, shared: Path
+) -> None:
+    packs = Packs()
+    window = window_with(qtbot, settings, packs)
+    window.show()
+    opened = packs.calls.count("preview")
+    assert opened == 3 and window.packs.waiting == 1  # the three packs, opened once
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    file_menu.aboutToShow.emit()
+    file_menu.aboutToShow.emit()
+    assert packs.calls.count("preview") == opened and window.packs.waiting == 1
+    (shared / "assignment-R01-0003.p7m").write_bytes(b"pack three")
+    file_menu.aboutToShow.emit()
+    assert packs.calls.count("preview") == opened + 1 and window.packs.waiting == 2
+
+
+class HeldRunner(Runner):
+    """Keeps each piece of work until the test lets it finish (a pool thread, by hand)."""
+
+    def __init__(self) -> None:
+        self.held: list[Any] = []
+
+    def _start(self, request: Any) -> None:
+        self.held.append(request)
+
+    def finish(self) -> None:
+        request = self.held.pop(0)
+        request.on_done(request.fn(lambda *_: None))
+
+
+def test_a_count_asked_for_while_one_runs_follows_it(
+    qtbot: Any, settings: AppSettings, shared: Path
+) -> None:
+    runner, packs = HeldRunner(), Packs()
+    window = QDialog()
+    qtbot.addWidget(window)
+    action = PackImportAction(window, runner, settings, packs)
+    action.count()
+    action.count()  # the File menu opened again meanwhile: one count at a time
+    assert len(runner.held) == 1
+    runner.finish()  # the first count, then the one asked for meanwhile starts
+    assert action.waiting == 1 and len(runner.held) == 1
+    (shared / "assignment-R01-0003.p7m").write_bytes(b"pack three")
+    runner.finish()
+    assert action.waiting == 2 and runner.held == []
 
 
 def test_without_a_workspace_the_item_is_there_and_off(qtbot: Any, settings: AppSettings) -> None:
