@@ -246,6 +246,8 @@ SEAMS: dict[str, set[str]] = {
     "records": {
         # the escalation log starts from the escalations in the versions in force
         "collection.records",
+        # and reads their answered values as collection does for the triggers it keeps
+        "reconciliation.states",
         # with the escalation triggers each fires, as collection worked them out and kept them
         "collection.triggers",
         # the action plan CSV is read all-or-nothing with the cohort's decoder, written

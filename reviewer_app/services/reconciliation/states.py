@@ -41,11 +41,14 @@ def answered(value: Any) -> dict[str, Any]:
 
 
 def raw_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answered values only (question id -> value), as the domain's rules read them."""
+    """The answered values only (question id -> value), as the domain's rules read them: the
+    one reading for the triggers collection keeps and for the escalation log's. An answered
+    state without a value (never signed so) reads as None rather than stopping the read."""
     return {
-        qid: s["value"]
-        for qid, s in answers.items()
-        if isinstance(s, Mapping) and s.get("state") == ANSWERED
+        qid: entry.get("value")
+        for qid, entry in answers.items()
+        if (type(entry) is dict or isinstance(entry, Mapping))  # a parsed dict: no ABC check
+        and entry.get("state") == ANSWERED
     }
 
 

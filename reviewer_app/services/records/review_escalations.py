@@ -22,6 +22,7 @@ from typing import Any
 from reviewer_app.domain.avoidability import Avoidability, parse_avoidability
 from reviewer_app.domain.definition import ReviewDefinition, definition_named_in
 from reviewer_app.domain.triggers import escalation_triggers
+from reviewer_app.services.reconciliation.states import raw_answers
 
 NOT_ASKED = "not_asked"
 ANSWERED = "answered"
@@ -131,17 +132,6 @@ def _choices(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def plain_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answered values only (question id -> value), as the domain's rules read them
-    (each as ``top_answer`` reads it, in one pass)."""
-    return {
-        question_id: entry.get("value")
-        for question_id, entry in answers.items()
-        if (type(entry) is dict or isinstance(entry, Mapping))  # (a parsed dict: no ABC check)
-        and str(entry.get("state", "unanswered")) == ANSWERED
-    }
-
-
 load_definition = definition_named_in  # the definition a content was made with, or None
 
 
@@ -214,7 +204,7 @@ def _review_facts(
     triggers it fires (worked out here unless known), its worst harm and that harm's
     severity, its avoidability and its scores."""
     if fired is None:
-        fired = _fired(definition, plain_answers(answers))
+        fired = _fired(definition, raw_answers(answers))
     plain = _answered_of(answers, _derived_from(definition))
     avoidability = parse_avoidability(plain.get(REVIEW_AVOIDABILITY))
     return fired, _worst_harm(plain.get(PROBLEMS)), avoidability, _scores(definition, plain)
@@ -228,7 +218,7 @@ def _derived_from(definition: ReviewDefinition | None) -> tuple[str, ...]:
 
 
 def _answered_of(answers: Mapping[str, Any], question_ids: Sequence[str]) -> dict[str, Any]:
-    """``plain_answers`` of those questions only."""
+    """``raw_answers`` of those questions only."""
     found: dict[str, Any] = {}
     for question_id in question_ids:
         state, value = top_answer(answers, question_id)
