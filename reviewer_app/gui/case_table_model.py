@@ -21,7 +21,7 @@ from dataclasses import dataclass, is_dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
 from reviewer_app.domain.identifiers import fold_accents
@@ -269,6 +269,8 @@ def _haystack(row: CaseRow) -> tuple[str, str]:
 class CaseTableModel(QAbstractTableModel):
     """Read-only, sortable, filterable table of the reviewer's cases."""
 
+    rows_changed = Signal()  # the rows themselves (set or one replaced), not a sort or filter
+
     def __init__(
         self,
         rows: Sequence[CaseRow] = (),
@@ -295,6 +297,7 @@ class CaseTableModel(QAbstractTableModel):
         self._haystacks = None
         self._visible = self._compute_visible()
         self.endResetModel()
+        self.rows_changed.emit()
 
     def clear(self) -> None:
         """Forget every row (the workspace is locking)."""
@@ -308,6 +311,7 @@ class CaseTableModel(QAbstractTableModel):
                 if self._haystacks is not None:
                     self._haystacks[i] = _haystack(row)
                 self._refilter()
+                self.rows_changed.emit()
                 return True
         return False
 

@@ -6,6 +6,11 @@ chosen in Settings (or, when none is set, a folder the reviewer picks), through
 runner shows progress). The result says what was written where; a problem (a drive that
 is offline, full or read-only; no certificate for returns yet) is said in words, and
 nothing is marked returned.
+
+What is still to return is said where the reviewer looks: the menu item reads
+"… (2 to return)" and the status bar "Signed reviews of 2 cases are not yet returned:
+return…" (a button for the mouse; the menu item and Ctrl+Shift+R are the keyboard's way),
+looked at again whenever the case list changes (``services.returns.holds.cases_to_return``).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from reviewer_app.errors import UserError
 from reviewer_app.gui.tasks import Runner, default_error_handler
@@ -36,6 +42,13 @@ ACTION_TEXT = "&Return completed reviews to the coordinator…"
 SHORTCUT = "Ctrl+Shift+R"
 TITLE = "Return completed reviews"
 ReturnWork = Callable[[Path, Progress], "ReturnReport"]
+ToReturn = Callable[[], Sequence[str]]  # the case refs a return would carry now
+
+
+def waiting_text(cases: int) -> str:
+    if cases == 1:
+        return "The signed review of 1 case is not yet returned"
+    return f"Signed reviews of {cases} cases are not yet returned"
 
 
 class MainWindowLike(Protocol):
@@ -77,6 +90,7 @@ class ReturnAction:
         *,
         after: Callable[[], None] = lambda: None,
         ask_folder: Callable[[QWidget], Path | None] = choose_folder,
+        to_return: ToReturn | None = None,
     ) -> None:
         self._window = window
         self._runner = runner
@@ -93,6 +107,32 @@ class ReturnAction:
         )
         self.action.triggered.connect(self.trigger)
         self.action.setEnabled(work is not None)
+        self._to_return = to_return
+        self.waiting: int | None = None  # cases still to return, when looked at
+        self.button = QPushButton("", window)
+        self.button.setFlat(True)
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # File ▸ Return… is the key path
+        self.button.setAccessibleName("Signed reviews not yet returned: return them")
+        self.button.clicked.connect(self.trigger)
+        self.button.hide()
+
+    def count(self) -> None:
+        """Look again at how many cases are still to return, and say it (or hide it)."""
+        if self._to_return is None or not self.action.isEnabled():
+            self._say_waiting(None)
+            return
+        try:
+            cases = len(self._to_return())
+        except Exception as err:  # a count must never stop the window: say nothing
+            log.info("counting what is to return failed: %s", type(err).__name__)
+            cases = None
+        self._say_waiting(cases)
+
+    def _say_waiting(self, cases: int | None) -> None:
+        self.waiting = cases
+        self.action.setText(f"{ACTION_TEXT} ({cases} to return)" if cases else ACTION_TEXT)
+        self.button.setText(f"{waiting_text(cases)}: return…" if cases else "")
+        self.button.setVisible(bool(cases))
 
     def trigger(self) -> None:
         work = self._work
@@ -151,15 +191,26 @@ def install_return_action(
         return settings.shared_folder if settings is not None else None
 
     work = None
+    to_return: ToReturn | None = None
     if host.signing is not None:
-        work = workspace_return(host.signing.workspace)
+        workspace = host.signing.workspace
+        work = workspace_return(workspace)
         host.signing.shared_folder = shared_folder  # Export signed summaries warns about it
-    returns = ReturnAction(
-        window,
-        runner,
-        work,
-        shared_folder,
-        after=after,
-    )
-    host.locked_changed.connect(lambda locked: returns.action.setEnabled(bool(work) and not locked))
+
+        def to_return() -> Sequence[str]:
+            from reviewer_app.services.returns.holds import cases_to_return
+
+            return () if host.locked else cases_to_return(workspace.db)
+
+    returns = ReturnAction(window, runner, work, shared_folder, after=after, to_return=to_return)
+
+    def locked_changed(locked: bool) -> None:
+        returns.action.setEnabled(bool(work) and not locked)
+        returns.count()
+
+    host.locked_changed.connect(locked_changed)
+    model = host.case_list.model  # signing, a return, an import: the list changes, so look again
+    model.rows_changed.connect(returns.count)
+    window.statusBar().addPermanentWidget(returns.button)
+    returns.count()
     return returns

@@ -134,7 +134,7 @@ def test_the_main_window_offers_return_in_the_file_menu_with_a_shortcut(
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]  # type: ignore[union-attr]
-    assert ACTION_TEXT in texts
+    assert f"{ACTION_TEXT} (1 to return)" in texts
     action = window.returns.action
     assert action.shortcut() == QKeySequence("Ctrl+Shift+R") and action.isEnabled()
     action.trigger()
@@ -145,6 +145,52 @@ def test_the_main_window_offers_return_in_the_file_menu_with_a_shortcut(
     window.lock("shortcut")
     assert not action.isEnabled()
     assert desk.shared_folder() == shared
+
+
+def test_the_window_says_what_is_still_to_return_and_follows_the_case_list(
+    qtbot: Any, bench: Bench, shared: Path, tmp_path: Path
+) -> None:
+    """Signed and not returned is said in the File menu and the status bar; it follows the
+    case list (a signing reloads or replaces rows), is gone once returned and while locked."""
+    runner = SyncTaskRunner()
+    desk = SigningDesk(bench.workspace, runner, tmp_path / "app-tmp", actor="R01")
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.shared_folder = shared
+    session = ReviewerSession(bench.workspace)
+    window = MainWindow(
+        session.list_cases(),
+        workspace_label="test",
+        runner=runner,
+        listen_to_system=False,
+        signing=desk,
+        settings=settings,
+        reload_rows=session.list_cases,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    returns = window.returns
+    assert returns.waiting == 0 and returns.action.text() == ACTION_TEXT
+    assert not returns.button.isVisible()
+    bench.sign("SIG-0001")
+    window.case_list.set_rows(session.list_cases())  # as the window does after a signing
+    assert returns.waiting == 1
+    assert returns.action.text() == f"{ACTION_TEXT} (1 to return)"
+    assert returns.button.isVisible()
+    assert returns.button.text() == "The signed review of 1 case is not yet returned: return…"
+    bench.sign("SIG-0002")
+    (fresh,) = [r for r in session.list_cases() if r.case_ref == "SIG-0002"]
+    assert window.case_list.model.replace_row("SIG-0002", fresh)  # one row replaced
+    assert returns.waiting == 2
+    assert returns.button.text().startswith("Signed reviews of 2 cases are not yet returned")
+    window.lock("shortcut")
+    assert not returns.button.isVisible() and returns.action.text() == ACTION_TEXT
+    window._on_unlocked(None)  # the passphrase was right (as the lock's own tests do)
+    assert returns.waiting == 2 and returns.button.isVisible()
+    returns.button.click()  # the mouse's way: the same return as the menu item
+    assert [p.name for p in shared.iterdir()] == ["return-R01-0001.p7m"]
+    message(returns).close()
+    assert returns.waiting == 0 and returns.action.text() == ACTION_TEXT
+    assert not returns.button.isVisible()
 
 
 def test_without_a_workspace_the_return_is_there_and_disabled(qtbot: Any) -> None:

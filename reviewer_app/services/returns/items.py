@@ -14,9 +14,10 @@ import hashlib
 from dataclasses import dataclass
 
 from reviewer_app.domain.definition import load_definition_version
-from reviewer_app.domain.vocabulary import DocumentKind, ReturnHold, ReviewMode
+from reviewer_app.domain.vocabulary import DocumentKind, ReturnHold
 from reviewer_app.errors import DamagedFileError, UserError
 from reviewer_app.services.returns.format import AuditHead, Outcome, ReturnItem
+from reviewer_app.services.returns.holds import hold_of
 from reviewer_app.services.signing.signing_inputs import SigningInputs
 from reviewer_app.storage.audit import AuditHead as SealedHead
 from reviewer_app.storage.audit import AuditLog
@@ -73,7 +74,7 @@ class ItemReader:
         ready: list[Prepared] = []
         held: list[HeldBack] = []
         for version in ReturnStore(self._db).unreturned():
-            reason = _hold(version)
+            reason = hold_of(version)
             prepared = None if reason else self._prepare(version)
             if prepared is None:
                 reason = reason or ReturnHold.IDENTIFIERS_CORRECTED
@@ -142,11 +143,3 @@ class ItemReader:
                 "was returned. Tell the study coordinator."
             )
         return stored.pdf
-
-
-def _hold(version: SignedVersion) -> ReturnHold | None:
-    if version.withdrawn:
-        return ReturnHold.WITHDRAWN
-    if version.review_mode is ReviewMode.JOINT and version.signature_count < 2:
-        return ReturnHold.AWAITING_COSIGNATURE
-    return None

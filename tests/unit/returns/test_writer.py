@@ -18,6 +18,7 @@ from reviewer_app.domain.vocabulary import DocumentKind, ReturnHold
 from reviewer_app.errors import UserError
 from reviewer_app.services.returns import writer
 from reviewer_app.services.returns.format import OpenedBundle, Outcome, open_bundle
+from reviewer_app.services.returns.holds import cases_to_return
 from reviewer_app.services.returns.writer import return_signed_reviews
 from reviewer_app.services.shared_drive import folder as shared_folder
 from reviewer_app.services.trust.authority import certificate_pem
@@ -260,6 +261,30 @@ def test_a_withdrawn_case_is_not_returned(bench: Bench, shared: Path) -> None:
     report = return_signed_reviews(bench.workspace, shared)
     assert [i[0] for b in report.bundles for i in b.items] == ["SIG-0001"]
     assert [h.reason for h in report.held_back] == [ReturnHold.WITHDRAWN]
+
+
+def test_what_is_to_return_is_what_a_return_would_carry(bench: Bench, shared: Path) -> None:
+    """``cases_to_return`` (the window's "N to return") counts the cases a return carries:
+    signed and not yet returned; not a withdrawn case, nor a joint review not yet co-signed,
+    nor an unsigned one; an amendment once signed again."""
+    assert cases_to_return(bench.workspace.db) == []
+    v1 = bench.sign("SIG-0001")
+    bench.sign("SIG-0002")
+    bench.joint("SIG-0003")
+    bench.sign("SIG-0003")  # awaits the co-reviewer
+    bench.complete_review("SIG-0004")  # complete but not signed: nothing to return
+    bench.sign("SIG-0005")
+    CaseStore(bench.workspace.db).set_withdrawn("SIG-0005", True)
+    assert cases_to_return(bench.workspace.db) == ["SIG-0001", "SIG-0002"]
+    report = return_signed_reviews(bench.workspace, shared)
+    carried = sorted({i[0] for b in report.bundles for i in b.items})
+    assert carried == ["SIG-0001", "SIG-0002"]
+    assert cases_to_return(bench.workspace.db) == []
+    v2 = bench.signoff.amend(v1, "The date of the review was wrong", "R01")
+    assert cases_to_return(bench.workspace.db) == [], "an amendment not yet signed waits"
+    bench.reviews.save(v2.id, {"avoidability.comment": "Corrected after discussion."}, "R01")
+    bench.signoff.sign(v2.id, PASSPHRASE, bench.acknowledged(v2.id))
+    assert cases_to_return(bench.workspace.db) == ["SIG-0001"]
 
 
 def test_a_record_that_no_longer_matches_its_signature_returns_nothing(
