@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSizePolicy,
@@ -112,15 +111,16 @@ class ActionsSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        actions = QHBoxLayout()
-        for text, name, slot in (
-            ("&Import CSV…", "Import the action plan CSV", self.choose_import),
-            ("E&xport CSV…", "Export the action plan CSV", self.choose_export),
-            ("Sa&ve appendix PDF…", "Save the action-plan appendix PDF", self.choose_appendix),
-        ):
-            actions.addWidget(button(text, self, name, slot))
-        actions.addStretch(1)
-        self.body.addLayout(actions)
+        self.button_row(
+            button("&Import CSV…", self, "Import the action plan CSV", self.choose_import),
+            button("E&xport CSV…", self, "Export the action plan CSV", self.choose_export),
+            button(
+                "Sa&ve appendix PDF…",
+                self,
+                "Save the action-plan appendix PDF",
+                self.choose_appendix,
+            ),
+        )
         self.add_status_rows()
         self.key = named(QLabel(status_key(), self), "Status key")
         self.key.setObjectName("hint")
@@ -292,11 +292,7 @@ class ActionsSection(Section):
         done = self.attempt(run, f"{ref}: progress recorded ({status.value} {status.label}).")
         if done is None:
             return None
-        self.progress_date.clear()
-        self.progress_note.clear()
-        self.refresh()
-        self.plan.select_key(ref)
-        self.changed.emit()
+        self.after_change(self.plan, ref, self.progress_date, self.progress_note)
         return done
 
     def add(self) -> Any:
@@ -321,11 +317,8 @@ class ActionsSection(Section):
         done = self.attempt(run, f"Action {ref} added.")
         if done is None:
             return None
-        for edit in (self.new_ref, self.new_text, self.new_lead, self.new_org, self.new_due):
-            edit.clear()
-        self.refresh()
-        self.plan.select_key(ref)
-        self.changed.emit()
+        edits = (self.new_ref, self.new_text, self.new_lead, self.new_org, self.new_due)
+        self.after_change(self.plan, ref, *edits)
         return done
 
     def choose_import(self) -> None:
@@ -368,10 +361,10 @@ class ActionsSection(Section):
     def export(self, out: Path) -> Any:
         from reviewer_app.services.records.action_csv import export_actions
 
-        count = self.attempt(lambda: _writing(out, lambda: export_actions(self.desk.study, out)))
-        if count is not None:
-            self.message.say(f"{count} action(s) written to {out}.")
-        return count
+        return self.attempt(
+            lambda: _writing(out, lambda: export_actions(self.desk.study, out)),
+            lambda count: f"{count} action(s) written to {out}.",
+        )
 
     def choose_appendix(self) -> None:
         out = self.chooser.save_file(
@@ -383,10 +376,10 @@ class ActionsSection(Section):
     def save_appendix(self, out: Path) -> Any:
         from reviewer_app.services.records.action_appendix import write_appendix
 
-        count = self.attempt(lambda: _writing(out, lambda: write_appendix(self.desk.study, out)))
-        if count is not None:
-            self.message.say(f"Action-plan appendix ({count} actions) saved to {out}.")
-        return count
+        return self.attempt(
+            lambda: _writing(out, lambda: write_appendix(self.desk.study, out)),
+            lambda count: f"Action-plan appendix ({count} actions) saved to {out}.",
+        )
 
 
 def _row(action: Any, today: dt.date) -> Row:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from reviewer_app.domain.vocabulary import ReviewMode
 from reviewer_app.gui.coordinator.enrolment import EnrolmentPanel
@@ -45,13 +45,9 @@ class AllocationSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        actions = QHBoxLayout()
         self.allocate_button = button("A&llocate", self, "Allocate cases", self.allocate)
         self.packs_button = button("Make pac&ks…", self, "Make packs", self.choose_pack_folder)
-        actions.addWidget(self.allocate_button)
-        actions.addWidget(self.packs_button)
-        actions.addStretch(1)
-        self.body.addLayout(actions)
+        self.button_row(self.allocate_button, self.packs_button)
         self.add_status_rows()
         self.report = ReportBox(self, "Allocation report")
         self.body.addWidget(self.report)
@@ -64,35 +60,21 @@ class AllocationSection(Section):
         self.body.addWidget(self.tabs, 1)
 
     def _pairs_tab(self) -> QWidget:
-        tab = QWidget(self)
-        from PySide6.QtWidgets import QVBoxLayout
-
-        layout = QVBoxLayout(tab)
-        self.pairs = TablePanel("allocated cases", PAIR_COLUMNS, tab)
-        layout.addWidget(self.pairs, 1)
-        edit = QHBoxLayout()
-        edit.addWidget(named(QLabel("Selected case: pair with", tab), "Pair with"))
+        tab, layout, self.pairs = self.table_tab("allocated cases", PAIR_COLUMNS)
+        pair_with = named(QLabel("Selected case: pair with", tab), "Pair with")
         self.first = combo(tab, "First reviewer of the hand-made pair")
         self.second = combo(tab, "Second reviewer of the hand-made pair")
-        edit.addWidget(self.first)
-        edit.addWidget(self.second)
-        edit.addWidget(button("Pair b&y hand", tab, "Pair the selected case by hand", self.pair))
-        edit.addWidget(
-            button(
-                "Clear hand-made pair", tab, "Clear the selected case's hand-made pair", self.unpair
-            )
+        pair = button("Pair b&y hand", tab, "Pair the selected case by hand", self.pair)
+        unpair = button(
+            "Clear hand-made pair", tab, "Clear the selected case's hand-made pair", self.unpair
         )
-        edit.addSpacing(16)
-        edit.addWidget(named(QLabel("Review mode:", tab), "Review mode"))
+        mode = named(QLabel("Review mode:", tab), "Review mode")
         self.mode = combo(tab, "Review mode of the selected case")
         for label, value in MODE_CHOICES:
             self.mode.addItem(label, value)
-        edit.addWidget(self.mode)
-        edit.addWidget(
-            button("Set &mode", tab, "Set the selected case's review mode", self.set_mode)
-        )
-        edit.addStretch(1)
-        layout.addLayout(edit)
+        set_mode = button("Set &mode", tab, "Set the selected case's review mode", self.set_mode)
+        row = (pair_with, self.first, self.second, pair, unpair, 16, mode, self.mode, set_mode)
+        self.button_row(*row, into=layout)
         return tab
 
     # -- reading
@@ -212,9 +194,7 @@ class AllocationSection(Section):
             lambda: set_case_mode(self.desk.study, ref, mode),
             said + " Make the packs again to send the change to the reviewers.",
         ):
-            self.refresh()
-            self.pairs.select_key(ref)
-            self.changed.emit()
+            self.after_change(self.pairs, ref)
 
     def default_pack_folder(self) -> str:
         from reviewer_app.services.collection.collector import returns_folder

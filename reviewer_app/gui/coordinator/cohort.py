@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.section import Section
@@ -40,17 +40,13 @@ class CohortSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        row = QHBoxLayout()
         self.import_cohort = button(
             "&Import cohort CSV…", self, "Import cohort CSV", self.choose_cohort
         )
         self.import_panel = button(
             "Import pane&l CSV…", self, "Import review panel CSV", self.choose_panel
         )
-        row.addWidget(self.import_cohort)
-        row.addWidget(self.import_panel)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.button_row(self.import_cohort, self.import_panel)
         self.add_status_rows()
         self.report = ReportBox(self, "Import report")
         self.problems = TablePanel("import problems", PROBLEM_COLUMNS, self)

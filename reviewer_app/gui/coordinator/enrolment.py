@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.gui.coordinator.cohort import reviewer_rows
-from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, named
+from reviewer_app.gui.coordinator.widgets import ReportBox, TablePanel, button, controls_row, named
 
 if TYPE_CHECKING:
     from reviewer_app.gui.coordinator.allocation import AllocationSection
@@ -40,22 +40,20 @@ class EnrolmentPanel(QWidget):
             self,
         )
         layout.addWidget(self.reviewers, 1)
-        enrol_row = QHBoxLayout()
         self.replace = named(
             QCheckBox("Replace the existing certificate", self),
             "Replace the reviewer's existing certificate",
         )
-        enrol_row.addWidget(
+        controls_row(
+            layout,
             button(
                 "Enrol from req&uest…",
                 self,
                 "Enrol the selected reviewer from a request",
                 self.choose_request,
-            )
+            ),
+            self.replace,
         )
-        enrol_row.addWidget(self.replace)
-        enrol_row.addStretch(1)
-        layout.addLayout(enrol_row)
         self.fingerprint = named(QLabel("", self), "Key fingerprint to read out")
         self.fingerprint.setObjectName("fingerprint")
         self.fingerprint.setWordWrap(True)

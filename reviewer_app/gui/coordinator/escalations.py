@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QMessageBox, QWidget
 
 from reviewer_app.errors import InvalidInputError
 from reviewer_app.gui.coordinator.models import Row
@@ -68,15 +68,10 @@ class EscalationsSection(SnapshotSection):
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
         self.confirm = self._ask
-        actions = QHBoxLayout()
-        actions.addWidget(
-            button("Sa&ve referral…", self, "Save the identifiable referral", self.save_referral)
+        self.button_row(
+            button("Sa&ve referral…", self, "Save the identifiable referral", self.save_referral),
+            button("Save de-identified &log…", self, "Save the de-identified log", self.save_log),
         )
-        actions.addWidget(
-            button("Save de-identified &log…", self, "Save the de-identified log", self.save_log)
-        )
-        actions.addStretch(1)
-        self.body.addLayout(actions)
         self.add_status_rows()
         self.log = TablePanel("escalations", COLUMNS, self)
         self.body.addWidget(self.log, 1)
@@ -243,11 +238,11 @@ class EscalationsSection(SnapshotSection):
             return None
         target = out
         write = write_log_csv if out.suffix.lower() == ".csv" else write_log_pdf
-        count = self.attempt(lambda: _writing(target, lambda: write(self.desk.study, target)))
-        if count is None:
-            return None
-        self.message.say(f"De-identified escalation log ({count} escalations) saved to {out}.")
-        return out
+        count = self.attempt(
+            lambda: _writing(target, lambda: write(self.desk.study, target)),
+            lambda n: f"De-identified escalation log ({n} escalations) saved to {out}.",
+        )
+        return out if count is not None else None
 
 
 def _writing(out: Path, write: Any) -> Any:

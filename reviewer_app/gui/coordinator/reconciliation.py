@@ -133,23 +133,17 @@ class ReconciliationSection(SnapshotSection):
         return tab
 
     def _queue_tab(self) -> QWidget:
-        tab = QWidget(self)
+        tab, layout, self.queue = self.table_tab("second-stage cases", QUEUE_COLUMNS)
         self.queue_tab = tab
-        layout = QVBoxLayout(tab)
-        self.queue = TablePanel("second-stage cases", QUEUE_COLUMNS, tab)
-        layout.addWidget(self.queue, 1)
-        row = QHBoxLayout()
-        row.addWidget(
-            button("Allocate a&ll queued", tab, "Allocate every queued case", self.allocate_all)
+        allocate_all = button(
+            "Allocate a&ll queued", tab, "Allocate every queued case", self.allocate_all
         )
-        row.addWidget(QLabel("Selected case to:", tab))
+        to = QLabel("Selected case to:", tab)
         self.second_reviewer = combo(tab, "Second-stage reviewer for the selected case")
-        row.addWidget(self.second_reviewer)
-        row.addWidget(
-            button("Allocate &selected", tab, "Allocate the selected case", self.allocate_selected)
+        allocate_selected = button(
+            "Allocate &selected", tab, "Allocate the selected case", self.allocate_selected
         )
-        row.addStretch(1)
-        layout.addLayout(row)
+        self.button_row(allocate_all, to, self.second_reviewer, allocate_selected, into=layout)
         self.queue_report = ReportBox(tab, "Second-stage allocation report")
         layout.addWidget(self.queue_report)
         return tab
@@ -262,11 +256,7 @@ class ReconciliationSection(SnapshotSection):
         self.message.say(
             f"Consensus recorded on {r.case_ref} {r.item} (version {r.version}), by {r.method}."
         )
-        self.value.clear()
-        self.reason.clear()
-        self.refresh()
-        self.discordant.select_key(ref)
-        self.changed.emit()
+        self.after_change(self.discordant, ref, self.value, self.reason)
         return done
 
     def allocate_all(self) -> Any:

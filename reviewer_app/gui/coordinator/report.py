@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from reviewer_app.gui.coordinator.section import Section
 from reviewer_app.gui.coordinator.widgets import ReportBox, button, named
@@ -99,7 +99,6 @@ class ReportSection(Section):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        row = QHBoxLayout()
         self.make_button = button("&Make the report", self, "Make the report", self.make)
         self.save_button = button("&Save report…", self, "Save the report PDF", self.choose_save)
         self.publication_button = button(
@@ -111,10 +110,9 @@ class ReportSection(Section):
         self.export_button = button(
             "E&xport data…", self, "Export the data for analysts", self.choose_export
         )
-        for b in (self.make_button, self.save_button, self.publication_button, self.export_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        self.button_row(
+            self.make_button, self.save_button, self.publication_button, self.export_button
+        )
         self.add_status_rows()
         self.tabs = named(QTabWidget(self), "Report views")
         self.agreement = ReportBox(self.tabs, "Agreement statistics")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from reviewer_app.gui.coordinator.models import Row
 from reviewer_app.gui.coordinator.section import SnapshotSection
@@ -49,7 +49,6 @@ class ReturnsSection(SnapshotSection):
 
     def __init__(self, desk: StudyDesk, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(desk, runner, parent)
-        actions = QHBoxLayout()
         self.collect_button = button(
             "Co&llect from the shared folder", self, "Collect returns", self.collect_default
         )
@@ -59,10 +58,7 @@ class ReturnsSection(SnapshotSection):
             "Collect returns from another folder",
             self.choose_folder,
         )
-        actions.addWidget(self.collect_button)
-        actions.addWidget(self.collect_from)
-        actions.addStretch(1)
-        self.body.addLayout(actions)
+        self.button_row(self.collect_button, self.collect_from)
         self.add_status_rows()
         self.tabs = named(QTabWidget(self), "Returns tables")
         self.cases = TablePanel("case states", CASE_COLUMNS, self.tabs)
@@ -88,22 +84,17 @@ class ReturnsSection(SnapshotSection):
         return tab
 
     def _chase_tab(self) -> QWidget:
-        tab = QWidget(self)
+        tab, layout, self.chase = self.table_tab("reviewers owing returns", CHASE_COLUMNS)
         self.chase_tab = tab
-        layout = QVBoxLayout(tab)
-        self.chase = TablePanel("reviewers owing returns", CHASE_COLUMNS, tab)
-        layout.addWidget(self.chase, 1)
-        row = QHBoxLayout()
-        row.addWidget(
+        self.button_row(
             button(
                 "Cop&y reminder",
                 tab,
                 "Copy a reminder for the selected reviewer",
                 self.copy_reminder,
-            )
+            ),
+            into=layout,
         )
-        row.addStretch(1)
-        layout.addLayout(row)
         self.reminder = ReportBox(tab, "Reminder to copy into an email")
         layout.addWidget(self.reminder)
         self.chase.table.selectionModel().currentChanged.connect(lambda *_: self.show_reminder())

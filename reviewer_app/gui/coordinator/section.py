@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reviewer_app.errors import UserError
 from reviewer_app.gui.coordinator.files import CHOOSER, Chooser
@@ -23,7 +23,9 @@ from reviewer_app.gui.coordinator.snapshot import LOADING, SnapshotCache
 from reviewer_app.gui.coordinator.widgets import (
     Cancelled,
     MessageLine,
+    TablePanel,
     WorkBar,
+    controls_row,
     heading,
     hint,
     named,
@@ -83,6 +85,21 @@ class Section(QWidget):
         self.body.addWidget(self.message)
         self.body.addWidget(self.work)
 
+    def button_row(self, *items: QWidget | int, into: QBoxLayout | None = None) -> QHBoxLayout:
+        """A row of buttons (``controls_row``), next in the section's body or in ``into``."""
+        return controls_row(self.body if into is None else into, *items)
+
+    def table_tab(
+        self, what: str, columns: Sequence[str]
+    ) -> tuple[QWidget, QVBoxLayout, TablePanel]:
+        """A tab that is a table of ``what`` (taking the room), then what the caller adds to
+        the tab's layout (its row of controls: ``button_row(..., into=layout)``)."""
+        tab = QWidget(self)
+        layout = QVBoxLayout(tab)
+        table = TablePanel(what, columns, tab)
+        layout.addWidget(table, 1)
+        return tab, layout, table
+
     # -- what the window calls
 
     def use_snapshots(self, cache: SnapshotCache) -> None:
@@ -129,6 +146,15 @@ class Section(QWidget):
         if text:
             self.message.say(text)
         return result if result is not None else True
+
+    def after_change(self, table: TablePanel, key: str, *inputs: QLineEdit) -> None:
+        """A change to row ``key`` of ``table`` is recorded: ``inputs`` emptied, the section
+        read again with the row still selected, and the other sections told."""
+        for edit in inputs:
+            edit.clear()
+        self.refresh()
+        table.select_key(key)
+        self.changed.emit()
 
     def import_with(
         self,

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -61,6 +62,20 @@ def button(text: str, parent: QWidget, name: str, slot: Callable[[], object]) ->
     made = named(QPushButton(text, parent), name)
     made.clicked.connect(lambda _checked=False: slot())
     return made
+
+
+def controls_row(layout: QBoxLayout, *items: QWidget | int) -> QHBoxLayout:
+    """A row of controls at the foot of ``layout``: ``items`` side by side from the left (an
+    ``int`` is a gap of that many pixels), the room left over after them."""
+    row = QHBoxLayout()
+    for item in items:
+        if isinstance(item, int):
+            row.addSpacing(item)
+        else:
+            row.addWidget(item)
+    row.addStretch(1)
+    layout.addLayout(row)
+    return row
 
 
 def caption_grid(

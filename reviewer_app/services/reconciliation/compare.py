@@ -20,7 +20,7 @@ from reviewer_app.domain.questions import AnyQuestion, GroupQuestion, TextQuesti
 from reviewer_app.domain.values import NOT_ANSWERED_LABEL
 from reviewer_app.errors import UserError
 from reviewer_app.services.reconciliation.case_model import ResolvedCase
-from reviewer_app.services.reconciliation.consensus import find_case
+from reviewer_app.services.reconciliation.consensus import find_case, unpaired_reason
 from reviewer_app.services.reconciliation.discordance import (
     HARM_QUESTION,
     HARM_VALUES,
@@ -110,12 +110,8 @@ def _shown(question: AnyQuestion | None, state: Mapping[str, Any]) -> str:
 
 def comparison(definition: ReviewDefinition, case: ResolvedCase) -> Comparison:
     """The rows of a complete pair (see the module docstring)."""
-    if len(case.reviews) < 2:
-        why = (
-            "the other review of the pair is not in yet: reviews stay blind until both are"
-            if not case.pair_complete
-            else "it has one review only (joint, single or handed back)"
-        )
+    why = unpaired_reason(case)
+    if why is not None:
         raise NotComparableError(f"Case {case.case_ref} cannot be compared: {why}.")
     first, second = (r.get("answers", {}) for r in case.reviews[:2])
     kinds = {d.item: d.kind.value for d in case.discordances}

@@ -86,6 +86,16 @@ def find_case(cases: list[ResolvedCase], case_ref: str) -> ResolvedCase:
     )
 
 
+def unpaired_reason(case: ResolvedCase) -> str | None:
+    """Why ``case`` has no two reviews to compare or reconcile, in words that follow a colon;
+    None when it has them. Each caller raises its own error."""
+    if len(case.reviews) >= 2:
+        return None
+    if not case.pair_complete:
+        return "the other review of the pair is not in yet (reviews stay blind until both are)"
+    return "it has one review only (joint, single or handed back)"
+
+
 def differing_items(case: ResolvedCase) -> list[str]:
     """The items a consensus may be recorded on: where the two reviews' states differ."""
     if len(case.reviews) < 2 or not case.pair_complete:
@@ -171,12 +181,8 @@ def record_consensus(
         raise InvalidInputError("Say who records the consensus: it is required.")
     reviews = read_reviews(study)
     case = find_case(resolve_from(reviews), case_ref)
-    if len(case.reviews) < 2:
-        why = (
-            "the other review of the pair is not in yet (reviews stay blind until both are)"
-            if not case.pair_complete
-            else "it has one review only (joint or single), so there is nothing to reconcile"
-        )
+    why = unpaired_reason(case)
+    if why is not None:
         raise ConsensusRefusedError(f"No consensus can be recorded on case {case_ref}: {why}.")
     items = differing_items(case)
     if item not in items:

@@ -65,7 +65,11 @@ from reviewer_app.services.summary.tables import (
     group_cards,
     section_rows_table,
 )
-from reviewer_app.services.summary.taskforce import TASKFORCE_NOTICE, taskforce_case_facts
+from reviewer_app.services.summary.taskforce import (
+    TASKFORCE_NOTICE,
+    setting_facts,
+    taskforce_case_facts,
+)
 
 K = SectionKind
 # Body sections after the phase and theme tables, in reading order; kinds not listed here
@@ -277,9 +281,7 @@ class SummaryStory:
             ("Admission", admission),
             ("Discharge", discharge),
             ("Death", uk_date(c.date_of_death)),
-            ("Place of death", c.place_of_death.label),
-            ("Site", c.site or "Not recorded"),
-            ("Specialty", (c.specialty or "Not recorded").capitalize()),
+            *setting_facts(c),
             ("GP practice", c.gp_practice_code or "Not recorded"),
             ("Learning disability (cohort data)", c.learning_disability.value.capitalize()),
         ]

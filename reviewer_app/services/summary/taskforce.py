@@ -97,6 +97,15 @@ def _days(first: date, last: date) -> str:
     return "Same day (0 days)" if count == 0 else f"{count} day{'s' if count != 1 else ''}"
 
 
+def setting_facts(case: Case) -> list[tuple[str, str]]:
+    """Where the patient died and was cared for: rows of the case header of both copies."""
+    return [
+        ("Place of death", case.place_of_death.label),
+        ("Site", case.site or "Not recorded"),
+        ("Specialty", (case.specialty or "Not recorded").capitalize()),
+    ]
+
+
 def taskforce_case_facts(case: Case) -> list[tuple[str, str]]:
     """The case header of the taskforce copy: (label, value) pairs in reading order (two
     to a row in the PDF's grid: admission beside discharge, the two day counts together)."""
@@ -121,9 +130,7 @@ def taskforce_case_facts(case: Case) -> list[tuple[str, str]]:
         ("Length of stay", stay),
         ("Discharge to death", to_death),
         ("Death", month_year(case.date_of_death)),
-        ("Place of death", case.place_of_death.label),
-        ("Site", case.site or "Not recorded"),
-        ("Specialty", (case.specialty or "Not recorded").capitalize()),
+        *setting_facts(case),
         ("Learning disability (cohort data)", case.learning_disability.value.capitalize()),
     ]
 
