@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.gui.page_messages import error_label, intro, show_failure, show_text
+from reviewer_app.gui.page_messages import (
+    error_label,
+    intro,
+    show_failure,
+    show_text,
+    waiting_button,
+)
 from reviewer_app.gui.settings import AppSettings
 from reviewer_app.gui.tasks import Runner
 from reviewer_app.services.shared_drive.folder import waiting_packs
@@ -384,12 +390,9 @@ class PackImportAction:
         self.action.setShortcut(QKeySequence(SHORTCUT))
         self.action.setStatusTip("Check and import a pack of cases the coordinator sent you")
         self.action.triggered.connect(lambda _checked=False: self.trigger())
-        self.button = QPushButton("", window)
-        self.button.setFlat(True)
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # File ▸ Import… is the key path
-        self.button.setAccessibleName("New assignment packs waiting: import them")
-        self.button.clicked.connect(self.trigger)
-        self.button.hide()
+        self.button = waiting_button(
+            window, "New assignment packs waiting: import them", self.trigger
+        )
         self.set_enabled(True)
 
     def set_enabled(self, enabled: bool) -> None:

@@ -1,4 +1,5 @@
-"""The labels that carry a page's problems, and how a failed background step is shown.
+"""The labels that carry a page's problems, how a failed background step is shown, and the
+status bar's "N waiting" button.
 
 A ``UserError`` is the app telling the person what went wrong and what to do: it goes in
 the page's own problem label. Anything else is a bug: the crash dialog reports it.
@@ -6,7 +7,10 @@ the page's own problem label. Anything else is a bug: the crash dialog reports i
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from reviewer_app.errors import UserError
 
@@ -19,6 +23,18 @@ def error_label(parent: QWidget) -> QLabel:
     label.setAccessibleName("Problem")
     label.hide()
     return label
+
+
+def waiting_button(parent: QWidget | None, name: str, slot: Callable[[], object]) -> QPushButton:
+    """A flat, hidden status-bar button that says what waits ("2 new packs ...: import…") and
+    does it. Never a Tab stop: its menu item and shortcut are the keyboard's way."""
+    made = QPushButton("", parent)
+    made.setFlat(True)
+    made.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    made.setAccessibleName(name)
+    made.clicked.connect(slot)
+    made.hide()
+    return made
 
 
 def show_text(label: QLabel, text: str) -> None:

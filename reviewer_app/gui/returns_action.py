@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from reviewer_app.errors import UserError
+from reviewer_app.gui.page_messages import waiting_button
 from reviewer_app.gui.tasks import Runner, default_error_handler
 from reviewer_app.progress import Progress
 
@@ -109,12 +109,9 @@ class ReturnAction:
         self.action.setEnabled(work is not None)
         self._to_return = to_return
         self.waiting: int | None = None  # cases still to return, when looked at
-        self.button = QPushButton("", window)
-        self.button.setFlat(True)
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # File ▸ Return… is the key path
-        self.button.setAccessibleName("Signed reviews not yet returned: return them")
-        self.button.clicked.connect(self.trigger)
-        self.button.hide()
+        self.button = waiting_button(
+            window, "Signed reviews not yet returned: return them", self.trigger
+        )
 
     def count(self) -> None:
         """Look again at how many cases are still to return, and say it (or hide it)."""

@@ -49,6 +49,28 @@ def message(action: ReturnAction) -> QMessageBox:
     return box
 
 
+def returning_window(
+    qtbot: Any, bench: Bench, shared: Path, tmp_path: Path
+) -> tuple[MainWindow, SigningDesk, ReviewerSession]:
+    """The main window on the bench's workspace, its shared folder set, the runner sync."""
+    runner = SyncTaskRunner()
+    desk = SigningDesk(bench.workspace, runner, tmp_path / "app-tmp", actor="R01")
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.shared_folder = shared
+    session = ReviewerSession(bench.workspace)
+    window = MainWindow(
+        session.list_cases(),
+        workspace_label="test",
+        runner=runner,
+        listen_to_system=False,
+        signing=desk,
+        settings=settings,
+        reload_rows=session.list_cases,
+    )
+    qtbot.addWidget(window)
+    return window, desk, session
+
+
 def test_returning_writes_the_bundle_and_says_what_went_where(
     qtbot: Any, bench: Bench, shared: Path
 ) -> None:
@@ -117,21 +139,7 @@ def test_the_main_window_offers_return_in_the_file_menu_with_a_shortcut(
     qtbot: Any, bench: Bench, shared: Path, tmp_path: Path
 ) -> None:
     bench.sign("SIG-0001")
-    runner = SyncTaskRunner()
-    desk = SigningDesk(bench.workspace, runner, tmp_path / "app-tmp", actor="R01")
-    settings = AppSettings(tmp_path / "settings.ini")
-    settings.shared_folder = shared
-    session = ReviewerSession(bench.workspace)
-    window = MainWindow(
-        session.list_cases(),
-        workspace_label="test",
-        runner=runner,
-        listen_to_system=False,
-        signing=desk,
-        settings=settings,
-        reload_rows=session.list_cases,
-    )
-    qtbot.addWidget(window)
+    window, desk, _session = returning_window(qtbot, bench, shared, tmp_path)
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]  # type: ignore[union-attr]
     assert f"{ACTION_TEXT} (1 to return)" in texts
@@ -152,21 +160,7 @@ def test_the_window_says_what_is_still_to_return_and_follows_the_case_list(
 ) -> None:
     """Signed and not returned is said in the File menu and the status bar; it follows the
     case list (a signing reloads or replaces rows), is gone once returned and while locked."""
-    runner = SyncTaskRunner()
-    desk = SigningDesk(bench.workspace, runner, tmp_path / "app-tmp", actor="R01")
-    settings = AppSettings(tmp_path / "settings.ini")
-    settings.shared_folder = shared
-    session = ReviewerSession(bench.workspace)
-    window = MainWindow(
-        session.list_cases(),
-        workspace_label="test",
-        runner=runner,
-        listen_to_system=False,
-        signing=desk,
-        settings=settings,
-        reload_rows=session.list_cases,
-    )
-    qtbot.addWidget(window)
+    window, _desk, session = returning_window(qtbot, bench, shared, tmp_path)
     window.show()
     returns = window.returns
     assert returns.waiting == 0 and returns.action.text() == ACTION_TEXT
