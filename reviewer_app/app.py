@@ -257,7 +257,6 @@ def build_main_window(
         )
     return MainWindow(
         session.list_cases(),
-        workspace_label="demo workspace" if demo else str(session.folder),
         synthetic=demo,
         demo_passphrase=DEMO_PASSPHRASE if demo else None,
         verify_passphrase=passphrase_checker(session.folder),

@@ -91,7 +91,6 @@ class MainWindow(QMainWindow):
         self,
         rows: Sequence[CaseRow] = (),
         *,
-        workspace_label: str,
         synthetic: bool = False,
         demo_passphrase: str | None = None,
         verify_passphrase: Callable[[str], object] | None = None,

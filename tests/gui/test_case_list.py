@@ -211,7 +211,6 @@ def test_every_control_has_an_accessible_name(qtbot) -> None:
 def test_main_window_sorts_by_date_and_marks_synthetic_data(qtbot) -> None:
     window = MainWindow(
         ROWS,
-        workspace_label="demo",
         synthetic=True,
         demo_passphrase="pass words",
         listen_to_system=False,
@@ -226,7 +225,7 @@ def test_main_window_sorts_by_date_and_marks_synthetic_data(qtbot) -> None:
 
 
 def test_real_workspace_window_has_no_synthetic_banner(qtbot) -> None:
-    window = MainWindow(ROWS, workspace_label="C:/work", synthetic=False, listen_to_system=False)
+    window = MainWindow(ROWS, synthetic=False, listen_to_system=False)
     qtbot.addWidget(window)
     assert SYNTHETIC_MARK not in window.windowTitle()
     assert not hasattr(window, "banner")
@@ -402,7 +401,7 @@ def test_no_two_mnemonics_share_a_letter_in_the_window_with_the_case_list(qtbot)
 
     from PySide6.QtWidgets import QAbstractButton, QLabel
 
-    window = MainWindow(ROWS, workspace_label="demo", listen_to_system=False)
+    window = MainWindow(ROWS, listen_to_system=False)
     qtbot.addWidget(window)
     texts = [a.text() for a in window.menuBar().actions()]
     texts += [w.text() for w in window.case_list.findChildren(QLabel) if w.buddy() is not None]

@@ -100,7 +100,6 @@ def app(qtbot: Any, bench: Bench, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     session = ReviewerSession(bench.workspace)
     window = MainWindow(
         session.list_cases(),
-        workspace_label="test",
         reload_rows=session.list_cases,
         reload_row=session.case_row,
         runner=runner,

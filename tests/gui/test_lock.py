@@ -37,7 +37,6 @@ def make_window(qtbot, **kwargs) -> MainWindow:
     FakeReviewPage.instances.clear()
     window = MainWindow(
         ROWS,
-        workspace_label="test",
         verify_passphrase=verify,
         review_page_factory=FakeReviewPage,
         runner=SyncTaskRunner(),

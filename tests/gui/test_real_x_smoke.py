@@ -154,7 +154,7 @@ from reviewer_app.gui.launch import application
 from reviewer_app.gui.main_window import MainWindow
 
 app = application(["reviewer-app"])
-window = MainWindow([], workspace_label="demo", synthetic=True, listen_to_system=False)
+window = MainWindow([], synthetic=True, listen_to_system=False)
 window.show()
 
 def read_title():

@@ -60,7 +60,6 @@ def returning_window(
     session = ReviewerSession(bench.workspace)
     window = MainWindow(
         session.list_cases(),
-        workspace_label="test",
         runner=runner,
         listen_to_system=False,
         signing=desk,
@@ -190,7 +189,7 @@ def test_the_window_says_what_is_still_to_return_and_follows_the_case_list(
 def test_without_a_workspace_the_return_is_there_and_disabled(qtbot: Any) -> None:
     from tests.gui.gui_fixtures import ROWS
 
-    window = MainWindow(ROWS, workspace_label="test", listen_to_system=False)
+    window = MainWindow(ROWS, listen_to_system=False)
     qtbot.addWidget(window)
     assert not window.returns.action.isEnabled()
     window.returns.action.trigger()  # harmless

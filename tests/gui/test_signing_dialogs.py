@@ -384,7 +384,6 @@ def test_case_menu_follows_the_selected_cases_state(qtbot, bench: Bench, desk: S
     session = ReviewerSession(bench.workspace)
     window = MainWindow(
         session.list_cases(),
-        workspace_label="test",
         runner=desk.runner,  # type: ignore[arg-type]
         listen_to_system=False,
         signing=desk,
@@ -424,7 +423,7 @@ def test_case_menu_follows_the_selected_cases_state(qtbot, bench: Bench, desk: S
 def test_without_a_desk_the_case_menu_is_there_and_disabled(qtbot) -> None:
     from tests.gui.gui_fixtures import ROWS
 
-    window = MainWindow(ROWS, workspace_label="test", listen_to_system=False)
+    window = MainWindow(ROWS, listen_to_system=False)
     qtbot.addWidget(window)
     window.case_list.select_case("NSR-0003")
     assert not any(a.isEnabled() for a in window.case_actions)
@@ -484,7 +483,6 @@ def test_the_case_list_row_is_fresh_at_once_after_signing(
     session = ReviewerSession(bench.workspace)
     window = MainWindow(
         session.list_cases(),  # listed before the review was written: 0%, no flag
-        workspace_label="test",
         reload_rows=session.list_cases,
         reload_row=session.case_row,
         runner=desk.runner,  # type: ignore[arg-type]

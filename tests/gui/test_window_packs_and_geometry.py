@@ -84,7 +84,6 @@ def settings(tmp_path: Path, shared: Path) -> AppSettings:
 def window_with(qtbot: Any, settings: AppSettings, packs: Packs, **kwargs: Any) -> MainWindow:
     window = MainWindow(
         ROWS[:2],
-        workspace_label="test",
         runner=SyncTaskRunner(),
         settings=settings,
         listen_to_system=False,
@@ -213,7 +212,7 @@ def test_a_count_asked_for_while_one_runs_follows_it(
 
 
 def test_without_a_workspace_the_item_is_there_and_off(qtbot: Any, settings: AppSettings) -> None:
-    window = MainWindow(workspace_label="test", runner=SyncTaskRunner(), listen_to_system=False)
+    window = MainWindow(runner=SyncTaskRunner(), listen_to_system=False)
     qtbot.addWidget(window)
     assert not window.packs.action.isEnabled()
 

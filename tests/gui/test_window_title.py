@@ -38,7 +38,6 @@ def as_shown(title: str) -> str:
 def window(qtbot: Any, *, synthetic: bool) -> MainWindow:
     made = MainWindow(
         ROWS,
-        workspace_label="test",
         synthetic=synthetic,
         verify_passphrase=lambda _p: True,
         review_page_factory=FakeReviewPage,

@@ -188,7 +188,7 @@ def test_the_new_study_dialog_checks_before_accepting(qtbot, tmp_path):
 
 
 def test_the_reviewers_file_menu_offers_new_and_open_study(qtbot):
-    window = MainWindow([], workspace_label="t", listen_to_system=False)
+    window = MainWindow([], listen_to_system=False)
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
