@@ -24,6 +24,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from reviewer_app.domain.natural_order import NaturalKey, natural_key
+
 Index = QModelIndex | QPersistentModelIndex
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 """The row's key (a case or reviewer ref, a file name): what a selection acts on."""
@@ -177,9 +179,10 @@ def cell_text(row: Row, column: int) -> str:
     return "" if value is None else str(value)
 
 
-def _sort_key(row: Row, column: int) -> tuple[int, float, str]:
-    """Numbers as numbers (before text), text ignoring case."""
+def _sort_key(row: Row, column: int) -> tuple[int, float, NaturalKey]:
+    """Numbers as numbers (before text), text as a person numbers it (2.1 before 10.1),
+    ignoring case."""
     value = row.values[column] if 0 <= column < len(row.values) else ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return (0, float(value), "")
-    return (1, 0.0, "" if value is None else str(value).casefold())
+        return (0, float(value), ())
+    return (1, 0.0, () if value is None else natural_key(str(value)))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from reviewer_app.domain.definition import ReviewDefinition, default_definition
+from reviewer_app.domain.natural_order import natural_key
 from reviewer_app.domain.records import ActionStatus, action_overdue
 from reviewer_app.errors import InvalidInputError, NotFoundError, UserError
 from reviewer_app.services.records import action_fields as fields
@@ -121,7 +122,8 @@ class Action:
 
 
 def list_actions(study: Study, definition: ReviewDefinition | None = None) -> list[Action]:
-    """Every action in the plan, by reference, with its status and history."""
+    """Every action in the plan, in reference order as a person numbers them (1.2, 2.1, 10.1:
+    ``domain.natural_order``), with its status and history."""
     themes = fields.themes_of(definition or default_definition())
     store = ActionStore(study.db)
     progress = store.progress()
@@ -159,6 +161,7 @@ def list_actions(study: Study, definition: ReviewDefinition | None = None) -> li
                 edits=tuple(edits.get(row.reference, [])),
             )
         )
+    found.sort(key=lambda a: natural_key(a.reference))
     return found
 
 

@@ -71,3 +71,13 @@ def test_cells_read_as_given_and_emphasis_is_bold_with_its_reason(panel: TablePa
     assert model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole) == "overdue"
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
     assert model.index(9, 0).data() is None  # outside the rows shown
+
+
+def test_a_heading_sorts_text_as_a_person_numbers_it(qtbot) -> None:
+    """Action references and the like: 2.1 before 10.1 (not after 1.2), AP-7 before AP-10."""
+    made = TablePanel("actions", ("Reference",), None)
+    qtbot.addWidget(made)
+    refs = ("10.1", "1.2", "AP-10", "2.1", "ap-7", "1.10", "9.1")
+    made.set_rows([Row(ref, (ref,)) for ref in refs])
+    made.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert made.shown_keys() == ["1.2", "1.10", "2.1", "9.1", "10.1", "ap-7", "AP-10"]

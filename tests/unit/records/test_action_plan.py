@@ -46,6 +46,15 @@ def test_an_action_is_added_with_its_first_status(study: Study) -> None:
     assert len(action.history) == 1 and action.edits == ()
 
 
+def test_actions_are_listed_as_a_person_numbers_them(study: Study) -> None:
+    """10.1 after 9.1 (not after 1.2), AP-7 before AP-10, case ignored: the order the CSV,
+    the appendix, the report and the coordinator's table all take from ``list_actions``."""
+    for ref in ("10.1", "AP-10", "2.1", "ap-7", "1.2", "9.1", "1.10", "1.1"):
+        _add(study, reference=ref)
+    refs = [a.reference for a in list_actions(study)]
+    assert refs == ["1.1", "1.2", "1.10", "2.1", "9.1", "10.1", "ap-7", "AP-10"]
+
+
 def test_a_theme_is_accepted_by_id_or_title_and_anything_else_is_refused(study: Study) -> None:
     _add(study, "1", theme="theme.fluids")
     _add(study, "2", theme="MEDICINES MANAGEMENT")
