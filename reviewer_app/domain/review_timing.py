@@ -29,9 +29,10 @@ due date and the coordinator's "overdue" both count from it."""
 
 def due_date_for(first_sent: datetime, window_days: int = RETURN_WINDOW_DAYS) -> date:
     """The day a review is due back: the (UTC) day the case was first sent to this reviewer
-    plus the return window. The pack carries this date; both sides read "overdue" from it
-    (``is_past_due``)."""
-    return first_sent.astimezone(UTC).date() + timedelta(days=window_days)
+    plus the return window (a naive time is taken to be UTC, as ``uk_wall_clock`` takes it).
+    The pack carries this date; both sides read "overdue" from it (``is_past_due``)."""
+    aware = first_sent if first_sent.tzinfo is not None else first_sent.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).date() + timedelta(days=window_days)
 
 
 def is_past_due(due: date, today: date) -> bool:

@@ -165,7 +165,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda r: due_text(r, today_in_the_uk()),
         due_key,
         "When the review is due back to the coordinator, as your assignment pack says; "
-        "overdue and not yet signed is marked",
+        "overdue and still owed is marked",
         on_day=due_text,
     ),
     Column(

@@ -158,8 +158,10 @@ class ReturnAction:
         self.busy = False
         if not isinstance(err, UserError):
             default_error_handler(err)
+            self.count()
             return
         self._show(QMessageBox.Icon.Warning, str(err))
+        self._after()  # a return that stopped part-way marked what it wrote: show it
 
     def _show(self, icon: QMessageBox.Icon, text: str) -> None:
         box = QMessageBox(icon, TITLE, text, QMessageBox.StandardButton.Ok, self._window)

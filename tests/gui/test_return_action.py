@@ -118,6 +118,29 @@ def test_a_drive_that_is_not_there_is_said_in_words_and_nothing_is_marked(
     box.close()
 
 
+def test_a_return_that_stops_part_way_still_shows_what_it_marked(qtbot: Any) -> None:
+    """The writer marks each bundle returned as it is written; when the drive fills on the
+    second, the warning is shown and the case list (and its "to return") is read again."""
+    from reviewer_app.errors import UserError
+
+    def work(_folder: Path, _progress: Any) -> Any:
+        raise UserError("The return could not be written to the folder: the drive is full.")
+
+    reloaded: list[bool] = []
+    action = ReturnAction(
+        None,  # type: ignore[arg-type]
+        SyncTaskRunner(),
+        work,
+        lambda: Path("/shared"),
+        after=lambda: reloaded.append(True),
+    )
+    action.action.trigger()
+    box = message(action)
+    assert box.icon() is QMessageBox.Icon.Warning and "drive is full" in box.text()
+    assert reloaded == [True] and not action.busy
+    box.close()
+
+
 def test_without_a_shared_folder_the_reviewer_chooses_one_or_nothing_happens(
     qtbot: Any, bench: Bench, shared: Path
 ) -> None:

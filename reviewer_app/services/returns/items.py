@@ -83,6 +83,11 @@ class ItemReader:
                 ready.append(prepared)
         return Candidates(tuple(ready), tuple(held))
 
+    def still_as_signed(self, version: SignedVersion) -> bool:
+        """Whether ``version`` would go in a return (not held back for corrected identifiers);
+        a content that matches nothing it can explain is refused, as the return refuses it."""
+        return self._prepare(version) is not None
+
     def _prepare(self, version: SignedVersion) -> Prepared | None:
         """The version's content as signed; None when a later correction of the case's
         identifiers explains the difference (held back), refused when nothing does."""

@@ -29,8 +29,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
-from reviewer_app.errors import UserError
+from reviewer_app.errors import NetworkDriveError, ReadOnlyError, UserError
 from reviewer_app.services.shared_drive.folder import waiting_packs
+from reviewer_app.storage.database import DatabaseLockedError, DiskFullError, StorageIOError
+
+# Refusals that say nothing about the pack, only about this moment (the workspace busy, the
+# disk or the drive in trouble): such a file is not counted and not remembered, so the next
+# count opens it again, as it does an unreadable one.
+_PASSING = (DatabaseLockedError, DiskFullError, StorageIOError, NetworkDriveError, ReadOnlyError)
 
 
 class PackPreviewer(Protocol):
@@ -117,6 +123,8 @@ class WaitingPacks:
             return None
         try:
             preview = self._session.preview_pack(data)
+        except (*_PASSING, OSError):
+            return None
         except UserError:
             return Verdict.REFUSED
         return Verdict.IMPORTED if getattr(preview, "already_imported", False) else Verdict.NEW

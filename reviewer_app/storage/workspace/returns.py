@@ -38,6 +38,7 @@ class SignedVersion(BaseModel):
     withdrawn: bool
     review_mode: ReviewMode
     signature_count: int  # of its newest stored PDF: 2 once a joint review is co-signed
+    identifiers_corrected: bool = False  # a later pack corrected the case's identifiers
 
 
 class ReturnedBundle(BaseModel):
@@ -53,7 +54,8 @@ class ReturnedBundle(BaseModel):
 _UNRETURNED_SQL = """
 SELECT r.id, r.case_ref, r.version, c.withdrawn, coalesce(a.review_mode, 'independent'),
        coalesce((SELECT max(d.signature_count) FROM signed_documents d
-                 WHERE d.review_id = r.id), 0)
+                 WHERE d.review_id = r.id), 0),
+       c.identifiers_corrected
 FROM reviews r
 JOIN cases c ON c.case_ref = r.case_ref
 LEFT JOIN case_assignments a ON a.case_ref = r.case_ref
@@ -94,7 +96,7 @@ class ReturnStore(Repository):
     def unreturned(self) -> list[SignedVersion]:
         """Every signed version not yet returned, by case reference and version."""
         return [
-            record_from_row(SignedVersion, row, withdrawn=bool)
+            record_from_row(SignedVersion, row, withdrawn=bool, identifiers_corrected=bool)
             for row in self._db.query_all(_UNRETURNED_SQL)
         ]
 

@@ -48,3 +48,17 @@ def test_a_review_is_on_time_on_its_due_day_and_overdue_from_the_next() -> None:
 )
 def test_today_is_the_uk_calendar_day(moment: dt.datetime, day: dt.date) -> None:
     assert uk_today(moment) == day
+
+
+def test_a_naive_time_is_utc_whatever_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``uk_wall_clock`` reads one: not the laptop's local time (here New Zealand's,
+    13 hours ahead, where 00:30 on 4 Jan is still 3 Jan in UTC)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        assert due_date_for(dt.datetime(2027, 1, 4, 0, 30), 0) == dt.date(2027, 1, 4)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -287,6 +287,32 @@ def test_what_is_to_return_is_what_a_return_would_carry(bench: Bench, shared: Pa
     assert cases_to_return(bench.workspace.db) == ["SIG-0001"]
 
 
+def test_a_version_signed_before_its_identifiers_were_corrected_is_not_counted_to_return(
+    bench: Bench, shared: Path
+) -> None:
+    """The return holds such a version back for good (amend it and sign again), so the
+    window's "to return" must not count it, before or after the new version goes."""
+    v1 = bench.sign("SIG-0001")
+    bench.sign("SIG-0002")
+    bench.workspace.db.execute(
+        "UPDATE cases SET family_name = 'Corrected' WHERE case_ref = 'SIG-0001'"
+    )
+    CaseStore(bench.workspace.db).set_identifiers_corrected("SIG-0001", True)
+    assert cases_to_return(bench.workspace.db) == ["SIG-0002"]
+    report = return_signed_reviews(bench.workspace, shared)
+    assert [h.reason for h in report.held_back] == [ReturnHold.IDENTIFIERS_CORRECTED]
+    assert cases_to_return(bench.workspace.db) == []
+    v2 = bench.signoff.amend(v1, "The coordinator corrected the patient's details", "R01")
+    bench.reviews.save(
+        v2.id, {"avoidability.comment": "Signed again on the corrected record."}, "R01"
+    )
+    bench.signoff.sign(v2.id, PASSPHRASE, bench.acknowledged(v2.id))
+    assert cases_to_return(bench.workspace.db) == ["SIG-0001"], "signed on the corrected record"
+    report = return_signed_reviews(bench.workspace, shared)
+    assert [(i[0], i[1]) for b in report.bundles for i in b.items] == [("SIG-0001", 2)]
+    assert cases_to_return(bench.workspace.db) == [], "version 1 stays held, and is not counted"
+
+
 def test_a_record_that_no_longer_matches_its_signature_returns_nothing(
     bench: Bench, shared: Path
 ) -> None:

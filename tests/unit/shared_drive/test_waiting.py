@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.errors import UserError
+from reviewer_app.errors import NetworkDriveError, UserError
 from reviewer_app.services.shared_drive.waiting import WaitingPacks
+from reviewer_app.storage.database import DatabaseLockedError, StorageIOError
 
 ONE = "assignment-R01-0001.p7m"
 TWO = "assignment-R01-0002.p7m"
@@ -218,3 +219,35 @@ def test_a_bug_in_opening_is_not_taken_for_a_refusal(shared: Path) -> None:
 
     with pytest.raises(RuntimeError):
         WaitingPacks(Broken()).new_packs(shared)
+
+
+@pytest.mark.parametrize(
+    "passing",
+    [
+        DatabaseLockedError("The workspace is busy."),
+        StorageIOError("The disk could not be read."),
+        NetworkDriveError("The shared drive went away."),
+        OSError("the network name is no longer available"),
+    ],
+)
+def test_a_passing_failure_to_open_is_tried_again_at_the_next_count(
+    shared: Path, passing: Exception
+) -> None:
+    """The workspace busy for a moment, the disk or the drive in trouble: the pack is not
+    counted that time and not remembered as refused, so the next count finds it new."""
+
+    class Busy(Session):
+        fail = True
+
+        def preview_pack(self, data: bytes) -> Preview:
+            if data == b"pack two" and self.fail:
+                self.fail = False
+                raise passing
+            return super().preview_pack(data)
+
+    session = Busy()
+    waiting = WaitingPacks(session)
+    assert waiting.new_packs(shared) == []
+    assert names(waiting.new_packs(shared)) == [TWO]
+    assert names(waiting.new_packs(shared)) == [TWO]
+    assert session.opened.count(b"pack two") == 1  # opened once it opened, then remembered
