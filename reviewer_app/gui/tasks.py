@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from reviewer_app.progress import Progress
@@ -183,26 +183,37 @@ class _Task(QObject):
         self._on_error(exc)
 
 
-class _Job(QRunnable):
-    """Runs on a pool thread; holds only the work and the task's number."""
+class _Job:
+    """Runs on a pool thread; holds only the work and the task's number, and lets go of the
+    work (and all it captured: a study's snapshot, say) the moment it ends.
+
+    The pool is handed the bound ``run``, not a ``QRunnable`` of ours: a Python runnable
+    given to ``QThreadPool.start`` was sometimes kept alive by PySide6 after it ran, with
+    the CPUs busy (each kept the study's data it captured: about 2.4 MB at 400 cases,
+    +43 MB over 200 refreshes of the coordinator's window).
+    """
 
     def __init__(self, fn: Work, number: int, relay: _Relay) -> None:
-        super().__init__()
-        self._fn = fn
+        self._fn: Work | None = fn
         self._number = number
         self._relay = relay  # lives for the whole process
 
     def run(self) -> None:
-        number, relay = self._number, self._relay
+        number, relay, fn = self._number, self._relay, self._fn
+        self._fn = None  # whatever keeps this job keeps no work
+        if fn is None:
+            return  # run once only
 
         def progress(done: int, total: int, text: str) -> None:
             relay.progress.emit(number, done, total, text)
 
         try:
-            result = self._fn(progress)
+            result = fn(progress)
         except BaseException as exc:  # delivered to on_error on the GUI thread
+            del fn
             relay.failed.emit(number, exc)
         else:
+            del fn
             relay.done.emit(number, result)
 
 
@@ -238,7 +249,7 @@ class TaskRunner(QObject, Runner):
         relay = _the_relay()
         number = next(_numbers)
         relay.tasks[number] = task
-        self._pool.start(_Job(request.fn, number, relay))
+        self._pool.start(_Job(request.fn, number, relay).run)
 
     def _forget(self, task: _Task) -> None:
         self._active.discard(task)
