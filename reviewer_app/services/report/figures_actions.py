@@ -9,12 +9,12 @@ Actions are read as the records package gives them (``Action.to_json(today)``): 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from reviewer_app.domain.natural_order import natural_key
 from reviewer_app.domain.records import ActionStatus
 from reviewer_app.services.report.source import ReportInput, answer
 from reviewer_app.services.report.tables import CountTable, make_table
@@ -56,15 +56,6 @@ class ActionFigures:
             "reviewed": self.reviewed,
             "actions": [r.to_json() for r in self.rows],
         }
-
-
-def _natural(reference: str) -> tuple[tuple[int, str], ...]:
-    """Sort key: "2.1" before "10.1" (numbers as numbers, the rest as text)."""
-    return tuple(
-        (int(part), "") if part.isdigit() else (-1, part)
-        for part in re.split(r"(\d+)", reference)
-        if part
-    )
 
 
 def _status(value: Any) -> ActionStatus | None:
@@ -128,5 +119,5 @@ def action_figures(inp: ReportInput) -> ActionFigures:
         share=None,
     )
     return ActionFigures(
-        table, issues, tuple(sorted(rows, key=lambda r: _natural(r.reference))), len(reviewed)
+        table, issues, tuple(sorted(rows, key=lambda r: natural_key(r.reference))), len(reviewed)
     )

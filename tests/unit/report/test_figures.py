@@ -320,3 +320,19 @@ def test_a_sections_tables_are_its_count_tables_in_the_order_declared() -> None:
 
     second, first = table("second"), table("first")
     assert Section(second, 3, first).tables == (second, first)
+
+
+def test_the_reports_action_table_is_in_the_order_a_person_numbers_them(
+    definition: ReviewDefinition,
+) -> None:
+    """The order of every other list of the plan (``domain.natural_order``): 10.1 after
+    2.1, numbered references before lettered ones, case ignored (AP-3 after ap-2)."""
+    from reviewer_app.services.report.figures_actions import action_figures
+
+    refs = ["AP-3", "10.1", "ap-2", "2.1", "1.2"]
+    actions = [
+        {"reference": r, "theme": "deterioration", "status": "1", "due_date": "2027-01-01"}
+        for r in refs
+    ]
+    figures = action_figures(ReportInput(definition, (), (), actions=actions))
+    assert [r.reference for r in figures.rows] == ["1.2", "2.1", "10.1", "ap-2", "AP-3"]
