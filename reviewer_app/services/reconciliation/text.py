@@ -3,6 +3,8 @@ identifier is ever printed)."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
+
 from reviewer_app.domain.reconciliation import CaseStage
 from reviewer_app.services.reconciliation.agreement_statement import (
     AgreementStatement,
@@ -67,6 +69,16 @@ def stage_lines(rows: list[CaseStageRow]) -> list[str]:
     return lines
 
 
+def _word(value: object) -> str:
+    """A stored answer as words: ``not_applicable`` -> "not applicable"; none -> "not answered"."""
+    return "not answered" if value is None else str(value).replace("_", " ")
+
+
+def _counts(marginal: Mapping[Hashable, int]) -> str:
+    """{"more_likely_than_not": 1, ...} -> "more likely than not 1, ..." (in the order kept)."""
+    return ", ".join(f"{_word(value)} {n}" for value, n in marginal.items()) or "none"
+
+
 def _item_line(item: ItemAgreement, *, weighted: bool) -> str:
     s = item.stats
     text = f"  {item.item}: n {s.n} of {s.pairs} pairs, agreement {_f(s.percent_agreement, 1)}%"
@@ -76,7 +88,7 @@ def _item_line(item: ItemAgreement, *, weighted: bool) -> str:
         text += f", kappa {_f(s.kappa)}"
     if s.excluded:
         apart = ", ".join(
-            f"{a if a is not None else 'not answered'}/{b if b is not None else 'not answered'} {n}"
+            f"{_word(a)}/{_word(b)} {n}"
             for (a, b), n in sorted(s.excluded.items(), key=lambda kv: repr(kv[0]))
         )
         text += f"; counted apart: {apart}"
@@ -91,7 +103,8 @@ def agreement_lines(statement: AgreementStatement) -> list[str]:
         f"({statement.pairs_incomplete} pair(s) with one review in, "
         f"{statement.pairs_outcome_differs} whose outcomes differ: not included).",
         "Avoidability, more likely than not (RCP 1-3) vs not:",
-        f"  n {a.n}; first reviewer {a.marginal_first}; second {a.marginal_second}",
+        f"  n {a.n}; first reviewer: {_counts(a.marginal_first)}; second: "
+        f"{_counts(a.marginal_second)}",
         f"  agreement {_f(a.percent_agreement, 1)}%, kappa {_f(a.kappa)} (95% CI "
         f"{_f(ci.lower) if ci else 'n/a'} to {_f(ci.upper) if ci else 'n/a'}), "
         f"PABAK {_f(a.pabak)}, positive agreement {_f(a.positive_agreement)}, "

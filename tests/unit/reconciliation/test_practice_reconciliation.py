@@ -96,3 +96,24 @@ def test_agreement_counts_only_the_complete_independent_pairs(
     statement = agreement_statement(study)
     assert statement.pairs == len(complete)
     assert statement.avoidability.stats.pairs == len(complete)
+
+
+def test_the_agreement_text_is_in_words_not_codes(study: Study) -> None:
+    """What the coordinator reads (the window's Report tab, ``coordinator agreement``): the
+    avoidability marginals and the values counted apart as words, never a Python dict or a
+    stored code such as ``not_applicable``."""
+    from reviewer_app.services.reconciliation.text import agreement_lines
+
+    statement = agreement_statement(study)
+    lines = agreement_lines(statement)
+    text = "\n".join(lines)
+    assert "{" not in text and "}" not in text
+    marginal = next(line for line in lines if "first reviewer" in line)
+    first = statement.avoidability.stats.marginal_first
+    expected = ", ".join(f"{str(k).replace('_', ' ')} {n}" for k, n in first.items())
+    assert f"first reviewer: {expected};" in marginal
+    assert "more likely than not" in marginal
+    apart = [line.split("counted apart: ", 1)[1] for line in lines if "counted apart: " in line]
+    assert apart, "the practice study counts some answers apart"
+    assert all("_" not in part for part in apart)
+    assert any("not applicable/not applicable" in part for part in apart)
