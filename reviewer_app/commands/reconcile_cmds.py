@@ -79,13 +79,7 @@ def cmd_consensus(args: argparse.Namespace, paths: AppPaths) -> int:
             reason=args.reason,
             recorded_by=_who(args),
         )
-    r = done.record
-    word = (
-        f"version {r.version}, superseding version {r.version - 1}"
-        if done.superseded
-        else ("version 1")
-    )
-    print(f"Consensus recorded on {r.case_ref} {r.item} ({word}), by {r.method}.")
+    print(done.summary())
     return 0
 
 

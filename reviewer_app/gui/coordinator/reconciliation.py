@@ -252,10 +252,7 @@ class ReconciliationSection(SnapshotSection):
         )
         if done is None:
             return None
-        r = done.record
-        self.message.say(
-            f"Consensus recorded on {r.case_ref} {r.item} (version {r.version}), by {r.method}."
-        )
+        self.message.say(done.summary())
         self.after_change(self.discordant, ref, self.value, self.reason)
         return done
 

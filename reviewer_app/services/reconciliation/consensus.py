@@ -160,6 +160,20 @@ class ConsensusRecorded:
     record: StoredConsensus
     superseded: bool  # an earlier consensus on the item was replaced
 
+    def summary(self) -> str:
+        """What the coordinator is told, in words (the window and ``coordinator consensus``)."""
+        r = self.record
+        version = (
+            f"version {r.version}, superseding version {r.version - 1}"
+            if self.superseded
+            else f"version {r.version}"
+        )
+        try:
+            method = ConsensusMethod(r.method).label
+        except ValueError:  # a method this version does not know: as stored
+            method = str(r.method)
+        return f"Consensus recorded on {r.case_ref} {r.item} ({version}); method: {method}."
+
 
 def record_consensus(
     study: Study,

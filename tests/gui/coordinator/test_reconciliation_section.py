@@ -60,7 +60,9 @@ def test_recording_a_consensus_from_the_keyboard(section, qtbot):
     assert snapshot(study.db) == before
     section.reason.setText("Agreed at the pair's discussion")
     qtbot.keyClick(section.reason, Qt.Key.Key_Return)
-    assert "Consensus recorded on" in section.message.text()
+    said = section.message.text()
+    assert said.startswith(f"Consensus recorded on {case.case_ref} {item} (version 1)")
+    assert said.endswith("method: Discussion of the pair.")  # the label chosen, not its code
     after = next(c for c in resolved_cases(study) if c.case_ref == case.case_ref)
     assert item in after.consensus_items and item not in after.open_discordances
     row = next(r for r in section.discordant.model.rows if r.key == case.case_ref)

@@ -70,7 +70,19 @@ def test_discordant_compare_consensus_and_stages(
         ],
         capsys,
     )
-    assert code == 0 and "version 1" in out
+    assert code == 0
+    said = f"Consensus recorded on {c0} phase.overall.score (version 1); "
+    assert f"{said}method: Discussion of the pair." in out.splitlines()
+    code, out, _ = run(
+        [
+            *("coordinator", "consensus", str(study), c0, "phase.overall.score"),
+            *("--value", "4", "--method", "panel", "--reason", "The panel met", "--by", "Analyst"),
+        ],
+        capsys,
+    )
+    assert code == 0
+    said = f"Consensus recorded on {c0} phase.overall.score (version 2, superseding version 1); "
+    assert f"{said}method: Panel." in out.splitlines()
     code, out, _ = run(["coordinator", "stages", str(study), "--json"], capsys)
     stages = {r["case_ref"]: r["stage"] for r in json.loads(out)}
     assert stages[c0] == "in_consensus" and list(stages.values()).count("one_of_two") == 1
