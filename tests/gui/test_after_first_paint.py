@@ -26,15 +26,19 @@ def test_called_once_after_the_first_paint_and_not_before(qtbot) -> None:
 def test_nothing_is_called_for_a_widget_deleted_before_its_time_came(qtbot) -> None:
     calls: list[str] = []
     label = QLabel("Your cases")
-    after_first_paint(label, 100, lambda: calls.append("deleted"))
-    after_first_paint(label, 0, lambda: calls.append("painted"))
+
+    def painted() -> None:
+        calls.append("painted")
+        shiboken6.delete(label)  # at once: long before the other call's 500 ms are up
+
+    after_first_paint(label, 500, lambda: calls.append("deleted"))
+    after_first_paint(label, 0, painted)
     label.show()
     qtbot.waitUntil(lambda: calls == ["painted"], timeout=5_000)
-    label.deleteLater()  # painted, but deleted before its 100 ms are up
-    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5_000)
+    assert not shiboken6.isValid(label)
     later = QLabel("another window")
     qtbot.addWidget(later)
-    after_first_paint(later, 200, lambda: calls.append("later"))  # due after the 100 ms one
+    after_first_paint(later, 700, lambda: calls.append("later"))  # due after the 500 ms one
     later.show()
     qtbot.waitUntil(lambda: calls[-1] == "later", timeout=5_000)
     assert calls == ["painted", "later"]

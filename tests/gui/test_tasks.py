@@ -216,5 +216,5 @@ def test_a_finished_job_lets_go_of_its_work_and_what_it_captured(qtbot) -> None:
     assert pool.waitForDone(5000)
     qtbot.waitUntil(lambda: runner.active_count == 0)
     gc.collect()
-    assert len(pool.given) == 5, "the pool still holds every job it was given"
+    assert len(pool.given) == 5, "the stand-in pool must keep every job it was given"
     assert [ref() for ref in kept] == [None] * 5

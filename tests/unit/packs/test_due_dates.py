@@ -230,3 +230,19 @@ def test_cases_json_includes_the_due_date(w: World, monkeypatch, capsys) -> None
     assert listed and {c["case_ref"]: c["due_date"] for c in listed} == {
         ref: "2027-02-01" for ref in due
     }
+
+
+def test_the_coordinator_counts_by_the_uk_day_in_summer(w: World) -> None:
+    """At 23:30 UTC on a summer due day it is already the next day in the UK: overdue, as
+    the reviewer's list says at that moment; at 22:59 UTC (23:59 BST) still on time."""
+    sent = dt.datetime(2027, 6, 1, 12, 0, tzinfo=dt.UTC)  # due 29 June
+    with w.study() as study:
+        pack_maker.make_packs(study, w.packs_dir, now=lambda: sent)
+        on_time = study_status(study, now=dt.datetime(2027, 6, 29, 22, 59, tzinfo=dt.UTC))
+        late = study_status(study, now=dt.datetime(2027, 6, 29, 23, 30, tzinfo=dt.UTC))
+
+    def owed(status: Any) -> list[bool]:
+        return [r.overdue for c in status.cases for r in c.reviewers if r.returned_at is None]
+
+    assert owed(on_time) and not any(owed(on_time))
+    assert all(owed(late)), "00:30 on 30 June in the UK: past the due day"

@@ -148,6 +148,31 @@ def test_a_read_with_the_last_reads_memo_parses_and_evaluates_only_what_is_new(
     assert third.memo.contents.keys() == memo.contents.keys()
 
 
+def test_the_memo_spares_working_the_triggers_out_when_the_study_keeps_none(
+    study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A study that cannot keep rows now (locked by another program: ``keep_triggers``
+    keeps nothing) and keeps none from before: the last read's memo still spares working
+    every review's triggers out again."""
+    from reviewer_app.services.reconciliation import study_reviews
+
+    monkeypatch.setattr(study_snapshot, "kept_triggers", lambda _study: {})
+    monkeypatch.setattr(study_snapshot, "keep_triggers", lambda _study, _found: 0)
+    evaluated: list[object] = []
+    real = study_reviews.all_triggers
+
+    def counted(definition: object, answers: object) -> object:
+        evaluated.append(answers)
+        return real(definition, answers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(study_reviews, "all_triggers", counted)
+    first = read_snapshot(study, now=NOW)
+    assert evaluated, "with nothing kept, the first read works every review's triggers out"
+    evaluated.clear()
+    again = read_snapshot(study, now=NOW, memo=first.memo)
+    assert again == first and evaluated == []
+
+
 def test_each_content_is_parsed_to_the_values_the_standard_library_reads(study: Study) -> None:
     import json
 

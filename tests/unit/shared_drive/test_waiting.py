@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.errors import NetworkDriveError, UserError
+from reviewer_app.errors import NetworkDriveError, ReadOnlyError, UserError
 from reviewer_app.services.shared_drive.waiting import WaitingPacks
-from reviewer_app.storage.database import DatabaseLockedError, StorageIOError
+from reviewer_app.storage.database import DatabaseLockedError, DiskFullError, StorageIOError
 
 ONE = "assignment-R01-0001.p7m"
 TWO = "assignment-R01-0002.p7m"
@@ -227,6 +227,8 @@ def test_a_bug_in_opening_is_not_taken_for_a_refusal(shared: Path) -> None:
         DatabaseLockedError("The workspace is busy."),
         StorageIOError("The disk could not be read."),
         NetworkDriveError("The shared drive went away."),
+        DiskFullError("The disk is full."),
+        ReadOnlyError("The workspace is read-only just now."),
         OSError("the network name is no longer available"),
     ],
 )
