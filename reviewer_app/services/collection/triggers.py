@@ -10,7 +10,9 @@ the rules' view of 800 reviews again (about 1 ms each, most of what unlocking a 
 ``TRIGGER_RULES`` names the rules: a row kept under other rules is never used, only worked out
 again. It must change whenever what the triggers depend on changes (the condition evaluator,
 the answers' view, the definitions' files): a test pins those sources by digest and says so.
-A version stored before this cache existed is worked out when first read and kept then.
+A version stored before this cache existed (or whose row could not be written) is worked out
+wherever it is needed, and kept when the coordinator's window next reads the study
+(``reconciliation.study_snapshot``); the CLI's and the report's reads work it out each time.
 """
 
 from __future__ import annotations
