@@ -212,7 +212,7 @@ class _Inputs:
     case_refs: list[str]
     pairs: dict[str, tuple[str, str]]
     modes: dict[str, ReviewMode]
-    sent: dict[tuple[str, str], dt.datetime]  # (case, reviewer) -> first sent
+    sent: dict[tuple[str, str], dt.datetime]  # (reviewer, case) -> first sent (PackLedger)
     returned: dict[tuple[str, str], ReturnedState]
     quarantined: dict[str | None, int]
     revoked: set[str]
@@ -223,17 +223,11 @@ def _read(study: Study, contents: Sequence[InForce] | None) -> _Inputs:
     stored_modes = AllocationStore(study.db).case_modes()
     study_mode = study.review_mode
     modes = {ref: ReviewMode(stored_modes.get(ref, study_mode.value)) for ref in allocation.pairs}
-    sent: dict[tuple[str, str], dt.datetime] = {}
-    for pack in PackLedger(study.db).all():
-        for case_ref in pack.case_refs:
-            key = (case_ref, pack.reviewer_ref)
-            if key not in sent or pack.created_at < sent[key]:
-                sent[key] = pack.created_at
     return _Inputs(
         case_refs=CohortStore(study.db).case_refs(),
         pairs=dict(allocation.pairs),
         modes=modes,
-        sent=sent,
+        sent=PackLedger(study.db).first_sent(),
         returned=(
             records.returned_states(study)
             if contents is None
@@ -299,7 +293,7 @@ def _case_status(inputs: _Inputs, case_ref: str, late: _Lateness) -> CaseStatus:
 
 
 def _on_case(inputs: _Inputs, case_ref: str, ref: str, late: _Lateness) -> ReviewerOnCase:
-    sent = inputs.sent.get((case_ref, ref))
+    sent = inputs.sent.get((ref, case_ref))
     got = inputs.returned.get((case_ref, ref))
     if got is None:
         state = ReviewerCaseState.PACK_SENT if sent is not None else ReviewerCaseState.NOT_SENT

@@ -216,18 +216,6 @@ FirstSent = dict[tuple[str, str], dt.datetime]
 """(reviewer ref, case ref) -> when a pack first sent the case to that reviewer."""
 
 
-def first_sent(ledger: PackLedger) -> FirstSent:
-    """When each case was first sent to each reviewer, from every pack the study made: the
-    start of the return window, as the coordinator's status counts it."""
-    sent: FirstSent = {}
-    for pack in ledger.all():
-        for case_ref in pack.case_refs:
-            key = (pack.reviewer_ref, case_ref)
-            if key not in sent or pack.created_at < sent[key]:
-                sent[key] = pack.created_at
-    return sent
-
-
 @dataclass(frozen=True)
 class _Making:
     """What every pack of one run shares."""
@@ -289,7 +277,7 @@ def _packs_to_make(
 ) -> list[_PackToMake]:
     """The packs to write: one per enrolled reviewer with something new to say."""
     ledger = PackLedger(study.db)
-    sent = first_sent(ledger)
+    sent = ledger.first_sent()
     todo: list[_PackToMake] = []
     for ref, enrolment in enrolled.items():
         current = held.get(ref, [])

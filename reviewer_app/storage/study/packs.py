@@ -79,6 +79,17 @@ class PackLedger:
         rows = self._db.query_all("SELECT pack_id FROM packs ORDER BY reviewer_ref, sequence")
         return [self.get(r[0]) for r in rows]
 
+    def first_sent(self) -> dict[tuple[str, str], datetime]:
+        """(reviewer ref, case ref) -> when a pack first sent that case to that reviewer: the
+        start of the return window, for the pack's due date and the coordinator's overdue."""
+        sent: dict[tuple[str, str], datetime] = {}
+        for pack in self.all():
+            for case_ref in pack.case_refs:
+                key = (pack.reviewer_ref, case_ref)
+                if key not in sent or pack.created_at < sent[key]:
+                    sent[key] = pack.created_at
+        return sent
+
     def record(
         self,
         *,
