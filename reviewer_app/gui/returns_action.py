@@ -74,7 +74,9 @@ def workspace_return(workspace: Workspace) -> ReturnWork:
 
 
 def choose_folder(parent: QWidget) -> Path | None:
-    chosen = QFileDialog.getExistingDirectory(parent, "Return completed reviews to the folder")
+    chosen = QFileDialog.getExistingDirectory(  # home, not the folder the app started in
+        parent, "Return completed reviews to the folder", str(Path.home())
+    )
     return Path(chosen) if chosen else None
 
 
