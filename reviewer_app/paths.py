@@ -37,8 +37,8 @@ APP_AUTHOR = "NHS"
 HOME_ENV = "REVIEWER_APP_HOME"
 SETTINGS_FILE = "settings.ini"
 OPEN_COPIES_FOLDER = "open"
-"""Under ``temp_dir``: must equal ``gui.signing.summary_actions.OPEN_FOLDER`` (a test checks);
-not imported from there so that start-up does not load the printing modules."""
+"""Under ``temp_dir``: where opened summary copies go (``gui.signing.summary_actions`` takes
+the name from here, so start-up can sweep it without loading the printing modules)."""
 
 # Filesystem types (as Linux's mountinfo and macOS's ``mount`` name them) that live on another
 # machine. FUSE filesystems report "fuse.<name>".

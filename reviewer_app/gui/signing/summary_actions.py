@@ -12,7 +12,7 @@ an identifiable clinical document (the taskforce copy OFFICIAL-SENSITIVE too). T
   this user, into the app's temp folder (``AppPaths.temp_dir``/open), handed to the default
   PDF viewer; when no viewer opens it, the copy is deleted at once. The copies are deleted
   when the window closes (``clear_open_copies``) and, after a crash, at the next start
-  (``app.sweep_open_copies``).
+  (``paths.sweep_open_copies``).
 * **Save as**: ``QFileDialog``; the stored bytes are written atomically, readable only by
   this user (either copy).
 
@@ -52,6 +52,7 @@ from reviewer_app.gui.signing.common import (
     reminder,
 )
 from reviewer_app.gui.tasks import Progress, Runner
+from reviewer_app.paths import OPEN_COPIES_FOLDER
 from reviewer_app.services.signing.background import StoredSummary
 from reviewer_app.services.signing.rules import CaseSigning
 
@@ -60,7 +61,7 @@ log = logging.getLogger(__name__)
 PRINT_DPI_CAP = 300
 """Pages are rendered at the printer's resolution, at most this (an A4 page at 300 dpi is a
 35 MB image; more adds nothing a clinician can see on paper)."""
-OPEN_FOLDER = "open"
+OPEN_FOLDER = OPEN_COPIES_FOLDER  # the one name, kept by paths.py (start-up sweeps it)
 PRIVATE_FILE_MODE = 0o600
 
 FetchSummary = Callable[[str, DocumentKind], StoredSummary]
