@@ -141,6 +141,47 @@ def test_a_return_that_stops_part_way_still_shows_what_it_marked(qtbot: Any) -> 
     box.close()
 
 
+def test_a_full_drive_on_the_second_bundle_leaves_the_window_showing_what_went(
+    qtbot: Any, bench: Bench, shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real return through the window: bundle 1 is written and marked, the drive fills on
+    bundle 2; the warning says what went, the list shows the first case returned and the
+    count is down to the one case still to return."""
+    import errno
+
+    from reviewer_app.services.returns import writer
+    from reviewer_app.services.shared_drive import folder as shared_folder
+
+    bench.sign("SIG-0001")
+    bench.sign("SIG-0002")
+    window, _desk, _session = returning_window(qtbot, bench, shared, tmp_path)
+    returns = window.returns
+    assert returns.waiting == 2
+    monkeypatch.setattr(writer, "MAX_BUNDLE_ITEMS", 1)
+    real = shared_folder.atomic_write_bytes
+    writes: list[Path] = []
+
+    def fills_on_the_second(path: Any, data: bytes, mode: int | None = None) -> None:
+        writes.append(Path(path))
+        if len(writes) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data, mode)
+
+    monkeypatch.setattr(shared_folder, "atomic_write_bytes", fills_on_the_second)
+    returns.action.trigger()
+    box = message(returns)
+    assert box.icon() is QMessageBox.Icon.Warning
+    assert "1 bundle(s) were written and marked returned" in box.text()
+    assert "return-R01-0001.p7m" in box.text()
+    box.close()
+    model = window.case_list.model
+    first = model.row_at(model.visible_row_of("SIG-0001") or 0)
+    second = model.row_at(model.visible_row_of("SIG-0002") or 0)
+    assert getattr(first, "returned", False) and not getattr(second, "returned", False)
+    assert returns.waiting == 1
+    assert returns.button.text().startswith("The signed review of 1 case is not yet returned")
+
+
 def test_without_a_shared_folder_the_reviewer_chooses_one_or_nothing_happens(
     qtbot: Any, bench: Bench, shared: Path
 ) -> None:
